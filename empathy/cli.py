@@ -1,0 +1,110 @@
+"""Command-line commands: thin wrappers that parse input and call one service."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from sqlmodel import Session
+
+from empathy import schema
+from empathy.db import get_engine
+from empathy.services import ServiceError
+
+db_cli = AppGroup("db", help="Create and migrate the database schema (Alembic).")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(db_cli)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)
+
+
+def _require_migrated() -> None:
+    try:
+        current = schema.is_current(current_app)
+    except Exception as exc:  # an unreachable server, a file we cannot open
+        raise click.ClickException(f"Cannot open the database: {exc}") from exc
+    if not current:
+        raise click.ClickException(
+            "The database is not migrated. Run `flask --app empathy db upgrade` first."
+        )
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Upgrade the database to REVISION (default: the newest)."""
+    schema.upgrade(current_app, revision)
+    click.echo(f"Database at {schema.current_revision(current_app) or 'base'}.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision", default="-1")
+def db_downgrade(revision: str) -> None:
+    """Downgrade the database to REVISION (default: one step back; `base` empties it)."""
+    schema.downgrade(current_app, revision)
+    click.echo(f"Database at {schema.current_revision(current_app) or 'base'}.")
+
+
+@db_cli.command("current")
+def db_current() -> None:
+    """Show the database's revision and the newest one."""
+    click.echo(f"current: {schema.current_revision(current_app) or 'base'}")
+    click.echo(f"head:    {schema.head_revision(current_app)}")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise click.ClickException("No password on standard input (the first line is read).")
+    return line
+
+
+@click.command("create-user")
+@with_appcontext
+@click.option("--email", required=True, help="Sign-in email; must not exist yet.")
+@click.option("--name", required=True, help="Display name.")
+@click.option(
+    "--role",
+    type=click.Choice(["employee", "coordinator", "admin"]),
+    default="employee",
+    show_default=True,
+)
+def create_user_command(email: str, name: str, role: str) -> None:
+    """Create a user. The password is read from standard input (first line), or prompted."""
+    from empathy.services import auth
+
+    _require_migrated()
+    password = _read_password()
+    with Session(get_engine(), expire_on_commit=False) as session:
+        try:
+            user = auth.create_user(
+                session=session, email=email, display_name=name, password=password, role=role
+            )
+        except ServiceError as exc:
+            raise click.ClickException(exc.message) from exc
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load the demo organisation (idempotent: running it again changes nothing)."""
+    _require_migrated()
+    from empathy.services import demo
+
+    with Session(get_engine(), expire_on_commit=False) as session:
+        report = demo.seed_demo(session=session)
+    click.echo(report.summary())
+
+
+def main() -> None:
+    """The `empathy` console script: the same commands as `flask --app empathy`."""
+    from empathy import create_app
+
+    FlaskGroup(create_app=create_app)()

@@ -1,0 +1,87 @@
+"""Configuration defaults and the layering that create_app applies on top of them."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+ENV_PREFIX = "EMPATHY"
+SECRET_KEY_FILE = "secret_key"
+LANGUAGES = ("en", "zh")
+
+
+class Defaults:
+    """Settings every deployment starts from; each can be overridden in layers."""
+
+    # The database URL; None means the SQLite file in the instance folder.
+    DATABASE_URL: str | None = None
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+    SECRET_KEY: str | None = None
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = LANGUAGES
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # A server-side session ends after this long without a request.
+    SESSION_IDLE_TIMEOUT = timedelta(hours=2)
+    # ... and after this long in any case (remember-me included).
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(days=14)
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_MAX_LENGTH = 128
+
+    # Where the fitted matching model is kept; relative paths are in the instance folder.
+    MATCH_MODEL_PATH = "match-model.joblib"
+    ITEMS_PER_PAGE = 20
+
+
+def apply_config(app: Flask, test_config: dict | None) -> None:
+    """Defaults, then instance/config.py, then EMPATHY_* variables, then the test mapping."""
+    app.config.from_object(Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        # EMPATHY_DATABASE_URL -> DATABASE_URL; values that parse as JSON are typed.
+        app.config.from_prefixed_env(ENV_PREFIX)
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "empathy.sqlite")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret(Path(app.instance_path))
+
+
+def load_or_create_secret(instance: Path) -> str:
+    """Read the generated secret key, or create it with owner-only permissions."""
+    path = instance / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Written aside, then linked into place: link() fails if another worker won the race,
+    # and nobody ever reads a half-written file.
+    fd, tmp = tempfile.mkstemp(dir=instance, prefix=".secret-")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(key + "\n")
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return path.read_text(encoding="ascii").strip()
+    finally:
+        os.unlink(tmp)
+    return key

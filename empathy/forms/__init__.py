@@ -1,0 +1,1 @@
+"""WTForms forms; every form carries a CSRF token (Flask-WTF)."""

@@ -1,0 +1,23 @@
+"""SQLModel tables. Every invariant that the database can hold is declared here."""
+
+from empathy.models.accounts import ROLES, User, UserSession
+from empathy.models.needs import MATCH_STATUSES, NEED_STATUSES, Match, Need, NeedSkill
+from empathy.models.hours import HOURS_STATUSES, HoursRecord
+from empathy.models.profiles import EmployeeProfile, EmployeeSkill, Site, Skill
+
+__all__ = [
+    "HOURS_STATUSES",
+    "MATCH_STATUSES",
+    "NEED_STATUSES",
+    "ROLES",
+    "EmployeeProfile",
+    "EmployeeSkill",
+    "HoursRecord",
+    "Match",
+    "Need",
+    "NeedSkill",
+    "Site",
+    "Skill",
+    "User",
+    "UserSession",
+]

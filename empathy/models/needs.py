@@ -1,0 +1,104 @@
+"""Welfare needs, the skills they require, and matches between needs and employees."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from empathy.db import UTCDateTime
+from empathy.models.base import created_at_field, one_of, updated_at_field
+
+NEED_STATUSES = ("draft", "open", "filled", "closed", "completed", "cancelled")
+MATCH_STATUSES = (
+    "suggested",
+    "invited",
+    "volunteered",
+    "confirmed",
+    "declined",
+    "rejected",
+    "removed",
+    "withdrawn",
+    "attended",
+    "no_show",
+)
+IMPORTANCES = ("must", "nice")
+
+
+class NeedBase(SQLModel):
+    title: str = Field(max_length=200)
+    description: str = Field(default="", sa_type=sa.Text)
+    cause: str = Field(max_length=40)
+    beneficiary: str = Field(default="", max_length=200)
+    is_remote: bool = Field(default=False)
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    ends_at: datetime = Field(sa_type=UTCDateTime)
+    seats: int = Field(default=1)
+    hours_per_volunteer: float = Field(default=4.0)
+    requires_approval: bool = Field(default=False)
+
+
+class Need(NeedBase, table=True):
+    """A public-welfare action that asks for volunteers with given skills."""
+
+    __tablename__ = "needs"
+    __table_args__ = (
+        one_of("status", NEED_STATUSES, "status"),
+        sa.CheckConstraint("seats >= 1", name="seats"),
+        sa.CheckConstraint("seats_taken >= 0 AND seats_taken <= seats", name="seats_taken"),
+        sa.CheckConstraint("hours_per_volunteer >= 0", name="hours_per_volunteer"),
+        sa.CheckConstraint("ends_at >= starts_at", name="dates"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    status: str = Field(default="draft", max_length=20, index=True)
+    site_id: int | None = Field(default=None, foreign_key="sites.id", ondelete="SET NULL", index=True)
+    owner_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL", index=True)
+    # Confirmed volunteers; only ever changed by a conditional UPDATE (see services.matches).
+    seats_taken: int = Field(default=0)
+    # Languages volunteers should speak (ISO 639-1), empty when any will do.
+    languages: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
+    created_at: datetime = created_at_field()
+    updated_at: datetime = updated_at_field()
+
+
+class NeedSkill(SQLModel, table=True):
+    """A skill a need requires, must-have or nice-to-have, with a minimum level."""
+
+    __tablename__ = "need_skills"
+    __table_args__ = (
+        sa.UniqueConstraint("need_id", "skill_id", name="uq_need_skills_need_skill"),
+        one_of("importance", IMPORTANCES, "importance"),
+        sa.CheckConstraint("min_level >= 1 AND min_level <= 4", name="min_level"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    need_id: int = Field(foreign_key="needs.id", ondelete="CASCADE", index=True)
+    skill_id: int = Field(foreign_key="skills.id", ondelete="RESTRICT", index=True)
+    importance: str = Field(default="must", max_length=10)
+    min_level: int = Field(default=1)
+
+
+class Match(SQLModel, table=True):
+    """One employee's relation to one need, from suggestion to attendance."""
+
+    __tablename__ = "matches"
+    __table_args__ = (
+        sa.UniqueConstraint("need_id", "user_id", name="uq_matches_need_user"),
+        one_of("status", MATCH_STATUSES, "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    need_id: int = Field(foreign_key="needs.id", ondelete="CASCADE", index=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    status: str = Field(default="suggested", max_length=20, index=True)
+    # The score and its explanation when the match was made, kept as they were.
+    score: float | None = Field(default=None)
+    explanation: dict | None = Field(default=None, sa_type=sa.JSON)
+    message: str = Field(default="", sa_type=sa.Text)
+    reason: str = Field(default="", sa_type=sa.Text)
+    invited_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = created_at_field()
+    updated_at: datetime = updated_at_field()

@@ -1,0 +1,85 @@
+"""Test data builders: make_x(session, **overrides) returns a committed row."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from empathy.db import utcnow
+from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, Site, Skill, User
+from empathy.services import auth
+
+DEFAULT_PASSWORD = "a long enough password"
+_seq = itertools.count(1)
+
+
+def make_user(session: Session, *, role: str = "employee", password: str = DEFAULT_PASSWORD, **overrides) -> User:
+    n = next(_seq)
+    user = auth.create_user(
+        session=session,
+        email=overrides.pop("email", f"person{n}@example.com"),
+        display_name=overrides.pop("display_name", f"Person {n}"),
+        password=password,
+        role=role,
+    )
+    for key, value in overrides.items():
+        setattr(user, key, value)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def profile_of(session: Session, user: User) -> EmployeeProfile:
+    from sqlmodel import select
+
+    return session.exec(select(EmployeeProfile).where(EmployeeProfile.user_id == user.id)).one()
+
+
+def make_site(session: Session, **overrides) -> Site:
+    n = next(_seq)
+    site = Site(**{"code": f"site-{n}", "name_en": f"Site {n}", "name_zh": f"站点{n}", **overrides})
+    session.add(site)
+    session.commit()
+    return site
+
+
+def make_skill(session: Session, **overrides) -> Skill:
+    n = next(_seq)
+    name = overrides.pop("name", f"Skill {n}")
+    skill = Skill(**{"name": name, "label_en": name, "label_zh": "", "category": "other", **overrides})
+    session.add(skill)
+    session.commit()
+    return skill
+
+
+def add_employee_skill(session: Session, user: User, skill: Skill, level: int = 2, years=None) -> EmployeeSkill:
+    row = EmployeeSkill(profile_id=profile_of(session, user).id, skill_id=skill.id, level=level, years=years)
+    session.add(row)
+    session.commit()
+    return row
+
+
+def make_need(session: Session, *, owner: User | None = None, skills=(), **overrides) -> Need:
+    n = next(_seq)
+    start = overrides.pop("starts_at", utcnow() + timedelta(days=10))
+    need = Need(
+        **{
+            "title": f"Need {n}",
+            "description": "Help needed.",
+            "cause": "education",
+            "starts_at": start,
+            "ends_at": overrides.pop("ends_at", start + timedelta(hours=6)),
+            "seats": 3,
+            "status": "open",
+            "owner_id": owner.id if owner else None,
+            **overrides,
+        }
+    )
+    session.add(need)
+    session.commit()
+    for skill, importance, min_level in skills:
+        session.add(NeedSkill(need_id=need.id, skill_id=skill.id, importance=importance, min_level=min_level))
+    session.commit()
+    return need
