@@ -49,6 +49,13 @@ def db_downgrade(revision: str) -> None:
     click.echo(f"Database at {schema.current_revision(current_app) or 'base'}.")
 
 
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True, help="What the schema change does.")
+def db_revision(message: str) -> None:
+    """Write a migration for the model changes (autogenerate) against an upgraded database."""
+    schema.revision(current_app, message)
+
+
 @db_cli.command("current")
 def db_current() -> None:
     """Show the database's revision and the newest one."""

@@ -48,6 +48,12 @@ class Defaults:
     MATCH_MODEL_PATH = "match-model.joblib"
     ITEMS_PER_PAGE = 20
 
+    # Outgoing mail: {"host", "port", "username", "password", "starttls", "sender"};
+    # None keeps every message in the outbox table and the log.
+    SMTP: dict | None = None
+    # Absolute links in e-mails (activation, invitations) start with this.
+    BASE_URL = "http://127.0.0.1:5000"
+
 
 def apply_config(app: Flask, test_config: dict | None) -> None:
     """Defaults, then instance/config.py, then EMPATHY_* variables, then the test mapping."""

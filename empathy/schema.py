@@ -32,6 +32,10 @@ def downgrade(app: Flask, revision: str) -> None:
     command.downgrade(alembic_config(app), revision)
 
 
+def revision(app: Flask, message: str) -> None:
+    command.revision(alembic_config(app), message=message, autogenerate=True)
+
+
 def head_revision(app: Flask) -> str | None:
     return ScriptDirectory.from_config(alembic_config(app)).get_current_head()
 

@@ -3,12 +3,14 @@
 from empathy.models.accounts import ROLES, User, UserSession
 from empathy.models.needs import MATCH_STATUSES, NEED_STATUSES, Match, Need, NeedSkill
 from empathy.models.hours import HOURS_STATUSES, HoursRecord
+from empathy.models.mail import OUTBOX_STATUSES, OutboxMessage
 from empathy.models.profiles import EmployeeProfile, EmployeeSkill, Site, Skill
 
 __all__ = [
     "HOURS_STATUSES",
     "MATCH_STATUSES",
     "NEED_STATUSES",
+    "OUTBOX_STATUSES",
     "ROLES",
     "EmployeeProfile",
     "EmployeeSkill",
@@ -16,6 +18,7 @@ __all__ = [
     "Match",
     "Need",
     "NeedSkill",
+    "OutboxMessage",
     "Site",
     "Skill",
     "User",
