@@ -16,8 +16,12 @@ from empathy.services import ServiceError
 db_cli = AppGroup("db", help="Create and migrate the database schema (Alembic).")
 
 
+match_cli = AppGroup("match", help="The matching model: refit it, or rank and evaluate benchmark cases.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(db_cli)
+    app.cli.add_command(match_cli)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
 
@@ -108,6 +112,50 @@ def seed_demo_command() -> None:
     with Session(get_engine(), expire_on_commit=False) as session:
         report = demo.seed_demo(session=session)
     click.echo(report.summary())
+
+
+@match_cli.command("refit")
+def match_refit() -> None:
+    """Fit the matching model on every employee and need and save it in instance/.
+
+    Running workers pick the new file up on their next request; they keep answering with
+    the old model meanwhile.
+    """
+    from empathy.runtime import model_path, org_timezone
+    from empathy.services.match_index import fit_and_save
+
+    _require_migrated()
+    with Session(get_engine(), expire_on_commit=False) as session:
+        report = fit_and_save(session, model_path(), org_timezone())
+    click.echo(report.summary())
+
+
+@match_cli.command("rank")
+@click.argument("cases", type=click.Path(exists=True, dir_okay=False))
+@click.option("--k", default=10, show_default=True, type=click.IntRange(min=1), help="How many ids per query.")
+@click.option("--direction", type=click.Choice(["need", "employee"]), default="need", show_default=True,
+              help="need: rank each need's employees; employee: rank each employee's needs.")
+def match_rank(cases: str, k: int, direction: str) -> None:
+    """Rank a benchmark case file (JSON lines); prints one JSON line per query. No database needed."""
+    import json
+
+    from empathy.matching.cases import rank_cases
+
+    for row in rank_cases(cases, k=k, direction=direction):
+        click.echo(json.dumps(row, ensure_ascii=False))
+
+
+@match_cli.command("evaluate")
+@click.argument("cases", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def match_evaluate(cases: str, as_json: bool) -> None:
+    """Recall@10 and MRR both ways, nDCG@10 need -> employee, with fit and ranking times."""
+    import json
+
+    from empathy.matching.cases import evaluate_cases, format_report
+
+    results = evaluate_cases(cases)
+    click.echo(json.dumps(results, indent=2) if as_json else format_report(results))
 
 
 def main() -> None:

@@ -87,3 +87,26 @@ def resolve_or_create_skill(session: Session, text: str) -> Skill:
     session.add(skill)
     session.flush()
     return skill
+
+
+def skill_labels(session: Session, names: set[str], language: str) -> dict[str, str]:
+    """Display labels of skills by canonical name, in the interface language."""
+    if not names:
+        return {}
+    rows = session.exec(select(Skill).where(Skill.name.in_(sorted(names)))).all()
+    labels = {}
+    for skill in rows:
+        label = skill.label_zh if language == "zh" else skill.label_en
+        labels[skill.name] = label or skill.label_en or skill.label_zh or skill.name
+    return labels
+
+
+def explanation_skill_names(explanations: list[dict]) -> set[str]:
+    """Canonical skill names that a list of match explanations mentions."""
+    names: set[str] = set()
+    for expl in explanations:
+        for row in expl.get("matched_skills", []):
+            names.add(row.get("canonical") or row.get("need_skill"))
+        names.update(expl.get("missing_must_have", []))
+        names.update(expl.get("missing_nice_to_have", []))
+    return {n for n in names if n}

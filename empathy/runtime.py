@@ -1,0 +1,28 @@
+"""What views need from the running app that services must not look up themselves."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from empathy.db import get_engine
+from empathy.services.match_index import MatchIndex, index_for
+
+
+def org_timezone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def model_path() -> Path:
+    return Path(os.path.join(current_app.instance_path, current_app.config["MATCH_MODEL_PATH"]))
+
+
+def match_index() -> MatchIndex:
+    """This process's matching index; starts a background fit if there is no model yet."""
+    index = index_for(model_path(), org_timezone())
+    if not model_path().exists() and not current_app.testing:
+        index.refit_in_background(get_engine())
+    return index
