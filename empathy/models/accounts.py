@@ -40,7 +40,7 @@ class User(UserMixin, UserBase, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     active: bool = Field(default=True)
     created_at: datetime = created_at_field()
-    updated_at: datetime = updated_at_field()
+    updated_at: datetime = updated_at_field(index=True)
 
     @property
     def is_active(self) -> bool:  # Flask-Login's mixin always says True

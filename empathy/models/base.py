@@ -14,11 +14,13 @@ def created_at_field() -> datetime:
     return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
-def updated_at_field() -> datetime:
+def updated_at_field(*, index: bool = False) -> datetime:
+    """Set on every UPDATE; indexed where the matcher looks for rows changed since a time."""
     return Field(
         default_factory=utcnow,
         sa_type=UTCDateTime,
         nullable=False,
+        index=index,
         sa_column_kwargs={"onupdate": utcnow},
     )
 

@@ -60,7 +60,7 @@ class Need(NeedBase, table=True):
     # Languages volunteers should speak (ISO 639-1), empty when any will do.
     languages: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
     created_at: datetime = created_at_field()
-    updated_at: datetime = updated_at_field()
+    updated_at: datetime = updated_at_field(index=True)
 
 
 class NeedSkill(SQLModel, table=True):

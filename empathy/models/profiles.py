@@ -71,7 +71,7 @@ class EmployeeProfile(EmployeeProfileBase, table=True):
     languages: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
     causes: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
     created_at: datetime = created_at_field()
-    updated_at: datetime = updated_at_field()
+    updated_at: datetime = updated_at_field(index=True)
 
 
 class EmployeeSkill(SQLModel, table=True):
