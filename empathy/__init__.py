@@ -22,12 +22,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from empathy import db, i18n
+    from empathy import db, i18n, security
     from empathy.auth import init_login
-    from empathy.extensions import babel, csrf, login_manager
+    from empathy.extensions import babel, csrf, limiter, login_manager
 
     db.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
     login_manager.init_app(app)
     init_login(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)

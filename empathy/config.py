@@ -41,6 +41,14 @@ class Defaults:
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
+    # Flask-Limiter: shared storage lets several gunicorn workers count together.
+    RATELIMIT_STORAGE_URL = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Failed sign-ins per address and per account, and registrations per address.
+    LOGIN_FAILURE_LIMITS = "10 per 15 minutes"
+    LOGIN_ACCOUNT_FAILURE_LIMITS = "5 per 15 minutes"
+    REGISTER_LIMITS = "10 per hour"
+
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_MAX_LENGTH = 128
 
@@ -66,6 +74,8 @@ def apply_config(app: Flask, test_config: dict | None) -> None:
         app.config.from_mapping(test_config)
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "empathy.sqlite")
+    # Our documented name is ..._URL; Flask-Limiter reads ..._URI.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATELIMIT_STORAGE_URL"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret(Path(app.instance_path))
 

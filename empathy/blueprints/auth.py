@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from empathy.auth import current_session_token, me, sign_in
 from empathy.db import get_session
+from empathy.extensions import limiter
 from empathy.forms.auth import ChangePasswordForm, LoginForm, RegisterForm
 from empathy.services import ServiceError
 from empathy.services import auth as auth_service
@@ -16,11 +17,34 @@ from empathy.urls import safe_next
 bp = Blueprint("auth", __name__)
 
 
+def _failed(response) -> bool:
+    # Only failures count: a successful sign-in or registration redirects.
+    return response.status_code != 302
+
+
+def _account_key() -> str:
+    return "login-account:" + auth_service.normalize_email(request.form.get("email", ""))
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_FAILURE_LIMITS"]
+
+
+def _account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_FAILURE_LIMITS"]
+
+
+def _register_limit() -> str:
+    return current_app.config["REGISTER_LIMITS"]
+
+
 def _after_login():
     return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -38,6 +62,7 @@ def login():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))

@@ -1,0 +1,46 @@
+"""Response headers every page gets, and the error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_headers)
+    app.register_error_handler(HTTPException, _http_error)
+
+
+def _headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    # Pages of a signed-in user are personal: no shared or browser cache may keep them.
+    if request.endpoint != "static" and current_user and current_user.is_authenticated:
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _http_error(exc: HTTPException):
+    if request.path.startswith("/api/"):
+        return exc  # the API answers with its own problem documents
+    return render_template("errors/error.html", error=exc), exc.code
