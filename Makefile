@@ -23,6 +23,7 @@ migrate: install
 
 demo: migrate
 	$(FLASK) seed-demo
+	$(FLASK) match refit
 
 run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
