@@ -1,0 +1,134 @@
+"""Benchmark case files: rank and evaluate without a database.
+
+One JSON line is one pool: ``{"case_id", "employees": [{"id", "skills", "bio"}],
+"needs": [{"id", "title", "description", "skills"}], "relevant", "graded", "relevant_needs"}``.
+Ranking never reads the expected answers; only :func:`evaluate_cases` does, afterwards.
+
+Usage: ``python -m empathy.matching.cases rank|evaluate FILE [--k 10] [--direction need|employee] [--json]``
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from .documents import EmployeeDoc, EmployeeSkill, NeedDoc, NeedSkill
+from .model import SkillMatcher
+from .taxonomy import Taxonomy, load_taxonomy
+
+
+def read_cases(path: str | Path) -> Iterator[dict]:
+    """Pools of a JSON-lines case file, one at a time."""
+    with Path(path).open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def case_documents(case: dict) -> tuple[list[EmployeeDoc], list[NeedDoc]]:
+    """Documents of one pool: suggestible, available, remote; skills without levels, must-have."""
+    employees = [EmployeeDoc(id=str(e["id"]), skills=tuple(EmployeeSkill(s) for s in e.get("skills", ())),
+                             bio=e.get("bio") or "", is_remote=True) for e in case["employees"]]
+    needs = [NeedDoc(id=str(n["id"]), title=n.get("title") or "", description=n.get("description") or "",
+                     skills=tuple(NeedSkill(s, "must") for s in n.get("skills", ())), is_remote=True,
+                     runs_weekdays=True, runs_weekends=True) for n in case["needs"]]
+    return employees, needs
+
+
+def _rank_pool(case: dict, k: int, direction: str, taxonomy: Taxonomy) -> tuple[list[dict], float, float]:
+    employees, needs = case_documents(case)
+    t0 = time.perf_counter()
+    model = SkillMatcher(taxonomy=taxonomy).fit(employees, needs)
+    t1 = time.perf_counter()
+    if direction == "need":
+        ranked = [(n.id, model.rank_employees(n.id, k=k, explain=False)) for n in needs]
+    else:
+        ranked = [(e.id, model.rank_needs(e.id, k=k, explain=False)) for e in employees]
+    t2 = time.perf_counter()
+    rows = [{"case_id": case.get("case_id"), "query_id": qid, "ranked": [s.id for s in res]} for qid, res in ranked]
+    return rows, t1 - t0, t2 - t1
+
+
+def rank_cases(path: str | Path, *, k: int = 10, direction: str = "need", taxonomy: Taxonomy | None = None) -> Iterator[dict]:
+    """One ``{"case_id", "query_id", "ranked"}`` per need (or per employee with direction="employee")."""
+    if direction not in ("need", "employee"):
+        raise ValueError("direction must be 'need' or 'employee'")
+    taxonomy = load_taxonomy() if taxonomy is None else taxonomy
+    for case in read_cases(path):
+        yield from _rank_pool(case, k, direction, taxonomy)[0]
+
+
+def _metrics(rows: list[dict], relevant: dict, graded: dict | None) -> dict:
+    recall, rr, ndcg = [], [], []
+    for row in rows:
+        rel = set(relevant.get(row["query_id"], ()))
+        if not rel:
+            continue
+        ranked = row["ranked"]
+        recall.append(len(rel & set(ranked[:10])) / len(rel))
+        rr.append(next((1.0 / (i + 1) for i, x in enumerate(ranked) if x in rel), 0.0))
+        if graded is not None:
+            gains = graded.get(row["query_id"], {})
+            dcg = sum((2 ** gains.get(x, 0) - 1) / np.log2(i + 2) for i, x in enumerate(ranked[:10]))
+            ideal = sorted(gains.values(), reverse=True)[:10]
+            idcg = sum((2 ** g - 1) / np.log2(i + 2) for i, g in enumerate(ideal))
+            ndcg.append(dcg / idcg if idcg else 0.0)
+    out = {"recall@10": float(np.mean(recall)) if recall else 0.0, "mrr": float(np.mean(rr)) if rr else 0.0}
+    if graded is not None:
+        out["ndcg@10"] = float(np.mean(ndcg)) if ndcg else 0.0
+    return out
+
+
+def evaluate_cases(path: str | Path, *, taxonomy: Taxonomy | None = None) -> list[dict]:
+    """Per pool: sizes, fit and ranking times, and metrics of both directions (full rankings for MRR)."""
+    taxonomy = load_taxonomy() if taxonomy is None else taxonomy
+    results = []
+    for case in read_cases(path):
+        answers = {key: case.pop(key, {}) for key in ("relevant", "graded", "relevant_needs")}
+        n_e, n_n = len(case["employees"]), len(case["needs"])
+        need_rows, fit_s, rank_s = _rank_pool(case, n_e, "need", taxonomy)
+        emp_rows, _, rank_e = _rank_pool(case, n_n, "employee", taxonomy)
+        results.append({
+            "case_id": case.get("case_id"), "n_employees": n_e, "n_needs": n_n,
+            "fit_seconds": round(fit_s, 3), "rank_seconds": {"need": round(rank_s, 3), "employee": round(rank_e, 3)},
+            "need_to_employee": _metrics(need_rows, answers["relevant"], answers["graded"]),
+            "employee_to_need": _metrics(emp_rows, answers["relevant_needs"], None),
+        })
+    return results
+
+
+def format_report(results: Iterable[dict]) -> str:
+    """A small text table of :func:`evaluate_cases` results."""
+    lines = ["case             employees  needs  n->e R@10   MRR  nDCG@10 | e->n R@10   MRR |  fit s  rank s"]
+    for r in results:
+        a, b = r["need_to_employee"], r["employee_to_need"]
+        lines.append(f"{str(r['case_id'])[:16]:16s} {r['n_employees']:9d} {r['n_needs']:6d}  {a['recall@10']:9.3f} "
+                     f"{a['mrr']:5.3f} {a['ndcg@10']:8.3f} | {b['recall@10']:9.3f} {b['mrr']:5.3f} | "
+                     f"{r['fit_seconds']:6.2f} {r['rank_seconds']['need']:7.2f}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m empathy.matching.cases")
+    parser.add_argument("command", choices=("rank", "evaluate"))
+    parser.add_argument("file")
+    parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--direction", choices=("need", "employee"), default="need")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    if args.command == "rank":
+        for row in rank_cases(args.file, k=args.k, direction=args.direction):
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return 0
+    results = evaluate_cases(args.file)
+    print(json.dumps(results, indent=2) if args.json else format_report(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

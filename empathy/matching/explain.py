@@ -1,0 +1,83 @@
+"""Plain, JSON-serialisable explanations of one (need, employee) score."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import scoring
+from .documents import LEVELS, EmployeeDoc, NeedDoc
+from .features import UNKNOWN_LEVEL, employee_skill_text, employee_text, need_text, skill_labels
+from .text import surface_forms
+
+N_TERMS = 8
+
+
+def _skill_details(model, need: NeedDoc, emp: EmployeeDoc) -> list[dict]:
+    feat = model.featurizer_
+    tax = feat.taxonomy
+    emp_canon = {}
+    for s in emp.skills:
+        canon = tax.resolve(s.name)
+        if canon is not None and (s.level or UNKNOWN_LEVEL) >= (emp_canon.get(canon, (None, 0.0))[1]):
+            emp_canon[canon] = (s, float(s.level or UNKNOWN_LEVEL))
+    field = feat.char_text([employee_skill_text(emp, tax)])
+    each = feat.char_text([skill_labels(s.name, tax)[1] for s in emp.skills]) if emp.skills else None
+    out = []
+    for skill in need.skills:
+        canon, text = skill_labels(skill.name, tax)
+        vec = feat.char_text([text])
+        match = float(scoring.free_text_match((vec @ field.T).toarray()[0])[0])
+        best, level, how = None, None, "text"
+        if each is not None:
+            sims = (vec @ each.T).toarray()[0]
+            if sims.max() > 0:
+                best = emp.skills[int(np.argmax(sims))]
+        if canon is not None and canon in emp_canon:
+            held, held_level = emp_canon[canon]
+            canon_match = float(scoring.level_match(np.array([held_level]), skill.min_level or 0)[0])
+            match, best, how = canon_match, held, "taxonomy"
+        level = best.level if best is not None else None
+        out.append({"need_skill": skill.name, "importance": skill.importance, "min_level": skill.min_level,
+                    "canonical": canon, "employee_skill": best.name if best is not None else None,
+                    "employee_level": level, "employee_level_label": LEVELS.get(level) if level else None,
+                    "meets_min_level": None if skill.min_level is None or level is None else level >= skill.min_level,
+                    "matched_by": how, "match": round(match, 4)})
+    return out
+
+
+def _top_terms(model, need: NeedDoc, emp: EmployeeDoc) -> list[dict]:
+    feat = model.featurizer_
+    tax = feat.taxonomy
+    n_text, e_text = need_text(need, tax), employee_text(emp, tax)
+    contrib = feat.word([feat.tokens(n_text)]).multiply(feat.word([feat.tokens(e_text)])).tocoo()
+    if contrib.nnz == 0:
+        return []
+    names = feat.word_features
+    forms = {**surface_forms(e_text, stemming=feat.stemming), **surface_forms(n_text, stemming=feat.stemming)}
+    order = np.argsort(-contrib.data, kind="stable")[:N_TERMS]
+    return [{"term": forms.get(names[contrib.col[i]], str(names[contrib.col[i]])),
+             "contribution": round(float(contrib.data[i]), 4)} for i in order]
+
+
+def explain_pair(model, need: NeedDoc, emp: EmployeeDoc, values: dict) -> dict:
+    """Why ``emp`` scores ``values['score']`` for ``need``: parts, skills and driving terms."""
+    present = values["present"]
+    total = sum(values["weights"][p] * present[p] for p in present)
+    parts = {}
+    for name, value in values["parts"].items():
+        weight = values["weights"][name] * present[name]
+        part = {"score": round(value, 4), "weight": round(weight, 4), "used": present[name] > 0,
+                "share": round(weight / total, 4)}
+        if name == "text":
+            part.update(raw_similarity=round(values["raw"], 4), hubness_adjustment=round(values["hub"], 4))
+        parts[name] = part
+    skills = _skill_details(model, need, emp)
+    return {
+        "need_id": need.id,
+        "employee_id": emp.id,
+        "score": round(values["score"], 4),
+        "parts": parts,
+        "matched_skills": [s for s in skills if s["match"] >= scoring.MATCHED],
+        "missing_must_have": [s["need_skill"] for s in skills if s["importance"] == "must" and s["match"] < scoring.MATCHED],
+        "missing_nice_to_have": [s["need_skill"] for s in skills if s["importance"] == "nice" and s["match"] < scoring.MATCHED],
+        "top_terms": _top_terms(model, need, emp),
+    }

@@ -1,0 +1,48 @@
+"""Saving and loading fitted matchers, with a fingerprint to detect stale files."""
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+from typing import Any
+
+import joblib
+
+
+class StaleModelError(RuntimeError):
+    """The saved model was made with other library versions or other data."""
+
+
+def library_fingerprint() -> dict[str, str]:
+    """Versions whose change can alter or break a pickled model."""
+    import numpy
+    import scipy
+    import sklearn
+
+    return {"python": platform.python_version(), "numpy": numpy.__version__, "scipy": scipy.__version__,
+            "sklearn": sklearn.__version__}
+
+
+def save_model(model: Any, path: str | Path, *, data_fingerprint: str | None = None) -> Path:
+    """Write a fitted matcher (and the caller's data fingerprint) to ``path`` with joblib."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    joblib.dump({"model": model, "fingerprint": library_fingerprint(), "data_fingerprint": data_fingerprint}, tmp)
+    tmp.replace(path)  # readers never see a half-written file
+    return path
+
+
+def load_model(path: str | Path, *, data_fingerprint: str | None = None, strict: bool = True) -> Any:
+    """Read a matcher saved by :func:`save_model`.
+
+    With ``strict``, raise :class:`StaleModelError` when library versions differ from the
+    running ones, or when ``data_fingerprint`` is given and differs from the saved one.
+    """
+    payload = joblib.load(Path(path))
+    if strict and payload["fingerprint"] != library_fingerprint():
+        raise StaleModelError(f"saved with {payload['fingerprint']}, running {library_fingerprint()}")
+    if strict and data_fingerprint is not None and payload["data_fingerprint"] != data_fingerprint:
+        raise StaleModelError("saved model was fitted on other data")
+    model = payload["model"]
+    model.data_fingerprint_ = payload["data_fingerprint"]
+    return model

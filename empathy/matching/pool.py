@@ -1,0 +1,97 @@
+"""Growable storage of one side (employees or needs) of a fitted matcher.
+
+Matrices are kept feature-major (features x rows, CSR) so that a query is one sparse
+product; rows added after fit go to small tail segments, so an upsert never copies the
+whole pool.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+_TAIL_SEGMENTS = 8
+
+
+class SegmentedMatrix:
+    """Column-appendable feature-major sparse matrix."""
+
+    def __init__(self, n_features: int, rows: sp.csr_matrix | None = None):
+        self.n_features = n_features
+        self.segments: list[sp.csr_matrix] = []
+        if rows is not None and rows.shape[0]:
+            self.segments.append(_feature_major(rows))
+
+    @property
+    def n_rows(self) -> int:
+        return sum(s.shape[1] for s in self.segments)
+
+    def append(self, rows: sp.csr_matrix) -> None:
+        """Add rows (documents x features) at the end."""
+        if rows.shape[0] == 0:
+            return
+        self.segments.append(_feature_major(rows))
+        if len(self.segments) > _TAIL_SEGMENTS + 1:
+            # Merge the tail only: the big first segment is rebuilt by a refit, not by upserts.
+            tail = sp.hstack(self.segments[1:], format="csr", dtype=np.float32)
+            self.segments = [self.segments[0], tail]
+
+    def dot(self, queries: sp.csr_matrix) -> np.ndarray:
+        """Dense (queries x rows) products."""
+        n_q = queries.shape[0]
+        if not self.segments:
+            return np.zeros((n_q, 0), dtype=np.float32)
+        parts = [(queries @ seg).toarray() for seg in self.segments]
+        return parts[0] if len(parts) == 1 else np.hstack(parts)
+
+    def nbytes(self) -> int:
+        return sum(s.data.nbytes + s.indices.nbytes + s.indptr.nbytes for s in self.segments)
+
+
+def _feature_major(rows: sp.csr_matrix) -> sp.csr_matrix:
+    out = sp.csr_matrix(rows, dtype=np.float32).T.tocsr()
+    out.sort_indices()
+    return out
+
+
+class Pool:
+    """Ids, per-row attribute arrays and matrices of one side; removed rows stay as dead rows."""
+
+    def __init__(self, ids: Sequence[str], attrs: dict[str, np.ndarray], mats: dict[str, SegmentedMatrix]):
+        self.ids: list[str] = list(ids)
+        self.positions: dict[str, int] = {}
+        for row, doc_id in enumerate(self.ids):
+            if doc_id in self.positions:
+                raise ValueError(f"duplicate id {doc_id!r}")
+            self.positions[doc_id] = row
+        self.attrs = attrs
+        self.attrs["alive"] = np.ones(len(self.ids), dtype=bool)
+        self.mats = mats
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ids)
+
+    def append(self, doc_id: str, attrs: dict[str, object], rows: dict[str, sp.csr_matrix]) -> int:
+        """Add one document (replacing an older row with the same id); returns its row."""
+        self.remove(doc_id)
+        row = len(self.ids)
+        self.ids.append(doc_id)
+        self.positions[doc_id] = row
+        for name, value in {**attrs, "alive": True}.items():
+            self.attrs[name] = np.append(self.attrs[name], np.asarray([value], dtype=self.attrs[name].dtype))
+        for name, mat in rows.items():
+            self.mats[name].append(mat)
+        return row
+
+    def remove(self, doc_id: str) -> bool:
+        """Forget a document; its row stays but is never ranked."""
+        row = self.positions.pop(doc_id, None)
+        if row is None:
+            return False
+        self.attrs["alive"][row] = False
+        return True

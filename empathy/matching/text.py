@@ -1,0 +1,95 @@
+"""Text normalisation and a Chinese-aware tokenizer shared by every text view."""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+")
+_IS_CJK = re.compile(rf"[{_CJK}]")
+# A handful of function words; general Chinese, not derived from any data set.
+_ZH_STOP = frozenset("的 了 和 与 及 或 是 在 有 为 对 等 也 就 都 而 并 把 被 让 我 你 他 她 它 们 这 那 之 其 于 以 及其 以及 一个 我们 他们 可以 进行".split())
+_EN_STOP = frozenset(ENGLISH_STOP_WORDS)
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width to half-width) and case folding."""
+    return unicodedata.normalize("NFKC", text or "").casefold()
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    try:
+        import snowballstemmer
+    except ImportError:  # the light stripper below keeps the matcher usable without it
+        return None
+    return snowballstemmer.stemmer("english")
+
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ness", "ment", "ies", "ied", "ers", "er", "ed", "es", "s", "ly")
+
+
+@lru_cache(maxsize=500_000)
+def stem(word: str) -> str:
+    """English stem of one lower-case word (Snowball when installed)."""
+    st = _stemmer()
+    if st is not None:
+        return st.stemWord(word)
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    try:
+        import jieba
+    except ImportError:
+        return None
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+@lru_cache(maxsize=100_000)
+def _segment(run: str) -> tuple[str, ...]:
+    jb = _jieba()
+    words = jb.lcut(run) if jb is not None and len(run) > 1 else list(run)
+    out = [w for w in words if w not in _ZH_STOP]
+    # Character bigrams make Chinese robust to segmentation differences between texts.
+    if len(run) > 2:
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return tuple(out)
+
+
+def tokenize(text: str, *, stemming: bool = True, max_chars: int | None = None) -> list[str]:
+    """Tokens of a text: stemmed English words without stop words, jieba words and bigrams for Chinese."""
+    text = normalize(text[:max_chars] if max_chars else text)
+    tokens: list[str] = []
+    for run in _TOKEN.findall(text):
+        if _IS_CJK.match(run):
+            tokens.extend(_segment(run))
+        elif run not in _EN_STOP and (len(run) > 1 or run.isdigit()):
+            tokens.append(stem(run) if stemming else run)
+    return tokens
+
+
+def surface_forms(text: str, *, stemming: bool = True) -> dict[str, str]:
+    """Map each token of ``text`` back to the first word that produced it, for explanations."""
+    forms: dict[str, str] = {}
+    for run in _TOKEN.findall(normalize(text)):
+        if _IS_CJK.match(run):
+            for token in _segment(run):
+                forms.setdefault(token, token)
+        elif run not in _EN_STOP:
+            forms.setdefault(stem(run) if stemming else run, run)
+    return forms
+
+
+def identity(tokens: list[str]) -> list[str]:
+    """Analyzer for pre-tokenized documents (module level so fitted models pickle)."""
+    return tokens
