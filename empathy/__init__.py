@@ -9,7 +9,9 @@ from flask import Flask
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application. Nothing here migrates, fits models or opens connections."""
-    app = Flask(__name__, instance_relative_config=True)
+    from empathy.api import new_app
+
+    app = new_app(__name__, instance_relative_config=True)  # a Flask subclass that documents the API
     os.makedirs(app.instance_path, exist_ok=True)
 
     from empathy.config import apply_config
@@ -37,10 +39,27 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from empathy.blueprints import auth, main
+    from empathy.blueprints import auth, employees, main, needs
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
+    from empathy.blueprints import admin
+
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(admin.activation_bp)
+    app.register_blueprint(employees.bp)
+    app.register_blueprint(needs.bp)
+    from empathy.blueprints import reports
+
+    app.register_blueprint(reports.bp)
+    from empathy.blueprints import workflow
+
+    app.register_blueprint(workflow.bp)
+    from empathy import api
+    from empathy.blueprints import tokens
+
+    api.register(app)
+    app.register_blueprint(tokens.bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -24,6 +24,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(match_cli)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    from empathy.cli_workflow import register as register_workflow; register_workflow(app)
 
 
 def _require_migrated() -> None:

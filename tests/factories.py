@@ -83,3 +83,13 @@ def make_need(session: Session, *, owner: User | None = None, skills=(), **overr
         session.add(NeedSkill(need_id=need.id, skill_id=skill.id, importance=importance, min_level=min_level))
     session.commit()
     return need
+
+
+def make_match(session: Session, need: Need, user: User, *, status: str = "invited", **overrides):
+    """A match row between a need and an employee (no seat is taken: see services.seats)."""
+    from empathy.models import Match
+
+    match = Match(need_id=need.id, user_id=user.id, status=status, **overrides)
+    session.add(match)
+    session.commit()
+    return match

@@ -5,8 +5,16 @@ from empathy.models.needs import MATCH_STATUSES, NEED_STATUSES, Match, Need, Nee
 from empathy.models.hours import HOURS_STATUSES, HoursRecord
 from empathy.models.mail import OUTBOX_STATUSES, OutboxMessage
 from empathy.models.profiles import EmployeeProfile, EmployeeSkill, Site, Skill
+from empathy.models.tokens import ApiToken
+from empathy.models.workflow import CREDENTIAL_KINDS, Credential, MatchReminder, NeedCredential, Notification
 
 __all__ = [
+    "ApiToken",
+    "CREDENTIAL_KINDS",
+    "Credential",
+    "MatchReminder",
+    "NeedCredential",
+    "Notification",
     "HOURS_STATUSES",
     "MATCH_STATUSES",
     "NEED_STATUSES",

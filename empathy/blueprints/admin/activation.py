@@ -1,0 +1,34 @@
+"""The public page where an imported employee sets their first password."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from empathy.auth import sign_in
+from empathy.blueprints.admin import activation_bp, show_error
+from empathy.db import get_session
+from empathy.forms.admin import ActivateForm
+from empathy.services import ServiceError
+from empathy.services import activation as service
+
+
+@activation_bp.route("/activate/<token>", methods=["GET", "POST"])
+def activate(token: str):
+    secret = current_app.config["SECRET_KEY"]
+    try:
+        user = service.check_token(session=get_session(), token=token, secret_key=secret)
+    except ServiceError as exc:
+        return render_template("admin/activate.html", problem=exc.message, form=None), 400
+    form = ActivateForm()
+    if form.validate_on_submit():
+        try:
+            user = service.activate_account(session=get_session(), token=token,
+                                            password=form.password.data, secret_key=secret)
+        except ServiceError as exc:
+            show_error(form, exc, "password")
+        else:
+            sign_in(user, remember=False)
+            flash(_("Welcome to Empathy, %(name)s. Your password is set.", name=user.display_name), "success")
+            return redirect(url_for("main.home"))
+    return render_template("admin/activate.html", problem=None, form=form, user=user)

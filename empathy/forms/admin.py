@@ -1,0 +1,71 @@
+"""Forms of the administrators' area and of account activation."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from empathy.models import ROLES
+from empathy.services.passwords import MAX_LENGTH, MIN_LENGTH
+
+ROLE_LABELS = {"employee": _l("Employee"), "coordinator": _l("Coordinator"), "admin": _l("Admin")}
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], validators=[DataRequired()])
+
+
+class ActiveForm(FlaskForm):
+    """Deactivate or reactivate: the button says which."""
+
+    active = HiddenField(validators=[DataRequired()])
+
+
+class SkillForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)],
+                       description=_l("The canonical name, unique in the taxonomy."))
+    label_en = StringField(_l("English label"), validators=[Optional(), Length(max=120)])
+    label_zh = StringField(_l("Chinese label"), validators=[Optional(), Length(max=120)])
+    category = SelectField(_l("Category"), validators=[DataRequired()])
+    synonyms = TextAreaField(_l("Synonyms"), validators=[Optional(), Length(max=8000)],
+                             description=_l("One per line, or separated by commas."))
+    mark_reviewed = BooleanField(_l("Mark as reviewed"))
+    submit = SubmitField(_l("Save"))
+
+
+class MergeForm(FlaskForm):
+    keep_id = SelectField(_l("Keep this skill"), coerce=int,
+                          validators=[DataRequired(message=_l("Choose the skill to keep."))],
+                          description=_l("Every profile and need moves to this skill."))
+    submit = SubmitField(_l("Merge"))
+
+
+class SiteForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=60)],
+                       description=_l("Lower-case letters, digits and hyphens, e.g. shanghai-hq. Imports may use it."))
+    name_en = StringField(_l("English name"), validators=[DataRequired(), Length(max=120)])
+    name_zh = StringField(_l("Chinese name"), validators=[DataRequired(), Length(max=120)])
+    submit = SubmitField(_l("Save"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))],
+                     description=_l("UTF-8 or GB18030, at most 5 MB, with a header row."))
+    dry_run = BooleanField(_l("Dry run: check the file and show what would change, write nothing"), default=True)
+    submit = SubmitField(_l("Upload"))
+
+
+class ActivateForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH,
+                                           message=_l("Use at least %(min)d characters (and at most %(max)d)."))],
+        description=_l("At least %(n)d characters. A long phrase is easy to remember.", n=MIN_LENGTH),
+    )
+    confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+    submit = SubmitField(_l("Set password and sign in"))

@@ -1,0 +1,68 @@
+"""Forms of the volunteering workflow: sign-ups, invitations, people, hours and credentials."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, FloatField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from empathy.models import CREDENTIAL_KINDS
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class VolunteerForm(FlaskForm):
+    message = TextAreaField(_l("A note for the coordinator (optional)"), validators=[Optional(), Length(max=1000)])
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)])
+
+
+class InviteForm(FlaskForm):
+    message = TextAreaField(_l("Message to the people you invite (optional)"),
+                            validators=[Optional(), Length(max=1000)])
+
+
+def _optional_int(value):
+    try:
+        return int(value) if value not in (None, "", "None") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class SuggestionFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    department = StringField(_l("Department"), validators=[Optional(), Length(max=120)])
+    site = SelectField(_l("Site"), coerce=_optional_int, validators=[Optional()], validate_choice=False)
+    weekdays = BooleanField(_l("Available on weekdays"))
+    weekends = BooleanField(_l("Available at weekends"))
+    min_level = SelectField(_l("Minimum level in the must-have skills"), coerce=_optional_int,
+                            validators=[Optional()], validate_choice=False)
+
+
+class HoursForm(FlaskForm):
+    hours = FloatField(_l("Hours"), validators=[InputRequired(), NumberRange(min=0.01, max=24,
+                       message=_l("Enter more than 0 and at most 24 hours."))])
+    worked_on = DateField(_l("Day"), validators=[DataRequired()])
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class CredentialForm(FlaskForm):
+    kind = SelectField(_l("Credential"), choices=[(k, k) for k in CREDENTIAL_KINDS])
+    expires_on = DateField(_l("Valid until"), validators=[DataRequired()])
+    reference = StringField(_l("Certificate number or reference (optional)"), validators=[Optional(), Length(max=120)])
+
+
+class NeedCredentialsForm(FlaskForm):
+    kinds = MultiCheckboxField(_l("Credentials every volunteer must hold"), choices=[(k, k) for k in CREDENTIAL_KINDS],
+                               validate_choice=False)
