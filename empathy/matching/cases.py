@@ -46,9 +46,9 @@ def _rank_pool(case: dict, k: int, direction: str, taxonomy: Taxonomy) -> tuple[
     model = SkillMatcher(taxonomy=taxonomy).fit(employees, needs)
     t1 = time.perf_counter()
     if direction == "need":
-        ranked = [(n.id, model.rank_employees(n.id, k=k, explain=False)) for n in needs]
+        ranked = zip([n.id for n in needs], model.rank_employees_batch([n.id for n in needs], k=k))
     else:
-        ranked = [(e.id, model.rank_needs(e.id, k=k, explain=False)) for e in employees]
+        ranked = zip([e.id for e in employees], model.rank_needs_batch([e.id for e in employees], k=k))
     t2 = time.perf_counter()
     rows = [{"case_id": case.get("case_id"), "query_id": qid, "ranked": [s.id for s in res]} for qid, res in ranked]
     return rows, t1 - t0, t2 - t1

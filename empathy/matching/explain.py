@@ -1,12 +1,14 @@
 """Plain, JSON-serialisable explanations of one (need, employee) score."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from . import scoring
 from .documents import LEVELS, EmployeeDoc, NeedDoc
-from .features import UNKNOWN_LEVEL, employee_skill_text, employee_text, need_text, skill_labels
-from .text import surface_forms
+from .features import UNKNOWN_LEVEL, employee_text, need_text, skill_labels
+from .text import surface_forms, tokenize_short
 
 N_TERMS = 8
 
@@ -19,18 +21,18 @@ def _skill_details(model, need: NeedDoc, emp: EmployeeDoc) -> list[dict]:
         canon = tax.resolve(s.name)
         if canon is not None and (s.level or UNKNOWN_LEVEL) >= (emp_canon.get(canon, (None, 0.0))[1]):
             emp_canon[canon] = (s, float(s.level or UNKNOWN_LEVEL))
-    field = feat.char_text([employee_skill_text(emp, tax)])
-    each = feat.char_text([skill_labels(s.name, tax)[1] for s in emp.skills]) if emp.skills else None
+    # One vectorisation for every text of the pair: scipy's per-call overhead dominates here.
+    need_labels = [skill_labels(s.name, tax) for s in need.skills]
+    texts = [skill_labels(s.name, tax)[1] for s in emp.skills] + [t for _, t in need_labels]
+    vecs = feat.char([feat.skill_field_tokens(emp)] + [list(tokenize_short(t, feat.stemming)) for t in texts])
+    sims = (vecs[1 + len(emp.skills):] @ vecs[: 1 + len(emp.skills)].T).toarray()
     out = []
-    for skill in need.skills:
-        canon, text = skill_labels(skill.name, tax)
-        vec = feat.char_text([text])
-        match = float(scoring.free_text_match((vec @ field.T).toarray()[0])[0])
+    for i, skill in enumerate(need.skills):
+        canon = need_labels[i][0]
+        match = float(scoring.free_text_match(sims[i, :1])[0])
         best, level, how = None, None, "text"
-        if each is not None:
-            sims = (vec @ each.T).toarray()[0]
-            if sims.max() > 0:
-                best = emp.skills[int(np.argmax(sims))]
+        if emp.skills and sims[i, 1:].max() > 0:
+            best = emp.skills[int(np.argmax(sims[i, 1:]))]
         if canon is not None and canon in emp_canon:
             held, held_level = emp_canon[canon]
             canon_match = float(scoring.level_match(np.array([held_level]), skill.min_level or 0)[0])
@@ -44,15 +46,21 @@ def _skill_details(model, need: NeedDoc, emp: EmployeeDoc) -> list[dict]:
     return out
 
 
+@lru_cache(maxsize=64)
+def _need_terms(feat, need: NeedDoc) -> tuple:
+    """Word vector and surface forms of a need: the same need is explained against k employees."""
+    n_text = need_text(need, feat.taxonomy)
+    return feat.word([feat.tokens(n_text)]), surface_forms(n_text, stemming=feat.stemming)
+
+
 def _top_terms(model, need: NeedDoc, emp: EmployeeDoc) -> list[dict]:
     feat = model.featurizer_
-    tax = feat.taxonomy
-    n_text, e_text = need_text(need, tax), employee_text(emp, tax)
-    contrib = feat.word([feat.tokens(n_text)]).multiply(feat.word([feat.tokens(e_text)])).tocoo()
+    need_vec, need_forms = _need_terms(feat, need)
+    contrib = need_vec.multiply(feat.word([feat.employee_tokens(emp)])).tocoo()
     if contrib.nnz == 0:
         return []
     names = feat.word_features
-    forms = {**surface_forms(e_text, stemming=feat.stemming), **surface_forms(n_text, stemming=feat.stemming)}
+    forms = {**surface_forms(employee_text(emp, feat.taxonomy), stemming=feat.stemming), **need_forms}
     order = np.argsort(-contrib.data, kind="stable")[:N_TERMS]
     return [{"term": forms.get(names[contrib.col[i]], str(names[contrib.col[i]])),
              "contribution": round(float(contrib.data[i]), 4)} for i in order]

@@ -1,20 +1,21 @@
 """Turning documents into sparse vectors with vocabularies fitted once on both pools."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .documents import EmployeeDoc, NeedDoc
+from . import vectors
 from .taxonomy import Taxonomy
-from .text import identity, tokenize
+from .text import tokenize, tokenize_short
 
 # Unknown employee level: between intermediate and advanced.
 UNKNOWN_LEVEL = 2.5
 SKILL_WEIGHTS = {"must": 2.0, "nice": 1.0}
+_SLICE = 10_000  # documents per slice of the character-count products at fit
 
 
 def skill_labels(name: str, taxonomy: Taxonomy) -> tuple[str | None, str]:
@@ -48,6 +49,7 @@ class NeedSkillRows:
     canon: np.ndarray  # canonical skill index, -1 for free text
     min_level: np.ndarray  # 0 when not given
     weight: np.ndarray
+    text: tuple[str, ...] = ()  # the text standing for each skill (skills with equal text match alike)
 
 
 class Featurizer:
@@ -60,10 +62,15 @@ class Featurizer:
         self.stemming = stemming
         self.max_chars = max_chars
         self.canon_index = {name: i for i, name in enumerate(taxonomy.names)}
-        self._char_args = dict(ngram_range=tuple(char_ngram_range), min_df=char_min_df, max_df=char_max_df,
-                               max_features=char_max_features)
+        self.char_ngram_range = tuple(char_ngram_range)
+        self._char_cuts = (char_min_df, char_max_df, char_max_features)
         self._word_max_df = word_max_df
         self.free_text_weight = free_text_weight
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_label_tokens", None)  # a cache, rebuilt on use
+        return state
 
     def skill_weight(self, skill) -> float:
         """Weight of a need skill: must 2, nice 1, times free_text_weight when not in the taxonomy."""
@@ -73,36 +80,110 @@ class Featurizer:
     def tokens(self, text: str) -> list[str]:
         return tokenize(text, stemming=self.stemming, max_chars=self.max_chars)
 
+    def employee_tokens(self, doc: EmployeeDoc) -> list[str]:
+        """Tokens of :func:`employee_text` (skill names memoised: they recur across profiles)."""
+        return [t for s in doc.skills for t in tokenize_short(s.name, self.stemming)] + self.tokens(doc.bio)
+
+    def skill_field_tokens(self, doc: EmployeeDoc) -> list[str]:
+        """Tokens of :func:`employee_skill_text` (memoised per skill name)."""
+        cache = self.__dict__.setdefault("_label_tokens", {})
+        out = []
+        for s in doc.skills:
+            toks = cache.get(s.name)
+            if toks is None:
+                toks = tokenize_short(skill_labels(s.name, self.taxonomy)[1], self.stemming)
+                if len(cache) < 100_000:
+                    cache[s.name] = toks
+            out.extend(toks)
+        return out
+
+    def need_tokens(self, doc: NeedDoc) -> list[str]:
+        return self.tokens(need_text(doc, self.taxonomy))
+
+    def need_vectors(self, docs: Sequence[NeedDoc], field_weights: Sequence[float]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Word and character vectors of needs as a weighted sum of unit vectors of their fields.
+
+        The fields are title, description and skills. Normalising each field on its own keeps a
+        long field from drowning the others, and lets short generic labels (titles, skill tags,
+        shared by many needs) weigh less than the free-text description.
+        """
+        fields = ([self.tokens(d.title) for d in docs], [self.tokens(d.description) for d in docs],
+                  [[t for s in d.skills for t in tokenize_short(s.name, self.stemming)] for d in docs])
+        word = char = None
+        for weight, toks in zip(field_weights, fields):
+            if weight:
+                w, c = self.word(toks) * np.float32(weight), self.char(toks) * np.float32(weight)
+                word, char = (w, c) if word is None else (word + w, char + c)
+        if word is None:
+            word, char = self.word([[] for _ in docs]), self.char([[] for _ in docs])
+        return vectors.normalize_rows(sp.csr_matrix(word, dtype=np.float32)), vectors.normalize_rows(sp.csr_matrix(char, dtype=np.float32))
+
     def fit_transform(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """Fit both views on a corpus and return its word and character matrices (one pass each)."""
-        toks = [self.tokens(t) for t in texts]
-        small = len(toks) < 20  # document-frequency cuts make no sense on a handful of documents
-        corpus = toks if any(toks) else [["empty"]]
-        self.word_ = TfidfVectorizer(analyzer=identity, sublinear_tf=True, dtype=np.float32,
-                                     max_df=1.0 if small else self._word_max_df)
-        char_args = dict(self._char_args)
-        if small:
-            char_args.update(min_df=1, max_df=1.0, max_features=None)
-        self.char_ = TfidfVectorizer(analyzer="char_wb", sublinear_tf=True, dtype=np.float32, **char_args)
-        word = self.word_.fit_transform(corpus).tocsr()
-        char = self.char_.fit_transform([" ".join(t) for t in corpus]).tocsr()
-        if corpus is not toks:
-            return self.word(toks), self.char(toks)
+        """Fit both views on a corpus and return its word and character matrices."""
+        return self.fit_tokens([self.tokens(t) for t in texts])
+
+    def fit_tokens(self, toks: Iterable[list[str]]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Fit both views on tokenised documents (read once) and return their word and character matrices."""
+        self.token_index_: dict[str, int] = {}
+        counts = vectors.count_matrix(toks, self.token_index_, grow=True)
+        small = counts.shape[0] < 20  # document-frequency cuts make no sense on a handful of documents
+        n_docs = counts.shape[0]
+        # Word view: the token columns that pass the cuts.
+        df, total = vectors.doc_freq(counts)
+        cols = vectors.df_keep(df, total, n_docs, 1, 1.0 if small else self._word_max_df, None)
+        names = np.empty(len(self.token_index_), dtype=object)
+        names[list(self.token_index_.values())] = list(self.token_index_)
+        self.word_features_ = names[cols]
+        self.word_index_ = {tok: j for j, tok in enumerate(self.word_features_)}
+        self.word_idf_ = vectors.idf_of(df[cols], n_docs)
+        word = vectors.tfidf(counts[:, cols], self.word_idf_)
+        # Character view: n-grams of each distinct token once, then sparse products by slices of
+        # documents (the unpruned n-gram counts of 100,000 profiles took a gigabyte at once).
+        lo, hi = self.char_ngram_range
+        self.ngram_index_: dict[str, int] = {}
+        table = vectors.count_matrix((vectors.char_wb_ngrams(t, lo, hi) for t in names), self.ngram_index_, grow=True)
+        df, total = np.zeros(table.shape[1], np.int64), np.zeros(table.shape[1])
+        for a in range(0, n_docs, _SLICE):
+            d, t = vectors.doc_freq(counts[a : a + _SLICE] @ table)
+            df += d
+            total += t
+        min_df, max_df, max_features = (1, 1.0, None) if small else self._char_cuts
+        keep = vectors.df_keep(df, total, n_docs, min_df, max_df, max_features)
+        grams = np.empty(len(self.ngram_index_), dtype=object)
+        grams[list(self.ngram_index_.values())] = list(self.ngram_index_)
+        self.ngram_index_ = {g: j for j, g in enumerate(grams[keep])}
+        self.table_ = table[:, keep].tocsr()
+        self.char_idf_ = vectors.idf_of(df[keep], n_docs)
+        del table
+        char = [vectors.tfidf(sp.csr_matrix(counts[a : a + _SLICE] @ self.table_, dtype=np.float32), self.char_idf_)
+                for a in range(0, n_docs, _SLICE)]
+        char = sp.vstack(char, format="csr") if char else sp.csr_matrix((0, len(keep)), dtype=np.float32)
         return word, char
 
     @property
     def word_features(self) -> np.ndarray:
-        return self.word_.get_feature_names_out()
+        return self.word_features_
+
+    @property
+    def n_word(self) -> int:
+        return len(self.word_index_)
+
+    @property
+    def n_char(self) -> int:
+        return len(self.ngram_index_)
 
     def word(self, toks: Sequence[list[str]]) -> sp.csr_matrix:
-        if not len(toks):
-            return sp.csr_matrix((0, len(self.word_.vocabulary_)), dtype=np.float32)
-        return self.word_.transform(toks).tocsr()
+        return vectors.tfidf(vectors.count_matrix(toks, self.word_index_, grow=False), self.word_idf_)
 
     def char(self, toks: Sequence[list[str]]) -> sp.csr_matrix:
-        if not len(toks):
-            return sp.csr_matrix((0, len(self.char_.vocabulary_)), dtype=np.float32)
-        return self.char_.transform([" ".join(t) for t in toks]).tocsr()
+        counts = vectors.count_matrix(toks, self.token_index_, grow=False) @ self.table_
+        # Tokens unseen at fit still share n-grams with the vocabulary (typos, new words).
+        lo, hi = self.char_ngram_range
+        unseen = [[g for t in doc if t not in self.token_index_ for g in vectors.char_wb_ngrams(t, lo, hi)]
+                  for doc in toks]
+        if any(unseen):
+            counts = counts + vectors.count_matrix(unseen, self.ngram_index_, grow=False)
+        return vectors.tfidf(sp.csr_matrix(counts, dtype=np.float32), self.char_idf_)
 
     def char_text(self, texts: Sequence[str]) -> sp.csr_matrix:
         return self.char([self.tokens(t) for t in texts])
@@ -132,6 +213,6 @@ class Featurizer:
                 canon.append(self.canon_index[name] if name is not None else -1)
                 min_level.append(skill.min_level or 0)
                 weight.append(self.skill_weight(skill))
-        char = self.char_text(texts) if texts else sp.csr_matrix((0, len(self.char_.vocabulary_)), dtype=np.float32)
+        char = self.char_text(texts)
         return NeedSkillRows(char, np.asarray(owner, np.int64), np.asarray(canon, np.int64),
-                             np.asarray(min_level, np.float32), np.asarray(weight, np.float32))
+                             np.asarray(min_level, np.float32), np.asarray(weight, np.float32), tuple(texts))

@@ -1,6 +1,8 @@
 """The matcher: a scikit-learn style estimator over pools of employees and needs."""
 from __future__ import annotations
 
+import itertools
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -9,9 +11,9 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from . import scoring
+from . import expansion, scoring
 from .documents import EmployeeDoc, NeedDoc, validate_employee, validate_need
-from .features import Featurizer, employee_skill_text, employee_text, need_text
+from .features import Featurizer
 from .persistence import library_fingerprint
 from .pool import Pool, SegmentedMatrix
 from .taxonomy import Taxonomy
@@ -27,11 +29,13 @@ class Suggestion:
 
 
 @dataclass
-class _Query:
-    doc: EmployeeDoc | NeedDoc
-    word: sp.csr_matrix
-    char: sp.csr_matrix
-    attrs: dict
+class _Queries:
+    """A batch of documents vectorised for scoring against the other pool."""
+
+    docs: list
+    text: sp.csr_matrix  # as stored in a pool
+    weighted: sp.csr_matrix  # with the view weights, for products against a pool
+    attrs: dict[str, np.ndarray]
     extra: dict
 
 
@@ -50,13 +54,16 @@ class SkillMatcher(BaseEstimator):
         Canonical skills with labels and synonyms; None means every skill is free text.
     text_weight, skill_weight, cause_weight, language_weight : float
         Weights of the four parts of the score.
-    char_ngram_range : tuple of int, default=(3, 5)
+    char_ngram_range : tuple of int, default=(3, 4)
         Character n-gram sizes of the character view (``char_wb`` on the token stream).
-    char_min_df, char_max_df : float, default=2, 0.5
-        Document-frequency cuts of the character view (ignored below 20 documents).
+    char_weight : float, default=0.5
+        Share of the character view in the text similarity (the word view has the rest).
+    char_min_df, char_max_df : float, default=2, 0.3
+        Document-frequency cuts of the character view (ignored below 20 documents). Terms in
+        more than 30 % of the documents carry little weight but dominate the cost of a query.
     char_max_features : int or None, default=None
         Cap on the character vocabulary, for speed on large pools.
-    word_max_df : float, default=1.0
+    word_max_df : float, default=0.3
         Document-frequency cut of the word view.
     free_text_skill_weight : float, default=0.1
         Relative weight, in the skill part, of need skills the taxonomy does not know
@@ -74,6 +81,14 @@ class SkillMatcher(BaseEstimator):
         Similarities kept per row and column for the (sparse) Sinkhorn kernel.
     max_text_chars : int, default=20000
         Texts are cut to this length before tokenising.
+    need_field_weights : tuple of 3 floats, default=(0.2, 1.0, 0.2)
+        Weights of a need's title, description and skills in its text vectors; each field is
+        normalised on its own first (see ``Featurizer.need_vectors``).
+    prf_weight : float, default=0.3
+        Pseudo-relevance feedback on needs (Rocchio): a need's text vector gets this weight of the
+        mean vector of its ``prf_k`` most similar employees (their ``prf_terms`` strongest terms).
+        Stored needs are kept expanded, so both directions see it. 0 turns it off.
+    prf_k, prf_terms : int, default=10, 40
 
     Attributes
     ----------
@@ -85,6 +100,9 @@ class SkillMatcher(BaseEstimator):
         Documents by id, for explanations.
     fingerprint_ : dict
         Versions of python, numpy, scipy and scikit-learn the model was fitted with.
+    fit_seconds_ : dict
+        Wall time of the stages of the last fit: vectors (tokenising, vocabularies, TF-IDF),
+        pools (the skill field, levels, need expansion) and hubness (the Sinkhorn scalings).
 
     Examples
     --------
@@ -94,16 +112,20 @@ class SkillMatcher(BaseEstimator):
     """
 
     def __init__(self, *, taxonomy: Taxonomy | None = None, text_weight: float = 0.6, skill_weight: float = 0.25,
-                 cause_weight: float = 0.1, language_weight: float = 0.05, char_ngram_range: tuple[int, int] = (3, 5),
-                 char_min_df: float = 2, char_max_df: float = 0.5, char_max_features: int | None = None,
-                 word_max_df: float = 1.0, free_text_skill_weight: float = 0.1, stemming: bool = True, hubness: bool = True, hub_temperature: float = 0.025,
-                 hub_iter: int = 20, hub_k: int = 128, max_text_chars: int = 20000):
+                 cause_weight: float = 0.1, language_weight: float = 0.05, char_ngram_range: tuple[int, int] = (3, 4),
+                 char_weight: float = 0.5,
+                 char_min_df: float = 2, char_max_df: float = 0.3, char_max_features: int | None = None,
+                 word_max_df: float = 0.3, free_text_skill_weight: float = 0.1, stemming: bool = True, hubness: bool = True, hub_temperature: float = 0.025,
+                 hub_iter: int = 20, hub_k: int = 128, max_text_chars: int = 20000,
+                 need_field_weights: tuple[float, float, float] = (0.2, 1.0, 0.2), prf_weight: float = 0.3,
+                 prf_k: int = 10, prf_terms: int = 40):
         self.taxonomy = taxonomy
         self.text_weight = text_weight
         self.skill_weight = skill_weight
         self.cause_weight = cause_weight
         self.language_weight = language_weight
         self.char_ngram_range = char_ngram_range
+        self.char_weight = char_weight
         self.char_min_df = char_min_df
         self.char_max_df = char_max_df
         self.char_max_features = char_max_features
@@ -115,52 +137,80 @@ class SkillMatcher(BaseEstimator):
         self.hub_iter = hub_iter
         self.hub_k = hub_k
         self.max_text_chars = max_text_chars
+        self.need_field_weights = need_field_weights
+        self.prf_weight = prf_weight
+        self.prf_k = prf_k
+        self.prf_terms = prf_terms
 
     # ------------------------------------------------------------------ fitting
     def fit(self, employees: Iterable[EmployeeDoc], needs: Iterable[NeedDoc] = ()) -> "SkillMatcher":
-        """Fit vocabularies and index both pools; returns self."""
+        """Fit vocabularies and index both pools (either may be empty); returns self."""
         emps = [validate_employee(d) for d in employees]
         nds = [validate_need(d) for d in needs]
         if min(self.text_weight, self.skill_weight, self.cause_weight, self.language_weight) < 0 or self.text_weight <= 0:
             raise ValueError("weights must be >= 0 and text_weight > 0")
+        if not 0.0 <= self.char_weight <= 1.0:
+            raise ValueError("char_weight must be in [0, 1]")
         taxonomy = self.taxonomy if self.taxonomy is not None else Taxonomy()
         feat = Featurizer(taxonomy, stemming=self.stemming, max_chars=self.max_text_chars,
                           char_ngram_range=self.char_ngram_range, char_min_df=self.char_min_df,
                           char_max_df=self.char_max_df, char_max_features=self.char_max_features,
                           word_max_df=self.word_max_df, free_text_weight=self.free_text_skill_weight)
         self.featurizer_ = feat
-        word, char = feat.fit_transform([employee_text(d, taxonomy) for d in emps] + [need_text(d, taxonomy) for d in nds])
+        clock = time.perf_counter()
+        # A generator: holding every document's tokens at once cost 0.7 GB at 100,000 profiles.
+        word, char = feat.fit_tokens(itertools.chain((feat.employee_tokens(d) for d in emps),
+                                                     (feat.need_tokens(d) for d in nds)))
+        text = sp.hstack([word, char], format="csr", dtype=np.float32)
+        del word, char
+        self.fit_seconds_ = {"vectors": time.perf_counter() - clock}
         self.codes_: dict[str, dict[str, int]] = {"site": {}, "cause": {}, "language": {}}
-        e_word, e_char, n_word, n_char = word[: len(emps)], char[: len(emps)], word[len(emps):], char[len(emps):]
+        n_text = text.shape[1]
         self.employees_ = Pool([d.id for d in emps], self._stack([self._employee_attrs(d) for d in emps], _EMP_DTYPES), {
-            "word": SegmentedMatrix(e_word.shape[1], e_word), "char": SegmentedMatrix(e_char.shape[1], e_char),
-            "skill": SegmentedMatrix(e_char.shape[1], feat.char_text([employee_skill_text(d, taxonomy) for d in emps])),
+            "text": SegmentedMatrix(n_text, text[: len(emps)], keep_rows=self.prf_weight > 0),
+            "skill": SegmentedMatrix(feat.n_char, feat.char([feat.skill_field_tokens(d) for d in emps])),
             "levels": SegmentedMatrix(len(feat.canon_index), feat.employee_levels(emps)),
         })
-        self.needs_ = Pool([d.id for d in nds], self._stack([self._need_attrs(d) for d in nds], _NEED_DTYPES), {
-            "word": SegmentedMatrix(n_word.shape[1], n_word), "char": SegmentedMatrix(n_char.shape[1], n_char),
-        })
+        need_text_rows = sp.hstack(feat.need_vectors(nds, self.need_field_weights), format="csr", dtype=np.float32)
+        if self.prf_weight > 0 and len(nds):
+            step = max(1, 20_000_000 // max(len(emps), 1))
+            need_text_rows = sp.vstack([self._expand(need_text_rows[a : a + step]) for a in range(0, len(nds), step)],
+                                       format="csr")
+        self.needs_ = Pool([d.id for d in nds], self._stack([self._need_attrs(d) for d in nds], _NEED_DTYPES),
+                           {"text": SegmentedMatrix(n_text, need_text_rows, keep_rows=True)})
+        del text
         rows = feat.need_skill_rows(nds)
-        self.need_skills_ = {"char": SegmentedMatrix(n_char.shape[1], rows.char), "owner": rows.owner,
+        self.need_skills_ = {"char": SegmentedMatrix(feat.n_char, rows.char), "owner": rows.owner,
                              "canon": rows.canon, "min_level": rows.min_level, "weight": rows.weight}
         self.employee_docs_ = {d.id: d for d in emps}
         self.need_docs_ = {d.id: d for d in nds}
-        self._fit_hubness(n_word, n_char)
+        self.fit_seconds_["pools"] = time.perf_counter() - clock - self.fit_seconds_["vectors"]
+        self._fit_hubness()
+        self.fit_seconds_["hubness"] = time.perf_counter() - clock - sum(self.fit_seconds_.values())
         self.fingerprint_ = library_fingerprint()
         return self
 
-    def _fit_hubness(self, n_word: sp.csr_matrix, n_char: sp.csr_matrix) -> None:
+    def _fit_hubness(self) -> None:
         n_n, n_e = self.needs_.n_rows, self.employees_.n_rows
         log_u, log_v = np.zeros(n_n), np.zeros(n_e)
         if self.hubness and n_n and n_e:
-            chunk = max(1, min(n_n, 20_000_000 // n_e))
+            weights = self._view_weights()
+            queries = self.needs_.mats["text"].rows().multiply(weights).tocsr()
+            profiles = self.employees_.mats["text"].rows().multiply(weights).tocsr()
             sims = scoring.sparse_topk_pairs(
-                lambda a, b: self._text_sims(n_word[a:b], n_char[a:b], self.employees_), n_n, n_e, self.hub_k, chunk)
+                lambda a, b: self._text_sims(queries[a:b], self.employees_),
+                lambda a, b: self._text_sims(profiles[a:b], self.needs_),
+                n_n, n_e, self.hub_k, max(1, 4_000_000 // n_e), max(1, 4_000_000 // n_n))
+            del queries, profiles
             log_u, log_v = scoring.sinkhorn_log_scalings(sims, self.hub_temperature, self.hub_iter)
         self.needs_.attrs["log_scaling"] = log_u
         self.employees_.attrs["log_scaling"] = log_v
         self.hub_center_ = (float(log_u.mean()) if n_n else 0.0, float(log_v.mean()) if n_e else 0.0)
         self.hub_sizes_ = (n_n, n_e)
+        # With few documents on one side the scalings equalise everything (one need and many
+        # employees: every employee gets the same corrected score), so the correction fades in
+        # until both sides hold hub_k documents.
+        self.hub_scale_ = min(1.0, min(n_n, n_e) / max(self.hub_k, 1))
 
     # ------------------------------------------------------------ documents
     def _employee_attrs(self, d: EmployeeDoc) -> dict:
@@ -185,20 +235,46 @@ class SkillMatcher(BaseEstimator):
     def _stack(rows: Sequence[dict], dtypes: dict) -> dict[str, np.ndarray]:
         return {k: np.asarray([r[k] for r in rows], dtype=t) for k, t in dtypes.items()}
 
-    def _text_sims(self, word: sp.csr_matrix, char: sp.csr_matrix, pool: Pool) -> np.ndarray:
-        return 0.5 * (pool.mats["word"].dot(word) + pool.mats["char"].dot(char))
-
-    def _query(self, doc: EmployeeDoc | NeedDoc) -> _Query:
+    def _view_weights(self) -> np.ndarray:
+        """Per-feature weights applied to queries: the word view and the character view's shares."""
         feat = self.featurizer_
-        if isinstance(doc, NeedDoc):
-            toks = feat.tokens(need_text(doc, feat.taxonomy))
-            attrs, extra = self._need_attrs(doc), {"skills": feat.need_skill_rows([doc])}
+        return np.concatenate([np.full(feat.n_word, 1.0 - self.char_weight, np.float32),
+                               np.full(feat.n_char, self.char_weight, np.float32)])[None, :]
+
+    def _expand(self, text: sp.csr_matrix) -> sp.csr_matrix:
+        """Need vectors with pseudo-relevance feedback from the employee pool (see ``prf_weight``)."""
+        return expansion.rocchio(self, text)
+
+    def _text_sims(self, text: sp.csr_matrix, pool: Pool) -> np.ndarray:
+        """Dense (queries x pool rows) text similarities; ``text`` already carries the view weights."""
+        return pool.mats["text"].dot(text)
+
+    def _queries(self, docs: Sequence[EmployeeDoc | NeedDoc], kind: type, rows: Sequence[int | None] | None = None) -> _Queries:
+        """Vectors and attributes of documents; ``rows`` gives the stored row of each unchanged need."""
+        feat = self.featurizer_
+        if kind is NeedDoc:
+            attrs = self._stack([self._need_attrs(d) for d in docs], _NEED_DTYPES)
+            extra = {"skills": feat.need_skill_rows(docs)}
+            rows = list(rows) if rows is not None else [None] * len(docs)
+            new = [i for i, r in enumerate(rows) if r is None]
+            # A stored need keeps the vector it was indexed with (expanded against the pool then).
+            stored = [i for i, r in enumerate(rows) if r is not None]
+            parts = [self.needs_.mats["text"].take_rows(np.asarray([rows[i] for i in stored], np.int64))] if stored else []
+            if new:
+                parts.append(self._expand(sp.hstack(feat.need_vectors([docs[i] for i in new], self.need_field_weights),
+                                                     format="csr", dtype=np.float32)))
+            if not parts:
+                parts = [sp.csr_matrix((0, self.needs_.mats["text"].n_features), dtype=np.float32)]
+            text = sp.vstack(parts, format="csr") if len(parts) > 1 else parts[0]
+            if stored and new:
+                text = text[np.argsort(np.asarray(stored + new), kind="stable")]
         else:
-            toks = feat.tokens(employee_text(doc, feat.taxonomy))
-            attrs = self._employee_attrs(doc)
-            extra = {"skill": feat.char_text([employee_skill_text(doc, feat.taxonomy)]),
-                     "levels": feat.employee_levels([doc]).toarray()[0]}
-        return _Query(doc, feat.word([toks]), feat.char([toks]), attrs, extra)
+            toks = [feat.employee_tokens(d) for d in docs]
+            attrs = self._stack([self._employee_attrs(d) for d in docs], _EMP_DTYPES)
+            extra = {"skill": feat.char([feat.skill_field_tokens(d) for d in docs]),
+                     "levels": feat.employee_levels(docs)}
+            text = sp.hstack([feat.word(toks), feat.char(toks)], format="csr", dtype=np.float32)
+        return _Queries(list(docs), text, text.multiply(self._view_weights()).tocsr(), attrs, extra)
 
     def _resolve(self, doc_or_id: EmployeeDoc | NeedDoc | str, kind: type) -> tuple[EmployeeDoc | NeedDoc, int | None]:
         check_is_fitted(self, "featurizer_")
@@ -218,17 +294,18 @@ class SkillMatcher(BaseEstimator):
                                            self.hub_temperature, self.hub_k)
 
     def _hub(self, log_u, log_v) -> np.ndarray:
-        return self.hub_temperature * ((log_u - self.hub_center_[0]) + (log_v - self.hub_center_[1]))
+        t = np.float32(self.hub_temperature * self.hub_scale_)
+        return t * (np.asarray(log_u - self.hub_center_[0], np.float32) + np.asarray(log_v - self.hub_center_[1], np.float32))
 
     # ------------------------------------------------------------ lifecycle
     def upsert_employee(self, doc: EmployeeDoc) -> None:
         """Add or replace one employee using the fitted vocabulary."""
         check_is_fitted(self, "featurizer_")
-        q = self._query(validate_employee(doc))
-        sims = self._text_sims(q.word, q.char, self.needs_)[0]
-        attrs = {**q.attrs, "log_scaling": self._new_log_scaling(sims, self.needs_, 1)}
-        self.employees_.append(doc.id, attrs, {"word": q.word, "char": q.char, "skill": q.extra["skill"],
-                                               "levels": sp.csr_matrix(q.extra["levels"][None, :])})
+        q = self._queries([validate_employee(doc)], EmployeeDoc)
+        sims = self._text_sims(q.weighted, self.needs_)[0]
+        attrs = {k: v[0] for k, v in q.attrs.items()}
+        attrs["log_scaling"] = self._new_log_scaling(sims, self.needs_, 1)
+        self.employees_.append(doc.id, attrs, {"text": q.text, "skill": q.extra["skill"], "levels": q.extra["levels"]})
         self.employee_docs_[doc.id] = doc
 
     def remove_employee(self, employee_id: str) -> bool:
@@ -240,10 +317,11 @@ class SkillMatcher(BaseEstimator):
     def upsert_need(self, doc: NeedDoc) -> None:
         """Add or replace one need using the fitted vocabulary."""
         check_is_fitted(self, "featurizer_")
-        q = self._query(validate_need(doc))
-        sims = self._text_sims(q.word, q.char, self.employees_)[0]
-        attrs = {**q.attrs, "log_scaling": self._new_log_scaling(sims, self.employees_, 0)}
-        row = self.needs_.append(doc.id, attrs, {"word": q.word, "char": q.char})
+        q = self._queries([validate_need(doc)], NeedDoc)
+        sims = self._text_sims(q.weighted, self.employees_)[0]
+        attrs = {k: v[0] for k, v in q.attrs.items()}
+        attrs["log_scaling"] = self._new_log_scaling(sims, self.employees_, 0)
+        row = self.needs_.append(doc.id, attrs, {"text": q.text})
         rows, ns = q.extra["skills"], self.need_skills_
         ns["char"].append(rows.char)
         ns["owner"] = np.concatenate([ns["owner"], rows.owner + row])
@@ -258,7 +336,8 @@ class SkillMatcher(BaseEstimator):
         return self.needs_.remove(need_id)
 
     # ------------------------------------------------------------ ranking
-    from .ranking import rank_employees, rank_needs, score_pair  # noqa: E402  (methods kept in their own module)
+    from .ranking import (rank_employees, rank_employees_batch, rank_needs, rank_needs_batch,  # noqa: E402
+                          score_pair)  # (methods kept in their own module)
 
 
 _EMP_DTYPES = {"active": bool, "suggestible": bool, "weekdays": bool, "weekends": bool, "remote": bool,

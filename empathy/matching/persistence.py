@@ -8,6 +8,10 @@ from typing import Any
 import joblib
 
 
+# Bumped when the fitted attributes of SkillMatcher change shape: older files must be refitted.
+MODEL_FORMAT = 2
+
+
 class StaleModelError(RuntimeError):
     """The saved model was made with other library versions or other data."""
 
@@ -27,7 +31,8 @@ def save_model(model: Any, path: str | Path, *, data_fingerprint: str | None = N
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    joblib.dump({"model": model, "fingerprint": library_fingerprint(), "data_fingerprint": data_fingerprint}, tmp)
+    joblib.dump({"model": model, "fingerprint": library_fingerprint(), "data_fingerprint": data_fingerprint,
+                 "format": MODEL_FORMAT}, tmp)
     tmp.replace(path)  # readers never see a half-written file
     return path
 
@@ -35,10 +40,12 @@ def save_model(model: Any, path: str | Path, *, data_fingerprint: str | None = N
 def load_model(path: str | Path, *, data_fingerprint: str | None = None, strict: bool = True) -> Any:
     """Read a matcher saved by :func:`save_model`.
 
-    With ``strict``, raise :class:`StaleModelError` when library versions differ from the
-    running ones, or when ``data_fingerprint`` is given and differs from the saved one.
+    With ``strict``, raise :class:`StaleModelError` when the file's model format or library
+    versions differ from the running ones, or when ``data_fingerprint`` is given and differs from the saved one.
     """
     payload = joblib.load(Path(path))
+    if strict and payload.get("format") != MODEL_FORMAT:
+        raise StaleModelError(f"saved in model format {payload.get('format', 1)}, this version reads {MODEL_FORMAT}")
     if strict and payload["fingerprint"] != library_fingerprint():
         raise StaleModelError(f"saved with {payload['fingerprint']}, running {library_fingerprint()}")
     if strict and data_fingerprint is not None and payload["data_fingerprint"] != data_fingerprint:

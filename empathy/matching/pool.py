@@ -17,11 +17,15 @@ _TAIL_SEGMENTS = 8
 class SegmentedMatrix:
     """Column-appendable feature-major sparse matrix."""
 
-    def __init__(self, n_features: int, rows: sp.csr_matrix | None = None):
+    def __init__(self, n_features: int, rows: sp.csr_matrix | None = None, *, keep_rows: bool = False):
         self.n_features = n_features
         self.segments: list[sp.csr_matrix] = []
+        # Optional document-major copy, for reading whole rows back (query expansion).
+        self.row_segments: list[sp.csr_matrix] | None = [] if keep_rows else None
         if rows is not None and rows.shape[0]:
             self.segments.append(_feature_major(rows))
+            if self.row_segments is not None:
+                self.row_segments.append(sp.csr_matrix(rows, dtype=np.float32))
 
     @property
     def n_rows(self) -> int:
@@ -32,10 +36,14 @@ class SegmentedMatrix:
         if rows.shape[0] == 0:
             return
         self.segments.append(_feature_major(rows))
+        if self.row_segments is not None:
+            self.row_segments.append(sp.csr_matrix(rows, dtype=np.float32))
         if len(self.segments) > _TAIL_SEGMENTS + 1:
             # Merge the tail only: the big first segment is rebuilt by a refit, not by upserts.
             tail = sp.hstack(self.segments[1:], format="csr", dtype=np.float32)
             self.segments = [self.segments[0], tail]
+            if self.row_segments is not None:
+                self.row_segments = [self.row_segments[0], sp.vstack(self.row_segments[1:], format="csr")]
 
     def dot(self, queries: sp.csr_matrix) -> np.ndarray:
         """Dense (queries x rows) products."""
@@ -45,8 +53,38 @@ class SegmentedMatrix:
         parts = [(queries @ seg).toarray() for seg in self.segments]
         return parts[0] if len(parts) == 1 else np.hstack(parts)
 
+    def dot_sparse(self, queries: sp.csr_matrix) -> sp.csr_matrix:
+        """Sparse (queries x rows) products."""
+        if not self.segments:
+            return sp.csr_matrix((queries.shape[0], 0), dtype=np.float32)
+        parts = [(queries @ seg).tocsr() for seg in self.segments]
+        return parts[0] if len(parts) == 1 else sp.hstack(parts, format="csr")
+
+    def take_rows(self, index: np.ndarray) -> sp.csr_matrix:
+        """Rows ``index`` (documents x features); needs ``keep_rows``."""
+        if self.row_segments is None:
+            raise ValueError("this matrix keeps no document-major copy")
+        if len(self.row_segments) == 1:
+            return self.row_segments[0][index]
+        bounds = np.cumsum([0] + [r.shape[0] for r in self.row_segments])
+        seg = np.searchsorted(bounds, index, side="right") - 1
+        parts, order = [], []
+        for k in np.unique(seg):
+            at = np.flatnonzero(seg == k)
+            parts.append(self.row_segments[k][index[at] - bounds[k]])
+            order.append(at)
+        out = sp.vstack(parts, format="csr")
+        return out[np.argsort(np.concatenate(order), kind="stable")]
+
+    def rows(self) -> sp.csr_matrix:
+        """All rows, document-major (documents x features)."""
+        if not self.segments:
+            return sp.csr_matrix((0, self.n_features), dtype=np.float32)
+        return sp.hstack(self.segments, format="csr", dtype=np.float32).T.tocsr()
+
     def nbytes(self) -> int:
-        return sum(s.data.nbytes + s.indices.nbytes + s.indptr.nbytes for s in self.segments)
+        return sum(s.data.nbytes + s.indices.nbytes + s.indptr.nbytes
+                   for s in self.segments + (self.row_segments or []))
 
 
 def _feature_major(rows: sp.csr_matrix) -> sp.csr_matrix:

@@ -30,10 +30,19 @@ def level_match(level: np.ndarray, min_level: np.ndarray | float) -> np.ndarray:
 
 def soft_clip(x: np.ndarray, margin: float = 0.05) -> np.ndarray:
     """Map into (0, 1), identity on [margin, 1 - margin], strictly increasing (hard clipping would tie)."""
-    x = np.asarray(x, dtype=np.float64)
-    low = margin * np.exp(np.minimum(x - margin, 0.0) / margin)
-    high = 1.0 - margin * np.exp(-np.maximum(x - (1.0 - margin), 0.0) / margin)
-    return np.where(x < margin, low, np.where(x > 1.0 - margin, high, x)).astype(np.float32)
+    x = np.asarray(x, dtype=np.float32)
+    out = np.minimum(x, np.float32(margin))
+    out -= np.float32(margin)
+    out *= np.float32(1.0 / margin)
+    np.exp(out, out=out)
+    out *= np.float32(margin)
+    # m * exp((x - m) / m) >= x everywhere (convex, tangent at m), so the max picks the right branch.
+    np.maximum(out, x, out=out)
+    high = np.flatnonzero(x.ravel() > 1.0 - margin)
+    if high.size:  # rare: similarities near 1
+        flat = out.reshape(-1)
+        flat[high] = 1.0 - margin * np.exp(-(x.ravel()[high] - (1.0 - margin)) / margin)
+    return out
 
 
 def free_text_match(cosine: np.ndarray) -> np.ndarray:
@@ -41,20 +50,37 @@ def free_text_match(cosine: np.ndarray) -> np.ndarray:
 
 
 def set_match(query_bits: int | np.ndarray, pool_bits: np.ndarray) -> np.ndarray:
-    """1 when the sets share an element, 0.5 when the pool side gave none, else 0."""
-    shared = (pool_bits & query_bits) != 0
-    return np.where(shared, 1.0, np.where(pool_bits == 0, 0.5, 0.0)).astype(np.float32)
+    """1 when the sets share an element, 0.5 when the pool side gave none, else 0.
+
+    With a vector of query bits the result is (queries x pool), built from one row per
+    distinct query value; a batch where no query gives any is a single broadcastable row.
+    """
+    base = np.where(pool_bits == 0, 0.5, 0.0).astype(np.float32)
+    q = np.asarray(query_bits)
+    if q.ndim == 0:
+        return np.where((pool_bits & q) != 0, np.float32(1.0), base)
+    if not q.any():
+        return base[None, :]
+    values, inverse = np.unique(q, return_inverse=True)
+    table = np.stack([np.where((pool_bits & v) != 0, np.float32(1.0), base) for v in values])
+    return table[inverse.ravel()]
 
 
 def combine(parts: dict[str, np.ndarray], present: dict[str, np.ndarray | bool], weights: dict[str, float]) -> np.ndarray:
     """Weighted mean of the parts a need actually specifies; stays in [0, 1]."""
-    num = 0.0
+    num = None
     den = 0.0
     for name, value in parts.items():
-        w = weights[name] * np.asarray(present[name], dtype=np.float32)
-        num = num + w * value
+        w = np.float32(weights[name]) * np.asarray(present[name], dtype=np.float32)
+        if not np.any(w):
+            continue
+        term = w * value
+        num = term if num is None else np.add(num, term, out=num if num.shape == np.broadcast(num, term).shape else None)
         den = den + w
-    return (num / np.maximum(den, 1e-9)).astype(np.float32)
+    if num is None:
+        return np.zeros(np.broadcast(*parts.values()).shape, np.float32)
+    num = np.broadcast_to(num, np.broadcast(*parts.values()).shape)
+    return np.asarray(num / np.maximum(den, np.float32(1e-9)), dtype=np.float32)
 
 
 def bit(value: str, codes: dict[str, int]) -> int:
@@ -73,33 +99,44 @@ def bits(values, codes: dict[str, int]) -> int:
     return out
 
 
-def sparse_topk_pairs(similarity: Callable[[int, int], np.ndarray], n_rows: int, n_cols: int, k: int,
-                      chunk: int) -> sp.csr_matrix:
-    """Keep each row's and each column's k largest similarities (rows computed in chunks)."""
-    k_r, k_c = min(k, n_cols), min(k, n_rows)
-    rows, cols, vals = [], [], []
-    best_v = np.full((0, n_cols), -np.inf, dtype=np.float32)
-    best_i = np.zeros((0, n_cols), dtype=np.int64)
-    for start in range(0, n_rows, chunk):
-        s = similarity(start, min(start + chunk, n_rows))
-        top = np.argpartition(-s, k_r - 1, axis=1)[:, :k_r]
-        r = np.repeat(np.arange(start, start + s.shape[0]), k_r)
-        rows.append(r), cols.append(top.ravel()), vals.append(np.take_along_axis(s, top, 1).ravel())
-        cand_v = np.vstack([best_v, s])
-        cand_i = np.vstack([best_i, np.broadcast_to(np.arange(start, start + s.shape[0])[:, None], s.shape)])
-        keep = np.argpartition(-cand_v, min(k_c, cand_v.shape[0]) - 1, axis=0)[:k_c]
-        best_v = np.take_along_axis(cand_v, keep, 0)
-        best_i = np.take_along_axis(cand_i, keep, 0)
-    rows.append(best_i.ravel()), cols.append(np.tile(np.arange(n_cols), best_i.shape[0])), vals.append(best_v.ravel())
-    r, c, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
-    key, first = np.unique(r * n_cols + c, return_index=True)
-    return sp.csr_matrix((v[first].astype(np.float64), (r[first], c[first])), shape=(n_rows, n_cols))
+def sparse_topk_pairs(row_sims: Callable[[int, int], np.ndarray], col_sims: Callable[[int, int], np.ndarray],
+                      n_rows: int, n_cols: int, k: int, row_chunk: int, col_chunk: int) -> sp.csr_matrix:
+    """Keep each row's and each column's k largest similarities (float32, n_rows x n_cols).
+
+    ``row_sims(a, b)`` gives rows a..b against every column, ``col_sims(a, b)`` columns a..b
+    against every row: two passes of sparse products, each holding one chunk at a time.
+    """
+    by_rows = _topk_rows(row_sims, n_rows, n_cols, k, row_chunk)
+    by_cols = _topk_rows(col_sims, n_cols, n_rows, k, col_chunk).T.tocsr()
+    # A pair kept from both sides has the same value in both, so the union is an elementwise
+    # max; shifted by 1 so that kept zero similarities stay stored (their kernel entries count).
+    by_rows.data += 1.0
+    by_cols.data += 1.0
+    out = by_rows.maximum(by_cols).tocsr()
+    out.data -= 1.0
+    return out
+
+
+def _topk_rows(sims: Callable[[int, int], np.ndarray], n: int, m: int, k: int, chunk: int) -> sp.csr_matrix:
+    k = min(k, m)
+    cols, vals = [], []
+    for start in range(0, n, chunk):
+        s = np.asarray(sims(start, min(start + chunk, n)), dtype=np.float32)
+        top = np.argpartition(-s, k - 1, axis=1)[:, :k] if k < m else np.broadcast_to(np.arange(m), s.shape)
+        cols.append(top.astype(np.int32).ravel())
+        vals.append(np.take_along_axis(s, top, 1).ravel())
+        del s, top
+    indptr = np.arange(n + 1, dtype=np.int64) * k
+    out = sp.csr_matrix((np.concatenate(vals) if vals else np.zeros(0, np.float32),
+                         np.concatenate(cols) if cols else np.zeros(0, np.int32), indptr), shape=(n, m))
+    out.sort_indices()
+    return out
 
 
 def sinkhorn_log_scalings(sims: sp.csr_matrix, temperature: float, n_iter: int) -> tuple[np.ndarray, np.ndarray]:
     """Log row and column scalings that make exp(sims / t) (sparse) doubly stochastic."""
     kernel = sims.copy()
-    kernel.data = np.exp((kernel.data - 1.0) / temperature)
+    kernel.data = np.exp((kernel.data.astype(np.float64) - 1.0) / temperature).astype(np.float32)
     n_rows, n_cols = kernel.shape
     u, v = np.ones(n_rows), np.ones(n_cols)
     kt = kernel.T.tocsr()

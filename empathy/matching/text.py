@@ -55,7 +55,9 @@ def _jieba():
     return jieba
 
 
-@lru_cache(maxsize=100_000)
+# Recurring phrases (skill names) hit the cache; a large cache of one-off sentences cost
+# about 0.3 GB at 100,000 profiles.
+@lru_cache(maxsize=20_000)
 def _segment(run: str) -> tuple[str, ...]:
     jb = _jieba()
     words = jb.lcut(run) if jb is not None and len(run) > 1 else list(run)
@@ -76,6 +78,12 @@ def tokenize(text: str, *, stemming: bool = True, max_chars: int | None = None) 
         elif run not in _EN_STOP and (len(run) > 1 or run.isdigit()):
             tokens.append(stem(run) if stemming else run)
     return tokens
+
+
+@lru_cache(maxsize=200_000)
+def tokenize_short(text: str, stemming: bool = True) -> tuple[str, ...]:
+    """:func:`tokenize` memoised, for short strings that recur (skill names and labels)."""
+    return tuple(tokenize(text, stemming=stemming))
 
 
 def surface_forms(text: str, *, stemming: bool = True) -> dict[str, str]:
