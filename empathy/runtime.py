@@ -21,8 +21,9 @@ def model_path() -> Path:
 
 
 def match_index() -> MatchIndex:
-    """This process's matching index; starts a background fit if there is no model yet."""
+    """This process's matching index; starts a background refit when it has no usable model
+    (none yet, or one saved by other library versions) or has drifted far from its fit."""
     index = index_for(model_path(), org_timezone())
-    if not model_path().exists() and not current_app.testing:
+    if not current_app.testing and not index.is_refitting and index.wants_refit():
         index.refit_in_background(get_engine())
     return index

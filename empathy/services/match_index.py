@@ -17,7 +17,6 @@ from sqlmodel import Session, select
 
 from empathy.db import utcnow
 from empathy.matching import SkillMatcher, load_model, save_model
-from empathy.matching.persistence import StaleModelError
 from empathy.models import EmployeeProfile, Need
 from empathy.services.matching import (
     SYNC_OVERLAP,
@@ -27,6 +26,11 @@ from empathy.services.matching import (
 )
 
 log = logging.getLogger(__name__)
+
+# Upserted rows keep the fitted vocabulary and hubness scalings; after this many (or this share
+# of the pool) a background refit brings both up to date.
+REFIT_AFTER_CHANGES = 200
+REFIT_AFTER_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,19 @@ class MatchIndex:
         self._refitting = False
         self.changes_since_fit = 0
 
+    def has_model(self) -> bool:
+        """Whether a usable fitted model is loaded (a stale or missing file gives none)."""
+        with self._lock:
+            self._reload_if_newer()
+            return self._model is not None
+
+    def wants_refit(self) -> bool:
+        """No usable model yet, or so many rows folded in since the fit that a refit pays."""
+        if not self.has_model():
+            return True
+        pool = len(self._model.employee_docs_) + len(self._model.need_docs_)
+        return self.changes_since_fit > max(REFIT_AFTER_CHANGES, REFIT_AFTER_SHARE * pool)
+
     def current(self, session: Session) -> SkillMatcher | None:
         """The model with every change up to now folded in, or None before the first fit."""
         with self._lock:
@@ -84,7 +101,7 @@ class MatchIndex:
             return
         try:
             model = load_model(self.path)
-        except (StaleModelError, EOFError, OSError, ValueError) as exc:
+        except Exception as exc:  # stale, truncated or foreign: any of them means "refit"
             log.warning("matching model at %s cannot be used (%s); a refit will replace it", self.path, exc)
             self._mtime = mtime
             return

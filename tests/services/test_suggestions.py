@@ -131,3 +131,27 @@ def test_need_days_follow_the_local_calendar(world):
     assert need_days(need, TZ) == (False, True)
     need.ends_at = need.starts_at + timedelta(days=2)
     assert need_days(need, TZ) == (True, True)
+
+
+def test_a_stale_model_file_is_not_used_and_asks_for_a_refit(session, world, tmp_path):
+    path = tmp_path / "model.joblib"
+    path.write_bytes(b"not a model")
+    index = MatchIndex(path, TZ)
+    assert not index.has_model()
+    assert index.wants_refit()
+    assert suggest_employees(session=session, index=index, need_id=world["need"].id) is None
+    fit_and_save(session, path, TZ)
+    assert index.has_model() and not index.wants_refit()
+    assert _names(suggest_employees(session=session, index=index, need_id=world["need"].id))[0] == "Nurse"
+
+
+def test_many_folded_in_changes_ask_for_a_refit(session, world, index, monkeypatch):
+    import empathy.services.match_index as mi
+
+    monkeypatch.setattr(mi, "REFIT_AFTER_CHANGES", 10)
+    suggest_employees(session=session, index=index, need_id=world["need"].id)
+    assert not index.wants_refit()
+    for _ in range(12):
+        make_user(session)
+    suggest_employees(session=session, index=index, need_id=world["need"].id)
+    assert index.wants_refit()
