@@ -60,6 +60,9 @@ def register_blueprints(app: Flask) -> None:
 
     api.register(app)
     app.register_blueprint(tokens.bp)
+    from empathy.blueprints import privacy
+
+    app.register_blueprint(privacy.bp)
 
 
 def register_commands(app: Flask) -> None:

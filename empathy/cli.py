@@ -25,6 +25,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     from empathy.cli_workflow import register as register_workflow; register_workflow(app)
+    from empathy.cli_backup import register as register_backup; register_backup(app)
 
 
 def _require_migrated() -> None:

@@ -78,6 +78,11 @@ def apply_config(app: Flask, test_config: dict | None) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATELIMIT_STORAGE_URL"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret(Path(app.instance_path))
+    # Served over HTTPS (BASE_URL says so): cookies never travel over plain HTTP. Explicit settings win.
+    https = str(app.config.get("BASE_URL", "")).startswith("https://")
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if name not in (test_config or {}) and not app.config.get(name):
+            app.config[name] = https
 
 
 def load_or_create_secret(instance: Path) -> str:

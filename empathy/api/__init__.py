@@ -60,7 +60,7 @@ def send_mail() -> None:
 
 def register(app: Flask) -> None:
     """Register the API: views, problem handlers, the document and the docs page; no CSRF (bearer only)."""
-    from empathy.api import docs, v_admin, v_me, v_needs, v_workflow  # noqa: F401  (routes on bp)
+    from empathy.api import docs, v_admin, v_credentials, v_manage, v_me, v_needs, v_people, v_workflow  # noqa: F401
 
     problems.init_app(app)
     app.register_api(bp)

@@ -39,7 +39,7 @@ def api_field(name: str | None) -> str:
     """A service's form field name as the API's field: skills-0-name -> skills.0.name, site_id -> site."""
     if not name:
         return "body"
-    return {"site_id": "site", "file": "body"}.get(name, name.replace("-", "."))
+    return {"site_id": "site", "file": "body", "keep_id": "into", "merge_id": "into"}.get(name, name.replace("-", "."))
 
 
 def service_problem(exc: ServiceError) -> Response:

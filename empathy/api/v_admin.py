@@ -11,7 +11,7 @@ from flask_openapi3 import RawModel, Tag
 
 from empathy.api import answers, bp, ok, send_mail
 from empathy.api import present, schemas as s
-from empathy.api.auth import BEARER, roles
+from empathy.api.auth import BEARER, caller, roles
 from empathy.db import get_session
 from empathy.services import admin, imports
 
@@ -28,7 +28,7 @@ def import_employees(query: s.ImportQuery, raw: CsvBody):
     """Create or update employees from a CSV export (columns as on the import page); `dry_run=1` only checks."""
     report = imports.import_employees(session=get_session(), data=request.get_data(), dry_run=query.dry_run,
                                       secret_key=current_app.config["SECRET_KEY"],
-                                      base_url=current_app.config["BASE_URL"])
+                                      base_url=current_app.config["BASE_URL"], actor_id=caller().id)
     if report.written and report.created:
         send_mail()
     issues = lambda items: [s.ImportIssueOut(line=i.line, field=i.field, message=str(i.message)) for i in items]  # noqa: E731

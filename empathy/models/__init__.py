@@ -6,9 +6,14 @@ from empathy.models.hours import HOURS_STATUSES, HoursRecord
 from empathy.models.mail import OUTBOX_STATUSES, OutboxMessage
 from empathy.models.profiles import EmployeeProfile, EmployeeSkill, Site, Skill
 from empathy.models.tokens import ApiToken
+from empathy.models.privacy import AUDIT_ACTIONS, CONSENT_KINDS, AuditEntry, Consent
 from empathy.models.workflow import CREDENTIAL_KINDS, Credential, MatchReminder, NeedCredential, Notification
 
 __all__ = [
+    "AUDIT_ACTIONS",
+    "AuditEntry",
+    "CONSENT_KINDS",
+    "Consent",
     "ApiToken",
     "CREDENTIAL_KINDS",
     "Credential",

@@ -70,6 +70,10 @@ class EmployeeProfile(EmployeeProfileBase, table=True):
     # ISO 639-1 codes, and cause codes from empathy/data/causes.json.
     languages: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
     causes: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
+    # What coordinators may see (the current state; the history is in `consents`).
+    share_skills: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    share_availability: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
+    share_contact: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field(index=True)
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from empathy.db import begin_write
 from empathy.models import ROLES, User
 from empathy.services import NotFound, ServiceError
+from empathy.services import audit
 from empathy.services import auth as auth_service
 from empathy.services.pagination import Page, paginate
 
@@ -59,6 +60,9 @@ def change_role(*, session: Session, actor: User, user_id: int, role: str) -> Us
         raise ServiceError(
             str(_l("You cannot remove your own admin role. Ask another admin to do it.")), field="role"
         )
+    if user.role != role:
+        audit.record(session, actor_id=actor.id, action="role_changed", target_type="user", target_id=user.id,
+                     old=user.role, new=role)
     user.role = role
     session.add(user)
     session.commit()
@@ -71,5 +75,8 @@ def set_user_active(*, session: Session, actor: User, user_id: int, active: bool
     user = get_user(session=session, user_id=user_id)
     if user.id == actor.id and not active:
         raise ServiceError(str(_l("You cannot deactivate your own account.")))
-    auth_service.set_active(session=session, user=user, active=active)
+    if bool(user.active) != bool(active):
+        audit.record(session, actor_id=actor.id, action="user_activated" if active else "user_deactivated",
+                     target_type="user", target_id=user.id)
+    auth_service.set_active(session=session, user=user, active=active)  # commits the entry with the change
     return user

@@ -130,6 +130,13 @@ def revoke_all_sessions(session: Session, user_id: int) -> None:
     )
 
 
+def revoke_all_tokens(session: Session, user_id: int) -> None:
+    """Revoke every API token of a user; the caller commits (imported here: tokens imports this module)."""
+    from empathy.services.tokens import revoke_all_tokens as revoke
+
+    revoke(session, user_id)
+
+
 def change_password(*, session: Session, user: User, current: str, new: str) -> None:
     """Change a password after checking the current one; ends every session of the user."""
     if not verify_password(user.password_hash, current):
@@ -138,6 +145,7 @@ def change_password(*, session: Session, user: User, current: str, new: str) -> 
     user.password_hash = hash_password(new)
     session.add(user)
     revoke_all_sessions(session, user.id)
+    revoke_all_tokens(session, user.id)
     session.commit()
 
 
@@ -147,4 +155,5 @@ def set_active(*, session: Session, user: User, active: bool) -> None:
     session.add(user)
     if not active:
         revoke_all_sessions(session, user.id)
+        revoke_all_tokens(session, user.id)
     session.commit()

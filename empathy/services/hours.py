@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 
 from empathy.db import begin_write, utcnow
 from empathy.models import EmployeeProfile, HoursRecord, Need, User
-from empathy.services import Conflict, NotFound, ServiceError
+from empathy.services import Conflict, NotFound, ServiceError, audit
 from empathy.services.notifications import notify
 from empathy.services.seats import load_match, load_need, require_own, require_owner, retrying
 
@@ -80,6 +80,8 @@ def approve_hours(*, session: Session, actor: User, record_id: int, base_url: st
     record, need = _reviewable(session, actor, record_id)
     record.status, record.reviewed_by_id, record.reviewed_at = "approved", actor.id, utcnow()
     session.add(record)
+    audit.record(session, actor_id=actor.id, action="hours_approved", target_type="hours", target_id=record.id,
+                 need=need.id)
     person = session.get(User, record.user_id) if record.user_id else None
     if person is not None:
         notify(session, person, "hours_approved", {"need": need.title, "hours": record.hours},
@@ -101,6 +103,8 @@ def reject_hours(*, session: Session, actor: User, record_id: int, reason: str, 
     record.status, record.reviewed_by_id, record.reviewed_at = "rejected", actor.id, utcnow()
     record.rejection_reason = reason
     session.add(record)
+    audit.record(session, actor_id=actor.id, action="hours_rejected", target_type="hours", target_id=record.id,
+                 need=need.id)
     person = session.get(User, record.user_id) if record.user_id else None
     if person is not None:
         notify(session, person, "hours_rejected", {"need": need.title, "reason": reason},

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from empathy.db import begin_write, utcnow
 from empathy.models import EmployeeProfile, EmployeeSkill, User
-from empathy.services import Conflict
+from empathy.services import Conflict, audit
 from empathy.services.activation import queue_activation_mail
 from empathy.services.imports_check import (
     COLUMNS, ImportIssue, Checker, Row, decode_csv, key, read_rows,
@@ -60,7 +60,7 @@ class ImportReport:
 
 
 def import_employees(
-    *, session: Session, data: bytes, dry_run: bool, secret_key: str, base_url: str
+    *, session: Session, data: bytes, dry_run: bool, secret_key: str, base_url: str, actor_id: int | None = None
 ) -> ImportReport:
     """Check a CSV of employees and, unless a dry run or any row is bad, create or update them all.
 
@@ -90,6 +90,9 @@ def import_employees(
                 report.activation_links.append((user.email, user.display_name, url))
             elif outcome.action == "updated":
                 plan.update(row)
+        audit.record(session, actor_id=actor_id, action="employees_imported",
+                     created=sum(o.action == "created" for o in report.rows),
+                     updated=sum(o.action == "updated" for o in report.rows))
         session.commit()
     except IntegrityError:
         session.rollback()

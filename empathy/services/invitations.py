@@ -79,7 +79,10 @@ def find_candidates(*, session: Session, index: MatchIndex, actor: User, need_id
         return None, False
     ids = [s.user.id for s in ranked]
     lacking = missing_kinds(session, need.id, ids)
-    levels = must_have_levels(session, need.id, ids)
+    # Levels of people who keep their skills private count as unknown: a filter must not reveal them.
+    hidden = {s.user.id for s in ranked if not s.profile.share_skills}
+    levels = must_have_levels(session, need.id, [i for i in ids if i not in hidden])
+    levels.update({i: {} for i in hidden})
     must = list(session.exec(select(NeedSkill.skill_id).where(NeedSkill.need_id == need.id,
                                                               NeedSkill.importance == "must")).all())
     out = [Candidate(s.user, s.profile, s.score, s.explanation, lacking[s.user.id]) for s in ranked]

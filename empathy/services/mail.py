@@ -37,7 +37,9 @@ def deliver_queued(session: Session, smtp: dict | None) -> int:
             except (OSError, smtplib.SMTPException) as exc:
                 message.status = "failed"
                 message.error = str(exc)[:500]
-                log.warning("mail %s (%s) failed: %s", message.id, message.kind, exc)
+                # SMTP errors quote the refused addresses: the log keeps only the error's kind and code.
+                log.warning("mail %s (%s) failed: %s %s", message.id, message.kind, type(exc).__name__,
+                            getattr(exc, "smtp_code", ""))
             else:
                 message.status = "sent"
                 message.sent_at = utcnow()

@@ -185,6 +185,10 @@ def update_profile(*, session: Session, user: User, data: ProfileInput) -> Emplo
         profile.available_weekends = bool(data.available_weekends)
         profile.available_evenings = bool(data.available_evenings)
         profile.remote_ok = bool(data.remote_ok)
+        if profile.id is not None and bool(profile.is_suggestible) != bool(data.is_suggestible):
+            from empathy.services.privacy import record_consent
+
+            record_consent(session, user.id, "suggestible", bool(data.is_suggestible))  # consent history
         profile.is_suggestible = bool(data.is_suggestible)
         profile.languages = list(dict.fromkeys(data.languages))
         profile.causes = list(dict.fromkeys(data.causes))

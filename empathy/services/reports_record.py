@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from empathy.models import HoursRecord, Need, User
+from empathy.models import HoursRecord, Match, Need, User
 from empathy.services import Forbidden, NotFound
 from empathy.services.reports_common import APPROVED, cause_labels, hours_value
 
@@ -40,12 +40,22 @@ class VolunteeringRecord:
         return len(self.lines)
 
 
+def _coordinates(session: Session, viewer: User, user_id: int) -> bool:
+    """Whether the viewer is the coordinator of a need the employee signed up for or was invited to."""
+    if not viewer.is_coordinator:
+        return False
+    mine = sa.select(Need.id).where(Need.owner_id == viewer.id)
+    matched = sa.exists().where(Match.user_id == user_id, Match.need_id.in_(mine))
+    logged = sa.exists().where(HoursRecord.user_id == user_id, HoursRecord.need_id.in_(mine))
+    return bool(session.execute(sa.select(sa.or_(matched, logged))).scalar())
+
+
 def volunteering_record(*, session: Session, viewer: User, user_id: int, lang: str) -> VolunteeringRecord:
-    """The employee's approved hours per need; coordinators see anyone's, others only their own."""
+    """The employee's approved hours per need: their own, an admin, or a coordinator of one of their needs."""
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(_l("There is no such employee."))
-    if viewer.id != user.id and not viewer.is_coordinator:
+    if viewer.id != user.id and not viewer.is_admin and not _coordinates(session, viewer, user.id):
         raise Forbidden(_l("You can only see your own volunteering record."))
     hours = sa.func.sum(HoursRecord.hours)
     result = session.execute(

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from empathy.db import begin_write, utcnow
 from empathy.models import HoursRecord, Match, Need, User
-from empathy.services import Conflict, ServiceError
+from empathy.services import Conflict, ServiceError, audit
 from empathy.services.credentials import require_credentials
 from empathy.services.notifications import notify
 from empathy.services.seats import (
@@ -46,6 +46,8 @@ def approve_volunteer(*, session: Session, actor: User, match_id: int, base_url:
     require_credentials(session, need, person.id)
     take_seat(session, need)
     move_match(session, match, ("volunteered",), "confirmed")
+    audit.record(session, actor_id=actor.id, action="volunteer_approved", target_type="match", target_id=match.id,
+                 need=need.id)
     notify(session, person, "confirmed", {"need": need.title}, link="/commitments", base_url=base_url)
     session.commit()
     return match
@@ -60,6 +62,8 @@ def reject_volunteer(*, session: Session, actor: User, match_id: int, reason: st
     if match.status != "volunteered":
         raise Conflict(str(_l("Only a volunteer awaiting approval can be turned down.")))
     move_match(session, match, ("volunteered",), "rejected", reason=reason)
+    audit.record(session, actor_id=actor.id, action="volunteer_rejected", target_type="match", target_id=match.id,
+                 need=need.id)
     notify(session, person, "rejected", {"need": need.title}, link="/commitments")
     session.commit()
     return match

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from empathy.data import load_categories
 from empathy.db import begin_write, utcnow
 from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, Skill
-from empathy.services import Conflict, NotFound, ServiceError
+from empathy.services import Conflict, NotFound, ServiceError, audit
 from empathy.services.admin import like_pattern
 from empathy.services.pagination import Page, paginate
 from empathy.services.taxonomy import MAX_SKILL_NAME
@@ -157,7 +157,7 @@ def mark_reviewed(*, session: Session, skill_id: int) -> Skill:
     return skill
 
 
-def merge_skills(*, session: Session, keep_id: int, merge_id: int) -> Skill:
+def merge_skills(*, session: Session, keep_id: int, merge_id: int, actor_id: int | None = None) -> Skill:
     """Move every use of one skill onto another, keep its names as synonyms, delete it.
 
     Where a profile or need has both, one row stays with the higher level or the
@@ -219,5 +219,7 @@ def merge_skills(*, session: Session, keep_id: int, merge_id: int) -> Skill:
     keep.updated_at = now
     session.add(keep)
     session.delete(gone)
+    audit.record(session, actor_id=actor_id, action="skills_merged", target_type="skill", target_id=keep.id,
+                 merged=gone.id)
     session.commit()
     return keep

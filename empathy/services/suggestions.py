@@ -11,6 +11,7 @@ from empathy.models import EmployeeProfile, Match, Need, User
 from empathy.services import NotFound
 from empathy.services.match_index import MatchIndex
 from empathy.services.matching import SUGGESTIBLE_NEED_STATUSES, need_documents
+from empathy.services.privacy import redacted_explanation, shared_view
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,9 @@ def suggest_employees(*, session: Session, index: MatchIndex, need_id: int, k: i
         user, profile = rows.get(int(s.id), (None, None))
         # The model may still know someone deleted or deactivated since its last sync.
         if user is not None and user.active and profile.is_suggestible:
-            out.append(SuggestedEmployee(user, profile, s.score, s.explanation))
+            # Coordinators see only what the employee consented to show (services.privacy).
+            out.append(SuggestedEmployee(user, shared_view(profile), s.score,
+                                         redacted_explanation(s.explanation, profile)))
     return out
 
 

@@ -114,7 +114,8 @@ def build_team(*, session: Session, index: MatchIndex, actor: User, need_id: int
                         .where(NeedSkill.need_id == need.id, NeedSkill.importance == "must")).all()
     required = [skill.name for _ns, skill in must]
     labels = {skill.name: (skill.label_zh if language == "zh" and skill.label_zh else skill.label_en) for _ns, skill in must}
-    levels = must_have_levels(session, need.id, ids)
+    levels = must_have_levels(session, need.id, [c.user.id for c in found if c.profile.share_skills])
+    levels.update({c.user.id: {} for c in found if not c.profile.share_skills})  # private: unknown
     busy, recent = _month_hours(session, ids, need), _recent(session, ids)
     pool = [
         TeamCandidate(

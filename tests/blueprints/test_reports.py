@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from html.parser import HTMLParser
+from pathlib import Path
 from datetime import date
 
 import pytest
@@ -18,7 +21,8 @@ def people(session):
     coordinator = make_user(session, role="coordinator", email="coord@example.com")
     employee = make_user(session, email="emp@example.com", display_name="Emma Employee")
     other = make_user(session, email="other@example.com", display_name="Oscar Other")
-    need = make_need(session, title="Reading club", beneficiary="Hope School", starts_at=local(2024, 3, 1, 9))
+    need = make_need(session, title="Reading club", beneficiary="Hope School", starts_at=local(2024, 3, 1, 9),
+                     owner=coordinator)
     hours_row(session, need, employee, 2.5, date(2024, 3, 1), department="Finance")
     hours_row(session, need, other, 4, date(2024, 3, 2), department="IT")
     hours_row(session, need, other, 6, date(2024, 3, 3), department="IT", status="pending")
@@ -46,7 +50,8 @@ def test_coordinator_sees_the_dashboard_with_charts_and_tables(client, auth, peo
     login(auth, "coord@example.com")
     html = client.get("/reports?from=2024-01-01&to=2024-12-31").get_data(as_text=True)
     assert "Impact reports" in html and "Hope School" in html
-    assert html.count('role="img"') == 4  # a chart per table with hours (the need has no skills)
+    assert html.count('<canvas role="img"') == 4  # a chart per table with hours (the need has no skills)
+    assert html.count("<noscript>") == 4  # the SVG bars stand in only without JavaScript
     assert "6.5" in html  # 2.5 + 4 approved; the 6 pending hours are not counted
     assert "12.5" not in html
     assert "<script>" not in html and "style=" not in html  # nothing the CSP would block
@@ -125,8 +130,52 @@ def test_employee_sees_own_record_but_not_anothers(client, auth, people):
     assert client.get(f"/reports/employees/{people['other'].id}/record").status_code == 403
 
 
-def test_coordinator_sees_anyones_record_and_unknown_ids_are_404(client, auth, people):
+def test_coordinator_sees_the_record_of_their_volunteers_and_unknown_ids_are_404(client, auth, people):
     login(auth, "coord@example.com")
     html = client.get(f"/reports/employees/{people['other'].id}/record").get_data(as_text=True)
     assert "Oscar Other" in html and ">4<" in html  # the pending 6 hours are left out
     assert client.get("/reports/employees/424242/record").status_code == 404
+
+
+class _Charts(HTMLParser):
+    """Collects the data-chart boxes and the script sources of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.charts, self.scripts = [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "data-chart" in a:
+            self.charts.append((a["data-chart"], json.loads(a["data-labels"]), json.loads(a["data-values"])))
+        if tag == "script":
+            self.scripts.append(a.get("src"))
+
+
+def test_dashboard_loads_the_vendored_chart_library_and_carries_the_table_rows(client, auth, people, app):
+    login(auth, "coord@example.com")
+    html = client.get("/reports?from=2024-01-01&to=2024-12-31").get_data(as_text=True)
+    page = _Charts()
+    page.feed(html)
+    library = "/static/vendor/chartjs/chart.umd.min.js"
+    assert page.scripts.index(library) < page.scripts.index("/static/js/reports.js")  # no CDN, library first
+    assert client.get(library).status_code == 200
+    assert Path(app.root_path, "static/vendor/chartjs/LICENSE.md").is_file()
+    charts = {tuple(labels): (kind, values) for kind, labels, values in page.charts}
+    assert charts[("IT", "Finance")] == ("bar", [4.0, 2.5])  # by department, as the table lists it
+    assert charts[("Hope School",)] == ("bar", [6.5])
+    months = [f"2024-{m:02d}" for m in range(1, 13)]
+    assert charts[tuple(months)] == ("month", [0, 0, 6.5] + [0] * 9)
+
+
+def test_chart_labels_are_escaped_json(client, auth, session):
+    make_user(session, role="coordinator", email="coord@example.com")
+    employee = make_user(session, email="emp@example.com")
+    need = make_need(session, beneficiary="O'Hara <School> & \"Friends\"", starts_at=local(2024, 3, 1, 9))
+    hours_row(session, need, employee, 3, date(2024, 3, 1), department="IT")
+    login(auth, "coord@example.com")
+    html = client.get("/reports?from=2024-01-01&to=2024-12-31").get_data(as_text=True)
+    assert "<School>" not in html
+    page = _Charts()
+    page.feed(html)
+    assert ["O'Hara <School> & \"Friends\""] in [labels for _, labels, _ in page.charts]

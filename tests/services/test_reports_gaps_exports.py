@@ -71,12 +71,15 @@ def test_record_lists_approved_hours_per_need_with_totals(session, volunteer):
     assert record.by_cause == [("Education", 5), ("Environment", 1.5)]
 
 
-def test_record_is_private_to_the_employee_and_coordinators(session, volunteer):
+def test_record_is_private_to_the_employee_their_coordinators_and_admins(session, volunteer):
     other = make_user(session)
     with pytest.raises(Forbidden):
         volunteering_record(session=session, viewer=other, user_id=volunteer.id, lang="en")
-    coordinator = make_user(session, role="coordinator")
-    assert volunteering_record(session=session, viewer=coordinator, user_id=volunteer.id, lang="en").total_hours == 6.5
+    coordinator = make_user(session, role="coordinator")  # of none of the volunteer's needs
+    with pytest.raises(Forbidden):
+        volunteering_record(session=session, viewer=coordinator, user_id=volunteer.id, lang="en")
+    admin = make_user(session, role="admin")
+    assert volunteering_record(session=session, viewer=admin, user_id=volunteer.id, lang="en").total_hours == 6.5
     with pytest.raises(NotFound):
         volunteering_record(session=session, viewer=coordinator, user_id=99999, lang="en")
 

@@ -6,6 +6,7 @@ from flask import Response, current_app, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from empathy.auth import me
 from empathy.blueprints.admin import bp, show_error
 from empathy.db import get_session, utcnow
 from empathy.forms.admin import ImportForm
@@ -23,7 +24,8 @@ def import_employees_page():
         try:
             report = import_employees(
                 session=get_session(), data=form.file.data.read(), dry_run=form.dry_run.data,
-                secret_key=current_app.config["SECRET_KEY"], base_url=current_app.config["BASE_URL"])
+                secret_key=current_app.config["SECRET_KEY"], base_url=current_app.config["BASE_URL"],
+                actor_id=me().id)
         except ServiceError as exc:
             show_error(form, exc, "file")
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 
+from empathy.auth import me
 from empathy.blueprints.admin import bp, or_404, page_arg, show_error
 from empathy.data import load_categories
 from empathy.db import get_session
@@ -86,7 +87,8 @@ def merge_skill(skill_id: int):
         for s in service.merge_candidates(session=get_session(), skill_id=skill.id)]
     if form.validate_on_submit():
         try:
-            kept = service.merge_skills(session=get_session(), keep_id=form.keep_id.data, merge_id=skill.id)
+            kept = service.merge_skills(session=get_session(), keep_id=form.keep_id.data, merge_id=skill.id,
+                                          actor_id=me().id)
         except ServiceError as exc:
             show_error(form, exc, "keep_id")
         else:

@@ -1,0 +1,69 @@
+"""Journey 3: an admin imports employees from a CSV file, after a dry run that finds a bad row."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import ADMIN, screenshot, sign_in
+
+HEADER = "email,name,department,site,skills,languages,causes"
+GOOD_ROW = "wang.fang@empathy.example,王芳,Finance,shanghai-hq,Accounting:3; 财务审计:2,zh; en,aged_care"
+BAD_ROW = "li.qiang(at)empathy.example,李强,Engineering,,光伏安装:4,zh,environment"
+FIXED_ROW = BAD_ROW.replace("(at)", "@")
+ACTIVATION_URL = re.compile(r"^https?://127\.0\.0\.1:\d+/activate/\S+$")
+
+
+def _csv(*rows: str) -> dict:
+    return {"name": "staff.csv", "mimeType": "text/csv", "buffer": "\n".join((HEADER, *rows, "")).encode()}
+
+
+def _upload(page, rows: tuple[str, ...], *, dry_run: bool) -> None:
+    page.get_by_label("CSV file").set_input_files(_csv(*rows))
+    page.get_by_label("Dry run", exact=False).set_checked(dry_run)
+    page.get_by_role("button", name="Upload").click()
+
+
+def test_admin_imports_employees_after_fixing_a_bad_row(open_page):
+    page = open_page()
+    sign_in(page, *ADMIN)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin").click()
+    page.get_by_role("navigation", name="Administration").get_by_role("link", name="Import").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import employees")
+
+    # The dry run finds the bad row and names its line (the header is line 1).
+    _upload(page, (GOOD_ROW, BAD_ROW), dry_run=True)
+    expect(page.get_by_role("heading", name="Nothing was imported. Problems to fix: 1")).to_be_visible()
+    problem = page.get_by_role("row").filter(has_text="li.qiang(at)empathy.example")
+    expect(problem.get_by_role("cell").nth(0)).to_have_text("3")
+    expect(problem.get_by_role("cell").nth(1)).to_have_text("email")
+    expect(problem).to_contain_text("is not a valid email address")
+    screenshot(page, "admin-import")
+
+    # Fixed, the dry run passes and writes nothing.
+    _upload(page, (GOOD_ROW, FIXED_ROW), dry_run=True)
+    expect(page.get_by_role("heading", name="Dry run: the file is fine, nothing was written")).to_be_visible()
+    expect(page.get_by_text("Accounts to create: 2")).to_be_visible()
+    page.get_by_role("navigation", name="Administration").get_by_role("link", name="Users").click()
+    page.get_by_label("Name or email").fill("li.qiang@empathy.example")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("cell", name="li.qiang@empathy.example")).to_have_count(0)
+
+    # The real import creates both accounts, with an activation link for each.
+    page.get_by_role("navigation", name="Administration").get_by_role("link", name="Import").click()
+    _upload(page, (GOOD_ROW, FIXED_ROW), dry_run=False)
+    expect(page.get_by_role("heading", name="Import done")).to_be_visible()
+    expect(page.get_by_text("Accounts created: 2")).to_be_visible()
+    expect(page.get_by_label("Activation link for 李强")).to_have_value(ACTIVATION_URL)
+
+    page.get_by_role("navigation", name="Administration").get_by_role("link", name="Users").click()
+    page.get_by_label("Name or email").fill("li.qiang@empathy.example")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("row").filter(has_text="li.qiang@empathy.example")).to_contain_text("李强")
+
+    # Importing the same file again changes nothing.
+    page.get_by_role("navigation", name="Administration").get_by_role("link", name="Import").click()
+    _upload(page, (GOOD_ROW, FIXED_ROW), dry_run=False)
+    expect(page.get_by_text("Unchanged: 2")).to_be_visible()
+

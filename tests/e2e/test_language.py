@@ -1,0 +1,59 @@
+"""Journey 4: a user switches the interface to Chinese and back; also the phone-width layout."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import PASSWORD, PHONE, fill_profile, register, screenshot, sign_in
+
+EMPLOYEE = ("maya.chen@empathy.example", PASSWORD)
+
+
+def test_user_switches_to_chinese_and_back(open_page):
+    page = open_page("/register")
+    register(page, "Maya Chen", EMPLOYEE[0])
+    fill_profile(page, skills=[("光伏安装", "3 – Advanced"), ("Project management", "2 – Intermediate")],
+                 bio="Solar engineer who also runs community projects.", department="Renewables",
+                 causes=("Environment", "Education"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    page.get_by_role("button", name="中文").click()
+    # The same page, now in Chinese: headings, navigation, labels, and the skills in their Chinese names.
+    expect(page).to_have_url(re.compile(r"/profile$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("您的档案")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    expect(page.get_by_role("button", name="中文")).to_have_attribute("aria-pressed", "true")
+    nav = page.get_by_role("navigation").first
+    expect(nav.get_by_role("link", name="首页")).to_be_visible()
+    expect(page.get_by_role("group", name="技能")).to_be_visible()
+    expect(page.get_by_label("技能", exact=True).first).to_have_value("光伏安装")
+    expect(page.get_by_role("button", name="保存档案").last).to_be_visible()
+    screenshot(page, "profile-zh")
+
+    # The choice is kept with the account: signing in from another browser finds Chinese again.
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.get_by_role("banner").get_by_role("link", name="登录")).to_be_visible()
+    page = open_page()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    sign_in(page, *EMPLOYEE)
+    expect(page.get_by_role("heading", name="为您推荐")).to_be_visible()
+
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", name="Suggested for you")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="English")).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your profile")
+
+
+def test_home_page_fits_a_phone(open_page):
+    page = open_page(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1)
+    sign_in(page, "haolin.xie.6@empathy.example", "volunteer-with-empathy")  # 谢昊琳, a demo PV engineer
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", name="Suggested for you")).to_be_visible()
+    # Nothing is wider than the screen: no sideways scrolling on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "home-phone")
