@@ -71,3 +71,25 @@ def test_cli_upgrade_and_downgrade(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Database at base" in result.output
     get_engine(app).dispose()
+
+
+def test_migrated_audit_log_takes_every_action_and_refuses_others(empty_database):
+    # Autogenerate does not compare CHECK constraints, so `alembic check` cannot catch a stale list.
+    from empathy.models import AUDIT_ACTIONS
+
+    app = _app(empty_database)
+    try:
+        schema.upgrade(app)
+        with get_engine(app).begin() as conn:
+            for action in AUDIT_ACTIONS:
+                conn.execute(sa.text("INSERT INTO audit_entries (action, target_type, details, created_at) "
+                                     "VALUES (:a, '', '{}', CURRENT_TIMESTAMP)"), {"a": action})
+        with pytest.raises(sa.exc.IntegrityError), get_engine(app).begin() as conn:
+            conn.execute(sa.text("INSERT INTO audit_entries (action, target_type, details, created_at) "
+                                 "VALUES ('not_an_action', '', '{}', CURRENT_TIMESTAMP)"))
+        schema.downgrade(app, "0007")
+        with get_engine(app).connect() as conn:
+            left = conn.execute(sa.text("SELECT count(*) FROM audit_entries")).scalar_one()
+        assert left == 10  # the entries the old constraint allows stay
+    finally:
+        get_engine(app).dispose()

@@ -14,6 +14,8 @@ CONSENT_KINDS = ("suggestible", "skills", "availability", "contact")
 AUDIT_ACTIONS = (
     "role_changed", "user_activated", "user_deactivated", "employees_imported", "skills_merged",
     "account_deleted", "hours_approved", "hours_rejected", "volunteer_approved", "volunteer_rejected",
+    "password_reset", "need_created", "need_edited", "need_published", "need_closed", "need_reopened",
+    "need_cancelled", "volunteers_invited",
 )
 
 

@@ -2,42 +2,37 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import timedelta
 
 from flask_babel import force_locale, lazy_gettext as _l
-from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session
 
 from empathy.models import User
 from empathy.services import NotFound, ServiceError
+from empathy.services import password_links as links
 from empathy.services.mail import queue_mail
-from empathy.services.passwords import check_password_rules, hash_password
+from empathy.services.password_links import LinkKind
 
-SALT = "empathy.activation"
-MAX_AGE = timedelta(days=7)
 MAIL_KIND = "activation"
-
-
-def _fingerprint(user: User, secret_key: str) -> str:
-    # Changes as soon as a password is set, which is what makes a link single-use.
-    state = f"{user.id}:{user.password_hash or ''}".encode()
-    return hmac.new(secret_key.encode(), state, hashlib.sha256).hexdigest()[:24]
-
-
-def _serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt=SALT)
+LINK = LinkKind(
+    salt="empathy.activation",
+    max_age=timedelta(days=7),
+    path="activate",
+    expired=_l("This activation link has expired. Ask an administrator for a new one."),
+    invalid=_l("This activation link is not valid. Check that you copied all of it."),
+    used=_l("This activation link has already been used. Sign in with your password, or ask an administrator for a new link."),
+)
+MAX_AGE = LINK.max_age
 
 
 def make_token(user: User, *, secret_key: str) -> str:
     """A signed token naming the user and the state of their password."""
-    return _serializer(secret_key).dumps({"u": user.id, "f": _fingerprint(user, secret_key)})
+    return links.make_token(LINK, user, secret_key=secret_key)
 
 
 def activation_url(user: User, *, secret_key: str, base_url: str) -> str:
     """The absolute link an employee opens to set their first password."""
-    return f"{base_url.rstrip('/')}/activate/{make_token(user, secret_key=secret_key)}"
+    return links.link_url(LINK, user, secret_key=secret_key, base_url=base_url)
 
 
 def needs_activation(user: User) -> bool:
@@ -46,30 +41,12 @@ def needs_activation(user: User) -> bool:
 
 def check_token(*, session: Session, token: str, secret_key: str) -> User:
     """The user a live link belongs to; ServiceError when invalid, used or expired."""
-    try:
-        data = _serializer(secret_key).loads(token, max_age=int(MAX_AGE.total_seconds()))
-    except SignatureExpired:
-        raise ServiceError(str(_l("This activation link has expired. Ask an administrator for a new one."))) from None
-    except BadData:
-        raise ServiceError(str(_l("This activation link is not valid. Check that you copied all of it."))) from None
-    user = session.get(User, data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
-    if user is None or not user.active:
-        raise ServiceError(str(_l("This activation link is not valid. Check that you copied all of it.")))
-    if not hmac.compare_digest(str(data.get("f", "")), _fingerprint(user, secret_key)):
-        raise ServiceError(
-            str(_l("This activation link has already been used. Sign in with your password, or ask an administrator for a new link."))
-        )
-    return user
+    return links.check_token(LINK, session=session, token=token, secret_key=secret_key)
 
 
 def activate_account(*, session: Session, token: str, password: str, secret_key: str) -> User:
     """Set the first password through a live link; the link stops working at once."""
-    user = check_token(session=session, token=token, secret_key=secret_key)
-    check_password_rules(password)
-    user.password_hash = hash_password(password)
-    session.add(user)
-    session.commit()
-    return user
+    return links.set_password(LINK, session=session, token=token, password=password, secret_key=secret_key)
 
 
 def queue_activation_mail(session: Session, user: User, *, secret_key: str, base_url: str) -> str:

@@ -19,6 +19,14 @@ ACTION_LABELS = {
     "hours_rejected": _l("Hours rejected"),
     "volunteer_approved": _l("Volunteer approved"),
     "volunteer_rejected": _l("Volunteer turned down"),
+    "password_reset": _l("Password reset by e-mail"),
+    "need_created": _l("Need created"),
+    "need_edited": _l("Need edited"),
+    "need_published": _l("Need published"),
+    "need_closed": _l("Need closed"),
+    "need_reopened": _l("Need reopened"),
+    "need_cancelled": _l("Need cancelled"),
+    "volunteers_invited": _l("Volunteers invited"),
 }
 
 

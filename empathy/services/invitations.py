@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from empathy.db import begin_write, utcnow
 from empathy.models import EmployeeProfile, EmployeeSkill, Match, Need, NeedSkill, User
-from empathy.services import Conflict, ServiceError
+from empathy.services import Conflict, ServiceError, audit
 from empathy.services.credentials import missing_kinds
 from empathy.services.match_index import MatchIndex
 from empathy.services.notifications import notify
@@ -129,5 +129,8 @@ def invite_employees(*, session: Session, index: MatchIndex, actor: User, need_i
         notify(session, person, "invited", {"by": actor.display_name, "need": need.title},
                link="/commitments", base_url=base_url, message=message)
         invited += 1
+    if invited:
+        audit.record(session, actor_id=actor.id, action="volunteers_invited", target_type="need", target_id=need.id,
+                     invited=invited)
     session.commit()
     return invited

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from empathy.db import begin_write, utcnow
 from empathy.models import Need, NeedSkill, Site, Skill, User
-from empathy.services import Conflict, Forbidden, NotFound, ServiceError
+from empathy.services import Conflict, Forbidden, NotFound, ServiceError, audit
 from empathy.services.pagination import Page, paginate
 from empathy.services.profiles import LEVELS, cause_codes, resolve_skill_rows
 from empathy.services.taxonomy import MAX_SKILL_NAME
@@ -195,6 +195,7 @@ def create_need(*, session: Session, owner: User, data: NeedInput) -> Need:
         need = Need(title="", cause=data.cause, starts_at=data.starts_at, ends_at=data.ends_at,
                     owner_id=owner.id, status="draft")
         _apply(session, need, data, site)
+        audit.record(session, actor_id=owner.id, action="need_created", target_type="need", target_id=need.id)
     return need
 
 
@@ -206,11 +207,12 @@ def update_need(*, session: Session, actor: User, need_id: int, data: NeedInput)
             raise Conflict(str(_l("A completed or cancelled need cannot be changed.")))
         site = _validate(session, data, seats_taken=need.seats_taken, current_site=need.site_id)
         _apply(session, need, data, site)
+        audit.record(session, actor_id=actor.id, action="need_edited", target_type="need", target_id=need.id)
     return need
 
 
 def _transition(session: Session, actor: User, need_id: int, allowed: tuple[str, ...], message,
-                *, to: str, must_not_have_ended=None) -> Need:
+                *, to: str, action: str, must_not_have_ended=None) -> Need:
     with _writing(session):
         need = _editable(session, actor, need_id)
         if need.status not in allowed:
@@ -221,24 +223,25 @@ def _transition(session: Session, actor: User, need_id: int, allowed: tuple[str,
             to = "filled"
         need.status = to
         need.updated_at = utcnow()
+        audit.record(session, actor_id=actor.id, action=action, target_type="need", target_id=need.id)
     return need
 
 
 def publish_need(*, session: Session, actor: User, need_id: int) -> Need:
     """Open a draft to volunteers."""
-    return _transition(session, actor, need_id, ("draft",), _l("Only a draft can be published."), to="open",
+    return _transition(session, actor, need_id, ("draft",), _l("Only a draft can be published."), to="open", action="need_published",
                        must_not_have_ended=_l("This need has already ended: change its dates first."))
 
 
 def close_need(*, session: Session, actor: User, need_id: int) -> Need:
     """Stop taking volunteers for an open or filled need."""
     return _transition(session, actor, need_id, ("open", "filled"),
-                       _l("Only an open or filled need can be closed."), to="closed")
+                       _l("Only an open or filled need can be closed."), to="closed", action="need_closed")
 
 
 def reopen_need(*, session: Session, actor: User, need_id: int) -> Need:
     """Open a closed need again, as long as it has not ended."""
-    return _transition(session, actor, need_id, ("closed",), _l("Only a closed need can be reopened."), to="open",
+    return _transition(session, actor, need_id, ("closed",), _l("Only a closed need can be reopened."), to="open", action="need_reopened",
                        must_not_have_ended=_l("This need has already ended and cannot be reopened."))
 
 
@@ -247,6 +250,8 @@ def duplicate_need(*, session: Session, actor: User, need_id: int) -> Need:
     _require_coordinator(actor)
     with _writing(session):
         copy = _copy_need(session, actor, get_need(session=session, viewer=actor, need_id=need_id).need)
+        audit.record(session, actor_id=actor.id, action="need_created", target_type="need", target_id=copy.id,
+                     copied_from=need_id)
     return copy
 
 

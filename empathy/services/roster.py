@@ -114,6 +114,8 @@ def cancel_need(*, session: Session, actor: User, need_id: int, base_url: str = 
     ).all()
     for person in people:
         notify(session, person, "cancelled", {"need": need.title}, link="/commitments", base_url=base_url)
+    audit.record(session, actor_id=actor.id, action="need_cancelled", target_type="need", target_id=need.id,
+                 people_told=len(people))
     session.commit()
     return need
 

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from empathy.db import utcnow
-from empathy.models import HoursRecord, Match, Need
+from empathy.models import AuditEntry, HoursRecord, Match, Need
 from empathy.services.match_index import fit_and_save
 from tests.factories import (
     DEFAULT_PASSWORD, add_employee_skill, make_match, make_need, make_skill, make_user, profile_of,
@@ -61,6 +61,8 @@ def test_coordinator_sees_suggestions_and_invites_with_a_message(client, auth, s
     match = _fresh(session).exec(select(Match).where(Match.user_id == world["nurse"].id)).one()
     assert (match.status, match.message, match.invited_by_id) == ("invited", "We would love your help", world["owner"].id)
     assert match.score is not None and match.explanation["matched_skills"]
+    entry = _fresh(session).exec(select(AuditEntry).where(AuditEntry.action == "volunteers_invited")).one()
+    assert (entry.actor_id, entry.target_id, entry.details) == (world["owner"].id, world["need"].id, {"invited": 1})
 
 
 def test_employee_accepts_an_invitation_from_the_commitments_page(client, auth, session, world):

@@ -205,3 +205,29 @@ def test_search_pages(ctx, session):
         make_need(session)
     page = svc.search_needs(session=session, viewer=viewer, page=2, per_page=2)
     assert (page.total, page.pages, len(page.items)) == (5, 3, 2)
+
+
+def test_a_needs_life_is_in_the_audit_log_and_refusals_are_not(ctx, session):
+    from empathy.models import AuditEntry
+    from empathy.services import roster
+
+    owner = make_user(session, role="coordinator")
+    stranger = make_user(session, role="coordinator")
+    need = svc.create_need(session=session, owner=owner, data=_input())
+    svc.update_need(session=session, actor=owner, need_id=need.id, data=_input(title="Teach physics"))
+    svc.publish_need(session=session, actor=owner, need_id=need.id)
+    with pytest.raises(Forbidden):
+        svc.close_need(session=session, actor=stranger, need_id=need.id)
+    with pytest.raises(Conflict):
+        svc.publish_need(session=session, actor=owner, need_id=need.id)
+    svc.close_need(session=session, actor=owner, need_id=need.id)
+    svc.reopen_need(session=session, actor=owner, need_id=need.id)
+    copy = svc.duplicate_need(session=session, actor=stranger, need_id=need.id)
+    roster.cancel_need(session=session, actor=owner, need_id=need.id)
+    entries = session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(e.action, e.actor_id, e.target_id) for e in entries] == [
+        ("need_created", owner.id, need.id), ("need_edited", owner.id, need.id),
+        ("need_published", owner.id, need.id), ("need_closed", owner.id, need.id),
+        ("need_reopened", owner.id, need.id), ("need_created", stranger.id, copy.id),
+        ("need_cancelled", owner.id, need.id)]
+    assert entries[5].details == {"copied_from": need.id}

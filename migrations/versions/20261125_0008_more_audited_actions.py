@@ -1,0 +1,44 @@
+"""more audited actions: password resets and needs
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-25 10:00:00
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision: str = '0008'
+down_revision: Union[str, Sequence[str], None] = '0007'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+OLD = ('role_changed', 'user_activated', 'user_deactivated', 'employees_imported', 'skills_merged',
+       'account_deleted', 'hours_approved', 'hours_rejected', 'volunteer_approved', 'volunteer_rejected')
+NEW = OLD + ('password_reset', 'need_created', 'need_edited', 'need_published', 'need_closed', 'need_reopened',
+             'need_cancelled', 'volunteers_invited')
+
+
+def _check(values: tuple[str, ...]) -> str:
+    return "action IN (" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+def _replace(values: tuple[str, ...]) -> None:
+    # Autogenerate does not see CHECK constraints: this one is written by hand.
+    with op.batch_alter_table('audit_entries', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_audit_entries_action'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_audit_entries_action'), _check(values))
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+    _replace(NEW)
+
+
+def downgrade() -> None:
+    """Downgrade schema: entries of the new actions cannot be kept under the old constraint."""
+    op.execute("DELETE FROM audit_entries WHERE NOT (" + _check(OLD) + ")")
+    _replace(OLD)
