@@ -48,6 +48,9 @@ class Defaults:
     LOGIN_FAILURE_LIMITS = "10 per 15 minutes"
     LOGIN_ACCOUNT_FAILURE_LIMITS = "5 per 15 minutes"
     REGISTER_LIMITS = "10 per hour"
+    # Password-reset requests count whether or not the address has an account.
+    RESET_REQUEST_LIMITS = "10 per hour"
+    RESET_ACCOUNT_LIMITS = "3 per hour"
 
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_MAX_LENGTH = 128

@@ -27,3 +27,23 @@ def match_index() -> MatchIndex:
     if not current_app.testing and not index.is_refitting and index.wants_refit():
         index.refit_in_background(get_engine())
     return index
+
+
+def send_mail_after_response() -> None:
+    """Deliver queued mail once this response has gone out, so how long the request took tells
+    nothing about whether a message was sent (the password-reset form must not reveal accounts)."""
+    from flask import after_this_request
+
+    from empathy.db import get_session
+    from empathy.services.mail import deliver_queued
+
+    app = current_app._get_current_object()
+
+    def _deliver() -> None:
+        with app.app_context():
+            deliver_queued(get_session(), app.config["SMTP"])
+
+    @after_this_request
+    def _schedule(response):
+        response.call_on_close(_deliver)
+        return response

@@ -25,6 +25,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
 
 
+LINK_PAGES = frozenset({"auth.reset_link", "auth.reset_password", "activation.activate"})
+
+
 def _headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
@@ -35,7 +38,9 @@ def _headers(response):
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     # Pages of a signed-in user are personal: no shared or browser cache may keep them.
-    if request.endpoint != "static" and current_user and current_user.is_authenticated:
+    # So are the pages of a password link, which show whose account it is.
+    if request.endpoint in LINK_PAGES or (
+            request.endpoint != "static" and current_user and current_user.is_authenticated):
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -19,6 +19,8 @@ class BoardPerson(Out):
     status: str
     message: str
     reason: str
+    email: str | None = Field(description="Only for people who signed up or hold a seat and let coordinators of "
+                                          "their needs see their e-mail address; null otherwise.")
     hours_approved: float
     hours_pending: float
 

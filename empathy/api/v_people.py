@@ -29,7 +29,7 @@ def need_people(path: s.NeedPath):
     board = roster.people_board(session=get_session(), actor=caller(), need_id=path.need_id)
     columns = {
         name: [sa.BoardPerson(match_id=m.id, user_id=u.id, display_name=u.display_name, status=m.status,
-                              message=m.message or "", reason=m.reason or "",
+                              message=m.message or "", reason=m.reason or "", email=board.contacts.get(u.id),
                               hours_approved=board.hours.get(u.id, {}).get("approved", 0.0),
                               hours_pending=board.hours.get(u.id, {}).get("pending", 0.0)) for m, u in rows]
         for name, rows in board.columns.items()}

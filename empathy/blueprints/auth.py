@@ -1,17 +1,20 @@
-"""Sign in, register, sign out and change password."""
+"""Sign in, register, sign out, change password and reset a forgotten one."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import session as browser_session
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from empathy.auth import current_session_token, me, sign_in
 from empathy.db import get_session
 from empathy.extensions import limiter
-from empathy.forms.auth import ChangePasswordForm, LoginForm, RegisterForm
+from empathy.forms.auth import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, SetPasswordForm
+from empathy.runtime import send_mail_after_response
 from empathy.services import ServiceError
 from empathy.services import auth as auth_service
+from empathy.services import password_reset
 from empathy.urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -36,6 +39,18 @@ def _account_limit() -> str:
 
 def _register_limit() -> str:
     return current_app.config["REGISTER_LIMITS"]
+
+
+def _reset_limit() -> str:
+    return current_app.config["RESET_REQUEST_LIMITS"]
+
+
+def _reset_account_limit() -> str:
+    return current_app.config["RESET_ACCOUNT_LIMITS"]
+
+
+def _reset_account_key() -> str:
+    return "reset-account:" + auth_service.normalize_email(request.form.get("email", ""))
 
 
 def _after_login():
@@ -115,3 +130,58 @@ def change_password():
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)
+
+
+RESET_TOKEN_KEY = "reset_token"
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+@limiter.limit(_reset_account_limit, methods=["POST"], key_func=_reset_account_key)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        password_reset.request_reset(
+            session=get_session(), email=form.email.data,
+            secret_key=current_app.config["SECRET_KEY"], base_url=current_app.config["BASE_URL"],
+        )
+        send_mail_after_response()
+        # The same page whether or not the address has an account.
+        return render_template("auth/forgot.html", form=None, minutes=_reset_minutes())
+    return render_template("auth/forgot.html", form=form)
+
+
+def _reset_minutes() -> int:
+    return int(password_reset.LINK.max_age.total_seconds() // 60)
+
+
+@bp.get("/reset/<token>")
+def reset_link(token: str):
+    # As Django does: the token moves into the signed session cookie, so the page where the
+    # password is typed has no secret in its address (history, screenshots, Referer).
+    browser_session[RESET_TOKEN_KEY] = token
+    return redirect(url_for("auth.reset_password"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset_password():
+    token = browser_session.get(RESET_TOKEN_KEY, "")
+    secret = current_app.config["SECRET_KEY"]
+    try:
+        user = password_reset.check_token(session=get_session(), token=token, secret_key=secret)
+    except ServiceError as exc:
+        return render_template("auth/reset.html", problem=exc.message, form=None), 400
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.reset_password(session=get_session(), token=token, password=form.password.data,
+                                          secret_key=secret)
+        except ServiceError as exc:
+            form.password.errors = [*form.password.errors, exc.message]
+        else:
+            browser_session.pop(RESET_TOKEN_KEY, None)
+            logout_user()
+            flash(_("Your password is changed and every device is signed out. Sign in with your new password."),
+                  "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", problem=None, form=form, user=user)

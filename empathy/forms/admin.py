@@ -1,14 +1,13 @@
-"""Forms of the administrators' area and of account activation."""
+"""Forms of the administrators' area."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from empathy.models import ROLES
-from empathy.services.passwords import MAX_LENGTH, MIN_LENGTH
 
 ROLE_LABELS = {"employee": _l("Employee"), "coordinator": _l("Coordinator"), "admin": _l("Admin")}
 
@@ -56,16 +55,3 @@ class ImportForm(FlaskForm):
     dry_run = BooleanField(_l("Dry run: check the file and show what would change, write nothing"), default=True)
     submit = SubmitField(_l("Upload"))
 
-
-class ActivateForm(FlaskForm):
-    password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH,
-                                           message=_l("Use at least %(min)d characters (and at most %(max)d)."))],
-        description=_l("At least %(n)d characters. A long phrase is easy to remember.", n=MIN_LENGTH),
-    )
-    confirm = PasswordField(
-        _l("Repeat password"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
-    )
-    submit = SubmitField(_l("Set password and sign in"))

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from empathy.db import begin_write, utcnow
-from empathy.models import HoursRecord, Match, Need, User
+from empathy.models import EmployeeProfile, HoursRecord, Match, Need, User
 from empathy.services import Conflict, ServiceError, audit
 from empathy.services.credentials import require_credentials
 from empathy.services.notifications import notify
@@ -17,6 +17,8 @@ from empathy.services.seats import (
 )
 
 MAX_REASON = 1000
+# Who counts as having joined a need, for the "contact" consent: signed up or holding a seat.
+JOINED = ("volunteered", *HOLDS_SEAT)
 BOARD_COLUMNS = ("invited", "volunteered", "confirmed", "declined", "withdrawn", "rejected", "removed")
 
 
@@ -125,6 +127,8 @@ class Board:
     need: Need
     columns: dict[str, list[tuple[Match, User]]] = field(default_factory=dict)
     hours: dict[int, dict[str, float]] = field(default_factory=dict)
+    # E-mail addresses of people who joined and let coordinators of their needs see them.
+    contacts: dict[int, str] = field(default_factory=dict)
     total_approved: float = 0.0
     total_pending: float = 0.0
 
@@ -143,13 +147,16 @@ def people_board(*, session: Session, actor: User, need_id: int) -> Board:
     require_owner(actor, need)
     board = Board(need=need, columns={c: [] for c in BOARD_COLUMNS})
     rows = session.exec(
-        select(Match, User).join(User, User.id == Match.user_id)
+        select(Match, User, EmployeeProfile.share_contact).join(User, User.id == Match.user_id)
+        .outerjoin(EmployeeProfile, EmployeeProfile.user_id == User.id)
         .where(Match.need_id == need.id).order_by(User.display_name)
     ).all()
-    for match, person in rows:
+    for match, person, shares_contact in rows:
         column = "confirmed" if match.status in HOLDS_SEAT else match.status
         if column in board.columns:
             board.columns[column].append((match, person))
+        if shares_contact and match.status in JOINED:
+            board.contacts[person.id] = person.email
     for record in session.exec(select(HoursRecord).where(HoursRecord.need_id == need.id)).all():
         per = board.hours.setdefault(record.user_id, {"approved": 0.0, "pending": 0.0})
         if record.status in per:

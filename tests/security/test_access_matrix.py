@@ -74,6 +74,11 @@ auth.register                              POST   ok= ok= ok= ok= ok= ok=
 auth.logout                                POST   ok= ok ok ok ok ok
 auth.change_password                       GET    login ok ok ok ok ok
 auth.change_password                       POST   login ok= ok= ok= ok= ok=
+auth.forgot_password                       GET    ok ok ok ok ok ok
+auth.forgot_password                       POST   ok= ok= ok= ok= ok= ok=
+auth.reset_link                            GET    ok ok ok ok ok ok
+auth.reset_password                        GET    ok ok ok ok ok ok
+auth.reset_password                        POST   ok= ok= ok= ok= ok= ok=
 admin.import_employees_page                GET    login 403 403 403 403 ok
 admin.import_employees_page                POST   login 403 403 403 403 ok=
 admin.export                               GET    login 403 403 403 403 ok

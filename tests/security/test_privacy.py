@@ -125,3 +125,26 @@ def test_turning_suggestions_off_on_the_profile_is_recorded_too(session, world):
     profiles.update_profile(session=session, user=world["nurse"], data=data)
     kinds = session.exec(select(Consent.kind, Consent.granted).where(Consent.user_id == world["nurse"].id)).all()
     assert list(kinds) == [("suggestible", False)]
+
+
+@pytest.mark.parametrize("status, consented, shown", [
+    ("confirmed", True, True), ("volunteered", True, True), ("attended", True, True),
+    ("confirmed", False, False), ("invited", True, False), ("declined", True, False), ("withdrawn", True, False),
+])
+def test_the_coordinator_sees_an_e_mail_address_only_of_people_who_joined_and_consented(
+        session, world, client, auth, status, consented, shown):
+    from empathy.services import tokens
+    from tests.factories import make_match
+
+    nurse, need = world["nurse"], world["need"]
+    make_match(session, need, nurse, status=status)
+    privacy.set_consents(session=session, user=nurse, choices={"contact": consented})
+    _row, secret = tokens.create_token(session=session, user=world["coordinator"], name="t",
+                                       secret_key="test-secret-key")
+    api = client.get(f"/api/v1/needs/{need.id}/people", headers={"Authorization": f"Bearer {secret}"}).get_json()
+    (person,) = [p for column in api["columns"].values() for p in column]
+    assert person["email"] == ("nurse@example.com" if shown else None)
+    assert auth.login("coord@example.com", DEFAULT_PASSWORD).status_code == 302
+    page = client.get(f"/needs/{need.id}/people").get_data(as_text=True)
+    assert ('href="mailto:nurse@example.com"' in page) is shown
+    assert "Nurse" in page

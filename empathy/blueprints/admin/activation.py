@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from empathy.auth import sign_in
 from empathy.blueprints.admin import activation_bp, show_error
 from empathy.db import get_session
-from empathy.forms.admin import ActivateForm
+from empathy.forms.auth import SetPasswordForm
 from empathy.services import ServiceError
 from empathy.services import activation as service
 
@@ -20,7 +20,7 @@ def activate(token: str):
         user = service.check_token(session=get_session(), token=token, secret_key=secret)
     except ServiceError as exc:
         return render_template("admin/activate.html", problem=exc.message, form=None), 400
-    form = ActivateForm()
+    form = SetPasswordForm()
     if form.validate_on_submit():
         try:
             user = service.activate_account(session=get_session(), token=token,
