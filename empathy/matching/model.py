@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -13,6 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import expansion, scoring
 from .documents import EmployeeDoc, NeedDoc, validate_employee, validate_need
+from .encoding import EMP_DTYPES, NEED_DTYPES, stack
 from .features import Featurizer
 from .persistence import library_fingerprint
 from .pool import Pool, SegmentedMatrix
@@ -26,17 +27,6 @@ class Suggestion:
     id: str
     score: float
     explanation: dict | None = field(default=None, compare=False)
-
-
-@dataclass
-class _Queries:
-    """A batch of documents vectorised for scoring against the other pool."""
-
-    docs: list
-    text: sp.csr_matrix  # as stored in a pool
-    weighted: sp.csr_matrix  # with the view weights, for products against a pool
-    attrs: dict[str, np.ndarray]
-    extra: dict
 
 
 class SkillMatcher(BaseEstimator):
@@ -166,7 +156,7 @@ class SkillMatcher(BaseEstimator):
         self.fit_seconds_ = {"vectors": time.perf_counter() - clock}
         self.codes_: dict[str, dict[str, int]] = {"site": {}, "cause": {}, "language": {}}
         n_text = text.shape[1]
-        self.employees_ = Pool([d.id for d in emps], self._stack([self._employee_attrs(d) for d in emps], _EMP_DTYPES), {
+        self.employees_ = Pool([d.id for d in emps], stack([self._employee_attrs(d) for d in emps], EMP_DTYPES), {
             "text": SegmentedMatrix(n_text, text[: len(emps)], keep_rows=self.prf_weight > 0),
             "skill": SegmentedMatrix(feat.n_char, feat.char([feat.skill_field_tokens(d) for d in emps])),
             "levels": SegmentedMatrix(len(feat.canon_index), feat.employee_levels(emps)),
@@ -176,7 +166,7 @@ class SkillMatcher(BaseEstimator):
             step = max(1, 20_000_000 // max(len(emps), 1))
             need_text_rows = sp.vstack([self._expand(need_text_rows[a : a + step]) for a in range(0, len(nds), step)],
                                        format="csr")
-        self.needs_ = Pool([d.id for d in nds], self._stack([self._need_attrs(d) for d in nds], _NEED_DTYPES),
+        self.needs_ = Pool([d.id for d in nds], stack([self._need_attrs(d) for d in nds], NEED_DTYPES),
                            {"text": SegmentedMatrix(n_text, need_text_rows, keep_rows=True)})
         del text
         rows = feat.need_skill_rows(nds)
@@ -213,28 +203,9 @@ class SkillMatcher(BaseEstimator):
         self.hub_scale_ = min(1.0, min(n_n, n_e) / max(self.hub_k, 1))
 
     # ------------------------------------------------------------ documents
-    def _employee_attrs(self, d: EmployeeDoc) -> dict:
-        return {"active": d.is_active, "suggestible": d.is_suggestible, "weekdays": d.available_weekdays,
-                "weekends": d.available_weekends, "remote": d.is_remote, "site": self._site(d.site),
-                "causes": scoring.bits(d.causes, self.codes_["cause"]),
-                "languages": scoring.bits(d.languages, self.codes_["language"])}
+    from .encoding import _employee_attrs, _need_attrs, _queries, _resolve, _site  # noqa: E402  (kept in their own module)
 
-    def _need_attrs(self, d: NeedDoc) -> dict:
-        return {"active": d.is_open, "weekdays": d.runs_weekdays, "weekends": d.runs_weekends, "remote": d.is_remote,
-                "site": self._site(d.site), "cause": scoring.bits([d.cause or ""], self.codes_["cause"]),
-                "languages": scoring.bits(d.languages, self.codes_["language"]),
-                "skill_weight": float(sum(self.featurizer_.skill_weight(s) for s in d.skills)),
-                "skill_full": float(sum(2.0 if s.importance == "must" else 1.0 for s in d.skills))}
-
-    def _site(self, site: str | None) -> int:
-        if not site:
-            return -1
-        return self.codes_["site"].setdefault(site.strip().casefold(), len(self.codes_["site"]))
-
-    @staticmethod
-    def _stack(rows: Sequence[dict], dtypes: dict) -> dict[str, np.ndarray]:
-        return {k: np.asarray([r[k] for r in rows], dtype=t) for k, t in dtypes.items()}
-
+    # ------------------------------------------------------------ text scores
     def _view_weights(self) -> np.ndarray:
         """Per-feature weights applied to queries: the word view and the character view's shares."""
         feat = self.featurizer_
@@ -248,43 +219,6 @@ class SkillMatcher(BaseEstimator):
     def _text_sims(self, text: sp.csr_matrix, pool: Pool) -> np.ndarray:
         """Dense (queries x pool rows) text similarities; ``text`` already carries the view weights."""
         return pool.mats["text"].dot(text)
-
-    def _queries(self, docs: Sequence[EmployeeDoc | NeedDoc], kind: type, rows: Sequence[int | None] | None = None) -> _Queries:
-        """Vectors and attributes of documents; ``rows`` gives the stored row of each unchanged need."""
-        feat = self.featurizer_
-        if kind is NeedDoc:
-            attrs = self._stack([self._need_attrs(d) for d in docs], _NEED_DTYPES)
-            extra = {"skills": feat.need_skill_rows(docs)}
-            rows = list(rows) if rows is not None else [None] * len(docs)
-            new = [i for i, r in enumerate(rows) if r is None]
-            # A stored need keeps the vector it was indexed with (expanded against the pool then).
-            stored = [i for i, r in enumerate(rows) if r is not None]
-            parts = [self.needs_.mats["text"].take_rows(np.asarray([rows[i] for i in stored], np.int64))] if stored else []
-            if new:
-                parts.append(self._expand(sp.hstack(feat.need_vectors([docs[i] for i in new], self.need_field_weights),
-                                                     format="csr", dtype=np.float32)))
-            if not parts:
-                parts = [sp.csr_matrix((0, self.needs_.mats["text"].n_features), dtype=np.float32)]
-            text = sp.vstack(parts, format="csr") if len(parts) > 1 else parts[0]
-            if stored and new:
-                text = text[np.argsort(np.asarray(stored + new), kind="stable")]
-        else:
-            toks = [feat.employee_tokens(d) for d in docs]
-            attrs = self._stack([self._employee_attrs(d) for d in docs], _EMP_DTYPES)
-            extra = {"skill": feat.char([feat.skill_field_tokens(d) for d in docs]),
-                     "levels": feat.employee_levels(docs)}
-            text = sp.hstack([feat.word(toks), feat.char(toks)], format="csr", dtype=np.float32)
-        return _Queries(list(docs), text, text.multiply(self._view_weights()).tocsr(), attrs, extra)
-
-    def _resolve(self, doc_or_id: EmployeeDoc | NeedDoc | str, kind: type) -> tuple[EmployeeDoc | NeedDoc, int | None]:
-        check_is_fitted(self, "featurizer_")
-        docs, pool = (self.need_docs_, self.needs_) if kind is NeedDoc else (self.employee_docs_, self.employees_)
-        if isinstance(doc_or_id, str):
-            if doc_or_id not in docs:
-                raise KeyError(f"unknown {kind.__name__} id {doc_or_id!r}")
-            return docs[doc_or_id], pool.positions[doc_or_id]
-        doc = validate_need(doc_or_id) if kind is NeedDoc else validate_employee(doc_or_id)
-        return doc, pool.positions.get(doc.id) if docs.get(doc.id) == doc else None
 
     def _new_log_scaling(self, sims: np.ndarray, other: Pool, side: int) -> float:
         if not self.hubness or not self.hub_sizes_[1 - side]:
@@ -339,9 +273,3 @@ class SkillMatcher(BaseEstimator):
     from .ranking import (rank_employees, rank_employees_batch, rank_needs, rank_needs_batch,  # noqa: E402
                           score_pair)  # (methods kept in their own module)
 
-
-_EMP_DTYPES = {"active": bool, "suggestible": bool, "weekdays": bool, "weekends": bool, "remote": bool,
-               "site": np.int32, "causes": np.int64, "languages": np.int64}
-_NEED_DTYPES = {"active": bool, "weekdays": bool, "weekends": bool, "remote": bool, "site": np.int32,
-                "cause": np.int64, "languages": np.int64, "skill_weight": np.float32,
-                "skill_full": np.float32}
