@@ -39,10 +39,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from empathy.blueprints import auth, employees, main, needs
+    from empathy.blueprints import auth, employees, main, needs, two_factor
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(two_factor.bp)
     from empathy.blueprints import admin
 
     app.register_blueprint(admin.bp)

@@ -51,6 +51,11 @@ class Defaults:
     # Password-reset requests count whether or not the address has an account.
     RESET_REQUEST_LIMITS = "10 per hour"
     RESET_ACCOUNT_LIMITS = "3 per hour"
+    # Wrong two-factor codes, per account: a 6-digit code must not be guessable by trying.
+    TWO_FACTOR_FAILURE_LIMITS = "5 per 15 minutes"
+    # Roles that must use two-factor sign-in, e.g. ["admin", "coordinator"]: the web pages send
+    # them to set it up first. Empty: it is each user's choice.
+    TWO_FACTOR_REQUIRED_ROLES: list[str] = []
 
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_MAX_LENGTH = 128

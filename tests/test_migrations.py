@@ -90,6 +90,6 @@ def test_migrated_audit_log_takes_every_action_and_refuses_others(empty_database
         schema.downgrade(app, "0007")
         with get_engine(app).connect() as conn:
             left = conn.execute(sa.text("SELECT count(*) FROM audit_entries")).scalar_one()
-        assert left == 10  # the entries the old constraint allows stay
+        assert left == 10  # the entries the old constraint allows stay (0007 had 10 actions)
     finally:
         get_engine(app).dispose()

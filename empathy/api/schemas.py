@@ -111,6 +111,8 @@ class TokenRequest(Model):
     email: Str = Field(min_length=1, max_length=254)
     password: Str = Field(min_length=1, max_length=256)
     name: Str = Field(default="", max_length=100, description="A name to recognise the token by.")
+    otp: Str = Field(default="", max_length=32, description="For accounts with two-factor sign-in: the code from "
+                                                            "the authenticator app, or a recovery code.")
 
 
 class TokenOut(Out):

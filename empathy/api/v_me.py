@@ -37,9 +37,13 @@ def _account_key() -> str:
                deduct_when=_failed)
 @public
 def create_token(body: s.TokenRequest):
-    """Exchange an email and password for a personal access token valid for 30 days."""
-    made = token_service.issue_token(session=get_session(), email=body.email, password=body.password,
-                                     secret_key=current_app.config["SECRET_KEY"], name=body.name)
+    """Exchange an email and password (and, with two-factor sign-in, a code) for a token valid for 30 days."""
+    try:
+        made = token_service.issue_token(session=get_session(), email=body.email, password=body.password,
+                                         secret_key=current_app.config["SECRET_KEY"], name=body.name, otp=body.otp,
+                                         required_roles=tuple(current_app.config["TWO_FACTOR_REQUIRED_ROLES"]))
+    except ServiceError as exc:
+        return problem(401, exc.message)
     if made is None:
         return problem(401, _("The email or password is not correct."))
     row, secret = made

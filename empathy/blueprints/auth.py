@@ -8,13 +8,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from empathy.auth import current_session_token, me, sign_in
+from empathy.blueprints.two_factor import start_code_step
 from empathy.db import get_session
 from empathy.extensions import limiter
 from empathy.forms.auth import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, SetPasswordForm
 from empathy.runtime import send_mail_after_response
 from empathy.services import ServiceError
 from empathy.services import auth as auth_service
-from empathy.services import password_reset
+from empathy.services import password_reset, two_factor
 from empathy.urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -69,6 +70,8 @@ def login():
             session=get_session(), email=form.email.data, password=form.password.data
         )
         if user is not None:
+            if two_factor.is_enabled(get_session(), user):
+                return start_code_step(user, remember=form.remember.data, next_url=safe_next(request.args.get("next")))
             sign_in(user, remember=form.remember.data)
             return _after_login()
         # One message for every failure: it must not tell whether the email has an account.

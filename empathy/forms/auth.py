@@ -65,3 +65,16 @@ class ForgotPasswordForm(FlaskForm):
     email = EmailField(
         _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
     )
+
+
+class TwoFactorCodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"), validators=[DataRequired(), Length(max=32)],
+        description=_l("The 6-digit code your authenticator app shows, or one of your recovery codes."),
+    )
+
+
+class DisableTwoFactorForm(FlaskForm):
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)],
+                       description=_l("A code from your authenticator app, or a recovery code."))

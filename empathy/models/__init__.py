@@ -6,6 +6,7 @@ from empathy.models.hours import HOURS_STATUSES, HoursRecord
 from empathy.models.mail import OUTBOX_STATUSES, OutboxMessage
 from empathy.models.profiles import EmployeeProfile, EmployeeSkill, Site, Skill
 from empathy.models.tokens import ApiToken
+from empathy.models.two_factor import TwoFactor
 from empathy.models.privacy import AUDIT_ACTIONS, CONSENT_KINDS, AuditEntry, Consent
 from empathy.models.workflow import CREDENTIAL_KINDS, Credential, MatchReminder, NeedCredential, Notification
 
@@ -34,6 +35,7 @@ __all__ = [
     "OutboxMessage",
     "Site",
     "Skill",
+    "TwoFactor",
     "User",
     "UserSession",
 ]

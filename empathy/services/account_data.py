@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel, select
 from empathy.db import begin_write, utcnow
 from empathy.models import (
     ApiToken, Consent, Credential, EmployeeProfile, EmployeeSkill, HoursRecord, Match, Need, Notification,
-    OutboxMessage, Skill, User, UserSession,
+    OutboxMessage, Skill, TwoFactor, User, UserSession,
 )
 from empathy.services import Conflict, ServiceError, audit
 from empathy.services.passwords import verify_password
@@ -29,6 +29,15 @@ def _plain(value: Any) -> Any:
 
 def _row(obj: SQLModel, drop: set[str] = frozenset()) -> dict:
     return {k: _plain(v) for k, v in obj.model_dump().items() if k not in SECRETS | set(drop)}
+
+
+def _two_factor(session: Session, user: User) -> dict | None:
+    # The secret and the recovery-code hashes are credentials, not data about the person.
+    row = session.get(TwoFactor, user.id)
+    if row is None:
+        return None
+    return {"created_at": _plain(row.created_at), "last_used_at": _plain(row.last_used_at),
+            "recovery_codes_left": len(row.recovery_hashes)}
 
 
 def export_my_data(*, session: Session, user: User) -> dict:
@@ -57,6 +66,7 @@ def export_my_data(*, session: Session, user: User) -> dict:
         "consents": rows(Consent, Consent.user_id),
         "api_tokens": rows(ApiToken, ApiToken.user_id),
         "sessions": rows(UserSession, UserSession.user_id),
+        "two_factor": _two_factor(session, user),
         "emails": [_row(m) for m in session.exec(select(OutboxMessage).where(OutboxMessage.to_address == user.email)
                                                  .order_by(OutboxMessage.id)).all()],
     }
@@ -85,7 +95,7 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
         session.execute(sa.delete(EmployeeSkill).where(EmployeeSkill.profile_id == profile.id))
     # Pending hours are not a contribution yet; approved and rejected ones stay, anonymised.
     session.execute(sa.delete(HoursRecord).where(HoursRecord.user_id == user.id, HoursRecord.status == "pending"))
-    for model in (EmployeeProfile, Consent, Notification, Credential, ApiToken, UserSession, Match):
+    for model in (EmployeeProfile, Consent, Notification, Credential, ApiToken, UserSession, Match, TwoFactor):
         session.execute(sa.delete(model).where(model.user_id == user.id))
     session.execute(sa.delete(OutboxMessage).where(OutboxMessage.to_address == user.email))
     session.execute(sa.update(HoursRecord).where(HoursRecord.user_id == user.id).values(user_id=None))

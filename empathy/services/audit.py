@@ -27,6 +27,9 @@ ACTION_LABELS = {
     "need_reopened": _l("Need reopened"),
     "need_cancelled": _l("Need cancelled"),
     "volunteers_invited": _l("Volunteers invited"),
+    "two_factor_enabled": _l("Two-factor sign-in turned on"),
+    "two_factor_disabled": _l("Two-factor sign-in turned off"),
+    "two_factor_reset": _l("Two-factor sign-in turned off by an administrator"),
 }
 
 

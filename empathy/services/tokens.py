@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from empathy.db import utcnow
 from empathy.models import ApiToken, User
-from empathy.services import NotFound, ServiceError
+from empathy.services import NotFound, ServiceError, two_factor
 from empathy.services.auth import authenticate
 
 PREFIX = "emp_"
@@ -64,11 +64,25 @@ def create_token(*, session: Session, user: User, name: str, secret_key: str,
 
 
 def issue_token(*, session: Session, email: str, password: str, secret_key: str,
-                name: str = "", now: datetime | None = None) -> tuple[ApiToken, str] | None:
-    """A 30-day token for these credentials, or None when they are wrong or the account is inactive."""
+                name: str = "", otp: str = "", required_roles: tuple[str, ...] = (),
+                now: datetime | None = None) -> tuple[ApiToken, str] | None:
+    """A 30-day token for these credentials, or None when they are wrong or the account is inactive.
+
+    An account with two-factor sign-in also needs a current code (or a recovery code) as `otp`;
+    without a right one this raises ServiceError naming the field.
+    """
     user = authenticate(session=session, email=email, password=password)
     if user is None:
         return None
+    if user.role in required_roles and not two_factor.is_enabled(session, user):
+        raise ServiceError(str(_l("Set up two-factor sign-in in the web app first: your role requires it.")),
+                           field="otp")
+    if two_factor.is_enabled(session, user):
+        if not otp:
+            raise ServiceError(str(_l("This account uses two-factor sign-in: send the code from the app as otp.")),
+                               field="otp")
+        if not two_factor.verify(session=session, user=user, code=otp):
+            raise ServiceError(str(_l("This code is not right.")), field="otp")
     return create_token(session=session, user=user, name=name or str(_l("Signed in through the API")),
                         secret_key=secret_key, lifetime=SIGN_IN_LIFETIME, now=now)
 

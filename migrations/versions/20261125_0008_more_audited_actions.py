@@ -1,4 +1,4 @@
-"""more audited actions: password resets and needs
+"""more audited actions: password resets, needs and two-factor sign-in
 
 Revision ID: 0008
 Revises: 0007
@@ -19,7 +19,8 @@ depends_on: Union[str, Sequence[str], None] = None
 OLD = ('role_changed', 'user_activated', 'user_deactivated', 'employees_imported', 'skills_merged',
        'account_deleted', 'hours_approved', 'hours_rejected', 'volunteer_approved', 'volunteer_rejected')
 NEW = OLD + ('password_reset', 'need_created', 'need_edited', 'need_published', 'need_closed', 'need_reopened',
-             'need_cancelled', 'volunteers_invited')
+             'need_cancelled', 'volunteers_invited', 'two_factor_enabled', 'two_factor_disabled',
+             'two_factor_reset')
 
 
 def _check(values: tuple[str, ...]) -> str:

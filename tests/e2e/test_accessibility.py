@@ -59,6 +59,7 @@ def _need_path(context, suffix: str = "") -> str:
 PAGES = [
     ("visitor", "/login"),
     ("visitor", "/register"),
+    ("visitor", "/forgot"),
     ("employee", "/home"),
     ("employee", "/profile"),
     ("employee", "/commitments"),

@@ -79,6 +79,14 @@ auth.forgot_password                       POST   ok= ok= ok= ok= ok= ok=
 auth.reset_link                            GET    ok ok ok ok ok ok
 auth.reset_password                        GET    ok ok ok ok ok ok
 auth.reset_password                        POST   ok= ok= ok= ok= ok= ok=
+two_factor.login_code                      GET    login login login login login login
+two_factor.login_code                      POST   login login login login login login
+two_factor.settings                        GET    login ok ok ok ok ok
+two_factor.begin_setup                     POST   login ok= ok= ok= ok= ok=
+two_factor.confirm_setup                   GET    login ok ok ok ok ok
+two_factor.confirm_setup                   POST   login ok= ok= ok= ok= ok=
+two_factor.new_recovery_codes              POST   login ok= ok= ok= ok= ok=
+two_factor.disable                         POST   login ok= ok= ok= ok= ok=
 admin.import_employees_page                GET    login 403 403 403 403 ok
 admin.import_employees_page                POST   login 403 403 403 403 ok=
 admin.export                               GET    login 403 403 403 403 ok
@@ -104,6 +112,7 @@ admin.change_role                          POST   login 403 403 403 403 ok
 admin.set_active                           POST   login 403 403 403 403 ok
 admin.activation_link                      GET    login 403 403 403 403 ok
 admin.resend_activation                    POST   login 403 403 403 403 ok=
+admin.reset_two_factor                     POST   login 403 403 403 403 ok=
 activation.activate                        GET    ok ok ok ok ok ok
 activation.activate                        POST   ok= ok= ok= ok= ok= ok=
 employees.profile                          GET    login ok ok ok ok ok

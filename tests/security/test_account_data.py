@@ -180,3 +180,10 @@ def test_audit_page_filters_and_is_admins_only(client, auth, session, person):
     assert "Role changed" in html and "Account deactivated" in html
     html = client.get("/admin/audit?action=role_changed").get_data(as_text=True)
     assert "Role changed" in html and "Account deactivated" not in html.split("<table")[1]
+
+
+def test_every_audited_action_has_a_label_in_the_log():
+    from empathy.models import AUDIT_ACTIONS
+    from empathy.services.audit import ACTION_LABELS
+
+    assert set(ACTION_LABELS) == set(AUDIT_ACTIONS)

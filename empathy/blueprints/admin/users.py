@@ -1,4 +1,4 @@
-"""Users: search, roles, deactivation and activation links."""
+"""Users: search, roles, deactivation, activation links and two-factor resets."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from empathy.blueprints.admin import bp, page_arg
 from empathy.db import get_session
 from empathy.forms.admin import ROLE_LABELS, ActiveForm, RoleForm
 from empathy.services import ServiceError
-from empathy.services import activation
+from empathy.services import activation, two_factor
 from empathy.services import admin as admin_service
 from empathy.services.mail import deliver_queued
 from empathy.urls import safe_next
@@ -30,8 +30,9 @@ def users():
     query, role = request.args.get("q", ""), request.args.get("role", "")
     page = admin_service.list_users(session=get_session(), query=query, role=role, page=page_arg(),
                                     per_page=current_app.config["ITEMS_PER_PAGE"])
+    with_two_factor = two_factor.users_with_two_factor(get_session(), [u.id for u in page.items])
     return render_template("admin/users.html", page=page, query=query, role=role, role_labels=ROLE_LABELS,
-                           role_form=RoleForm(), active_form=ActiveForm())
+                           role_form=RoleForm(), active_form=ActiveForm(), with_two_factor=with_two_factor)
 
 
 @bp.post("/users/<int:user_id>/role")
@@ -97,3 +98,17 @@ def resend_activation(user_id: int):
     deliver_queued(get_session(), current_app.config["SMTP"])
     flash(_("The activation e-mail is sent again to %(email)s.", email=user.email), "success")
     return redirect(url_for("admin.activation_link", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/two-factor/reset")
+def reset_two_factor(user_id: int):
+    try:
+        user = two_factor.reset_by_admin(session=get_session(), actor=me(), user_id=user_id)
+    except ServiceError as exc:
+        if exc.status == 404:
+            abort(404)
+        flash(exc.message, "info")
+    else:
+        flash(_("Two-factor sign-in is off for %(name)s, who is signed out everywhere and can set it up again.",
+                name=user.display_name), "success")
+    return _back()
