@@ -9,7 +9,7 @@ from empathy.api import present, schemas as s
 from empathy.api.auth import BEARER, caller, roles
 from empathy.db import get_session
 from empathy.runtime import match_index, org_timezone
-from empathy.services import invitations, needs, roster, signups
+from empathy.services import invitations, needs, needs_query, roster, signups
 
 NEEDS = Tag(name="needs", description="Welfare needs and the people who help with them")
 
@@ -20,7 +20,7 @@ def _input(body: s.NeedIn) -> needs.NeedInput:
         skills=[needs.NeedSkillInput(name=k.name, importance=k.importance, min_level=k.min_level) for k in body.skills])
 
 
-def _merged(detail: needs.NeedDetail, patch: s.NeedPatch) -> needs.NeedInput:
+def _merged(detail: needs_query.NeedDetail, patch: s.NeedPatch) -> needs.NeedInput:
     """The need as it is, with the fields the patch gives."""
     n = detail.need
     current = s.NeedIn.model_construct(
@@ -42,7 +42,7 @@ def list_needs(query: s.NeedQuery):
     site = present.site_by_code(session, query.site)
     if query.site and site is None:
         return ok(s.NeedList(items=[], total=0, page=query.page, per_page=query.per_page))
-    page = needs.search_needs(
+    page = needs_query.search_needs(
         session=session, viewer=caller(), query=query.q, status=query.status or None, cause=query.cause or None,
         site_id=site.id if site else None, remote=query.remote, owner_id=caller().id if query.mine else None,
         tz=org_timezone(), page=query.page, per_page=query.per_page)
@@ -61,7 +61,7 @@ def create_need(body: s.NeedIn):
 @bp.get("/needs/<int:need_id>", tags=[NEEDS], security=BEARER, responses=answers(200, s.NeedOut))
 def get_need(path: s.NeedPath):
     """One need with its skills."""
-    detail = needs.get_need(session=get_session(), viewer=caller(), need_id=path.need_id)
+    detail = needs_query.get_need(session=get_session(), viewer=caller(), need_id=path.need_id)
     return ok(present.need_out(get_session(), detail.need))
 
 

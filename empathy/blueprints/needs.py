@@ -14,6 +14,7 @@ from empathy.forms.needs import STATUS_NAMES, NeedFilterForm, local_zone, need_f
 from empathy.forms.profiles import localized, skill_label
 from empathy.services import Conflict, ServiceError
 from empathy.services import needs as need_service
+from empathy.services import needs_query
 from empathy.services.profiles import LEVEL_NAMES, active_sites, skill_suggestions
 
 bp = Blueprint("needs", __name__, url_prefix="/needs")
@@ -39,13 +40,13 @@ def _list(template_args: dict, **fixed):
     session = get_session()
     filters = NeedFilterForm(request.args)
     filters.set_choices(sites=active_sites(session), lang=ui_language())
-    page = need_service.search_needs(
+    page = needs_query.search_needs(
         session=session, viewer=me(), tz=local_zone(), page=request.args.get("page", 1, type=int),
         **{**filters.criteria(), **fixed},
     )
     return render_template(
-        "needs/list.html", page=page, filters=filters, sites=need_service.all_sites(session),
-        owners=need_service.owners_of(session, page.items), **template_args,
+        "needs/list.html", page=page, filters=filters, sites=needs_query.all_sites(session),
+        owners=needs_query.owners_of(session, page.items), **template_args,
     )
 
 
@@ -71,7 +72,7 @@ def all_needs():
 @login_required
 def detail(need_id: int):
     try:
-        detail = need_service.get_need(session=get_session(), viewer=me(), need_id=need_id)
+        detail = needs_query.get_need(session=get_session(), viewer=me(), need_id=need_id)
     except ServiceError as exc:
         return _refused(exc)
     return render_template("needs/detail.html", d=detail)

@@ -173,7 +173,7 @@ class NeedFilterForm(Form):
         self.where.choices.insert(1, ("remote", str(_l("Remote"))))
 
     def criteria(self) -> dict:
-        """Filters for services.needs.search_needs; values that did not validate are ignored."""
+        """Filters for services.needs_query.search_needs; values that did not validate are ignored."""
         self.validate()
         ok = lambda f: f.data if not f.errors else None  # noqa: E731
         where = ok(self.where) or ""

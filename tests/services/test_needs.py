@@ -11,6 +11,7 @@ from empathy.db import utcnow
 from empathy.models import Need, NeedSkill, Skill
 from empathy.services import Conflict, Forbidden, NotFound, ServiceError
 from empathy.services import needs as svc
+from empathy.services import needs_query
 from empathy.services.needs import NeedInput, NeedSkillInput
 from tests.factories import make_need, make_site, make_skill, make_user
 
@@ -171,10 +172,10 @@ def test_drafts_are_seen_only_by_their_owner_and_admins(ctx, session):
     make_need(session, owner=owner, status="open")
     employee, admin = make_user(session), make_user(session, role="admin")
     with pytest.raises(NotFound):
-        svc.get_need(session=session, viewer=employee, need_id=draft.id)
-    assert svc.get_need(session=session, viewer=admin, need_id=draft.id).need.id == draft.id
-    assert svc.search_needs(session=session, viewer=employee).total == 1
-    assert svc.search_needs(session=session, viewer=owner).total == 2
+        needs_query.get_need(session=session, viewer=employee, need_id=draft.id)
+    assert needs_query.get_need(session=session, viewer=admin, need_id=draft.id).need.id == draft.id
+    assert needs_query.search_needs(session=session, viewer=employee).total == 1
+    assert needs_query.search_needs(session=session, viewer=owner).total == 2
 
 
 def test_search_by_text_cause_place_and_dates(ctx, session):
@@ -187,7 +188,7 @@ def test_search_by_text_cause_place_and_dates(ctx, session):
     c = make_need(session, title="100% fun_day", description="games", starts_at=day + timedelta(days=20))
 
     def ids(**kw):
-        return [n.id for n in svc.search_needs(session=session, viewer=viewer, tz=SHANGHAI, **kw).items]
+        return [n.id for n in needs_query.search_needs(session=session, viewer=viewer, tz=SHANGHAI, **kw).items]
 
     assert ids(query="光伏") == [a.id]
     assert ids(query="library") == [b.id]
@@ -203,7 +204,7 @@ def test_search_pages(ctx, session):
     viewer = make_user(session)
     for _ in range(5):
         make_need(session)
-    page = svc.search_needs(session=session, viewer=viewer, page=2, per_page=2)
+    page = needs_query.search_needs(session=session, viewer=viewer, page=2, per_page=2)
     assert (page.total, page.pages, len(page.items)) == (5, 3, 2)
 
 
