@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from empathy.auth import me, sign_in
 from empathy.db import get_session
 from empathy.extensions import limiter
-from empathy.forms.auth import DisableTwoFactorForm, TwoFactorCodeForm
+from empathy.forms.auth import DisableTwoFactorForm, SetupCodeForm, TwoFactorCodeForm
 from empathy.models import User
 from empathy.services import ServiceError
 from empathy.services import two_factor as service
@@ -111,7 +111,7 @@ def confirm_setup():
     secret = browser_session.get(SETUP)
     if not secret or service.is_enabled(get_session(), me()):
         return redirect(url_for("two_factor.settings"))
-    form = TwoFactorCodeForm()
+    form = SetupCodeForm()
     if form.validate_on_submit():
         try:
             codes = service.enable(session=get_session(), user=me(), secret=secret, code=form.code.data)

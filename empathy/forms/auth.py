@@ -74,6 +74,11 @@ class TwoFactorCodeForm(FlaskForm):
     )
 
 
+class SetupCodeForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)],
+                       description=_l("The 6-digit code the app shows for Empathy."))
+
+
 class DisableTwoFactorForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)],
