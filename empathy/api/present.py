@@ -5,7 +5,10 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from empathy.api import schemas as s
-from empathy.models import EmployeeProfile, HoursRecord, Match, Need, NeedSkill, Notification, Site, Skill, User
+from empathy.models import (
+    CREDENTIAL_KINDS, EmployeeProfile, HoursRecord, Match, Need, NeedCredential, NeedSkill, Notification, Site, Skill,
+    User,
+)
 from empathy.services.notifications import render
 
 
@@ -37,8 +40,18 @@ def need_skills(session: Session, need_ids: list[int]) -> dict[int, list[s.NeedS
     return out
 
 
+def need_credentials(session: Session, need_ids: list[int]) -> dict[int, list[str]]:
+    """The credential kinds each of these needs requires, in the fixed list's order."""
+    out: dict[int, list[str]] = {i: [] for i in need_ids}
+    if need_ids:
+        for row in session.exec(select(NeedCredential).where(NeedCredential.need_id.in_(need_ids))).all():
+            out[row.need_id].append(row.kind)
+    return {i: sorted(kinds, key=CREDENTIAL_KINDS.index) for i, kinds in out.items()}
+
+
 def needs_out(session: Session, needs: list[Need]) -> list[s.NeedOut]:
     skills = need_skills(session, [n.id for n in needs])
+    creds = need_credentials(session, [n.id for n in needs])
     codes = site_codes(session) if needs else {}
     return [
         s.NeedOut(
@@ -46,7 +59,8 @@ def needs_out(session: Session, needs: list[Need]) -> list[s.NeedOut]:
             site=codes.get(n.site_id) if n.site_id else None, remote=n.is_remote, starts_at=n.starts_at,
             ends_at=n.ends_at, seats=n.seats, seats_taken=n.seats_taken,
             hours_per_volunteer=n.hours_per_volunteer, requires_approval=n.requires_approval, status=n.status,
-            owner_id=n.owner_id, skills=skills[n.id], created_at=n.created_at, updated_at=n.updated_at,
+            owner_id=n.owner_id, skills=skills[n.id], credentials=creds[n.id], created_at=n.created_at,
+            updated_at=n.updated_at,
         )
         for n in needs
     ]

@@ -279,6 +279,8 @@ class NeedOut(Out):
     status: NEED_STATUS
     owner_id: int | None
     skills: list[NeedSkillOut]
+    credentials: list[str] = Field(description="Credential kinds every volunteer must hold, valid and verified, "
+                                               "before they are confirmed.")
     created_at: datetime
     updated_at: datetime
 

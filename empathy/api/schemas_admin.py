@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from empathy.api.schemas import Day, Id, Listing, Model, Out, Paging, Query, ReportTable, Str
+from empathy.models import CREDENTIAL_KINDS
 
 # --- the people board and teams -----------------------------------------------------------------
 
@@ -142,6 +143,11 @@ class SiteList(Listing):
 
 class CredentialPath(Model):
     credential_id: Id
+
+
+class NeedCredentialsIn(Model):
+    kinds: list[Literal[CREDENTIAL_KINDS]] = Field(
+        max_length=4, description="Every kind the need requires; an empty list requires none.")
 
 
 class CredentialIn(Model):

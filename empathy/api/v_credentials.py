@@ -6,12 +6,13 @@ from flask import Response, request
 from flask_babel import get_locale
 
 from empathy.api import AUTHED, answers, bp, ok
-from empathy.api import schemas as s, schemas_admin as sa
+from empathy.api import present, schemas as s, schemas_admin as sa
 from empathy.api.auth import BEARER, caller, roles
 from empathy.api.v_admin import ADMIN, _plain
 from empathy.api.v_me import ACCOUNT
+from empathy.api.v_needs import NEEDS
 from empathy.db import get_session
-from empathy.models import Credential
+from empathy.models import Credential, Need
 from empathy.services import calendar, credentials, gaps
 
 
@@ -34,6 +35,15 @@ def record_credential(body: sa.CredentialIn):
     row = credentials.record_credential(session=get_session(), user=caller(), kind=body.kind,
                                         expires_on=body.expires_on, reference=body.reference)
     return ok(_credential_out(row))
+
+
+@bp.put("/needs/<int:need_id>/credentials", tags=[NEEDS], security=BEARER, responses=answers(200, s.NeedOut))
+@roles("coordinator")
+def set_need_credentials(path: s.NeedPath, body: sa.NeedCredentialsIn):
+    """Set the credentials every volunteer of the need must hold before being confirmed (its coordinator or an admin)."""
+    session = get_session()
+    credentials.set_required_kinds(session=session, actor=caller(), need_id=path.need_id, kinds=list(body.kinds))
+    return ok(present.need_out(session, session.get(Need, path.need_id)))
 
 
 @bp.get("/admin/credentials", tags=[ADMIN], security=BEARER, responses=answers(200, sa.CredentialList))

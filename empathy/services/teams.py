@@ -70,11 +70,12 @@ def propose_team(candidates: list[TeamCandidate], required: list[str], seats: in
 def _month_hours(session: Session, user_ids: list[int], need: Need) -> dict[int, float]:
     """Hours each person is committed to this month through their other confirmed needs."""
     start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    next_month = (start + timedelta(days=32)).replace(day=1)
     rows = session.exec(
         select(Match.user_id, func.sum(Need.hours_per_volunteer))
         .join(Need, Need.id == Match.need_id)
         .where(Match.user_id.in_(user_ids), Match.status.in_(HOLDS_SEAT), Need.id != need.id,
-               Need.starts_at >= start, Need.starts_at < start + timedelta(days=32),
+               Need.starts_at >= start, Need.starts_at < next_month,
                Need.status != "cancelled")
         .group_by(Match.user_id)
     ).all()

@@ -182,6 +182,23 @@ def test_credentials_recorded_then_verified(api, session, callers):
     assert api("POST", "/admin/credentials/999999/verify", "admin").status_code == 404
 
 
+def test_a_needs_required_credentials_are_set_by_its_coordinator_and_hold_back_confirmation(api, session, callers,
+                                                                                            need):
+    path = f"/needs/{need.id}/credentials"
+    statuses = _statuses(api, "PUT", path, json={"kinds": ["first_aid"]})
+    assert {k: statuses[k] for k in ("employee", "other", "coord2")} == {"employee": 403, "other": 403, "coord2": 403}
+    r = api("PUT", path, "coord", json={"kinds": ["first_aid", "background_check", "first_aid"]})
+    assert r.status_code == 200 and r.json["credentials"] == ["background_check", "first_aid"]
+    assert api("GET", f"/needs/{need.id}", "employee").json["credentials"] == ["background_check", "first_aid"]
+    bad = api("PUT", path, "coord", json={"kinds": ["magic"]})
+    assert bad.status_code == 422 and bad.json["errors"][0]["field"].startswith("kinds")
+    # Volunteering for a need without approval would confirm at once: refused without the credentials.
+    signed = api("POST", f"/needs/{need.id}/signup", "employee", json={})
+    assert signed.status_code == 409 and "First aid certificate" in signed.json["detail"]
+    assert api("PUT", path, "admin", json={"kinds": []}).json["credentials"] == []
+    assert api("PUT", "/needs/999999/credentials", "coord", json={"kinds": []}).status_code == 404
+
+
 def test_skill_gaps_report_and_calendar(api, session, callers, need):
     python = make_skill(session, name="Python")
     session.add(NeedSkill(need_id=need.id, skill_id=python.id, importance="must", min_level=2))

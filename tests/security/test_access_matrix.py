@@ -56,7 +56,7 @@ def api_body(endpoint: str, w: World) -> dict | None:
         "api.create_skill": {"name": "New skill"}, "api.patch_skill": {"label_en": "Renamed"},
         "api.merge_skill": {"into": w.ids["target_skill_id"]}, "api.patch_user": {"role": "coordinator"},
         "api.record_credential": {"kind": "driving_licence", "expires_on": later},
-        "api.mark_attendance": {"attended": True}, "api.remove_volunteer": {"reason": "Reason given"},
+        "api.mark_attendance": {"attended": True}, "api.set_need_credentials": {"kinds": ["first_aid"]}, "api.remove_volunteer": {"reason": "Reason given"},
     }
     return bodies.get(endpoint)
 
@@ -209,6 +209,7 @@ api.my_credentials                         GET    login ok ok ok ok ok
 api.record_credential                      POST   login ok ok ok ok ok
 api.unverified_credentials                 GET    login 403 403 403 403 ok
 api.verify_credential                      POST   login 403 403 403 403 ok
+api.set_need_credentials                   PUT    login 403 403 403 ok ok
 api.skill_gaps                             GET    login 403 ok 403 ok ok
 api.commitments_ics                        GET    login ok ok ok ok ok
 api.patch_user                             PATCH  login 403 403 403 403 ok
