@@ -224,3 +224,14 @@ def test_openapi_document_and_docs_page(client):
     page = client.get("/api/v1/docs")
     assert page.status_code == 200 and "/api/v1/needs/{need_id}/signup" in page.text
     assert "<script" not in page.text.split("</main>")[0].split("<main")[1]
+
+
+def test_field_errors_speak_the_callers_language(client):
+    body = {"email": "", "password": "x" * 300, "surprise": 1}
+    en = client.post("/api/v1/auth/token", json=body).get_json()
+    messages = {e["field"]: e["message"] for e in en["errors"]}
+    assert messages == {"email": "This field is required.", "password": "Use at most 256 characters.",
+                        "surprise": "This field is not accepted here."}
+    zh = client.post("/api/v1/auth/token", json=body, headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_json()
+    assert {e["field"]: e["message"] for e in zh["errors"]}["surprise"] == "此处不接受该字段。"
+    assert zh["detail"] != en["detail"]

@@ -110,7 +110,7 @@ def test_auth_token_refuses_wrong_password_and_invalid_bodies(client, session):
     assert r.status_code == 401 and r.mimetype == "application/problem+json"
     r = client.post("/api/v1/auth/token", json={"email": "hr@example.com"})
     assert r.status_code == 422
-    assert {"field": "password", "message": "Field required"} in r.json["errors"]
+    assert {"field": "password", "message": "This field is required."} in r.json["errors"]
     assert client.post("/api/v1/auth/token", data="not json").status_code == 422
 
 
