@@ -9,6 +9,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from empathy.auth import me
@@ -23,8 +24,8 @@ class TokenForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=token_service.MAX_NAME)],
                        description=_l("What the token is for, e.g. “HR sync script”."))
     expires = SelectField(_l("Expires"), default="30", choices=[
-        ("7", _l("In 7 days")), ("30", _l("In 30 days")), ("90", _l("In 90 days")), ("365", _l("In a year")),
-        ("never", _l("Never"))])
+        SelectChoice("7", _l("In 7 days")), SelectChoice("30", _l("In 30 days")), SelectChoice("90", _l("In 90 days")),
+        SelectChoice("365", _l("In a year")), SelectChoice("never", _l("Never"))])
 
 
 def _page(form: TokenForm, new_token: str | None = None, status: int = 200):

@@ -22,6 +22,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from empathy.forms.profiles import SkillRowsMixin, cause_choices, level_choices, site_choices, skill_label
@@ -59,7 +60,8 @@ def to_local_naive(value: datetime) -> datetime:
 
 class NeedSkillRowForm(Form):
     name = StringField(_l("Skill"), validators=[Length(max=MAX_SKILL_NAME)])
-    importance = SelectField(_l("Importance"), choices=[("must", _l("Must-have")), ("nice", _l("Nice-to-have"))])
+    importance = SelectField(_l("Importance"), choices=[SelectChoice("must", _l("Must-have")),
+                                                          SelectChoice("nice", _l("Nice-to-have"))])
     min_level = SelectField(_l("Minimum level"), coerce=int, default=1)
     remove = BooleanField(_l("Remove"))
 
@@ -106,7 +108,7 @@ class NeedForm(SkillRowsMixin, FlaskForm):
 
     def set_choices(self, *, sites, lang: str) -> None:
         self.site.choices = site_choices(sites, lang, _l("— No site —"))
-        self.cause.choices = [("", str(_l("— Choose a cause —")))] + cause_choices(lang)
+        self.cause.choices = [SelectChoice("", str(_l("— Choose a cause —")))] + cause_choices(lang)
 
     def validate_ends_at(self, field) -> None:
         if field.data and self.starts_at.data and field.data < self.starts_at.data:
@@ -167,10 +169,11 @@ class NeedFilterForm(Form):
     date_to = DateField(_l("To"), validators=[Optional()])
 
     def set_choices(self, *, sites, lang: str) -> None:
-        self.status.choices = [("", str(_l("Any status")))] + [(s, str(STATUS_NAMES[s])) for s in NEED_STATUSES]
-        self.cause.choices = [("", str(_l("Any cause")))] + cause_choices(lang)
+        self.status.choices = [SelectChoice("", str(_l("Any status")))] + [
+            SelectChoice(s, str(STATUS_NAMES[s])) for s in NEED_STATUSES]
+        self.cause.choices = [SelectChoice("", str(_l("Any cause")))] + cause_choices(lang)
         self.where.choices = site_choices(sites, lang, _l("Anywhere"))
-        self.where.choices.insert(1, ("remote", str(_l("Remote"))))
+        self.where.choices.insert(1, SelectChoice("remote", str(_l("Remote"))))
 
     def criteria(self) -> dict:
         """Filters for services.needs_query.search_needs; values that did not validate are ignored."""

@@ -17,6 +17,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -37,8 +38,8 @@ from empathy.services.taxonomy import MAX_SKILL_NAME
 BLANK_ROWS = 3  # empty skill rows offered below the filled ones; "Add more rows" adds as many
 
 
-def level_choices() -> list[tuple[int, str]]:
-    return [(n, f"{n} – {label}") for n, label in LEVEL_NAMES.items()]
+def level_choices() -> list[SelectChoice]:
+    return [SelectChoice(n, f"{n} – {label}") for n, label in LEVEL_NAMES.items()]
 
 
 def localized(entry: dict, lang: str, en: str = "en", zh: str = "zh") -> str:
@@ -46,13 +47,13 @@ def localized(entry: dict, lang: str, en: str = "en", zh: str = "zh") -> str:
     return (entry.get(zh) if lang == "zh" else None) or entry.get(en) or ""
 
 
-def cause_choices(lang: str) -> list[tuple[str, str]]:
-    return [(c["code"], localized(c, lang)) for c in load_causes()]
+def cause_choices(lang: str) -> list[SelectChoice]:
+    return [SelectChoice(c["code"], localized(c, lang)) for c in load_causes()]
 
 
-def site_choices(sites, lang: str, blank) -> list[tuple[str, str]]:
-    return [("", str(blank))] + [
-        (str(s.id), (s.name_zh if lang == "zh" and s.name_zh else s.name_en)) for s in sites
+def site_choices(sites, lang: str, blank) -> list[SelectChoice]:
+    return [SelectChoice("", str(blank))] + [
+        SelectChoice(str(s.id), (s.name_zh if lang == "zh" and s.name_zh else s.name_en)) for s in sites
     ]
 
 
@@ -138,7 +139,7 @@ class ProfileForm(SkillRowsMixin, FlaskForm):
 
     def set_choices(self, *, sites, lang: str) -> None:
         self.site_id.choices = site_choices(sites, lang, _l("— Not set —"))
-        self.languages.choices = [(code, str(name)) for code, name in LANGUAGES.items()]
+        self.languages.choices = [SelectChoice(code, str(name)) for code, name in LANGUAGES.items()]
         self.causes.choices = cause_choices(lang)
 
     def to_input(self) -> ProfileInput:

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, FloatField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -58,11 +59,12 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class CredentialForm(FlaskForm):
-    kind = SelectField(_l("Credential"), choices=[(k, k) for k in CREDENTIAL_KINDS])
+    kind = SelectField(_l("Credential"), choices=[SelectChoice(k, k) for k in CREDENTIAL_KINDS])
     expires_on = DateField(_l("Valid until"), validators=[DataRequired()])
     reference = StringField(_l("Certificate number or reference (optional)"), validators=[Optional(), Length(max=120)])
 
 
 class NeedCredentialsForm(FlaskForm):
-    kinds = MultiCheckboxField(_l("Credentials every volunteer must hold"), choices=[(k, k) for k in CREDENTIAL_KINDS],
+    kinds = MultiCheckboxField(_l("Credentials every volunteer must hold"),
+                               choices=[SelectChoice(k, k) for k in CREDENTIAL_KINDS],
                                validate_choice=False)

@@ -14,6 +14,7 @@ from empathy.runtime import match_index
 from empathy.services import ServiceError, credentials, hours, invitations, roster, teams
 from empathy.services.taxonomy import explanation_skill_names, skill_labels
 from sqlmodel import select
+from wtforms.fields.choices import SelectChoice
 
 PAGE = 20
 
@@ -26,9 +27,11 @@ def _filter_form() -> SuggestionFilterForm:
     form = SuggestionFilterForm(request.args)
     zh = str(get_locale()) == "zh"
     sites = get_session().exec(select(Site).where(Site.is_active.is_(True)).order_by(Site.name_en)).all()
-    form.site.choices = [("", _("Any site"))] + [(s.id, s.name_zh if zh else s.name_en) for s in sites]
-    form.min_level.choices = [("", _("Any level"))] + [
-        (n, label) for n, label in ((1, _("beginner")), (2, _("intermediate")), (3, _("advanced")), (4, _("expert")))]
+    form.site.choices = [SelectChoice("", _("Any site"))] + [
+        SelectChoice(s.id, s.name_zh if zh else s.name_en) for s in sites]
+    form.min_level.choices = [SelectChoice("", _("Any level"))] + [
+        SelectChoice(n, label)
+        for n, label in ((1, _("beginner")), (2, _("intermediate")), (3, _("advanced")), (4, _("expert")))]
     return form
 
 
@@ -83,7 +86,7 @@ def people(need_id: int):
         refuse(exc)
     required = credentials.required_kinds(session, need_id)
     creds = NeedCredentialsForm(kinds=required)
-    creds.kinds.choices = [(k, credentials.label(k)) for k in CREDENTIAL_KINDS]
+    creds.kinds.choices = [SelectChoice(k, credentials.label(k)) for k in CREDENTIAL_KINDS]
     return render_template("workflow/people.html", board=board, records=records, form=ActionForm(),
                            reason_form=ReasonForm(), creds=creds, required=required, cred_label=credentials.label)
 

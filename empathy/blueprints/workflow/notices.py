@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from wtforms.fields.choices import SelectChoice
 
 from empathy.auth import me, role_required
 from empathy.blueprints.workflow import bp, refuse
@@ -40,7 +41,7 @@ def notifications_read():
 @login_required
 def my_credentials():
     form = CredentialForm()
-    form.kind.choices = [(k, credentials.label(k)) for k in CREDENTIAL_KINDS]
+    form.kind.choices = [SelectChoice(k, credentials.label(k)) for k in CREDENTIAL_KINDS]
     if form.validate_on_submit():
         try:
             credentials.record_credential(session=get_session(), user=me(), kind=form.kind.data,
