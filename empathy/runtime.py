@@ -29,21 +29,26 @@ def match_index() -> MatchIndex:
     return index
 
 
-def send_mail_after_response() -> None:
-    """Deliver queued mail once this response has gone out, so how long the request took tells
-    nothing about whether a message was sent (the password-reset form must not reveal accounts)."""
+def after_response(task) -> None:
+    """Run `task()` in an app context once this response has gone out (a WSGI server closes the
+    response after sending it): what it does, and how long it takes, cannot show in the response."""
     from flask import after_this_request
-
-    from empathy.db import get_session
-    from empathy.services.mail import deliver_queued
 
     app = current_app._get_current_object()
 
-    def _deliver() -> None:
+    def _run() -> None:
         with app.app_context():
-            deliver_queued(get_session(), app.config["SMTP"])
+            task()
 
     @after_this_request
     def _schedule(response):
-        response.call_on_close(_deliver)
+        response.call_on_close(_run)
         return response
+
+
+def send_mail_after_response() -> None:
+    """Deliver queued mail after the response, so the user does not wait for the mail server."""
+    from empathy.db import get_session
+    from empathy.services.mail import deliver_queued
+
+    after_response(lambda: deliver_queued(get_session(), current_app.config["SMTP"]))

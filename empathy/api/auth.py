@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from empathy.api.problems import problem
 from empathy.db import get_session
 from empathy.models import User
-from empathy.services import tokens as token_service
+from empathy.services import tokens as token_service, two_factor
 
 PUBLIC_ATTR = "_api_public"
 ROLES_ATTR = "_api_roles"
@@ -51,6 +51,10 @@ def authenticate_request():
                                              secret_key=current_app.config["SECRET_KEY"])
     if user is None:
         return problem(401, _("Send a valid personal access token: Authorization: Bearer <token>."),
+                       headers={"WWW-Authenticate": 'Bearer realm="empathy"'})
+    if user.role in current_app.config["TWO_FACTOR_REQUIRED_ROLES"] and not two_factor.is_enabled(get_session(), user):
+        # A token made before the role required two-factor sign-in stops working until it is set up.
+        return problem(401, _("Set up two-factor sign-in in the web app first: your role requires it."),
                        headers={"WWW-Authenticate": 'Bearer realm="empathy"'})
     g.api_user = user
     allowed = getattr(view, ROLES_ATTR, None)

@@ -12,7 +12,8 @@ from empathy.blueprints.two_factor import start_code_step
 from empathy.db import get_session
 from empathy.extensions import limiter
 from empathy.forms.auth import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, SetPasswordForm
-from empathy.runtime import send_mail_after_response
+from empathy.runtime import after_response
+from empathy.services.mail import deliver_queued
 from empathy.services import ServiceError
 from empathy.services import auth as auth_service
 from empathy.services import password_reset, two_factor
@@ -71,7 +72,8 @@ def login():
         )
         if user is not None:
             if two_factor.is_enabled(get_session(), user):
-                return start_code_step(user, remember=form.remember.data, next_url=safe_next(request.args.get("next")))
+                return start_code_step(user, remember=form.remember.data, next_url=safe_next(request.args.get("next")),
+                                       secret_key=current_app.config["SECRET_KEY"])
             sign_in(user, remember=form.remember.data)
             return _after_login()
         # One message for every failure: it must not tell whether the email has an account.
@@ -144,14 +146,18 @@ RESET_TOKEN_KEY = "reset_token"
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        password_reset.request_reset(
-            session=get_session(), email=form.email.data,
-            secret_key=current_app.config["SECRET_KEY"], base_url=current_app.config["BASE_URL"],
-        )
-        send_mail_after_response()
-        # The same page whether or not the address has an account.
+        email = form.email.data
+        # Looking the address up and queueing the mail happen after the response: the answer is
+        # the same page in the same time whether or not the address has an account.
+        after_response(lambda: _send_reset_link(email))
         return render_template("auth/forgot.html", form=None, minutes=_reset_minutes())
     return render_template("auth/forgot.html", form=form)
+
+
+def _send_reset_link(email: str) -> None:
+    if password_reset.request_reset(session=get_session(), email=email, secret_key=current_app.config["SECRET_KEY"],
+                                    base_url=current_app.config["BASE_URL"]):
+        deliver_queued(get_session(), current_app.config["SMTP"])
 
 
 def _reset_minutes() -> int:
@@ -183,6 +189,8 @@ def reset_password():
             form.password.errors = [*form.password.errors, exc.message]
         else:
             browser_session.pop(RESET_TOKEN_KEY, None)
+            if current_session_token():  # someone else may be signed in in this browser
+                auth_service.end_session(session=get_session(), token=current_session_token())
             logout_user()
             flash(_("Your password is changed and every device is signed out. Sign in with your new password."),
                   "success")

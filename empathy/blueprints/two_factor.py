@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import segno
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask import session as browser_session
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,8 +15,10 @@ from empathy.db import get_session
 from empathy.extensions import limiter
 from empathy.forms.auth import DisableTwoFactorForm, SetupCodeForm, TwoFactorCodeForm
 from empathy.models import User
+from empathy.runtime import send_mail_after_response
 from empathy.services import ServiceError
 from empathy.services import two_factor as service
+from empathy.services.password_links import password_fingerprint
 from empathy.urls import safe_next
 
 bp = Blueprint("two_factor", __name__)
@@ -26,9 +28,11 @@ SETUP = "2fa_setup"  # the new secret, until a code proves the app has it
 PENDING_FOR = 300  # seconds between the password and the code
 
 
-def start_code_step(user: User, *, remember: bool, next_url: str | None):
+def start_code_step(user: User, *, remember: bool, next_url: str | None, secret_key: str):
     """After a right password: remember who is half signed in and ask for the code."""
-    browser_session[PENDING] = {"u": user.id, "t": int(time.time()), "r": bool(remember), "n": next_url or ""}
+    # "f" ties the step to this password: a reset or change in between makes it void.
+    browser_session[PENDING] = {"u": user.id, "t": int(time.time()), "r": bool(remember), "n": next_url or "",
+                                "f": password_fingerprint(user, secret_key)}
     return redirect(url_for("two_factor.login_code"))
 
 
@@ -39,13 +43,30 @@ def _pending() -> dict | None:
     return pending
 
 
-def _pending_key() -> str:
+def _code_key() -> str:
+    # One count per account for every place a code is checked: the sign-in step and the settings.
+    if current_user.is_authenticated:
+        return f"2fa:{current_user.id}"
     pending = browser_session.get(PENDING)
     return f"2fa:{pending.get('u') if isinstance(pending, dict) else ''}"
 
 
 def _code_limit() -> str:
     return current_app.config["TWO_FACTOR_FAILURE_LIMITS"]
+
+
+def _code_failed(_response) -> bool:
+    return bool(g.get("two_factor_code_failed"))
+
+
+def _check(user: User, code: str) -> bool:
+    ok = service.verify(session=get_session(), user=user, code=code)
+    g.two_factor_code_failed = not ok
+    return ok
+
+
+code_limit = limiter.shared_limit(_code_limit, scope="two-factor-code", key_func=_code_key, methods=["POST"],
+                                  deduct_when=_code_failed)
 
 
 # Where someone who must set up two-factor sign-in may still go before they have.
@@ -68,17 +89,18 @@ def require_two_factor():
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(_code_limit, methods=["POST"], key_func=_pending_key, deduct_when=lambda r: r.status_code != 302)
+@code_limit
 def login_code():
     pending = _pending()
     user = get_session().get(User, pending["u"]) if pending else None
-    if user is None or not user.active:
+    if user is None or not user.active or pending.get("f") != password_fingerprint(
+            user, current_app.config["SECRET_KEY"]):
         browser_session.pop(PENDING, None)
         flash(_("Sign in again: the code must follow the password within five minutes."), "info")
         return redirect(url_for("auth.login"))
     form = TwoFactorCodeForm()
     if form.validate_on_submit():
-        if service.verify(session=get_session(), user=user, code=form.code.data):
+        if _check(user, form.code.data):
             sign_in(user, remember=pending["r"])
             left = service.recovery_codes_left(get_session(), user)
             if left <= 3:
@@ -119,7 +141,9 @@ def confirm_setup():
             form.code.errors = [*form.code.errors, exc.message]
         else:
             browser_session.pop(SETUP, None)
-            flash(_("Two-factor sign-in is on."), "success")
+            sign_in(me(), remember=False)  # every other session ended: this one starts afresh
+            send_mail_after_response()
+            flash(_("Two-factor sign-in is on. Other devices are signed out."), "success")
             return render_template("auth/recovery_codes.html", codes=codes)
     uri = service.provisioning_uri(secret, me())
     qr = segno.make(uri, error="m").svg_inline(scale=5, border=2)
@@ -128,28 +152,31 @@ def confirm_setup():
 
 @bp.post("/account/two-factor/recovery-codes")
 @login_required
+@code_limit
 def new_recovery_codes():
     form = TwoFactorCodeForm()
     if form.validate_on_submit():
-        try:
-            codes = service.regenerate_recovery_codes(session=get_session(), user=me(), code=form.code.data)
-        except ServiceError as exc:
-            flash(exc.message, "error")
+        if not _check(me(), form.code.data):
+            flash(_("This code is not right."), "error")
         else:
+            codes = service.regenerate_recovery_codes(session=get_session(), user=me())
             return render_template("auth/recovery_codes.html", codes=codes)
     return redirect(url_for("two_factor.settings"))
 
 
 @bp.post("/account/two-factor/disable")
 @login_required
+@code_limit
 def disable():
     form = DisableTwoFactorForm()
     if form.validate_on_submit():
         try:
             service.disable(session=get_session(), user=me(), password=form.password.data, code=form.code.data)
         except ServiceError as exc:
+            g.two_factor_code_failed = True  # a wrong password counts as much as a wrong code
             getattr(form, exc.field or "code").errors.append(exc.message)
         else:
+            send_mail_after_response()
             flash(_("Two-factor sign-in is off."), "success")
             return redirect(url_for("two_factor.settings"))
     row = service.get(get_session(), me().id)

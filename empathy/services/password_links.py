@@ -34,7 +34,8 @@ class LinkKind:
     used: LazyString
 
 
-def _fingerprint(user: User, secret_key: str) -> str:
+def password_fingerprint(user: User, secret_key: str) -> str:
+    """A keyed digest of the user's password state: it changes whenever the password does."""
     state = f"{user.id}:{user.password_hash or ''}".encode()
     return hmac.new(secret_key.encode(), state, hashlib.sha256).hexdigest()[:24]
 
@@ -45,7 +46,7 @@ def _serializer(kind: LinkKind, secret_key: str) -> URLSafeTimedSerializer:
 
 def make_token(kind: LinkKind, user: User, *, secret_key: str) -> str:
     """A signed token naming the user and the state of their password."""
-    return _serializer(kind, secret_key).dumps({"u": user.id, "f": _fingerprint(user, secret_key)})
+    return _serializer(kind, secret_key).dumps({"u": user.id, "f": password_fingerprint(user, secret_key)})
 
 
 def link_url(kind: LinkKind, user: User, *, secret_key: str, base_url: str) -> str:
@@ -64,7 +65,7 @@ def check_token(kind: LinkKind, *, session: Session, token: str, secret_key: str
     user = session.get(User, data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
     if user is None or not user.active:
         raise ServiceError(str(kind.invalid))
-    if not hmac.compare_digest(str(data.get("f", "")), _fingerprint(user, secret_key)):
+    if not hmac.compare_digest(str(data.get("f", "")), password_fingerprint(user, secret_key)):
         raise ServiceError(str(kind.used))
     return user
 

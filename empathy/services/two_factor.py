@@ -13,13 +13,15 @@ import secrets
 import time
 
 import pyotp
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale, lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from empathy.db import begin_write, utcnow
 from empathy.models import TwoFactor, User
 from empathy.services import Conflict, NotFound, ServiceError, audit
 from empathy.services.auth import revoke_all_sessions, revoke_all_tokens
+from empathy.services.mail import queue_mail
 from empathy.services.passwords import hash_password, verify_password
 
 ISSUER = "Empathy"
@@ -46,7 +48,7 @@ def _clean(code: str) -> str:
 
 def _matching_step(secret: str, code: str, *, after: int, now: float | None = None) -> int | None:
     """The time step a 6-digit code belongs to, if it is current and newer than `after`."""
-    if not (len(code) == 6 and code.isdigit()):
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
         return None
     totp = pyotp.TOTP(secret)
     step = int((now if now is not None else time.time()) // totp.interval)
@@ -74,6 +76,18 @@ def _new_recovery_codes() -> list[str]:
     return codes
 
 
+def _notice(session: Session, user: User, change: str) -> None:
+    """Tell the user by e-mail that their second factor changed: if it was not them, they learn it now."""
+    with force_locale(user.preferred_language or "en"):
+        subject = str(_l("Two-factor sign-in changed on your Empathy account"))
+        what = {"on": _l("Two-factor sign-in was turned on for your account."),
+                "off": _l("Two-factor sign-in was turned off for your account."),
+                "reset": _l("An administrator turned off two-factor sign-in for your account.")}[change]
+        body = str(_l("Hello %(name)s,\n\n%(what)s\n\nIf this was not you or someone you asked, change your password "
+                      "at once and tell an administrator.", name=user.display_name, what=str(what)))
+    queue_mail(session, to=user.email, subject=subject, body=body, kind="two_factor")
+
+
 def get(session: Session, user_id: int) -> TwoFactor | None:
     """The user's authenticator, or None when two-factor sign-in is off."""
     return session.get(TwoFactor, user_id)
@@ -92,30 +106,45 @@ def enable(*, session: Session, user: User, secret: str, code: str, now: float |
         raise ServiceError(str(_l("This code is not right. Check the time on your phone and type the newest code.")),
                            field="code")
     codes = _new_recovery_codes()
-    session.add(TwoFactor(user_id=user.id, secret=secret, last_step=step,
-                          recovery_hashes=[_hash(c) for c in codes]))
+    hashes = [_hash(c) for c in codes]
+    session.add(TwoFactor(user_id=user.id, secret=secret, last_step=step, recovery_hashes=hashes))
+    # Sessions and tokens opened with the password alone end: from now on every one took a code.
+    revoke_all_sessions(session, user.id)
+    revoke_all_tokens(session, user.id)
     audit.record(session, actor_id=user.id, action="two_factor_enabled", target_type="user", target_id=user.id)
-    session.commit()
+    _notice(session, user, "on")
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(str(_l("Two-factor sign-in is already on."))) from None
     return codes
 
 
 def verify(*, session: Session, user: User, code: str, now: float | None = None) -> bool:
     """Check a sign-in code or an unused recovery code; either works once. Commits when one is used."""
-    begin_write(session)
     row = session.get(TwoFactor, user.id, populate_existing=True)
     if row is None:
-        session.rollback()
         return False
     cleaned = _clean(code)
     step = _matching_step(row.secret, cleaned, after=row.last_step, now=now)
+    used = None
+    if step is None and _is_recovery_code(cleaned):
+        # scrypt is slow on purpose: compare before taking the write lock, not while holding it.
+        used = next((h for h in row.recovery_hashes if verify_password(h, cleaned)), None)
+    if step is None and used is None:
+        session.rollback()
+        return False
+    # Take the row for writing and check again: of two requests with the same code, one wins.
+    begin_write(session)
+    row = session.exec(select(TwoFactor).where(TwoFactor.user_id == user.id).with_for_update()
+                       .execution_options(populate_existing=True)).first()
+    if row is None or (step is not None and step <= row.last_step) or (used is not None and used not in row.recovery_hashes):
+        session.rollback()
+        return False
     if step is not None:
         row.last_step = step
     else:
-        used = next((h for h in row.recovery_hashes if verify_password(h, cleaned)), None) \
-            if _is_recovery_code(cleaned) else None
-        if used is None:
-            session.rollback()
-            return False
         row.recovery_hashes = [h for h in row.recovery_hashes if h != used]
     row.last_used_at = utcnow()
     session.add(row)
@@ -135,11 +164,11 @@ def recovery_codes_left(session: Session, user: User) -> int:
     return len(row.recovery_hashes) if row else 0
 
 
-def regenerate_recovery_codes(*, session: Session, user: User, code: str, now: float | None = None) -> list[str]:
-    """New recovery codes (the old ones stop working), after a current code. Commits."""
-    if not verify(session=session, user=user, code=code, now=now):
-        raise ServiceError(str(_l("This code is not right.")), field="code")
+def regenerate_recovery_codes(*, session: Session, user: User) -> list[str]:
+    """New recovery codes (the old ones stop working); the caller has checked a current code. Commits."""
     row = get(session, user.id)
+    if row is None:
+        raise Conflict(str(_l("Two-factor sign-in is off.")))
     codes = _new_recovery_codes()
     row.recovery_hashes = [_hash(c) for c in codes]
     session.add(row)
@@ -155,6 +184,7 @@ def disable(*, session: Session, user: User, password: str, code: str, now: floa
         raise ServiceError(str(_l("This code is not right.")), field="code")
     session.delete(get(session, user.id))
     audit.record(session, actor_id=user.id, action="two_factor_disabled", target_type="user", target_id=user.id)
+    _notice(session, user, "off")
     session.commit()
 
 
@@ -170,6 +200,7 @@ def reset_by_admin(*, session: Session, actor: User, user_id: int) -> User:
     revoke_all_sessions(session, user.id)
     revoke_all_tokens(session, user.id)
     audit.record(session, actor_id=actor.id, action="two_factor_reset", target_type="user", target_id=user.id)
+    _notice(session, user, "reset")
     session.commit()
     return user
 

@@ -225,3 +225,82 @@ def test_required_roles_are_sent_to_set_it_up_first(app, client, auth, session, 
     assert api.status_code == 401 and "Set up two-factor sign-in" in api.get_json()["detail"]
     _turn_on(client, session)
     assert client.get("/admin/users").status_code == 200
+
+
+def test_odd_codes_are_refused_without_an_error(client, session, enrolled):
+    _password_step(client)
+    for code in ("١٢٣٤٥٦", "１２３４５６", "12345", "a" * 32, "", "abcde-fghij"):
+        response = client.post("/login/code", data={"code": code})
+        assert response.status_code == 200, code
+    api = client.post("/api/v1/auth/token", json={"email": EMAIL, "password": DEFAULT_PASSWORD, "otp": "١٢٣٤٥٦"})
+    assert api.status_code == 401
+
+
+def test_the_same_code_sent_twice_at_once_works_once(app, session, user):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlmodel import Session
+
+    secret = two_factor.new_secret()
+    now = time.time()
+    codes = two_factor.enable(session=session, user=user, secret=secret, code=_code(secret, now - 30), now=now)
+    engine = session.get_bind()
+
+    def attempt(code):
+        with Session(engine, expire_on_commit=False) as own:
+            return two_factor.verify(session=own, user=own.get(User, user.id), code=code, now=now)
+
+    for code in (_code(secret, now), codes[0]):
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            results = list(pool.map(attempt, [code] * 6))
+        assert results.count(True) == 1, (code, results)
+
+
+def test_wrong_codes_on_the_settings_page_count_with_the_sign_in_step(app, client, session, enrolled):
+    _password_step(client)
+    client.post("/login/code", data={"code": enrolled["codes"][0]})
+    wrong = "000000" if _next_code(enrolled["secret"]) != "000000" else "111111"
+    for _ in range(3):
+        assert client.post("/account/two-factor/recovery-codes", data={"code": wrong}).status_code == 302
+    for _ in range(2):
+        assert client.post("/account/two-factor/disable", data={"password": DEFAULT_PASSWORD, "code": wrong}
+                           ).status_code == 200
+    assert client.post("/account/two-factor/recovery-codes", data={"code": wrong}).status_code == 429
+    other = app.test_client()
+    _password_step(other)
+    assert other.post("/login/code", data={"code": _next_code(enrolled["secret"])}).status_code == 429
+
+
+def test_turning_on_signs_out_other_devices_and_tells_the_user(app, client, auth, session, user):
+    elsewhere = app.test_client()
+    elsewhere.post("/login", data={"email": EMAIL, "password": DEFAULT_PASSWORD})
+    auth.login(EMAIL, DEFAULT_PASSWORD)
+    _turn_on(client, session)
+    assert client.get("/home").status_code == 200
+    assert elsewhere.get("/home").status_code == 302
+    from empathy.models import OutboxMessage
+
+    notice = _fresh(session).exec(select(OutboxMessage).where(OutboxMessage.kind == "two_factor")).one()
+    assert notice.to_address == EMAIL and "turned on" in notice.body
+
+
+def test_a_password_change_voids_a_half_finished_sign_in(client, session, user, enrolled):
+    from empathy.services import auth as auth_service
+
+    _password_step(client)
+    auth_service.change_password(session=_fresh(session), user=session.get(User, user.id),
+                                 current=DEFAULT_PASSWORD, new="a new long passphrase 9")
+    response = client.post("/login/code", data={"code": _next_code(enrolled["secret"])})
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+
+
+def test_tokens_made_before_a_role_required_two_factor_stop_working(app, client, session):
+    from empathy.services import tokens
+
+    boss = make_user(session, role="admin", email="boss@example.com")
+    _row, secret = tokens.create_token(session=session, user=boss, name="old", secret_key="test-secret-key")
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    app.config["TWO_FACTOR_REQUIRED_ROLES"] = ["admin"]
+    refused = client.get("/api/v1/me", headers=headers)
+    assert refused.status_code == 401 and "two-factor" in refused.get_json()["detail"]

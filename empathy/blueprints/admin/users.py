@@ -12,6 +12,7 @@ from empathy.forms.admin import ROLE_LABELS, ActiveForm, RoleForm
 from empathy.services import ServiceError
 from empathy.services import activation, two_factor
 from empathy.services import admin as admin_service
+from empathy.runtime import send_mail_after_response
 from empathy.services.mail import deliver_queued
 from empathy.urls import safe_next
 
@@ -109,6 +110,7 @@ def reset_two_factor(user_id: int):
             abort(404)
         flash(exc.message, "info")
     else:
+        send_mail_after_response()
         flash(_("Two-factor sign-in is off for %(name)s, who is signed out everywhere and can set it up again.",
                 name=user.display_name), "success")
     return _back()
