@@ -18,8 +18,8 @@ def test_login_form_has_the_named_labelled_fields(client):
     page = client.get("/login").text
     for name in ("email", "password", "remember", "csrf_token"):
         assert f'name="{name}"' in page
-    assert '<label for="email">Email<span class="req" aria-hidden="true">*</span></label>' in page
-    assert '<label for="password">Password<span class="req" aria-hidden="true">*</span></label>' in page
+    assert '<label for="email">Email</label>' in page
+    assert '<label for="password">Password</label>' in page
 
 
 def test_register_signs_in_and_home_shows_the_name(client, session):
