@@ -38,3 +38,10 @@ def init_app(app: Flask) -> None:
             "html_lang": HTML_LANG.get(code, code),
             "language_names": LANGUAGE_NAMES,
         }
+
+    @app.template_filter("language_name")
+    def _language_name(code: str) -> str:
+        """A spoken-language code (as profiles and needs store it) in the reader's language."""
+        from empathy.services.profiles import LANGUAGES
+
+        return str(LANGUAGES.get(code, code))

@@ -59,8 +59,8 @@ def needs_out(session: Session, needs: list[Need]) -> list[s.NeedOut]:
             site=codes.get(n.site_id) if n.site_id else None, remote=n.is_remote, starts_at=n.starts_at,
             ends_at=n.ends_at, seats=n.seats, seats_taken=n.seats_taken,
             hours_per_volunteer=n.hours_per_volunteer, requires_approval=n.requires_approval, status=n.status,
-            owner_id=n.owner_id, skills=skills[n.id], credentials=creds[n.id], created_at=n.created_at,
-            updated_at=n.updated_at,
+            owner_id=n.owner_id, skills=skills[n.id], languages=list(n.languages or []), credentials=creds[n.id],
+            created_at=n.created_at, updated_at=n.updated_at,
         )
         for n in needs
     ]

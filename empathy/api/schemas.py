@@ -235,6 +235,8 @@ class NeedIn(Model):
     hours_per_volunteer: float = Field(default=4.0, gt=0, le=1000)
     requires_approval: bool = False
     skills: list[NeedSkillIn] = Field(default_factory=list, max_length=50)
+    languages: list[Str] = Field(default_factory=list, max_length=20,
+                                 description="Language codes volunteers should speak (as in profiles); empty: any.")
 
 
 class NeedPatch(Model):
@@ -252,6 +254,7 @@ class NeedPatch(Model):
     hours_per_volunteer: float | None = Field(default=None, gt=0, le=1000)
     requires_approval: bool | None = None
     skills: list[NeedSkillIn] | None = Field(default=None, max_length=50)
+    languages: list[Str] | None = Field(default=None, max_length=20)
 
 
 class NeedSkillOut(Out):
@@ -279,6 +282,7 @@ class NeedOut(Out):
     status: NEED_STATUS
     owner_id: int | None
     skills: list[NeedSkillOut]
+    languages: list[str]
     credentials: list[str] = Field(description="Credential kinds every volunteer must hold, valid and verified, "
                                                "before they are confirmed.")
     created_at: datetime

@@ -27,7 +27,7 @@ def _merged(detail: needs_query.NeedDetail, patch: s.NeedPatch) -> needs.NeedInp
         title=n.title, description=n.description, cause=n.cause, beneficiary=n.beneficiary,
         site=detail.site.code if detail.site else None, remote=n.is_remote, starts_at=n.starts_at,
         ends_at=n.ends_at, seats=n.seats, hours_per_volunteer=n.hours_per_volunteer,
-        requires_approval=n.requires_approval,
+        requires_approval=n.requires_approval, languages=list(n.languages or []),
         skills=[s.NeedSkillIn.model_construct(name=k.name, importance=ns.importance, min_level=ns.min_level)
                 for ns, k in detail.skills])
     changes = {name: getattr(patch, name) for name in patch.model_fields_set if getattr(patch, name) is not None

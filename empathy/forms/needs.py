@@ -25,7 +25,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from empathy.forms.profiles import SkillRowsMixin, cause_choices, level_choices, site_choices, skill_label
+from empathy.forms.profiles import (
+    MultiCheckboxField, SkillRowsMixin, cause_choices, language_choices, level_choices, site_choices, skill_label,
+)
 from empathy.models import NEED_STATUSES
 from empathy.services.needs import (
     MAX_BENEFICIARY,
@@ -102,6 +104,8 @@ class NeedForm(SkillRowsMixin, FlaskForm):
             min=0.01, max=MAX_HOURS, message=_l("Enter hours above 0 and at most %(n)d.", n=MAX_HOURS))],
     )
     requires_approval = BooleanField(_l("Sign-ups need my approval"))
+    languages = MultiCheckboxField(_l("Languages volunteers should speak"), choices=[],
+                                   description=_l("Leave all unticked when any language will do."))
     skills = FieldList(FormField(NeedSkillRowForm), min_entries=0)
     add_rows = SubmitField(_l("Add more rows"))
     submit = SubmitField(_l("Save"))
@@ -109,6 +113,7 @@ class NeedForm(SkillRowsMixin, FlaskForm):
     def set_choices(self, *, sites, lang: str) -> None:
         self.site.choices = site_choices(sites, lang, _l("— No site —"))
         self.cause.choices = [SelectChoice("", str(_l("— Choose a cause —")))] + cause_choices(lang)
+        self.languages.choices = language_choices()
 
     def validate_ends_at(self, field) -> None:
         if field.data and self.starts_at.data and field.data < self.starts_at.data:
@@ -128,6 +133,7 @@ class NeedForm(SkillRowsMixin, FlaskForm):
             seats=self.seats.data,
             hours_per_volunteer=self.hours_per_volunteer.data,
             requires_approval=self.requires_approval.data,
+            languages=list(self.languages.data or []),
             skills=[
                 NeedSkillInput(name=r.name.data or "", importance=r.importance.data, min_level=r.min_level.data)
                 for r in self.kept_rows()
@@ -147,6 +153,7 @@ def need_form(*, detail=None, sites, lang: str, formdata=None) -> NeedForm:
             "remote": need.is_remote, "starts_at": to_local_naive(need.starts_at),
             "ends_at": to_local_naive(need.ends_at), "seats": need.seats,
             "hours_per_volunteer": need.hours_per_volunteer, "requires_approval": need.requires_approval,
+            "languages": list(need.languages or []),
             "skills": [{"name": skill_label(s, lang), "importance": ns.importance, "min_level": ns.min_level}
                        for ns, s in detail.skills],
         })

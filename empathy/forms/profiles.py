@@ -57,6 +57,11 @@ def site_choices(sites, lang: str, blank) -> list[SelectChoice]:
     ]
 
 
+def language_choices() -> list[SelectChoice]:
+    """The languages people speak and needs ask for, by code."""
+    return [SelectChoice(code, str(name)) for code, name in LANGUAGES.items()]
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -139,7 +144,7 @@ class ProfileForm(SkillRowsMixin, FlaskForm):
 
     def set_choices(self, *, sites, lang: str) -> None:
         self.site_id.choices = site_choices(sites, lang, _l("— Not set —"))
-        self.languages.choices = [SelectChoice(code, str(name)) for code, name in LANGUAGES.items()]
+        self.languages.choices = language_choices()
         self.causes.choices = cause_choices(lang)
 
     def to_input(self) -> ProfileInput:

@@ -15,7 +15,7 @@ from empathy.db import begin_write, utcnow
 from empathy.models import Need, NeedSkill, Site, User
 from empathy.services import Conflict, Forbidden, NotFound, ServiceError, audit
 from empathy.services.needs_query import NeedDetail, get_need
-from empathy.services.profiles import LEVELS, cause_codes, resolve_skill_rows
+from empathy.services.profiles import LANGUAGES, LEVELS, cause_codes, resolve_skill_rows
 from empathy.services.taxonomy import MAX_SKILL_NAME
 
 MAX_TITLE = 200
@@ -48,6 +48,7 @@ class NeedInput:
     hours_per_volunteer: float = 4.0
     requires_approval: bool = False
     skills: list[NeedSkillInput] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)  # codes from profiles.LANGUAGES
 
 
 def _err(message, field_name: str) -> ServiceError:
@@ -95,6 +96,8 @@ def _validate(session: Session, data: NeedInput, *, seats_taken: int = 0, curren
     hours = data.hours_per_volunteer
     if not isinstance(hours, (int, float)) or isinstance(hours, bool) or not 0 < hours <= MAX_HOURS:
         raise _err(_l("Enter hours above 0 and at most %(n)d.", n=MAX_HOURS), "hours_per_volunteer")
+    if any(code not in LANGUAGES for code in data.languages or []):
+        raise _err(_l("Choose languages from the list."), "languages")
     for i, row in enumerate(data.skills):
         prefix = f"skills-{i}-"
         name = (row.name or "").strip()
@@ -122,6 +125,7 @@ def _apply(session: Session, need: Need, data: NeedInput, site: Site | None) -> 
     need.seats = data.seats
     need.hours_per_volunteer = float(data.hours_per_volunteer)
     need.requires_approval = bool(data.requires_approval)
+    need.languages = list(dict.fromkeys(data.languages or []))
     if need.status in ("open", "filled"):
         need.status = "filled" if need.seats_taken >= need.seats else "open"
     need.updated_at = utcnow()  # the matcher re-reads rows whose updated_at moved

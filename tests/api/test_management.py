@@ -217,3 +217,11 @@ def test_skill_gaps_report_and_calendar(api, session, callers, need):
 def test_unverified_credentials_are_paged(api):
     r = api("GET", "/admin/credentials?page=2", "admin")
     assert r.status_code == 200 and r.json["page"] == 2 and r.json["items"] == []
+
+
+def test_need_languages_through_the_api(api, session, callers, need):
+    r = api("PATCH", f"/needs/{need.id}", "coord", json={"languages": ["zh", "en"]})
+    assert r.status_code == 200 and r.json["languages"] == ["zh", "en"]
+    bad = api("PATCH", f"/needs/{need.id}", "coord", json={"languages": ["klingon"]})
+    assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "languages"
+    assert api("PATCH", f"/needs/{need.id}", "coord", json={"title": "Renamed"}).json["languages"] == ["zh", "en"]

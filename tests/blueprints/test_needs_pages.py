@@ -182,3 +182,18 @@ def test_chinese_interface_shows_chinese_site_and_cause_names(client, auth, sess
     client.post("/language", data={"language": "zh"})
     page = client.get(f"/needs/{need.id}").text
     assert "银川" in page and "养老" in page
+
+
+def test_languages_are_chosen_on_the_form_kept_on_edit_and_shown(client, auth, session):
+    owner = _sign_in(session, auth, role="coordinator")
+    need = make_need(session, owner=owner, is_remote=True, languages=["yue"])
+    page = client.get(f"/needs/{need.id}/edit").text
+    assert '<input checked id="languages-1" name="languages" type="checkbox" value="yue">' in page and "Languages volunteers should speak" in page
+    refused = client.post(f"/needs/{need.id}/edit", data={**_form(), "languages": ["zh", "klingon"]})
+    assert refused.status_code == 200 and "not a valid choice" in refused.text
+    response = client.post(f"/needs/{need.id}/edit", data={**_form(), "languages": ["zh", "en"]})
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(Need, need.id).languages == ["zh", "en"]
+    detail = client.get(f"/needs/{need.id}").text
+    assert "Chinese (Mandarin), English" in detail

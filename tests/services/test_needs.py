@@ -232,3 +232,19 @@ def test_a_needs_life_is_in_the_audit_log_and_refusals_are_not(ctx, session):
         ("need_reopened", owner.id, need.id), ("need_created", stranger.id, copy.id),
         ("need_cancelled", owner.id, need.id)]
     assert entries[5].details == {"copied_from": need.id}
+
+
+def test_a_need_asks_for_languages_from_the_list(ctx, session):
+    owner = make_user(session, role="coordinator")
+    need = svc.create_need(session=session, owner=owner, data=_input(languages=["zh", "en", "zh"]))
+    assert _fresh_need(session, need).languages == ["zh", "en"]
+    with pytest.raises(ServiceError) as err:
+        svc.update_need(session=session, actor=owner, need_id=need.id, data=_input(languages=["klingon"]))
+    assert err.value.field == "languages"
+    svc.update_need(session=session, actor=owner, need_id=need.id, data=_input(languages=[]))
+    assert _fresh_need(session, need).languages == []
+
+
+def _fresh_need(session, need):
+    session.expire_all()
+    return session.get(Need, need.id)
