@@ -150,7 +150,7 @@ def forgot_password():
         # Looking the address up and queueing the mail happen after the response: the answer is
         # the same page in the same time whether or not the address has an account.
         after_response(lambda: _send_reset_link(email))
-        return render_template("auth/forgot.html", form=None, minutes=_reset_minutes())
+        return render_template("auth/forgot.html", form=None, minutes=password_reset.LINK_MINUTES)
     return render_template("auth/forgot.html", form=form)
 
 
@@ -158,10 +158,6 @@ def _send_reset_link(email: str) -> None:
     if password_reset.request_reset(session=get_session(), email=email, secret_key=current_app.config["SECRET_KEY"],
                                     base_url=current_app.config["BASE_URL"]):
         deliver_queued(get_session(), current_app.config["SMTP"])
-
-
-def _reset_minutes() -> int:
-    return int(password_reset.LINK.max_age.total_seconds() // 60)
 
 
 @bp.get("/reset/<token>")

@@ -17,7 +17,7 @@ from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session
 
 from empathy.models import User
-from empathy.services import ServiceError
+from empathy.services import ServiceError, audit
 from empathy.services.auth import revoke_all_sessions, revoke_all_tokens
 from empathy.services.passwords import check_password_rules, hash_password
 
@@ -32,6 +32,7 @@ class LinkKind:
     expired: LazyString
     invalid: LazyString
     used: LazyString
+    audit_action: str | None = None  # recorded with the new password, when the purpose is audited
 
 
 def password_fingerprint(user: User, secret_key: str) -> str:
@@ -78,5 +79,7 @@ def set_password(kind: LinkKind, *, session: Session, token: str, password: str,
     session.add(user)
     revoke_all_sessions(session, user.id)
     revoke_all_tokens(session, user.id)
+    if kind.audit_action:
+        audit.record(session, actor_id=user.id, action=kind.audit_action, target_type="user", target_id=user.id)
     session.commit()
     return user

@@ -8,12 +8,10 @@ from flask_babel import force_locale, lazy_gettext as _l
 from sqlmodel import Session
 
 from empathy.models import User
-from empathy.services import audit
 from empathy.services import password_links as links
 from empathy.services.auth import find_user_by_email
 from empathy.services.mail import queue_mail
 from empathy.services.password_links import LinkKind
-from empathy.services.passwords import check_password_rules
 
 MAIL_KIND = "password_reset"
 LINK = LinkKind(
@@ -23,7 +21,9 @@ LINK = LinkKind(
     expired=_l("This reset link has expired. Ask for a new one."),
     invalid=_l("This reset link is not valid. Check that you copied all of it, or ask for a new one."),
     used=_l("This reset link has already been used. Sign in with your new password, or ask for a new link."),
+    audit_action="password_reset",
 )
+LINK_MINUTES = int(LINK.max_age.total_seconds() // 60)
 
 
 def request_reset(*, session: Session, email: str, secret_key: str, base_url: str) -> bool:
@@ -36,7 +36,6 @@ def request_reset(*, session: Session, email: str, secret_key: str, base_url: st
     if user is None or not user.active:
         return False
     url = links.link_url(LINK, user, secret_key=secret_key, base_url=base_url)
-    minutes = int(LINK.max_age.total_seconds() // 60)
     with force_locale(user.preferred_language or "en"):
         subject = str(_l("Reset your Empathy password"))
         body = str(_l(
@@ -46,7 +45,7 @@ def request_reset(*, session: Session, email: str, secret_key: str, base_url: st
             "%(url)s\n\n"
             "Setting a new password signs you out everywhere.\n"
             "If you did not ask for this, ignore this message: your password stays as it is.",
-            name=user.display_name, minutes=minutes, url=url,
+            name=user.display_name, minutes=LINK_MINUTES, url=url,
         ))
     queue_mail(session, to=user.email, subject=subject, body=body, kind=MAIL_KIND)
     session.commit()
@@ -60,7 +59,4 @@ def check_token(*, session: Session, token: str, secret_key: str) -> User:
 
 def reset_password(*, session: Session, token: str, password: str, secret_key: str) -> User:
     """Set a new password through a live link; every session and API token of the user ends. Commits."""
-    user = check_token(session=session, token=token, secret_key=secret_key)
-    check_password_rules(password)
-    audit.record(session, actor_id=user.id, action="password_reset", target_type="user", target_id=user.id)
     return links.set_password(LINK, session=session, token=token, password=password, secret_key=secret_key)
