@@ -178,11 +178,11 @@ def median_time(fn, repeat: int) -> tuple[float, float]:
 
 def measure(args, url: str) -> None:
     from empathy import create_app
-    from empathy.db import get_engine
-    from empathy.services import auth
-    from empathy.services.gaps import skill_gaps
-    from empathy.services.reports import build_dashboard
-    from empathy.services.reports_common import DateRange
+    from empathy.accounts.services import auth
+    from empathy.core.db import get_engine
+    from empathy.reports.common import DateRange
+    from empathy.reports.gaps import skill_gaps
+    from empathy.reports.services import build_dashboard
 
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
     engine = get_engine(app)

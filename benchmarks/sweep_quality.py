@@ -3,8 +3,6 @@ import json
 import sys
 import time
 
-import numpy as np
-
 from empathy.matching import cases
 from empathy.matching.model import SkillMatcher
 

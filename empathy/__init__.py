@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 
 from flask import Flask
@@ -24,8 +25,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from empathy import db, i18n, security
-    from empathy.auth import init_login
+    from empathy.accounts.login import init_login
+    from empathy.core import db, i18n, security
     from empathy.extensions import babel, csrf, limiter, login_manager
 
     db.init_app(app)
@@ -38,32 +39,36 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
 
 
+API_MODULES = (
+    "empathy.admin.api", "empathy.volunteering.api_credentials", "empathy.admin.api_manage",
+    "empathy.profiles.api", "empathy.needs.api", "empathy.volunteering.api_people",
+    "empathy.volunteering.api",
+)
+
+
 def register_blueprints(app: Flask) -> None:
-    from empathy.blueprints import auth, employees, main, needs, two_factor
-
-    app.register_blueprint(main.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(two_factor.bp)
-    from empathy.blueprints import admin
-
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(admin.activation_bp)
-    app.register_blueprint(employees.bp)
-    app.register_blueprint(needs.bp)
-    from empathy.blueprints import reports
-
-    app.register_blueprint(reports.bp)
-    from empathy.blueprints import workflow
-
-    app.register_blueprint(workflow.bp)
+    """Every domain's web views, then the JSON API: the domains' API modules add their
+    operations to the shared API blueprint before it is registered."""
     from empathy import api
-    from empathy.blueprints import tokens
+    from empathy.accounts import activation_views, token_views, two_factor_views
+    from empathy.accounts import views as accounts_views
+    from empathy.admin import views as admin_views
+    from empathy.needs import views as needs_views
+    from empathy.privacy import views as privacy_views
+    from empathy.profiles import views as profiles_views
+    from empathy.reports import views as reports_views
+    from empathy.suggestions import views as suggestions_views
+    from empathy.volunteering import views as volunteering_views
 
+    for module in (suggestions_views, accounts_views, two_factor_views, admin_views, activation_views,
+                   profiles_views, needs_views, reports_views, volunteering_views, token_views,
+                   privacy_views):
+        app.register_blueprint(module.bp)
+    # Importing a domain's API module adds its operations (and their tags, in this order) to the
+    # shared blueprint.
+    for name in API_MODULES:
+        importlib.import_module(name)
     api.register(app)
-    app.register_blueprint(tokens.bp)
-    from empathy.blueprints import privacy
-
-    app.register_blueprint(privacy.bp)
 
 
 def register_commands(app: Flask) -> None:

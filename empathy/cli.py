@@ -9,9 +9,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlmodel import Session
 
-from empathy import schema
-from empathy.db import get_engine
-from empathy.services import ServiceError
+from empathy.core import schema
+from empathy.core.db import get_engine
+from empathy.core.errors import ServiceError
 
 db_cli = AppGroup("db", help="Create and migrate the database schema (Alembic).")
 
@@ -24,8 +24,11 @@ def register(app: Flask) -> None:
     app.cli.add_command(match_cli)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
-    from empathy.cli_workflow import register as register_workflow; register_workflow(app)
-    from empathy.cli_backup import register as register_backup; register_backup(app)
+    from empathy.admin.cli import register as register_backup
+    from empathy.volunteering.cli import register as register_workflow
+
+    register_workflow(app)
+    register_backup(app)
 
 
 def _require_migrated() -> None:
@@ -90,7 +93,7 @@ def _read_password() -> str:
 )
 def create_user_command(email: str, name: str, role: str) -> None:
     """Create a user. The password is read from standard input (first line), or prompted."""
-    from empathy.services import auth
+    from empathy.accounts.services import auth
 
     _require_migrated()
     password = _read_password()
@@ -109,7 +112,7 @@ def create_user_command(email: str, name: str, role: str) -> None:
 def seed_demo_command() -> None:
     """Load the demo organisation (idempotent: running it again changes nothing)."""
     _require_migrated()
-    from empathy.services import demo
+    from empathy.admin.services import demo as demo
 
     with Session(get_engine(), expire_on_commit=False) as session:
         report = demo.seed_demo(session=session)
@@ -123,8 +126,8 @@ def match_refit() -> None:
     Running workers pick the new file up on their next request; they keep answering with
     the old model meanwhile.
     """
-    from empathy.runtime import model_path, org_timezone
-    from empathy.services.match_index import fit_and_save
+    from empathy.core.runtime import model_path, org_timezone
+    from empathy.suggestions.index import fit_and_save
 
     _require_migrated()
     with Session(get_engine(), expire_on_commit=False) as session:

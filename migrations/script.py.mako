@@ -10,7 +10,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import empathy.db
+import empathy.core.db
 ${imports if imports else ""}
 
 # revision identifiers, used by Alembic.

@@ -16,7 +16,7 @@ from sqlmodel import Session, SQLModel
 
 import empathy.models  # noqa: F401
 from empathy import create_app
-from empathy.db import get_engine
+from empathy.core.db import get_engine
 
 PG_URL = os.environ.get("EMPATHY_TEST_DATABASE_URL")
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from empathy.db import utcnow
+from empathy.accounts.services import auth
+from empathy.core.db import utcnow
 from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, Site, Skill, User
-from empathy.services import auth
 
 DEFAULT_PASSWORD = "a long enough password"
 _seq = itertools.count(1)

@@ -3,10 +3,11 @@
 import pytest
 from sqlmodel import Session, func, select
 
-from empathy import create_app, schema
-from empathy.db import get_engine
+from empathy import create_app
+from empathy.accounts.services.passwords import verify_password
+from empathy.core import schema
+from empathy.core.db import get_engine
 from empathy.models import Need, User
-from empathy.services.passwords import verify_password
 
 
 @pytest.fixture

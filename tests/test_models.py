@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from empathy.db import utcnow
+from empathy.core.db import utcnow
 from empathy.models import EmployeeSkill, HoursRecord, Match, Need, User
 from tests.factories import add_employee_skill, make_need, make_skill, make_user, profile_of
 

@@ -14,8 +14,8 @@ from flask_openapi3 import APIBlueprint, Info, OpenAPI
 from empathy.api import problems
 from empathy.api.auth import authenticate_request
 from empathy.api.schemas import Problem
+from empathy.core.mail import deliver_queued
 from empathy.extensions import csrf
-from empathy.services.mail import deliver_queued
 
 PREFIX = "/api/v1"
 # What any signed-in call can answer besides its success (a validation 422 comes with `errors`).
@@ -53,14 +53,16 @@ def base_url() -> str:
 
 def send_mail() -> None:
     """Send what the use case queued, after its commit."""
-    from empathy.db import get_session
+    from empathy.core.db import get_session
 
     deliver_queued(get_session(), current_app.config["SMTP"])
 
 
 def register(app: Flask) -> None:
-    """Register the API: views, problem handlers, the document and the docs page; no CSRF (bearer only)."""
-    from empathy.api import docs, v_admin, v_credentials, v_manage, v_me, v_needs, v_people, v_workflow  # noqa: F401
+    """Register the API: problem handlers, the document and the docs page; no CSRF (bearer only).
+
+    The domains' API modules must have been imported first (create_app does it)."""
+    from empathy.api import docs  # noqa: F401
 
     problems.init_app(app)
     app.register_api(bp)

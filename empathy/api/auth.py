@@ -7,10 +7,11 @@ from collections.abc import Callable
 from flask import current_app, g, request
 from flask_babel import gettext as _
 
+from empathy.accounts.services import tokens as token_service
+from empathy.accounts.services import two_factor
 from empathy.api.problems import problem
-from empathy.db import get_session
+from empathy.core.db import get_session
 from empathy.models import User
-from empathy.services import tokens as token_service, two_factor
 
 PUBLIC_ATTR = "_api_public"
 ROLES_ATTR = "_api_roles"

@@ -6,10 +6,19 @@ from sqlmodel import Session, select
 
 from empathy.api import schemas as s
 from empathy.models import (
-    CREDENTIAL_KINDS, EmployeeProfile, HoursRecord, Match, Need, NeedCredential, NeedSkill, Notification, Site, Skill,
+    CREDENTIAL_KINDS,
+    EmployeeProfile,
+    HoursRecord,
+    Match,
+    Need,
+    NeedCredential,
+    NeedSkill,
+    Notification,
+    Site,
+    Skill,
     User,
 )
-from empathy.services.notifications import render
+from empathy.volunteering.services.notifications import render
 
 
 def site_by_code(session: Session, code: str | None) -> Site | None:

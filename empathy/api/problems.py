@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask, Response, json, request
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
-from empathy.services import ServiceError
+from empathy.core.errors import ServiceError
 
 MEDIA_TYPE = "application/problem+json"
 # Codes the whole app may answer for an /api/ URL before any API view runs.
@@ -117,13 +118,13 @@ def init_blueprint(blueprint) -> None:
 
 def init_app(app: Flask) -> None:
     """Problems for /api/ URLs that no API view handled (unknown URL, wrong method, body too large)."""
-    from empathy import security
+    from empathy.core import security
 
     def app_level(exc: HTTPException):
         if request.path.startswith("/api/"):
             return http_problem(exc)
         return security._http_error(exc)
 
-    # Code-specific handlers come before the general one of empathy.security, which renders pages.
+    # Code-specific handlers come before the general one of empathy.core.security, which renders pages.
     for code in APP_LEVEL_CODES:
         app.register_error_handler(code, app_level)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from .documents import EmployeeDoc, NeedDoc
 from . import vectors
+from .documents import EmployeeDoc, NeedDoc
 from .taxonomy import Taxonomy
 from .text import tokenize, tokenize_short
 

@@ -133,7 +133,7 @@ class SkillMatcher(BaseEstimator):
         self.prf_terms = prf_terms
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, employees: Iterable[EmployeeDoc], needs: Iterable[NeedDoc] = ()) -> "SkillMatcher":
+    def fit(self, employees: Iterable[EmployeeDoc], needs: Iterable[NeedDoc] = ()) -> SkillMatcher:
         """Fit vocabularies and index both pools (either may be empty); returns self."""
         emps = [validate_employee(d) for d in employees]
         nds = [validate_need(d) for d in needs]
@@ -270,6 +270,11 @@ class SkillMatcher(BaseEstimator):
         return self.needs_.remove(need_id)
 
     # ------------------------------------------------------------ ranking
-    from .ranking import (rank_employees, rank_employees_batch, rank_needs, rank_needs_batch,  # noqa: E402
-                          score_pair)  # (methods kept in their own module)
+    from .ranking import (  # noqa: E402
+        rank_employees,
+        rank_employees_batch,
+        rank_needs,
+        rank_needs_batch,
+        score_pair,  # (methods kept in their own module)
+    )
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import joblib
 
-
 # Bumped when the fitted attributes of SkillMatcher change shape: older files must be refitted.
 MODEL_FORMAT = 2
 

@@ -1,13 +1,13 @@
 """SQLModel tables. Every invariant that the database can hold is declared here."""
 
 from empathy.models.accounts import ROLES, User, UserSession
-from empathy.models.needs import MATCH_STATUSES, NEED_STATUSES, Match, Need, NeedSkill
 from empathy.models.hours import HOURS_STATUSES, HoursRecord
 from empathy.models.mail import OUTBOX_STATUSES, OutboxMessage
+from empathy.models.needs import MATCH_STATUSES, NEED_STATUSES, Match, Need, NeedSkill
+from empathy.models.privacy import AUDIT_ACTIONS, CONSENT_KINDS, AuditEntry, Consent
 from empathy.models.profiles import EmployeeProfile, EmployeeSkill, Site, Skill
 from empathy.models.tokens import ApiToken
 from empathy.models.two_factor import TwoFactor
-from empathy.models.privacy import AUDIT_ACTIONS, CONSENT_KINDS, AuditEntry, Consent
 from empathy.models.workflow import CREDENTIAL_KINDS, Credential, MatchReminder, NeedCredential, Notification
 
 __all__ = [

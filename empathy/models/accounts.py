@@ -9,7 +9,7 @@ from flask import g
 from flask_login import UserMixin
 from sqlmodel import Field, SQLModel
 
-from empathy.db import UTCDateTime
+from empathy.core.db import UTCDateTime
 from empathy.models.base import created_at_field, one_of, updated_at_field
 
 ROLES = ("employee", "coordinator", "admin")

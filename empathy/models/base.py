@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field
 
-from empathy.db import UTCDateTime, utcnow
+from empathy.core.db import UTCDateTime, utcnow
 
 
 def created_at_field() -> datetime:

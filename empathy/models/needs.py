@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from empathy.db import UTCDateTime
+from empathy.core.db import UTCDateTime
 from empathy.models.base import created_at_field, one_of, updated_at_field
 
 NEED_STATUSES = ("draft", "open", "filled", "closed", "completed", "cancelled")

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from empathy.db import UTCDateTime
+from empathy.core.db import UTCDateTime
 from empathy.models.base import created_at_field
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from empathy.db import UTCDateTime
+from empathy.core.db import UTCDateTime
 from empathy.models.base import created_at_field, one_of, updated_at_field
 
 # Checks some sensitive work asks for (labels live in services.credentials).

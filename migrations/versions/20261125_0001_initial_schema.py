@@ -10,7 +10,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import empathy.db
+import empathy.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -29,8 +29,8 @@ def upgrade() -> None:
     sa.Column('name_en', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('name_zh', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('is_active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sites')),
     sa.UniqueConstraint('code', name=op.f('uq_sites_code'))
     )
@@ -42,8 +42,8 @@ def upgrade() -> None:
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('synonyms', sa.JSON(), nullable=False),
     sa.Column('needs_review', sa.Boolean(), nullable=False),
-    sa.Column('created_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_skills')),
     sa.UniqueConstraint('name', name=op.f('uq_skills_name'))
     )
@@ -58,8 +58,8 @@ def upgrade() -> None:
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("preferred_language IS NULL OR preferred_language IN ('en', 'zh')", name=op.f('ck_users_preferred_language')),
     sa.CheckConstraint("role IN ('employee', 'coordinator', 'admin')", name=op.f('ck_users_role')),
     sa.CheckConstraint('email = lower(email)', name=op.f('ck_users_email_lower')),
@@ -80,8 +80,8 @@ def upgrade() -> None:
     sa.Column('site_id', sa.Integer(), nullable=True),
     sa.Column('languages', sa.JSON(), nullable=False),
     sa.Column('causes', sa.JSON(), nullable=False),
-    sa.Column('created_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('hours_per_month >= 0 AND hours_per_month <= 744', name=op.f('ck_employee_profiles_hours_per_month')),
     sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_employee_profiles_site_id_sites'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_employee_profiles_user_id_users'), ondelete='CASCADE'),
@@ -97,8 +97,8 @@ def upgrade() -> None:
     sa.Column('cause', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('beneficiary', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('is_remote', sa.Boolean(), nullable=False),
-    sa.Column('starts_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ends_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('starts_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('seats', sa.Integer(), nullable=False),
     sa.Column('hours_per_volunteer', sa.Float(), nullable=False),
     sa.Column('requires_approval', sa.Boolean(), nullable=False),
@@ -108,8 +108,8 @@ def upgrade() -> None:
     sa.Column('owner_id', sa.Integer(), nullable=True),
     sa.Column('seats_taken', sa.Integer(), nullable=False),
     sa.Column('languages', sa.JSON(), nullable=False),
-    sa.Column('created_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status IN ('draft', 'open', 'filled', 'closed', 'completed', 'cancelled')", name=op.f('ck_needs_status')),
     sa.CheckConstraint('ends_at >= starts_at', name=op.f('ck_needs_dates')),
     sa.CheckConstraint('hours_per_volunteer >= 0', name=op.f('ck_needs_hours_per_volunteer')),
@@ -128,9 +128,9 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('created_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_seen_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('revoked_at', empathy.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', empathy.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_user_sessions_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_sessions')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_user_sessions_token_hash'))
@@ -165,9 +165,9 @@ def upgrade() -> None:
     sa.Column('message', sa.Text(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('invited_by_id', sa.Integer(), nullable=True),
-    sa.Column('responded_at', empathy.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('responded_at', empathy.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("status IN ('suggested', 'invited', 'volunteered', 'confirmed', 'declined', 'rejected', 'removed', 'withdrawn', 'attended', 'no_show')", name=op.f('ck_matches_status')),
     sa.ForeignKeyConstraint(['invited_by_id'], ['users.id'], name=op.f('fk_matches_invited_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['need_id'], ['needs.id'], name=op.f('fk_matches_need_id_needs'), ondelete='CASCADE'),
@@ -208,10 +208,10 @@ def upgrade() -> None:
     sa.Column('department', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
-    sa.Column('reviewed_at', empathy.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reviewed_at', empathy.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('rejection_reason', sa.Text(), nullable=True),
-    sa.Column('created_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("(status = 'rejected') = (rejection_reason IS NOT NULL)", name=op.f('ck_hours_records_rejection_reason')),
     sa.CheckConstraint("status IN ('pending', 'approved', 'rejected')", name=op.f('ck_hours_records_status')),
     sa.CheckConstraint('hours > 0 AND hours <= 24', name=op.f('ck_hours_records_hours')),

@@ -10,7 +10,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import empathy.db
+import empathy.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -31,8 +31,8 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('error', sa.Text(), nullable=True),
-    sa.Column('created_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', empathy.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', empathy.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status IN ('queued', 'sent', 'failed', 'logged')", name=op.f('ck_outbox_messages_status')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages'))
     )

@@ -8,9 +8,6 @@ Create Date: 2026-11-25 03:13:08.506448
 from typing import Sequence, Union
 
 from alembic import op
-import sqlalchemy as sa
-import sqlmodel
-import empathy.db
 
 
 # revision identifiers, used by Alembic.

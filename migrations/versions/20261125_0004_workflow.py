@@ -10,7 +10,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import empathy.db
+import empathy.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -29,10 +29,10 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('reference', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
     sa.Column('expires_on', sa.Date(), nullable=False),
-    sa.Column('verified_at', empathy.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('verified_at', empathy.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('verified_by_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("kind IN ('background_check', 'first_aid', 'health_certificate', 'driving_licence')", name=op.f('ck_credentials_kind')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_credentials_user_id_users'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['verified_by_id'], ['users.id'], name=op.f('fk_credentials_verified_by_id_users'), ondelete='SET NULL'),
@@ -49,8 +49,8 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('params', sa.JSON(), nullable=False),
     sa.Column('link', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
-    sa.Column('read_at', empathy.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('read_at', empathy.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
     )
@@ -72,7 +72,7 @@ def upgrade() -> None:
     op.create_table('match_reminders',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('match_id', sa.Integer(), nullable=False),
-    sa.Column('sent_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['match_id'], ['matches.id'], name=op.f('fk_match_reminders_match_id_matches'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_match_reminders')),
     sa.UniqueConstraint('match_id', name=op.f('uq_match_reminders_match_id'))

@@ -10,7 +10,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import empathy.db
+import empathy.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -29,10 +29,10 @@ def upgrade() -> None:
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('password_mark', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('created_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_used_at', empathy.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('expires_at', empathy.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('revoked_at', empathy.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', empathy.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('expires_at', empathy.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', empathy.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_api_tokens_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))

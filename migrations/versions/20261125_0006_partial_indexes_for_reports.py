@@ -9,8 +9,6 @@ from typing import Sequence, Union
 
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
-import empathy.db
 
 
 # revision identifiers, used by Alembic.

@@ -10,7 +10,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import empathy.db
+import empathy.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -30,7 +30,7 @@ def upgrade() -> None:
     sa.Column('target_type', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('target_id', sa.Integer(), nullable=True),
     sa.Column('details', sa.JSON(), nullable=False),
-    sa.Column('created_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("action IN ('role_changed', 'user_activated', 'user_deactivated', 'employees_imported', 'skills_merged', 'account_deleted', 'hours_approved', 'hours_rejected', 'volunteer_approved', 'volunteer_rejected')", name=op.f('ck_audit_entries_action')),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_audit_entries_actor_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entries'))
@@ -45,7 +45,7 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('granted', sa.Boolean(), nullable=False),
     sa.Column('wording_version', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('created_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("kind IN ('suggestible', 'skills', 'availability', 'contact')", name=op.f('ck_consents_kind')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_consents_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_consents'))

@@ -10,7 +10,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import empathy.db
+import empathy.core.db
 
 
 # revision identifiers, used by Alembic.
@@ -28,8 +28,8 @@ def upgrade() -> None:
     sa.Column('secret', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('last_step', sa.Integer(), server_default=sa.text('0'), nullable=False),
     sa.Column('recovery_hashes', sa.JSON(), nullable=False),
-    sa.Column('created_at', empathy.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_used_at', empathy.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', empathy.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', empathy.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_two_factor_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_two_factor'))
     )

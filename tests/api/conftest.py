@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from empathy.accounts.services import tokens
 from empathy.models import User
-from empathy.services import tokens
 from tests.factories import make_user
 
 SECRET = "test-secret-key"  # the app fixture's SECRET_KEY

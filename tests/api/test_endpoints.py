@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from empathy.db import utcnow
-from empathy.models import HoursRecord, Match, Need, Skill
+from empathy.core.db import utcnow
+from empathy.models import HoursRecord, Match, Skill
 from tests.factories import make_match, make_need, make_site, make_skill
 
 
@@ -176,7 +176,7 @@ def test_admin_import_dry_run_and_permissions(api, session):
     r = api("POST", "/admin/employees/import?dry_run=1", "admin", data=csv, headers=headers)
     assert r.status_code == 200, r.json
     assert r.json["dry_run"] is True and r.json["written"] is False
-    from empathy.services.auth import find_user_by_email
+    from empathy.accounts.services.auth import find_user_by_email
 
     assert find_user_by_email(session, "new.person@example.com") is None
     r = api("POST", "/admin/employees/import", "admin", data=csv, headers=headers)

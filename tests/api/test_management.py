@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from empathy.db import utcnow
+from empathy.core.db import utcnow
 from empathy.models import EmployeeSkill, Need, NeedSkill, Skill, User
 from tests.factories import add_employee_skill, make_match, make_need, make_skill
 

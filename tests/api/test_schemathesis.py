@@ -6,10 +6,9 @@ the document, and data the document forbids is refused with a 4xx. Bounded for C
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import os
 import tempfile
+from datetime import timedelta
 
 import pytest
 import schemathesis
@@ -17,11 +16,10 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from empathy import create_app
-from empathy.db import utcnow
-from empathy.services import tokens
+from empathy.accounts.services import tokens
+from empathy.core.db import utcnow
 from tests.api.conftest import SECRET
 from tests.factories import make_match, make_need, make_skill, make_user
-
 
 # The document does not depend on the database: load it once from an app on a throwaway file
 # (nothing connects to it). Each test then sends its cases to its own app on a fresh database.

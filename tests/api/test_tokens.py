@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from empathy.db import utcnow
+from empathy.accounts.services import auth, tokens
+from empathy.core.db import utcnow
 from empathy.models import ApiToken
-from empathy.services import auth, tokens
 from tests.api.conftest import SECRET, token_for
 from tests.factories import DEFAULT_PASSWORD, make_user
 
@@ -86,7 +86,7 @@ def test_deactivation_ends_tokens(session):
 def test_someone_elses_token_cannot_be_revoked(session):
     import pytest
 
-    from empathy.services import NotFound
+    from empathy.core.errors import NotFound
 
     a, b = make_user(session), make_user(session)
     row, _secret = tokens.create_token(session=session, user=a, name="x", secret_key=SECRET)

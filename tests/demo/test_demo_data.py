@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from empathy.data import load_categories, load_causes, load_skills, load_sites
+from empathy.data import load_categories, load_causes, load_sites, load_skills
 from empathy.demo import build_demo
 
 CJK = re.compile(r"[\u3400-\u9fff]")

@@ -8,7 +8,14 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import (
-    COORDINATOR, fill_profile, local_input, local_now, register, screenshot, sign_in, tomorrow_at,
+    COORDINATOR,
+    fill_profile,
+    local_input,
+    local_now,
+    register,
+    screenshot,
+    sign_in,
+    tomorrow_at,
 )
 
 SOLAR_SKILLS = [("光伏安装", "4 – Expert"), ("Electrical safety inspection", "3 – Advanced")]

@@ -3,8 +3,7 @@ import random
 
 import pytest
 
-from empathy.matching import (EmployeeDoc, EmployeeSkill, NeedDoc, NeedSkill, SkillMatcher, load_model,
-                              save_model)
+from empathy.matching import EmployeeDoc, EmployeeSkill, NeedDoc, NeedSkill, SkillMatcher, load_model, save_model
 
 WORDS = ("garden soil compost plant tree water pump solar panel roof wiring battery nurse care wound clinic "
          "ledger audit invoice payroll tax website python server database photo camera video edit school "

@@ -1,12 +1,19 @@
 import json
 
-import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from empathy.matching import (EmployeeDoc, EmployeeSkill, NeedDoc, NeedSkill, SkillMatcher, StaleModelError,
-                              load_model, save_model)
+from empathy.matching import (
+    EmployeeDoc,
+    EmployeeSkill,
+    NeedDoc,
+    NeedSkill,
+    SkillMatcher,
+    StaleModelError,
+    load_model,
+    save_model,
+)
 
 
 def ids(suggestions):

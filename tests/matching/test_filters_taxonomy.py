@@ -2,8 +2,7 @@ import json
 
 import numpy as np
 
-from empathy.matching import (EmployeeDoc, NeedDoc, SkillMatcher, Taxonomy, availability_mask, exclusion_mask,
-                              site_mask)
+from empathy.matching import EmployeeDoc, NeedDoc, SkillMatcher, Taxonomy, availability_mask, exclusion_mask, site_mask
 from empathy.matching.cases import _metrics, case_documents, rank_cases
 
 

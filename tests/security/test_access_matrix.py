@@ -22,7 +22,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
-from empathy.db import get_engine
+from empathy.core.db import get_engine
 from tests.factories import DEFAULT_PASSWORD
 from tests.security.world import ROLES, World, build_world
 

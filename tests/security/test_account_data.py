@@ -8,13 +8,29 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from empathy.db import utcnow
+from empathy.accounts.services import auth as auth_service
+from empathy.accounts.services import tokens
+from empathy.admin.services import users as admin
+from empathy.core.db import utcnow
+from empathy.core.errors import ServiceError
 from empathy.models import (
-    ApiToken, AuditEntry, Consent, Credential, EmployeeProfile, EmployeeSkill, HoursRecord, Match, Need,
-    Notification, OutboxMessage, User, UserSession,
+    ApiToken,
+    AuditEntry,
+    Consent,
+    Credential,
+    EmployeeProfile,
+    EmployeeSkill,
+    HoursRecord,
+    Match,
+    Need,
+    Notification,
+    OutboxMessage,
+    User,
+    UserSession,
 )
-from empathy.services import ServiceError, admin, auth as auth_service, hours, privacy, roster, tokens
-from empathy.services.account_data import delete_account
+from empathy.privacy import services as privacy
+from empathy.privacy.account_data import delete_account
+from empathy.volunteering.services import hours, roster
 from tests.factories import DEFAULT_PASSWORD, add_employee_skill, make_match, make_need, make_skill, make_user
 
 SECRET = "test-secret-key"
@@ -154,7 +170,8 @@ def test_a_refused_action_leaves_no_audit_entry(session, person):
 
 
 def test_imports_and_merges_are_audited(session):
-    from empathy.services import imports, skills_admin
+    from empathy.admin.services import imports
+    from empathy.admin.services import skills as skills_admin
 
     boss = make_user(session, role="admin")
     report = imports.import_employees(session=session, data=b"email,name\nnew@example.com,New Person\n",
@@ -183,7 +200,7 @@ def test_audit_page_filters_and_is_admins_only(client, auth, session, person):
 
 
 def test_every_audited_action_has_a_label_in_the_log():
+    from empathy.core.audit import ACTION_LABELS
     from empathy.models import AUDIT_ACTIONS
-    from empathy.services.audit import ACTION_LABELS
 
     assert set(ACTION_LABELS) == set(AUDIT_ACTIONS)

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from sqlmodel import select
 
-from empathy.db import get_engine
+from empathy.core.db import get_engine
 from empathy.models import User
 from tests.factories import make_need, make_user
 

@@ -7,8 +7,8 @@ import re
 import smtplib
 from pathlib import Path
 
+from empathy.core import mail
 from empathy.models import OutboxMessage
-from empathy.services import mail
 
 LOG_CALL = re.compile(r"\b(log|logger|current_app\.logger)\.(debug|info|warning|error|exception|critical)\(")
 

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from empathy.models import EmployeeProfile, HoursRecord, Need, User
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import DEFAULT_PASSWORD
 from tests.security.world import build_world
 
 FORBIDDEN = {"role": "admin", "active": "1", "user_id": "1", "owner_id": "1", "status": "approved",

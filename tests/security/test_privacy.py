@@ -8,10 +8,10 @@ import pytest
 from sqlmodel import select
 
 from empathy.models import Consent, EmployeeProfile
-from empathy.services import privacy
-from empathy.services.invitations import SuggestionFilters, find_candidates
-from empathy.services.match_index import MatchIndex, fit_and_save
-from empathy.services.suggestions import suggest_employees
+from empathy.privacy import services as privacy
+from empathy.suggestions.index import MatchIndex, fit_and_save
+from empathy.suggestions.services import suggest_employees
+from empathy.volunteering.services.invitations import SuggestionFilters, find_candidates
 from tests.factories import DEFAULT_PASSWORD, add_employee_skill, make_need, make_skill, make_user, profile_of
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -53,7 +53,7 @@ def test_choices_are_saved_with_wording_version_and_time(session, world):
 
 
 def test_unknown_consent_kind_is_refused(session, world):
-    from empathy.services import ServiceError
+    from empathy.core.errors import ServiceError
 
     with pytest.raises(ServiceError):
         privacy.set_consents(session=session, user=world["nurse"], choices={"role": True})
@@ -88,7 +88,7 @@ def test_not_suggestible_means_not_suggested(session, world, index):
 
 
 def test_api_suggestions_follow_consent(session, world, client, app):
-    from empathy.services import tokens
+    from empathy.accounts.services import tokens
 
     with app.app_context():
         fit_and_save(session, app.config["MATCH_MODEL_PATH"], TZ)
@@ -117,7 +117,7 @@ def test_privacy_page_saves_choices_and_shows_history(client, auth, session, wor
 
 
 def test_turning_suggestions_off_on_the_profile_is_recorded_too(session, world):
-    from empathy.services import profiles
+    from empathy.profiles import services as profiles
 
     current = profiles.get_profile(session=session, user=world["nurse"])
     data = profiles.ProfileInput(department=current.department, bio=current.bio, is_suggestible=False,
@@ -133,7 +133,7 @@ def test_turning_suggestions_off_on_the_profile_is_recorded_too(session, world):
 ])
 def test_the_coordinator_sees_an_e_mail_address_only_of_people_who_joined_and_consented(
         session, world, client, auth, status, consented, shown):
-    from empathy.services import tokens
+    from empathy.accounts.services import tokens
     from tests.factories import make_match
 
     nurse, need = world["nurse"], world["need"]

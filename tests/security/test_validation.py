@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from empathy.services import ServiceError
-from empathy.services.passwords import check_password_rules, hash_password, verify_password
+from empathy.accounts.services.passwords import check_password_rules, hash_password, verify_password
+from empathy.core.errors import ServiceError
 from tests.factories import DEFAULT_PASSWORD, make_need, make_user
 
 

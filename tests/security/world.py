@@ -12,11 +12,11 @@ from functools import cache
 
 from sqlmodel import Session
 
-from empathy.db import utcnow
+from empathy.accounts.services import auth as auth_service
+from empathy.accounts.services import tokens as token_service
+from empathy.accounts.services.passwords import hash_password
+from empathy.core.db import utcnow
 from empathy.models import Credential, EmployeeProfile, HoursRecord, Notification, User
-from empathy.services import auth as auth_service
-from empathy.services import tokens as token_service
-from empathy.services.passwords import hash_password
 from tests.factories import DEFAULT_PASSWORD, make_match, make_need, make_site, make_skill
 
 SECRET = "test-secret-key"  # the app fixture's SECRET_KEY

@@ -1,0 +1,66 @@
+"""Flask-Login wiring and the one role check used by every view."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Flask, abort, current_app, g
+from flask import session as cookie
+from flask_login import current_user, login_user
+
+from empathy.accounts.services import auth as auth_service
+from empathy.core.db import get_session
+from empathy.extensions import login_manager
+from empathy.models import User
+
+
+def init_login(app: Flask) -> None:
+    login_manager.user_loader(_load_user)
+    login_manager.login_message = None
+
+
+def _policy() -> auth_service.SessionPolicy:
+    return auth_service.SessionPolicy(
+        idle=current_app.config["SESSION_IDLE_TIMEOUT"],
+        absolute=current_app.config["SESSION_ABSOLUTE_TIMEOUT"],
+    )
+
+
+def _load_user(token: str) -> User | None:
+    user = auth_service.load_session_user(session=get_session(), token=token, policy=_policy())
+    if user is not None:
+        g.auth_session_token = token
+    return user
+
+
+def sign_in(user: User, *, remember: bool) -> None:
+    """Start a new server-side session for the user and bind this browser to it."""
+    cookie.clear()  # a new session at login: nothing from before carries over
+    g.auth_session_token = auth_service.start_session(session=get_session(), user=user)
+    login_user(user, remember=remember)
+
+
+def current_session_token() -> str | None:
+    return g.get("auth_session_token")
+
+
+def role_required(*roles: str):
+    """Allow signed-in users with one of the roles (admins pass every role check)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role != "admin" and current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def me() -> User:
+    """The signed-in user as a model instance (services need the object, not the proxy)."""
+    return current_user._get_current_object()

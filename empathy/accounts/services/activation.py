@@ -1,0 +1,85 @@
+"""Single-use, expiring activation links for accounts created without a password."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session
+
+from empathy.accounts.services import password_links as links
+from empathy.accounts.services.password_links import LinkKind
+from empathy.core.errors import NotFound, ServiceError
+from empathy.core.mail import queue_mail
+from empathy.models import User
+
+MAIL_KIND = "activation"
+LINK = LinkKind(
+    salt="empathy.activation",
+    max_age=timedelta(days=7),
+    path="activate",
+    expired=_l("This activation link has expired. Ask an administrator for a new one."),
+    invalid=_l("This activation link is not valid. Check that you copied all of it."),
+    used=_l("This activation link has already been used. Sign in with your password, or ask an administrator for a new link."),
+)
+MAX_AGE = LINK.max_age
+
+
+def make_token(user: User, *, secret_key: str) -> str:
+    """A signed token naming the user and the state of their password."""
+    return links.make_token(LINK, user, secret_key=secret_key)
+
+
+def activation_url(user: User, *, secret_key: str, base_url: str) -> str:
+    """The absolute link an employee opens to set their first password."""
+    return links.link_url(LINK, user, secret_key=secret_key, base_url=base_url)
+
+
+def needs_activation(user: User) -> bool:
+    return user.password_hash is None
+
+
+def check_token(*, session: Session, token: str, secret_key: str) -> User:
+    """The user a live link belongs to; ServiceError when invalid, used or expired."""
+    return links.check_token(LINK, session=session, token=token, secret_key=secret_key)
+
+
+def activate_account(*, session: Session, token: str, password: str, secret_key: str) -> User:
+    """Set the first password through a live link; the link stops working at once."""
+    return links.set_password(LINK, session=session, token=token, password=password, secret_key=secret_key)
+
+
+def queue_activation_mail(session: Session, user: User, *, secret_key: str, base_url: str) -> str:
+    """Queue the activation e-mail in the user's language (else English); the caller commits."""
+    url = activation_url(user, secret_key=secret_key, base_url=base_url)
+    with force_locale(user.preferred_language or "en"):
+        subject = str(_l("Activate your Empathy account"))
+        body = str(_l(
+            "Hello %(name)s,\n\n"
+            "An account on Empathy, our skills-based volunteering platform, has been created for you.\n"
+            "Open this link to choose your password (it works once and expires in %(days)d days):\n\n"
+            "%(url)s\n\n"
+            "If you did not expect this message, you can ignore it.",
+            name=user.display_name, days=MAX_AGE.days, url=url,
+        ))
+    queue_mail(session, to=user.email, subject=subject, body=body, kind=MAIL_KIND)
+    return url
+
+
+def activation_link_for(*, session: Session, user_id: int, secret_key: str, base_url: str) -> tuple[User, str]:
+    """The live activation link of a user who has not set a password yet."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(str(_l("This user does not exist.")))
+    if not needs_activation(user):
+        raise ServiceError(str(_l("%(name)s has already set a password.", name=user.display_name)))
+    return user, activation_url(user, secret_key=secret_key, base_url=base_url)
+
+
+def resend_activation_mail(*, session: Session, user_id: int, secret_key: str, base_url: str) -> User:
+    """Queue the activation e-mail again for a user who has not set a password yet."""
+    user, _url = activation_link_for(session=session, user_id=user_id, secret_key=secret_key, base_url=base_url)
+    queue_activation_mail(session, user, secret_key=secret_key, base_url=base_url)
+    session.commit()
+    return user

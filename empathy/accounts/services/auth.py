@@ -1,0 +1,159 @@
+"""Accounts: registration, sign-in, server-side sessions, password changes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from empathy.accounts.services.passwords import check_password_rules, hash_password, verify_password
+from empathy.core.db import utcnow
+from empathy.core.errors import Conflict, ServiceError
+from empathy.models import ROLES, EmployeeProfile, User, UserSession
+
+# Writing last_seen on every request would make every page a write; a minute is precise enough.
+LAST_SEEN_GRANULARITY = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    idle: timedelta
+    absolute: timedelta
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == normalize_email(email))).first()
+
+
+def create_user(
+    *,
+    session: Session,
+    email: str,
+    display_name: str,
+    password: str | None,
+    role: str = "employee",
+    preferred_language: str | None = None,
+) -> User:
+    """Create an account (and an employee profile); password None leaves it to activation."""
+    email = normalize_email(email)
+    if role not in ROLES:
+        raise ServiceError(str(_l("Unknown role.")), field="role")
+    if not display_name.strip():
+        raise ServiceError(str(_l("Enter a name.")), field="display_name")
+    if password is not None:
+        check_password_rules(password)
+    if find_user_by_email(session, email) is not None:
+        raise Conflict(str(_l("An account with this email already exists.")), field="email")
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        role=role,
+        preferred_language=preferred_language,
+        password_hash=hash_password(password) if password is not None else None,
+    )
+    session.add(user)
+    session.flush()
+    session.add(EmployeeProfile(user_id=user.id))
+    session.commit()
+    return user
+
+
+def authenticate(*, session: Session, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None (same cost either way)."""
+    user = find_user_by_email(session, email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.active:
+        return None
+    return user
+
+
+def start_session(*, session: Session, user: User) -> str:
+    """Open a server-side session for a fresh sign-in; returns its secret token."""
+    token = secrets.token_urlsafe(32)
+    session.add(UserSession(user_id=user.id, token_hash=_token_hash(token)))
+    session.commit()
+    return token
+
+
+def load_session_user(
+    *, session: Session, token: str, policy: SessionPolicy, now: datetime | None = None
+) -> User | None:
+    """The user of a live session token, or None when revoked, idle or too old."""
+    now = now or utcnow()
+    row = session.exec(
+        select(UserSession).where(UserSession.token_hash == _token_hash(token))
+    ).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    if now - row.last_seen_at > policy.idle or now - row.created_at > policy.absolute:
+        row.revoked_at = now
+        session.commit()
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    if now - row.last_seen_at > LAST_SEEN_GRANULARITY:
+        row.last_seen_at = now
+        session.commit()
+    return user
+
+
+def end_session(*, session: Session, token: str) -> None:
+    """Revoke one server-side session (logout)."""
+    session.execute(
+        update(UserSession)
+        .where(UserSession.token_hash == _token_hash(token), UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    session.commit()
+
+
+def revoke_all_sessions(session: Session, user_id: int) -> None:
+    """Revoke every session of a user; the caller commits."""
+    session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def revoke_all_tokens(session: Session, user_id: int) -> None:
+    """Revoke every API token of a user; the caller commits (imported here: tokens imports this module)."""
+    from empathy.accounts.services.tokens import revoke_all_tokens as revoke
+
+    revoke(session, user_id)
+
+
+def change_password(*, session: Session, user: User, current: str, new: str) -> None:
+    """Change a password after checking the current one; ends every session of the user."""
+    if not verify_password(user.password_hash, current):
+        raise ServiceError(str(_l("The current password is not correct.")), field="current_password")
+    check_password_rules(new, field="new_password")
+    user.password_hash = hash_password(new)
+    session.add(user)
+    revoke_all_sessions(session, user.id)
+    revoke_all_tokens(session, user.id)
+    session.commit()
+
+
+def set_active(*, session: Session, user: User, active: bool) -> None:
+    """Deactivate or reactivate an account; deactivation ends all its sessions."""
+    user.active = active
+    session.add(user)
+    if not active:
+        revoke_all_sessions(session, user.id)
+        revoke_all_tokens(session, user.id)
+    session.commit()

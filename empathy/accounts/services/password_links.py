@@ -1,0 +1,86 @@
+"""Signed, single-use, expiring links that let a user set a password: activation and reset.
+
+A link carries the user's id and a fingerprint of their password hash, signed with the secret key
+and a salt per purpose. Setting a password changes the hash, so a used link stops working at once,
+and so does every other link issued before it; nothing needs to be stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask_babel import LazyString
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
+from sqlmodel import Session
+
+from empathy.accounts.services.auth import revoke_all_sessions, revoke_all_tokens
+from empathy.accounts.services.passwords import check_password_rules, hash_password
+from empathy.core import audit
+from empathy.core.errors import ServiceError
+from empathy.models import User
+
+
+@dataclass(frozen=True)
+class LinkKind:
+    """One purpose of a link: its salt, lifetime, path and the messages a bad link shows."""
+
+    salt: str
+    max_age: timedelta
+    path: str
+    expired: LazyString
+    invalid: LazyString
+    used: LazyString
+    audit_action: str | None = None  # recorded with the new password, when the purpose is audited
+
+
+def password_fingerprint(user: User, secret_key: str) -> str:
+    """A keyed digest of the user's password state: it changes whenever the password does."""
+    state = f"{user.id}:{user.password_hash or ''}".encode()
+    return hmac.new(secret_key.encode(), state, hashlib.sha256).hexdigest()[:24]
+
+
+def _serializer(kind: LinkKind, secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=kind.salt)
+
+
+def make_token(kind: LinkKind, user: User, *, secret_key: str) -> str:
+    """A signed token naming the user and the state of their password."""
+    return _serializer(kind, secret_key).dumps({"u": user.id, "f": password_fingerprint(user, secret_key)})
+
+
+def link_url(kind: LinkKind, user: User, *, secret_key: str, base_url: str) -> str:
+    """The absolute link the user opens."""
+    return f"{base_url.rstrip('/')}/{kind.path}/{make_token(kind, user, secret_key=secret_key)}"
+
+
+def check_token(kind: LinkKind, *, session: Session, token: str, secret_key: str) -> User:
+    """The user a live link belongs to; ServiceError when invalid, used or expired."""
+    try:
+        data = _serializer(kind, secret_key).loads(token, max_age=int(kind.max_age.total_seconds()))
+    except SignatureExpired:
+        raise ServiceError(str(kind.expired)) from None
+    except BadData:
+        raise ServiceError(str(kind.invalid)) from None
+    user = session.get(User, data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
+    if user is None or not user.active:
+        raise ServiceError(str(kind.invalid))
+    if not hmac.compare_digest(str(data.get("f", "")), password_fingerprint(user, secret_key)):
+        raise ServiceError(str(kind.used))
+    return user
+
+
+def set_password(kind: LinkKind, *, session: Session, token: str, password: str, secret_key: str) -> User:
+    """Set a password through a live link: the link stops working and every session and token ends. Commits."""
+    user = check_token(kind, session=session, token=token, secret_key=secret_key)
+    check_password_rules(password)
+    user.password_hash = hash_password(password)
+    session.add(user)
+    revoke_all_sessions(session, user.id)
+    revoke_all_tokens(session, user.id)
+    if kind.audit_action:
+        audit.record(session, actor_id=user.id, action=kind.audit_action, target_type="user", target_id=user.id)
+    session.commit()
+    return user

@@ -1,0 +1,63 @@
+"""Self-service password reset: a mailed, signed, single-use link that expires within the hour."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session
+
+from empathy.accounts.services import password_links as links
+from empathy.accounts.services.auth import find_user_by_email
+from empathy.accounts.services.password_links import LinkKind
+from empathy.core.mail import queue_mail
+from empathy.models import User
+
+MAIL_KIND = "password_reset"
+LINK = LinkKind(
+    salt="empathy.password-reset",
+    max_age=timedelta(hours=1),
+    path="reset",
+    expired=_l("This reset link has expired. Ask for a new one."),
+    invalid=_l("This reset link is not valid. Check that you copied all of it, or ask for a new one."),
+    used=_l("This reset link has already been used. Sign in with your new password, or ask for a new link."),
+    audit_action="password_reset",
+)
+LINK_MINUTES = int(LINK.max_age.total_seconds() // 60)
+
+
+def request_reset(*, session: Session, email: str, secret_key: str, base_url: str) -> bool:
+    """Mail a reset link when an active account has this address. Commits.
+
+    The caller must answer the same way whatever this returns: whether an address has an account
+    is not for anyone to learn from this form.
+    """
+    user = find_user_by_email(session, email)
+    if user is None or not user.active:
+        return False
+    url = links.link_url(LINK, user, secret_key=secret_key, base_url=base_url)
+    with force_locale(user.preferred_language or "en"):
+        subject = str(_l("Reset your Empathy password"))
+        body = str(_l(
+            "Hello %(name)s,\n\n"
+            "Someone, probably you, asked to reset the password of your Empathy account.\n"
+            "Open this link to choose a new one (it works once and expires in %(minutes)d minutes):\n\n"
+            "%(url)s\n\n"
+            "Setting a new password signs you out everywhere.\n"
+            "If you did not ask for this, ignore this message: your password stays as it is.",
+            name=user.display_name, minutes=LINK_MINUTES, url=url,
+        ))
+    queue_mail(session, to=user.email, subject=subject, body=body, kind=MAIL_KIND)
+    session.commit()
+    return True
+
+
+def check_token(*, session: Session, token: str, secret_key: str) -> User:
+    """The user a live reset link belongs to; ServiceError when invalid, used or expired."""
+    return links.check_token(LINK, session=session, token=token, secret_key=secret_key)
+
+
+def reset_password(*, session: Session, token: str, password: str, secret_key: str) -> User:
+    """Set a new password through a live link; every session and API token of the user ends. Commits."""
+    return links.set_password(LINK, session=session, token=token, password=password, secret_key=secret_key)

@@ -1,0 +1,208 @@
+"""Two-factor sign-in with an authenticator app (TOTP, RFC 6238) and one-time recovery codes.
+
+Setting up takes two steps: a new secret is shown (as a QR code and as text) and kept only in the
+browser's signed session until the user proves their app has it by typing a code; only then is
+the row written and are recovery codes made, shown once. A code is accepted once: the time step
+it belongs to is remembered, so a code seen over someone's shoulder cannot be replayed.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+
+import pyotp
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from empathy.accounts.services.auth import revoke_all_sessions, revoke_all_tokens
+from empathy.accounts.services.passwords import hash_password, verify_password
+from empathy.core import audit
+from empathy.core.db import begin_write, utcnow
+from empathy.core.errors import Conflict, NotFound, ServiceError
+from empathy.core.mail import queue_mail
+from empathy.models import TwoFactor, User
+
+ISSUER = "Empathy"
+RECOVERY_CODES = 10
+RECOVERY_LENGTH = 10
+RECOVERY_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+# One step either side: phones whose clocks are up to 30 seconds off still work.
+VALID_WINDOW = 1
+
+
+def new_secret() -> str:
+    """A fresh 160-bit base32 secret for the authenticator app."""
+    return pyotp.random_base32(length=32)
+
+
+def provisioning_uri(secret: str, user: User) -> str:
+    """The otpauth:// address the QR code carries."""
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
+def _clean(code: str) -> str:
+    return "".join((code or "").split()).replace("-", "").lower()
+
+
+def _matching_step(secret: str, code: str, *, after: int, now: float | None = None) -> int | None:
+    """The time step a 6-digit code belongs to, if it is current and newer than `after`."""
+    if not (len(code) == 6 and code.isascii() and code.isdigit()):
+        return None
+    totp = pyotp.TOTP(secret)
+    step = int((now if now is not None else time.time()) // totp.interval)
+    for candidate in range(step - VALID_WINDOW, step + VALID_WINDOW + 1):
+        if candidate > after and hmac.compare_digest(totp.generate_otp(candidate), code):
+            return candidate
+    return None
+
+
+def _hash(code: str) -> str:
+    # 50 bits of entropy is below the 112 that a plain hash would need (ASVS 6.5.2): salted scrypt.
+    return hash_password(_clean(code))
+
+
+def _is_recovery_code(cleaned: str) -> bool:
+    return len(cleaned) == RECOVERY_LENGTH and all(c in RECOVERY_ALPHABET for c in cleaned)
+
+
+def _new_recovery_codes() -> list[str]:
+    # 50 random bits each, written as two groups of five base32 letters: easy to copy by hand.
+    codes = []
+    for _ in range(RECOVERY_CODES):
+        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+    return codes
+
+
+def _notice(session: Session, user: User, change: str) -> None:
+    """Tell the user by e-mail that their second factor changed: if it was not them, they learn it now."""
+    with force_locale(user.preferred_language or "en"):
+        subject = str(_l("Two-factor sign-in changed on your Empathy account"))
+        what = {"on": _l("Two-factor sign-in was turned on for your account."),
+                "off": _l("Two-factor sign-in was turned off for your account."),
+                "reset": _l("An administrator turned off two-factor sign-in for your account.")}[change]
+        body = str(_l("Hello %(name)s,\n\n%(what)s\n\nIf this was not you or someone you asked, change your password "
+                      "at once and tell an administrator.", name=user.display_name, what=str(what)))
+    queue_mail(session, to=user.email, subject=subject, body=body, kind="two_factor")
+
+
+def get(session: Session, user_id: int) -> TwoFactor | None:
+    """The user's authenticator, or None when two-factor sign-in is off."""
+    return session.get(TwoFactor, user_id)
+
+
+def is_enabled(session: Session, user: User) -> bool:
+    return get(session, user.id) is not None
+
+
+def enable(*, session: Session, user: User, secret: str, code: str, now: float | None = None) -> list[str]:
+    """Turn two-factor sign-in on once a code from the new secret checks out; returns the recovery codes. Commits."""
+    if get(session, user.id) is not None:
+        raise Conflict(str(_l("Two-factor sign-in is already on.")))
+    step = _matching_step(secret, _clean(code), after=0, now=now)
+    if step is None:
+        raise ServiceError(str(_l("This code is not right. Check the time on your phone and type the newest code.")),
+                           field="code")
+    codes = _new_recovery_codes()
+    hashes = [_hash(c) for c in codes]
+    session.add(TwoFactor(user_id=user.id, secret=secret, last_step=step, recovery_hashes=hashes))
+    # Sessions and tokens opened with the password alone end: from now on every one took a code.
+    revoke_all_sessions(session, user.id)
+    revoke_all_tokens(session, user.id)
+    audit.record(session, actor_id=user.id, action="two_factor_enabled", target_type="user", target_id=user.id)
+    _notice(session, user, "on")
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise Conflict(str(_l("Two-factor sign-in is already on."))) from None
+    return codes
+
+
+def verify(*, session: Session, user: User, code: str, now: float | None = None) -> bool:
+    """Check a sign-in code or an unused recovery code; either works once. Commits when one is used."""
+    row = session.get(TwoFactor, user.id, populate_existing=True)
+    if row is None:
+        return False
+    cleaned = _clean(code)
+    step = _matching_step(row.secret, cleaned, after=row.last_step, now=now)
+    used = None
+    if step is None and _is_recovery_code(cleaned):
+        # scrypt is slow on purpose: compare before taking the write lock, not while holding it.
+        used = next((h for h in row.recovery_hashes if verify_password(h, cleaned)), None)
+    if step is None and used is None:
+        session.rollback()
+        return False
+    # Take the row for writing and check again: of two requests with the same code, one wins.
+    begin_write(session)
+    row = session.exec(select(TwoFactor).where(TwoFactor.user_id == user.id).with_for_update()
+                       .execution_options(populate_existing=True)).first()
+    if row is None or (step is not None and step <= row.last_step) or (used is not None and used not in row.recovery_hashes):
+        session.rollback()
+        return False
+    if step is not None:
+        row.last_step = step
+    else:
+        row.recovery_hashes = [h for h in row.recovery_hashes if h != used]
+    row.last_used_at = utcnow()
+    session.add(row)
+    session.commit()
+    return True
+
+
+def users_with_two_factor(session: Session, user_ids: list[int]) -> set[int]:
+    """Which of these users have two-factor sign-in on."""
+    if not user_ids:
+        return set()
+    return set(session.exec(select(TwoFactor.user_id).where(TwoFactor.user_id.in_(user_ids))).all())
+
+
+def recovery_codes_left(session: Session, user: User) -> int:
+    row = get(session, user.id)
+    return len(row.recovery_hashes) if row else 0
+
+
+def regenerate_recovery_codes(*, session: Session, user: User) -> list[str]:
+    """New recovery codes (the old ones stop working); the caller has checked a current code. Commits."""
+    row = get(session, user.id)
+    if row is None:
+        raise Conflict(str(_l("Two-factor sign-in is off.")))
+    codes = _new_recovery_codes()
+    row.recovery_hashes = [_hash(c) for c in codes]
+    session.add(row)
+    session.commit()
+    return codes
+
+
+def disable(*, session: Session, user: User, password: str, code: str, now: float | None = None) -> None:
+    """Turn two-factor sign-in off, with the password and a current code. Commits."""
+    if not verify_password(user.password_hash, password or ""):
+        raise ServiceError(str(_l("The password is not correct.")), field="password")
+    if not verify(session=session, user=user, code=code, now=now):
+        raise ServiceError(str(_l("This code is not right.")), field="code")
+    session.delete(get(session, user.id))
+    audit.record(session, actor_id=user.id, action="two_factor_disabled", target_type="user", target_id=user.id)
+    _notice(session, user, "off")
+    session.commit()
+
+
+def reset_by_admin(*, session: Session, actor: User, user_id: int) -> User:
+    """An administrator turns off a user's two-factor sign-in (lost phone, no codes) and signs them out. Commits."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(str(_l("This user does not exist.")))
+    row = get(session, user.id)
+    if row is None:
+        raise Conflict(str(_l("%(name)s does not use two-factor sign-in.", name=user.display_name)))
+    session.delete(row)
+    revoke_all_sessions(session, user.id)
+    revoke_all_tokens(session, user.id)
+    audit.record(session, actor_id=actor.id, action="two_factor_reset", target_type="user", target_id=user.id)
+    _notice(session, user, "reset")
+    session.commit()
+    return user
+

@@ -1,0 +1,183 @@
+"""Two-factor sign-in: the code step after the password, and the settings page that turns it on and off."""
+
+from __future__ import annotations
+
+import time
+
+import segno
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import session as browser_session
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from empathy.accounts.forms import DisableTwoFactorForm, SetupCodeForm, TwoFactorCodeForm
+from empathy.accounts.login import me, sign_in
+from empathy.accounts.services import two_factor as service
+from empathy.accounts.services.password_links import password_fingerprint
+from empathy.core.db import get_session
+from empathy.core.errors import ServiceError
+from empathy.core.runtime import send_mail_after_response
+from empathy.core.urls import safe_next
+from empathy.extensions import limiter
+from empathy.models import User
+
+bp = Blueprint("two_factor", __name__)
+
+PENDING = "2fa_pending"  # {"u": user id, "t": when the password was right, "r": remember me, "n": next}
+SETUP = "2fa_setup"  # the new secret, until a code proves the app has it
+PENDING_FOR = 300  # seconds between the password and the code
+
+
+def start_code_step(user: User, *, remember: bool, next_url: str | None, secret_key: str):
+    """After a right password: remember who is half signed in and ask for the code."""
+    # "f" ties the step to this password: a reset or change in between makes it void.
+    browser_session[PENDING] = {"u": user.id, "t": int(time.time()), "r": bool(remember), "n": next_url or "",
+                                "f": password_fingerprint(user, secret_key)}
+    return redirect(url_for("two_factor.login_code"))
+
+
+def _pending() -> dict | None:
+    pending = browser_session.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - pending.get("t", 0) > PENDING_FOR:
+        return None
+    return pending
+
+
+def _code_key() -> str:
+    # One count per account for every place a code is checked: the sign-in step and the settings.
+    if current_user.is_authenticated:
+        return f"2fa:{current_user.id}"
+    pending = browser_session.get(PENDING)
+    return f"2fa:{pending.get('u') if isinstance(pending, dict) else ''}"
+
+
+def _code_limit() -> str:
+    return current_app.config["TWO_FACTOR_FAILURE_LIMITS"]
+
+
+def _code_failed(_response) -> bool:
+    return bool(g.get("two_factor_code_failed"))
+
+
+def _check(user: User, code: str) -> bool:
+    ok = service.verify(session=get_session(), user=user, code=code)
+    g.two_factor_code_failed = not ok
+    return ok
+
+
+code_limit = limiter.shared_limit(_code_limit, scope="two-factor-code", key_func=_code_key, methods=["POST"],
+                                  deduct_when=_code_failed)
+
+
+# Where someone who must set up two-factor sign-in may still go before they have.
+SETUP_ALLOWED = frozenset({"two_factor.settings", "two_factor.begin_setup", "two_factor.confirm_setup",
+                           "auth.logout", "main.set_language", "static"})
+
+
+@bp.before_app_request
+def require_two_factor():
+    """Send signed-in users whose role must use two-factor sign-in to set it up first (TWO_FACTOR_REQUIRED_ROLES)."""
+    required = current_app.config["TWO_FACTOR_REQUIRED_ROLES"]
+    if not required or request.endpoint in SETUP_ALLOWED or request.blueprint == "api":
+        return None
+    if not current_user.is_authenticated or current_user.role not in required:
+        return None
+    if service.is_enabled(get_session(), me()):
+        return None
+    flash(_("Your organisation asks you to use two-factor sign-in. Set it up to go on."), "info")
+    return redirect(url_for("two_factor.settings"))
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@code_limit
+def login_code():
+    pending = _pending()
+    user = get_session().get(User, pending["u"]) if pending else None
+    if user is None or not user.active or pending.get("f") != password_fingerprint(
+            user, current_app.config["SECRET_KEY"]):
+        browser_session.pop(PENDING, None)
+        flash(_("Sign in again: the code must follow the password within five minutes."), "info")
+        return redirect(url_for("auth.login"))
+    form = TwoFactorCodeForm()
+    if form.validate_on_submit():
+        if _check(user, form.code.data):
+            sign_in(user, remember=pending["r"])
+            left = service.recovery_codes_left(get_session(), user)
+            if left <= 3:
+                flash(_("You have %(n)d recovery codes left. Make new ones on the two-factor page.", n=left), "warning")
+            return redirect(safe_next(pending["n"]) or url_for("main.home"))
+        form.code.errors = [*form.code.errors, _("This code is not right.")]
+    return render_template("auth/login_code.html", form=form)
+
+
+@bp.get("/account/two-factor")
+@login_required
+def settings():
+    row = service.get(get_session(), me().id)
+    return render_template("auth/two_factor.html", row=row, form=TwoFactorCodeForm(),
+                           disable_form=DisableTwoFactorForm())
+
+
+@bp.post("/account/two-factor/setup")
+@login_required
+def begin_setup():
+    if service.is_enabled(get_session(), me()):
+        return redirect(url_for("two_factor.settings"))
+    browser_session[SETUP] = service.new_secret()
+    return redirect(url_for("two_factor.confirm_setup"))
+
+
+@bp.route("/account/two-factor/confirm", methods=["GET", "POST"])
+@login_required
+def confirm_setup():
+    secret = browser_session.get(SETUP)
+    if not secret or service.is_enabled(get_session(), me()):
+        return redirect(url_for("two_factor.settings"))
+    form = SetupCodeForm()
+    if form.validate_on_submit():
+        try:
+            codes = service.enable(session=get_session(), user=me(), secret=secret, code=form.code.data)
+        except ServiceError as exc:
+            form.code.errors = [*form.code.errors, exc.message]
+        else:
+            browser_session.pop(SETUP, None)
+            sign_in(me(), remember=False)  # every other session ended: this one starts afresh
+            send_mail_after_response()
+            flash(_("Two-factor sign-in is on. Other devices are signed out."), "success")
+            return render_template("auth/recovery_codes.html", codes=codes)
+    uri = service.provisioning_uri(secret, me())
+    qr = segno.make(uri, error="m").svg_inline(scale=5, border=2)
+    return render_template("auth/two_factor_setup.html", form=form, qr=qr, secret=secret)
+
+
+@bp.post("/account/two-factor/recovery-codes")
+@login_required
+@code_limit
+def new_recovery_codes():
+    form = TwoFactorCodeForm()
+    if form.validate_on_submit():
+        if not _check(me(), form.code.data):
+            flash(_("This code is not right."), "error")
+        else:
+            codes = service.regenerate_recovery_codes(session=get_session(), user=me())
+            return render_template("auth/recovery_codes.html", codes=codes)
+    return redirect(url_for("two_factor.settings"))
+
+
+@bp.post("/account/two-factor/disable")
+@login_required
+@code_limit
+def disable():
+    form = DisableTwoFactorForm()
+    if form.validate_on_submit():
+        try:
+            service.disable(session=get_session(), user=me(), password=form.password.data, code=form.code.data)
+        except ServiceError as exc:
+            g.two_factor_code_failed = True  # a wrong password counts as much as a wrong code
+            getattr(form, exc.field or "code").errors.append(exc.message)
+        else:
+            send_mail_after_response()
+            flash(_("Two-factor sign-in is off."), "success")
+            return redirect(url_for("two_factor.settings"))
+    row = service.get(get_session(), me().id)
+    return render_template("auth/two_factor.html", row=row, form=TwoFactorCodeForm(), disable_form=form), 200

@@ -1,0 +1,194 @@
+"""Sign in, register, sign out, change password and reset a forgotten one."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import session as browser_session
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+
+from empathy.accounts.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, SetPasswordForm
+from empathy.accounts.login import current_session_token, me, sign_in
+from empathy.accounts.services import auth as auth_service
+from empathy.accounts.services import password_reset, two_factor
+from empathy.accounts.two_factor_views import start_code_step
+from empathy.core.db import get_session
+from empathy.core.errors import ServiceError
+from empathy.core.mail import deliver_queued
+from empathy.core.runtime import after_response
+from empathy.core.urls import safe_next
+from empathy.extensions import limiter
+
+bp = Blueprint("auth", __name__)
+
+
+def _failed(response) -> bool:
+    # Only failures count: a successful sign-in or registration redirects.
+    return response.status_code != 302
+
+
+def _account_key() -> str:
+    return "login-account:" + auth_service.normalize_email(request.form.get("email", ""))
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_FAILURE_LIMITS"]
+
+
+def _account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_FAILURE_LIMITS"]
+
+
+def _register_limit() -> str:
+    return current_app.config["REGISTER_LIMITS"]
+
+
+def _reset_limit() -> str:
+    return current_app.config["RESET_REQUEST_LIMITS"]
+
+
+def _reset_account_limit() -> str:
+    return current_app.config["RESET_ACCOUNT_LIMITS"]
+
+
+def _reset_account_key() -> str:
+    return "reset-account:" + auth_service.normalize_email(request.form.get("email", ""))
+
+
+def _after_login():
+    return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = auth_service.authenticate(
+            session=get_session(), email=form.email.data, password=form.password.data
+        )
+        if user is not None:
+            if two_factor.is_enabled(get_session(), user):
+                return start_code_step(user, remember=form.remember.data, next_url=safe_next(request.args.get("next")),
+                                       secret_key=current_app.config["SECRET_KEY"])
+            sign_in(user, remember=form.remember.data)
+            return _after_login()
+        # One message for every failure: it must not tell whether the email has an account.
+        form.form_errors.append(_("The email or password is not correct."))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = auth_service.create_user(
+                session=get_session(),
+                email=form.email.data,
+                display_name=form.display_name.data,
+                password=form.password.data,
+            )
+        except ServiceError as exc:
+            getattr(form, exc.field or "email").errors.append(exc.message)
+        else:
+            sign_in(user, remember=False)
+            flash(_("Welcome to Empathy, %(name)s.", name=user.display_name), "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    token = current_session_token()
+    if token:
+        auth_service.end_session(session=get_session(), token=token)
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            auth_service.change_password(
+                session=get_session(),
+                user=me(),
+                current=form.current_password.data,
+                new=form.new_password.data,
+            )
+        except ServiceError as exc:
+            getattr(form, exc.field or "new_password").errors.append(exc.message)
+        else:
+            # Every session ended, this one included: sign in again with the new password.
+            sign_in(me(), remember=False)
+            flash(_("Your password is changed. Other devices are signed out."), "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form)
+
+
+RESET_TOKEN_KEY = "reset_token"
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+@limiter.limit(_reset_account_limit, methods=["POST"], key_func=_reset_account_key)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        email = form.email.data
+        # Looking the address up and queueing the mail happen after the response: the answer is
+        # the same page in the same time whether or not the address has an account.
+        after_response(lambda: _send_reset_link(email))
+        return render_template("auth/forgot.html", form=None, minutes=password_reset.LINK_MINUTES)
+    return render_template("auth/forgot.html", form=form)
+
+
+def _send_reset_link(email: str) -> None:
+    if password_reset.request_reset(session=get_session(), email=email, secret_key=current_app.config["SECRET_KEY"],
+                                    base_url=current_app.config["BASE_URL"]):
+        deliver_queued(get_session(), current_app.config["SMTP"])
+
+
+@bp.get("/reset/<token>")
+def reset_link(token: str):
+    # As Django does: the token moves into the signed session cookie, so the page where the
+    # password is typed has no secret in its address (history, screenshots, Referer).
+    browser_session[RESET_TOKEN_KEY] = token
+    return redirect(url_for("auth.reset_password"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset_password():
+    token = browser_session.get(RESET_TOKEN_KEY, "")
+    secret = current_app.config["SECRET_KEY"]
+    try:
+        user = password_reset.check_token(session=get_session(), token=token, secret_key=secret)
+    except ServiceError as exc:
+        return render_template("auth/reset.html", problem=exc.message, form=None), 400
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.reset_password(session=get_session(), token=token, password=form.password.data,
+                                          secret_key=secret)
+        except ServiceError as exc:
+            form.password.errors = [*form.password.errors, exc.message]
+        else:
+            browser_session.pop(RESET_TOKEN_KEY, None)
+            if current_session_token():  # someone else may be signed in in this browser
+                auth_service.end_session(session=get_session(), token=current_session_token())
+            logout_user()
+            flash(_("Your password is changed and every device is signed out. Sign in with your new password."),
+                  "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", problem=None, form=form, user=user)

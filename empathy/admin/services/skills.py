@@ -1,0 +1,226 @@
+"""Administration of the skill taxonomy: labels, synonyms, review and merging."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from empathy.admin.services.users import like_pattern
+from empathy.core import audit
+from empathy.core.db import begin_write, utcnow
+from empathy.core.errors import Conflict, NotFound, ServiceError
+from empathy.core.pagination import Page, paginate
+from empathy.data import load_categories
+from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, Skill
+from empathy.profiles.taxonomy import MAX_SKILL_NAME
+
+MAX_SYNONYMS = 50
+
+
+@dataclass
+class SkillInput:
+    name: str
+    label_en: str = ""
+    label_zh: str = ""
+    category: str = "other"
+    synonyms: str = ""  # comma- or newline-separated, as typed
+
+
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+def _tidy(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def category_codes() -> list[str]:
+    """The shipped skill categories, plus "other"."""
+    return [*load_categories().keys(), "other"]
+
+
+def list_skills(
+    *, session: Session, query: str = "", needs_review: bool = False, page: int = 1, per_page: int = 20
+) -> Page[Skill]:
+    """Skills whose name or labels contain `query`; optionally only those awaiting review."""
+    statement = select(Skill)
+    query = query.strip()[:100]
+    if query:
+        pattern = like_pattern(query.lower())
+        statement = statement.where(or_(
+            func.lower(Skill.name).like(pattern, escape="\\"),
+            func.lower(Skill.label_en).like(pattern, escape="\\"),
+            Skill.label_zh.like(like_pattern(query), escape="\\"),
+        ))
+    if needs_review:
+        statement = statement.where(Skill.needs_review.is_(True))
+    return paginate(session, statement.order_by(Skill.needs_review.desc(), Skill.name),
+                    page=page, per_page=per_page)
+
+
+def get_skill(*, session: Session, skill_id: int) -> Skill:
+    """One skill, or NotFound."""
+    skill = session.get(Skill, skill_id)
+    if skill is None:
+        raise NotFound(str(_l("This skill does not exist.")))
+    return skill
+
+
+def merge_candidates(*, session: Session, skill_id: int) -> list[Skill]:
+    """The skills another one can be merged into: all others, by name."""
+    return list(session.exec(select(Skill).where(Skill.id != skill_id).order_by(Skill.name)).all())
+
+
+def skill_usage(*, session: Session, skill_id: int) -> dict[str, int]:
+    """How many profiles and needs use a skill."""
+    profiles = session.exec(select(func.count()).select_from(EmployeeSkill).where(EmployeeSkill.skill_id == skill_id)).one()
+    needs = session.exec(select(func.count()).select_from(NeedSkill).where(NeedSkill.skill_id == skill_id)).one()
+    return {"profiles": int(profiles), "needs": int(needs)}
+
+
+def split_synonyms(text: str) -> list[str]:
+    """Synonyms typed one per line or comma-separated (full-width commas too), deduplicated."""
+    seen, result = set(), []
+    for part in re.split(r"[,\n\r，、]", text or ""):
+        part = _tidy(part)
+        if part and _key(part) not in seen:
+            seen.add(_key(part))
+            result.append(part)
+    return result
+
+
+def _validate(session: Session, data: SkillInput, skill_id: int | None) -> tuple[str, str, str, str, list[str]]:
+    name, label_en, label_zh = _tidy(data.name), _tidy(data.label_en), _tidy(data.label_zh)
+    if not name:
+        raise ServiceError(str(_l("Enter a name.")), field="name")
+    label_en = label_en or name
+    for field, value in (("name", name), ("label_en", label_en), ("label_zh", label_zh)):
+        if len(value) > MAX_SKILL_NAME:
+            raise ServiceError(str(_l("Use at most %(n)d characters.", n=MAX_SKILL_NAME)), field=field)
+    if data.category not in category_codes():
+        raise ServiceError(str(_l("Choose a category from the list.")), field="category")
+    own = {_key(v) for v in (name, label_en, label_zh) if v}
+    synonyms = [s for s in split_synonyms(data.synonyms) if _key(s) not in own]
+    if len(synonyms) > MAX_SYNONYMS:
+        raise ServiceError(str(_l("Give at most %(n)d synonyms.", n=MAX_SYNONYMS)), field="synonyms")
+    for synonym in synonyms:
+        if len(synonym) > MAX_SKILL_NAME:
+            raise ServiceError(str(_l("Use at most %(n)d characters.", n=MAX_SKILL_NAME)), field="synonyms")
+    taken = {}
+    for other in session.exec(select(Skill).where(Skill.id != skill_id) if skill_id else select(Skill)).all():
+        for label in (other.name, other.label_en, other.label_zh, *(other.synonyms or [])):
+            if label:
+                taken.setdefault(_key(label), other)
+    for field, values in (("name", [name]), ("label_en", [label_en]), ("label_zh", [label_zh]), ("synonyms", synonyms)):
+        for value in values:
+            other = taken.get(_key(value)) if value else None
+            if other is not None:
+                raise Conflict(str(_l(
+                    "“%(value)s” already names the skill “%(other)s”. Merge the two skills instead.",
+                    value=value, other=other.name)), field=field)
+    return name, label_en, label_zh, data.category, synonyms
+
+
+def create_skill(*, session: Session, data: SkillInput) -> Skill:
+    """Add a reviewed skill to the taxonomy."""
+    begin_write(session)
+    name, label_en, label_zh, category, synonyms = _validate(session, data, None)
+    skill = Skill(name=name, label_en=label_en, label_zh=label_zh, category=category, synonyms=synonyms)
+    session.add(skill)
+    session.commit()
+    return skill
+
+
+def update_skill(*, session: Session, skill_id: int, data: SkillInput, mark_reviewed: bool = False) -> Skill:
+    """Change a skill's name, labels, category and synonyms."""
+    begin_write(session)
+    skill = get_skill(session=session, skill_id=skill_id)
+    skill.name, skill.label_en, skill.label_zh, skill.category, skill.synonyms = _validate(session, data, skill.id)
+    if mark_reviewed:
+        skill.needs_review = False
+    session.add(skill)
+    session.commit()
+    return skill
+
+
+def mark_reviewed(*, session: Session, skill_id: int) -> Skill:
+    """Accept a typed-in skill into the taxonomy as it is."""
+    begin_write(session)
+    skill = get_skill(session=session, skill_id=skill_id)
+    skill.needs_review = False
+    session.add(skill)
+    session.commit()
+    return skill
+
+
+def merge_skills(*, session: Session, keep_id: int, merge_id: int, actor_id: int | None = None) -> Skill:
+    """Move every use of one skill onto another, keep its names as synonyms, delete it.
+
+    Where a profile or need has both, one row stays with the higher level or the
+    stricter requirement. One transaction; touched profiles and needs get a new updated_at.
+    """
+    if keep_id == merge_id:
+        raise ServiceError(str(_l("Choose two different skills.")), field="merge_id")
+    begin_write(session)
+    keep = get_skill(session=session, skill_id=keep_id)
+    gone = get_skill(session=session, skill_id=merge_id)
+    now = utcnow()
+
+    profile_ids = set()
+    for row in session.exec(select(EmployeeSkill).where(EmployeeSkill.skill_id == gone.id)).all():
+        kept = session.exec(select(EmployeeSkill).where(
+            EmployeeSkill.profile_id == row.profile_id, EmployeeSkill.skill_id == keep.id)).first()
+        if kept is None:
+            row.skill_id = keep.id
+            session.add(row)
+        else:
+            kept.level = max(kept.level, row.level)
+            if row.years is not None:
+                kept.years = max(kept.years or 0, row.years)
+            session.add(kept)
+            session.delete(row)
+        profile_ids.add(row.profile_id)
+
+    need_ids = set()
+    for row in session.exec(select(NeedSkill).where(NeedSkill.skill_id == gone.id)).all():
+        kept = session.exec(select(NeedSkill).where(
+            NeedSkill.need_id == row.need_id, NeedSkill.skill_id == keep.id)).first()
+        if kept is None:
+            row.skill_id = keep.id
+            session.add(row)
+        else:
+            if row.importance == "must":
+                kept.importance = "must"
+            kept.min_level = max(kept.min_level, row.min_level)
+            session.add(kept)
+            session.delete(row)
+        need_ids.add(row.need_id)
+    # Written now: the skill has no ORM relationship, so its delete would not wait for these.
+    session.flush()
+
+    for profile in session.exec(select(EmployeeProfile).where(EmployeeProfile.id.in_(profile_ids))).all():
+        profile.updated_at = now
+        session.add(profile)
+    for need in session.exec(select(Need).where(Need.id.in_(need_ids))).all():
+        need.updated_at = now
+        session.add(need)
+
+    own = {_key(v) for v in (keep.name, keep.label_en, keep.label_zh) if v}
+    synonyms, seen = [], set(own)
+    for label in (*(keep.synonyms or []), gone.name, gone.label_en, gone.label_zh, *(gone.synonyms or [])):
+        if label and _key(label) not in seen:
+            seen.add(_key(label))
+            synonyms.append(label)
+    keep.synonyms = synonyms  # a new list, so the JSON column is seen as changed
+    keep.updated_at = now
+    session.add(keep)
+    session.delete(gone)
+    audit.record(session, actor_id=actor_id, action="skills_merged", target_type="skill", target_id=keep.id,
+                 merged=gone.id)
+    session.commit()
+    return keep

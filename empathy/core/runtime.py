@@ -1,0 +1,54 @@
+"""What views need from the running app that services must not look up themselves."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from empathy.core.db import get_engine
+from empathy.suggestions.index import MatchIndex, index_for
+
+
+def org_timezone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def model_path() -> Path:
+    return Path(os.path.join(current_app.instance_path, current_app.config["MATCH_MODEL_PATH"]))
+
+
+def match_index() -> MatchIndex:
+    """This process's matching index; starts a background refit when it has no usable model
+    (none yet, or one saved by other library versions) or has drifted far from its fit."""
+    index = index_for(model_path(), org_timezone())
+    if not current_app.testing and not index.is_refitting and index.wants_refit():
+        index.refit_in_background(get_engine())
+    return index
+
+
+def after_response(task) -> None:
+    """Run `task()` in an app context once this response has gone out (a WSGI server closes the
+    response after sending it): what it does, and how long it takes, cannot show in the response."""
+    from flask import after_this_request
+
+    app = current_app._get_current_object()
+
+    def _run() -> None:
+        with app.app_context():
+            task()
+
+    @after_this_request
+    def _schedule(response):
+        response.call_on_close(_run)
+        return response
+
+
+def send_mail_after_response() -> None:
+    """Deliver queued mail after the response, so the user does not wait for the mail server."""
+    from empathy.core.db import get_session
+    from empathy.core.mail import deliver_queued
+
+    after_response(lambda: deliver_queued(get_session(), current_app.config["SMTP"]))

@@ -1,1 +1,0 @@
-"""WTForms forms; every form carries a CSRF token (Flask-WTF)."""

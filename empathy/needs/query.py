@@ -1,0 +1,110 @@
+"""Reading welfare needs: one need with its skills, site and owner, and filtered pages of needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
+
+from empathy.core.errors import NotFound
+from empathy.core.pagination import Page, paginate
+from empathy.models import Need, NeedSkill, Site, Skill, User
+
+
+@dataclass
+class NeedDetail:
+    need: Need
+    skills: list[tuple[NeedSkill, Skill]]
+    site: Site | None
+    owner: User | None
+
+    @property
+    def seats_left(self) -> int:
+        return max(0, self.need.seats - self.need.seats_taken)
+
+
+def _visible_to(viewer: User):
+    if viewer.is_admin:
+        return sa.true()
+    return sa.or_(Need.status != "draft", Need.owner_id == viewer.id)
+
+
+def get_need(*, session: Session, viewer: User, need_id: int) -> NeedDetail:
+    """A need with its skills, site and owner; drafts only for their owner and admins."""
+    need = session.exec(select(Need).where(Need.id == need_id, _visible_to(viewer))).first()
+    if need is None:
+        raise NotFound(str(_l("There is no such need.")))
+    skills = session.exec(
+        select(NeedSkill, Skill).join(Skill, Skill.id == NeedSkill.skill_id)
+        .where(NeedSkill.need_id == need.id)
+        .order_by(NeedSkill.importance.desc(), NeedSkill.min_level.desc(), Skill.label_en)
+    ).all()
+    site = session.get(Site, need.site_id) if need.site_id else None
+    owner = session.get(User, need.owner_id) if need.owner_id else None
+    return NeedDetail(need=need, skills=[(ns, s) for ns, s in skills], site=site, owner=owner)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_needs(
+    *,
+    session: Session,
+    viewer: User,
+    query: str = "",
+    status: str | tuple[str, ...] | None = None,
+    cause: str | None = None,
+    site_id: int | None = None,
+    remote: bool | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    owner_id: int | None = None,
+    tz: tzinfo = UTC,
+    page: int = 1,
+    per_page: int = 20,
+) -> Page:
+    """One page of the needs the viewer may see, filtered; soonest first.
+
+    Dates are days in `tz`; a need matches when it runs at some time within the range.
+    """
+    stmt = select(Need).where(_visible_to(viewer))
+    text = " ".join((query or "").split())
+    if text:
+        pattern = _like(text)
+        stmt = stmt.where(sa.or_(*(col.ilike(pattern, escape="\\") for col in
+                                   (Need.title, Need.description, Need.beneficiary))))
+    if isinstance(status, str) and status:
+        stmt = stmt.where(Need.status == status)
+    elif isinstance(status, tuple) and status:
+        stmt = stmt.where(Need.status.in_(status))
+    if cause:
+        stmt = stmt.where(Need.cause == cause)
+    if site_id is not None:
+        stmt = stmt.where(Need.site_id == site_id)
+    if remote is not None:
+        stmt = stmt.where(Need.is_remote == remote)
+    if date_from is not None:
+        stmt = stmt.where(Need.ends_at >= datetime.combine(date_from, time.min, tz))
+    if date_to is not None:
+        stmt = stmt.where(Need.starts_at < datetime.combine(date_to + timedelta(days=1), time.min, tz))
+    if owner_id is not None:
+        stmt = stmt.where(Need.owner_id == owner_id)
+    return paginate(session, stmt.order_by(Need.starts_at, Need.id), page=page, per_page=per_page)
+
+
+def all_sites(session: Session) -> dict[int, Site]:
+    """Every site by id, for showing names in lists (inactive ones included)."""
+    return {s.id: s for s in session.exec(select(Site)).all()}
+
+
+def owners_of(session: Session, needs: list[Need]) -> dict[int, User]:
+    """The owners of these needs by id."""
+    ids = {n.owner_id for n in needs if n.owner_id}
+    if not ids:
+        return {}
+    return {u.id: u for u in session.exec(select(User).where(User.id.in_(ids))).all()}

@@ -1,0 +1,142 @@
+"""Needs: everyone signed in browses open ones; coordinators write, publish and close theirs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from empathy.accounts.login import me, role_required
+from empathy.core.db import get_session
+from empathy.core.errors import Conflict, ServiceError
+from empathy.data import load_causes
+from empathy.needs import query as needs_query
+from empathy.needs import services as need_service
+from empathy.needs.forms import STATUS_NAMES, NeedFilterForm, local_zone, need_form
+from empathy.profiles.forms import localized, skill_label
+from empathy.profiles.services import LEVEL_NAMES, active_sites, skill_suggestions
+from empathy.profiles.views import ui_language
+
+bp = Blueprint("needs", __name__, url_prefix="/needs")
+
+
+@bp.context_processor
+def _labels():
+    lang = ui_language()
+    return {
+        "cause_names": {c["code"]: localized(c, lang) for c in load_causes()},
+        "status_names": STATUS_NAMES,
+        "level_names": LEVEL_NAMES,
+        "site_name": lambda s: (s.name_zh if lang == "zh" and s.name_zh else s.name_en) if s else "",
+        "skill_label": lambda s: skill_label(s, lang),
+    }
+
+
+def _refused(exc: ServiceError):
+    return render_template("needs/refused.html", message=exc.message), exc.status
+
+
+def _list(template_args: dict, **fixed):
+    session = get_session()
+    filters = NeedFilterForm(request.args)
+    filters.set_choices(sites=active_sites(session), lang=ui_language())
+    page = needs_query.search_needs(
+        session=session, viewer=me(), tz=local_zone(), page=request.args.get("page", 1, type=int),
+        **{**filters.criteria(), **fixed},
+    )
+    return render_template(
+        "needs/list.html", page=page, filters=filters, sites=needs_query.all_sites(session),
+        owners=needs_query.owners_of(session, page.items), **template_args,
+    )
+
+
+@bp.get("")
+@login_required
+def browse():
+    return _list({"heading": _("Open needs"), "endpoint": "needs.browse", "show_status": False}, status="open")
+
+
+@bp.get("/mine")
+@role_required("coordinator")
+def mine():
+    return _list({"heading": _("My needs"), "endpoint": "needs.mine", "show_status": True}, owner_id=me().id)
+
+
+@bp.get("/all")
+@role_required("coordinator")
+def all_needs():
+    return _list({"heading": _("All needs"), "endpoint": "needs.all_needs", "show_status": True})
+
+
+@bp.get("/<int:need_id>")
+@login_required
+def detail(need_id: int):
+    try:
+        detail = needs_query.get_need(session=get_session(), viewer=me(), need_id=need_id)
+    except ServiceError as exc:
+        return _refused(exc)
+    return render_template("needs/detail.html", d=detail)
+
+
+def _edit_page(need_id: int | None):
+    session, user, lang = get_session(), me(), ui_language()
+    try:
+        current = need_service.editable_need(session=session, actor=user, need_id=need_id) if need_id else None
+    except ServiceError as exc:
+        return _refused(exc)
+    keep = current.need.site_id if current else None
+    form = need_form(detail=current, sites=active_sites(session, keep_id=keep), lang=lang,
+                     formdata=request.form if request.method == "POST" else None)
+    if form.add_rows.data:
+        form.add_blank_rows()
+    elif form.validate_on_submit():
+        try:
+            if need_id:
+                need = need_service.update_need(session=session, actor=user, need_id=need_id, data=form.to_input())
+            else:
+                need = need_service.create_need(session=session, owner=user, data=form.to_input())
+        except ServiceError as exc:
+            form.place_error(exc)
+        else:
+            flash(_("The need is saved.") if need_id else _("The need is saved as a draft. Publish it when it is ready."), "success")
+            return redirect(url_for("needs.detail", need_id=need.id))
+    if request.method == "POST" and not form.add_rows.data:
+        flash(_("Some fields need your attention; nothing was saved yet."), "error")
+    return render_template("needs/form.html", form=form, current=current,
+                           skill_suggestions=skill_suggestions(session, lang))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("coordinator")
+def new():
+    return _edit_page(None)
+
+
+@bp.route("/<int:need_id>/edit", methods=["GET", "POST"])
+@role_required("coordinator")
+def edit(need_id: int):
+    return _edit_page(need_id)
+
+
+def _done_messages() -> dict:
+    return {
+        "publish": _("The need is published: volunteers can now see it."),
+        "close": _("The need is closed."),
+        "reopen": _("The need is open again."),
+        "duplicate": _("This is a copy, saved as a draft. Check its dates before you publish it."),
+    }
+
+
+@bp.post("/<int:need_id>/<any(publish, close, reopen, duplicate):action>")
+@role_required("coordinator")
+def change_status(need_id: int, action: str):
+    use_case = getattr(need_service, f"{action}_need")
+    try:
+        need = use_case(session=get_session(), actor=me(), need_id=need_id)
+    except Conflict as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("needs.detail", need_id=need_id))
+    except ServiceError as exc:
+        return _refused(exc)
+    flash(_done_messages()[action], "success")
+    return redirect(url_for("needs.detail", need_id=need.id))

@@ -1,0 +1,118 @@
+"""The employee's own data: a complete download, and deleting the account."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, SQLModel, select
+
+from empathy.accounts.services.passwords import verify_password
+from empathy.core import audit
+from empathy.core.db import begin_write, utcnow
+from empathy.core.errors import Conflict, ServiceError
+from empathy.models import (
+    ApiToken,
+    Consent,
+    Credential,
+    EmployeeProfile,
+    EmployeeSkill,
+    HoursRecord,
+    Match,
+    Need,
+    Notification,
+    OutboxMessage,
+    Skill,
+    TwoFactor,
+    User,
+    UserSession,
+)
+from empathy.volunteering.services.seats import free_seat
+
+SECRETS = {"password_hash", "token_hash", "password_mark"}  # never part of a download
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def _row(obj: SQLModel, drop: set[str] = frozenset()) -> dict:
+    return {k: _plain(v) for k, v in obj.model_dump().items() if k not in SECRETS | set(drop)}
+
+
+def _two_factor(session: Session, user: User) -> dict | None:
+    # The secret and the recovery-code hashes are credentials, not data about the person.
+    row = session.get(TwoFactor, user.id)
+    if row is None:
+        return None
+    return {"created_at": _plain(row.created_at), "last_used_at": _plain(row.last_used_at),
+            "recovery_codes_left": len(row.recovery_hashes)}
+
+
+def export_my_data(*, session: Session, user: User) -> dict:
+    """Every row that refers to the user, as JSON-ready dicts (no password or token hashes)."""
+    profile = session.exec(select(EmployeeProfile).where(EmployeeProfile.user_id == user.id)).first()
+    skills = []
+    if profile is not None:
+        skills = [{**_row(es), "skill_name": k.name, "skill_label_en": k.label_en} for es, k in session.exec(
+            select(EmployeeSkill, Skill).join(Skill, Skill.id == EmployeeSkill.skill_id)
+            .where(EmployeeSkill.profile_id == profile.id)).all()]
+    matches = [{**_row(m), "need_title": n.title} for m, n in session.exec(
+        select(Match, Need).join(Need, Need.id == Match.need_id).where(Match.user_id == user.id)).all()]
+
+    def rows(model, column) -> list[dict]:
+        return [_row(r) for r in session.exec(select(model).where(column == user.id).order_by(model.id)).all()]
+
+    return {
+        "generated_at": utcnow().isoformat(),
+        "user": _row(user),
+        "profile": _row(profile) if profile else None,
+        "skills": skills,
+        "matches": matches,
+        "hours": rows(HoursRecord, HoursRecord.user_id),
+        "notifications": rows(Notification, Notification.user_id),
+        "credentials": rows(Credential, Credential.user_id),
+        "consents": rows(Consent, Consent.user_id),
+        "api_tokens": rows(ApiToken, ApiToken.user_id),
+        "sessions": rows(UserSession, UserSession.user_id),
+        "two_factor": _two_factor(session, user),
+        "emails": [_row(m) for m in session.exec(select(OutboxMessage).where(OutboxMessage.to_address == user.email)
+                                                 .order_by(OutboxMessage.id)).all()],
+    }
+
+
+def delete_account(*, session: Session, user: User, password: str) -> None:
+    """Delete the account and its personal data after checking the password. Commits.
+
+    Approved hours stay in the reports without a person (hours_records.user_id becomes NULL,
+    the department stays); seats the person held on needs still to come are given back.
+    """
+    if not verify_password(user.password_hash, password or ""):
+        raise ServiceError(str(_l("The password is not correct.")), field="password")
+    begin_write(session)
+    user = session.get(User, user.id, populate_existing=True)
+    if user.role == "admin" and not session.exec(select(sa.func.count()).select_from(User).where(
+            User.role == "admin", User.active.is_(True), User.id != user.id)).one():
+        raise Conflict(str(_l("You are the only administrator: make someone else an administrator first.")))
+    now = utcnow()
+    held = session.exec(select(Match, Need).join(Need, Need.id == Match.need_id).where(
+        Match.user_id == user.id, Match.status == "confirmed", Need.ends_at > now)).all()
+    for _match, need in held:
+        free_seat(session, need)
+    profile = session.exec(select(EmployeeProfile).where(EmployeeProfile.user_id == user.id)).first()
+    if profile is not None:
+        session.execute(sa.delete(EmployeeSkill).where(EmployeeSkill.profile_id == profile.id))
+    # Pending hours are not a contribution yet; approved and rejected ones stay, anonymised.
+    session.execute(sa.delete(HoursRecord).where(HoursRecord.user_id == user.id, HoursRecord.status == "pending"))
+    for model in (EmployeeProfile, Consent, Notification, Credential, ApiToken, UserSession, Match, TwoFactor):
+        session.execute(sa.delete(model).where(model.user_id == user.id))
+    session.execute(sa.delete(OutboxMessage).where(OutboxMessage.to_address == user.email))
+    session.execute(sa.update(HoursRecord).where(HoursRecord.user_id == user.id).values(user_id=None))
+    audit.record(session, actor_id=None, action="account_deleted", target_type="user", target_id=user.id)
+    session.execute(sa.delete(User).where(User.id == user.id))
+    session.commit()
+    session.expunge_all()

@@ -1,0 +1,198 @@
+"""The employee profile form, and helpers shared with the need form (skill rows, errors)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from empathy.core.errors import ServiceError
+from empathy.data import load_causes
+from empathy.profiles.services import (
+    LANGUAGES,
+    LEVEL_NAMES,
+    MAX_BIO,
+    MAX_DEPARTMENT,
+    MAX_HOURS_PER_MONTH,
+    MAX_YEARS,
+    ProfileInput,
+    SkillInput,
+)
+from empathy.profiles.taxonomy import MAX_SKILL_NAME
+
+BLANK_ROWS = 3  # empty skill rows offered below the filled ones; "Add more rows" adds as many
+
+
+def level_choices() -> list[SelectChoice]:
+    return [SelectChoice(n, f"{n} – {label}") for n, label in LEVEL_NAMES.items()]
+
+
+def localized(entry: dict, lang: str, en: str = "en", zh: str = "zh") -> str:
+    """An entry's Chinese label in Chinese (when it has one), else its English one."""
+    return (entry.get(zh) if lang == "zh" else None) or entry.get(en) or ""
+
+
+def cause_choices(lang: str) -> list[SelectChoice]:
+    return [SelectChoice(c["code"], localized(c, lang)) for c in load_causes()]
+
+
+def site_choices(sites, lang: str, blank) -> list[SelectChoice]:
+    return [SelectChoice("", str(blank))] + [
+        SelectChoice(str(s.id), (s.name_zh if lang == "zh" and s.name_zh else s.name_en)) for s in sites
+    ]
+
+
+def language_choices() -> list[SelectChoice]:
+    """The languages people speak and needs ask for, by code."""
+    return [SelectChoice(code, str(name)) for code, name in LANGUAGES.items()]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SkillRowForm(Form):
+    name = StringField(_l("Skill"), validators=[Length(max=MAX_SKILL_NAME)])
+    level = SelectField(_l("Level"), coerce=int, default=2)
+    years = FloatField(
+        _l("Years (optional)"),
+        validators=[Optional(), NumberRange(min=0, max=MAX_YEARS, message=_l("Enter years from 0 to %(n)d.", n=MAX_YEARS))],
+    )
+    remove = BooleanField(_l("Remove"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.level.choices = level_choices()
+
+    def validate(self, extra_validators=None) -> bool:
+        return True if self.is_blank() else super().validate(extra_validators)
+
+    def is_blank(self) -> bool:
+        return self.remove.data or (not (self.name.data or "").strip() and self.years.data is None)
+
+
+class SkillRowsMixin:
+    """Rows of skills: blank or removed rows are skipped; service errors land on their row."""
+
+    def add_blank_rows(self, n: int = BLANK_ROWS) -> None:
+        for _ in range(n):
+            self.skills.append_entry()
+
+    def kept_rows(self) -> list:
+        self._row_index = [i for i, e in enumerate(self.skills.entries) if not e.form.is_blank()]
+        return [self.skills.entries[i].form for i in self._row_index]
+
+    def place_error(self, exc: ServiceError) -> None:
+        """Show a service's message next to the field it names (skills-N-x: row N of kept rows)."""
+        name = exc.field or ""
+        if name.startswith("skills-"):
+            _, index, sub = name.split("-", 2)
+            rows = getattr(self, "_row_index", [])
+            if index.isdigit() and int(index) < len(rows):
+                getattr(self.skills.entries[rows[int(index)]].form, sub).errors.append(exc.message)
+                return
+        target = self._fields.get(name)
+        if target is not None:
+            target.errors = [*target.errors, exc.message]
+        else:
+            self.form_errors.append(exc.message)
+
+
+class ProfileForm(SkillRowsMixin, FlaskForm):
+    skills = FieldList(FormField(SkillRowForm), min_entries=0)
+    department = StringField(_l("Department"), validators=[Length(max=MAX_DEPARTMENT)])
+    site_id = SelectField(_l("Site"), choices=[], validate_choice=True)
+    bio = TextAreaField(
+        _l("Specialty and experience"),
+        validators=[Length(max=MAX_BIO)],
+        description=_l("What you do best and how it could help people in need."),
+    )
+    hours_per_month = IntegerField(
+        _l("Hours per month you can give"),
+        validators=[InputRequired(), NumberRange(
+            min=0, max=MAX_HOURS_PER_MONTH,
+            message=_l("Enter a whole number of hours from 0 to %(n)d.", n=MAX_HOURS_PER_MONTH))],
+    )
+    available_weekdays = BooleanField(_l("Weekdays"))
+    available_weekends = BooleanField(_l("Weekends"))
+    available_evenings = BooleanField(_l("Evenings"))
+    remote_ok = BooleanField(_l("Remote volunteering is possible for me"))
+    languages = MultiCheckboxField(_l("Languages you speak"), choices=[])
+    causes = MultiCheckboxField(_l("Causes you care about"), choices=[])
+    is_suggestible = BooleanField(
+        _l("Suggest me for needs"),
+        description=_l("Coordinators may see you among suggested volunteers for needs that fit your skills."),
+    )
+    add_rows = SubmitField(_l("Add more rows"))
+    submit = SubmitField(_l("Save profile"))
+
+    def set_choices(self, *, sites, lang: str) -> None:
+        self.site_id.choices = site_choices(sites, lang, _l("— Not set —"))
+        self.languages.choices = language_choices()
+        self.causes.choices = cause_choices(lang)
+
+    def to_input(self) -> ProfileInput:
+        return ProfileInput(
+            department=self.department.data or "",
+            bio=self.bio.data or "",
+            site_id=int(self.site_id.data) if self.site_id.data else None,
+            hours_per_month=self.hours_per_month.data,
+            available_weekdays=self.available_weekdays.data,
+            available_weekends=self.available_weekends.data,
+            available_evenings=self.available_evenings.data,
+            remote_ok=self.remote_ok.data,
+            is_suggestible=self.is_suggestible.data,
+            languages=list(self.languages.data or []),
+            causes=list(self.causes.data or []),
+            skills=[SkillInput(name=r.name.data or "", level=r.level.data, years=r.years.data) for r in self.kept_rows()],
+        )
+
+
+def profile_form(*, profile, skills, sites, lang: str, formdata=None) -> ProfileForm:
+    """The profile form, filled from the request on POST or from the saved profile on GET."""
+    if formdata is not None:
+        form = ProfileForm(formdata=formdata)
+    else:
+        data = {
+            "department": profile.department,
+            "bio": profile.bio,
+            "site_id": str(profile.site_id) if profile.site_id else "",
+            "hours_per_month": profile.hours_per_month,
+            "available_weekdays": profile.available_weekdays,
+            "available_weekends": profile.available_weekends,
+            "available_evenings": profile.available_evenings,
+            "remote_ok": profile.remote_ok,
+            "is_suggestible": profile.is_suggestible,
+            "languages": list(profile.languages or []),
+            "causes": list(profile.causes or []),
+            "skills": [
+                {"name": skill_label(s, lang), "level": es.level, "years": es.years} for es, s in skills
+            ],
+        }
+        form = ProfileForm(formdata=None, data=data)
+        form.add_blank_rows()
+    form.set_choices(sites=sites, lang=lang)
+    return form
+
+
+def skill_label(skill, lang: str) -> str:
+    """How a skill is written in the UI language (the name if it has no label there)."""
+    if lang == "zh" and skill.label_zh:
+        return skill.label_zh
+    return skill.label_en or skill.label_zh or skill.name

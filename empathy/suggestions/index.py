@@ -1,0 +1,161 @@
+"""The fitted model of this process: loaded from its file, kept current by `updated_at`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from empathy.core.db import utcnow
+from empathy.matching import SkillMatcher, load_model, save_model
+from empathy.models import EmployeeProfile, Need
+from empathy.suggestions.documents import SYNC_OVERLAP, build_taxonomy, employee_documents, need_documents
+
+log = logging.getLogger(__name__)
+
+# Upserted rows keep the fitted vocabulary and hubness scalings; after this many (or this share
+# of the pool) a background refit brings both up to date.
+REFIT_AFTER_CHANGES = 200
+REFIT_AFTER_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class FitReport:
+    employees: int
+    needs: int
+    seconds: float
+    path: Path
+
+    def summary(self) -> str:
+        return (f"Fitted on {self.employees} employees and {self.needs} needs in "
+                f"{self.seconds:.1f} s; saved to {self.path}.")
+
+
+def fit_and_save(session: Session, path: Path, tz: ZoneInfo) -> FitReport:
+    """Fit a new model on every row and write it atomically; workers pick it up."""
+    started = time.perf_counter()
+    until = utcnow()
+    employees = employee_documents(session)
+    needs = need_documents(session, tz)
+    model = SkillMatcher(taxonomy=build_taxonomy(session)).fit(employees, needs)
+    fingerprint = json.dumps({"employees": len(employees), "needs": len(needs), "until": until.isoformat()})
+    save_model(model, path, data_fingerprint=fingerprint)
+    return FitReport(len(employees), len(needs), time.perf_counter() - started, path)
+
+
+class MatchIndex:
+    """One per model file and process; thread-safe."""
+
+    def __init__(self, path: Path, tz: ZoneInfo):
+        self.path = path
+        self.tz = tz
+        self._lock = threading.Lock()
+        self._model: SkillMatcher | None = None
+        self._mtime: float | None = None
+        self._synced_until: datetime | None = None
+        self._refitting = False
+        self.changes_since_fit = 0
+
+    def has_model(self) -> bool:
+        """Whether a usable fitted model is loaded (a stale or missing file gives none)."""
+        with self._lock:
+            self._reload_if_newer()
+            return self._model is not None
+
+    def wants_refit(self) -> bool:
+        """No usable model yet, or so many rows folded in since the fit that a refit pays."""
+        if not self.has_model():
+            return True
+        pool = len(self._model.employee_docs_) + len(self._model.need_docs_)
+        return self.changes_since_fit > max(REFIT_AFTER_CHANGES, REFIT_AFTER_SHARE * pool)
+
+    def current(self, session: Session) -> SkillMatcher | None:
+        """The model with every change up to now folded in, or None before the first fit."""
+        with self._lock:
+            self._reload_if_newer()
+            if self._model is None:
+                return None
+            self._sync(session)
+            return self._model
+
+    def _reload_if_newer(self) -> None:
+        try:
+            mtime = self.path.stat().st_mtime
+        except FileNotFoundError:
+            return
+        if mtime == self._mtime:
+            return
+        try:
+            model = load_model(self.path)
+        except Exception as exc:  # stale, truncated or foreign: any of them means "refit"
+            log.warning("matching model at %s cannot be used (%s); a refit will replace it", self.path, exc)
+            self._mtime = mtime
+            return
+        self._model = model
+        self._mtime = mtime
+        self._synced_until = datetime.fromisoformat(json.loads(model.data_fingerprint_)["until"])
+        self.changes_since_fit = 0
+
+    def _sync(self, session: Session) -> None:
+        since = self._synced_until - SYNC_OVERLAP
+        now = utcnow()
+        # Cheap probe first: most requests find nothing changed.
+        changed = session.exec(select(func.count()).select_from(EmployeeProfile)
+                               .where(EmployeeProfile.updated_at >= since)).one()
+        changed += session.exec(select(func.count()).select_from(Need).where(Need.updated_at >= since)).one()
+        from empathy.models import User
+
+        changed += session.exec(select(func.count()).select_from(User).where(User.updated_at >= since)).one()
+        if changed:
+            for doc in employee_documents(session, since=since):
+                self._model.upsert_employee(doc)
+                self.changes_since_fit += 1
+            for doc in need_documents(session, self.tz, since=since):
+                self._model.upsert_need(doc)
+                self.changes_since_fit += 1
+        self._synced_until = now
+
+    def refit_in_background(self, engine: Engine) -> bool:
+        """Start a refit on a thread of its own; the app keeps answering meanwhile."""
+        with self._lock:
+            if self._refitting:
+                return False
+            self._refitting = True
+
+        def run():
+            try:
+                with Session(engine) as session:
+                    report = fit_and_save(session, self.path, self.tz)
+                log.info("background refit: %s", report.summary())
+            except Exception:  # a failed refit must not take the app down; the old model stays
+                log.exception("background refit failed")
+            finally:
+                self._refitting = False
+
+        threading.Thread(target=run, name="empathy-refit", daemon=True).start()
+        return True
+
+    @property
+    def is_refitting(self) -> bool:
+        return self._refitting
+
+
+_INDEXES: dict[str, MatchIndex] = {}
+_INDEXES_LOCK = threading.Lock()
+
+
+def index_for(path: Path, tz: ZoneInfo) -> MatchIndex:
+    key = str(path.resolve())
+    with _INDEXES_LOCK:
+        if key not in _INDEXES:
+            _INDEXES[key] = MatchIndex(path, tz)
+        return _INDEXES[key]

@@ -1,0 +1,44 @@
+"""The home page and the language switcher."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+
+from empathy.accounts.login import me
+from empathy.accounts.services import settings as accounts
+from empathy.core.db import get_session
+from empathy.core.runtime import match_index
+from empathy.core.urls import safe_next
+from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
+from empathy.suggestions.services import suggest_needs
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    return render_template("main/landing.html")
+
+
+@bp.get("/home")
+@login_required
+def home():
+    session = get_session()
+    suggestions = suggest_needs(session=session, index=match_index(), user=me(), k=5)
+    names = explanation_skill_names([s.explanation for s in suggestions or []])
+    labels = skill_labels(session, names, str(get_locale()))
+    return render_template("main/home.html", suggestions=suggestions, labels=labels)
+
+
+@bp.post("/language")
+def set_language():
+    code = request.form.get("language", "")
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+        if current_user.is_authenticated:
+            accounts.set_preferred_language(session=get_session(), user=me(), code=code)
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))

@@ -1,0 +1,148 @@
+"""Volunteering hours: logged by confirmed volunteers, approved or rejected by the coordinator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, func, select
+
+from empathy.core import audit
+from empathy.core.db import begin_write, utcnow
+from empathy.core.errors import Conflict, NotFound, ServiceError
+from empathy.models import EmployeeProfile, HoursRecord, Need, User
+from empathy.volunteering.services.notifications import notify
+from empathy.volunteering.services.seats import load_match, load_need, require_own, require_owner, retrying
+
+MAX_DAY = 24.0
+MAX_NOTE = 1000
+CAN_LOG = ("confirmed", "attended")
+
+
+def _err(message, field_name: str) -> ServiceError:
+    return ServiceError(str(message), field=field_name)
+
+
+@retrying
+def log_hours(*, session: Session, user: User, match_id: int, hours: float, worked_on: date,
+              note: str = "", tz: ZoneInfo, now: datetime | None = None) -> HoursRecord:
+    """Log hours on a confirmed match; pending until the coordinator reviews them. Commits."""
+    now = now or utcnow()
+    note = (note or "").strip()
+    if hours is None or not (0 < hours <= MAX_DAY):
+        raise _err(_l("Enter more than 0 and at most 24 hours."), "hours")
+    if len(note) > MAX_NOTE:
+        raise _err(_l("Use at most %(n)d characters.", n=MAX_NOTE), "note")
+    begin_write(session)
+    match = load_match(session, match_id)
+    require_own(user, match)
+    if match.status not in CAN_LOG:
+        raise Conflict(str(_l("Only confirmed volunteers can log hours.")))
+    need = load_need(session, match.need_id)
+    if need.status == "cancelled":
+        raise Conflict(str(_l("This need was cancelled.")))
+    if need.starts_at > now:
+        raise Conflict(str(_l("Hours can be logged once the need has started.")))
+    if worked_on > now.astimezone(tz).date():
+        raise _err(_l("The date cannot be in the future."), "worked_on")
+    if worked_on < need.starts_at.astimezone(tz).date():
+        raise _err(_l("The date cannot be before the need started."), "worked_on")
+    logged = session.exec(
+        select(func.coalesce(func.sum(HoursRecord.hours), 0.0))
+        .where(HoursRecord.user_id == user.id, HoursRecord.worked_on == worked_on, HoursRecord.status != "rejected")
+    ).one()
+    if float(logged) + hours > MAX_DAY:
+        raise _err(_l("At most 24 hours a day: %(n)s are already logged for that day.", n=float(logged)), "hours")
+    profile = session.exec(select(EmployeeProfile).where(EmployeeProfile.user_id == user.id)).first()
+    record = HoursRecord(need_id=need.id, match_id=match.id, user_id=user.id, hours=hours, worked_on=worked_on,
+                         note=note, department=profile.department if profile else "")
+    session.add(record)
+    session.commit()
+    return record
+
+
+def _reviewable(session: Session, actor: User, record_id: int) -> tuple[HoursRecord, Need]:
+    record = session.get(HoursRecord, record_id, populate_existing=True)
+    if record is None:
+        raise NotFound(str(_l("These hours do not exist.")))
+    need = load_need(session, record.need_id)
+    require_owner(actor, need)
+    if record.status != "pending":
+        raise Conflict(str(_l("These hours have already been reviewed.")))
+    return record, need
+
+
+@retrying
+def approve_hours(*, session: Session, actor: User, record_id: int, base_url: str = "") -> HoursRecord:
+    """Approve pending hours (owner or admin). Commits."""
+    begin_write(session)
+    record, need = _reviewable(session, actor, record_id)
+    record.status, record.reviewed_by_id, record.reviewed_at = "approved", actor.id, utcnow()
+    session.add(record)
+    audit.record(session, actor_id=actor.id, action="hours_approved", target_type="hours", target_id=record.id,
+                 need=need.id)
+    person = session.get(User, record.user_id) if record.user_id else None
+    if person is not None:
+        notify(session, person, "hours_approved", {"need": need.title, "hours": record.hours},
+               link="/commitments", base_url=base_url)
+    session.commit()
+    return record
+
+
+@retrying
+def reject_hours(*, session: Session, actor: User, record_id: int, reason: str, base_url: str = "") -> HoursRecord:
+    """Reject pending hours with a reason (owner or admin). Commits."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise _err(_l("Give a reason."), "reason")
+    if len(reason) > MAX_NOTE:
+        raise _err(_l("Use at most %(n)d characters.", n=MAX_NOTE), "reason")
+    begin_write(session)
+    record, need = _reviewable(session, actor, record_id)
+    record.status, record.reviewed_by_id, record.reviewed_at = "rejected", actor.id, utcnow()
+    record.rejection_reason = reason
+    session.add(record)
+    audit.record(session, actor_id=actor.id, action="hours_rejected", target_type="hours", target_id=record.id,
+                 need=need.id)
+    person = session.get(User, record.user_id) if record.user_id else None
+    if person is not None:
+        notify(session, person, "hours_rejected", {"need": need.title, "reason": reason},
+               link="/commitments", base_url=base_url)
+    session.commit()
+    return record
+
+
+@dataclass
+class HoursTotals:
+    approved: float
+    pending: float
+
+
+def totals_for(*, session: Session, user: User) -> HoursTotals:
+    """An employee's approved and pending hours, all needs together."""
+    rows = session.exec(
+        select(HoursRecord.status, func.sum(HoursRecord.hours))
+        .where(HoursRecord.user_id == user.id).group_by(HoursRecord.status)
+    ).all()
+    sums = {status: float(total or 0) for status, total in rows}
+    return HoursTotals(approved=sums.get("approved", 0.0), pending=sums.get("pending", 0.0))
+
+
+def records_for_need(*, session: Session, actor: User, need_id: int) -> list[tuple[HoursRecord, User | None]]:
+    """Every hours record of a need, pending first (owner or admin)."""
+    require_owner(actor, load_need(session, need_id))
+    rows = session.exec(
+        select(HoursRecord, User).outerjoin(User, User.id == HoursRecord.user_id)
+        .where(HoursRecord.need_id == need_id).order_by(HoursRecord.worked_on.desc(), HoursRecord.id)
+    ).all()
+    return sorted(rows, key=lambda r: r[0].status != "pending")
+
+
+def records_for_user(*, session: Session, user: User) -> dict[int, list[HoursRecord]]:
+    """The employee's hours records grouped by match id."""
+    out: dict[int, list[HoursRecord]] = {}
+    for r in session.exec(select(HoursRecord).where(HoursRecord.user_id == user.id).order_by(HoursRecord.worked_on)).all():
+        out.setdefault(r.match_id, []).append(r)
+    return out

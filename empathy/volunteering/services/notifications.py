@@ -1,0 +1,128 @@
+"""In-app notifications and their e-mails, shown in the reader's language, and start reminders."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import force_locale, format_datetime, gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, func, select
+
+from empathy.core.db import utcnow
+from empathy.core.errors import Forbidden, NotFound
+from empathy.core.mail import queue_mail
+from empathy.core.pagination import Page, paginate
+from empathy.models import Match, MatchReminder, Need, Notification, User
+
+REMINDER_AHEAD = timedelta(days=2)
+
+# Stored as a kind plus parameters; the sentence is made in the language of whoever reads it.
+MESSAGES = {
+    "invited": _l("%(by)s invited you to help with “%(need)s”."),
+    "confirmed": _l("You are confirmed for “%(need)s”."),
+    "volunteered": _l("%(name)s volunteered for “%(need)s” and awaits your approval."),
+    "signed_up": _l("%(name)s signed up for “%(need)s”."),
+    "rejected": _l("Your offer to help with “%(need)s” was not taken up."),
+    "removed": _l("You were taken off “%(need)s”: %(reason)s"),
+    "withdrawn": _l("%(name)s withdrew from “%(need)s”."),
+    "cancelled": _l("“%(need)s” is cancelled."),
+    "hours_approved": _l("Your %(hours)s hours for “%(need)s” are approved."),
+    "hours_rejected": _l("Your hours for “%(need)s” were not approved: %(reason)s"),
+    "reminder": _l("Reminder: “%(need)s” starts %(starts_at)s."),
+}
+SUBJECTS = {
+    "invited": _l("An invitation to volunteer"),
+    "confirmed": _l("You are confirmed"),
+    "cancelled": _l("A need you signed up for is cancelled"),
+    "hours_approved": _l("Your hours are approved"),
+    "hours_rejected": _l("Your hours were not approved"),
+    "reminder": _l("Your volunteering starts soon"),
+}
+
+
+def render(kind: str, params: dict) -> str:
+    """The notification's sentence in the current language; datetimes (keys ending _at) localised."""
+    shown = dict(params)
+    for key, value in params.items():
+        if key.endswith("_at") and isinstance(value, str):
+            shown[key] = format_datetime(datetime.fromisoformat(value), "medium")
+    template = MESSAGES.get(kind)
+    return str(template) % shown if template is not None else kind
+
+
+def notify(session: Session, user: User, kind: str, params: dict, *, link: str = "",
+           base_url: str = "", message: str = "") -> Notification:
+    """Add an in-app notification, and an e-mail for the kinds that send one. The caller commits."""
+    note = Notification(user_id=user.id, kind=kind, params=params, link=link)
+    session.add(note)
+    if kind in SUBJECTS:
+        with force_locale(user.preferred_language or "en"):
+            body = render(kind, params)
+            if message:
+                body += "\n\n" + message
+            if link:
+                body += "\n\n" + gettext("Open: %(url)s", url=base_url + link)
+            queue_mail(session, to=user.email, subject=str(SUBJECTS[kind]), body=body,
+                       kind=f"{kind}:{user.id}")
+    return note
+
+
+def unread_count(*, session: Session, user: User) -> int:
+    """How many notifications the user has not read."""
+    return session.exec(
+        select(func.count()).select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    ).one()
+
+
+def list_notifications(*, session: Session, user: User, page: int = 1, per_page: int = 20) -> Page:
+    """The user's notifications, newest first."""
+    statement = (select(Notification).where(Notification.user_id == user.id)
+                 .order_by(Notification.created_at.desc(), Notification.id.desc()))
+    return paginate(session, statement, page=page, per_page=per_page)
+
+
+def mark_read(*, session: Session, user: User, notification_id: int | None = None) -> int:
+    """Mark one notification (or all of them) read; returns how many changed. Commits."""
+    statement = sa.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        note = session.get(Notification, notification_id)
+        if note is None:
+            raise NotFound(str(_l("This notification does not exist.")))
+        if note.user_id != user.id:
+            raise Forbidden(str(_l("This notification belongs to someone else.")))
+        statement = statement.where(Notification.id == notification_id)
+    changed = session.execute(statement.values(read_at=utcnow())).rowcount
+    session.commit()
+    return changed
+
+
+def send_reminders(*, session: Session, base_url: str = "", now: datetime | None = None) -> int:
+    """Remind confirmed volunteers of needs starting within two days, once per match. Commits."""
+    now = now or utcnow()
+    due = session.exec(
+        select(Match, Need, User)
+        .join(Need, Need.id == Match.need_id)
+        .join(User, User.id == Match.user_id)
+        .outerjoin(MatchReminder, MatchReminder.match_id == Match.id)
+        .where(Match.status == "confirmed", Need.status.in_(("open", "filled")),
+               Need.starts_at > now, Need.starts_at <= now + REMINDER_AHEAD,
+               MatchReminder.id.is_(None), User.active.is_(True))
+        .order_by(Match.id)
+    ).all()
+    sent = 0
+    for match, need, user in due:
+        try:
+            # The unique match id in match_reminders keeps two overlapping runs from both sending.
+            with session.begin_nested():
+                session.add(MatchReminder(match_id=match.id))
+                session.flush()
+        except IntegrityError:
+            continue
+        notify(session, user, "reminder", {"need": need.title, "starts_at": need.starts_at.isoformat()},
+               link="/commitments", base_url=base_url)
+        sent += 1
+    session.commit()
+    return sent

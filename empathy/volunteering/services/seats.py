@@ -1,0 +1,161 @@
+"""Seats on a need, taken and freed by conditional UPDATEs, and the checks every transition shares.
+
+Taking a seat is one statement, `UPDATE needs SET seats_taken = seats_taken + 1 WHERE ...
+seats_taken < seats`, whose row count says whether a seat was left: it holds under concurrency on
+SQLite (no SELECT ... FOR UPDATE there) and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import TypeVar
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session, select
+
+from empathy.core.db import utcnow
+from empathy.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from empathy.models import Match, Need, User
+
+T = TypeVar("T")
+SEAT_STATUSES = ("open", "filled")
+HOLDS_SEAT = ("confirmed", "attended", "no_show")
+ATTEMPTS = 6
+
+
+def _is_transient(exc: DBAPIError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code in ("40001", "40P01") or "database is locked" in str(exc.orig)
+
+
+def retrying(service: Callable[..., T]) -> Callable[..., T]:
+    """Run a write use case again after a serialization failure, deadlock or lock timeout.
+
+    A refusal (ServiceError) rolls back whatever the attempt had changed, so it changes nothing.
+    """
+
+    @wraps(service)
+    def run(*args, session: Session, **kwargs) -> T:
+        for attempt in range(ATTEMPTS):
+            try:
+                return service(*args, session=session, **kwargs)
+            except ServiceError:
+                session.rollback()
+                raise
+            except DBAPIError as exc:
+                session.rollback()
+                if attempt == ATTEMPTS - 1 or not _is_transient(exc):
+                    raise
+                time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+            except BaseException:
+                session.rollback()
+                raise
+        raise AssertionError("unreachable")
+
+    return run
+
+
+def load_need(session: Session, need_id: int) -> Need:
+    """The need as stored now (not a stale copy from an earlier transaction), or NotFound."""
+    need = session.get(Need, need_id, populate_existing=True)
+    if need is None:
+        raise NotFound(str(_l("This need does not exist.")))
+    return need
+
+
+def load_match(session: Session, match_id: int) -> Match:
+    """The match as stored now, or NotFound."""
+    match = session.get(Match, match_id, populate_existing=True)
+    if match is None:
+        raise NotFound(str(_l("This sign-up does not exist.")))
+    return match
+
+
+def require_owner(actor: User, need: Need) -> None:
+    """Only the need's coordinator, or an admin, manages its people and hours."""
+    if not (actor.is_admin or (actor.is_coordinator and need.owner_id == actor.id)):
+        raise Forbidden(str(_l("Only the coordinator of this need or an administrator can do this.")))
+
+
+def require_own(actor: User, match: Match) -> None:
+    """An employee acts on their own sign-ups only."""
+    if match.user_id != actor.id:
+        raise Forbidden(str(_l("This sign-up belongs to someone else.")))
+
+
+def check_joinable(need: Need) -> None:
+    """Refuse, with the reason, a need that cannot take volunteers now."""
+    if need.status == "cancelled":
+        raise Conflict(str(_l("This need was cancelled.")))
+    if need.status == "filled" and need.seats_taken >= need.seats:
+        raise Conflict(str(_l("Every seat of this need is taken.")))
+    if need.status not in SEAT_STATUSES:
+        raise Conflict(str(_l("This need is not open for volunteers.")))
+    if need.starts_at <= utcnow():
+        raise Conflict(str(_l("This need has already started.")))
+
+
+def take_seat(session: Session, need: Need) -> None:
+    """Take one seat, or raise Conflict naming why none could be taken. The caller commits."""
+    check_joinable(need)
+    now = utcnow()
+    result = session.execute(
+        sa.update(Need)
+        .where(
+            Need.id == need.id,
+            Need.seats_taken < Need.seats,
+            Need.status.in_(SEAT_STATUSES),
+            Need.starts_at > now,
+        )
+        .values(
+            seats_taken=Need.seats_taken + 1,
+            status=sa.case((Need.seats_taken + 1 >= Need.seats, "filled"), else_="open"),
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        check_joinable(load_need(session, need.id))
+        raise Conflict(str(_l("Every seat of this need is taken.")))
+    session.refresh(need)
+
+
+def free_seat(session: Session, need: Need) -> None:
+    """Give a seat back; a filled need opens again. The caller commits."""
+    session.execute(
+        sa.update(Need)
+        .where(Need.id == need.id, Need.seats_taken > 0)
+        .values(
+            seats_taken=Need.seats_taken - 1,
+            status=sa.case((Need.status == "filled", "open"), else_=Need.status),
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(need)
+
+
+def move_match(session: Session, match: Match, allowed: tuple[str, ...], status: str, **values) -> None:
+    """Change a match's status only if it is still in one of `allowed` (a concurrent change loses)."""
+    now = utcnow()
+    result = session.execute(
+        sa.update(Match)
+        .where(Match.id == match.id, Match.status.in_(allowed))
+        .values(status=status, updated_at=now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict(str(_l("This sign-up has changed meanwhile. Reload the page and try again.")))
+    session.refresh(match)
+
+
+def match_of(session: Session, need_id: int, user_id: int) -> Match | None:
+    """The one match row of this employee and need, if any."""
+    return session.exec(
+        select(Match).where(Match.need_id == need_id, Match.user_id == user_id).execution_options(populate_existing=True)
+    ).first()

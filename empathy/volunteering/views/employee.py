@@ -1,0 +1,118 @@
+"""The employee's side: volunteer, answer invitations, withdraw, log hours, the calendar."""
+
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from empathy.accounts.login import me
+from empathy.core.db import get_session
+from empathy.core.errors import NotFound, ServiceError
+from empathy.core.runtime import org_timezone
+from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
+from empathy.volunteering.forms import ActionForm, HoursForm, VolunteerForm
+from empathy.volunteering.services import calendar, hours, signups
+from empathy.volunteering.services.seats import load_match, load_need, require_own
+from empathy.volunteering.views import base_url, bp, refuse, send_mail
+
+
+@bp.get("/commitments")
+@login_required
+def commitments():
+    session = get_session()
+    mine = signups.my_commitments(session=session, user=me())
+    expls = [m.explanation for m, _n in mine.invitations if m.explanation]
+    labels = skill_labels(session, explanation_skill_names(expls), str(get_locale()))
+    return render_template("workflow/commitments.html", c=mine, labels=labels, form=ActionForm(),
+                           totals=hours.totals_for(session=session, user=me()),
+                           records=hours.records_for_user(session=session, user=me()))
+
+
+def _act(action, match_id: int, done: str, **kwargs):
+    if ActionForm().validate_on_submit():
+        try:
+            action(session=get_session(), user=me(), match_id=match_id, **kwargs)
+        except ServiceError as exc:
+            refuse(exc)
+        else:
+            send_mail()
+            flash(done, "success")
+    return redirect(url_for("workflow.commitments"))
+
+
+@bp.post("/commitments/<int:match_id>/accept")
+@login_required
+def accept(match_id: int):
+    return _act(signups.accept_invitation, match_id, _("You are confirmed. Thank you!"), base_url=base_url())
+
+
+@bp.post("/commitments/<int:match_id>/decline")
+@login_required
+def decline(match_id: int):
+    return _act(signups.decline_invitation, match_id, _("You declined the invitation."))
+
+
+@bp.post("/commitments/<int:match_id>/withdraw")
+@login_required
+def withdraw(match_id: int):
+    return _act(signups.withdraw, match_id, _("You withdrew. The coordinator is told."))
+
+
+@bp.route("/needs/<int:need_id>/volunteer", methods=["GET", "POST"])
+@login_required
+def volunteer(need_id: int):
+    session = get_session()
+    try:
+        need = load_need(session, need_id)
+    except NotFound as exc:
+        refuse(exc)
+    form = VolunteerForm()
+    if form.validate_on_submit():
+        try:
+            match = signups.volunteer(session=session, user=me(), need_id=need_id,
+                                      message=form.message.data or "", base_url=base_url())
+        except ServiceError as exc:
+            refuse(exc)
+        else:
+            send_mail()
+            flash(_("You are confirmed. Thank you!") if match.status == "confirmed"
+                  else _("Thank you! The coordinator will confirm your place."), "success")
+            return redirect(url_for("workflow.commitments"))
+    return render_template("workflow/volunteer.html", need=need, form=form)
+
+
+@bp.get("/commitments.ics")
+@login_required
+def commitments_ics():
+    body = calendar.commitments_calendar(session=get_session(), user=me(), host=request.host.split(":")[0])
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": 'attachment; filename="empathy-commitments.ics"'})
+
+
+@bp.route("/commitments/<int:match_id>/hours", methods=["GET", "POST"])
+@login_required
+def log_hours(match_id: int):
+    session = get_session()
+    try:
+        match = load_match(session, match_id)
+        require_own(me(), match)
+    except ServiceError as exc:
+        refuse(exc)
+    need = load_need(session, match.need_id)
+    form = HoursForm()
+    if form.validate_on_submit():
+        try:
+            hours.log_hours(session=session, user=me(), match_id=match_id, hours=form.hours.data,
+                            worked_on=form.worked_on.data, note=form.note.data or "", tz=org_timezone())
+        except ServiceError as exc:
+            if exc.field and hasattr(form, exc.field):
+                getattr(form, exc.field).errors.append(exc.message)
+            else:
+                refuse(exc)
+        else:
+            flash(_("Your hours are logged and wait for the coordinator's approval."), "success")
+            return redirect(url_for("workflow.commitments"))
+    records = hours.records_for_user(session=session, user=me()).get(match.id, [])
+    return render_template("workflow/hours.html", need=need, match=match, form=form, records=records)

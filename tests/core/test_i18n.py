@@ -1,0 +1,69 @@
+"""Both catalogues are complete and compiled, and the interface speaks the chosen language."""
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+ZH = ROOT / "empathy" / "translations" / "zh" / "LC_MESSAGES"
+METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+
+
+def _po():
+    with (ZH / "messages.po").open("rb") as fh:
+        return read_po(fh)
+
+
+def _id(message_id):
+    return message_id[0] if isinstance(message_id, tuple) else message_id
+
+
+def test_every_string_in_the_code_is_in_the_catalogue():
+    in_code = {
+        _id(msg) for _, _, msg, _, _ in extract_from_dir(ROOT / "empathy", METHODS, keywords=KEYWORDS)
+    }
+    in_catalogue = {_id(m.id) for m in _po() if m.id}
+    missing = sorted(in_code - in_catalogue)
+    assert not missing, f"run `python scripts/i18n.py update`, then translate: {missing[:10]}"
+
+
+def test_every_message_is_translated():
+    untranslated = [m.id for m in _po() if m.id and not m.string]
+    assert untranslated == []
+
+
+def test_compiled_catalogue_matches_the_source():
+    with (ZH / "messages.mo").open("rb") as fh:
+        compiled = {m.id: m.string for m in read_mo(fh) if m.id}
+    source = {m.id: m.string for m in _po() if m.id and not m.fuzzy}
+    assert compiled == source, "run `python scripts/i18n.py update` to recompile"
+
+
+def test_browser_language_is_used_when_nobody_chose(client):
+    assert "登录" in client.get("/login", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).text
+    assert "Sign in" in client.get("/login", headers={"Accept-Language": "en-GB"}).text
+
+
+def test_switcher_changes_the_language_and_returns(client):
+    response = client.post("/language", data={"language": "zh", "next": "/login"})
+    assert response.headers["Location"] == "/login"
+    page = client.get("/login", headers={"Accept-Language": "en"}).text
+    assert "登录" in page and 'lang="zh-Hans"' in page
+    client.post("/language", data={"language": "en", "next": "https://evil.example/"})
+    assert "Sign in" in client.get("/login").text
+
+
+def test_signed_in_users_keep_their_language(app, client, auth, session):
+    user = make_user(session, email="li@example.com")
+    auth.login("li@example.com", DEFAULT_PASSWORD)
+    client.post("/language", data={"language": "zh"})
+    session.refresh(user)
+    assert user.preferred_language == "zh"
+    other_browser = app.test_client()
+    other_browser.post("/login", data={"email": "li@example.com", "password": DEFAULT_PASSWORD})
+    assert "首页" in other_browser.get("/home", headers={"Accept-Language": "en"}).text

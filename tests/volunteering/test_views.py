@@ -1,0 +1,176 @@
+"""The workflow pages as people use them: coordinators invite and manage, employees answer and log hours."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import select
+
+from empathy.core.db import utcnow
+from empathy.models import AuditEntry, HoursRecord, Match, Need
+from empathy.suggestions.index import fit_and_save
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    add_employee_skill,
+    make_match,
+    make_need,
+    make_skill,
+    make_user,
+    profile_of,
+)
+
+
+@pytest.fixture
+def world(app, session):
+    nursing = make_skill(session, name="Nursing", label_zh="护理")
+    cooking = make_skill(session, name="Cooking", label_zh="烹饪")
+    owner = make_user(session, role="coordinator", display_name="Coco")
+    nurse = make_user(session, display_name="Nina Nurse")
+    cook = make_user(session, display_name="Carl Cook")
+    for user, skill, bio, dept in ((nurse, nursing, "Registered nurse, elderly care", "Health"),
+                                   (cook, cooking, "Chef, community kitchen meals", "Catering")):
+        profile = profile_of(session, user)
+        profile.bio, profile.department = bio, dept
+        session.add(profile)
+        session.commit()
+        add_employee_skill(session, user, skill, level=4)
+    need = make_need(session, owner=owner, title="Meals and health checks", seats=2,
+                     description="Nurses and cooks for elderly residents.", cause="aged_care",
+                     skills=[(nursing, "must", 2), (cooking, "must", 2)])
+    fit_and_save(session, Path(app.config["MATCH_MODEL_PATH"]), ZoneInfo("Asia/Shanghai"))
+    return {"owner": owner, "nurse": nurse, "cook": cook, "need": need}
+
+
+def _fresh(session):
+    """End the test's read transaction, so that what the requests committed is seen."""
+    session.rollback()
+    return session
+
+
+def _login(auth, user):
+    assert auth.login(user.email, DEFAULT_PASSWORD).status_code == 302
+
+
+def test_coordinator_sees_suggestions_and_invites_with_a_message(client, auth, session, world):
+    _login(auth, world["owner"])
+    page = client.get(f"/needs/{world['need'].id}/suggestions")
+    assert page.status_code == 200
+    assert "Nina Nurse" in page.text and "Carl Cook" in page.text
+    filtered = client.get(f"/needs/{world['need'].id}/suggestions?department=Catering")
+    assert "Carl Cook" in filtered.text and "Nina Nurse" not in filtered.text
+    response = client.post(f"/needs/{world['need'].id}/invite",
+                           data={"user_ids": [world["nurse"].id], "message": "We would love your help"})
+    assert response.status_code == 302
+    match = _fresh(session).exec(select(Match).where(Match.user_id == world["nurse"].id)).one()
+    assert (match.status, match.message, match.invited_by_id) == ("invited", "We would love your help", world["owner"].id)
+    assert match.score is not None and match.explanation["matched_skills"]
+    entry = _fresh(session).exec(select(AuditEntry).where(AuditEntry.action == "volunteers_invited")).one()
+    assert (entry.actor_id, entry.target_id, entry.details) == (world["owner"].id, world["need"].id, {"invited": 1})
+
+
+def test_employee_accepts_an_invitation_from_the_commitments_page(client, auth, session, world):
+    match = make_match(session, world["need"], world["nurse"], status="invited", message="Please come",
+                       invited_by_id=world["owner"].id)
+    _login(auth, world["nurse"])
+    page = client.get("/commitments")
+    assert "Please come" in page.text and "Meals and health checks" in page.text
+    client.post(f"/commitments/{match.id}/accept")
+    assert _fresh(session).get(Match, match.id, populate_existing=True).status == "confirmed"
+    assert _fresh(session).get(Need, world["need"].id, populate_existing=True).seats_taken == 1
+    ics = client.get("/commitments.ics")
+    assert ics.mimetype == "text/calendar" and b"SUMMARY:Meals and health checks" in ics.data
+    # The confirmation is in the notification list, and the badge counts it.
+    assert 'class="badge count"' in client.get("/commitments").text
+    assert "You are confirmed for" in client.get("/notifications").text
+
+
+def test_acting_on_someone_elses_match_is_forbidden(client, auth, session, world):
+    match = make_match(session, world["need"], world["nurse"], status="invited")
+    _login(auth, world["cook"])
+    assert client.post(f"/commitments/{match.id}/accept").status_code == 403
+    assert client.get(f"/commitments/{match.id}/hours").status_code == 403
+    assert client.post("/commitments/999999/accept").status_code == 404
+    assert _fresh(session).get(Match, match.id, populate_existing=True).status == "invited"
+
+
+def test_pages_of_a_need_are_for_its_owner_and_admins_only(client, auth, session, world):
+    intruder = make_user(session, role="coordinator")
+    _login(auth, intruder)
+    for path in ("suggestions", "people", "team"):
+        assert client.get(f"/needs/{world['need'].id}/{path}").status_code == 403
+    assert client.post(f"/needs/{world['need'].id}/cancel").status_code == 403
+    auth.logout()
+    _login(auth, world["nurse"])
+    assert client.get(f"/needs/{world['need'].id}/people").status_code == 403
+    assert client.get("/admin/credentials").status_code == 403
+
+
+def test_volunteer_form_and_a_full_need(client, auth, session, world):
+    need = make_need(session, owner=world["owner"], seats=1)
+    _login(auth, world["nurse"])
+    assert client.get(f"/needs/{need.id}/volunteer").status_code == 200
+    client.post(f"/needs/{need.id}/volunteer", data={"message": ""})
+    auth.logout()
+    _login(auth, world["cook"])
+    response = client.post(f"/needs/{need.id}/volunteer", data={"message": ""}, follow_redirects=True)
+    assert "Every seat of this need is taken." in response.text
+    assert client.get("/needs/999999/volunteer").status_code == 404
+
+
+def test_people_board_hours_review_and_cancel(client, auth, session, world):
+    need = make_need(session, owner=world["owner"], seats=2, starts_at=utcnow() - timedelta(days=1))
+    match = make_match(session, need, world["nurse"], status="confirmed")
+    _login(auth, world["nurse"])
+    bad = client.post(f"/commitments/{match.id}/hours", data={"hours": "30", "worked_on": utcnow().date().isoformat()})
+    assert bad.status_code == 200 and "at most 24" in bad.text and 'value="30' in bad.text
+    client.post(f"/commitments/{match.id}/hours", data={"hours": "3", "worked_on": utcnow().date().isoformat(),
+                                                         "note": "Cooked lunch"})
+    record = _fresh(session).exec(select(HoursRecord)).one()
+    auth.logout()
+    _login(auth, world["owner"])
+    board = client.get(f"/needs/{need.id}/people")
+    assert "Nina Nurse" in board.text and "Cooked lunch" in board.text
+    client.post(f"/hours/{record.id}/reject", data={"reason": ""})
+    assert _fresh(session).get(HoursRecord, record.id, populate_existing=True).status == "pending"
+    client.post(f"/hours/{record.id}/approve")
+    assert _fresh(session).get(HoursRecord, record.id, populate_existing=True).status == "approved"
+    client.post(f"/matches/{match.id}/attended")
+    assert _fresh(session).get(Match, match.id, populate_existing=True).status == "attended"
+    client.post(f"/needs/{need.id}/cancel")
+    assert _fresh(session).get(Need, need.id, populate_existing=True).status == "cancelled"
+
+
+def test_team_builder_covers_both_skills_and_invites_the_team(client, auth, session, world):
+    _login(auth, world["owner"])
+    page = client.get(f"/needs/{world['need'].id}/team")
+    assert page.status_code == 200
+    assert "Nina Nurse" in page.text and "Carl Cook" in page.text and "not covered" not in page.text
+    client.post(f"/needs/{world['need'].id}/invite", data={"user_ids": [world["nurse"].id, world["cook"].id]})
+    statuses = _fresh(session).exec(select(Match.status).where(Match.need_id == world["need"].id)).all()
+    assert sorted(statuses) == ["invited", "invited"]
+
+
+def test_credentials_recorded_then_verified_by_an_admin(client, auth, session, world):
+    _login(auth, world["nurse"])
+    expiry = (utcnow().date() + timedelta(days=200)).isoformat()
+    client.post("/credentials", data={"kind": "first_aid", "expires_on": expiry, "reference": "FA-1"})
+    assert "awaiting verification" in client.get("/credentials").text
+    auth.logout()
+    admin = make_user(_fresh(session), role="admin")
+    _login(auth, admin)
+    assert "FA-1" in client.get("/admin/credentials").text
+    from empathy.models import Credential
+
+    cred = _fresh(session).exec(select(Credential)).one()
+    client.post(f"/admin/credentials/{cred.id}/verify")
+    assert _fresh(session).get(Credential, cred.id, populate_existing=True).verified_at is not None
+
+
+def test_pages_render_in_chinese(client, auth, session, world):
+    _login(auth, world["nurse"])
+    client.post("/language", data={"language": "zh"})
+    for path in ("/commitments", "/notifications", "/credentials"):
+        assert client.get(path).status_code == 200
