@@ -6,6 +6,7 @@ from empathy.models.mail import OUTBOX_STATUSES, OutboxMessage
 from empathy.models.needs import MATCH_STATUSES, NEED_STATUSES, Match, Need, NeedSkill
 from empathy.models.privacy import AUDIT_ACTIONS, CONSENT_KINDS, AuditEntry, Consent
 from empathy.models.profiles import EmployeeProfile, EmployeeSkill, Site, Skill
+from empathy.models.statuses import HoursStatus, MatchStatus, NeedStatus
 from empathy.models.tokens import ApiToken
 from empathy.models.two_factor import TwoFactor
 from empathy.models.workflow import CREDENTIAL_KINDS, Credential, MatchReminder, NeedCredential, Notification
@@ -29,9 +30,12 @@ __all__ = [
     "EmployeeProfile",
     "EmployeeSkill",
     "HoursRecord",
+    "HoursStatus",
     "Match",
+    "MatchStatus",
     "Need",
     "NeedSkill",
+    "NeedStatus",
     "OutboxMessage",
     "Site",
     "Skill",

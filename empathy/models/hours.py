@@ -9,8 +9,9 @@ from sqlmodel import Field, SQLModel
 
 from empathy.core.db import UTCDateTime
 from empathy.models.base import created_at_field, one_of, updated_at_field
+from empathy.models.statuses import HoursStatus, StatusType
 
-HOURS_STATUSES = ("pending", "approved", "rejected")
+HOURS_STATUSES = tuple(HoursStatus)  # the CHECK constraint's value list
 
 
 class HoursRecord(SQLModel, table=True):
@@ -50,7 +51,7 @@ class HoursRecord(SQLModel, table=True):
     note: str = Field(default="", sa_type=sa.Text)
     # Reports group by this, so moving people between departments does not rewrite history.
     department: str = Field(default="", max_length=120, index=True)
-    status: str = Field(default="pending", max_length=20, index=True)
+    status: HoursStatus = Field(default=HoursStatus.PENDING, sa_type=StatusType(HoursStatus), index=True)
     reviewed_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     rejection_reason: str | None = Field(default=None, sa_type=sa.Text)

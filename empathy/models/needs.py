@@ -9,20 +9,11 @@ from sqlmodel import Field, SQLModel
 
 from empathy.core.db import UTCDateTime
 from empathy.models.base import created_at_field, one_of, updated_at_field
+from empathy.models.statuses import MatchStatus, NeedStatus, StatusType
 
-NEED_STATUSES = ("draft", "open", "filled", "closed", "completed", "cancelled")
-MATCH_STATUSES = (
-    "suggested",
-    "invited",
-    "volunteered",
-    "confirmed",
-    "declined",
-    "rejected",
-    "removed",
-    "withdrawn",
-    "attended",
-    "no_show",
-)
+# The value lists of the CHECK constraints, in the enums' order.
+NEED_STATUSES = tuple(NeedStatus)
+MATCH_STATUSES = tuple(MatchStatus)
 IMPORTANCES = ("must", "nice")
 
 
@@ -92,7 +83,7 @@ class Match(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     need_id: int = Field(foreign_key="needs.id", ondelete="CASCADE", index=True)
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
-    status: str = Field(default="suggested", max_length=20, index=True)
+    status: MatchStatus = Field(default=MatchStatus.SUGGESTED, sa_type=StatusType(MatchStatus), index=True)
     # The score and its explanation when the match was made, kept as they were.
     score: float | None = Field(default=None)
     explanation: dict | None = Field(default=None, sa_type=sa.JSON)

@@ -1,5 +1,6 @@
 """Migrations are code: they build the schema the models describe, and they go both ways."""
 
+import re
 import uuid
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy.engine import make_url
 from empathy import create_app
 from empathy.core import schema
 from empathy.core.db import get_engine
+from empathy.models import HoursStatus, MatchStatus, NeedStatus
 from tests.conftest import PG_URL
 
 
@@ -92,5 +94,20 @@ def test_migrated_audit_log_takes_every_action_and_refuses_others(empty_database
         with get_engine(app).connect() as conn:
             left = conn.execute(sa.text("SELECT count(*) FROM audit_entries")).scalar_one()
         assert left == 10  # the entries the old constraint allows stay (0007 had 10 actions)
+    finally:
+        get_engine(app).dispose()
+
+
+@pytest.mark.parametrize(("table", "enum"), [("needs", NeedStatus), ("matches", MatchStatus),
+                                             ("hours_records", HoursStatus)])
+def test_status_enums_hold_exactly_the_values_the_migrated_check_allows(empty_database, table, enum):
+    # The enums replaced string tuples without a migration: the stored CHECK must still list the same values.
+    app = _app(empty_database)
+    try:
+        schema.upgrade(app)
+        checks = {c["name"]: c["sqltext"] for c in sa.inspect(get_engine(app)).get_check_constraints(table)}
+        allowed = set(re.findall(r"'([a-z_]+)'", checks[f"ck_{table}_status"]))
+        assert allowed == {str(m) for m in enum}
+        assert len(allowed) >= 3
     finally:
         get_engine(app).dispose()
