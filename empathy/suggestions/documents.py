@@ -17,13 +17,10 @@ from empathy.core.db import utcnow
 from empathy.matching import EmployeeDoc, NeedDoc, Taxonomy
 from empathy.matching import EmployeeSkill as DocEmployeeSkill
 from empathy.matching import NeedSkill as DocNeedSkill
-from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, Site, Skill, User
+from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, NeedStatus, Site, Skill, User
 
 # Needs in these states can still take volunteers, so they are suggested to employees.
-SUGGESTIBLE_NEED_STATUSES = ("open",)
-# A match in any of these states means the employee is already "matched" to the need.
-ACTIVE_MATCH_STATUSES = ("invited", "volunteered", "confirmed", "attended", "no_show", "declined",
-                         "rejected", "removed", "withdrawn")
+SUGGESTIBLE_NEED_STATUSES = (NeedStatus.OPEN,)
 # Re-read rows changed this long before the last sync too: clocks of workers differ a little.
 SYNC_OVERLAP = timedelta(seconds=2)
 

@@ -12,6 +12,7 @@ from empathy.models import EmployeeProfile, Match, Need, User
 from empathy.privacy.services import redacted_explanation, shared_view
 from empathy.suggestions.documents import SUGGESTIBLE_NEED_STATUSES, need_documents
 from empathy.suggestions.index import MatchIndex
+from empathy.volunteering.lifecycle import ENGAGED
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def suggest_employees(*, session: Session, index: MatchIndex, need_id: int, k: i
     model = index.current(session)
     if model is None:
         return None
-    taken = session.exec(select(Match.user_id).where(Match.need_id == need.id, Match.status != "suggested")).all()
+    taken = session.exec(select(Match.user_id).where(Match.need_id == need.id, Match.status.in_(ENGAGED))).all()
     exclude = {str(uid) for uid in taken}
     if need.owner_id is not None:
         exclude.add(str(need.owner_id))

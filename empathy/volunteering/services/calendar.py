@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from sqlmodel import Session, select
 
 from empathy.core.db import utcnow
-from empathy.models import Match, Need, Site, User
-from empathy.volunteering.services.seats import HOLDS_SEAT
+from empathy.models import Match, Need, NeedStatus, Site, User
+from empathy.volunteering.lifecycle import HOLDS_SEAT
 
 
 def escape_text(text: str) -> str:
@@ -40,7 +40,7 @@ def commitments_calendar(*, session: Session, user: User, host: str = "empathy")
     """The user's confirmed commitments (not cancelled) as one VCALENDAR."""
     rows = session.exec(
         select(Match, Need, Site).join(Need, Need.id == Match.need_id).outerjoin(Site, Site.id == Need.site_id)
-        .where(Match.user_id == user.id, Match.status.in_(HOLDS_SEAT), Need.status != "cancelled")
+        .where(Match.user_id == user.id, Match.status.in_(HOLDS_SEAT), Need.status != NeedStatus.CANCELLED)
         .order_by(Need.starts_at)
     ).all()
     now = _stamp(utcnow())

@@ -12,13 +12,13 @@ from sqlmodel import Session, func, select
 from empathy.core import audit
 from empathy.core.db import begin_write, utcnow
 from empathy.core.errors import Conflict, NotFound, ServiceError
-from empathy.models import EmployeeProfile, HoursRecord, Need, User
+from empathy.models import EmployeeProfile, HoursRecord, HoursStatus, Need, NeedStatus, User
+from empathy.volunteering.lifecycle import CAN_LOG_HOURS
 from empathy.volunteering.services.notifications import notify
 from empathy.volunteering.services.seats import load_match, load_need, require_own, require_owner, retrying
 
 MAX_DAY = 24.0
 MAX_NOTE = 1000
-CAN_LOG = ("confirmed", "attended")
 
 
 def _err(message, field_name: str) -> ServiceError:
@@ -38,10 +38,10 @@ def log_hours(*, session: Session, user: User, match_id: int, hours: float, work
     begin_write(session)
     match = load_match(session, match_id)
     require_own(user, match)
-    if match.status not in CAN_LOG:
+    if match.status not in CAN_LOG_HOURS:
         raise Conflict(str(_l("Only confirmed volunteers can log hours.")))
     need = load_need(session, match.need_id)
-    if need.status == "cancelled":
+    if need.status == NeedStatus.CANCELLED:
         raise Conflict(str(_l("This need was cancelled.")))
     if need.starts_at > now:
         raise Conflict(str(_l("Hours can be logged once the need has started.")))
@@ -51,7 +51,8 @@ def log_hours(*, session: Session, user: User, match_id: int, hours: float, work
         raise _err(_l("The date cannot be before the need started."), "worked_on")
     logged = session.exec(
         select(func.coalesce(func.sum(HoursRecord.hours), 0.0))
-        .where(HoursRecord.user_id == user.id, HoursRecord.worked_on == worked_on, HoursRecord.status != "rejected")
+        .where(HoursRecord.user_id == user.id, HoursRecord.worked_on == worked_on,
+               HoursRecord.status != HoursStatus.REJECTED)
     ).one()
     if float(logged) + hours > MAX_DAY:
         raise _err(_l("At most 24 hours a day: %(n)s are already logged for that day.", n=float(logged)), "hours")
@@ -69,7 +70,7 @@ def _reviewable(session: Session, actor: User, record_id: int) -> tuple[HoursRec
         raise NotFound(str(_l("These hours do not exist.")))
     need = load_need(session, record.need_id)
     require_owner(actor, need)
-    if record.status != "pending":
+    if record.status != HoursStatus.PENDING:
         raise Conflict(str(_l("These hours have already been reviewed.")))
     return record, need
 
@@ -79,7 +80,7 @@ def approve_hours(*, session: Session, actor: User, record_id: int, base_url: st
     """Approve pending hours (owner or admin). Commits."""
     begin_write(session)
     record, need = _reviewable(session, actor, record_id)
-    record.status, record.reviewed_by_id, record.reviewed_at = "approved", actor.id, utcnow()
+    record.status, record.reviewed_by_id, record.reviewed_at = HoursStatus.APPROVED, actor.id, utcnow()
     session.add(record)
     audit.record(session, actor_id=actor.id, action="hours_approved", target_type="hours", target_id=record.id,
                  need=need.id)
@@ -101,7 +102,7 @@ def reject_hours(*, session: Session, actor: User, record_id: int, reason: str, 
         raise _err(_l("Use at most %(n)d characters.", n=MAX_NOTE), "reason")
     begin_write(session)
     record, need = _reviewable(session, actor, record_id)
-    record.status, record.reviewed_by_id, record.reviewed_at = "rejected", actor.id, utcnow()
+    record.status, record.reviewed_by_id, record.reviewed_at = HoursStatus.REJECTED, actor.id, utcnow()
     record.rejection_reason = reason
     session.add(record)
     audit.record(session, actor_id=actor.id, action="hours_rejected", target_type="hours", target_id=record.id,
@@ -127,7 +128,7 @@ def totals_for(*, session: Session, user: User) -> HoursTotals:
         .where(HoursRecord.user_id == user.id).group_by(HoursRecord.status)
     ).all()
     sums = {status: float(total or 0) for status, total in rows}
-    return HoursTotals(approved=sums.get("approved", 0.0), pending=sums.get("pending", 0.0))
+    return HoursTotals(approved=sums.get(HoursStatus.APPROVED, 0.0), pending=sums.get(HoursStatus.PENDING, 0.0))
 
 
 def records_for_need(*, session: Session, actor: User, need_id: int) -> list[tuple[HoursRecord, User | None]]:
@@ -137,7 +138,7 @@ def records_for_need(*, session: Session, actor: User, need_id: int) -> list[tup
         select(HoursRecord, User).outerjoin(User, User.id == HoursRecord.user_id)
         .where(HoursRecord.need_id == need_id).order_by(HoursRecord.worked_on.desc(), HoursRecord.id)
     ).all()
-    return sorted(rows, key=lambda r: r[0].status != "pending")
+    return sorted(rows, key=lambda r: r[0].status != HoursStatus.PENDING)
 
 
 def records_for_user(*, session: Session, user: User) -> dict[int, list[HoursRecord]]:

@@ -8,19 +8,19 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from empathy.core import audit
-from empathy.core.db import begin_write, utcnow
+from empathy.core.db import begin_write
 from empathy.core.errors import Conflict, ServiceError
 from empathy.models import EmployeeProfile, EmployeeSkill, Match, NeedSkill, User
 from empathy.profiles.credentials import missing_kinds
 from empathy.suggestions.index import MatchIndex
 from empathy.suggestions.services import suggest_employees
+from empathy.volunteering.lifecycle import Action, allows
 from empathy.volunteering.services.notifications import notify
-from empathy.volunteering.services.seats import check_joinable, load_need, match_of, require_owner, retrying
+from empathy.volunteering.services.seats import check_joinable, load_need, match_of, move_match, require_owner, retrying
 
 POOL = 200  # how many ranked employees the filters choose from
 MAX_MESSAGE = 1000
 MAX_INVITES = 100
-INVITABLE = ("suggested", "declined", "withdrawn")
 
 
 @dataclass(frozen=True)
@@ -119,14 +119,13 @@ def invite_employees(*, session: Session, index: MatchIndex, actor: User, need_i
         match = match_of(session, need.id, person.id)
         if match is None:
             match = Match(need_id=need.id, user_id=person.id)
-        elif match.status not in INVITABLE:
+            session.add(match)
+            session.flush()
+        elif not allows(Action.INVITE, match.status):
             continue  # already invited, signed up or decided: leave as it is
         hit = scored.get(person.id)
-        if hit is not None:
-            match.score, match.explanation = hit.score, hit.explanation
-        match.status, match.message, match.invited_by_id = "invited", message, actor.id
-        match.updated_at = utcnow()
-        session.add(match)
+        scores = {"score": hit.score, "explanation": hit.explanation} if hit is not None else {}
+        move_match(session, match, Action.INVITE, message=message, invited_by_id=actor.id, **scores)
         notify(session, person, "invited", {"by": actor.display_name, "need": need.title},
                link="/commitments", base_url=base_url, message=message)
         invited += 1

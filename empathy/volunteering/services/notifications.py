@@ -14,7 +14,8 @@ from empathy.core.db import utcnow
 from empathy.core.errors import Forbidden, NotFound
 from empathy.core.mail import queue_mail
 from empathy.core.pagination import Page, paginate
-from empathy.models import Match, MatchReminder, Need, Notification, User
+from empathy.models import Match, MatchReminder, MatchStatus, Need, Notification, User
+from empathy.volunteering.services.seats import SEAT_STATUSES
 
 REMINDER_AHEAD = timedelta(days=2)
 
@@ -107,7 +108,7 @@ def send_reminders(*, session: Session, base_url: str = "", now: datetime | None
         .join(Need, Need.id == Match.need_id)
         .join(User, User.id == Match.user_id)
         .outerjoin(MatchReminder, MatchReminder.match_id == Match.id)
-        .where(Match.status == "confirmed", Need.status.in_(("open", "filled")),
+        .where(Match.status == MatchStatus.CONFIRMED, Need.status.in_(SEAT_STATUSES),
                Need.starts_at > now, Need.starts_at <= now + REMINDER_AHEAD,
                MatchReminder.id.is_(None), User.active.is_(True))
         .order_by(Match.id)

@@ -10,24 +10,13 @@ from sqlmodel import Session, select
 from empathy.core import audit
 from empathy.core.db import begin_write, utcnow
 from empathy.core.errors import Conflict, ServiceError
-from empathy.models import EmployeeProfile, HoursRecord, Match, Need, User
+from empathy.models import EmployeeProfile, HoursRecord, HoursStatus, Match, MatchStatus, Need, NeedStatus, User
 from empathy.profiles.credentials import require_credentials
+from empathy.volunteering.lifecycle import BOARD_COLUMNS, HOLDS_SEAT, JOINED, LIVE, Action, transition
 from empathy.volunteering.services.notifications import notify
-from empathy.volunteering.services.seats import (
-    HOLDS_SEAT,
-    free_seat,
-    load_match,
-    load_need,
-    move_match,
-    require_owner,
-    retrying,
-    take_seat,
-)
+from empathy.volunteering.services.seats import load_match, load_need, move_match, require_owner, retrying
 
 MAX_REASON = 1000
-# Who counts as having joined a need, for the "contact" consent: signed up or holding a seat.
-JOINED = ("volunteered", *HOLDS_SEAT)
-BOARD_COLUMNS = ("invited", "volunteered", "confirmed", "declined", "withdrawn", "rejected", "removed")
 
 
 def _reason(text: str, *, required: bool) -> str:
@@ -51,11 +40,9 @@ def approve_volunteer(*, session: Session, actor: User, match_id: int, base_url:
     """Confirm a volunteer who awaits approval; it takes a seat. Commits."""
     begin_write(session)
     match, need, person = _managed_match(session, actor, match_id)
-    if match.status != "volunteered":
-        raise Conflict(str(_l("Only a volunteer awaiting approval can be approved.")))
+    transition(Action.APPROVE, match.status)
     require_credentials(session, need, person.id)
-    take_seat(session, need)
-    move_match(session, match, ("volunteered",), "confirmed")
+    move_match(session, match, Action.APPROVE, need=need)
     audit.record(session, actor_id=actor.id, action="volunteer_approved", target_type="match", target_id=match.id,
                  need=need.id)
     notify(session, person, "confirmed", {"need": need.title}, link="/commitments", base_url=base_url)
@@ -69,9 +56,7 @@ def reject_volunteer(*, session: Session, actor: User, match_id: int, reason: st
     reason = _reason(reason, required=False)
     begin_write(session)
     match, need, person = _managed_match(session, actor, match_id)
-    if match.status != "volunteered":
-        raise Conflict(str(_l("Only a volunteer awaiting approval can be turned down.")))
-    move_match(session, match, ("volunteered",), "rejected", reason=reason)
+    move_match(session, match, Action.REJECT, need=need, reason=reason)
     audit.record(session, actor_id=actor.id, action="volunteer_rejected", target_type="match", target_id=match.id,
                  need=need.id)
     notify(session, person, "rejected", {"need": need.title}, link="/commitments")
@@ -85,10 +70,7 @@ def remove_volunteer(*, session: Session, actor: User, match_id: int, reason: st
     reason = _reason(reason, required=True)
     begin_write(session)
     match, need, person = _managed_match(session, actor, match_id)
-    if match.status != "confirmed":
-        raise Conflict(str(_l("Only a confirmed volunteer can be removed.")))
-    move_match(session, match, ("confirmed",), "removed", reason=reason)
-    free_seat(session, need)
+    move_match(session, match, Action.REMOVE, need=need, reason=reason)
     notify(session, person, "removed", {"need": need.title, "reason": reason}, link="/commitments")
     session.commit()
     return match
@@ -101,9 +83,7 @@ def mark_attendance(*, session: Session, actor: User, match_id: int, attended: b
     match, need, _person = _managed_match(session, actor, match_id)
     if need.starts_at > utcnow():
         raise Conflict(str(_l("Attendance can be recorded once the need has started.")))
-    if match.status not in HOLDS_SEAT:
-        raise Conflict(str(_l("Only confirmed volunteers have an attendance.")))
-    move_match(session, match, HOLDS_SEAT, "attended" if attended else "no_show")
+    move_match(session, match, Action.MARK_ATTENDED if attended else Action.MARK_NO_SHOW, need=need)
     session.commit()
     return match
 
@@ -114,13 +94,13 @@ def cancel_need(*, session: Session, actor: User, need_id: int, base_url: str = 
     begin_write(session)
     need = load_need(session, need_id)
     require_owner(actor, need)
-    if need.status in ("cancelled", "completed"):
+    if need.status in (NeedStatus.CANCELLED, NeedStatus.COMPLETED):
         raise Conflict(str(_l("This need can no longer be cancelled.")))
-    need.status, need.updated_at = "cancelled", utcnow()
+    need.status, need.updated_at = NeedStatus.CANCELLED, utcnow()
     session.add(need)
     people = session.exec(
         select(User).join(Match, Match.user_id == User.id)
-        .where(Match.need_id == need.id, Match.status.in_(("invited", "volunteered", "confirmed")))
+        .where(Match.need_id == need.id, Match.status.in_(LIVE))
     ).all()
     for person in people:
         notify(session, person, "cancelled", {"need": need.title}, link="/commitments", base_url=base_url)
@@ -160,15 +140,15 @@ def people_board(*, session: Session, actor: User, need_id: int) -> Board:
         .where(Match.need_id == need.id).order_by(User.display_name)
     ).all()
     for match, person, shares_contact in rows:
-        column = "confirmed" if match.status in HOLDS_SEAT else match.status
+        column = MatchStatus.CONFIRMED if match.status in HOLDS_SEAT else match.status
         if column in board.columns:
             board.columns[column].append((match, person))
         if shares_contact and match.status in JOINED:
             board.contacts[person.id] = person.email
     for record in session.exec(select(HoursRecord).where(HoursRecord.need_id == need.id)).all():
-        per = board.hours.setdefault(record.user_id, {"approved": 0.0, "pending": 0.0})
+        per = board.hours.setdefault(record.user_id, {HoursStatus.APPROVED: 0.0, HoursStatus.PENDING: 0.0})
         if record.status in per:
             per[record.status] += record.hours
-    board.total_approved = sum(h["approved"] for h in board.hours.values())
-    board.total_pending = sum(h["pending"] for h in board.hours.values())
+    board.total_approved = sum(h[HoursStatus.APPROVED] for h in board.hours.values())
+    board.total_pending = sum(h[HoursStatus.PENDING] for h in board.hours.values())
     return board

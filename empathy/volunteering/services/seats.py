@@ -1,8 +1,9 @@
-"""Seats on a need, taken and freed by conditional UPDATEs, and the checks every transition shares.
+"""Seats on a need and the status of a match, changed by conditional UPDATEs, and the checks they share.
 
 Taking a seat is one statement, `UPDATE needs SET seats_taken = seats_taken + 1 WHERE ...
 seats_taken < seats`, whose row count says whether a seat was left: it holds under concurrency on
-SQLite (no SELECT ... FOR UPDATE there) and PostgreSQL alike.
+SQLite (no SELECT ... FOR UPDATE there) and PostgreSQL alike. A match moves the same way, along a
+row of `lifecycle.TRANSITIONS` (`move_match`).
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from sqlmodel import Session, select
 
 from empathy.core.db import utcnow
 from empathy.core.errors import Conflict, Forbidden, NotFound, ServiceError
-from empathy.models import Match, Need, User
+from empathy.models import Match, Need, NeedStatus, User
+from empathy.volunteering import lifecycle
 
 T = TypeVar("T")
-SEAT_STATUSES = ("open", "filled")
-HOLDS_SEAT = ("confirmed", "attended", "no_show")
+SEAT_STATUSES = (NeedStatus.OPEN, NeedStatus.FILLED)
 ATTEMPTS = 6
 
 
@@ -90,9 +91,9 @@ def require_own(actor: User, match: Match) -> None:
 
 def check_joinable(need: Need) -> None:
     """Refuse, with the reason, a need that cannot take volunteers now."""
-    if need.status == "cancelled":
+    if need.status == NeedStatus.CANCELLED:
         raise Conflict(str(_l("This need was cancelled.")))
-    if need.status == "filled" and need.seats_taken >= need.seats:
+    if need.status == NeedStatus.FILLED and need.seats_taken >= need.seats:
         raise Conflict(str(_l("Every seat of this need is taken.")))
     if need.status not in SEAT_STATUSES:
         raise Conflict(str(_l("This need is not open for volunteers.")))
@@ -114,7 +115,7 @@ def take_seat(session: Session, need: Need) -> None:
         )
         .values(
             seats_taken=Need.seats_taken + 1,
-            status=sa.case((Need.seats_taken + 1 >= Need.seats, "filled"), else_="open"),
+            status=sa.case((Need.seats_taken + 1 >= Need.seats, NeedStatus.FILLED), else_=NeedStatus.OPEN),
             updated_at=now,
         )
         .execution_options(synchronize_session=False)
@@ -132,7 +133,7 @@ def free_seat(session: Session, need: Need) -> None:
         .where(Need.id == need.id, Need.seats_taken > 0)
         .values(
             seats_taken=Need.seats_taken - 1,
-            status=sa.case((Need.status == "filled", "open"), else_=Need.status),
+            status=sa.case((Need.status == NeedStatus.FILLED, NeedStatus.OPEN), else_=Need.status),
             updated_at=utcnow(),
         )
         .execution_options(synchronize_session=False)
@@ -140,17 +141,29 @@ def free_seat(session: Session, need: Need) -> None:
     session.refresh(need)
 
 
-def move_match(session: Session, match: Match, allowed: tuple[str, ...], status: str, **values) -> None:
-    """Change a match's status only if it is still in one of `allowed` (a concurrent change loses)."""
-    now = utcnow()
+def move_match(session: Session, match: Match, action: lifecycle.Action, *, need: Need | None = None,
+               **values) -> None:
+    """Move a match by `action` along its row of the lifecycle, taking or giving back a seat as the row says.
+
+    Refused (Conflict) when the match's status has no row for the action, or when the match left the
+    row's sources meanwhile (a concurrent change loses). `values` are stored with the new status.
+    The caller commits.
+    """
+    row = lifecycle.transition(action, match.status)
+    if row.seats and need is None:
+        need = load_need(session, match.need_id)
+    if row.seats > 0:
+        take_seat(session, need)
     result = session.execute(
         sa.update(Match)
-        .where(Match.id == match.id, Match.status.in_(allowed))
-        .values(status=status, updated_at=now, **values)
+        .where(Match.id == match.id, Match.status.in_(row.sources))
+        .values(status=row.target, updated_at=utcnow(), **values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise Conflict(str(_l("This sign-up has changed meanwhile. Reload the page and try again.")))
+    if row.seats < 0:
+        free_seat(session, need)
     session.refresh(match)
 
 

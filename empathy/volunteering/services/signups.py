@@ -10,25 +10,21 @@ from sqlmodel import Session, select
 
 from empathy.core.db import begin_write, utcnow
 from empathy.core.errors import Conflict, ServiceError
-from empathy.models import Match, Need, User
+from empathy.models import Match, MatchStatus, Need, NeedStatus, User
 from empathy.profiles.credentials import require_credentials
+from empathy.volunteering.lifecycle import JOINED, SETTLED, Action, transition
 from empathy.volunteering.services.notifications import notify
 from empathy.volunteering.services.seats import (
-    HOLDS_SEAT,
     check_joinable,
-    free_seat,
     load_match,
     load_need,
     match_of,
     move_match,
     require_own,
     retrying,
-    take_seat,
 )
 
 MAX_MESSAGE = 1000
-# A new sign-up may reuse a match row in these states; the others are decisions that stand.
-REUSABLE = ("suggested", "invited", "declined", "withdrawn")
 
 
 def _owner(session: Session, need: Need) -> User | None:
@@ -45,29 +41,29 @@ def volunteer(*, session: Session, user: User, need_id: int, message: str = "", 
     need = load_need(session, need_id)
     check_joinable(need)
     match = match_of(session, need.id, user.id)
-    if match is not None and match.status not in REUSABLE:
-        if match.status in ("volunteered", *HOLDS_SEAT):
-            raise Conflict(str(_l("You have already signed up for this need.")))
-        raise Conflict(str(_l("The coordinator has already decided on your sign-up for this need.")))
-    if match is None:
-        match = Match(need_id=need.id, user_id=user.id, status="suggested")
+    if match is not None and match.status in JOINED:
+        raise Conflict(str(_l("You have already signed up for this need.")))
+    # An invitation stands for the coordinator's approval.
+    approving = need.requires_approval and (match is None or match.status != MatchStatus.INVITED)
+    action = Action.VOLUNTEER if approving else Action.JOIN
+    if match is not None:
+        transition(action, match.status)  # refuse a decision that stands before anything else
+    else:
+        match = Match(need_id=need.id, user_id=user.id)
         session.add(match)
         try:
             session.flush()
         except IntegrityError:  # the same person signing up twice at the same moment
             raise Conflict(str(_l("You have already signed up for this need."))) from None
-    needs_approval = need.requires_approval and match.status != "invited"
     require_credentials(session, need, user.id)
     values = {"responded_at": utcnow(), "reason": message} if message else {"responded_at": utcnow()}
     owner = _owner(session, need)
-    if needs_approval:
-        move_match(session, match, REUSABLE, "volunteered", **values)
+    move_match(session, match, action, need=need, **values)
+    if approving:
         if owner is not None:
             notify(session, owner, "volunteered", {"name": user.display_name, "need": need.title},
                    link=f"/needs/{need.id}/people")
     else:
-        take_seat(session, need)
-        move_match(session, match, REUSABLE, "confirmed", **values)
         notify(session, user, "confirmed", {"need": need.title}, link="/commitments", base_url=base_url)
         if owner is not None:
             notify(session, owner, "signed_up", {"name": user.display_name, "need": need.title},
@@ -82,13 +78,11 @@ def accept_invitation(*, session: Session, user: User, match_id: int, base_url: 
     begin_write(session)
     match = load_match(session, match_id)
     require_own(user, match)
-    if match.status != "invited":
-        raise Conflict(str(_l("There is no open invitation to accept.")))
+    transition(Action.ACCEPT, match.status)
     need = load_need(session, match.need_id)
     check_joinable(need)
     require_credentials(session, need, user.id)
-    take_seat(session, need)
-    move_match(session, match, ("invited",), "confirmed", responded_at=utcnow())
+    move_match(session, match, Action.ACCEPT, need=need, responded_at=utcnow())
     notify(session, user, "confirmed", {"need": need.title}, link="/commitments", base_url=base_url)
     session.commit()
     return match
@@ -100,9 +94,7 @@ def decline_invitation(*, session: Session, user: User, match_id: int) -> Match:
     begin_write(session)
     match = load_match(session, match_id)
     require_own(user, match)
-    if match.status != "invited":
-        raise Conflict(str(_l("There is no open invitation to decline.")))
-    move_match(session, match, ("invited",), "declined", responded_at=utcnow())
+    move_match(session, match, Action.DECLINE, responded_at=utcnow())
     session.commit()
     return match
 
@@ -113,15 +105,11 @@ def withdraw(*, session: Session, user: User, match_id: int) -> Match:
     begin_write(session)
     match = load_match(session, match_id)
     require_own(user, match)
-    if match.status not in ("volunteered", "confirmed"):
-        raise Conflict(str(_l("You are not signed up for this need.")))
+    transition(Action.WITHDRAW, match.status)
     need = load_need(session, match.need_id)
     if need.starts_at <= utcnow():
         raise Conflict(str(_l("This need has already started; ask the coordinator instead.")))
-    was_confirmed = match.status == "confirmed"
-    move_match(session, match, (match.status,), "withdrawn", responded_at=utcnow())
-    if was_confirmed:
-        free_seat(session, need)
+    move_match(session, match, Action.WITHDRAW, need=need, responded_at=utcnow())
     owner = _owner(session, need)
     if owner is not None:
         notify(session, owner, "withdrawn", {"name": user.display_name, "need": need.title},
@@ -143,16 +131,15 @@ def my_commitments(*, session: Session, user: User) -> Commitments:
     now = utcnow()
     rows = session.exec(
         select(Match, Need).join(Need, Need.id == Match.need_id)
-        .where(Match.user_id == user.id, Match.status != "suggested").order_by(Need.starts_at)
+        .where(Match.user_id == user.id, Match.status != MatchStatus.SUGGESTED).order_by(Need.starts_at)
     ).all()
     out = Commitments()
     for match, need in rows:
-        if need.ends_at < now or need.status in ("cancelled", "completed") or match.status in (
-                "attended", "no_show", "declined", "rejected", "removed", "withdrawn"):
+        if need.ends_at < now or need.status in (NeedStatus.CANCELLED, NeedStatus.COMPLETED) or match.status in SETTLED:
             out.past.append((match, need))
-        elif match.status == "invited":
+        elif match.status == MatchStatus.INVITED:
             out.invitations.append((match, need))
-        elif match.status == "volunteered":
+        elif match.status == MatchStatus.VOLUNTEERED:
             out.volunteered.append((match, need))
         else:
             out.confirmed.append((match, need))

@@ -13,10 +13,11 @@ from datetime import timedelta
 from sqlmodel import Session, func, select
 
 from empathy.core.db import utcnow
-from empathy.models import Match, Need, NeedSkill, Skill, User
+from empathy.models import Match, Need, NeedSkill, NeedStatus, Skill, User
 from empathy.suggestions.index import MatchIndex
+from empathy.volunteering.lifecycle import HOLDS_SEAT
 from empathy.volunteering.services.invitations import find_candidates, must_have_levels
-from empathy.volunteering.services.seats import HOLDS_SEAT, load_need, require_owner
+from empathy.volunteering.services.seats import load_need, require_owner
 
 POOL = 100
 
@@ -76,7 +77,7 @@ def _month_hours(session: Session, user_ids: list[int], need: Need) -> dict[int,
         .join(Need, Need.id == Match.need_id)
         .where(Match.user_id.in_(user_ids), Match.status.in_(HOLDS_SEAT), Need.id != need.id,
                Need.starts_at >= start, Need.starts_at < next_month,
-               Need.status != "cancelled")
+               Need.status != NeedStatus.CANCELLED)
         .group_by(Match.user_id)
     ).all()
     return {uid: float(h or 0) for uid, h in rows}
