@@ -22,7 +22,7 @@ class HoursRecord(SQLModel, table=True):
         one_of("status", HOURS_STATUSES, "status"),
         sa.CheckConstraint("hours > 0 AND hours <= 24", name="hours"),
         sa.CheckConstraint(
-            "(status = 'rejected') = (rejection_reason IS NOT NULL)", name="rejection_reason"
+            f"(status = '{HoursStatus.REJECTED}') = (rejection_reason IS NOT NULL)", name="rejection_reason"
         ),
         # Reports read only approved hours: partial covering indexes keep the dashboard under
         # a second at a million records (benchmarks/RESULTS_reports.md). The queries repeat
@@ -30,14 +30,14 @@ class HoursRecord(SQLModel, table=True):
         sa.Index(
             "ix_hours_records_approved_report",
             "worked_on", "need_id", "user_id", "department", "hours",
-            sqlite_where=sa.text("status = 'approved'"),
-            postgresql_where=sa.text("status = 'approved'"),
+            sqlite_where=sa.text(f"status = '{HoursStatus.APPROVED}'"),
+            postgresql_where=sa.text(f"status = '{HoursStatus.APPROVED}'"),
         ),
         sa.Index(
             "ix_hours_records_approved_department",
             "department", "worked_on", "hours",
-            sqlite_where=sa.text("status = 'approved'"),
-            postgresql_where=sa.text("status = 'approved'"),
+            sqlite_where=sa.text(f"status = '{HoursStatus.APPROVED}'"),
+            postgresql_where=sa.text(f"status = '{HoursStatus.APPROVED}'"),
         ),
     )
 

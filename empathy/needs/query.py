@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from empathy.core.errors import NotFound
 from empathy.core.pagination import Page, paginate
-from empathy.models import Need, NeedSkill, Site, Skill, User
+from empathy.models import Need, NeedSkill, NeedStatus, Site, Skill, User
 
 
 @dataclass
@@ -29,7 +29,7 @@ class NeedDetail:
 def _visible_to(viewer: User):
     if viewer.is_admin:
         return sa.true()
-    return sa.or_(Need.status != "draft", Need.owner_id == viewer.id)
+    return sa.or_(Need.status != NeedStatus.DRAFT, Need.owner_id == viewer.id)
 
 
 def get_need(*, session: Session, viewer: User, need_id: int) -> NeedDetail:

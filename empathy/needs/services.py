@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from empathy.core import audit
 from empathy.core.db import begin_write, utcnow
 from empathy.core.errors import Conflict, Forbidden, NotFound, ServiceError
-from empathy.models import Need, NeedSkill, Site, User
+from empathy.models import Need, NeedSkill, NeedStatus, Site, User
 from empathy.needs.query import NeedDetail, get_need
 from empathy.profiles.services import LANGUAGES, LEVELS, cause_codes, resolve_skill_rows
 from empathy.profiles.taxonomy import MAX_SKILL_NAME
@@ -221,19 +221,21 @@ def _transition(session: Session, actor: User, need_id: int, allowed: tuple[str,
 
 def publish_need(*, session: Session, actor: User, need_id: int) -> Need:
     """Open a draft to volunteers."""
-    return _transition(session, actor, need_id, ("draft",), _l("Only a draft can be published."), to="open", action="need_published",
+    return _transition(session, actor, need_id, (NeedStatus.DRAFT,), _l("Only a draft can be published."),
+                       to=NeedStatus.OPEN, action="need_published",
                        must_not_have_ended=_l("This need has already ended: change its dates first."))
 
 
 def close_need(*, session: Session, actor: User, need_id: int) -> Need:
     """Stop taking volunteers for an open or filled need."""
-    return _transition(session, actor, need_id, ("open", "filled"),
-                       _l("Only an open or filled need can be closed."), to="closed", action="need_closed")
+    return _transition(session, actor, need_id, (NeedStatus.OPEN, NeedStatus.FILLED),
+                       _l("Only an open or filled need can be closed."), to=NeedStatus.CLOSED, action="need_closed")
 
 
 def reopen_need(*, session: Session, actor: User, need_id: int) -> Need:
     """Open a closed need again, as long as it has not ended."""
-    return _transition(session, actor, need_id, ("closed",), _l("Only a closed need can be reopened."), to="open", action="need_reopened",
+    return _transition(session, actor, need_id, (NeedStatus.CLOSED,), _l("Only a closed need can be reopened."),
+                       to=NeedStatus.OPEN, action="need_reopened",
                        must_not_have_ended=_l("This need has already ended and cannot be reopened."))
 
 

@@ -20,7 +20,9 @@ from empathy.models import (
     EmployeeProfile,
     EmployeeSkill,
     HoursRecord,
+    HoursStatus,
     Match,
+    MatchStatus,
     Need,
     Notification,
     OutboxMessage,
@@ -100,14 +102,14 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
         raise Conflict(str(_l("You are the only administrator: make someone else an administrator first.")))
     now = utcnow()
     held = session.exec(select(Match, Need).join(Need, Need.id == Match.need_id).where(
-        Match.user_id == user.id, Match.status == "confirmed", Need.ends_at > now)).all()
+        Match.user_id == user.id, Match.status == MatchStatus.CONFIRMED, Need.ends_at > now)).all()
     for _match, need in held:
         free_seat(session, need)
     profile = session.exec(select(EmployeeProfile).where(EmployeeProfile.user_id == user.id)).first()
     if profile is not None:
         session.execute(sa.delete(EmployeeSkill).where(EmployeeSkill.profile_id == profile.id))
     # Pending hours are not a contribution yet; approved and rejected ones stay, anonymised.
-    session.execute(sa.delete(HoursRecord).where(HoursRecord.user_id == user.id, HoursRecord.status == "pending"))
+    session.execute(sa.delete(HoursRecord).where(HoursRecord.user_id == user.id, HoursRecord.status == HoursStatus.PENDING))
     for model in (EmployeeProfile, Consent, Notification, Credential, ApiToken, UserSession, Match, TwoFactor):
         session.execute(sa.delete(model).where(model.user_id == user.id))
     session.execute(sa.delete(OutboxMessage).where(OutboxMessage.to_address == user.email))

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from empathy.core.errors import ServiceError
 from empathy.data import load_causes
-from empathy.models import HoursRecord, Skill
+from empathy.models import HoursRecord, HoursStatus, Skill
 
 # Dates outside these bounds are refused: they keep month lists short and datetimes valid.
 EARLIEST = date(2000, 1, 1)
@@ -25,7 +25,7 @@ MAX_RANGE_DAYS = 366 * 20
 
 # A literal, not a bound parameter: SQLite uses a partial index only when the query's
 # WHERE repeats the index's condition word for word.
-APPROVED = sa.text("hours_records.status = 'approved'")
+APPROVED = sa.text(f"hours_records.status = '{HoursStatus.APPROVED}'")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, Skill, User
+from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, NeedStatus, Skill, User
 from empathy.reports.common import Column, Table, skill_label
 
 GAP_TABLES = ("skill_gaps", "skills_unused")
@@ -53,7 +53,7 @@ def _open_need_skills():
             sa.func.sum(Need.seats - Need.seats_taken).label("seats"),
         )
         .join(Need, Need.id == NeedSkill.need_id)
-        .where(Need.status == "open")
+        .where(Need.status == NeedStatus.OPEN)
         .group_by(NeedSkill.skill_id)
         .subquery("wanted")
     )
@@ -102,7 +102,7 @@ def _wanted(session: Session, lang: str) -> Table:
 
 
 def _unused(session: Session, lang: str) -> Table:
-    in_use = sa.select(NeedSkill.skill_id).join(Need, Need.id == NeedSkill.need_id).where(Need.status == "open")
+    in_use = sa.select(NeedSkill.skill_id).join(Need, Need.id == NeedSkill.need_id).where(Need.status == NeedStatus.OPEN)
     levels = _levels()
     holders = sa.func.sum(levels.c.employees).label("employees")
     result = session.execute(

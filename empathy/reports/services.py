@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from empathy.models import HoursRecord, Need, NeedSkill, Skill, User
+from empathy.models import HoursRecord, Need, NeedSkill, NeedStatus, Skill, User
 from empathy.reports.common import (
     Column,
     DateRange,
@@ -30,7 +30,7 @@ from empathy.reports.common import (
 
 TABLES = ("by_cause", "by_department", "by_beneficiary", "by_month", "skills_used")
 # Needs that never offered their seats to anyone do not count as offered.
-NOT_OFFERED = ("draft", "cancelled")
+NOT_OFFERED = (NeedStatus.DRAFT, NeedStatus.CANCELLED)
 SKILLS_SHOWN = 50
 
 
@@ -115,7 +115,7 @@ def _seats(session: Session, r: DateRange) -> tuple[int, int, int]:
 def _completed(session: Session, r: DateRange) -> int:
     lo, hi = r.utc_bounds()
     query = sa.select(sa.func.count()).select_from(Need).where(
-        Need.status == "completed", Need.ends_at >= lo, Need.ends_at < hi
+        Need.status == NeedStatus.COMPLETED, Need.ends_at >= lo, Need.ends_at < hi
     )
     return int(session.execute(query).scalar_one())
 

@@ -17,9 +17,12 @@ from empathy.models import (
     EmployeeProfile,
     EmployeeSkill,
     HoursRecord,
+    HoursStatus,
     Match,
+    MatchStatus,
     Need,
     NeedSkill,
+    NeedStatus,
     Site,
     Skill,
     User,
@@ -140,7 +143,7 @@ def _need(session, report, spec, *, start_day, sites, skills) -> None:
         seats=spec["seats"],
         hours_per_volunteer=spec["hours_per_volunteer"],
         requires_approval=spec.get("requires_approval", False),
-        status=spec.get("status", "open"),
+        status=NeedStatus(spec.get("status", NeedStatus.OPEN)),
         owner_id=owner.id,
         languages=list(spec.get("languages", [])),
     )
@@ -151,7 +154,7 @@ def _need(session, report, spec, *, start_day, sites, skills) -> None:
         if skill is not None:
             session.add(NeedSkill(need_id=need.id, skill_id=skill.id,
                                   importance=entry["importance"], min_level=entry["min_level"]))
-    if need.status == "completed":
+    if need.status == NeedStatus.COMPLETED:
         _past_volunteers(session, need, spec, skills, reviewer=owner)
     report.count("needs")
 
@@ -175,14 +178,14 @@ def _past_volunteers(session, need, spec, skills, *, reviewer) -> None:
     ranked.sort(key=lambda item: item[:2])
     taken = 0
     for _, _, profile, user in ranked[: need.seats]:
-        match = Match(need_id=need.id, user_id=user.id, status="attended")
+        match = Match(need_id=need.id, user_id=user.id, status=MatchStatus.ATTENDED)
         session.add(match)
         session.flush()
         session.add(HoursRecord(
             need_id=need.id, match_id=match.id, user_id=user.id,
             hours=min(float(need.hours_per_volunteer), 8.0),
             worked_on=need.starts_at.astimezone(DEMO_TIMEZONE).date(),
-            department=profile.department, status="approved",
+            department=profile.department, status=HoursStatus.APPROVED,
             reviewed_by_id=reviewer.id, reviewed_at=need.ends_at,
         ))
         taken += 1
