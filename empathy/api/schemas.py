@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
+from empathy.models import HoursStatus, NeedStatus
+
 MAX_ID = 2**31 - 1  # the database's integer range: larger ids can only be unknown
 
 
@@ -213,7 +215,9 @@ class ProfileOut(Out):
 
 # --- needs ----------------------------------------------------------------------------------
 
-NEED_STATUS = Literal["draft", "open", "filled", "closed", "completed", "cancelled"]
+# The stored values as plain strings, so that the document lists them as before.
+NEED_STATUS = Literal[tuple(str(v) for v in NeedStatus)]
+HOURS_STATUS = Literal[tuple(str(v) for v in HoursStatus)]
 
 
 class NeedSkillIn(Model):
@@ -295,7 +299,7 @@ class NeedList(Listing):
 
 class NeedQuery(Paging):
     q: Str = Field(default="", max_length=200)
-    status: Literal["", "draft", "open", "filled", "closed", "completed", "cancelled"] = ""
+    status: Literal[("", *NEED_STATUS.__args__)] = ""
     cause: Str = Field(default="", max_length=40)
     site: Str = Field(default="", max_length=60)
     remote: bool | None = None
@@ -387,7 +391,7 @@ class HoursOut(Out):
     hours: float
     worked_on: Day
     note: str
-    status: Literal["pending", "approved", "rejected"]
+    status: HOURS_STATUS
     rejection_reason: str | None
     reviewed_at: datetime | None
     created_at: datetime

@@ -26,7 +26,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from empathy.models import NEED_STATUSES
+from empathy.models import NEED_STATUSES, NeedStatus
 from empathy.needs.services import (
     MAX_BENEFICIARY,
     MAX_DESCRIPTION,
@@ -49,12 +49,12 @@ from empathy.profiles.taxonomy import MAX_SKILL_NAME
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 STATUS_NAMES = {
-    "draft": _l("Draft"),
-    "open": _l("Open"),
-    "filled": _l("Filled"),
-    "closed": _l("Closed"),
-    "completed": _l("Completed"),
-    "cancelled": _l("Cancelled"),
+    NeedStatus.DRAFT: _l("Draft"),
+    NeedStatus.OPEN: _l("Open"),
+    NeedStatus.FILLED: _l("Filled"),
+    NeedStatus.CLOSED: _l("Closed"),
+    NeedStatus.COMPLETED: _l("Completed"),
+    NeedStatus.CANCELLED: _l("Cancelled"),
 }
 
 

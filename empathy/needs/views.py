@@ -10,6 +10,7 @@ from empathy.accounts.login import me, role_required
 from empathy.core.db import get_session
 from empathy.core.errors import Conflict, ServiceError
 from empathy.data import load_causes
+from empathy.models import NeedStatus
 from empathy.needs import query as needs_query
 from empathy.needs import services as need_service
 from empathy.needs.forms import STATUS_NAMES, NeedFilterForm, local_zone, need_form
@@ -53,7 +54,7 @@ def _list(template_args: dict, **fixed):
 @bp.get("")
 @login_required
 def browse():
-    return _list({"heading": _("Open needs"), "endpoint": "needs.browse", "show_status": False}, status="open")
+    return _list({"heading": _("Open needs"), "endpoint": "needs.browse", "show_status": False}, status=NeedStatus.OPEN)
 
 
 @bp.get("/mine")

@@ -11,6 +11,7 @@ from empathy.accounts.login import me
 from empathy.core.db import get_session
 from empathy.core.errors import NotFound, ServiceError
 from empathy.core.runtime import org_timezone
+from empathy.models import MatchStatus
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
 from empathy.volunteering.forms import ActionForm, HoursForm, VolunteerForm
 from empathy.volunteering.services import calendar, hours, signups
@@ -77,7 +78,7 @@ def volunteer(need_id: int):
             refuse(exc)
         else:
             send_mail()
-            flash(_("You are confirmed. Thank you!") if match.status == "confirmed"
+            flash(_("You are confirmed. Thank you!") if match.status == MatchStatus.CONFIRMED
                   else _("Thank you! The coordinator will confirm your place."), "success")
             return redirect(url_for("workflow.commitments"))
     return render_template("workflow/volunteer.html", need=need, form=form)
