@@ -10,6 +10,7 @@ from empathy.api import schemas_admin as sa
 from empathy.api.auth import BEARER, caller, roles
 from empathy.core.db import get_session
 from empathy.core.runtime import match_index
+from empathy.models import HoursStatus
 from empathy.needs import services as needs
 from empathy.needs.api import NEEDS
 from empathy.volunteering.api import MATCHES
@@ -32,8 +33,8 @@ def need_people(path: s.NeedPath):
     columns = {
         name: [sa.BoardPerson(match_id=m.id, user_id=u.id, display_name=u.display_name, status=m.status,
                               message=m.message or "", reason=m.reason or "", email=board.contacts.get(u.id),
-                              hours_approved=board.hours.get(u.id, {}).get("approved", 0.0),
-                              hours_pending=board.hours.get(u.id, {}).get("pending", 0.0)) for m, u in rows]
+                              hours_approved=board.hours.get(u.id, {}).get(HoursStatus.APPROVED, 0.0),
+                              hours_pending=board.hours.get(u.id, {}).get(HoursStatus.PENDING, 0.0)) for m, u in rows]
         for name, rows in board.columns.items()}
     n = board.need
     return ok(sa.BoardOut(need_id=n.id, seats=n.seats, seats_taken=n.seats_taken, seats_left=board.seats_left,
