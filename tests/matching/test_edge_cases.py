@@ -101,7 +101,8 @@ def test_batch_in_small_slices_equals_one_by_one(monkeypatch):
     emps, needs = _pool(seed=1)
     m = SkillMatcher().fit(emps, needs)
     whole = m.rank_employees_batch([n.id for n in needs], k=5)
-    monkeypatch.setattr(ranking, "_BATCH_CELLS", 50)  # one need per slice, skill cache cleared often
+    monkeypatch.setattr(ranking, "BATCH_CELLS", 50)  # one need per slice
+    monkeypatch.setattr(ranking, "SKILL_CACHE_CELLS", 400)  # skill cache cleared often
     assert [[(s.id, s.score) for s in r] for r in m.rank_employees_batch([n.id for n in needs], k=5)] == \
         [[(s.id, s.score) for s in r] for r in whole]
 
