@@ -16,6 +16,9 @@ from .text import tokenize, tokenize_short
 UNKNOWN_LEVEL = 2.5
 SKILL_WEIGHTS = {"must": 2.0, "nice": 1.0}
 _SLICE = 10_000  # documents per slice of the character-count products at fit
+# Document-frequency cuts make no sense on a handful of documents (a share of 0.3 of 5 documents
+# would drop any term two of them share): below this many documents, no cut applies.
+MIN_DOCS_FOR_DF_CUTS = 20
 
 
 def skill_labels(name: str, taxonomy: Taxonomy) -> tuple[str | None, str]:
@@ -126,7 +129,7 @@ class Featurizer:
         """Fit both views on tokenised documents (read once) and return their word and character matrices."""
         self.token_index_: dict[str, int] = {}
         counts = vectors.count_matrix(toks, self.token_index_, grow=True)
-        small = counts.shape[0] < 20  # document-frequency cuts make no sense on a handful of documents
+        small = counts.shape[0] < MIN_DOCS_FOR_DF_CUTS
         n_docs = counts.shape[0]
         # Word view: the token columns that pass the cuts.
         df, total = vectors.doc_freq(counts)
