@@ -49,7 +49,7 @@ def _skill_details(feat: Featurizer, need: NeedDoc, emp: EmployeeDoc) -> list[di
 @lru_cache(maxsize=64)
 def _need_terms(feat, need: NeedDoc) -> tuple:
     """Word vector and surface forms of a need: the same need is explained against k employees."""
-    n_text = need_text(need, feat.taxonomy)
+    n_text = need_text(need)
     return feat.word([feat.tokens(n_text)]), surface_forms(n_text, stemming=feat.stemming)
 
 
@@ -59,7 +59,7 @@ def _top_terms(feat: Featurizer, need: NeedDoc, emp: EmployeeDoc) -> list[dict]:
     if contrib.nnz == 0:
         return []
     names = feat.word_features_
-    forms = {**surface_forms(employee_text(emp, feat.taxonomy), stemming=feat.stemming), **need_forms}
+    forms = {**surface_forms(employee_text(emp), stemming=feat.stemming), **need_forms}
     order = np.argsort(-contrib.data, kind="stable")[:N_TERMS]
     return [{"term": forms.get(names[contrib.col[i]], str(names[contrib.col[i]])),
              "contribution": round(float(contrib.data[i]), 4)} for i in order]

@@ -29,17 +29,15 @@ def skill_labels(name: str, taxonomy: Taxonomy) -> tuple[str | None, str]:
     return canon, " ; ".join([name, *taxonomy.labels(canon)])
 
 
-def employee_skill_text(doc: EmployeeDoc, taxonomy: Taxonomy) -> str:
-    return " ; ".join(skill_labels(s.name, taxonomy)[1] for s in doc.skills)
-
-
 # The text part sees skills as typed: adding every taxonomy label and synonym to the text
 # lowered recall on all three dev files; labels count in the skill part instead.
-def employee_text(doc: EmployeeDoc, taxonomy: Taxonomy) -> str:
+def employee_text(doc: EmployeeDoc) -> str:
+    """The text of an employee: skill names as typed, then the bio."""
     return " ; ".join(s.name for s in doc.skills) + " . " + doc.bio
 
 
-def need_text(doc: NeedDoc, taxonomy: Taxonomy) -> str:
+def need_text(doc: NeedDoc) -> str:
+    """The text of a need: title, description and skill names as typed."""
     return " . ".join((doc.title, doc.description, " ; ".join(s.name for s in doc.skills)))
 
 
@@ -88,7 +86,7 @@ class Featurizer:
         return [t for s in doc.skills for t in tokenize_short(s.name, self.stemming)] + self.tokens(doc.bio)
 
     def skill_field_tokens(self, doc: EmployeeDoc) -> list[str]:
-        """Tokens of :func:`employee_skill_text` (memoised per skill name)."""
+        """Tokens of the skill field: each skill's name with its taxonomy labels (memoised per skill name)."""
         cache = self.__dict__.setdefault("_label_tokens", {})
         out = []
         for s in doc.skills:
@@ -101,7 +99,7 @@ class Featurizer:
         return out
 
     def need_tokens(self, doc: NeedDoc) -> list[str]:
-        return self.tokens(need_text(doc, self.taxonomy))
+        return self.tokens(need_text(doc))
 
     def need_vectors(self, docs: Sequence[NeedDoc], field_weights: Sequence[float]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """Word and character vectors of needs as a weighted sum of unit vectors of their fields.
@@ -120,10 +118,6 @@ class Featurizer:
         if word is None:
             word, char = self.word([[] for _ in docs]), self.char([[] for _ in docs])
         return vectors.normalize_rows(sp.csr_matrix(word, dtype=np.float32)), vectors.normalize_rows(sp.csr_matrix(char, dtype=np.float32))
-
-    def fit_transform(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """Fit both views on a corpus and return its word and character matrices."""
-        return self.fit_tokens([self.tokens(t) for t in texts])
 
     def fit_tokens(self, toks: Iterable[list[str]]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """Fit both views on tokenised documents (read once) and return their word and character matrices."""
@@ -162,10 +156,6 @@ class Featurizer:
                 for a in range(0, n_docs, _SLICE)]
         char = sp.vstack(char, format="csr") if char else sp.csr_matrix((0, len(keep)), dtype=np.float32)
         return word, char
-
-    @property
-    def word_features(self) -> np.ndarray:
-        return self.word_features_
 
     @property
     def n_word(self) -> int:

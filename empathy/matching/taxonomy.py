@@ -79,10 +79,6 @@ class Taxonomy:
                 seen.setdefault(label, None)
         return list(seen)
 
-    def entry(self, name: str) -> dict:
-        """The stored entry of a canonical skill."""
-        return dict(self._entries[name])
-
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Taxonomy) and self._entries == other._entries
 

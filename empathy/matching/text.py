@@ -97,7 +97,3 @@ def surface_forms(text: str, *, stemming: bool = True) -> dict[str, str]:
             forms.setdefault(stem(run) if stemming else run, run)
     return forms
 
-
-def identity(tokens: list[str]) -> list[str]:
-    """Analyzer for pre-tokenized documents (module level so fitted models pickle)."""
-    return tokens

@@ -147,3 +147,16 @@ def test_stale_library_fingerprint_detected(tmp_path, fitted, monkeypatch):
     monkeypatch.setattr(p, "library_fingerprint", lambda: {"python": "0", "numpy": "0", "scipy": "0", "sklearn": "0"})
     with pytest.raises(StaleModelError):
         p.load_model(path)
+
+
+def test_score_pair_gives_the_ranked_score_and_needs_a_stored_side(fitted):
+    for suggestion in fitted.rank_employees("n1", k=4):
+        pair = fitted.score_pair("n1", suggestion.id)
+        assert (pair.id, pair.score) == (suggestion.id, suggestion.score)
+        assert pair.explanation["need_id"] == "n1" and pair.explanation["employee_id"] == suggestion.id
+    for suggestion in fitted.rank_needs("e3", k=4):
+        assert fitted.score_pair(suggestion.id, "e3").score == suggestion.score
+    with pytest.raises(ValueError, match="stored need or a stored employee"):
+        fitted.score_pair(NeedDoc("new need", title="solar"), EmployeeDoc("new employee", bio="solar"))
+    with pytest.raises(KeyError):
+        fitted.score_pair("no such need", "e1")
