@@ -46,6 +46,7 @@ def _skill_details(feat: Featurizer, need: NeedDoc, emp: EmployeeDoc) -> list[di
     return out
 
 
+# Needs whose word vector is memoised: a page explains one need against its k employees.
 @lru_cache(maxsize=64)
 def _need_terms(feat, need: NeedDoc) -> tuple:
     """Word vector and surface forms of a need: the same need is explained against k employees."""

@@ -14,7 +14,12 @@ from .text import tokenize, tokenize_short
 
 # Unknown employee level: between intermediate and advanced.
 UNKNOWN_LEVEL = 2.5
+# A must-have skill counts twice a nice-to-have one in the skill part.
 SKILL_WEIGHTS = {"must": 2.0, "nice": 1.0}
+# Canonical index of a free-text skill (the taxonomy does not know it).
+NO_CANON = -1
+# Skill names whose label tokens are memoised per featurizer (a bound on memory).
+LABEL_CACHE_SIZE = 100_000
 _SLICE = 10_000  # documents per slice of the character-count products at fit
 # Document-frequency cuts make no sense on a handful of documents (a share of 0.3 of 5 documents
 # would drop any term two of them share): below this many documents, no cut applies.
@@ -47,7 +52,7 @@ class NeedSkillRows:
 
     char: sp.csr_matrix
     owner: np.ndarray  # index of the need in the batch
-    canon: np.ndarray  # canonical skill index, -1 for free text
+    canon: np.ndarray  # canonical skill index, NO_CANON for free text
     min_level: np.ndarray  # 0 when not given
     weight: np.ndarray
     text: tuple[str, ...] = ()  # the text standing for each skill (skills with equal text match alike)
@@ -93,7 +98,7 @@ class Featurizer:
             toks = cache.get(s.name)
             if toks is None:
                 toks = tokenize_short(skill_labels(s.name, self.taxonomy)[1], self.stemming)
-                if len(cache) < 100_000:
+                if len(cache) < LABEL_CACHE_SIZE:
                     cache[s.name] = toks
             out.extend(toks)
         return out
@@ -101,8 +106,11 @@ class Featurizer:
     def need_tokens(self, doc: NeedDoc) -> list[str]:
         return self.tokens(need_text(doc))
 
-    def need_vectors(self, docs: Sequence[NeedDoc], field_weights: Sequence[float]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """Word and character vectors of needs as a weighted sum of unit vectors of their fields.
+    def need_vectors(self, docs: Sequence[NeedDoc],
+                     field_weights: Sequence[float]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Word (needs x n_word) and character (needs x n_char) vectors of needs, float32 CSR, unit rows.
+
+        Each is a weighted sum of the unit vectors of the needs' fields, renormalised.
 
         The fields are title, description and skills. Normalising each field on its own keeps a
         long field from drowning the others, and lets short generic labels (titles, skill tags,
@@ -117,7 +125,8 @@ class Featurizer:
                 word, char = (w, c) if word is None else (word + w, char + c)
         if word is None:
             word, char = self.word([[] for _ in docs]), self.char([[] for _ in docs])
-        return vectors.normalize_rows(sp.csr_matrix(word, dtype=np.float32)), vectors.normalize_rows(sp.csr_matrix(char, dtype=np.float32))
+        return (vectors.normalize_rows(sp.csr_matrix(word, dtype=np.float32)),
+                vectors.normalize_rows(sp.csr_matrix(char, dtype=np.float32)))
 
     def fit_tokens(self, toks: Iterable[list[str]]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """Fit both views on tokenised documents (read once) and return their word and character matrices."""
@@ -203,7 +212,7 @@ class Featurizer:
                 name, text = skill_labels(skill.name, self.taxonomy)
                 texts.append(text)
                 owner.append(i)
-                canon.append(self.canon_index[name] if name is not None else -1)
+                canon.append(self.canon_index[name] if name is not None else NO_CANON)
                 min_level.append(skill.min_level or 0)
                 weight.append(self.skill_weight(skill))
         char = self.char_text(texts)

@@ -32,7 +32,6 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 
-
 # Distinct tokens whose n-grams are memoised (a bound on memory; tokens recur across documents).
 NGRAM_CACHE_SIZE = 200_000
 # Floor under row norms: only an empty row has norm 0, and it stores nothing to divide.

@@ -72,7 +72,8 @@ def test_free_text_skill_with_typo_matches(fitted):
 
 
 def test_levels_expert_beats_beginner(taxonomy):
-    emps = [EmployeeDoc("a", skills=(EmployeeSkill("nurse", 1),)), EmployeeDoc("b", skills=(EmployeeSkill("nurse", 4),))]
+    emps = [EmployeeDoc("a", skills=(EmployeeSkill("nurse", 1),)),
+            EmployeeDoc("b", skills=(EmployeeSkill("nurse", 4),))]
     need = NeedDoc("n", title="Nursing help", skills=(NeedSkill("Nursing", "must", 3),))
     m = SkillMatcher(taxonomy=taxonomy).fit(emps, [need])
     res = m.rank_employees("n")
@@ -135,7 +136,8 @@ def test_upsert_and_remove_after_fit(fitted, taxonomy):
 def test_save_load_roundtrip(tmp_path, fitted):
     path = save_model(fitted, tmp_path / "m.joblib", data_fingerprint="abc")
     loaded = load_model(path, data_fingerprint="abc")
-    assert [(s.id, s.score) for s in loaded.rank_employees("n1")] == [(s.id, s.score) for s in fitted.rank_employees("n1")]
+    expected = [(s.id, s.score) for s in fitted.rank_employees("n1")]
+    assert [(s.id, s.score) for s in loaded.rank_employees("n1")] == expected
     assert loaded.data_fingerprint_ == "abc"
     with pytest.raises(StaleModelError):
         load_model(path, data_fingerprint="other")

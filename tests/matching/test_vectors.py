@@ -10,8 +10,9 @@ from empathy.matching.features import MIN_DOCS_FOR_DF_CUTS, Featurizer
 from empathy.matching.taxonomy import Taxonomy
 from empathy.matching.text import tokenize
 
-WORDS = ("nurse nursing care elderly residents accounting bookkeeping solar panels install roofs python web developer "
-         "teach children school garden food bank 护理 会计 光伏安装 志愿者 帮助公益组织整理账目 I'm über-qualified Ünïcode").split()
+WORDS = ("nurse nursing care elderly residents accounting bookkeeping solar panels install roofs python web "
+         "developer teach children school garden food bank 护理 会计 光伏安装 志愿者 帮助公益组织整理账目 "
+         "I'm über-qualified Ünïcode").split()
 
 
 def _corpus(n_docs: int, seed: int = 0) -> list[list[str]]:
