@@ -119,6 +119,7 @@ def format_report(results: Iterable[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line of ``python -m empathy.matching.cases``; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m empathy.matching.cases")
     parser.add_argument("command", choices=("rank", "evaluate"))
     parser.add_argument("file")

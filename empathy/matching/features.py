@@ -84,6 +84,7 @@ class Featurizer:
         return SKILL_WEIGHTS[skill.importance] * (1.0 if known else self.free_text_weight)
 
     def tokens(self, text: str) -> list[str]:
+        """Tokens of a text with this featurizer's stemming and length cut (see ``text.tokenize``)."""
         return tokenize(text, stemming=self.stemming, max_chars=self.max_chars)
 
     def employee_tokens(self, doc: EmployeeDoc) -> list[str]:
@@ -104,6 +105,7 @@ class Featurizer:
         return out
 
     def need_tokens(self, doc: NeedDoc) -> list[str]:
+        """Tokens of :func:`need_text`."""
         return self.tokens(need_text(doc))
 
     def need_vectors(self, docs: Sequence[NeedDoc],
@@ -168,16 +170,20 @@ class Featurizer:
 
     @property
     def n_word(self) -> int:
+        """Number of word-view columns."""
         return len(self.word_index_)
 
     @property
     def n_char(self) -> int:
+        """Number of character-view columns."""
         return len(self.ngram_index_)
 
     def word(self, toks: Sequence[list[str]]) -> sp.csr_matrix:
+        """Word-view TF-IDF (documents x n_word, float32 CSR, unit rows); unseen tokens are ignored."""
         return vectors.tfidf(vectors.count_matrix(toks, self.word_index_, grow=False), self.word_idf_)
 
     def char(self, toks: Sequence[list[str]]) -> sp.csr_matrix:
+        """Character-view TF-IDF (documents x n_char, float32 CSR, unit rows) of tokenised documents."""
         counts = vectors.count_matrix(toks, self.token_index_, grow=False) @ self.table_
         # Tokens unseen at fit still share n-grams with the vocabulary (typos, new words).
         lo, hi = self.char_ngram_range
@@ -188,6 +194,7 @@ class Featurizer:
         return vectors.tfidf(sp.csr_matrix(counts, dtype=np.float32), self.char_idf_)
 
     def char_text(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Character-view TF-IDF of raw texts (tokenised first)."""
         return self.char([self.tokens(t) for t in texts])
 
     def employee_levels(self, docs: Sequence[EmployeeDoc]) -> sp.csr_matrix:
@@ -206,6 +213,7 @@ class Featurizer:
                              shape=(len(docs), max(len(self.canon_index), 1)))
 
     def need_skill_rows(self, docs: Sequence[NeedDoc]) -> NeedSkillRows:
+        """One row per skill of ``docs``, in order: its text's character vector, owner, canon, level, weight."""
         texts, owner, canon, min_level, weight = [], [], [], [], []
         for i, doc in enumerate(docs):
             for skill in doc.skills:

@@ -40,26 +40,35 @@ class SkillMatcher(BaseEstimator):
     text similarity (stemmed word and character n-gram TF-IDF on English and jieba-segmented
     Chinese, hubness-corrected), skill overlap through a taxonomy (levels, must-have vs
     nice-to-have; free-text skills by character similarity), cause fit and language fit.
-    A part the need does not specify (no skills, cause or language) is left out of the mean.
+    A part the need does not specify (no skills, cause or language) is left out of the mean:
+    ``score = sum_p(w_p * present_p * part_p) / sum_p(w_p * present_p)`` (``scoring.combine``).
+    The text part is ``soft_clip(cos + t * s * ((log_u - mean_u) + (log_v - mean_v)))``, where
+    ``log_u``, ``log_v`` are the need's and employee's Sinkhorn log scalings (Sinkhorn and Knopp,
+    1967; against hubs as in Radovanovic et al., 2010), ``t`` the temperature and ``s`` the fade-in
+    for small pools (``hubness.py``). Needs are expanded by pseudo-relevance feedback (Rocchio,
+    1971; ``expansion.py``).
+    Hyperparameters are checked in ``fit`` (``_parameter_constraints``, see ``params.py``): a value
+    out of range raises ``InvalidParameterError``, a ValueError naming the parameter.
 
     Parameters
     ----------
     taxonomy : Taxonomy or None, default=None
         Canonical skills with labels and synonyms; None means every skill is free text.
-    text_weight, skill_weight, cause_weight, language_weight : float
-        Weights of the four parts of the score.
-    char_ngram_range : tuple of int, default=(3, 4)
+    text_weight, skill_weight, cause_weight, language_weight : float, default=0.6, 0.25, 0.1, 0.05
+        Weights of the four parts of the score; >= 0, and text_weight > 0.
+    char_ngram_range : tuple (lo, hi) of int, 1 <= lo <= hi, default=(3, 4)
         Character n-gram sizes of the character view (``char_wb`` on the token stream).
-    char_weight : float, default=0.5
+    char_weight : float in [0, 1], default=0.5
         Share of the character view in the text similarity (the word view has the rest).
-    char_min_df, char_max_df : float, default=2, 0.3
-        Document-frequency cuts of the character view (ignored below 20 documents). Terms in
+    char_min_df, char_max_df : int >= 1 or float in [0, 1], default=2, 0.3
+        Document-frequency cuts of the character view, in documents (int) or as a share (float),
+        as in TfidfVectorizer; ignored below ``MIN_DOCS_FOR_DF_CUTS`` (20) documents. Terms in
         more than 30 % of the documents carry little weight but dominate the cost of a query.
-    char_max_features : int or None, default=None
+    char_max_features : int >= 1 or None, default=None
         Cap on the character vocabulary, for speed on large pools.
-    word_max_df : float, default=0.3
+    word_max_df : int >= 1 or float in [0, 1], default=0.3
         Document-frequency cut of the word view.
-    free_text_skill_weight : float, default=0.1
+    free_text_skill_weight : float in [0, 1], default=0.1
         Relative weight, in the skill part, of need skills the taxonomy does not know
         (they still count fully in the text part).
     stemming : bool, default=True
@@ -67,22 +76,23 @@ class SkillMatcher(BaseEstimator):
     hubness : bool, default=True
         Correct text scores with Sinkhorn scalings fitted between the two pools, so that
         documents similar to everything ("hubs") do not crowd every ranking.
-    hub_temperature : float, default=0.025
+    hub_temperature : float > 0, default=0.025
         Temperature of the Sinkhorn kernel; also the scale of the correction.
-    hub_iter : int, default=20
+    hub_iter : int >= 1, default=20
         Sinkhorn iterations.
-    hub_k : int, default=128
+    hub_k : int >= 1, default=128
         Similarities kept per row and column for the (sparse) Sinkhorn kernel.
-    max_text_chars : int, default=20000
+    max_text_chars : int >= 1, default=20000
         Texts are cut to this length before tokenising.
-    need_field_weights : tuple of 3 floats, default=(0.2, 1.0, 0.2)
+    need_field_weights : tuple of 3 floats >= 0, default=(0.2, 1.0, 0.2)
         Weights of a need's title, description and skills in its text vectors; each field is
         normalised on its own first (see ``Featurizer.need_vectors``).
-    prf_weight : float, default=0.3
+    prf_weight : float >= 0, default=0.3
         Pseudo-relevance feedback on needs (Rocchio): a need's text vector gets this weight of the
         mean vector of its ``prf_k`` most similar employees (their ``prf_terms`` strongest terms).
         Stored needs are kept expanded, so both directions see it. 0 turns it off.
-    prf_k, prf_terms : int, default=10, 40
+    prf_k, prf_terms : int >= 1, default=10, 40
+        Employees averaged per need, and terms kept of their mean vector, by the feedback.
 
     Attributes
     ----------
@@ -92,6 +102,13 @@ class SkillMatcher(BaseEstimator):
         Vectors, attributes and hubness scalings of each side.
     employee_docs_, need_docs_ : dict
         Documents by id, for explanations.
+    need_skills_ : dict
+        One row per skill of the stored needs (character vectors, owner row, canonical index,
+        minimum level, weight).
+    codes_ : dict
+        Integer codes of sites and bits of causes and languages seen so far.
+    hub_center_, hub_sizes_, hub_scale_ : tuple, tuple, float
+        Mean log scalings (needs, employees), pool sizes at fit and the fade-in of the correction.
     fingerprint_ : dict
         Versions of python, numpy, scipy and scikit-learn the model was fitted with.
     fit_seconds_ : dict
@@ -104,7 +121,6 @@ class SkillMatcher(BaseEstimator):
     >>> [s.id for s in m.rank_employees("n1", k=1)]
     ['e1']
     """
-
 
     _parameter_constraints: dict = PARAMETER_CONSTRAINTS
 
