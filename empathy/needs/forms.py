@@ -85,9 +85,11 @@ class Hint:
 
 class NeedSkillRowForm(Form):
     name = StringField(_l("Skill"), validators=[Hint(maxlength=MAX_SKILL_NAME)])
+    # validate_choice=False here and below: the need family refuses a value off the list, in its own words.
     importance = SelectField(_l("Importance"), choices=[SelectChoice("must", _l("Must-have")),
-                                                          SelectChoice("nice", _l("Nice-to-have"))])
-    min_level = SelectField(_l("Minimum level"), coerce=int, default=1)
+                                                          SelectChoice("nice", _l("Nice-to-have"))],
+                             validate_choice=False)
+    min_level = SelectField(_l("Minimum level"), coerce=int, default=1, validate_choice=False)
     remove = BooleanField(_l("Remove"))
 
     def __init__(self, *args, **kwargs):
@@ -104,9 +106,9 @@ class NeedSkillRowForm(Form):
 class NeedForm(SkillRowsMixin, FlaskForm):
     title = StringField(_l("Title"), validators=[Hint(required=True, maxlength=MAX_TITLE)])
     description = TextAreaField(_l("Description"), validators=[Hint(maxlength=MAX_DESCRIPTION)])
-    cause = SelectField(_l("Cause"), choices=[])
+    cause = SelectField(_l("Cause"), choices=[], validate_choice=False)
     beneficiary = StringField(_l("Beneficiary organisation"), validators=[Hint(maxlength=MAX_BENEFICIARY)])
-    site = SelectField(_l("Site"), choices=[])
+    site = SelectField(_l("Site"), choices=[], validate_choice=False)  # the service knows the sites
     remote = BooleanField(_l("Remote: volunteers can help from anywhere"))
     starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMATS, validators=[Hint(required=True)])
     ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMATS, validators=[Hint(required=True)])
@@ -115,7 +117,7 @@ class NeedForm(SkillRowsMixin, FlaskForm):
     hours_per_volunteer = FloatField(_l("Hours per volunteer"), default=4,
                                      validators=[Hint(required=True, min=0.01, max=MAX_HOURS)])
     requires_approval = BooleanField(_l("Sign-ups need my approval"))
-    languages = MultiCheckboxField(_l("Languages volunteers should speak"), choices=[],
+    languages = MultiCheckboxField(_l("Languages volunteers should speak"), choices=[], validate_choice=False,
                                    description=_l("Leave all unticked when any language will do."))
     skills = FieldList(FormField(NeedSkillRowForm), min_entries=0)
     add_rows = SubmitField(_l("Add more rows"))
