@@ -37,6 +37,7 @@ from empathy.models.need_schemas import (
     MAX_SKILL_NAME,
     MAX_TITLE,
     NEED_STATUSES,
+    NeedBase,
     NeedCreate,
     NeedUpdate,
 )
@@ -151,18 +152,14 @@ class NeedForm(SkillRowsMixin, FlaskForm):
         return NeedUpdate.model_validate(self._need.model_dump())
 
     def _written(self) -> dict:
-        """The fields WTForms could read; one it could not is left out (its own error says why)."""
+        """The need's fields (named as in NeedCreate) as WTForms read them; one it could not read is left out."""
         zone = local_zone()
-        values = {
-            "title": self.title.data or "", "description": self.description.data or "", "cause": self.cause.data or "",
-            "beneficiary": self.beneficiary.data or "", "site": self.site.data or None, "remote": self.remote.data,
-            "starts_at": self.starts_at.data and self.starts_at.data.replace(tzinfo=zone),
-            "ends_at": self.ends_at.data and self.ends_at.data.replace(tzinfo=zone),
-            "seats": self.seats.data, "hours_per_volunteer": self.hours_per_volunteer.data,
-            "requires_approval": self.requires_approval.data, "languages": list(self.languages.data or []),
-            "skills": [{"name": r.name.data or "", "importance": r.importance.data, "min_level": r.min_level.data}
-                       for r in self.kept_rows()],
-        }
+        values = {name: self[name].data for name in NeedCreate.model_fields if name != "skills"}
+        for name in ("starts_at", "ends_at"):
+            if values[name] is not None:
+                values[name] = values[name].replace(tzinfo=zone)  # the form is in local time
+        values["skills"] = [{"name": r.name.data or "", "importance": r.importance.data, "min_level": r.min_level.data}
+                            for r in self.kept_rows()]
         return {name: value for name, value in values.items() if value is not None}
 
 
@@ -173,12 +170,9 @@ def need_form(*, detail=None, sites, lang: str, formdata=None) -> NeedForm:
     elif detail is not None:
         need = detail.need
         form = NeedForm(formdata=None, data={
-            "title": need.title, "description": need.description, "cause": need.cause,
-            "beneficiary": need.beneficiary, "site": str(need.site_id) if need.site_id else "",
-            "remote": need.is_remote, "starts_at": to_local_naive(need.starts_at),
-            "ends_at": to_local_naive(need.ends_at), "seats": need.seats,
-            "hours_per_volunteer": need.hours_per_volunteer, "requires_approval": need.requires_approval,
-            "languages": list(need.languages or []),
+            **need.model_dump(include=set(NeedBase.model_fields)),
+            "site": str(need.site_id) if need.site_id else "", "remote": need.is_remote,
+            "starts_at": to_local_naive(need.starts_at), "ends_at": to_local_naive(need.ends_at),
             "skills": [{"name": skill_label(s, lang), "importance": ns.importance, "min_level": ns.min_level}
                        for ns, s in detail.skills],
         })

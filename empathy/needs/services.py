@@ -16,7 +16,7 @@ from empathy.core.db import begin_write, utcnow
 from empathy.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from empathy.core.validation import service_error
 from empathy.models import Need, NeedSkill, Site, Skill, User
-from empathy.models.need_schemas import MAX_TITLE, NeedCreate, NeedUpdate
+from empathy.models.need_schemas import MAX_TITLE, NeedBase, NeedCreate, NeedUpdate
 from empathy.needs.query import NeedDetail, get_need
 from empathy.profiles.services import resolve_skill_rows
 
@@ -186,11 +186,8 @@ def duplicate_need(*, session: Session, actor: User, need_id: int) -> Need:
 
 def _copy_need(session: Session, actor: User, source: Need) -> Need:
     copy = Need(
-        **{k: getattr(source, k) for k in (
-            "description", "cause", "beneficiary", "is_remote", "starts_at", "ends_at", "seats",
-            "hours_per_volunteer", "requires_approval", "site_id")},
+        **source.model_dump(include=set(NeedBase.model_fields) - {"title"} | {"is_remote", "site_id"}),
         title=str(_l("Copy of %(title)s", title=source.title))[:MAX_TITLE],
-        languages=list(source.languages or []),
         owner_id=actor.id,
         status="draft",
     )
