@@ -206,7 +206,10 @@ class NeedUpdate(SQLModel):
 
 
 class NeedPublic(SQLModel):
-    """A need as the API shows it (a response: no input limits in its schema)."""
+    """A need as the API shows it.
+
+    Not a NeedBase: a response documents no input limits, and the published document lists its fields in
+    this order."""
 
     id: int
     title: str
