@@ -58,19 +58,17 @@ def need_credentials(session: Session, need_ids: list[int]) -> dict[int, list[st
     return {i: sorted(kinds, key=CREDENTIAL_KINDS.index) for i, kinds in out.items()}
 
 
+# The fields a NeedOut copies from the row as they are; the others are looked up or renamed below.
+_AS_STORED = frozenset(s.NeedOut.model_fields) & frozenset(Need.model_fields)
+
+
 def needs_out(session: Session, needs: list[Need]) -> list[s.NeedOut]:
     skills = need_skills(session, [n.id for n in needs])
     creds = need_credentials(session, [n.id for n in needs])
     codes = site_codes(session) if needs else {}
     return [
-        s.NeedOut(
-            id=n.id, title=n.title, description=n.description, cause=n.cause, beneficiary=n.beneficiary,
-            site=codes.get(n.site_id) if n.site_id else None, remote=n.is_remote, starts_at=n.starts_at,
-            ends_at=n.ends_at, seats=n.seats, seats_taken=n.seats_taken,
-            hours_per_volunteer=n.hours_per_volunteer, requires_approval=n.requires_approval, status=n.status,
-            owner_id=n.owner_id, skills=skills[n.id], languages=list(n.languages or []), credentials=creds[n.id],
-            created_at=n.created_at, updated_at=n.updated_at,
-        )
+        s.NeedOut(**n.model_dump(include=_AS_STORED), site=codes.get(n.site_id) if n.site_id else None,
+                  remote=n.is_remote, skills=skills[n.id], credentials=creds[n.id])
         for n in needs
     ]
 

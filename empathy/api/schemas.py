@@ -5,45 +5,30 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from empathy.models.fields import Str, iso_text
+from empathy.models.need_schemas import (
+    STRICT,
+    NeedCreate,
+    NeedPublic,
+    NeedSkillCreate,
+    NeedSkillPublic,
+    NeedUpdate,
+    SkillRows,
+)
 
 MAX_ID = 2**31 - 1  # the database's integer range: larger ids can only be unknown
 
 
-def _clean(value: str) -> str:
-    # PostgreSQL refuses NUL characters, and a lone surrogate cannot be stored as UTF-8.
-    if "\x00" in value:
-        raise ValueError("NUL characters are not allowed")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("the text is not valid Unicode") from None
-    return value
-
-
-def _sane_year(value: datetime) -> datetime:
-    if not 1900 <= value.year <= 2200:
-        raise ValueError("the year must be between 1900 and 2200")
-    return value
-
-
-def _iso_text(value):
-    # Lax parsing would read a number as a Unix time; the document says a string.
-    if isinstance(value, (int, float, bool)):
-        raise ValueError("give an ISO 8601 string")
-    return value
-
-
-Str = Annotated[str, AfterValidator(_clean)]
-When = Annotated[AwareDatetime, Field(strict=False), BeforeValidator(_iso_text), AfterValidator(_sane_year)]
-Day = Annotated[date, Field(strict=False), BeforeValidator(_iso_text)]
+Day = Annotated[date, Field(strict=False), BeforeValidator(iso_text)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class Model(BaseModel):
     """Request bodies: JSON types as the document says (no "1" for 1, no false for 0), unknown fields refused."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
+    model_config = STRICT
 
 
 class Out(BaseModel):
@@ -213,80 +198,30 @@ class ProfileOut(Out):
 
 # --- needs ----------------------------------------------------------------------------------
 
-NEED_STATUS = Literal["draft", "open", "filled", "closed", "completed", "cancelled"]
+# The need family (empathy.models.need_schemas) under the names the OpenAPI document has always published.
+# The document names a nested schema after its class, so the subclasses only narrow the skill rows' class.
 
 
-class NeedSkillIn(Model):
-    name: Str = Field(min_length=1, max_length=120)
-    importance: Literal["must", "nice"] = "must"
-    min_level: int = Field(default=1, ge=1, le=4)
+class NeedSkillIn(NeedSkillCreate):
+    pass
 
 
-class NeedIn(Model):
-    title: Str = Field(min_length=1, max_length=200)
-    description: Str = Field(default="", max_length=10000)
-    cause: Str = Field(max_length=40, description="A cause code, e.g. `education`.")
-    beneficiary: Str = Field(default="", max_length=200)
-    site: Str | None = Field(default=None, max_length=60, description="A site code; omit for a remote need.")
-    remote: bool = False
-    starts_at: When
-    ends_at: When
-    seats: int = Field(default=1, ge=1, le=10000)
-    hours_per_volunteer: float = Field(default=4.0, gt=0, le=1000)
-    requires_approval: bool = False
-    skills: list[NeedSkillIn] = Field(default_factory=list, max_length=50)
-    languages: list[Str] = Field(default_factory=list, max_length=20,
-                                 description="Language codes volunteers should speak (as in profiles); empty: any.")
+class NeedIn(NeedCreate):
+    skills: SkillRows[NeedSkillIn] = Field(default_factory=list)
 
 
-class NeedPatch(Model):
+class NeedPatch(NeedUpdate):
     """Only the fields given change; `skills`, when given, replaces the whole list."""
 
-    title: Str | None = Field(default=None, min_length=1, max_length=200)
-    description: Str | None = Field(default=None, max_length=10000)
-    cause: Str | None = Field(default=None, max_length=40)
-    beneficiary: Str | None = Field(default=None, max_length=200)
-    site: Str | None = Field(default=None, max_length=60)
-    remote: bool | None = None
-    starts_at: When | None = None
-    ends_at: When | None = None
-    seats: int | None = Field(default=None, ge=1, le=10000)
-    hours_per_volunteer: float | None = Field(default=None, gt=0, le=1000)
-    requires_approval: bool | None = None
-    skills: list[NeedSkillIn] | None = Field(default=None, max_length=50)
-    languages: list[Str] | None = Field(default=None, max_length=20)
+    skills: SkillRows[NeedSkillIn] | None = None
 
 
-class NeedSkillOut(Out):
-    name: str
-    label_en: str
-    label_zh: str
-    importance: Literal["must", "nice"]
-    min_level: int
+class NeedSkillOut(NeedSkillPublic):
+    pass
 
 
-class NeedOut(Out):
-    id: int
-    title: str
-    description: str
-    cause: str
-    beneficiary: str
-    site: str | None
-    remote: bool
-    starts_at: datetime
-    ends_at: datetime
-    seats: int
-    seats_taken: int
-    hours_per_volunteer: float
-    requires_approval: bool
-    status: NEED_STATUS
-    owner_id: int | None
+class NeedOut(NeedPublic):
     skills: list[NeedSkillOut]
-    languages: list[str]
-    credentials: list[str] = Field(description="Credential kinds every volunteer must hold, valid and verified, "
-                                               "before they are confirmed.")
-    created_at: datetime
-    updated_at: datetime
 
 
 class NeedList(Listing):

@@ -16,27 +16,6 @@ from empathy.volunteering.services import invitations, roster, signups
 NEEDS = Tag(name="needs", description="Welfare needs and the people who help with them")
 
 
-def _input(body: s.NeedIn) -> needs.NeedInput:
-    return needs.NeedInput(
-        **body.model_dump(exclude={"skills"}),
-        skills=[needs.NeedSkillInput(name=k.name, importance=k.importance, min_level=k.min_level) for k in body.skills])
-
-
-def _merged(detail: needs_query.NeedDetail, patch: s.NeedPatch) -> needs.NeedInput:
-    """The need as it is, with the fields the patch gives."""
-    n = detail.need
-    current = s.NeedIn.model_construct(
-        title=n.title, description=n.description, cause=n.cause, beneficiary=n.beneficiary,
-        site=detail.site.code if detail.site else None, remote=n.is_remote, starts_at=n.starts_at,
-        ends_at=n.ends_at, seats=n.seats, hours_per_volunteer=n.hours_per_volunteer,
-        requires_approval=n.requires_approval, languages=list(n.languages or []),
-        skills=[s.NeedSkillIn.model_construct(name=k.name, importance=ns.importance, min_level=ns.min_level)
-                for ns, k in detail.skills])
-    changes = {name: getattr(patch, name) for name in patch.model_fields_set if getattr(patch, name) is not None
-               or name == "site"}
-    return _input(current.model_copy(update=changes))
-
-
 @bp.get("/needs", tags=[NEEDS], security=BEARER, responses=answers(200, s.NeedList))
 def list_needs(query: s.NeedQuery):
     """Needs you may see (drafts only your own), soonest first."""
@@ -56,7 +35,7 @@ def list_needs(query: s.NeedQuery):
 @roles("coordinator")
 def create_need(body: s.NeedIn):
     """Create a need as a draft (coordinators)."""
-    need = needs.create_need(session=get_session(), owner=caller(), data=_input(body))
+    need = needs.create_need(session=get_session(), owner=caller(), data=body)
     return ok(present.need_out(get_session(), need), 201)
 
 
@@ -71,10 +50,8 @@ def get_need(path: s.NeedPath):
 @roles("coordinator")
 def patch_need(path: s.NeedPath, body: s.NeedPatch):
     """Change some fields of a need (its coordinator or an administrator)."""
-    session = get_session()
-    detail = needs.editable_need(session=session, actor=caller(), need_id=path.need_id)
-    need = needs.update_need(session=session, actor=caller(), need_id=path.need_id, data=_merged(detail, body))
-    return ok(present.need_out(session, need))
+    need = needs.update_need(session=get_session(), actor=caller(), need_id=path.need_id, data=body)
+    return ok(present.need_out(get_session(), need))
 
 
 def _transition(action, need_id: int, **kwargs):

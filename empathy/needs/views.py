@@ -92,9 +92,9 @@ def _edit_page(need_id: int | None):
     elif form.validate_on_submit():
         try:
             if need_id:
-                need = need_service.update_need(session=session, actor=user, need_id=need_id, data=form.to_input())
+                need = need_service.update_need(session=session, actor=user, need_id=need_id, data=form.to_update())
             else:
-                need = need_service.create_need(session=session, owner=user, data=form.to_input())
+                need = need_service.create_need(session=session, owner=user, data=form.to_create())
         except ServiceError as exc:
             form.place_error(exc)
         else:

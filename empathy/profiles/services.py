@@ -11,6 +11,7 @@ from empathy.core.db import begin_write, utcnow
 from empathy.core.errors import ServiceError
 from empathy.data import load_causes
 from empathy.models import EmployeeProfile, EmployeeSkill, Site, Skill, User
+from empathy.models.profiles import LANGUAGES  # noqa: F401  (re-exported: profiles' forms and imports use it)
 from empathy.profiles.taxonomy import MAX_SKILL_NAME, resolve_or_create_skill
 
 MAX_BIO = 5000
@@ -19,28 +20,6 @@ MAX_HOURS_PER_MONTH = 744  # 31 days x 24 hours
 MAX_YEARS = 80
 LEVELS = (1, 2, 3, 4)
 LEVEL_NAMES = {1: _l("Beginner"), 2: _l("Intermediate"), 3: _l("Advanced"), 4: _l("Expert")}
-
-# ISO 639-1 codes (and yue, ISO 639-3, for Cantonese) employees can offer.
-LANGUAGES = {
-    "zh": _l("Chinese (Mandarin)"),
-    "yue": _l("Cantonese"),
-    "en": _l("English"),
-    "km": _l("Khmer"),
-    "fr": _l("French"),
-    "de": _l("German"),
-    "ja": _l("Japanese"),
-    "ko": _l("Korean"),
-    "es": _l("Spanish"),
-    "pt": _l("Portuguese"),
-    "ar": _l("Arabic"),
-    "ru": _l("Russian"),
-    "vi": _l("Vietnamese"),
-    "th": _l("Thai"),
-    "ms": _l("Malay"),
-    "id": _l("Indonesian"),
-    "hi": _l("Hindi"),
-    "it": _l("Italian"),
-}
 
 
 @dataclass

@@ -9,8 +9,7 @@ from sqlmodel import Session, select
 
 from empathy.core.errors import ServiceError
 from empathy.models import Site, Skill
-
-MAX_SKILL_NAME = 120
+from empathy.models.profiles import MAX_SKILL_NAME
 
 
 def _key(text: str) -> str:
