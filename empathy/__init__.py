@@ -40,9 +40,10 @@ def register_extensions(app: Flask) -> None:
 
 
 API_MODULES = (
-    "empathy.admin.api", "empathy.volunteering.api_credentials", "empathy.admin.api_manage",
-    "empathy.profiles.api", "empathy.needs.api", "empathy.volunteering.api_people",
-    "empathy.volunteering.api",
+    "empathy.admin.api", "empathy.reports.api", "empathy.admin.api_manage",
+    "empathy.accounts.api", "empathy.profiles.api", "empathy.profiles.api_credentials", "empathy.suggestions.api",
+    "empathy.volunteering.api_me", "empathy.needs.api", "empathy.needs.api_duplicate",
+    "empathy.volunteering.api_people", "empathy.volunteering.api",
 )
 
 

@@ -43,6 +43,14 @@ def answers(status: int, model, *codes: int) -> dict:
     return out
 
 
+def file_answers(media_type: str, description: str) -> dict:
+    """The responses of an operation that answers a file (CSV, iCalendar): the file, or the usual problems."""
+    out: dict = {200: {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}}
+    for code in AUTHED:
+        out[code] = Problem
+    return out
+
+
 def ok(model, status: int = 200) -> Response:
     return Response(model.model_dump_json(by_alias=True), status=status, mimetype="application/json")
 
