@@ -18,6 +18,8 @@ import empathy.models  # noqa: F401
 from empathy import create_app
 from empathy.core.db import get_engine
 
+pytest_plugins = ("tests.api.fixtures",)  # callers with tokens and the `api` client, for every domain's API tests
+
 PG_URL = os.environ.get("EMPATHY_TEST_DATABASE_URL")
 
 
