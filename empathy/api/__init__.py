@@ -2,6 +2,10 @@
 
 flask-openapi3 reads each view's pydantic models (path, query, body) to validate requests and
 to write the document; `new_app` makes the application class it needs.
+
+This package is the shared plumbing: the blueprint `bp`, `answers`/`ok`, bearer auth (`auth`), problem
+documents (`problems`), the docs page, the document's sections (`tags`) and the shared bodies (`schemas`).
+Each domain's operations, bodies and presenters live in its own `api*.py` and `schemas.py`.
 """
 
 from __future__ import annotations
