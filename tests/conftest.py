@@ -20,6 +20,8 @@ import empathy.models  # noqa: F401
 from empathy import create_app
 from empathy.core.db import get_engine
 
+pytest_plugins = ("tests.api.fixtures",)  # callers with tokens and the `api` client, for every domain's API tests
+
 
 def _this_workers_url(url: str | None) -> str | None:
     """The database of this pytest-xdist worker (`<name>_gw0`, ...); the URL itself without xdist."""

@@ -6,14 +6,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
 from empathy.accounts.login import me, role_required
+from empathy.admin.services.sites import active_sites
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
 from empathy.core.runtime import match_index
-from empathy.models import CREDENTIAL_KINDS, HoursRecord, Site
+from empathy.models import CREDENTIAL_KINDS
 from empathy.profiles import credentials
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
 from empathy.volunteering.forms import ActionForm, InviteForm, NeedCredentialsForm, ReasonForm, SuggestionFilterForm
@@ -30,7 +30,7 @@ def _ids(name: str) -> list[int]:
 def _filter_form() -> SuggestionFilterForm:
     form = SuggestionFilterForm(request.args)
     zh = str(get_locale()) == "zh"
-    sites = get_session().exec(select(Site).where(Site.is_active.is_(True)).order_by(Site.name_en)).all()
+    sites = active_sites(session=get_session())
     form.site.choices = [SelectChoice("", _("Any site"))] + [
         SelectChoice(s.id, s.name_zh if zh else s.name_en) for s in sites]
     form.min_level.choices = [SelectChoice("", _("Any level"))] + [
@@ -147,7 +147,7 @@ def cancel(need_id: int):
 @role_required("coordinator")
 def review_hours(record_id: int, action: str):
     session, form = get_session(), ReasonForm()
-    record = session.get(HoursRecord, record_id)
+    record = hours.find_record(session, record_id)
     if record is None:
         abort(404)
     if form.validate_on_submit():
