@@ -1,27 +1,20 @@
 """The API's shared bodies (pydantic models; the OpenAPI document is made from them).
 
-The base classes and field types every domain's schemas build on, problems and paging, and the bodies
-of the needs API (need, its people and sign-ups), which other domains' operations answer too. Every
-other body lives in its domain's `schemas.py`.
+The base classes and field types every domain's schemas build on, problems, paging and the need path
+parameter that several domains' operations take. Every other body lives in its domain's `schemas.py`.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from empathy.models.fields import Str, iso_text
-from empathy.models.need_schemas import (
-    STRICT,
-    NeedCreate,
-    NeedPublic,
-    NeedSkillCreate,
-    NeedSkillPublic,
-    NeedUpdate,
-    SkillRows,
-)
+from empathy.models.need_schemas import STRICT
+
+__all__ = ["Day", "FieldError", "Id", "Listing", "Model", "NeedPath", "Out", "Paging", "Problem", "Query", "Str"]
 
 MAX_ID = 2**31 - 1  # the database's integer range: larger ids can only be unknown
 
@@ -80,90 +73,3 @@ class Paging(Query):
 
 class NeedPath(Model):
     need_id: Id
-
-
-# --- needs ----------------------------------------------------------------------------------
-
-# The need family (empathy.models.need_schemas) under the names the OpenAPI document has always published.
-# The document names a nested schema after its class, so the subclasses only narrow the skill rows' class.
-
-
-class NeedSkillIn(NeedSkillCreate):
-    pass
-
-
-class NeedIn(NeedCreate):
-    skills: SkillRows[NeedSkillIn] = Field(default_factory=list)
-
-
-class NeedPatch(NeedUpdate):
-    """Only the fields given change; `skills`, when given, replaces the whole list."""
-
-    skills: SkillRows[NeedSkillIn] | None = None
-
-
-class NeedSkillOut(NeedSkillPublic):
-    pass
-
-
-class NeedOut(NeedPublic):
-    skills: list[NeedSkillOut]
-
-
-class NeedList(Listing):
-    items: list[NeedOut]
-
-
-class NeedQuery(Paging):
-    q: Str = Field(default="", max_length=200)
-    status: Literal["", "draft", "open", "filled", "closed", "completed", "cancelled"] = ""
-    cause: Str = Field(default="", max_length=40)
-    site: Str = Field(default="", max_length=60)
-    remote: bool | None = None
-    mine: bool = Field(default=False, description="Only needs the caller owns.")
-
-
-class SuggestionQuery(Query):
-    limit: int = Field(default=20, ge=1, le=100)
-
-
-class Candidate(Out):
-    user_id: int
-    display_name: str
-    department: str
-    score: float
-    explanation: dict[str, Any]
-    lacking_credentials: list[str]
-
-
-class CandidateList(Listing):
-    items: list[Candidate]
-
-
-# --- a need's people: suggested, invited, signed up ---------------------------------------------
-
-
-class InvitationsIn(Model):
-    user_ids: list[Id] = Field(min_length=1, max_length=100)
-    message: Str = Field(default="", max_length=1000)
-
-
-class InvitationsOut(Out):
-    invited: int
-
-
-class SignupIn(Model):
-    message: Str = Field(default="", max_length=1000)
-
-
-class MatchOut(Out):
-    id: int
-    need_id: int
-    user_id: int
-    status: str
-    message: str
-    reason: str
-    score: float | None
-    responded_at: datetime | None
-    created_at: datetime
-    updated_at: datetime

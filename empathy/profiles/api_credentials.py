@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from empathy.api import answers, bp, ok, present
+from empathy.api import answers, bp, ok
 from empathy.api.auth import BEARER, caller, roles
-from empathy.api.schemas import NeedOut, NeedPath
+from empathy.api.schemas import NeedPath
 from empathy.api.tags import ACCOUNT, ADMIN, NEEDS
 from empathy.core.db import get_session
+from empathy.needs.schemas import NeedOut, need_out
 from empathy.profiles import credentials
 from empathy.profiles import schemas as s
 from empathy.volunteering.services.seats import load_need
@@ -34,7 +35,7 @@ def set_need_credentials(path: NeedPath, body: s.NeedCredentialsIn):
     """Set the credentials every volunteer of the need must hold before being confirmed (its coordinator or an admin)."""
     session = get_session()
     credentials.set_required_kinds(session=session, actor=caller(), need_id=path.need_id, kinds=list(body.kinds))
-    return ok(present.need_out(session, load_need(session, path.need_id)))
+    return ok(need_out(session, load_need(session, path.need_id)))
 
 
 @bp.get("/admin/credentials", tags=[ADMIN], security=BEARER, responses=answers(200, s.CredentialList))

@@ -1,16 +1,16 @@
-"""Sign-ups after the fact: answer invitations, withdraw, log hours; coordinators decide and review."""
+"""Sign-ups: invite and volunteer, answer invitations, withdraw, log hours; coordinators decide and review."""
 
 from __future__ import annotations
 
 from empathy.api import answers, base_url, bp, ok, send_mail
 from empathy.api.auth import BEARER, caller, roles
-from empathy.api.present import match_out
-from empathy.api.schemas import MatchOut, SignupIn
-from empathy.api.tags import MATCHES
+from empathy.api.schemas import NeedPath
+from empathy.api.tags import MATCHES, NEEDS
 from empathy.core.db import get_session
-from empathy.core.runtime import org_timezone
+from empathy.core.runtime import match_index, org_timezone
 from empathy.volunteering import schemas as s
-from empathy.volunteering.services import hours, roster, signups
+from empathy.volunteering.schemas import MatchOut, SignupIn, match_out
+from empathy.volunteering.services import hours, invitations, roster, signups
 
 
 def _employee_act(action, match_id: int, **kwargs):
@@ -85,3 +85,24 @@ def reject_hours(path: s.HoursPath, body: s.RejectIn):
                                 reason=body.reason, base_url=base_url())
     send_mail()
     return ok(s.hours_out(record))
+
+
+@bp.post("/needs/<int:need_id>/invitations", tags=[NEEDS], security=BEARER,
+         responses=answers(200, s.InvitationsOut, 409))
+@roles("coordinator")
+def invite(path: NeedPath, body: s.InvitationsIn):
+    """Invite employees to the need; returns how many were invited."""
+    n = invitations.invite_employees(session=get_session(), index=match_index(), actor=caller(),
+                                     need_id=path.need_id, user_ids=body.user_ids, message=body.message,
+                                     base_url=base_url())
+    send_mail()
+    return ok(s.InvitationsOut(invited=n))
+
+
+@bp.post("/needs/<int:need_id>/signup", tags=[NEEDS], security=BEARER, responses=answers(201, s.MatchOut, 409))
+def signup(path: NeedPath, body: s.SignupIn):
+    """Volunteer for a need: confirmed at once, or awaiting the coordinator's approval."""
+    match = signups.volunteer(session=get_session(), user=caller(), need_id=path.need_id, message=body.message,
+                              base_url=base_url())
+    send_mail()
+    return ok(s.match_out(match), 201)

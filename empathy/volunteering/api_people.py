@@ -6,12 +6,12 @@ from flask_babel import get_locale
 
 from empathy.api import answers, bp, ok, send_mail
 from empathy.api.auth import BEARER, caller, roles
-from empathy.api.present import match_out
-from empathy.api.schemas import MatchOut, NeedPath
+from empathy.api.schemas import NeedPath
 from empathy.api.tags import MATCHES, NEEDS
 from empathy.core.db import get_session
 from empathy.core.runtime import match_index
 from empathy.volunteering import schemas as s
+from empathy.volunteering.schemas import MatchOut, match_out
 from empathy.volunteering.services import roster, teams
 
 

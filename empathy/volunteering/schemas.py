@@ -1,6 +1,5 @@
-"""The API's bodies for the match lifecycle (commitments, hours, notifications, the people board, teams),
-and their presenters. A match itself is shared with the needs API: `MatchOut` and `match_out` live in
-`empathy.api`."""
+"""The API's bodies for the match lifecycle (sign-ups, invitations, commitments, hours, notifications, the
+people board, teams), and their presenters."""
 
 from __future__ import annotations
 
@@ -9,12 +8,45 @@ from typing import Literal
 
 from pydantic import Field
 
-from empathy.api.present import match_out
-from empathy.api.schemas import Day, Id, Listing, MatchOut, Model, Out, Str
+from empathy.api.schemas import Day, Id, Listing, Model, Out, Str
 from empathy.models import HoursRecord, Match, Need, Notification
 from empathy.volunteering.services.notifications import render
 from empathy.volunteering.services.roster import Board
 from empathy.volunteering.services.teams import TeamPage
+
+
+class InvitationsIn(Model):
+    user_ids: list[Id] = Field(min_length=1, max_length=100)
+    message: Str = Field(default="", max_length=1000)
+
+
+class InvitationsOut(Out):
+    invited: int
+
+
+class SignupIn(Model):
+    message: Str = Field(default="", max_length=1000)
+
+
+class MatchOut(Out):
+    id: int
+    need_id: int
+    user_id: int
+    status: str
+    message: str
+    reason: str
+    score: float | None
+    responded_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def match_out(m: Match) -> MatchOut:
+    """A match row to its response body."""
+    return MatchOut(id=m.id, need_id=m.need_id, user_id=m.user_id, status=m.status, message=m.message or "",
+                    reason=m.reason or "", score=m.score, responded_at=m.responded_at,
+                    created_at=m.created_at, updated_at=m.updated_at)
+
 
 # --- path parameters ------------------------------------------------------------------------
 

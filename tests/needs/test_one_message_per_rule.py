@@ -9,7 +9,7 @@ import pytest
 from empathy.core.errors import ServiceError
 from empathy.models.need_schemas import NeedSkillCreate, NeedUpdate
 from empathy.needs import services as svc
-from tests.api.conftest import token_for
+from tests.api.fixtures import token_for
 from tests.factories import DEFAULT_PASSWORD, make_need, make_site, make_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
