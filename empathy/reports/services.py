@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
+from empathy.core.labels import skill_label
 from empathy.models import HoursRecord, Need, NeedSkill, Skill, User
 from empathy.reports.common import (
     Column,
@@ -24,7 +25,6 @@ from empathy.reports.common import (
     hours_col,
     hours_value,
     share_col,
-    skill_label,
     worked_in,
 )
 
