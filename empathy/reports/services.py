@@ -8,7 +8,6 @@ once per query through the covering index and never joined row by row.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -212,8 +211,3 @@ def _by_month(session: Session, r: DateRange) -> Table:
 
 def _sum(rows: list[dict]) -> float:
     return sum(row["hours"] for row in rows)
-
-
-def this_year(today: date) -> tuple[date, date]:
-    """The default range: the calendar year of `today`."""
-    return date(today.year, 1, 1), date(today.year, 12, 31)

@@ -22,9 +22,6 @@ from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, Skil
 
 # Needs in these states can still take volunteers, so they are suggested to employees.
 SUGGESTIBLE_NEED_STATUSES = ("open",)
-# A match in any of these states means the employee is already "matched" to the need.
-ACTIVE_MATCH_STATUSES = ("invited", "volunteered", "confirmed", "attended", "no_show", "declined",
-                         "rejected", "removed", "withdrawn")
 # Re-read rows changed this long before the last sync too: clocks of workers differ a little.
 SYNC_OVERLAP = timedelta(seconds=2)
 
