@@ -51,7 +51,7 @@ def test_every_web_blueprint_answers_service_errors_and_the_api_keeps_its_own(ap
 def test_hidden_things_get_the_error_page_with_the_message(trial, status):
     response = trial.post(f"/trial/{status}", headers={"Referer": "http://localhost/trial/page"})
     assert response.status_code == status
-    assert "Not with these seats." in response.text and "Error %d" % status in response.text
+    assert "Not with these seats." in response.text and f"Error {status}" in response.text
 
 
 def test_a_refused_post_goes_back_to_the_page_it_came_from(trial):
