@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import Response
 
 from empathy.admin import schemas as s
 from empathy.admin.services import exports, sites
@@ -12,6 +12,7 @@ from empathy.api import answers, bp, file_answers, ok
 from empathy.api.auth import BEARER, caller, roles
 from empathy.api.tags import ADMIN
 from empathy.core.db import get_session, utcnow
+from empathy.core.runtime import org_timezone
 from empathy.profiles.schemas import SkillList, SkillOut, skill_out
 
 CSV_ANSWERS = file_answers("text/csv", "A CSV file (UTF-8).")
@@ -129,5 +130,5 @@ def export_employees():
 @roles("admin")
 def export_needs():
     """Every need with its skills and seats; times in the organisation's time zone."""
-    data = exports.export_needs_csv(session=get_session(), timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    data = exports.export_needs_csv(session=get_session(), timezone=org_timezone().key)
     return _csv(data, "needs")

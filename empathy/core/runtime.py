@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,13 @@ from empathy.suggestions.index import MatchIndex, index_for
 
 
 def org_timezone() -> ZoneInfo:
+    """The organisation's time zone (BABEL_DEFAULT_TIMEZONE): dates people type and see are in it."""
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def org_today() -> date:
+    """Today's date in the organisation's time zone."""
+    return datetime.now(org_timezone()).date()
 
 
 def model_path() -> Path:

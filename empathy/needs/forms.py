@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from pydantic import ValidationError
@@ -28,6 +26,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from empathy.core.errors import ServiceError
+from empathy.core.runtime import org_timezone
 from empathy.core.validation import field_message, form_field
 from empathy.models.need_schemas import (
     MAX_BENEFICIARY,
@@ -62,13 +61,8 @@ STATUS_NAMES = {
 }
 
 
-def local_zone() -> ZoneInfo:
-    """The organisation's time zone (BABEL_DEFAULT_TIMEZONE) as a zoneinfo object."""
-    return ZoneInfo(str(get_timezone() or "UTC"))
-
-
 def to_local_naive(value: datetime) -> datetime:
-    return value.astimezone(local_zone()).replace(tzinfo=None)
+    return value.astimezone(org_timezone()).replace(tzinfo=None)
 
 
 class Hint:
@@ -153,7 +147,7 @@ class NeedForm(SkillRowsMixin, FlaskForm):
 
     def _written(self) -> dict:
         """The need's fields (named as in NeedCreate) as WTForms read them; one it could not read is left out."""
-        zone = local_zone()
+        zone = org_timezone()
         values = {name: self[name].data for name in NeedCreate.model_fields if name != "skills"}
         for name in ("starts_at", "ends_at"):
             if values[name] is not None:

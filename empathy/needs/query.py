@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from empathy.core.errors import NotFound
 from empathy.core.pagination import Page, paginate
+from empathy.core.text import like_pattern
 from empathy.models import CREDENTIAL_KINDS, Need, NeedCredential, NeedSkill, Site, Skill, User
 
 
@@ -47,11 +48,6 @@ def get_need(*, session: Session, viewer: User, need_id: int) -> NeedDetail:
     return NeedDetail(need=need, skills=[(ns, s) for ns, s in skills], site=site, owner=owner)
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def search_needs(
     *,
     session: Session,
@@ -75,7 +71,7 @@ def search_needs(
     stmt = select(Need).where(_visible_to(viewer))
     text = " ".join((query or "").split())
     if text:
-        pattern = _like(text)
+        pattern = like_pattern(text)
         stmt = stmt.where(sa.or_(*(col.ilike(pattern, escape="\\") for col in
                                    (Need.title, Need.description, Need.beneficiary))))
     if isinstance(status, str) and status:

@@ -8,8 +8,8 @@ from typing import Literal
 from pydantic import Field
 from sqlmodel import Session
 
-from empathy.admin.services.sites import site_codes
 from empathy.api.schemas import Listing, Paging, Str
+from empathy.core.labels import site_codes
 from empathy.models import Need
 from empathy.models.need_schemas import NeedCreate, NeedPublic, NeedSkillCreate, NeedSkillPublic, NeedUpdate, SkillRows
 from empathy.needs.query import need_credentials, need_skill_rows

@@ -6,12 +6,13 @@ from flask_babel import gettext as _
 from sqlmodel import Session
 
 from empathy.admin.services import skills as skills_admin
-from empathy.admin.services.sites import site_by_code, site_codes
+from empathy.admin.services.sites import site_by_code
 from empathy.api import answers, bp, ok
 from empathy.api.auth import BEARER, caller
 from empathy.api.tags import ACCOUNT, SKILLS
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
+from empathy.core.labels import site_codes
 from empathy.models import EmployeeProfile
 from empathy.profiles import schemas as s
 from empathy.profiles import services as profiles

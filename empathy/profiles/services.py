@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from empathy.core.db import begin_write, utcnow
 from empathy.core.errors import ServiceError
+from empathy.core.labels import skill_label
 from empathy.data import load_causes
 from empathy.models import EmployeeProfile, EmployeeSkill, Site, Skill, User
 from empathy.models.profiles import LANGUAGES  # noqa: F401  (re-exported: profiles' forms and imports use it)
@@ -74,7 +75,7 @@ def skill_suggestions(session: Session, lang: str) -> list[tuple[str, str]]:
     rows = session.exec(select(Skill).where(Skill.needs_review == False).order_by(Skill.label_en)).all()  # noqa: E712
     out = []
     for s in rows:
-        main = (s.label_zh if lang == "zh" else s.label_en) or s.label_en or s.label_zh or s.name
+        main = skill_label(s, lang)
         others = [x for x in (s.label_en, s.label_zh, *(s.synonyms or [])) if x and x != main]
         out.append((main, " · ".join(dict.fromkeys(others))))
     return out

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import get_locale
-
 from empathy.api import answers, bp, ok, send_mail
 from empathy.api.auth import BEARER, caller, roles
 from empathy.api.schemas import NeedPath
 from empathy.api.tags import MATCHES, NEEDS
 from empathy.core.db import get_session
+from empathy.core.i18n import ui_language
 from empathy.core.runtime import match_index
 from empathy.volunteering import schemas as s
 from empathy.volunteering.schemas import MatchOut, match_out
@@ -27,7 +26,7 @@ def need_people(path: NeedPath):
 def need_team(path: NeedPath):
     """A proposed team covering the must-have skills; invite it with POST /needs/{need_id}/invitations."""
     page = teams.build_team(session=get_session(), index=match_index(), actor=caller(), need_id=path.need_id,
-                            language=str(get_locale() or "en").split("_")[0])
+                            language=ui_language())
     if page is None:
         return ok(s.no_team_out(roster.load_need(get_session(), path.need_id)))
     return ok(s.team_out(page))

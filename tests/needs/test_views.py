@@ -114,6 +114,14 @@ def test_publish_close_reopen_duplicate_through_the_page(client, auth, session):
     assert copy.status == "draft" and copy.title.startswith("Copy of")
 
 
+def test_a_refused_action_is_flashed_on_the_page_it_was_sent_from(client, auth, session):
+    owner = _sign_in(session, auth, role="coordinator")
+    need = make_need(session, owner=owner, status="draft")
+    response = client.post(f"/needs/{need.id}/close", headers={"Referer": "http://localhost/needs/mine?page=1"})
+    assert response.status_code == 302 and response.headers["Location"] == "/needs/mine?page=1"
+    assert "Only an open or filled need can be closed." in client.get("/needs/mine?page=1").text
+
+
 def test_drafts_are_hidden_from_others(client, auth, session):
     owner = make_user(session, role="coordinator")
     draft = make_need(session, owner=owner, status="draft", title="Secret draft")

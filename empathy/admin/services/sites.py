@@ -100,7 +100,3 @@ def site_by_code(session: Session, code: str | None) -> Site | None:
         return None
     return session.exec(select(Site).where(Site.code == code.strip())).first()
 
-
-def site_codes(session: Session) -> dict[int, str]:
-    """Every site's code by id, inactive sites included."""
-    return {site.id: site.code for site in session.exec(select(Site)).all()}
