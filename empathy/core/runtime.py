@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-
-from empathy.core.db import get_engine
-from empathy.suggestions.index import MatchIndex, index_for
 
 
 def org_timezone() -> ZoneInfo:
@@ -21,19 +16,6 @@ def org_timezone() -> ZoneInfo:
 def org_today() -> date:
     """Today's date in the organisation's time zone."""
     return datetime.now(org_timezone()).date()
-
-
-def model_path() -> Path:
-    return Path(os.path.join(current_app.instance_path, current_app.config["MATCH_MODEL_PATH"]))
-
-
-def match_index() -> MatchIndex:
-    """This process's matching index; starts a background refit when it has no usable model
-    (none yet, or one saved by other library versions) or has drifted far from its fit."""
-    index = index_for(model_path(), org_timezone())
-    if not current_app.testing and not index.is_refitting and index.wants_refit():
-        index.refit_in_background(get_engine())
-    return index
 
 
 def after_response(task) -> None:

@@ -7,10 +7,10 @@ from empathy.api.auth import BEARER, caller, roles
 from empathy.api.schemas import NeedPath
 from empathy.api.tags import ACCOUNT, NEEDS
 from empathy.core.db import get_session
-from empathy.core.runtime import match_index
 from empathy.needs.schemas import needs_out
 from empathy.suggestions import schemas as s
 from empathy.suggestions import services as suggestions
+from empathy.suggestions.runtime import match_index
 from empathy.volunteering.services import invitations
 
 

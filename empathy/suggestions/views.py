@@ -10,9 +10,9 @@ from empathy.accounts.services import settings as accounts
 from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.i18n import ui_language
-from empathy.core.runtime import match_index
 from empathy.core.urls import safe_next
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
+from empathy.suggestions.runtime import match_index
 from empathy.suggestions.services import suggest_needs
 
 bp = Blueprint("main", __name__)

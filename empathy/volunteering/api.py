@@ -7,7 +7,8 @@ from empathy.api.auth import BEARER, caller, roles
 from empathy.api.schemas import NeedPath
 from empathy.api.tags import MATCHES, NEEDS
 from empathy.core.db import get_session
-from empathy.core.runtime import match_index, org_timezone
+from empathy.core.runtime import org_timezone
+from empathy.suggestions.runtime import match_index
 from empathy.volunteering import schemas as s
 from empathy.volunteering.schemas import MatchOut, SignupIn, match_out
 from empathy.volunteering.services import hours, invitations, roster, signups

@@ -8,7 +8,7 @@ from empathy.api.schemas import NeedPath
 from empathy.api.tags import MATCHES, NEEDS
 from empathy.core.db import get_session
 from empathy.core.i18n import ui_language
-from empathy.core.runtime import match_index
+from empathy.suggestions.runtime import match_index
 from empathy.volunteering import schemas as s
 from empathy.volunteering.schemas import MatchOut, match_out
 from empathy.volunteering.services import roster, teams

@@ -13,10 +13,10 @@ from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.i18n import ui_language
 from empathy.core.labels import site_name
-from empathy.core.runtime import match_index
 from empathy.models import CREDENTIAL_KINDS
 from empathy.profiles import credentials
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
+from empathy.suggestions.runtime import match_index
 from empathy.volunteering.forms import ActionForm, InviteForm, NeedCredentialsForm, ReasonForm, SuggestionFilterForm
 from empathy.volunteering.services import hours, invitations, roster, teams
 from empathy.volunteering.views import base_url, bp, send_mail
