@@ -39,10 +39,13 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
 
 
+# The document lists its sections (tags) in the order their first operation is imported: admin, account,
+# skills, needs, matches (tests/api/test_plumbing.py checks it).
 API_MODULES = (
-    "empathy.admin.api", "empathy.volunteering.api_credentials", "empathy.admin.api_manage",
-    "empathy.profiles.api", "empathy.needs.api", "empathy.volunteering.api_people",
-    "empathy.volunteering.api",
+    "empathy.admin.api", "empathy.reports.api", "empathy.admin.api_manage",
+    "empathy.accounts.api", "empathy.profiles.api", "empathy.profiles.api_credentials", "empathy.suggestions.api",
+    "empathy.volunteering.api_me", "empathy.needs.api", "empathy.needs.api_duplicate",
+    "empathy.volunteering.api_people", "empathy.volunteering.api",
 )
 
 

@@ -126,8 +126,9 @@ def match_refit() -> None:
     Running workers pick the new file up on their next request; they keep answering with
     the old model meanwhile.
     """
-    from empathy.core.runtime import model_path, org_timezone
+    from empathy.core.runtime import org_timezone
     from empathy.suggestions.index import fit_and_save
+    from empathy.suggestions.runtime import model_path
 
     _require_migrated()
     with Session(get_engine(), expire_on_commit=False) as session:

@@ -2,7 +2,8 @@
 
 Set EMPATHY_TEST_DATABASE_URL (for example postgresql+psycopg://postgres@127.0.0.1/empathy_test)
 to run the suite against PostgreSQL; the schema is created once and every table is emptied
-before each test.
+before each test. Under pytest-xdist every worker has a database of its own, the URL's name
+plus the worker id (empathy_test_gw0, empathy_test_gw1, ...), created on the server when missing.
 """
 
 from __future__ import annotations
@@ -12,13 +13,39 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
 import empathy.models  # noqa: F401
 from empathy import create_app
 from empathy.core.db import get_engine
 
-PG_URL = os.environ.get("EMPATHY_TEST_DATABASE_URL")
+pytest_plugins = ("tests.api.fixtures",)  # callers with tokens and the `api` client, for every domain's API tests
+
+
+def _this_workers_url(url: str | None) -> str | None:
+    """The database of this pytest-xdist worker (`<name>_gw0`, ...); the URL itself without xdist."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # set by xdist before it imports this file
+    if not url or not worker:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+PG_URL = _this_workers_url(os.environ.get("EMPATHY_TEST_DATABASE_URL"))
+
+
+def _create_database_if_missing(url: str) -> None:
+    """CREATE DATABASE through the server's `postgres` database (it cannot run in a transaction)."""
+    name = make_url(url).database
+    server = sa.create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as conn:
+            exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            if exists.first() is None:
+                conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        server.dispose()
 
 
 def _tables_in_delete_order():
@@ -30,6 +57,7 @@ def pg_engine():
     if not PG_URL:
         yield None
         return
+    _create_database_if_missing(PG_URL)
     engine = sa.create_engine(PG_URL)
     SQLModel.metadata.drop_all(engine)
     with engine.begin() as conn:

@@ -8,11 +8,13 @@ from flask_babel import gettext as _
 from empathy.accounts.forms import SetPasswordForm
 from empathy.accounts.login import sign_in
 from empathy.accounts.services import activation as service
-from empathy.admin.views import show_error
+from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
+from empathy.core.web import form_error
 
 bp = Blueprint("activation", __name__)
+web.init_blueprint(bp)
 
 
 @bp.route("/activate/<token>", methods=["GET", "POST"])
@@ -28,7 +30,7 @@ def activate(token: str):
             user = service.activate_account(session=get_session(), token=token,
                                             password=form.password.data, secret_key=secret)
         except ServiceError as exc:
-            show_error(form, exc, "password")
+            form_error(form, exc, "password")
         else:
             sign_in(user, remember=False)
             flash(_("Welcome to Empathy, %(name)s. Your password is set.", name=user.display_name), "success")

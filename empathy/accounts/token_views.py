@@ -15,10 +15,13 @@ from wtforms.validators import DataRequired, Length
 
 from empathy.accounts.login import me
 from empathy.accounts.services import tokens as token_service
+from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
+from empathy.core.web import form_error
 
 bp = Blueprint("tokens", __name__)
+web.init_blueprint(bp)
 
 
 class TokenForm(FlaskForm):
@@ -45,7 +48,7 @@ def tokens():
             _row, secret = token_service.create_token(session=get_session(), user=me(), name=form.name.data,
                                                       secret_key=current_app.config["SECRET_KEY"], lifetime=lifetime)
         except ServiceError as exc:
-            form.name.errors.append(exc.message)
+            form_error(form, exc, "name")
         else:
             # Shown on this response only, never flashed: the session cookie is signed, not encrypted.
             return _page(TokenForm(formdata=None), new_token=secret)

@@ -14,14 +14,17 @@ from empathy.accounts.forms import DisableTwoFactorForm, SetupCodeForm, TwoFacto
 from empathy.accounts.login import me, sign_in
 from empathy.accounts.services import two_factor as service
 from empathy.accounts.services.password_links import password_fingerprint
+from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
 from empathy.core.runtime import send_mail_after_response
 from empathy.core.urls import safe_next
+from empathy.core.web import form_error
 from empathy.extensions import limiter
 from empathy.models import User
 
 bp = Blueprint("two_factor", __name__)
+web.init_blueprint(bp)
 
 PENDING = "2fa_pending"  # {"u": user id, "t": when the password was right, "r": remember me, "n": next}
 SETUP = "2fa_setup"  # the new secret, until a code proves the app has it
@@ -138,7 +141,7 @@ def confirm_setup():
         try:
             codes = service.enable(session=get_session(), user=me(), secret=secret, code=form.code.data)
         except ServiceError as exc:
-            form.code.errors = [*form.code.errors, exc.message]
+            form_error(form, exc, "code")
         else:
             browser_session.pop(SETUP, None)
             sign_in(me(), remember=False)  # every other session ended: this one starts afresh
@@ -174,7 +177,7 @@ def disable():
             service.disable(session=get_session(), user=me(), password=form.password.data, code=form.code.data)
         except ServiceError as exc:
             g.two_factor_code_failed = True  # a wrong password counts as much as a wrong code
-            getattr(form, exc.field or "code").errors.append(exc.message)
+            form_error(form, exc, "code")
         else:
             send_mail_after_response()
             flash(_("Two-factor sign-in is off."), "success")

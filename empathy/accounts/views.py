@@ -12,14 +12,17 @@ from empathy.accounts.login import current_session_token, me, sign_in
 from empathy.accounts.services import auth as auth_service
 from empathy.accounts.services import password_reset, two_factor
 from empathy.accounts.two_factor_views import start_code_step
+from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
 from empathy.core.mail import deliver_queued
 from empathy.core.runtime import after_response
 from empathy.core.urls import safe_next
+from empathy.core.web import form_error
 from empathy.extensions import limiter
 
 bp = Blueprint("auth", __name__)
+web.init_blueprint(bp)
 
 
 def _failed(response) -> bool:
@@ -96,7 +99,7 @@ def register():
                 password=form.password.data,
             )
         except ServiceError as exc:
-            getattr(form, exc.field or "email").errors.append(exc.message)
+            form_error(form, exc, "email")
         else:
             sign_in(user, remember=False)
             flash(_("Welcome to Empathy, %(name)s.", name=user.display_name), "success")
@@ -128,7 +131,7 @@ def change_password():
                 new=form.new_password.data,
             )
         except ServiceError as exc:
-            getattr(form, exc.field or "new_password").errors.append(exc.message)
+            form_error(form, exc, "new_password")
         else:
             # Every session ended, this one included: sign in again with the new password.
             sign_in(me(), remember=False)
@@ -182,7 +185,7 @@ def reset_password():
             password_reset.reset_password(session=get_session(), token=token, password=form.password.data,
                                           secret_key=secret)
         except ServiceError as exc:
-            form.password.errors = [*form.password.errors, exc.message]
+            form_error(form, exc, "password")
         else:
             browser_session.pop(RESET_TOKEN_KEY, None)
             if current_session_token():  # someone else may be signed in in this browser

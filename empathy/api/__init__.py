@@ -2,6 +2,10 @@
 
 flask-openapi3 reads each view's pydantic models (path, query, body) to validate requests and
 to write the document; `new_app` makes the application class it needs.
+
+This package is the shared plumbing: the blueprint `bp`, `answers`/`ok`, bearer auth (`auth`), problem
+documents (`problems`), the docs page, the document's sections (`tags`) and the shared bodies (`schemas`).
+Each domain's operations, bodies and presenters live in its own `api*.py` and `schemas.py`.
 """
 
 from __future__ import annotations
@@ -39,6 +43,14 @@ def answers(status: int, model, *codes: int) -> dict:
     """The responses of an operation: its success, the usual problems, and `codes`."""
     out: dict = {status: model}
     for code in (*AUTHED, *codes):
+        out[code] = Problem
+    return out
+
+
+def file_answers(media_type: str, description: str) -> dict:
+    """The responses of an operation that answers a file (CSV, iCalendar): the file, or the usual problems."""
+    out: dict = {200: {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}}
+    for code in AUTHED:
         out[code] = Problem
     return out
 

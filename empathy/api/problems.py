@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Flask, Response, json, request
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from empathy.core.errors import ServiceError
+from empathy.core.validation import field_message
 
 MEDIA_TYPE = "application/problem+json"
 # Codes the whole app may answer for an /api/ URL before any API view runs.
@@ -27,51 +27,6 @@ def problem(status: int, detail: str = "", *, errors: list[dict] | None = None,
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
-
-
-# pydantic's messages by error type, in the request's language; other types keep pydantic's English.
-FIELD_MESSAGES = {
-    "missing": _l("This field is required."),
-    "extra_forbidden": _l("This field is not accepted here."),
-    "string_too_short": _l("Use at least %(min_length)s characters."),
-    "string_too_long": _l("Use at most %(max_length)s characters."),
-    "too_short": _l("Give at least %(min_length)s items."),
-    "too_long": _l("Give at most %(max_length)s items."),
-    "greater_than": _l("Must be greater than %(gt)s."),
-    "greater_than_equal": _l("Must be at least %(ge)s."),
-    "less_than": _l("Must be less than %(lt)s."),
-    "less_than_equal": _l("Must be at most %(le)s."),
-    "int_parsing": _l("Must be a whole number."), "int_type": _l("Must be a whole number."),
-    "int_from_float": _l("Must be a whole number."),
-    "float_parsing": _l("Must be a number."), "float_type": _l("Must be a number."),
-    "bool_parsing": _l("Must be true or false."), "bool_type": _l("Must be true or false."),
-    "string_type": _l("Must be text."),
-    "literal_error": _l("Must be one of: %(expected)s."), "enum": _l("Must be one of: %(expected)s."),
-    "date_parsing": _l("Must be a date (YYYY-MM-DD)."), "date_type": _l("Must be a date (YYYY-MM-DD)."),
-    "date_from_datetime_parsing": _l("Must be a date (YYYY-MM-DD)."),
-    "datetime_parsing": _l("Must be a date and time with its offset (ISO 8601)."),
-    "datetime_type": _l("Must be a date and time with its offset (ISO 8601)."),
-    "datetime_from_date_parsing": _l("Must be a date and time with its offset (ISO 8601)."),
-    "timezone_aware": _l("Must be a date and time with its offset (ISO 8601)."),
-    "list_type": _l("Must be a list."),
-    "dict_type": _l("Must be an object."), "model_type": _l("Must be an object."),
-    "model_attributes_type": _l("Must be an object."),
-    "json_invalid": _l("The body is not valid JSON."), "json_type": _l("The body is not valid JSON."),
-}
-
-
-def field_message(err: dict) -> str:
-    """One pydantic error's message in the request's language."""
-    kind = err.get("type", "")
-    if kind == "string_too_short" and (err.get("ctx") or {}).get("min_length") == 1:
-        kind = "missing"  # an empty string where text is required
-    template = FIELD_MESSAGES.get(kind)
-    if template is None:
-        return err["msg"]
-    try:
-        return str(template) % {k: v for k, v in (err.get("ctx") or {}).items()}
-    except (KeyError, TypeError, ValueError):
-        return err["msg"]
 
 
 def validation_problem(exc: ValidationError) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 # How each interface language is named in its own tongue, for the switcher.
@@ -27,12 +28,15 @@ def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
+def ui_language() -> str:
+    """The request's interface language as a bare code ("en", "zh"), as labels are chosen by."""
+    return str(get_locale() or "en").split("_")[0]
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def _languages():
-        from flask_babel import get_locale
-
-        code = str(get_locale() or "en").split("_")[0]
+        code = ui_language()
         return {
             "current_language": code,
             "html_lang": HTML_LANG.get(code, code),
@@ -42,6 +46,6 @@ def init_app(app: Flask) -> None:
     @app.template_filter("language_name")
     def _language_name(code: str) -> str:
         """A spoken-language code (as profiles and needs store it) in the reader's language."""
-        from empathy.profiles.services import LANGUAGES
+        from empathy.models.profiles import LANGUAGES
 
         return str(LANGUAGES.get(code, code))

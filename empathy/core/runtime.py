@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from empathy.core.db import get_engine
-from empathy.suggestions.index import MatchIndex, index_for
-
 
 def org_timezone() -> ZoneInfo:
+    """The organisation's time zone (BABEL_DEFAULT_TIMEZONE): dates people type and see are in it."""
     return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
-def model_path() -> Path:
-    return Path(os.path.join(current_app.instance_path, current_app.config["MATCH_MODEL_PATH"]))
-
-
-def match_index() -> MatchIndex:
-    """This process's matching index; starts a background refit when it has no usable model
-    (none yet, or one saved by other library versions) or has drifted far from its fit."""
-    index = index_for(model_path(), org_timezone())
-    if not current_app.testing and not index.is_refitting and index.wants_refit():
-        index.refit_in_background(get_engine())
-    return index
+def org_today() -> date:
+    """Today's date in the organisation's time zone."""
+    return datetime.now(org_timezone()).date()
 
 
 def after_response(task) -> None:

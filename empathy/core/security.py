@@ -48,4 +48,9 @@ def _headers(response):
 def _http_error(exc: HTTPException):
     if request.path.startswith("/api/"):
         return exc  # the API answers with its own problem documents
-    return render_template("errors/error.html", error=exc), exc.code
+    return error_page(exc)
+
+
+def error_page(exc: HTTPException, *, message: str | None = None):
+    """The error page for exc's status; a service's message, when given, replaces the generic hint."""
+    return render_template("errors/error.html", error=exc, message=message), exc.code

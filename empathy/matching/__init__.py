@@ -2,9 +2,9 @@
 
 Nothing here imports Flask, the database or any other part of ``empathy``.
 """
-from .documents import EmployeeDoc, EmployeeSkill, NeedDoc, NeedSkill
+from .documents import EmployeeDoc, EmployeeSkill, NeedDoc, NeedSkill, Suggestion
 from .filters import availability_mask, employee_mask, exclusion_mask, need_mask, site_mask
-from .model import SkillMatcher, Suggestion
+from .model import SkillMatcher
 from .persistence import StaleModelError, library_fingerprint, load_model, save_model
 from .taxonomy import SHIPPED_TAXONOMY, Taxonomy, load_taxonomy
 from .text import normalize, tokenize

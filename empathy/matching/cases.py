@@ -54,13 +54,18 @@ def _rank_pool(case: dict, k: int, direction: str, taxonomy: Taxonomy) -> tuple[
     return rows, t1 - t0, t2 - t1
 
 
-def rank_cases(path: str | Path, *, k: int = 10, direction: str = "need", taxonomy: Taxonomy | None = None) -> Iterator[dict]:
+def rank_cases(path: str | Path, *, k: int = 10, direction: str = "need",
+               taxonomy: Taxonomy | None = None) -> Iterator[dict]:
     """One ``{"case_id", "query_id", "ranked"}`` per need (or per employee with direction="employee")."""
     if direction not in ("need", "employee"):
         raise ValueError("direction must be 'need' or 'employee'")
     taxonomy = load_taxonomy() if taxonomy is None else taxonomy
     for case in read_cases(path):
         yield from _rank_pool(case, k, direction, taxonomy)[0]
+
+
+# Rank cut of recall@10 and nDCG@10, the metrics the benchmark README defines.
+CUTOFF = 10
 
 
 def _metrics(rows: list[dict], relevant: dict, graded: dict | None) -> dict:
@@ -70,12 +75,12 @@ def _metrics(rows: list[dict], relevant: dict, graded: dict | None) -> dict:
         if not rel:
             continue
         ranked = row["ranked"]
-        recall.append(len(rel & set(ranked[:10])) / len(rel))
+        recall.append(len(rel & set(ranked[:CUTOFF])) / len(rel))
         rr.append(next((1.0 / (i + 1) for i, x in enumerate(ranked) if x in rel), 0.0))
         if graded is not None:
             gains = graded.get(row["query_id"], {})
-            dcg = sum((2 ** gains.get(x, 0) - 1) / np.log2(i + 2) for i, x in enumerate(ranked[:10]))
-            ideal = sorted(gains.values(), reverse=True)[:10]
+            dcg = sum((2 ** gains.get(x, 0) - 1) / np.log2(i + 2) for i, x in enumerate(ranked[:CUTOFF]))
+            ideal = sorted(gains.values(), reverse=True)[:CUTOFF]
             idcg = sum((2 ** g - 1) / np.log2(i + 2) for i, g in enumerate(ideal))
             ndcg.append(dcg / idcg if idcg else 0.0)
     out = {"recall@10": float(np.mean(recall)) if recall else 0.0, "mrr": float(np.mean(rr)) if rr else 0.0}
@@ -114,6 +119,7 @@ def format_report(results: Iterable[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Command line of ``python -m empathy.matching.cases``; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m empathy.matching.cases")
     parser.add_argument("command", choices=("rank", "evaluate"))
     parser.add_argument("file")

@@ -1,7 +1,7 @@
-"""Plain documents the matcher works on; the service layer builds them from database rows."""
+"""Plain documents the matcher works on (the service layer builds them from database rows), and its results."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 LEVELS = {1: "beginner", 2: "intermediate", 3: "advanced", 4: "expert"}
@@ -56,6 +56,15 @@ class NeedDoc:
     runs_weekdays: bool = True
     runs_weekends: bool = False
     is_open: bool = True
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One ranked result: the other side's id, the score in [0, 1] and why (a JSON-ready dict, or None)."""
+
+    id: str
+    score: float
+    explanation: dict | None = field(default=None, compare=False)
 
 
 def validate_employee(doc: object) -> EmployeeDoc:

@@ -5,37 +5,43 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import vectors
+from .pool import Pool
 
 
-def rocchio(model, text: sp.csr_matrix) -> sp.csr_matrix:
-    """``text`` (needs, as stored in a pool) plus ``prf_weight`` times the mean vector of each need's
-    ``prf_k`` most similar employees, cut to its ``prf_terms`` strongest terms; views renormalised.
+def rocchio(text: sp.csr_matrix, pool: Pool, view_weights: np.ndarray, n_word: int, *, weight: float, k: int,
+            n_terms: int) -> sp.csr_matrix:
+    """Needs' text vectors expanded with pseudo-relevance feedback (Rocchio, 1971).
+
+    ``text`` is (needs x text features) as stored in a pool, the word view's ``n_word`` columns
+    first. Each row becomes ``text + weight * mean``, where ``mean`` is the mean stored vector of
+    the need's ``k`` most similar live rows of ``pool`` (similarity weighted by ``view_weights``,
+    shape (1, text features)), cut to its ``n_terms`` largest entries; then each view is scaled to
+    unit length again. Returns float32 CSR of the same shape; ``text`` itself when ``weight`` is 0
+    or the pool has no live row. ``pool`` must keep document-major text rows (``keep_rows``).
 
     A need names a task in its own words; the profiles that match it best supply the words other
     profiles use for the same work. Cutting the mean to its strongest terms keeps the expanded
     vector sparse, so a query costs about one more sparse product.
     """
-    pool = model.employees_
     alive = pool.attrs["alive"]
-    k = min(model.prf_k, int(alive.sum()))
-    if model.prf_weight <= 0 or k == 0 or text.shape[0] == 0:
+    k = min(k, int(alive.sum()))
+    if weight <= 0 or k == 0 or text.shape[0] == 0:
         return text
-    raw = model._text_sims(text.multiply(model._view_weights()).tocsr(), pool)
+    raw = pool.mats["text"].dot(text.multiply(view_weights).tocsr())
     raw[:, ~alive] = -np.inf
     top = np.argpartition(-raw, k - 1, axis=1)[:, :k]
     del raw
     uniq, inv = np.unique(top, return_inverse=True)
-    sel = sp.csr_matrix((np.full(top.size, 1.0 / k, np.float32), (np.repeat(np.arange(top.shape[0]), k), inv.ravel())),
-                        shape=(top.shape[0], uniq.size))
+    sel = sp.csr_matrix((np.full(top.size, 1.0 / k, np.float32),
+                         (np.repeat(np.arange(top.shape[0]), k), inv.ravel())), shape=(top.shape[0], uniq.size))
     mean = (sel @ pool.mats["text"].take_rows(uniq)).tocsr()
     mean.sort_indices()
     for i in range(mean.shape[0]):  # keep each row's strongest terms only: the product stays sparse
         lo, hi = mean.indptr[i], mean.indptr[i + 1]
-        if hi - lo > model.prf_terms:
+        if hi - lo > n_terms:
             row = mean.data[lo:hi]
-            row[np.argpartition(row, hi - lo - model.prf_terms)[: hi - lo - model.prf_terms]] = 0.0
+            row[np.argpartition(row, hi - lo - n_terms)[: hi - lo - n_terms]] = 0.0
     mean.eliminate_zeros()
-    out = (text + np.float32(model.prf_weight) * mean).tocsr()
-    n_word = model.featurizer_.n_word
+    out = (text + np.float32(weight) * mean).tocsr()
     word, char = vectors.normalize_rows(out[:, :n_word].tocsr()), vectors.normalize_rows(out[:, n_word:].tocsr())
     return sp.hstack([word, char], format="csr", dtype=np.float32)

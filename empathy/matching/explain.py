@@ -7,14 +7,14 @@ import numpy as np
 
 from . import scoring
 from .documents import LEVELS, EmployeeDoc, NeedDoc
-from .features import UNKNOWN_LEVEL, employee_text, need_text, skill_labels
+from .features import UNKNOWN_LEVEL, Featurizer, employee_text, need_text, skill_labels
 from .text import surface_forms, tokenize_short
 
+# Terms listed as driving a text score: enough to read why, few enough to scan.
 N_TERMS = 8
 
 
-def _skill_details(model, need: NeedDoc, emp: EmployeeDoc) -> list[dict]:
-    feat = model.featurizer_
+def _skill_details(feat: Featurizer, need: NeedDoc, emp: EmployeeDoc) -> list[dict]:
     tax = feat.taxonomy
     emp_canon = {}
     for s in emp.skills:
@@ -46,28 +46,32 @@ def _skill_details(model, need: NeedDoc, emp: EmployeeDoc) -> list[dict]:
     return out
 
 
+# Needs whose word vector is memoised: a page explains one need against its k employees.
 @lru_cache(maxsize=64)
 def _need_terms(feat, need: NeedDoc) -> tuple:
     """Word vector and surface forms of a need: the same need is explained against k employees."""
-    n_text = need_text(need, feat.taxonomy)
+    n_text = need_text(need)
     return feat.word([feat.tokens(n_text)]), surface_forms(n_text, stemming=feat.stemming)
 
 
-def _top_terms(model, need: NeedDoc, emp: EmployeeDoc) -> list[dict]:
-    feat = model.featurizer_
+def _top_terms(feat: Featurizer, need: NeedDoc, emp: EmployeeDoc) -> list[dict]:
     need_vec, need_forms = _need_terms(feat, need)
     contrib = need_vec.multiply(feat.word([feat.employee_tokens(emp)])).tocoo()
     if contrib.nnz == 0:
         return []
-    names = feat.word_features
-    forms = {**surface_forms(employee_text(emp, feat.taxonomy), stemming=feat.stemming), **need_forms}
+    names = feat.word_features_
+    forms = {**surface_forms(employee_text(emp), stemming=feat.stemming), **need_forms}
     order = np.argsort(-contrib.data, kind="stable")[:N_TERMS]
     return [{"term": forms.get(names[contrib.col[i]], str(names[contrib.col[i]])),
              "contribution": round(float(contrib.data[i]), 4)} for i in order]
 
 
-def explain_pair(model, need: NeedDoc, emp: EmployeeDoc, values: dict) -> dict:
-    """Why ``emp`` scores ``values['score']`` for ``need``: parts, skills and driving terms."""
+def explain_pair(featurizer: Featurizer, need: NeedDoc, emp: EmployeeDoc, values: dict) -> dict:
+    """Why ``emp`` scores ``values['score']`` for ``need``: parts, skills and driving terms (JSON-ready).
+
+    ``values`` is one pair of a scored batch (see ``ranking.pick``): score, raw text similarity,
+    hubness correction, and per part its value, presence and weight. Scores are rounded to 4 places.
+    """
     present = values["present"]
     total = sum(values["weights"][p] * present[p] for p in present)
     parts = {}
@@ -78,14 +82,18 @@ def explain_pair(model, need: NeedDoc, emp: EmployeeDoc, values: dict) -> dict:
         if name == "text":
             part.update(raw_similarity=round(values["raw"], 4), hubness_adjustment=round(values["hub"], 4))
         parts[name] = part
-    skills = _skill_details(model, need, emp)
+    skills = _skill_details(featurizer, need, emp)
     return {
         "need_id": need.id,
         "employee_id": emp.id,
         "score": round(values["score"], 4),
         "parts": parts,
         "matched_skills": [s for s in skills if s["match"] >= scoring.MATCHED],
-        "missing_must_have": [s["need_skill"] for s in skills if s["importance"] == "must" and s["match"] < scoring.MATCHED],
-        "missing_nice_to_have": [s["need_skill"] for s in skills if s["importance"] == "nice" and s["match"] < scoring.MATCHED],
-        "top_terms": _top_terms(model, need, emp),
+        "missing_must_have": _missing(skills, "must"),
+        "missing_nice_to_have": _missing(skills, "nice"),
+        "top_terms": _top_terms(featurizer, need, emp),
     }
+
+
+def _missing(skills: list[dict], importance: str) -> list[str]:
+    return [s["need_skill"] for s in skills if s["importance"] == importance and s["match"] < scoring.MATCHED]

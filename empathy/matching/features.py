@@ -14,8 +14,16 @@ from .text import tokenize, tokenize_short
 
 # Unknown employee level: between intermediate and advanced.
 UNKNOWN_LEVEL = 2.5
+# A must-have skill counts twice a nice-to-have one in the skill part.
 SKILL_WEIGHTS = {"must": 2.0, "nice": 1.0}
+# Canonical index of a free-text skill (the taxonomy does not know it).
+NO_CANON = -1
+# Skill names whose label tokens are memoised per featurizer (a bound on memory).
+LABEL_CACHE_SIZE = 100_000
 _SLICE = 10_000  # documents per slice of the character-count products at fit
+# Document-frequency cuts make no sense on a handful of documents (a share of 0.3 of 5 documents
+# would drop any term two of them share): below this many documents, no cut applies.
+MIN_DOCS_FOR_DF_CUTS = 20
 
 
 def skill_labels(name: str, taxonomy: Taxonomy) -> tuple[str | None, str]:
@@ -26,17 +34,15 @@ def skill_labels(name: str, taxonomy: Taxonomy) -> tuple[str | None, str]:
     return canon, " ; ".join([name, *taxonomy.labels(canon)])
 
 
-def employee_skill_text(doc: EmployeeDoc, taxonomy: Taxonomy) -> str:
-    return " ; ".join(skill_labels(s.name, taxonomy)[1] for s in doc.skills)
-
-
 # The text part sees skills as typed: adding every taxonomy label and synonym to the text
 # lowered recall on all three dev files; labels count in the skill part instead.
-def employee_text(doc: EmployeeDoc, taxonomy: Taxonomy) -> str:
+def employee_text(doc: EmployeeDoc) -> str:
+    """The text of an employee: skill names as typed, then the bio."""
     return " ; ".join(s.name for s in doc.skills) + " . " + doc.bio
 
 
-def need_text(doc: NeedDoc, taxonomy: Taxonomy) -> str:
+def need_text(doc: NeedDoc) -> str:
+    """The text of a need: title, description and skill names as typed."""
     return " . ".join((doc.title, doc.description, " ; ".join(s.name for s in doc.skills)))
 
 
@@ -46,7 +52,7 @@ class NeedSkillRows:
 
     char: sp.csr_matrix
     owner: np.ndarray  # index of the need in the batch
-    canon: np.ndarray  # canonical skill index, -1 for free text
+    canon: np.ndarray  # canonical skill index, NO_CANON for free text
     min_level: np.ndarray  # 0 when not given
     weight: np.ndarray
     text: tuple[str, ...] = ()  # the text standing for each skill (skills with equal text match alike)
@@ -78,6 +84,7 @@ class Featurizer:
         return SKILL_WEIGHTS[skill.importance] * (1.0 if known else self.free_text_weight)
 
     def tokens(self, text: str) -> list[str]:
+        """Tokens of a text with this featurizer's stemming and length cut (see ``text.tokenize``)."""
         return tokenize(text, stemming=self.stemming, max_chars=self.max_chars)
 
     def employee_tokens(self, doc: EmployeeDoc) -> list[str]:
@@ -85,23 +92,27 @@ class Featurizer:
         return [t for s in doc.skills for t in tokenize_short(s.name, self.stemming)] + self.tokens(doc.bio)
 
     def skill_field_tokens(self, doc: EmployeeDoc) -> list[str]:
-        """Tokens of :func:`employee_skill_text` (memoised per skill name)."""
+        """Tokens of the skill field: each skill's name with its taxonomy labels (memoised per skill name)."""
         cache = self.__dict__.setdefault("_label_tokens", {})
         out = []
         for s in doc.skills:
             toks = cache.get(s.name)
             if toks is None:
                 toks = tokenize_short(skill_labels(s.name, self.taxonomy)[1], self.stemming)
-                if len(cache) < 100_000:
+                if len(cache) < LABEL_CACHE_SIZE:
                     cache[s.name] = toks
             out.extend(toks)
         return out
 
     def need_tokens(self, doc: NeedDoc) -> list[str]:
-        return self.tokens(need_text(doc, self.taxonomy))
+        """Tokens of :func:`need_text`."""
+        return self.tokens(need_text(doc))
 
-    def need_vectors(self, docs: Sequence[NeedDoc], field_weights: Sequence[float]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """Word and character vectors of needs as a weighted sum of unit vectors of their fields.
+    def need_vectors(self, docs: Sequence[NeedDoc],
+                     field_weights: Sequence[float]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Word (needs x n_word) and character (needs x n_char) vectors of needs, float32 CSR, unit rows.
+
+        Each is a weighted sum of the unit vectors of the needs' fields, renormalised.
 
         The fields are title, description and skills. Normalising each field on its own keeps a
         long field from drowning the others, and lets short generic labels (titles, skill tags,
@@ -116,17 +127,14 @@ class Featurizer:
                 word, char = (w, c) if word is None else (word + w, char + c)
         if word is None:
             word, char = self.word([[] for _ in docs]), self.char([[] for _ in docs])
-        return vectors.normalize_rows(sp.csr_matrix(word, dtype=np.float32)), vectors.normalize_rows(sp.csr_matrix(char, dtype=np.float32))
-
-    def fit_transform(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """Fit both views on a corpus and return its word and character matrices."""
-        return self.fit_tokens([self.tokens(t) for t in texts])
+        return (vectors.normalize_rows(sp.csr_matrix(word, dtype=np.float32)),
+                vectors.normalize_rows(sp.csr_matrix(char, dtype=np.float32)))
 
     def fit_tokens(self, toks: Iterable[list[str]]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """Fit both views on tokenised documents (read once) and return their word and character matrices."""
         self.token_index_: dict[str, int] = {}
         counts = vectors.count_matrix(toks, self.token_index_, grow=True)
-        small = counts.shape[0] < 20  # document-frequency cuts make no sense on a handful of documents
+        small = counts.shape[0] < MIN_DOCS_FOR_DF_CUTS
         n_docs = counts.shape[0]
         # Word view: the token columns that pass the cuts.
         df, total = vectors.doc_freq(counts)
@@ -161,21 +169,21 @@ class Featurizer:
         return word, char
 
     @property
-    def word_features(self) -> np.ndarray:
-        return self.word_features_
-
-    @property
     def n_word(self) -> int:
+        """Number of word-view columns."""
         return len(self.word_index_)
 
     @property
     def n_char(self) -> int:
+        """Number of character-view columns."""
         return len(self.ngram_index_)
 
     def word(self, toks: Sequence[list[str]]) -> sp.csr_matrix:
+        """Word-view TF-IDF (documents x n_word, float32 CSR, unit rows); unseen tokens are ignored."""
         return vectors.tfidf(vectors.count_matrix(toks, self.word_index_, grow=False), self.word_idf_)
 
     def char(self, toks: Sequence[list[str]]) -> sp.csr_matrix:
+        """Character-view TF-IDF (documents x n_char, float32 CSR, unit rows) of tokenised documents."""
         counts = vectors.count_matrix(toks, self.token_index_, grow=False) @ self.table_
         # Tokens unseen at fit still share n-grams with the vocabulary (typos, new words).
         lo, hi = self.char_ngram_range
@@ -186,6 +194,7 @@ class Featurizer:
         return vectors.tfidf(sp.csr_matrix(counts, dtype=np.float32), self.char_idf_)
 
     def char_text(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Character-view TF-IDF of raw texts (tokenised first)."""
         return self.char([self.tokens(t) for t in texts])
 
     def employee_levels(self, docs: Sequence[EmployeeDoc]) -> sp.csr_matrix:
@@ -204,13 +213,14 @@ class Featurizer:
                              shape=(len(docs), max(len(self.canon_index), 1)))
 
     def need_skill_rows(self, docs: Sequence[NeedDoc]) -> NeedSkillRows:
+        """One row per skill of ``docs``, in order: its text's character vector, owner, canon, level, weight."""
         texts, owner, canon, min_level, weight = [], [], [], [], []
         for i, doc in enumerate(docs):
             for skill in doc.skills:
                 name, text = skill_labels(skill.name, self.taxonomy)
                 texts.append(text)
                 owner.append(i)
-                canon.append(self.canon_index[name] if name is not None else -1)
+                canon.append(self.canon_index[name] if name is not None else NO_CANON)
                 min_level.append(skill.min_level or 0)
                 weight.append(self.skill_weight(skill))
         char = self.char_text(texts)

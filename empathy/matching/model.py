@@ -1,32 +1,36 @@
-"""The matcher: a scikit-learn style estimator over pools of employees and needs."""
+"""The matcher: a scikit-learn estimator over pools of employees and needs.
+
+Every method is defined here; the work is done by plain functions of ``encoding`` (documents as
+arrays), ``ranking`` (score parts and top-k), ``hubness`` (Sinkhorn correction), ``expansion``
+(query expansion) and ``explain``, called with the fitted state as explicit arguments.
+"""
 from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils.validation import check_is_fitted
 
-from . import expansion, scoring
-from .documents import EmployeeDoc, NeedDoc, validate_employee, validate_need
-from .encoding import EMP_DTYPES, NEED_DTYPES, stack
+from . import encoding, expansion, hubness, ranking
+from .documents import EmployeeDoc, NeedDoc, Suggestion, validate_employee, validate_need
+from .encoding import Queries
+from .explain import explain_pair
 from .features import Featurizer
+from .params import PARAMETER_CONSTRAINTS, check_tuple_params
 from .persistence import library_fingerprint
-from .pool import Pool, SegmentedMatrix
+from .pool import Pool
 from .taxonomy import Taxonomy
 
+__all__ = ["SkillMatcher", "Suggestion"]
 
-@dataclass(frozen=True)
-class Suggestion:
-    """One ranked result: the other side's id, the score in [0, 1] and why."""
-
-    id: str
-    score: float
-    explanation: dict | None = field(default=None, compare=False)
+# Needs are expanded in slices of about this many (needs x employees) float32 similarity cells (80 MB).
+PRF_BATCH_CELLS = 20_000_000
+# The hubness kernel is built from slices of about this many dense similarity cells (16 MB).
+HUB_CHUNK_CELLS = 4_000_000
 
 
 class SkillMatcher(BaseEstimator):
@@ -36,26 +40,35 @@ class SkillMatcher(BaseEstimator):
     text similarity (stemmed word and character n-gram TF-IDF on English and jieba-segmented
     Chinese, hubness-corrected), skill overlap through a taxonomy (levels, must-have vs
     nice-to-have; free-text skills by character similarity), cause fit and language fit.
-    A part the need does not specify (no skills, cause or language) is left out of the mean.
+    A part the need does not specify (no skills, cause or language) is left out of the mean:
+    ``score = sum_p(w_p * present_p * part_p) / sum_p(w_p * present_p)`` (``scoring.combine``).
+    The text part is ``soft_clip(cos + t * s * ((log_u - mean_u) + (log_v - mean_v)))``, where
+    ``log_u``, ``log_v`` are the need's and employee's Sinkhorn log scalings (Sinkhorn and Knopp,
+    1967; against hubs as in Radovanovic et al., 2010), ``t`` the temperature and ``s`` the fade-in
+    for small pools (``hubness.py``). Needs are expanded by pseudo-relevance feedback (Rocchio,
+    1971; ``expansion.py``).
+    Hyperparameters are checked in ``fit`` (``_parameter_constraints``, see ``params.py``): a value
+    out of range raises ``InvalidParameterError``, a ValueError naming the parameter.
 
     Parameters
     ----------
     taxonomy : Taxonomy or None, default=None
         Canonical skills with labels and synonyms; None means every skill is free text.
-    text_weight, skill_weight, cause_weight, language_weight : float
-        Weights of the four parts of the score.
-    char_ngram_range : tuple of int, default=(3, 4)
+    text_weight, skill_weight, cause_weight, language_weight : float, default=0.6, 0.25, 0.1, 0.05
+        Weights of the four parts of the score; >= 0, and text_weight > 0.
+    char_ngram_range : tuple (lo, hi) of int, 1 <= lo <= hi, default=(3, 4)
         Character n-gram sizes of the character view (``char_wb`` on the token stream).
-    char_weight : float, default=0.5
+    char_weight : float in [0, 1], default=0.5
         Share of the character view in the text similarity (the word view has the rest).
-    char_min_df, char_max_df : float, default=2, 0.3
-        Document-frequency cuts of the character view (ignored below 20 documents). Terms in
+    char_min_df, char_max_df : int >= 1 or float in [0, 1], default=2, 0.3
+        Document-frequency cuts of the character view, in documents (int) or as a share (float),
+        as in TfidfVectorizer; ignored below ``MIN_DOCS_FOR_DF_CUTS`` (20) documents. Terms in
         more than 30 % of the documents carry little weight but dominate the cost of a query.
-    char_max_features : int or None, default=None
+    char_max_features : int >= 1 or None, default=None
         Cap on the character vocabulary, for speed on large pools.
-    word_max_df : float, default=0.3
+    word_max_df : int >= 1 or float in [0, 1], default=0.3
         Document-frequency cut of the word view.
-    free_text_skill_weight : float, default=0.1
+    free_text_skill_weight : float in [0, 1], default=0.1
         Relative weight, in the skill part, of need skills the taxonomy does not know
         (they still count fully in the text part).
     stemming : bool, default=True
@@ -63,22 +76,23 @@ class SkillMatcher(BaseEstimator):
     hubness : bool, default=True
         Correct text scores with Sinkhorn scalings fitted between the two pools, so that
         documents similar to everything ("hubs") do not crowd every ranking.
-    hub_temperature : float, default=0.025
+    hub_temperature : float > 0, default=0.025
         Temperature of the Sinkhorn kernel; also the scale of the correction.
-    hub_iter : int, default=20
+    hub_iter : int >= 1, default=20
         Sinkhorn iterations.
-    hub_k : int, default=128
+    hub_k : int >= 1, default=128
         Similarities kept per row and column for the (sparse) Sinkhorn kernel.
-    max_text_chars : int, default=20000
+    max_text_chars : int >= 1, default=20000
         Texts are cut to this length before tokenising.
-    need_field_weights : tuple of 3 floats, default=(0.2, 1.0, 0.2)
+    need_field_weights : tuple of 3 floats >= 0, default=(0.2, 1.0, 0.2)
         Weights of a need's title, description and skills in its text vectors; each field is
         normalised on its own first (see ``Featurizer.need_vectors``).
-    prf_weight : float, default=0.3
+    prf_weight : float >= 0, default=0.3
         Pseudo-relevance feedback on needs (Rocchio): a need's text vector gets this weight of the
         mean vector of its ``prf_k`` most similar employees (their ``prf_terms`` strongest terms).
         Stored needs are kept expanded, so both directions see it. 0 turns it off.
-    prf_k, prf_terms : int, default=10, 40
+    prf_k, prf_terms : int >= 1, default=10, 40
+        Employees averaged per need, and terms kept of their mean vector, by the feedback.
 
     Attributes
     ----------
@@ -88,6 +102,13 @@ class SkillMatcher(BaseEstimator):
         Vectors, attributes and hubness scalings of each side.
     employee_docs_, need_docs_ : dict
         Documents by id, for explanations.
+    need_skills_ : dict
+        One row per skill of the stored needs (character vectors, owner row, canonical index,
+        minimum level, weight).
+    codes_ : dict
+        Integer codes of sites and bits of causes and languages seen so far.
+    hub_center_, hub_sizes_, hub_scale_ : tuple, tuple, float
+        Mean log scalings (needs, employees), pool sizes at fit and the fade-in of the correction.
     fingerprint_ : dict
         Versions of python, numpy, scipy and scikit-learn the model was fitted with.
     fit_seconds_ : dict
@@ -101,12 +122,14 @@ class SkillMatcher(BaseEstimator):
     ['e1']
     """
 
+    _parameter_constraints: dict = PARAMETER_CONSTRAINTS
+
     def __init__(self, *, taxonomy: Taxonomy | None = None, text_weight: float = 0.6, skill_weight: float = 0.25,
-                 cause_weight: float = 0.1, language_weight: float = 0.05, char_ngram_range: tuple[int, int] = (3, 4),
-                 char_weight: float = 0.5,
-                 char_min_df: float = 2, char_max_df: float = 0.3, char_max_features: int | None = None,
-                 word_max_df: float = 0.3, free_text_skill_weight: float = 0.1, stemming: bool = True, hubness: bool = True, hub_temperature: float = 0.025,
-                 hub_iter: int = 20, hub_k: int = 128, max_text_chars: int = 20000,
+                 cause_weight: float = 0.1, language_weight: float = 0.05,
+                 char_ngram_range: tuple[int, int] = (3, 4), char_weight: float = 0.5, char_min_df: float = 2,
+                 char_max_df: float = 0.3, char_max_features: int | None = None, word_max_df: float = 0.3,
+                 free_text_skill_weight: float = 0.1, stemming: bool = True, hubness: bool = True,
+                 hub_temperature: float = 0.025, hub_iter: int = 20, hub_k: int = 128, max_text_chars: int = 20000,
                  need_field_weights: tuple[float, float, float] = (0.2, 1.0, 0.2), prf_weight: float = 0.3,
                  prf_k: int = 10, prf_terms: int = 40):
         self.taxonomy = taxonomy
@@ -133,20 +156,21 @@ class SkillMatcher(BaseEstimator):
         self.prf_terms = prf_terms
 
     # ------------------------------------------------------------------ fitting
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, employees: Iterable[EmployeeDoc], needs: Iterable[NeedDoc] = ()) -> SkillMatcher:
-        """Fit vocabularies and index both pools (either may be empty); returns self."""
+        """Fit vocabularies and index both pools (either may be empty); returns self.
+
+        Raises InvalidParameterError (a ValueError) for a hyperparameter out of its range,
+        TypeError or ValueError for an invalid document, ValueError for a duplicate id.
+        """
+        check_tuple_params(self)
         emps = [validate_employee(d) for d in employees]
         nds = [validate_need(d) for d in needs]
-        if min(self.text_weight, self.skill_weight, self.cause_weight, self.language_weight) < 0 or self.text_weight <= 0:
-            raise ValueError("weights must be >= 0 and text_weight > 0")
-        if not 0.0 <= self.char_weight <= 1.0:
-            raise ValueError("char_weight must be in [0, 1]")
-        taxonomy = self.taxonomy if self.taxonomy is not None else Taxonomy()
-        feat = Featurizer(taxonomy, stemming=self.stemming, max_chars=self.max_text_chars,
-                          char_ngram_range=self.char_ngram_range, char_min_df=self.char_min_df,
-                          char_max_df=self.char_max_df, char_max_features=self.char_max_features,
-                          word_max_df=self.word_max_df, free_text_weight=self.free_text_skill_weight)
-        self.featurizer_ = feat
+        feat = self.featurizer_ = Featurizer(
+            self.taxonomy if self.taxonomy is not None else Taxonomy(), stemming=self.stemming,
+            max_chars=self.max_text_chars, char_ngram_range=self.char_ngram_range, char_min_df=self.char_min_df,
+            char_max_df=self.char_max_df, char_max_features=self.char_max_features, word_max_df=self.word_max_df,
+            free_text_weight=self.free_text_skill_weight)
         clock = time.perf_counter()
         # A generator: holding every document's tokens at once cost 0.7 GB at 100,000 profiles.
         word, char = feat.fit_tokens(itertools.chain((feat.employee_tokens(d) for d in emps),
@@ -155,23 +179,16 @@ class SkillMatcher(BaseEstimator):
         del word, char
         self.fit_seconds_ = {"vectors": time.perf_counter() - clock}
         self.codes_: dict[str, dict[str, int]] = {"site": {}, "cause": {}, "language": {}}
-        n_text = text.shape[1]
-        self.employees_ = Pool([d.id for d in emps], stack([self._employee_attrs(d) for d in emps], EMP_DTYPES), {
-            "text": SegmentedMatrix(n_text, text[: len(emps)], keep_rows=self.prf_weight > 0),
-            "skill": SegmentedMatrix(feat.n_char, feat.char([feat.skill_field_tokens(d) for d in emps])),
-            "levels": SegmentedMatrix(len(feat.canon_index), feat.employee_levels(emps)),
-        })
-        need_text_rows = sp.hstack(feat.need_vectors(nds, self.need_field_weights), format="csr", dtype=np.float32)
-        if self.prf_weight > 0 and len(nds):
-            step = max(1, 20_000_000 // max(len(emps), 1))
-            need_text_rows = sp.vstack([self._expand(need_text_rows[a : a + step]) for a in range(0, len(nds), step)],
-                                       format="csr")
-        self.needs_ = Pool([d.id for d in nds], stack([self._need_attrs(d) for d in nds], NEED_DTYPES),
-                           {"text": SegmentedMatrix(n_text, need_text_rows, keep_rows=True)})
+        self.employees_ = encoding.employee_pool(feat, emps, text[: len(emps)], self.codes_,
+                                                 keep_rows=self.prf_weight > 0)
         del text
-        rows = feat.need_skill_rows(nds)
-        self.need_skills_ = {"char": SegmentedMatrix(feat.n_char, rows.char), "owner": rows.owner,
-                             "canon": rows.canon, "min_level": rows.min_level, "weight": rows.weight}
+        need_text = sp.hstack(feat.need_vectors(nds, self.need_field_weights), format="csr", dtype=np.float32)
+        if self.prf_weight > 0 and len(nds):
+            step = max(1, PRF_BATCH_CELLS // max(len(emps), 1))
+            need_text = sp.vstack([self._expand(need_text[a : a + step]) for a in range(0, len(nds), step)],
+                                  format="csr")
+        self.needs_ = encoding.need_pool(feat, nds, need_text, self.codes_)
+        self.need_skills_ = encoding.need_skill_store(feat, nds)
         self.employee_docs_ = {d.id: d for d in emps}
         self.need_docs_ = {d.id: d for d in nds}
         self.fit_seconds_["pools"] = time.perf_counter() - clock - self.fit_seconds_["vectors"]
@@ -181,18 +198,19 @@ class SkillMatcher(BaseEstimator):
         return self
 
     def _fit_hubness(self) -> None:
+        """Log scalings of both pools (zeros without ``hubness``), their means and the fade-in scale."""
         n_n, n_e = self.needs_.n_rows, self.employees_.n_rows
         log_u, log_v = np.zeros(n_n), np.zeros(n_e)
         if self.hubness and n_n and n_e:
             weights = self._view_weights()
             queries = self.needs_.mats["text"].rows().multiply(weights).tocsr()
             profiles = self.employees_.mats["text"].rows().multiply(weights).tocsr()
-            sims = scoring.sparse_topk_pairs(
+            sims = hubness.sparse_topk_pairs(
                 lambda a, b: self._text_sims(queries[a:b], self.employees_),
                 lambda a, b: self._text_sims(profiles[a:b], self.needs_),
-                n_n, n_e, self.hub_k, max(1, 4_000_000 // n_e), max(1, 4_000_000 // n_n))
+                n_n, n_e, self.hub_k, max(1, HUB_CHUNK_CELLS // n_e), max(1, HUB_CHUNK_CELLS // n_n))
             del queries, profiles
-            log_u, log_v = scoring.sinkhorn_log_scalings(sims, self.hub_temperature, self.hub_iter)
+            log_u, log_v = hubness.sinkhorn_log_scalings(sims, self.hub_temperature, self.hub_iter)
         self.needs_.attrs["log_scaling"] = log_u
         self.employees_.attrs["log_scaling"] = log_v
         self.hub_center_ = (float(log_u.mean()) if n_n else 0.0, float(log_v.mean()) if n_e else 0.0)
@@ -203,42 +221,67 @@ class SkillMatcher(BaseEstimator):
         self.hub_scale_ = min(1.0, min(n_n, n_e) / max(self.hub_k, 1))
 
     # ------------------------------------------------------------ documents
-    from .encoding import _employee_attrs, _need_attrs, _queries, _resolve, _site  # noqa: E402  (kept in their own module)
+    def _queries(self, docs: Sequence[EmployeeDoc | NeedDoc], kind: type,
+                 rows: Sequence[int | None] | None = None) -> Queries:
+        """Vectors and attributes of documents; ``rows`` gives the stored row of each unchanged need."""
+        if kind is NeedDoc:
+            return encoding.need_queries(self.featurizer_, docs, self.codes_, self._view_weights(),
+                                         stored=self.needs_.mats["text"], rows=rows,
+                                         field_weights=self.need_field_weights, expand=self._expand)
+        return encoding.employee_queries(self.featurizer_, docs, self.codes_, self._view_weights())
+
+    def _resolve(self, doc_or_id: EmployeeDoc | NeedDoc | str, kind: type) -> tuple[EmployeeDoc | NeedDoc, int | None]:
+        """A stored id or a document, and its stored row (None unless stored unchanged)."""
+        check_is_fitted(self, "featurizer_")
+        docs, pool = (self.need_docs_, self.needs_) if kind is NeedDoc else (self.employee_docs_, self.employees_)
+        return encoding.resolve(doc_or_id, kind, docs, pool.positions)
 
     # ------------------------------------------------------------ text scores
     def _view_weights(self) -> np.ndarray:
-        """Per-feature weights applied to queries: the word view and the character view's shares."""
+        """Per-feature weights (1 x text features) applied to queries: the word and character views' shares."""
         feat = self.featurizer_
         return np.concatenate([np.full(feat.n_word, 1.0 - self.char_weight, np.float32),
                                np.full(feat.n_char, self.char_weight, np.float32)])[None, :]
 
     def _expand(self, text: sp.csr_matrix) -> sp.csr_matrix:
         """Need vectors with pseudo-relevance feedback from the employee pool (see ``prf_weight``)."""
-        return expansion.rocchio(self, text)
+        return expansion.rocchio(text, self.employees_, self._view_weights(), self.featurizer_.n_word,
+                                 weight=self.prf_weight, k=self.prf_k, n_terms=self.prf_terms)
 
     def _text_sims(self, text: sp.csr_matrix, pool: Pool) -> np.ndarray:
         """Dense (queries x pool rows) text similarities; ``text`` already carries the view weights."""
         return pool.mats["text"].dot(text)
 
     def _new_log_scaling(self, sims: np.ndarray, other: Pool, side: int) -> float:
+        """Log scaling of a document that is not stored (side 0: a need, 1: an employee)."""
         if not self.hubness or not self.hub_sizes_[1 - side]:
             return self.hub_center_[side]
         alive = other.attrs["alive"]
-        return scoring.log_scaling_for_new(sims[alive], other.attrs["log_scaling"][alive], self.hub_sizes_[side],
+        return hubness.log_scaling_for_new(sims[alive], other.attrs["log_scaling"][alive], self.hub_sizes_[side],
                                            self.hub_temperature, self.hub_k)
 
-    def _hub(self, log_u, log_v) -> np.ndarray:
-        t = np.float32(self.hub_temperature * self.hub_scale_)
-        return t * (np.asarray(log_u - self.hub_center_[0], np.float32) + np.asarray(log_v - self.hub_center_[1], np.float32))
+    def _hub(self, raw: np.ndarray, rows: Sequence[int | None], side: int) -> np.ndarray:
+        """Hubness correction of a batch's ``raw`` similarities (queries of ``side`` x the other pool)."""
+        if not self.hubness:
+            return np.zeros((1, 1), np.float32)
+        own, other = (self.needs_, self.employees_) if side == 0 else (self.employees_, self.needs_)
+        log_q = np.array([own.attrs["log_scaling"][r] if r is not None else self._new_log_scaling(raw[i], other, side)
+                          for i, r in enumerate(rows)])[:, None]
+        log_p = other.attrs["log_scaling"][None, :]
+        log_u, log_v = (log_q, log_p) if side == 0 else (log_p, log_q)
+        return hubness.hub_offset(log_u, log_v, self.hub_center_, self.hub_temperature * self.hub_scale_)
+
+    def _weights(self) -> dict[str, float]:
+        return {"text": self.text_weight, "skills": self.skill_weight, "cause": self.cause_weight,
+                "language": self.language_weight}
 
     # ------------------------------------------------------------ lifecycle
     def upsert_employee(self, doc: EmployeeDoc) -> None:
-        """Add or replace one employee using the fitted vocabulary."""
+        """Add or replace one employee using the fitted vocabulary (NotFittedError before fit)."""
         check_is_fitted(self, "featurizer_")
         q = self._queries([validate_employee(doc)], EmployeeDoc)
-        sims = self._text_sims(q.weighted, self.needs_)[0]
         attrs = {k: v[0] for k, v in q.attrs.items()}
-        attrs["log_scaling"] = self._new_log_scaling(sims, self.needs_, 1)
+        attrs["log_scaling"] = self._new_log_scaling(self._text_sims(q.weighted, self.needs_)[0], self.needs_, 1)
         self.employees_.append(doc.id, attrs, {"text": q.text, "skill": q.extra["skill"], "levels": q.extra["levels"]})
         self.employee_docs_[doc.id] = doc
 
@@ -249,18 +292,14 @@ class SkillMatcher(BaseEstimator):
         return self.employees_.remove(employee_id)
 
     def upsert_need(self, doc: NeedDoc) -> None:
-        """Add or replace one need using the fitted vocabulary."""
+        """Add or replace one need using the fitted vocabulary (NotFittedError before fit)."""
         check_is_fitted(self, "featurizer_")
         q = self._queries([validate_need(doc)], NeedDoc)
-        sims = self._text_sims(q.weighted, self.employees_)[0]
         attrs = {k: v[0] for k, v in q.attrs.items()}
-        attrs["log_scaling"] = self._new_log_scaling(sims, self.employees_, 0)
+        attrs["log_scaling"] = self._new_log_scaling(self._text_sims(q.weighted, self.employees_)[0],
+                                                     self.employees_, 0)
         row = self.needs_.append(doc.id, attrs, {"text": q.text})
-        rows, ns = q.extra["skills"], self.need_skills_
-        ns["char"].append(rows.char)
-        ns["owner"] = np.concatenate([ns["owner"], rows.owner + row])
-        for key in ("canon", "min_level", "weight"):
-            ns[key] = np.concatenate([ns[key], getattr(rows, key)])
+        encoding.append_need_skills(self.need_skills_, q.extra["skills"], row)
         self.need_docs_[doc.id] = doc
 
     def remove_need(self, need_id: str) -> bool:
@@ -270,11 +309,70 @@ class SkillMatcher(BaseEstimator):
         return self.needs_.remove(need_id)
 
     # ------------------------------------------------------------ ranking
-    from .ranking import (  # noqa: E402
-        rank_employees,
-        rank_employees_batch,
-        rank_needs,
-        rank_needs_batch,
-        score_pair,  # (methods kept in their own module)
-    )
+    def _score(self, q: Queries, kind: type, rows: Sequence[int | None], cache: dict | None = None) -> dict:
+        """Every part of the score of a batch of queries (``kind`` side) against the other pool."""
+        if kind is NeedDoc:
+            raw = self._text_sims(q.weighted, self.employees_)
+            return ranking.need_vs_employees(q, self.employees_, raw, self._hub(raw, rows, 0), self._weights(), cache)
+        raw = self._text_sims(q.weighted, self.needs_)
+        return ranking.employee_vs_needs(q, self.needs_, self.need_skills_, raw, self._hub(raw, rows, 1),
+                                         self._weights())
 
+    def _rank_batch(self, items: Sequence, kind: type, k: int, exclude: Iterable[str], explain: bool) -> list[list]:
+        resolved = [self._resolve(item, kind) for item in items]
+        pool, docs = (self.employees_, self.employee_docs_) if kind is NeedDoc else (self.needs_, self.need_docs_)
+        if not resolved or pool.n_rows == 0 or k <= 0:
+            return [[] for _ in resolved]
+        exclude, out, cache = list(exclude), [], {}
+        explainer = (lambda *pair: explain_pair(self.featurizer_, *pair)) if explain else None
+        step = ranking.batch_size(pool.n_rows)
+        for start in range(0, len(resolved), step):
+            part = resolved[start : start + step]
+            rows = [r for _, r in part]
+            q = self._queries([d for d, _ in part], kind, rows)
+            result = self._score(q, kind, rows, cache)
+            out.extend(ranking.ranked_rows(result, q, pool, docs, kind, k, exclude, self._weights(), explainer))
+        return out
+
+    def rank_employees(self, need: NeedDoc | str, *, k: int = 10, exclude: Iterable[str] = (),
+                       explain: bool = True) -> list[Suggestion]:
+        """Top-k employees for a need (stored id or a NeedDoc), after the hard filters.
+
+        Ties are broken by ascending id; ``exclude`` lists employee ids to leave out. Raises
+        NotFittedError before fit, KeyError for an unknown id.
+        """
+        return self._rank_batch([need], NeedDoc, k, exclude, explain)[0]
+
+    def rank_employees_batch(self, needs: Sequence[NeedDoc | str], *, k: int = 10, exclude: Iterable[str] = (),
+                             explain: bool = False) -> list[list[Suggestion]]:
+        """Top-k employees for each of many needs at once (one sparse product per slice of needs)."""
+        return self._rank_batch(list(needs), NeedDoc, k, exclude, explain)
+
+    def rank_needs(self, employee: EmployeeDoc | str, *, k: int = 10, exclude: Iterable[str] = (),
+                   explain: bool = True) -> list[Suggestion]:
+        """Top-k open needs for an employee (stored id or an EmployeeDoc), after the hard filters.
+
+        Same ties, exclusions and errors as :meth:`rank_employees`.
+        """
+        return self._rank_batch([employee], EmployeeDoc, k, exclude, explain)[0]
+
+    def rank_needs_batch(self, employees: Sequence[EmployeeDoc | str], *, k: int = 10, exclude: Iterable[str] = (),
+                         explain: bool = False) -> list[list[Suggestion]]:
+        """Top-k open needs for each of many employees at once."""
+        return self._rank_batch(list(employees), EmployeeDoc, k, exclude, explain)
+
+    def score_pair(self, need: NeedDoc | str, employee: EmployeeDoc | str) -> Suggestion:
+        """Score and explanation of one pair, hard filters not applied; the Suggestion's id is the employee's.
+
+        Raises ValueError unless the need or the employee is stored (unchanged) in the model.
+        """
+        need_doc, need_row = self._resolve(need, NeedDoc)
+        emp_doc, emp_row = self._resolve(employee, EmployeeDoc)
+        if emp_row is not None:
+            result, row = self._score(self._queries([need_doc], NeedDoc, [need_row]), NeedDoc, [need_row]), emp_row
+        elif need_row is not None:
+            result, row = self._score(self._queries([emp_doc], EmployeeDoc), EmployeeDoc, [None]), need_row
+        else:
+            raise ValueError("score_pair needs a stored need or a stored employee")
+        values = ranking.pick(result, 0, row, self._weights())
+        return Suggestion(emp_doc.id, values["score"], explain_pair(self.featurizer_, need_doc, emp_doc, values))

@@ -29,6 +29,7 @@ class SegmentedMatrix:
 
     @property
     def n_rows(self) -> int:
+        """Number of stored rows (documents)."""
         return sum(s.shape[1] for s in self.segments)
 
     def append(self, rows: sp.csr_matrix) -> None:
@@ -83,6 +84,7 @@ class SegmentedMatrix:
         return sp.hstack(self.segments, format="csr", dtype=np.float32).T.tocsr()
 
     def nbytes(self) -> int:
+        """Bytes held by the sparse arrays (both copies)."""
         return sum(s.data.nbytes + s.indices.nbytes + s.indptr.nbytes
                    for s in self.segments + (self.row_segments or []))
 
@@ -112,6 +114,7 @@ class Pool:
 
     @property
     def n_rows(self) -> int:
+        """Number of rows, dead ones included (the length of every attribute column)."""
         return len(self.ids)
 
     def append(self, doc_id: str, attrs: dict[str, object], rows: dict[str, sp.csr_matrix]) -> int:

@@ -1,35 +1,74 @@
-"""Vectorised parts of the score and the hubness correction."""
+"""Vectorised parts of the score: skill levels, free-text skills, causes and languages, and their mean.
+
+Every part is a float32 array in [0, 1]. The constants below are design choices of this engine
+(no external source); each comment says what the value guarantees.
+"""
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Iterable
 
 import numpy as np
-import scipy.sparse as sp
 
+from .documents import LEVELS
+
+# ---- canonical skills held at a level (documents.LEVELS: 1 beginner .. 4 expert)
+TOP_LEVEL = float(max(LEVELS))
+# No minimum asked: a beginner scores this, an expert 1. Above MATCHED, so any holder counts as matched.
+NO_MIN_FLOOR = 0.6
+# Minimum met: exactly the minimum scores this, an expert 1. Above every score below the minimum (< 0.5),
+# so whoever meets the minimum outranks whoever does not on this skill.
+MEETS_FLOOR = 0.9
+# Minimum not met: this times level / min_level, i.e. under 0.5 and under MATCHED (the skill is listed as
+# missing), yet more than not holding the skill at all (0).
+BELOW_MIN_CEILING = 0.5
+
+# ---- free-text skills
 # A typed skill that equals one of several skills on a profile reaches a cosine of about
 # 0.3-0.5 against the whole skill field; doubling maps that to a clear match.
 FREE_TEXT_GAIN = 2.0
 # A skill counts as "matched" in explanations at this match value.
 MATCHED = 0.5
 
+# ---- text similarity
+# soft_clip is the identity on [margin, 1 - margin]; text similarities of real pairs lie there, and the
+# exponential tails outside keep their order (hard clipping would tie them) without leaving (0, 1).
+SOFT_CLIP_MARGIN = 0.05
+
+# ---- causes and languages
+# The employee gave no cause (or language): neither a match (1) nor a mismatch (0).
+NEUTRAL = 0.5
+# Bit sets are int64; the sign bit stays unused so that every set is a non-negative number.
+N_BITS = 63
+
+# Guards divisions by a sum of weights that may be 0; far below any real weight.
+EPS = 1e-9
+
 
 def level_match(level: np.ndarray, min_level: np.ndarray | float) -> np.ndarray:
-    """Match of a canonical skill held at ``level`` (0 = not held) against a minimum level (0 = none).
+    """Match in [0, 1] of a canonical skill held at ``level`` (0 = not held) against ``min_level`` (0 = none).
 
-    Higher levels always score higher; below the minimum counts partially.
+    ``level`` and ``min_level`` broadcast; the result has ``level``'s shape, float32. With ``L`` the
+    top level (4) and ``m`` the minimum:
+    no minimum: ``NO_MIN_FLOOR + (1 - NO_MIN_FLOOR) * (level - 1) / (L - 1)``;
+    ``level >= m``: ``MEETS_FLOOR + (1 - MEETS_FLOOR) * (level - m) / max(L - m, 1)``;
+    ``level < m``: ``BELOW_MIN_CEILING * level / m``; not held: 0. Higher levels always score higher.
     """
     level = np.asarray(level, dtype=np.float32)
     m = np.broadcast_to(np.asarray(min_level, dtype=np.float32), level.shape)
-    no_min = 0.6 + 0.4 * (level - 1.0) / 3.0
-    meets = 0.9 + 0.1 * (level - m) / np.maximum(4.0 - m, 1.0)
-    below = 0.5 * level / np.maximum(m, 1.0)
+    no_min = NO_MIN_FLOOR + (1.0 - NO_MIN_FLOOR) * (level - 1.0) / (TOP_LEVEL - 1.0)
+    meets = MEETS_FLOOR + (1.0 - MEETS_FLOOR) * (level - m) / np.maximum(TOP_LEVEL - m, 1.0)
+    below = BELOW_MIN_CEILING * level / np.maximum(m, 1.0)
     out = np.where(m <= 0, no_min, np.where(level >= m, meets, below))
     return np.where(level > 0, np.clip(out, 0.0, 1.0), 0.0).astype(np.float32)
 
 
-def soft_clip(x: np.ndarray, margin: float = 0.05) -> np.ndarray:
-    """Map into (0, 1), identity on [margin, 1 - margin], strictly increasing (hard clipping would tie)."""
+def soft_clip(x: np.ndarray, margin: float = SOFT_CLIP_MARGIN) -> np.ndarray:
+    """Map any array into (0, 1), float32, same shape; identity on [margin, 1 - margin], strictly increasing.
+
+    Below ``margin``: ``margin * exp((x - margin) / margin)``; above ``1 - margin``:
+    ``1 - margin * exp(-(x - (1 - margin)) / margin)`` (both tangent to the identity where they meet).
+    """
     x = np.asarray(x, dtype=np.float32)
     out = np.minimum(x, np.float32(margin))
     out -= np.float32(margin)
@@ -46,16 +85,18 @@ def soft_clip(x: np.ndarray, margin: float = 0.05) -> np.ndarray:
 
 
 def free_text_match(cosine: np.ndarray) -> np.ndarray:
+    """Match in [0, 1] of free-text skills from their character cosine: ``min(1, FREE_TEXT_GAIN * max(cos, 0))``."""
     return np.minimum(1.0, FREE_TEXT_GAIN * np.maximum(cosine, 0.0)).astype(np.float32)
 
 
 def set_match(query_bits: int | np.ndarray, pool_bits: np.ndarray) -> np.ndarray:
-    """1 when the sets share an element, 0.5 when the pool side gave none, else 0.
+    """1 when the bit sets share an element, ``NEUTRAL`` when the pool side gave none, else 0 (float32).
 
-    With a vector of query bits the result is (queries x pool), built from one row per
-    distinct query value; a batch where no query gives any is a single broadcastable row.
+    With one query (an int) the result has ``pool_bits``' shape (pool,). With a vector of query
+    bits it is (queries x pool), built from one row per distinct query value; a batch where no
+    query gives any is a single broadcastable row (1 x pool).
     """
-    base = np.where(pool_bits == 0, 0.5, 0.0).astype(np.float32)
+    base = np.where(pool_bits == 0, NEUTRAL, 0.0).astype(np.float32)
     q = np.asarray(query_bits)
     if q.ndim == 0:
         return np.where((pool_bits & q) != 0, np.float32(1.0), base)
@@ -66,8 +107,13 @@ def set_match(query_bits: int | np.ndarray, pool_bits: np.ndarray) -> np.ndarray
     return table[inverse.ravel()]
 
 
-def combine(parts: dict[str, np.ndarray], present: dict[str, np.ndarray | bool], weights: dict[str, float]) -> np.ndarray:
-    """Weighted mean of the parts a need actually specifies; stays in [0, 1]."""
+def combine(parts: dict[str, np.ndarray], present: dict[str, np.ndarray | bool],
+            weights: dict[str, float]) -> np.ndarray:
+    """Weighted mean of the parts a need actually specifies: ``sum(w_p * present_p * part_p) / sum(w_p * present_p)``.
+
+    Parts and presences broadcast to one (queries x pool) shape; the result is float32 in [0, 1]
+    (0 where no part is present).
+    """
     num = None
     den = 0.0
     for name, value in parts.items():
@@ -75,82 +121,31 @@ def combine(parts: dict[str, np.ndarray], present: dict[str, np.ndarray | bool],
         if not np.any(w):
             continue
         term = w * value
-        num = term if num is None else np.add(num, term, out=num if num.shape == np.broadcast(num, term).shape else None)
+        num = term if num is None else np.add(num, term,
+                                              out=num if num.shape == np.broadcast(num, term).shape else None)
         den = den + w
     if num is None:
         return np.zeros(np.broadcast(*parts.values()).shape, np.float32)
     num = np.broadcast_to(num, np.broadcast(*parts.values()).shape)
-    return np.asarray(num / np.maximum(den, np.float32(1e-9)), dtype=np.float32)
+    return np.asarray(num / np.maximum(den, np.float32(EPS)), dtype=np.float32)
 
 
 def bit(value: str, codes: dict[str, int]) -> int:
-    """Bit of a cause or language; past 63 distinct values bits are shared (stable hash)."""
+    """Bit of a cause or language, added to ``codes`` when new.
+
+    The first ``N_BITS`` distinct values get a bit each; later ones share bits (crc32 modulo ``N_BITS``,
+    stable across runs), so a set can then match by collision.
+    """
     if value not in codes:
-        codes[value] = len(codes) if len(codes) < 63 else zlib.crc32(value.encode()) % 63
+        codes[value] = len(codes) if len(codes) < N_BITS else zlib.crc32(value.encode()) % N_BITS
     return 1 << codes[value]
 
 
-def bits(values, codes: dict[str, int]) -> int:
+def bits(values: Iterable[str], codes: dict[str, int]) -> int:
+    """Bit set (a non-negative int) of values, case-insensitive; blank values are ignored."""
     out = 0
     for v in values:
         v = v.strip().casefold()
         if v:
             out |= bit(v, codes)
     return out
-
-
-def sparse_topk_pairs(row_sims: Callable[[int, int], np.ndarray], col_sims: Callable[[int, int], np.ndarray],
-                      n_rows: int, n_cols: int, k: int, row_chunk: int, col_chunk: int) -> sp.csr_matrix:
-    """Keep each row's and each column's k largest similarities (float32, n_rows x n_cols).
-
-    ``row_sims(a, b)`` gives rows a..b against every column, ``col_sims(a, b)`` columns a..b
-    against every row: two passes of sparse products, each holding one chunk at a time.
-    """
-    by_rows = _topk_rows(row_sims, n_rows, n_cols, k, row_chunk)
-    by_cols = _topk_rows(col_sims, n_cols, n_rows, k, col_chunk).T.tocsr()
-    # A pair kept from both sides has the same value in both, so the union is an elementwise
-    # max; shifted by 1 so that kept zero similarities stay stored (their kernel entries count).
-    by_rows.data += 1.0
-    by_cols.data += 1.0
-    out = by_rows.maximum(by_cols).tocsr()
-    out.data -= 1.0
-    return out
-
-
-def _topk_rows(sims: Callable[[int, int], np.ndarray], n: int, m: int, k: int, chunk: int) -> sp.csr_matrix:
-    k = min(k, m)
-    cols, vals = [], []
-    for start in range(0, n, chunk):
-        s = np.asarray(sims(start, min(start + chunk, n)), dtype=np.float32)
-        top = np.argpartition(-s, k - 1, axis=1)[:, :k] if k < m else np.broadcast_to(np.arange(m), s.shape)
-        cols.append(top.astype(np.int32).ravel())
-        vals.append(np.take_along_axis(s, top, 1).ravel())
-        del s, top
-    indptr = np.arange(n + 1, dtype=np.int64) * k
-    out = sp.csr_matrix((np.concatenate(vals) if vals else np.zeros(0, np.float32),
-                         np.concatenate(cols) if cols else np.zeros(0, np.int32), indptr), shape=(n, m))
-    out.sort_indices()
-    return out
-
-
-def sinkhorn_log_scalings(sims: sp.csr_matrix, temperature: float, n_iter: int) -> tuple[np.ndarray, np.ndarray]:
-    """Log row and column scalings that make exp(sims / t) (sparse) doubly stochastic."""
-    kernel = sims.copy()
-    kernel.data = np.exp((kernel.data.astype(np.float64) - 1.0) / temperature).astype(np.float32)
-    n_rows, n_cols = kernel.shape
-    u, v = np.ones(n_rows), np.ones(n_cols)
-    kt = kernel.T.tocsr()
-    for _ in range(n_iter):
-        u = (1.0 / n_rows) / np.maximum(kernel @ v, 1e-300)
-        v = (1.0 / n_cols) / np.maximum(kt @ u, 1e-300)
-    return np.log(u), np.log(v)
-
-
-def log_scaling_for_new(sims: np.ndarray, other_log: np.ndarray, n_self: int, temperature: float, k: int) -> float:
-    """One Sinkhorn half-step for a document added after fit, against the fixed other side."""
-    if sims.size == 0:
-        return float(np.log(1.0 / max(n_self, 1)))
-    k = min(k, sims.size)
-    top = np.argpartition(-sims, k - 1)[:k]
-    mass = np.sum(np.exp(other_log[top] + (sims[top] - 1.0) / temperature))
-    return float(np.log(1.0 / max(n_self, 1)) - np.log(max(mass, 1e-300)))

@@ -10,6 +10,10 @@ from pathlib import Path
 from .text import normalize
 
 SHIPPED_TAXONOMY = Path(__file__).resolve().parent.parent / "data" / "skills.json"
+# Fuzzy lookup only for keys this long: short keys are too close to each other ("sql", "sas").
+FUZZY_MIN_CHARS = 5
+# Typed skill strings whose resolution is memoised (a bound on memory).
+MEMO_SIZE = 200_000
 _PUNCT = re.compile(r"[\s\-_/.,;:()\[\]'\"、，。；：（）]+")
 
 
@@ -63,10 +67,10 @@ class Taxonomy:
             return self._memo[skill]
         key = _key(skill)
         found = self._lookup.get(key) if key else None
-        if found is None and self.fuzzy and len(key) >= 5 and key.isascii():
+        if found is None and self.fuzzy and len(key) >= FUZZY_MIN_CHARS and key.isascii():
             close = difflib.get_close_matches(key, self._keys, n=1, cutoff=self.cutoff)
             found = self._lookup[close[0]] if close else None
-        if len(self._memo) < 200_000:
+        if len(self._memo) < MEMO_SIZE:
             self._memo[skill] = found
         return found
 
@@ -78,10 +82,6 @@ class Taxonomy:
             if label:
                 seen.setdefault(label, None)
         return list(seen)
-
-    def entry(self, name: str) -> dict:
-        """The stored entry of a canonical skill."""
-        return dict(self._entries[name])
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Taxonomy) and self._entries == other._entries

@@ -12,8 +12,19 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+")
 _IS_CJK = re.compile(rf"[{_CJK}]")
 # A handful of function words; general Chinese, not derived from any data set.
-_ZH_STOP = frozenset("的 了 和 与 及 或 是 在 有 为 对 等 也 就 都 而 并 把 被 让 我 你 他 她 它 们 这 那 之 其 于 以 及其 以及 一个 我们 他们 可以 进行".split())
+_ZH_STOP = frozenset(("的 了 和 与 及 或 是 在 有 为 对 等 也 就 都 而 并 把 被 让 我 你 他 她 它 们 这 那 之 其 于 以 "
+                     "及其 以及 一个 我们 他们 可以 进行").split())
 _EN_STOP = frozenset(ENGLISH_STOP_WORDS)
+# The fallback stripper leaves at least this many letters ("ring" must not become "r").
+MIN_STEM_CHARS = 3
+# A Chinese run of two characters is its own only bigram: longer runs also yield their bigrams.
+MIN_BIGRAM_RUN = 3
+# Memo sizes (bounds on memory): English words, Chinese runs, and short recurring strings.
+STEM_CACHE_SIZE = 500_000
+# Recurring phrases (skill names) hit the cache; a large cache of one-off sentences cost
+# about 0.3 GB at 100,000 profiles.
+SEGMENT_CACHE_SIZE = 20_000
+SHORT_TEXT_CACHE_SIZE = 200_000
 
 
 def normalize(text: str) -> str:
@@ -33,14 +44,14 @@ def _stemmer():
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ness", "ment", "ies", "ied", "ers", "er", "ed", "es", "s", "ly")
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=STEM_CACHE_SIZE)
 def stem(word: str) -> str:
-    """English stem of one lower-case word (Snowball when installed)."""
+    """English stem of one lower-case word (Snowball when installed, else a small suffix stripper)."""
     st = _stemmer()
     if st is not None:
         return st.stemWord(word)
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+        if word.endswith(suffix) and len(word) - len(suffix) >= MIN_STEM_CHARS:
             return word[: -len(suffix)]
     return word
 
@@ -55,21 +66,23 @@ def _jieba():
     return jieba
 
 
-# Recurring phrases (skill names) hit the cache; a large cache of one-off sentences cost
-# about 0.3 GB at 100,000 profiles.
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=SEGMENT_CACHE_SIZE)
 def _segment(run: str) -> tuple[str, ...]:
     jb = _jieba()
     words = jb.lcut(run) if jb is not None and len(run) > 1 else list(run)
     out = [w for w in words if w not in _ZH_STOP]
     # Character bigrams make Chinese robust to segmentation differences between texts.
-    if len(run) > 2:
+    if len(run) >= MIN_BIGRAM_RUN:
         out.extend(run[i : i + 2] for i in range(len(run) - 1))
     return tuple(out)
 
 
 def tokenize(text: str, *, stemming: bool = True, max_chars: int | None = None) -> list[str]:
-    """Tokens of a text: stemmed English words without stop words, jieba words and bigrams for Chinese."""
+    """Tokens of a text: stemmed English words without stop words, jieba words and bigrams for Chinese.
+
+    The text is cut to ``max_chars`` characters first, then NFKC-normalised and case-folded; single
+    letters are dropped, single digits kept. Without jieba, Chinese runs are split into characters.
+    """
     text = normalize(text[:max_chars] if max_chars else text)
     tokens: list[str] = []
     for run in _TOKEN.findall(text):
@@ -80,7 +93,7 @@ def tokenize(text: str, *, stemming: bool = True, max_chars: int | None = None) 
     return tokens
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=SHORT_TEXT_CACHE_SIZE)
 def tokenize_short(text: str, stemming: bool = True) -> tuple[str, ...]:
     """:func:`tokenize` memoised, for short strings that recur (skill names and labels)."""
     return tuple(tokenize(text, stemming=stemming))
@@ -97,7 +110,3 @@ def surface_forms(text: str, *, stemming: bool = True) -> dict[str, str]:
             forms.setdefault(stem(run) if stemming else run, run)
     return forms
 
-
-def identity(tokens: list[str]) -> list[str]:
-    """Analyzer for pre-tokenized documents (module level so fitted models pickle)."""
-    return tokens

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import g
 from flask_login import UserMixin
 from sqlmodel import Field, SQLModel
 
@@ -45,10 +44,6 @@ class User(UserMixin, UserBase, table=True):
     @property
     def is_active(self) -> bool:  # Flask-Login's mixin always says True
         return bool(self.active)
-
-    def get_id(self) -> str | None:
-        """The token of the server-side session this request runs in (see services.auth)."""
-        return g.get("auth_session_token")
 
     @property
     def is_admin(self) -> bool:

@@ -9,25 +9,11 @@ from sqlmodel import Field, SQLModel
 
 from empathy.core.db import UTCDateTime
 from empathy.models.base import created_at_field, one_of, updated_at_field
+from empathy.models.need_schemas import IMPORTANCES, MAX_LEVEL, MIN_LEVEL, NEED_STATUSES, NeedBase, NeedSkillBase
 from empathy.models.statuses import MatchStatus, NeedStatus, StatusType
 
-# The value lists of the CHECK constraints, in the enums' order.
-NEED_STATUSES = tuple(NeedStatus)
+# The value list of the match status CHECK constraint, in the enum's order.
 MATCH_STATUSES = tuple(MatchStatus)
-IMPORTANCES = ("must", "nice")
-
-
-class NeedBase(SQLModel):
-    title: str = Field(max_length=200)
-    description: str = Field(default="", sa_type=sa.Text)
-    cause: str = Field(max_length=40)
-    beneficiary: str = Field(default="", max_length=200)
-    is_remote: bool = Field(default=False)
-    starts_at: datetime = Field(sa_type=UTCDateTime)
-    ends_at: datetime = Field(sa_type=UTCDateTime)
-    seats: int = Field(default=1)
-    hours_per_volunteer: float = Field(default=4.0)
-    requires_approval: bool = Field(default=False)
 
 
 class Need(NeedBase, table=True):
@@ -43,32 +29,29 @@ class Need(NeedBase, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    status: str = Field(default="draft", max_length=20, index=True)
+    is_remote: bool = Field(default=False)
+    status: NeedStatus = Field(default=NeedStatus.DRAFT, sa_type=StatusType(NeedStatus), index=True)
     site_id: int | None = Field(default=None, foreign_key="sites.id", ondelete="SET NULL", index=True)
     owner_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL", index=True)
     # Confirmed volunteers; only ever changed by a conditional UPDATE (see services.matches).
     seats_taken: int = Field(default=0)
-    # Languages volunteers should speak (ISO 639-1), empty when any will do.
-    languages: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field(index=True)
 
 
-class NeedSkill(SQLModel, table=True):
+class NeedSkill(NeedSkillBase, table=True):
     """A skill a need requires, must-have or nice-to-have, with a minimum level."""
 
     __tablename__ = "need_skills"
     __table_args__ = (
         sa.UniqueConstraint("need_id", "skill_id", name="uq_need_skills_need_skill"),
         one_of("importance", IMPORTANCES, "importance"),
-        sa.CheckConstraint("min_level >= 1 AND min_level <= 4", name="min_level"),
+        sa.CheckConstraint(f"min_level >= {MIN_LEVEL} AND min_level <= {MAX_LEVEL}", name="min_level"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     need_id: int = Field(foreign_key="needs.id", ondelete="CASCADE", index=True)
     skill_id: int = Field(foreign_key="skills.id", ondelete="RESTRICT", index=True)
-    importance: str = Field(default="must", max_length=10)
-    min_level: int = Field(default=1)
 
 
 class Match(SQLModel, table=True):

@@ -5,9 +5,34 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Field, SQLModel
 
 from empathy.models.base import created_at_field, updated_at_field
+
+MAX_SKILL_NAME = 120
+
+# ISO 639-1 codes (and yue, ISO 639-3, for Cantonese) employees can offer.
+LANGUAGES = {
+    "zh": _l("Chinese (Mandarin)"),
+    "yue": _l("Cantonese"),
+    "en": _l("English"),
+    "km": _l("Khmer"),
+    "fr": _l("French"),
+    "de": _l("German"),
+    "ja": _l("Japanese"),
+    "ko": _l("Korean"),
+    "es": _l("Spanish"),
+    "pt": _l("Portuguese"),
+    "ar": _l("Arabic"),
+    "ru": _l("Russian"),
+    "vi": _l("Vietnamese"),
+    "th": _l("Thai"),
+    "ms": _l("Malay"),
+    "id": _l("Indonesian"),
+    "hi": _l("Hindi"),
+    "it": _l("Italian"),
+}
 
 
 class Site(SQLModel, table=True):
@@ -25,7 +50,7 @@ class Site(SQLModel, table=True):
 
 
 class SkillBase(SQLModel):
-    name: str = Field(max_length=120)
+    name: str = Field(max_length=MAX_SKILL_NAME)
     category: str = Field(default="other", max_length=40)
     label_en: str = Field(max_length=120)
     label_zh: str = Field(default="", max_length=120)
@@ -37,7 +62,7 @@ class Skill(SkillBase, table=True):
     __tablename__ = "skills"
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=120, unique=True)
+    name: str = Field(max_length=MAX_SKILL_NAME, unique=True)
     synonyms: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
     # Set for a skill a user typed that the taxonomy lacked; an admin reviews or merges it.
     needs_review: bool = Field(default=False, index=True)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from pydantic import ValidationError
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,17 +23,23 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, Optional
 
-from empathy.models import NEED_STATUSES, NeedStatus
-from empathy.needs.services import (
+from empathy.core.errors import ServiceError
+from empathy.core.runtime import org_timezone
+from empathy.core.validation import field_message, form_field
+from empathy.models import NeedStatus
+from empathy.models.need_schemas import (
     MAX_BENEFICIARY,
     MAX_DESCRIPTION,
     MAX_HOURS,
     MAX_SEATS,
+    MAX_SKILL_NAME,
     MAX_TITLE,
-    NeedInput,
-    NeedSkillInput,
+    NEED_STATUSES,
+    NeedBase,
+    NeedCreate,
+    NeedUpdate,
 )
 from empathy.profiles.forms import (
     MultiCheckboxField,
@@ -45,7 +50,6 @@ from empathy.profiles.forms import (
     site_choices,
     skill_label,
 )
-from empathy.profiles.taxonomy import MAX_SKILL_NAME
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 STATUS_NAMES = {
@@ -58,20 +62,30 @@ STATUS_NAMES = {
 }
 
 
-def local_zone() -> ZoneInfo:
-    """The organisation's time zone (BABEL_DEFAULT_TIMEZONE) as a zoneinfo object."""
-    return ZoneInfo(str(get_timezone() or "UTC"))
-
-
 def to_local_naive(value: datetime) -> datetime:
-    return value.astimezone(local_zone()).replace(tzinfo=None)
+    return value.astimezone(org_timezone()).replace(tzinfo=None)
+
+
+class Hint:
+    """Browser hints only (required, maxlength, min, max: the asterisk and the input's attributes).
+
+    It refuses nothing: the need family (empathy.models.need_schemas) checks the data, with one message
+    per rule for the form, the API and the services alike."""
+
+    def __init__(self, **flags):
+        self.field_flags = flags
+
+    def __call__(self, form, field) -> None:
+        pass
 
 
 class NeedSkillRowForm(Form):
-    name = StringField(_l("Skill"), validators=[Length(max=MAX_SKILL_NAME)])
+    name = StringField(_l("Skill"), validators=[Hint(maxlength=MAX_SKILL_NAME)])
+    # validate_choice=False here and below: the need family refuses a value off the list, in its own words.
     importance = SelectField(_l("Importance"), choices=[SelectChoice("must", _l("Must-have")),
-                                                          SelectChoice("nice", _l("Nice-to-have"))])
-    min_level = SelectField(_l("Minimum level"), coerce=int, default=1)
+                                                          SelectChoice("nice", _l("Nice-to-have"))],
+                             validate_choice=False)
+    min_level = SelectField(_l("Minimum level"), coerce=int, default=1, validate_choice=False)
     remove = BooleanField(_l("Remove"))
 
     def __init__(self, *args, **kwargs):
@@ -86,32 +100,20 @@ class NeedSkillRowForm(Form):
 
 
 class NeedForm(SkillRowsMixin, FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=MAX_TITLE)])
-    description = TextAreaField(_l("Description"), validators=[Length(max=MAX_DESCRIPTION)])
-    cause = SelectField(_l("Cause"), choices=[])
-    beneficiary = StringField(_l("Beneficiary organisation"), validators=[Length(max=MAX_BENEFICIARY)])
-    site = SelectField(_l("Site"), choices=[])
+    title = StringField(_l("Title"), validators=[Hint(required=True, maxlength=MAX_TITLE)])
+    description = TextAreaField(_l("Description"), validators=[Hint(maxlength=MAX_DESCRIPTION)])
+    cause = SelectField(_l("Cause"), choices=[], validate_choice=False)
+    beneficiary = StringField(_l("Beneficiary organisation"), validators=[Hint(maxlength=MAX_BENEFICIARY)])
+    site = SelectField(_l("Site"), choices=[], validate_choice=False)  # the service knows the sites
     remote = BooleanField(_l("Remote: volunteers can help from anywhere"))
-    starts_at = DateTimeLocalField(
-        _l("Starts"), format=DATETIME_FORMATS, validators=[InputRequired(_l("Enter a date and time."))]
-    )
-    ends_at = DateTimeLocalField(
-        _l("Ends"), format=DATETIME_FORMATS, validators=[InputRequired(_l("Enter a date and time."))]
-    )
-    seats = IntegerField(
-        _l("Volunteers needed"),
-        default=1,
-        validators=[InputRequired(), NumberRange(
-            min=1, max=MAX_SEATS, message=_l("Enter a number of seats from 1 to %(n)d.", n=MAX_SEATS))],
-    )
-    hours_per_volunteer = FloatField(
-        _l("Hours per volunteer"),
-        default=4,
-        validators=[InputRequired(), NumberRange(
-            min=0.01, max=MAX_HOURS, message=_l("Enter hours above 0 and at most %(n)d.", n=MAX_HOURS))],
-    )
+    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMATS, validators=[Hint(required=True)])
+    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMATS, validators=[Hint(required=True)])
+    seats = IntegerField(_l("Volunteers needed"), default=1, validators=[Hint(required=True, min=1, max=MAX_SEATS)])
+    # 0.01: the browser's nearest hint for "above 0" (the family refuses 0 itself).
+    hours_per_volunteer = FloatField(_l("Hours per volunteer"), default=4,
+                                     validators=[Hint(required=True, min=0.01, max=MAX_HOURS)])
     requires_approval = BooleanField(_l("Sign-ups need my approval"))
-    languages = MultiCheckboxField(_l("Languages volunteers should speak"), choices=[],
+    languages = MultiCheckboxField(_l("Languages volunteers should speak"), choices=[], validate_choice=False,
                                    description=_l("Leave all unticked when any language will do."))
     skills = FieldList(FormField(NeedSkillRowForm), min_entries=0)
     add_rows = SubmitField(_l("Add more rows"))
@@ -122,30 +124,38 @@ class NeedForm(SkillRowsMixin, FlaskForm):
         self.cause.choices = [SelectChoice("", str(_l("— Choose a cause —")))] + cause_choices(lang)
         self.languages.choices = language_choices()
 
-    def validate_ends_at(self, field) -> None:
-        if field.data and self.starts_at.data and field.data < self.starts_at.data:
-            raise ValidationError(str(_l("The end must not be before the start.")))
+    def validate(self, extra_validators=None) -> bool:
+        """WTForms reads the input; NeedCreate judges it, and its errors land on their fields."""
+        parsed = super().validate(extra_validators)
+        self._need = None
+        try:
+            self._need = NeedCreate.model_validate(self._written())
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                name = form_field(err["loc"])
+                if not self._fields.get(name) or not self._fields[name].errors:  # one message per unreadable field
+                    self.place_error(ServiceError(field_message(err), field=name))
+            return False
+        return parsed
 
-    def to_input(self) -> NeedInput:
-        zone = local_zone()
-        return NeedInput(
-            title=self.title.data or "",
-            description=self.description.data or "",
-            cause=self.cause.data or "",
-            beneficiary=self.beneficiary.data or "",
-            site=int(self.site.data) if self.site.data else None,
-            remote=self.remote.data,
-            starts_at=self.starts_at.data.replace(tzinfo=zone),
-            ends_at=self.ends_at.data.replace(tzinfo=zone),
-            seats=self.seats.data,
-            hours_per_volunteer=self.hours_per_volunteer.data,
-            requires_approval=self.requires_approval.data,
-            languages=list(self.languages.data or []),
-            skills=[
-                NeedSkillInput(name=r.name.data or "", importance=r.importance.data, min_level=r.min_level.data)
-                for r in self.kept_rows()
-            ],
-        )
+    def to_create(self) -> NeedCreate:
+        """The need as written (after a successful validate())."""
+        return self._need
+
+    def to_update(self) -> NeedUpdate:
+        """Every field of the need as written: the form edits the whole need."""
+        return NeedUpdate.model_validate(self._need.model_dump())
+
+    def _written(self) -> dict:
+        """The need's fields (named as in NeedCreate) as WTForms read them; one it could not read is left out."""
+        zone = org_timezone()
+        values = {name: self[name].data for name in NeedCreate.model_fields if name != "skills"}
+        for name in ("starts_at", "ends_at"):
+            if values[name] is not None:
+                values[name] = values[name].replace(tzinfo=zone)  # the form is in local time
+        values["skills"] = [{"name": r.name.data or "", "importance": r.importance.data, "min_level": r.min_level.data}
+                            for r in self.kept_rows()]
+        return {name: value for name, value in values.items() if value is not None}
 
 
 def need_form(*, detail=None, sites, lang: str, formdata=None) -> NeedForm:
@@ -155,12 +165,9 @@ def need_form(*, detail=None, sites, lang: str, formdata=None) -> NeedForm:
     elif detail is not None:
         need = detail.need
         form = NeedForm(formdata=None, data={
-            "title": need.title, "description": need.description, "cause": need.cause,
-            "beneficiary": need.beneficiary, "site": str(need.site_id) if need.site_id else "",
-            "remote": need.is_remote, "starts_at": to_local_naive(need.starts_at),
-            "ends_at": to_local_naive(need.ends_at), "seats": need.seats,
-            "hours_per_volunteer": need.hours_per_volunteer, "requires_approval": need.requires_approval,
-            "languages": list(need.languages or []),
+            **need.model_dump(include=set(NeedBase.model_fields)),
+            "site": str(need.site_id) if need.site_id else "", "remote": need.is_remote,
+            "starts_at": to_local_naive(need.starts_at), "ends_at": to_local_naive(need.ends_at),
             "skills": [{"name": skill_label(s, lang), "importance": ns.importance, "min_level": ns.min_level}
                        for ns, s in detail.skills],
         })

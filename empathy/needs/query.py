@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 
 from empathy.core.errors import NotFound
 from empathy.core.pagination import Page, paginate
-from empathy.models import Need, NeedSkill, NeedStatus, Site, Skill, User
+from empathy.core.text import like_pattern
+from empathy.models import CREDENTIAL_KINDS, Need, NeedCredential, NeedSkill, NeedStatus, Site, Skill, User
 
 
 @dataclass
@@ -47,11 +48,6 @@ def get_need(*, session: Session, viewer: User, need_id: int) -> NeedDetail:
     return NeedDetail(need=need, skills=[(ns, s) for ns, s in skills], site=site, owner=owner)
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def search_needs(
     *,
     session: Session,
@@ -75,7 +71,7 @@ def search_needs(
     stmt = select(Need).where(_visible_to(viewer))
     text = " ".join((query or "").split())
     if text:
-        pattern = _like(text)
+        pattern = like_pattern(text)
         stmt = stmt.where(sa.or_(*(col.ilike(pattern, escape="\\") for col in
                                    (Need.title, Need.description, Need.beneficiary))))
     if isinstance(status, str) and status:
@@ -108,3 +104,27 @@ def owners_of(session: Session, needs: list[Need]) -> dict[int, User]:
     if not ids:
         return {}
     return {u.id: u for u in session.exec(select(User).where(User.id.in_(ids))).all()}
+
+
+def need_skill_rows(session: Session, need_ids: list[int]) -> dict[int, list[tuple[NeedSkill, Skill]]]:
+    """The skill rows of these needs with their skills, must-haves first, then by level and name: one query."""
+    out: dict[int, list[tuple[NeedSkill, Skill]]] = {i: [] for i in need_ids}
+    if not need_ids:
+        return out
+    rows = session.exec(
+        select(NeedSkill, Skill).join(Skill, Skill.id == NeedSkill.skill_id)
+        .where(NeedSkill.need_id.in_(need_ids))
+        .order_by(NeedSkill.importance.desc(), NeedSkill.min_level.desc(), Skill.name)
+    ).all()
+    for ns, skill in rows:
+        out[ns.need_id].append((ns, skill))
+    return out
+
+
+def need_credentials(session: Session, need_ids: list[int]) -> dict[int, list[str]]:
+    """The credential kinds each of these needs requires, in the fixed list's order: one query."""
+    out: dict[int, list[str]] = {i: [] for i in need_ids}
+    if need_ids:
+        for row in session.exec(select(NeedCredential).where(NeedCredential.need_id.in_(need_ids))).all():
+            out[row.need_id].append(row.kind)
+    return {i: sorted(kinds, key=CREDENTIAL_KINDS.index) for i, kinds in out.items()}

@@ -4,131 +4,51 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 
 from flask_babel import lazy_gettext as _l
+from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from empathy.core import audit
 from empathy.core.db import begin_write, utcnow
 from empathy.core.errors import Conflict, Forbidden, NotFound, ServiceError
-from empathy.models import Need, NeedSkill, NeedStatus, Site, User
+from empathy.core.validation import service_error
+from empathy.models import Need, NeedSkill, NeedStatus, Site, Skill, User
+from empathy.models.need_schemas import MAX_TITLE, NeedBase, NeedCreate, NeedUpdate
 from empathy.needs.query import NeedDetail, get_need
-from empathy.profiles.services import LANGUAGES, LEVELS, cause_codes, resolve_skill_rows
-from empathy.profiles.taxonomy import MAX_SKILL_NAME
+from empathy.profiles.services import resolve_skill_rows
 
-MAX_TITLE = 200
-MAX_DESCRIPTION = 10000
-MAX_BENEFICIARY = 200
-MAX_SEATS = 10000
-MAX_HOURS = 1000
-IMPORTANCES = ("must", "nice")
-EDITABLE = ("draft", "open", "filled", "closed")
+EDITABLE = (NeedStatus.DRAFT, NeedStatus.OPEN, NeedStatus.FILLED, NeedStatus.CLOSED)
 
 
-@dataclass
-class NeedSkillInput:
-    name: str
-    importance: str = "must"
-    min_level: int = 1
-
-
-@dataclass
-class NeedInput:
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    cause: str
-    description: str = ""
-    beneficiary: str = ""
-    site: int | str | None = None  # a site id or code
-    remote: bool = False
-    seats: int = 1
-    hours_per_volunteer: float = 4.0
-    requires_approval: bool = False
-    skills: list[NeedSkillInput] = field(default_factory=list)
-    languages: list[str] = field(default_factory=list)  # codes from profiles.LANGUAGES
-
-
-def _err(message, field_name: str) -> ServiceError:
-    return ServiceError(str(message), field=field_name)
-
-
-def _resolve_site(session: Session, ref: int | str | None, current: int | None) -> Site | None:
-    if ref in (None, ""):
+def _resolve_site(session: Session, ref: str | None, current: int | None) -> Site | None:
+    """The site by code, or by id (the web form's choices); an inactive site only if the need already has it."""
+    if not ref:
         return None
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        site = session.get(Site, int(ref))
-    else:
-        site = session.exec(select(Site).where(Site.code == ref)).first()
+    site = session.get(Site, int(ref)) if ref.isdigit() else session.exec(select(Site).where(Site.code == ref)).first()
     if site is None or (not site.is_active and site.id != current):
-        raise _err(_l("Choose one of the listed sites."), "site")
+        raise ServiceError(str(_l("Choose one of the listed sites.")), field="site")
     return site
 
 
-def _validate(session: Session, data: NeedInput, *, seats_taken: int = 0, current_site: int | None = None) -> Site | None:
-    title = (data.title or "").strip()
-    if not title:
-        raise _err(_l("Enter a title."), "title")
-    if len(title) > MAX_TITLE:
-        raise _err(_l("Use at most %(n)d characters.", n=MAX_TITLE), "title")
-    if len(data.description or "") > MAX_DESCRIPTION:
-        raise _err(_l("Use at most %(n)d characters.", n=MAX_DESCRIPTION), "description")
-    if len(data.beneficiary or "") > MAX_BENEFICIARY:
-        raise _err(_l("Use at most %(n)d characters.", n=MAX_BENEFICIARY), "beneficiary")
-    if data.cause not in cause_codes():
-        raise _err(_l("Choose one of the listed causes."), "cause")
-    site = _resolve_site(session, data.site, current_site)
-    if site is None and not data.remote:
-        raise _err(_l("Choose a site, or mark the need as remote."), "site")
-    for name in ("starts_at", "ends_at"):
-        value = getattr(data, name)
-        if not isinstance(value, datetime) or value.tzinfo is None:
-            raise _err(_l("Enter a date and time."), name)
-    if data.ends_at < data.starts_at:
-        raise _err(_l("The end must not be before the start."), "ends_at")
-    seats = data.seats
-    if not isinstance(seats, int) or isinstance(seats, bool) or not 1 <= seats <= MAX_SEATS:
-        raise _err(_l("Enter a number of seats from 1 to %(n)d.", n=MAX_SEATS), "seats")
-    if seats < seats_taken:
-        raise _err(_l("%(n)d volunteers are already confirmed: keep at least that many seats.", n=seats_taken), "seats")
-    hours = data.hours_per_volunteer
-    if not isinstance(hours, (int, float)) or isinstance(hours, bool) or not 0 < hours <= MAX_HOURS:
-        raise _err(_l("Enter hours above 0 and at most %(n)d.", n=MAX_HOURS), "hours_per_volunteer")
-    if any(code not in LANGUAGES for code in data.languages or []):
-        raise _err(_l("Choose languages from the list."), "languages")
-    for i, row in enumerate(data.skills):
-        prefix = f"skills-{i}-"
-        name = (row.name or "").strip()
-        if not name:
-            raise _err(_l("Enter a skill name."), prefix + "name")
-        if len(name) > MAX_SKILL_NAME:
-            raise _err(_l("A skill name can have at most %(n)d characters.", n=MAX_SKILL_NAME), prefix + "name")
-        if row.importance not in IMPORTANCES:
-            raise _err(_l("Choose must-have or nice-to-have."), prefix + "importance")
-        if row.min_level not in LEVELS or isinstance(row.min_level, bool):
-            raise _err(_l("Choose a level from 1 (beginner) to 4 (expert)."), prefix + "min_level")
-    return site
+def _check_seats(data: NeedCreate, seats_taken: int) -> None:
+    if data.seats < seats_taken:
+        raise ServiceError(str(_l("%(n)d volunteers are already confirmed: keep at least that many seats.",
+                                  n=seats_taken)), field="seats")
 
 
-def _apply(session: Session, need: Need, data: NeedInput, site: Site | None) -> None:
+def _apply(session: Session, need: Need, data: NeedCreate, site: Site | None) -> None:
     skills = resolve_skill_rows(session, [r.name for r in data.skills], lambda i: f"skills-{i}-name")
-    need.title = data.title.strip()
-    need.description = (data.description or "").strip()
-    need.beneficiary = (data.beneficiary or "").strip()
-    need.cause = data.cause
+    for name, value in data.model_dump(exclude={"site", "remote", "skills"}).items():
+        setattr(need, name, value)
     need.site_id = site.id if site else None
-    need.is_remote = bool(data.remote)
+    need.is_remote = data.remote
     need.starts_at = data.starts_at.astimezone(UTC)
     need.ends_at = data.ends_at.astimezone(UTC)
-    need.seats = data.seats
-    need.hours_per_volunteer = float(data.hours_per_volunteer)
-    need.requires_approval = bool(data.requires_approval)
-    need.languages = list(dict.fromkeys(data.languages or []))
-    if need.status in ("open", "filled"):
-        need.status = "filled" if need.seats_taken >= need.seats else "open"
+    if need.status in (NeedStatus.OPEN, NeedStatus.FILLED):
+        need.status = NeedStatus.FILLED if need.seats_taken >= need.seats else NeedStatus.OPEN
     need.updated_at = utcnow()  # the matcher re-reads rows whose updated_at moved
     session.add(need)
     session.flush()
@@ -141,6 +61,18 @@ def _apply(session: Session, need: Need, data: NeedInput, site: Site | None) -> 
         ns = existing.get(skill.id) or NeedSkill(need_id=need.id, skill_id=skill.id)
         ns.importance, ns.min_level = row.importance, row.min_level
         session.add(ns)
+
+
+def _as_written(session: Session, need: Need) -> dict:
+    """The stored need in the shape of a NeedCreate (site by code, skills by name)."""
+    site = session.get(Site, need.site_id) if need.site_id else None
+    rows = session.exec(select(NeedSkill, Skill).join(Skill, Skill.id == NeedSkill.skill_id)
+                        .where(NeedSkill.need_id == need.id).order_by(NeedSkill.id)).all()
+    return {
+        **need.model_dump(include=set(NeedCreate.model_fields) - {"site", "remote", "skills"}),
+        "site": site.code if site else None, "remote": need.is_remote,
+        "skills": [{"name": skill.name, "importance": ns.importance, "min_level": ns.min_level} for ns, skill in rows],
+    }
 
 
 @contextmanager
@@ -172,33 +104,38 @@ def _require_coordinator(actor: User) -> None:
 def _editable(session: Session, actor: User, need_id: int) -> Need:
     _require_coordinator(actor)
     need = session.get(Need, need_id)
-    if need is None or (need.status == "draft" and need.owner_id != actor.id and not actor.is_admin):
+    if need is None or (need.status == NeedStatus.DRAFT and need.owner_id != actor.id and not actor.is_admin):
         raise NotFound(str(_l("There is no such need.")))
     if need.owner_id != actor.id and not actor.is_admin:
         raise Forbidden(str(_l("Only the coordinator who owns this need, or an administrator, can change it.")))
     return need
 
 
-def create_need(*, session: Session, owner: User, data: NeedInput) -> Need:
-    """Create a need as a draft, with its required skills."""
+def create_need(*, session: Session, owner: User, data: NeedCreate) -> Need:
+    """Create a need as a draft, with its required skills (ServiceError on the field at fault)."""
     _require_coordinator(owner)
     with _writing(session):
-        site = _validate(session, data)
+        site = _resolve_site(session, data.site, None)
         need = Need(title="", cause=data.cause, starts_at=data.starts_at, ends_at=data.ends_at,
-                    owner_id=owner.id, status="draft")
+                    owner_id=owner.id, status=NeedStatus.DRAFT)
         _apply(session, need, data, site)
         audit.record(session, actor_id=owner.id, action="need_created", target_type="need", target_id=need.id)
     return need
 
 
-def update_need(*, session: Session, actor: User, need_id: int, data: NeedInput) -> Need:
-    """Change a need's details and skills (owner or admin)."""
+def update_need(*, session: Session, actor: User, need_id: int, data: NeedUpdate) -> Need:
+    """Change the fields `data` sets (owner or admin); the result is checked as a whole need."""
     with _writing(session):
         need = _editable(session, actor, need_id)
         if need.status not in EDITABLE:
             raise Conflict(str(_l("A completed or cancelled need cannot be changed.")))
-        site = _validate(session, data, seats_taken=need.seats_taken, current_site=need.site_id)
-        _apply(session, need, data, site)
+        try:
+            merged = data.merged_onto(_as_written(session, need))
+        except ValidationError as exc:
+            raise service_error(exc) from exc
+        site = _resolve_site(session, merged.site, need.site_id)
+        _check_seats(merged, need.seats_taken)
+        _apply(session, need, merged, site)
         audit.record(session, actor_id=actor.id, action="need_edited", target_type="need", target_id=need.id)
     return need
 
@@ -211,8 +148,8 @@ def _transition(session: Session, actor: User, need_id: int, allowed: tuple[str,
             raise Conflict(str(message))
         if must_not_have_ended is not None and need.ends_at <= utcnow():
             raise Conflict(str(must_not_have_ended))
-        if to == "open" and need.seats_taken >= need.seats:
-            to = "filled"
+        if to == NeedStatus.OPEN and need.seats_taken >= need.seats:
+            to = NeedStatus.FILLED
         need.status = to
         need.updated_at = utcnow()
         audit.record(session, actor_id=actor.id, action=action, target_type="need", target_id=need.id)
@@ -251,13 +188,10 @@ def duplicate_need(*, session: Session, actor: User, need_id: int) -> Need:
 
 def _copy_need(session: Session, actor: User, source: Need) -> Need:
     copy = Need(
-        **{k: getattr(source, k) for k in (
-            "description", "cause", "beneficiary", "is_remote", "starts_at", "ends_at", "seats",
-            "hours_per_volunteer", "requires_approval", "site_id")},
+        **source.model_dump(include=set(NeedBase.model_fields) - {"title"} | {"is_remote", "site_id"}),
         title=str(_l("Copy of %(title)s", title=source.title))[:MAX_TITLE],
-        languages=list(source.languages or []),
         owner_id=actor.id,
-        status="draft",
+        status=NeedStatus.DRAFT,
     )
     session.add(copy)
     session.flush()

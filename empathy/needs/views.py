@@ -7,18 +7,22 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from empathy.accounts.login import me, role_required
+from empathy.core import web
 from empathy.core.db import get_session
-from empathy.core.errors import Conflict, ServiceError
+from empathy.core.errors import ServiceError
+from empathy.core.i18n import ui_language
+from empathy.core.labels import localized, site_name, skill_label
+from empathy.core.runtime import org_timezone
+from empathy.core.web import form_error
 from empathy.data import load_causes
 from empathy.models import NeedStatus
 from empathy.needs import query as needs_query
 from empathy.needs import services as need_service
-from empathy.needs.forms import STATUS_NAMES, NeedFilterForm, local_zone, need_form
-from empathy.profiles.forms import localized, skill_label
+from empathy.needs.forms import STATUS_NAMES, NeedFilterForm, need_form
 from empathy.profiles.services import LEVEL_NAMES, active_sites, skill_suggestions
-from empathy.profiles.views import ui_language
 
 bp = Blueprint("needs", __name__, url_prefix="/needs")
+web.init_blueprint(bp)
 
 
 @bp.context_processor
@@ -28,13 +32,9 @@ def _labels():
         "cause_names": {c["code"]: localized(c, lang) for c in load_causes()},
         "status_names": STATUS_NAMES,
         "level_names": LEVEL_NAMES,
-        "site_name": lambda s: (s.name_zh if lang == "zh" and s.name_zh else s.name_en) if s else "",
+        "site_name": lambda s: site_name(s, lang),
         "skill_label": lambda s: skill_label(s, lang),
     }
-
-
-def _refused(exc: ServiceError):
-    return render_template("needs/refused.html", message=exc.message), exc.status
 
 
 def _list(template_args: dict, **fixed):
@@ -42,7 +42,7 @@ def _list(template_args: dict, **fixed):
     filters = NeedFilterForm(request.args)
     filters.set_choices(sites=active_sites(session), lang=ui_language())
     page = needs_query.search_needs(
-        session=session, viewer=me(), tz=local_zone(), page=request.args.get("page", 1, type=int),
+        session=session, viewer=me(), tz=org_timezone(), page=request.args.get("page", 1, type=int),
         **{**filters.criteria(), **fixed},
     )
     return render_template(
@@ -72,19 +72,13 @@ def all_needs():
 @bp.get("/<int:need_id>")
 @login_required
 def detail(need_id: int):
-    try:
-        detail = needs_query.get_need(session=get_session(), viewer=me(), need_id=need_id)
-    except ServiceError as exc:
-        return _refused(exc)
+    detail = needs_query.get_need(session=get_session(), viewer=me(), need_id=need_id)
     return render_template("needs/detail.html", d=detail)
 
 
 def _edit_page(need_id: int | None):
     session, user, lang = get_session(), me(), ui_language()
-    try:
-        current = need_service.editable_need(session=session, actor=user, need_id=need_id) if need_id else None
-    except ServiceError as exc:
-        return _refused(exc)
+    current = need_service.editable_need(session=session, actor=user, need_id=need_id) if need_id else None
     keep = current.need.site_id if current else None
     form = need_form(detail=current, sites=active_sites(session, keep_id=keep), lang=lang,
                      formdata=request.form if request.method == "POST" else None)
@@ -93,11 +87,11 @@ def _edit_page(need_id: int | None):
     elif form.validate_on_submit():
         try:
             if need_id:
-                need = need_service.update_need(session=session, actor=user, need_id=need_id, data=form.to_input())
+                need = need_service.update_need(session=session, actor=user, need_id=need_id, data=form.to_update())
             else:
-                need = need_service.create_need(session=session, owner=user, data=form.to_input())
+                need = need_service.create_need(session=session, owner=user, data=form.to_create())
         except ServiceError as exc:
-            form.place_error(exc)
+            form_error(form, exc)
         else:
             flash(_("The need is saved.") if need_id else _("The need is saved as a draft. Publish it when it is ready."), "success")
             return redirect(url_for("needs.detail", need_id=need.id))
@@ -132,12 +126,7 @@ def _done_messages() -> dict:
 @role_required("coordinator")
 def change_status(need_id: int, action: str):
     use_case = getattr(need_service, f"{action}_need")
-    try:
-        need = use_case(session=get_session(), actor=me(), need_id=need_id)
-    except Conflict as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("needs.detail", need_id=need_id))
-    except ServiceError as exc:
-        return _refused(exc)
+    web.return_to(url_for("needs.detail", need_id=need_id))
+    need = use_case(session=get_session(), actor=me(), need_id=need_id)
     flash(_done_messages()[action], "success")
     return redirect(url_for("needs.detail", need_id=need.id))

@@ -9,15 +9,17 @@ from flask_babel import gettext as _
 from flask_login import login_required, logout_user
 
 from empathy.accounts.login import me, role_required
-from empathy.core import audit
+from empathy.core import audit, web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
+from empathy.core.web import form_error
 from empathy.models import AUDIT_ACTIONS
 from empathy.privacy import account_data
 from empathy.privacy import services as privacy
 from empathy.privacy.forms import DeleteAccountForm, PrivacyForm
 
 bp = Blueprint("privacy", __name__)
+web.init_blueprint(bp)
 
 
 @bp.route("/account/privacy", methods=["GET", "POST"])
@@ -51,7 +53,7 @@ def delete():
         try:
             account_data.delete_account(session=get_session(), user=me(), password=form.password.data)
         except ServiceError as exc:
-            getattr(form, exc.field or "password").errors.append(exc.message)
+            form_error(form, exc, "password")
         else:
             logout_user()
             flash(_("Your account and personal data are deleted."), "success")

@@ -21,7 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from empathy.core.errors import ServiceError
+from empathy.core.labels import localized, site_name, skill_label
 from empathy.data import load_causes
 from empathy.profiles.services import (
     LANGUAGES,
@@ -42,18 +42,13 @@ def level_choices() -> list[SelectChoice]:
     return [SelectChoice(n, f"{n} – {label}") for n, label in LEVEL_NAMES.items()]
 
 
-def localized(entry: dict, lang: str, en: str = "en", zh: str = "zh") -> str:
-    """An entry's Chinese label in Chinese (when it has one), else its English one."""
-    return (entry.get(zh) if lang == "zh" else None) or entry.get(en) or ""
-
-
 def cause_choices(lang: str) -> list[SelectChoice]:
     return [SelectChoice(c["code"], localized(c, lang)) for c in load_causes()]
 
 
 def site_choices(sites, lang: str, blank) -> list[SelectChoice]:
     return [SelectChoice("", str(blank))] + [
-        SelectChoice(str(s.id), (s.name_zh if lang == "zh" and s.name_zh else s.name_en)) for s in sites
+        SelectChoice(str(s.id), site_name(s, lang)) for s in sites
     ]
 
 
@@ -98,20 +93,14 @@ class SkillRowsMixin:
         self._row_index = [i for i, e in enumerate(self.skills.entries) if not e.form.is_blank()]
         return [self.skills.entries[i].form for i in self._row_index]
 
-    def place_error(self, exc: ServiceError) -> None:
-        """Show a service's message next to the field it names (skills-N-x: row N of kept rows)."""
-        name = exc.field or ""
+    def error_field(self, name: str):
+        """The field a service's field name points at (skills-N-x: row N of the kept rows), or None."""
         if name.startswith("skills-"):
             _, index, sub = name.split("-", 2)
             rows = getattr(self, "_row_index", [])
             if index.isdigit() and int(index) < len(rows):
-                getattr(self.skills.entries[rows[int(index)]].form, sub).errors.append(exc.message)
-                return
-        target = self._fields.get(name)
-        if target is not None:
-            target.errors = [*target.errors, exc.message]
-        else:
-            self.form_errors.append(exc.message)
+                return getattr(self.skills.entries[rows[int(index)]].form, sub, None)
+        return self._fields.get(name)
 
 
 class ProfileForm(SkillRowsMixin, FlaskForm):
@@ -189,10 +178,3 @@ def profile_form(*, profile, skills, sites, lang: str, formdata=None) -> Profile
         form.add_blank_rows()
     form.set_choices(sites=sites, lang=lang)
     return form
-
-
-def skill_label(skill, lang: str) -> str:
-    """How a skill is written in the UI language (the name if it has no label there)."""
-    if lang == "zh" and skill.label_zh:
-        return skill.label_zh
-    return skill.label_en or skill.label_zh or skill.name

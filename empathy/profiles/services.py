@@ -9,8 +9,10 @@ from sqlmodel import Session, select
 
 from empathy.core.db import begin_write, utcnow
 from empathy.core.errors import ServiceError
+from empathy.core.labels import skill_label
 from empathy.data import load_causes
 from empathy.models import EmployeeProfile, EmployeeSkill, Site, Skill, User
+from empathy.models.profiles import LANGUAGES  # noqa: F401  (re-exported: profiles' forms and imports use it)
 from empathy.profiles.taxonomy import MAX_SKILL_NAME, resolve_or_create_skill
 
 MAX_BIO = 5000
@@ -19,28 +21,6 @@ MAX_HOURS_PER_MONTH = 744  # 31 days x 24 hours
 MAX_YEARS = 80
 LEVELS = (1, 2, 3, 4)
 LEVEL_NAMES = {1: _l("Beginner"), 2: _l("Intermediate"), 3: _l("Advanced"), 4: _l("Expert")}
-
-# ISO 639-1 codes (and yue, ISO 639-3, for Cantonese) employees can offer.
-LANGUAGES = {
-    "zh": _l("Chinese (Mandarin)"),
-    "yue": _l("Cantonese"),
-    "en": _l("English"),
-    "km": _l("Khmer"),
-    "fr": _l("French"),
-    "de": _l("German"),
-    "ja": _l("Japanese"),
-    "ko": _l("Korean"),
-    "es": _l("Spanish"),
-    "pt": _l("Portuguese"),
-    "ar": _l("Arabic"),
-    "ru": _l("Russian"),
-    "vi": _l("Vietnamese"),
-    "th": _l("Thai"),
-    "ms": _l("Malay"),
-    "id": _l("Indonesian"),
-    "hi": _l("Hindi"),
-    "it": _l("Italian"),
-}
 
 
 @dataclass
@@ -95,7 +75,7 @@ def skill_suggestions(session: Session, lang: str) -> list[tuple[str, str]]:
     rows = session.exec(select(Skill).where(Skill.needs_review == False).order_by(Skill.label_en)).all()  # noqa: E712
     out = []
     for s in rows:
-        main = (s.label_zh if lang == "zh" else s.label_en) or s.label_en or s.label_zh or s.name
+        main = skill_label(s, lang)
         others = [x for x in (s.label_en, s.label_zh, *(s.synonyms or [])) if x and x != main]
         out.append((main, " · ".join(dict.fromkeys(others))))
     return out

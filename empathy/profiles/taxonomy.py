@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from empathy.core.errors import ServiceError
+from empathy.core.labels import skill_label
+from empathy.core.text import fold, tidy
 from empathy.models import Site, Skill
-
-MAX_SKILL_NAME = 120
-
-
-def _key(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().casefold()
+from empathy.models.profiles import MAX_SKILL_NAME
 
 
 def sync_shipped_taxonomy(session: Session, skills: list[dict], sites: list[dict]) -> tuple[int, int]:
@@ -49,7 +44,7 @@ def sync_shipped_taxonomy(session: Session, skills: list[dict], sites: list[dict
 
 def find_skill(session: Session, text: str) -> Skill | None:
     """The skill whose name, English or Chinese label, or synonym is `text` (any case)."""
-    wanted = _key(text)
+    wanted = fold(text)
     if not wanted:
         return None
     exact = session.exec(select(Skill).where(Skill.name == text.strip())).first()
@@ -57,7 +52,7 @@ def find_skill(session: Session, text: str) -> Skill | None:
         return exact
     for skill in session.exec(select(Skill)).all():
         labels = [skill.name, skill.label_en, skill.label_zh, *(skill.synonyms or [])]
-        if any(_key(label) == wanted for label in labels if label):
+        if any(fold(label) == wanted for label in labels if label):
             return skill
     return None
 
@@ -67,7 +62,7 @@ def resolve_or_create_skill(session: Session, text: str) -> Skill:
 
     The caller commits.
     """
-    name = " ".join(unicodedata.normalize("NFKC", text or "").split())
+    name = tidy(text)
     if not name:
         raise ServiceError(str(_l("Enter a skill name.")), field="skills")
     if len(name) > MAX_SKILL_NAME:
@@ -94,11 +89,7 @@ def skill_labels(session: Session, names: set[str], language: str) -> dict[str, 
     if not names:
         return {}
     rows = session.exec(select(Skill).where(Skill.name.in_(sorted(names)))).all()
-    labels = {}
-    for skill in rows:
-        label = skill.label_zh if language == "zh" else skill.label_en
-        labels[skill.name] = label or skill.label_en or skill.label_zh or skill.name
-    return labels
+    return {skill.name: skill_label(skill, language) for skill in rows}
 
 
 def explanation_skill_names(explanations: list[dict]) -> set[str]:

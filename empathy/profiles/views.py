@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from empathy.accounts.login import me
+from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
+from empathy.core.i18n import ui_language
+from empathy.core.web import form_error
 from empathy.profiles import services as profile_service
 from empathy.profiles.forms import profile_form
 
 bp = Blueprint("employees", __name__)
-
-
-def ui_language() -> str:
-    return str(get_locale() or "en").split("_")[0]
+web.init_blueprint(bp)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -38,7 +37,7 @@ def profile():
         try:
             profile_service.update_profile(session=session, user=user, data=form.to_input())
         except ServiceError as exc:
-            form.place_error(exc)
+            form_error(form, exc)
         else:
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("employees.profile"))

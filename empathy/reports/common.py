@@ -15,8 +15,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from empathy.core.errors import ServiceError
+from empathy.core.labels import localized
 from empathy.data import load_causes
-from empathy.models import HoursRecord, HoursStatus, Skill
+from empathy.models import HoursRecord, HoursStatus
 
 # Dates outside these bounds are refused: they keep month lists short and datetimes valid.
 EARLIEST = date(2000, 1, 1)
@@ -123,15 +124,7 @@ def add_shares(rows: list[dict], total: float) -> list[dict]:
 
 def cause_labels(lang: str) -> dict[str, str]:
     """Cause codes mapped to their label in the language (English for anything else)."""
-    key = "zh" if lang == "zh" else "en"
-    return {c["code"]: c[key] for c in load_causes()}
-
-
-def skill_label(skill: Skill | sa.Row, lang: str) -> str:
-    """A skill's label in the language, falling back to English and then the name."""
-    if lang == "zh" and skill.label_zh:
-        return skill.label_zh
-    return skill.label_en or skill.name
+    return {c["code"]: localized(c, lang) for c in load_causes()}
 
 
 def hours_value(value) -> float:

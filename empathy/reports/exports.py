@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from empathy.core.errors import NotFound
+from empathy.core.text import neutralise
 from empathy.reports.common import DateRange, Table
 from empathy.reports.gaps import GAP_TABLES, build_gap_tables
 from empathy.reports.services import TABLES, build_tables
@@ -20,8 +21,6 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -67,13 +66,6 @@ def _cell(value, kind: str):
     if kind in ("hours", "int"):
         return value
     return str(value)
-
-
-def neutralise(value):
-    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _csv(header: list[str], rows: list[list]) -> bytes:

@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
+from empathy.core.labels import skill_label
 from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, NeedStatus, Skill, User
-from empathy.reports.common import Column, Table, skill_label
+from empathy.reports.common import Column, Table
 
 GAP_TABLES = ("skill_gaps", "skills_unused")
 # Where the page draws the line between "few" and enough employees to call on.

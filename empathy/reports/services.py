@@ -8,12 +8,12 @@ once per query through the covering index and never joined row by row.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
+from empathy.core.labels import skill_label
 from empathy.models import HoursRecord, Need, NeedSkill, NeedStatus, Skill, User
 from empathy.reports.common import (
     Column,
@@ -24,7 +24,6 @@ from empathy.reports.common import (
     hours_col,
     hours_value,
     share_col,
-    skill_label,
     worked_in,
 )
 
@@ -212,8 +211,3 @@ def _by_month(session: Session, r: DateRange) -> Table:
 
 def _sum(rows: list[dict]) -> float:
     return sum(row["hours"] for row in rows)
-
-
-def this_year(today: date) -> tuple[date, date]:
-    """The default range: the calendar year of `today`."""
-    return date(today.year, 1, 1), date(today.year, 12, 31)

@@ -14,10 +14,11 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from empathy.core.db import utcnow
+from empathy.core.labels import site_codes
 from empathy.matching import EmployeeDoc, NeedDoc, Taxonomy
 from empathy.matching import EmployeeSkill as DocEmployeeSkill
 from empathy.matching import NeedSkill as DocNeedSkill
-from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, NeedStatus, Site, Skill, User
+from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, NeedStatus, Skill, User
 
 # Needs in these states can still take volunteers, so they are suggested to employees.
 SUGGESTIBLE_NEED_STATUSES = (NeedStatus.OPEN,)
@@ -32,10 +33,6 @@ def build_taxonomy(session: Session) -> Taxonomy:
         [{"name": s.name, "category": s.category, "label_en": s.label_en, "label_zh": s.label_zh,
           "synonyms": list(s.synonyms or [])} for s in rows]
     )
-
-
-def _site_codes(session: Session) -> dict[int, str]:
-    return {s.id: s.code for s in session.exec(select(Site)).all()}
 
 
 def employee_documents(session: Session, *, since: datetime | None = None) -> list[EmployeeDoc]:
@@ -53,7 +50,7 @@ def employee_documents(session: Session, *, since: datetime | None = None) -> li
         skill_stmt = skill_stmt.where(EmployeeSkill.profile_id.in_([p.id for p, _ in rows]))
     for profile_id, name, level in session.exec(skill_stmt).all():
         skills.setdefault(profile_id, []).append(DocEmployeeSkill(name=name, level=level))
-    sites = _site_codes(session)
+    sites = site_codes(session)
     return [
         EmployeeDoc(
             id=str(user.id),
@@ -99,7 +96,7 @@ def need_documents(session: Session, tz: ZoneInfo, *, since: datetime | None = N
         .where(NeedSkill.need_id.in_([n.id for n in needs]))
     ).all():
         skills.setdefault(need_id, []).append(DocNeedSkill(name=name, importance=importance, min_level=min_level))
-    sites = _site_codes(session)
+    sites = site_codes(session)
     docs = []
     now = utcnow()
     for need in needs:

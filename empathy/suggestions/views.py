@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from empathy.accounts.login import me
 from empathy.accounts.services import settings as accounts
+from empathy.core import web
 from empathy.core.db import get_session
-from empathy.core.runtime import match_index
+from empathy.core.i18n import ui_language
 from empathy.core.urls import safe_next
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
+from empathy.suggestions.runtime import match_index
 from empathy.suggestions.services import suggest_needs
 
 bp = Blueprint("main", __name__)
+web.init_blueprint(bp)
 
 
 @bp.get("/")
@@ -30,7 +32,7 @@ def home():
     session = get_session()
     suggestions = suggest_needs(session=session, index=match_index(), user=me(), k=5)
     names = explanation_skill_names([s.explanation for s in suggestions or []])
-    labels = skill_labels(session, names, str(get_locale()))
+    labels = skill_labels(session, names, ui_language())
     return render_template("main/home.html", suggestions=suggestions, labels=labels)
 
 

@@ -1,39 +1,39 @@
-"""Sign-ups after the fact: answer invitations, withdraw, log hours; coordinators decide and review."""
+"""Sign-ups: invite and volunteer, answer invitations, withdraw, log hours; coordinators decide and review."""
 
 from __future__ import annotations
 
-from flask_openapi3 import Tag
-
-from empathy.api import answers, base_url, bp, ok, present, send_mail
-from empathy.api import schemas as s
+from empathy.api import answers, base_url, bp, ok, send_mail
 from empathy.api.auth import BEARER, caller, roles
+from empathy.api.schemas import NeedPath
+from empathy.api.tags import MATCHES, NEEDS
 from empathy.core.db import get_session
 from empathy.core.runtime import org_timezone
-from empathy.volunteering.services import hours, roster, signups
-
-MATCHES = Tag(name="matches", description="One person's sign-up for one need, and its hours")
+from empathy.suggestions.runtime import match_index
+from empathy.volunteering import schemas as s
+from empathy.volunteering.schemas import MatchOut, SignupIn, match_out
+from empathy.volunteering.services import hours, invitations, roster, signups
 
 
 def _employee_act(action, match_id: int, **kwargs):
     match = action(session=get_session(), user=caller(), match_id=match_id, **kwargs)
     send_mail()
-    return ok(present.match_out(match))
+    return ok(match_out(match))
 
 
-@bp.post("/matches/<int:match_id>/accept", tags=[MATCHES], security=BEARER, responses=answers(200, s.MatchOut, 409))
+@bp.post("/matches/<int:match_id>/accept", tags=[MATCHES], security=BEARER, responses=answers(200, MatchOut, 409))
 def accept(path: s.MatchPath):
     """Accept an invitation: it takes a seat."""
     return _employee_act(signups.accept_invitation, path.match_id, base_url=base_url())
 
 
-@bp.post("/matches/<int:match_id>/decline", tags=[MATCHES], security=BEARER, responses=answers(200, s.MatchOut, 409))
+@bp.post("/matches/<int:match_id>/decline", tags=[MATCHES], security=BEARER, responses=answers(200, MatchOut, 409))
 def decline(path: s.MatchPath):
     """Decline an invitation."""
     return _employee_act(signups.decline_invitation, path.match_id)
 
 
 @bp.post("/matches/<int:match_id>/withdraw", tags=[MATCHES], security=BEARER,
-         responses=answers(200, s.MatchOut, 409))
+         responses=answers(200, MatchOut, 409))
 def withdraw(path: s.MatchPath):
     """Step back from a need before it starts."""
     return _employee_act(signups.withdraw, path.match_id)
@@ -44,28 +44,28 @@ def log_hours(path: s.MatchPath, body: s.HoursIn):
     """Log hours you gave; they wait for the coordinator's approval."""
     record = hours.log_hours(session=get_session(), user=caller(), match_id=path.match_id, hours=body.hours,
                              worked_on=body.worked_on, note=body.note, tz=org_timezone())
-    return ok(present.hours_out(record), 201)
+    return ok(s.hours_out(record), 201)
 
 
 @bp.post("/matches/<int:match_id>/approve", tags=[MATCHES], security=BEARER,
-         responses=answers(200, s.MatchOut, 409))
+         responses=answers(200, MatchOut, 409))
 @roles("coordinator")
 def approve_volunteer(path: s.MatchPath):
     """Confirm a volunteer who awaits approval (the need's coordinator or an administrator)."""
     match = roster.approve_volunteer(session=get_session(), actor=caller(), match_id=path.match_id,
                                      base_url=base_url())
     send_mail()
-    return ok(present.match_out(match))
+    return ok(match_out(match))
 
 
 @bp.post("/matches/<int:match_id>/reject", tags=[MATCHES], security=BEARER,
-         responses=answers(200, s.MatchOut, 409))
+         responses=answers(200, MatchOut, 409))
 @roles("coordinator")
-def reject_volunteer(path: s.MatchPath, body: s.SignupIn):
+def reject_volunteer(path: s.MatchPath, body: SignupIn):
     """Turn down a volunteer who awaits approval; `message` is the reason."""
     match = roster.reject_volunteer(session=get_session(), actor=caller(), match_id=path.match_id,
                                     reason=body.message)
-    return ok(present.match_out(match))
+    return ok(match_out(match))
 
 
 @bp.post("/hours/<int:record_id>/approve", tags=[MATCHES], security=BEARER, responses=answers(200, s.HoursOut, 409))
@@ -75,7 +75,7 @@ def approve_hours(path: s.HoursPath):
     record = hours.approve_hours(session=get_session(), actor=caller(), record_id=path.record_id,
                                  base_url=base_url())
     send_mail()
-    return ok(present.hours_out(record))
+    return ok(s.hours_out(record))
 
 
 @bp.post("/hours/<int:record_id>/reject", tags=[MATCHES], security=BEARER, responses=answers(200, s.HoursOut, 409))
@@ -85,4 +85,25 @@ def reject_hours(path: s.HoursPath, body: s.RejectIn):
     record = hours.reject_hours(session=get_session(), actor=caller(), record_id=path.record_id,
                                 reason=body.reason, base_url=base_url())
     send_mail()
-    return ok(present.hours_out(record))
+    return ok(s.hours_out(record))
+
+
+@bp.post("/needs/<int:need_id>/invitations", tags=[NEEDS], security=BEARER,
+         responses=answers(200, s.InvitationsOut, 409))
+@roles("coordinator")
+def invite(path: NeedPath, body: s.InvitationsIn):
+    """Invite employees to the need; returns how many were invited."""
+    n = invitations.invite_employees(session=get_session(), index=match_index(), actor=caller(),
+                                     need_id=path.need_id, user_ids=body.user_ids, message=body.message,
+                                     base_url=base_url())
+    send_mail()
+    return ok(s.InvitationsOut(invited=n))
+
+
+@bp.post("/needs/<int:need_id>/signup", tags=[NEEDS], security=BEARER, responses=answers(201, s.MatchOut, 409))
+def signup(path: NeedPath, body: s.SignupIn):
+    """Volunteer for a need: confirmed at once, or awaiting the coordinator's approval."""
+    match = signups.volunteer(session=get_session(), user=caller(), need_id=path.need_id, message=body.message,
+                              base_url=base_url())
+    send_mail()
+    return ok(s.match_out(match), 201)

@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from empathy import create_app
 from empathy.accounts.services import tokens
 from empathy.core.db import utcnow
-from tests.api.conftest import SECRET
+from tests.api.fixtures import SECRET
 from tests.factories import make_match, make_need, make_skill, make_user
 
 # The document does not depend on the database: load it once from an app on a throwaway file

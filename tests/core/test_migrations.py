@@ -26,7 +26,8 @@ def empty_database(request, tmp_path):
         return
     if not PG_URL:
         pytest.skip("EMPATHY_TEST_DATABASE_URL is not set (CI runs this on PostgreSQL)")
-    name = f"empathy_mig_{uuid.uuid4().hex[:10]}"
+    # A scratch database beside this worker's (its name first, so a leftover shows whose it is).
+    name = f"{make_url(PG_URL).database}_mig_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(make_url(PG_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Test runs save their screenshots in build/screenshots (git-ignored); `make screenshots` points
+# EMPATHY_SCREENSHOTS at docs/screenshots to refresh the README's copies on purpose.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / os.environ.get("EMPATHY_SCREENSHOTS", "build/screenshots")
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 ORG_ZONE = ZoneInfo("Asia/Shanghai")  # BABEL_DEFAULT_TIMEZONE: forms take local time in this zone

@@ -3,10 +3,12 @@ import pytest
 from empathy.matching import EmployeeDoc, EmployeeSkill, NeedDoc, NeedSkill, SkillMatcher, Taxonomy
 
 FIXTURE_TAXONOMY = [
-    {"name": "Nursing", "category": "health", "label_en": "Nursing", "label_zh": "护理", "synonyms": ["nurse", "care nursing"]},
+    {"name": "Nursing", "category": "health", "label_en": "Nursing", "label_zh": "护理",
+     "synonyms": ["nurse", "care nursing"]},
     {"name": "Solar PV installation", "category": "energy", "label_en": "Solar PV installation", "label_zh": "光伏安装",
      "synonyms": ["photovoltaic installation", "solar panels"]},
-    {"name": "Accounting", "category": "finance", "label_en": "Accounting", "label_zh": "会计", "synonyms": ["bookkeeping"]},
+    {"name": "Accounting", "category": "finance", "label_en": "Accounting", "label_zh": "会计",
+     "synonyms": ["bookkeeping"]},
 ]
 
 
@@ -18,8 +20,10 @@ def taxonomy():
 @pytest.fixture
 def employees():
     return [
-        EmployeeDoc("e1", skills=(EmployeeSkill("护理", 4),), bio="我是一名护士，在医院工作了十年", languages=("zh",), causes=("health",)),
-        EmployeeDoc("e2", skills=(EmployeeSkill("bookkeeping", 2),), bio="Accountant for small charities", languages=("en",)),
+        EmployeeDoc("e1", skills=(EmployeeSkill("护理", 4),), bio="我是一名护士，在医院工作了十年", languages=("zh",),
+                    causes=("health",)),
+        EmployeeDoc("e2", skills=(EmployeeSkill("bookkeeping", 2),), bio="Accountant for small charities",
+                    languages=("en",)),
         EmployeeDoc("e3", skills=(EmployeeSkill("solar panels", 3),), bio="I install photovoltaic systems on roofs"),
         EmployeeDoc("e4", skills=(EmployeeSkill("Python programming", 3),), bio="Software developer building web apps"),
     ]

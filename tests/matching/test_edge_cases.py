@@ -89,7 +89,8 @@ def test_batch_ranking_equals_one_by_one():
     m = SkillMatcher().fit(emps, needs)
     batch = m.rank_employees_batch([n.id for n in needs], k=5)
     for need, got in zip(needs, batch):
-        assert [(s.id, s.score) for s in got] == [(s.id, s.score) for s in m.rank_employees(need.id, k=5, explain=False)]
+        one = m.rank_employees(need.id, k=5, explain=False)
+        assert [(s.id, s.score) for s in got] == [(s.id, s.score) for s in one]
     back = m.rank_needs_batch([e.id for e in emps[:10]], k=3)
     for emp, got in zip(emps[:10], back):
         assert [(s.id, s.score) for s in got] == [(s.id, s.score) for s in m.rank_needs(emp.id, k=3, explain=False)]
@@ -101,7 +102,8 @@ def test_batch_in_small_slices_equals_one_by_one(monkeypatch):
     emps, needs = _pool(seed=1)
     m = SkillMatcher().fit(emps, needs)
     whole = m.rank_employees_batch([n.id for n in needs], k=5)
-    monkeypatch.setattr(ranking, "_BATCH_CELLS", 50)  # one need per slice, skill cache cleared often
+    monkeypatch.setattr(ranking, "BATCH_CELLS", 50)  # one need per slice
+    monkeypatch.setattr(ranking, "SKILL_CACHE_CELLS", 400)  # skill cache cleared often
     assert [[(s.id, s.score) for s in r] for r in m.rank_employees_batch([n.id for n in needs], k=5)] == \
         [[(s.id, s.score) for s in r] for r in whole]
 
@@ -120,7 +122,8 @@ def test_upserted_employee_ranks_like_a_fitted_one():
         # An upsert leaves everybody else's scores as they were.
         assert ([(s.id, s.score) for s in late.rank_employees(need.id, k=5, exclude=[target], explain=False)]
                 == [(s.id, s.score) for s in without.rank_employees(need.id, k=5, explain=False)])
-        x, y = ids(full.rank_employees(need.id, k=60)).index(target), ids(late.rank_employees(need.id, k=60)).index(target)
+        x = ids(full.rank_employees(need.id, k=60)).index(target)
+        y = ids(late.rank_employees(need.id, k=60)).index(target)
         assert min(x, y) >= 10 or abs(x - y) <= 2
     # The rest differ by swaps of near ties: one more profile at fit moves everybody's scalings a little.
     assert same >= 0.7 * len(needs)

@@ -72,7 +72,8 @@ def test_free_text_skill_with_typo_matches(fitted):
 
 
 def test_levels_expert_beats_beginner(taxonomy):
-    emps = [EmployeeDoc("a", skills=(EmployeeSkill("nurse", 1),)), EmployeeDoc("b", skills=(EmployeeSkill("nurse", 4),))]
+    emps = [EmployeeDoc("a", skills=(EmployeeSkill("nurse", 1),)),
+            EmployeeDoc("b", skills=(EmployeeSkill("nurse", 4),))]
     need = NeedDoc("n", title="Nursing help", skills=(NeedSkill("Nursing", "must", 3),))
     m = SkillMatcher(taxonomy=taxonomy).fit(emps, [need])
     res = m.rank_employees("n")
@@ -135,7 +136,8 @@ def test_upsert_and_remove_after_fit(fitted, taxonomy):
 def test_save_load_roundtrip(tmp_path, fitted):
     path = save_model(fitted, tmp_path / "m.joblib", data_fingerprint="abc")
     loaded = load_model(path, data_fingerprint="abc")
-    assert [(s.id, s.score) for s in loaded.rank_employees("n1")] == [(s.id, s.score) for s in fitted.rank_employees("n1")]
+    expected = [(s.id, s.score) for s in fitted.rank_employees("n1")]
+    assert [(s.id, s.score) for s in loaded.rank_employees("n1")] == expected
     assert loaded.data_fingerprint_ == "abc"
     with pytest.raises(StaleModelError):
         load_model(path, data_fingerprint="other")
@@ -147,3 +149,16 @@ def test_stale_library_fingerprint_detected(tmp_path, fitted, monkeypatch):
     monkeypatch.setattr(p, "library_fingerprint", lambda: {"python": "0", "numpy": "0", "scipy": "0", "sklearn": "0"})
     with pytest.raises(StaleModelError):
         p.load_model(path)
+
+
+def test_score_pair_gives_the_ranked_score_and_needs_a_stored_side(fitted):
+    for suggestion in fitted.rank_employees("n1", k=4):
+        pair = fitted.score_pair("n1", suggestion.id)
+        assert (pair.id, pair.score) == (suggestion.id, suggestion.score)
+        assert pair.explanation["need_id"] == "n1" and pair.explanation["employee_id"] == suggestion.id
+    for suggestion in fitted.rank_needs("e3", k=4):
+        assert fitted.score_pair(suggestion.id, "e3").score == suggestion.score
+    with pytest.raises(ValueError, match="stored need or a stored employee"):
+        fitted.score_pair(NeedDoc("new need", title="solar"), EmployeeDoc("new employee", bio="solar"))
+    with pytest.raises(KeyError):
+        fitted.score_pair("no such need", "e1")

@@ -64,7 +64,8 @@ def test_taxonomy_resolution(taxonomy):
     assert taxonomy.resolve("ＢＯＯＫＫＥＥＰＩＮＧ") == "Accounting"  # full width
     assert taxonomy.resolve("quantum knitting") is None
     assert set(taxonomy.labels("Accounting")) == {"Accounting", "会计", "bookkeeping"}
-    assert Taxonomy(fuzzy=True, entries=[{"name": "Bookkeeping", "synonyms": []}]).resolve("bookkeepng") == "Bookkeeping"
+    fuzzy = Taxonomy(fuzzy=True, entries=[{"name": "Bookkeeping", "synonyms": []}])
+    assert fuzzy.resolve("bookkeepng") == "Bookkeeping"
 
 
 def test_cases_rank_contract(tmp_path):

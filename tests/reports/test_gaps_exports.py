@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from empathy.core.errors import Forbidden, NotFound
-from empathy.reports.exports import export_table, neutralise
+from empathy.reports.exports import export_table
 from empathy.reports.gaps import skill_gaps
 from empathy.reports.record import volunteering_record
 from tests.factories import add_employee_skill, make_need, make_skill, make_user
@@ -142,13 +142,3 @@ def test_gap_tables_export_too(session):
 def test_unknown_tables_and_formats_are_not_found(session, name, fmt):
     with pytest.raises(NotFound):
         export_table(session=session, name=name, fmt=fmt, range=YEAR, lang="en")
-
-
-@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
-def test_formula_starts_get_an_apostrophe(text):
-    assert neutralise(text) == "'" + text
-
-
-def test_plain_text_and_numbers_are_left_alone():
-    assert neutralise("Hope School") == "Hope School"
-    assert neutralise(-3.5) == -3.5

@@ -27,7 +27,6 @@ PREFIX = "emp_"
 MAX_NAME = 100
 MAX_TOKENS = 50
 SIGN_IN_LIFETIME = timedelta(days=30)
-EXPIRY_CHOICES = (7, 30, 90, 365)  # days; None means no expiry
 # Writing last_used_at on every request would make every call a write.
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from empathy.admin.services.imports_check import COLUMNS as EMPLOYEE_COLUMNS
-from empathy.admin.services.imports_check import FORMULA_STARTS
-from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, Site, Skill, User
+from empathy.core.labels import site_codes
+from empathy.core.text import neutralise
+from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, Skill, User
 
 NEED_COLUMNS = (
     "id", "title", "status", "cause", "site", "is_remote", "starts_at", "ends_at", "seats",
@@ -19,18 +20,12 @@ NEED_COLUMNS = (
 )
 
 
-def safe_cell(value: object) -> str:
-    """A cell Excel will not run as a formula: a leading = + - @ tab or CR gets a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _csv(header: tuple[str, ...], rows) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
+        writer.writerow([neutralise("" if v is None else str(v)) for v in row])
     # With a BOM, Excel reads the file as UTF-8 and shows Chinese correctly.
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -39,13 +34,9 @@ def _skill_names(session: Session) -> dict[int, str]:
     return {s.id: s.name for s in session.exec(select(Skill)).all()}
 
 
-def _site_codes(session: Session) -> dict[int, str]:
-    return {s.id: s.code for s in session.exec(select(Site)).all()}
-
-
 def export_employees_csv(*, session: Session) -> bytes:
     """Every account with a profile, in the import's columns (so the file round-trips)."""
-    skills, sites = _skill_names(session), _site_codes(session)
+    skills, sites = _skill_names(session), site_codes(session)
     by_profile: dict[int, list[EmployeeSkill]] = {}
     for es in session.exec(select(EmployeeSkill).order_by(EmployeeSkill.id)).all():
         by_profile.setdefault(es.profile_id, []).append(es)
@@ -65,7 +56,7 @@ def export_employees_csv(*, session: Session) -> bytes:
 def export_needs_csv(*, session: Session, timezone: str) -> bytes:
     """Every need with its skills (name:importance:min_level), times in the org time zone."""
     zone = ZoneInfo(timezone)
-    skills, sites = _skill_names(session), _site_codes(session)
+    skills, sites = _skill_names(session), site_codes(session)
     owners = {u.id: u.email for u in session.exec(select(User)).all()}
     by_need: dict[int, list[NeedSkill]] = {}
     for ns in session.exec(select(NeedSkill).order_by(NeedSkill.id)).all():

@@ -9,10 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from empathy.accounts.services.activation import queue_activation_mail
-from empathy.admin.services.imports_check import COLUMNS, Checker, ImportIssue, Row, decode_csv, key, read_rows
+from empathy.admin.services.imports_check import COLUMNS, Checker, ImportIssue, Row, decode_csv, read_rows
 from empathy.core import audit
 from empathy.core.db import begin_write, utcnow
 from empathy.core.errors import Conflict
+from empathy.core.text import fold
 from empathy.models import EmployeeProfile, EmployeeSkill, User
 from empathy.profiles.taxonomy import find_skill, resolve_or_create_skill
 
@@ -124,7 +125,7 @@ class _Plan:
 
     def _skill_id(self, text: str):
         """The id of a known skill, or "new:<name>" for one the import would add."""
-        wanted = key(text)
+        wanted = fold(text)
         if wanted not in self.found:
             skill = find_skill(self.session, text)
             self.found[wanted] = skill.id if skill else f"new:{text}"

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from empathy.core.errors import ServiceError
+from empathy.core.text import fold, unquote_formula
 from empathy.data import load_causes
 from empathy.models import Site
 from empathy.profiles.services import LANGUAGES, MAX_BIO, MAX_DEPARTMENT
@@ -28,8 +29,6 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_NAME = 120
 MAX_EMAIL = 254
 DEFAULT_LEVEL = 2
-# Our exports put a quote before these (formula injection); importing takes it off again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -53,10 +52,6 @@ class Row:
     bio: str | None = None
 
 
-def key(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().casefold()
-
-
 def decode_csv(data: bytes) -> str:
     """The file's text: UTF-8 (BOM or not), else GB18030; ServiceError for anything else."""
     if len(data) > MAX_BYTES:
@@ -76,10 +71,7 @@ def decode_csv(data: bytes) -> str:
 def _cell(values: list[str], index: int | None) -> str:
     if index is None or index >= len(values):
         return ""
-    value = values[index].strip()
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_STARTS:
-        value = value[1:].strip()
-    return value
+    return unquote_formula(values[index].strip())
 
 
 def _split(text: str) -> list[str]:
@@ -95,11 +87,11 @@ class Checker:
         self.sites: dict[str, Site] = {}
         for site in session.exec(select(Site).order_by(Site.id.desc())).all():
             for label in (site.name_zh, site.name_en, site.code):  # codes win over names
-                self.sites[key(label)] = site
+                self.sites[fold(label)] = site
         self.causes: dict[str, str] = {}
         for cause in load_causes():
             for label in (cause["zh"], cause["en"], cause["code"]):
-                self.causes[key(label)] = cause["code"]
+                self.causes[fold(label)] = cause["code"]
         self.seen: dict[str, int] = {}
 
     def error(self, line: int, field: str, message) -> None:
@@ -134,7 +126,7 @@ class Checker:
                     self.error(line, column, _l("Use at most %(n)d characters.", n=limit))
                 setattr(row, column, cells[column])
         if cells.get("site"):
-            site = self.sites.get(key(cells["site"]))
+            site = self.sites.get(fold(cells["site"]))
             if site is None:
                 self.error(line, "site", _l("Unknown site “%(value)s”. Use a site code or its English or Chinese name.", value=cells["site"]))
             elif not site.is_active:
@@ -151,7 +143,7 @@ class Checker:
         if cells.get("causes"):
             row.causes = []
             for text in _split(cells["causes"]):
-                code = self.causes.get(key(text))
+                code = self.causes.get(fold(text))
                 if code is None:
                     self.error(line, "causes", _l("Unknown cause “%(value)s”. Use one of: %(codes)s.",
                                                   value=text, codes=", ".join(c["code"] for c in load_causes())))
@@ -188,7 +180,7 @@ def read_rows(text: str, checker: Checker, report) -> list[Row]:
         header = next(reader, None)
         if header is None or not any(h.strip() for h in header):
             raise ServiceError(str(_l("The file is empty.")), field="file")
-        names = [key(h) for h in header]
+        names = [fold(h) for h in header]
         for column in {n for n in names if n and names.count(n) > 1}:
             raise ServiceError(str(_l("The column “%(name)s” appears twice.", name=column)), field="file")
         missing = [c for c in REQUIRED if c not in names]

@@ -92,3 +92,11 @@ def set_site_active(*, session: Session, site_id: int, active: bool) -> Site:
     session.add(site)
     session.commit()
     return site
+
+
+def site_by_code(session: Session, code: str | None) -> Site | None:
+    """The site with this code (surrounding spaces ignored), or None; inactive sites included."""
+    if not code:
+        return None
+    return session.exec(select(Site).where(Site.code == code.strip())).first()
+

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from empathy.admin.services.users import like_pattern
 from empathy.core import audit
 from empathy.core.db import begin_write, utcnow
 from empathy.core.errors import Conflict, NotFound, ServiceError
 from empathy.core.pagination import Page, paginate
+from empathy.core.text import fold, like_pattern, tidy
 from empathy.data import load_categories
 from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, Skill
 from empathy.profiles.taxonomy import MAX_SKILL_NAME
@@ -29,14 +28,6 @@ class SkillInput:
     label_zh: str = ""
     category: str = "other"
     synonyms: str = ""  # comma- or newline-separated, as typed
-
-
-def _key(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().casefold()
-
-
-def _tidy(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text or "").split())
 
 
 def category_codes() -> list[str]:
@@ -87,15 +78,15 @@ def split_synonyms(text: str) -> list[str]:
     """Synonyms typed one per line or comma-separated (full-width commas too), deduplicated."""
     seen, result = set(), []
     for part in re.split(r"[,\n\r，、]", text or ""):
-        part = _tidy(part)
-        if part and _key(part) not in seen:
-            seen.add(_key(part))
+        part = tidy(part)
+        if part and fold(part) not in seen:
+            seen.add(fold(part))
             result.append(part)
     return result
 
 
 def _validate(session: Session, data: SkillInput, skill_id: int | None) -> tuple[str, str, str, str, list[str]]:
-    name, label_en, label_zh = _tidy(data.name), _tidy(data.label_en), _tidy(data.label_zh)
+    name, label_en, label_zh = tidy(data.name), tidy(data.label_en), tidy(data.label_zh)
     if not name:
         raise ServiceError(str(_l("Enter a name.")), field="name")
     label_en = label_en or name
@@ -104,8 +95,8 @@ def _validate(session: Session, data: SkillInput, skill_id: int | None) -> tuple
             raise ServiceError(str(_l("Use at most %(n)d characters.", n=MAX_SKILL_NAME)), field=field)
     if data.category not in category_codes():
         raise ServiceError(str(_l("Choose a category from the list.")), field="category")
-    own = {_key(v) for v in (name, label_en, label_zh) if v}
-    synonyms = [s for s in split_synonyms(data.synonyms) if _key(s) not in own]
+    own = {fold(v) for v in (name, label_en, label_zh) if v}
+    synonyms = [s for s in split_synonyms(data.synonyms) if fold(s) not in own]
     if len(synonyms) > MAX_SYNONYMS:
         raise ServiceError(str(_l("Give at most %(n)d synonyms.", n=MAX_SYNONYMS)), field="synonyms")
     for synonym in synonyms:
@@ -115,10 +106,10 @@ def _validate(session: Session, data: SkillInput, skill_id: int | None) -> tuple
     for other in session.exec(select(Skill).where(Skill.id != skill_id) if skill_id else select(Skill)).all():
         for label in (other.name, other.label_en, other.label_zh, *(other.synonyms or [])):
             if label:
-                taken.setdefault(_key(label), other)
+                taken.setdefault(fold(label), other)
     for field, values in (("name", [name]), ("label_en", [label_en]), ("label_zh", [label_zh]), ("synonyms", synonyms)):
         for value in values:
-            other = taken.get(_key(value)) if value else None
+            other = taken.get(fold(value)) if value else None
             if other is not None:
                 raise Conflict(str(_l(
                     "“%(value)s” already names the skill “%(other)s”. Merge the two skills instead.",
@@ -210,11 +201,11 @@ def merge_skills(*, session: Session, keep_id: int, merge_id: int, actor_id: int
         need.updated_at = now
         session.add(need)
 
-    own = {_key(v) for v in (keep.name, keep.label_en, keep.label_zh) if v}
+    own = {fold(v) for v in (keep.name, keep.label_en, keep.label_zh) if v}
     synonyms, seen = [], set(own)
     for label in (*(keep.synonyms or []), gone.name, gone.label_en, gone.label_zh, *(gone.synonyms or [])):
-        if label and _key(label) not in seen:
-            seen.add(_key(label))
+        if label and fold(label) not in seen:
+            seen.add(fold(label))
             synonyms.append(label)
     keep.synonyms = synonyms  # a new list, so the JSON column is seen as changed
     keep.updated_at = now

@@ -11,15 +11,10 @@ from empathy.core import audit
 from empathy.core.db import begin_write
 from empathy.core.errors import NotFound, ServiceError
 from empathy.core.pagination import Page, paginate
+from empathy.core.text import like_pattern
 from empathy.models import ROLES, User
 
 MAX_QUERY = 100
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern that finds `text` anywhere, with its wildcards escaped."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def list_users(

@@ -10,10 +10,12 @@ from empathy.accounts.login import me
 from empathy.admin.forms import ImportForm
 from empathy.admin.services import exports
 from empathy.admin.services.imports import COLUMNS, import_employees
-from empathy.admin.views import bp, show_error
+from empathy.admin.views import bp
 from empathy.core.db import get_session, utcnow
 from empathy.core.errors import ServiceError
 from empathy.core.mail import deliver_queued
+from empathy.core.runtime import org_timezone
+from empathy.core.web import form_error
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -27,7 +29,7 @@ def import_employees_page():
                 secret_key=current_app.config["SECRET_KEY"], base_url=current_app.config["BASE_URL"],
                 actor_id=me().id)
         except ServiceError as exc:
-            show_error(form, exc, "file")
+            form_error(form, exc, "file")
         else:
             if report.written and report.created:
                 deliver_queued(get_session(), current_app.config["SMTP"])
@@ -62,5 +64,5 @@ def export_employees():
 
 @bp.get("/export/needs.csv")
 def export_needs():
-    data = exports.export_needs_csv(session=get_session(), timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    data = exports.export_needs_csv(session=get_session(), timezone=org_timezone().key)
     return _download(data, "needs")

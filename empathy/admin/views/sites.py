@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 
 from empathy.admin.forms import ActiveForm, SiteForm
 from empathy.admin.services import sites as service
-from empathy.admin.views import bp, or_404, show_error
+from empathy.admin.views import bp
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
+from empathy.core.web import form_error
 
 
 @bp.get("/sites")
@@ -25,7 +26,7 @@ def new_site():
             site = service.create_site(session=get_session(), code=form.code.data,
                                        name_en=form.name_en.data, name_zh=form.name_zh.data)
         except ServiceError as exc:
-            show_error(form, exc, "code")
+            form_error(form, exc, "code")
         else:
             flash(_("The site “%(name)s” is added.", name=site.name_en), "success")
             return redirect(url_for("admin.sites"))
@@ -34,14 +35,14 @@ def new_site():
 
 @bp.route("/sites/<int:site_id>/edit", methods=["GET", "POST"])
 def edit_site(site_id: int):
-    site = or_404(service.get_site, session=get_session(), site_id=site_id)
+    site = service.get_site(session=get_session(), site_id=site_id)
     form = SiteForm(obj=site)
     if form.validate_on_submit():
         try:
             site = service.update_site(session=get_session(), site_id=site_id, code=form.code.data,
                                        name_en=form.name_en.data, name_zh=form.name_zh.data)
         except ServiceError as exc:
-            show_error(form, exc, "code")
+            form_error(form, exc, "code")
         else:
             flash(_("The site “%(name)s” is saved.", name=site.name_en), "success")
             return redirect(url_for("admin.sites"))
@@ -51,7 +52,7 @@ def edit_site(site_id: int):
 @bp.post("/sites/<int:site_id>/active")
 def set_site_active(site_id: int):
     active = ActiveForm().active.data == "1"
-    site = or_404(service.set_site_active, session=get_session(), site_id=site_id, active=active)
+    site = service.set_site_active(session=get_session(), site_id=site_id, active=active)
     if active:
         flash(_("The site “%(name)s” is offered in forms again.", name=site.name_en), "success")
     else:

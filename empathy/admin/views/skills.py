@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from empathy.accounts.login import me
 from empathy.admin.forms import MergeForm, SkillForm
 from empathy.admin.services import skills as service
-from empathy.admin.views import bp, or_404, page_arg, show_error
+from empathy.admin.views import bp, page_arg
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
+from empathy.core.i18n import ui_language
+from empathy.core.web import form_error
 from empathy.data import load_categories
 
 
 def _skill_form(**kwargs) -> SkillForm:
     form = SkillForm(**kwargs)
     categories = load_categories()
-    lang = "zh" if str(get_locale()).startswith("zh") else "en"
+    lang = ui_language()
     form.category.choices = [SelectChoice(c, categories[c][lang] if c in categories else _("Other"))
                              for c in service.category_codes()]
     return form
@@ -46,7 +47,7 @@ def new_skill():
         try:
             skill = service.create_skill(session=get_session(), data=_input(form))
         except ServiceError as exc:
-            show_error(form, exc, "name")
+            form_error(form, exc, "name")
         else:
             flash(_("The skill “%(name)s” is added.", name=skill.name), "success")
             return redirect(url_for("admin.skills", q=skill.name))
@@ -55,7 +56,7 @@ def new_skill():
 
 @bp.route("/skills/<int:skill_id>/edit", methods=["GET", "POST"])
 def edit_skill(skill_id: int):
-    skill = or_404(service.get_skill, session=get_session(), skill_id=skill_id)
+    skill = service.get_skill(session=get_session(), skill_id=skill_id)
     form = _skill_form(obj=skill)
     if not form.is_submitted():
         form.synonyms.data = "\n".join(skill.synonyms or [])
@@ -64,7 +65,7 @@ def edit_skill(skill_id: int):
             skill = service.update_skill(session=get_session(), skill_id=skill_id, data=_input(form),
                                          mark_reviewed=form.mark_reviewed.data)
         except ServiceError as exc:
-            show_error(form, exc, "name")
+            form_error(form, exc, "name")
         else:
             flash(_("The skill “%(name)s” is saved.", name=skill.name), "success")
             return redirect(url_for("admin.skills", q=skill.name))
@@ -73,14 +74,14 @@ def edit_skill(skill_id: int):
 
 @bp.post("/skills/<int:skill_id>/reviewed")
 def mark_reviewed(skill_id: int):
-    skill = or_404(service.mark_reviewed, session=get_session(), skill_id=skill_id)
+    skill = service.mark_reviewed(session=get_session(), skill_id=skill_id)
     flash(_("The skill “%(name)s” is reviewed.", name=skill.name), "success")
     return redirect(url_for("admin.skills", review="1"))
 
 
 @bp.route("/skills/<int:skill_id>/merge", methods=["GET", "POST"])
 def merge_skill(skill_id: int):
-    skill = or_404(service.get_skill, session=get_session(), skill_id=skill_id)
+    skill = service.get_skill(session=get_session(), skill_id=skill_id)
     form = MergeForm()
     form.keep_id.choices = [SelectChoice(0, _("Choose a skill…"))] + [
         SelectChoice(s.id, s.name + (f" · {s.label_zh}" if s.label_zh and s.label_zh != s.name else ""))
@@ -90,7 +91,7 @@ def merge_skill(skill_id: int):
             kept = service.merge_skills(session=get_session(), keep_id=form.keep_id.data, merge_id=skill.id,
                                           actor_id=me().id)
         except ServiceError as exc:
-            show_error(form, exc, "keep_id")
+            form_error(form, exc, "keep_id")
         else:
             flash(_("“%(gone)s” is merged into “%(kept)s”.", gone=skill.name, kept=kept.name), "success")
             return redirect(url_for("admin.skills", q=kept.name))

@@ -147,3 +147,8 @@ def records_for_user(*, session: Session, user: User) -> dict[int, list[HoursRec
     for r in session.exec(select(HoursRecord).where(HoursRecord.user_id == user.id).order_by(HoursRecord.worked_on)).all():
         out.setdefault(r.match_id, []).append(r)
     return out
+
+
+def find_record(session: Session, record_id: int) -> HoursRecord | None:
+    """One hours record by id, or None; no permission check (the reviewing services make it)."""
+    return session.get(HoursRecord, record_id)

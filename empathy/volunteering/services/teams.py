@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlmodel import Session, func, select
 
 from empathy.core.db import utcnow
+from empathy.core.labels import skill_label
 from empathy.models import Match, Need, NeedSkill, NeedStatus, Skill, User
 from empathy.suggestions.index import MatchIndex
 from empathy.volunteering.lifecycle import HOLDS_SEAT
@@ -115,7 +116,7 @@ def build_team(*, session: Session, index: MatchIndex, actor: User, need_id: int
     must = session.exec(select(NeedSkill, Skill).join(Skill, Skill.id == NeedSkill.skill_id)
                         .where(NeedSkill.need_id == need.id, NeedSkill.importance == "must")).all()
     required = [skill.name for _ns, skill in must]
-    labels = {skill.name: (skill.label_zh if language == "zh" and skill.label_zh else skill.label_en) for _ns, skill in must}
+    labels = {skill.name: skill_label(skill, language) for _ns, skill in must}
     levels = must_have_levels(session, need.id, [c.user.id for c in found if c.profile.share_skills])
     levels.update({c.user.id: {} for c in found if not c.profile.share_skills})  # private: unknown
     busy, recent = _month_hours(session, ids, need), _recent(session, ids)

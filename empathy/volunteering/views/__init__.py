@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash
+from flask import Blueprint, current_app
 from flask_login import current_user
 
+from empathy.core import web
 from empathy.core.db import get_session
-from empathy.core.errors import ServiceError
 from empathy.core.mail import deliver_queued
 
 bp = Blueprint("workflow", __name__)
+web.init_blueprint(bp)
 
 
 def base_url() -> str:
@@ -19,13 +20,6 @@ def base_url() -> str:
 def send_mail() -> None:
     """Send what the use case queued, after its commit."""
     deliver_queued(get_session(), current_app.config["SMTP"])
-
-
-def refuse(exc: ServiceError) -> None:
-    """Unknown ids are 404 and other people's things 403; any other refusal is flashed."""
-    if exc.status in (403, 404):
-        abort(exc.status, description=exc.message)
-    flash(exc.message, "error")
 
 
 @bp.app_context_processor

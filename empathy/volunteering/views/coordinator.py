@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
 from empathy.accounts.login import me, role_required
+from empathy.admin.services.sites import active_sites
+from empathy.core import web
 from empathy.core.db import get_session
-from empathy.core.errors import ServiceError
-from empathy.core.runtime import match_index
-from empathy.models import CREDENTIAL_KINDS, HoursRecord, Site
+from empathy.core.i18n import ui_language
+from empathy.core.labels import site_name
+from empathy.models import CREDENTIAL_KINDS
 from empathy.profiles import credentials
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
+from empathy.suggestions.runtime import match_index
 from empathy.volunteering.forms import ActionForm, InviteForm, NeedCredentialsForm, ReasonForm, SuggestionFilterForm
 from empathy.volunteering.services import hours, invitations, roster, teams
-from empathy.volunteering.views import base_url, bp, refuse, send_mail
+from empathy.volunteering.views import base_url, bp, send_mail
 
 PAGE = 20
 
@@ -29,10 +30,9 @@ def _ids(name: str) -> list[int]:
 
 def _filter_form() -> SuggestionFilterForm:
     form = SuggestionFilterForm(request.args)
-    zh = str(get_locale()) == "zh"
-    sites = get_session().exec(select(Site).where(Site.is_active.is_(True)).order_by(Site.name_en)).all()
-    form.site.choices = [SelectChoice("", _("Any site"))] + [
-        SelectChoice(s.id, s.name_zh if zh else s.name_en) for s in sites]
+    lang = ui_language()
+    sites = active_sites(session=get_session())
+    form.site.choices = [SelectChoice("", _("Any site"))] + [SelectChoice(s.id, site_name(s, lang)) for s in sites]
     form.min_level.choices = [SelectChoice("", _("Any level"))] + [
         SelectChoice(n, label)
         for n, label in ((1, _("beginner")), (2, _("intermediate")), (3, _("advanced")), (4, _("expert")))]
@@ -48,13 +48,10 @@ def suggestions(need_id: int):
     filters = invitations.SuggestionFilters(
         department=(form.department.data or "").strip()[:120], site_id=form.site.data,
         weekdays=bool(form.weekdays.data), weekends=bool(form.weekends.data), min_level=form.min_level.data)
-    try:
-        found, more = invitations.find_candidates(session=session, index=match_index(), actor=me(),
-                                                  need_id=need_id, filters=filters, limit=shown)
-    except ServiceError as exc:
-        refuse(exc)
+    found, more = invitations.find_candidates(session=session, index=match_index(), actor=me(),
+                                              need_id=need_id, filters=filters, limit=shown)
     need = roster.load_need(session, need_id)
-    labels = skill_labels(session, explanation_skill_names([c.explanation for c in found or []]), str(get_locale()))
+    labels = skill_labels(session, explanation_skill_names([c.explanation for c in found or []]), ui_language())
     return render_template("workflow/suggestions.html", need=need, found=found, more=more, shown=shown,
                            filters=form, form=InviteForm(), labels=labels, cred_label=credentials.label)
 
@@ -62,32 +59,24 @@ def suggestions(need_id: int):
 @bp.post("/needs/<int:need_id>/invite")
 @role_required("coordinator")
 def invite(need_id: int):
-    form = InviteForm()
-    if form.validate_on_submit():
-        try:
-            n = invitations.invite_employees(session=get_session(), index=match_index(), actor=me(), need_id=need_id,
-                                             user_ids=_ids("user_ids"), message=form.message.data or "",
-                                             base_url=base_url())
-        except ServiceError as exc:
-            refuse(exc)
-        else:
-            send_mail()
-            flash(_("%(n)s people invited.", n=n), "success")
-            return redirect(url_for("workflow.people", need_id=need_id))
-    else:
+    form, back = InviteForm(), url_for("workflow.suggestions", need_id=need_id)
+    if not form.validate_on_submit():
         flash(" ".join(form.message.errors), "error")
-    return redirect(request.referrer or url_for("workflow.suggestions", need_id=need_id))
+        return redirect(web.referer_path() or back)
+    web.return_to(back)
+    n = invitations.invite_employees(session=get_session(), index=match_index(), actor=me(), need_id=need_id,
+                                     user_ids=_ids("user_ids"), message=form.message.data or "", base_url=base_url())
+    send_mail()
+    flash(_("%(n)s people invited.", n=n), "success")
+    return redirect(url_for("workflow.people", need_id=need_id))
 
 
 @bp.get("/needs/<int:need_id>/people")
 @role_required("coordinator")
 def people(need_id: int):
     session = get_session()
-    try:
-        board = roster.people_board(session=session, actor=me(), need_id=need_id)
-        records = hours.records_for_need(session=session, actor=me(), need_id=need_id)
-    except ServiceError as exc:
-        refuse(exc)
+    board = roster.people_board(session=session, actor=me(), need_id=need_id)
+    records = hours.records_for_need(session=session, actor=me(), need_id=need_id)
     required = credentials.required_kinds(session, need_id)
     creds = NeedCredentialsForm(kinds=required)
     creds.kinds.choices = [SelectChoice(k, credentials.label(k)) for k in CREDENTIAL_KINDS]
@@ -116,77 +105,64 @@ def roster_action(match_id: int, action: str):
     form = ReasonForm()
     if not form.validate_on_submit():
         flash(" ".join(form.reason.errors) or _("The form has expired. Try again."), "error")
-        return redirect(request.referrer or url_for("workflow.commitments"))
+        return redirect(web.referer_path() or url_for("workflow.commitments"))
     run, done = _ROSTER[action]
-    try:
-        match = run(session, me(), match_id, request.form)
-    except ServiceError as exc:
-        refuse(exc)
-        match = roster.load_match(session, match_id)
-    else:
-        send_mail()
-        flash(str(done), "success")
-    return redirect(url_for("workflow.people", need_id=match.need_id))
+    back = url_for("workflow.people", need_id=roster.load_match(session, match_id).need_id)
+    web.return_to(back)
+    run(session, me(), match_id, request.form)
+    send_mail()
+    flash(str(done), "success")
+    return redirect(back)
 
 
 @bp.post("/needs/<int:need_id>/cancel")
 @role_required("coordinator")
 def cancel(need_id: int):
+    back = url_for("workflow.people", need_id=need_id)
     if ActionForm().validate_on_submit():
-        try:
-            roster.cancel_need(session=get_session(), actor=me(), need_id=need_id, base_url=base_url())
-        except ServiceError as exc:
-            refuse(exc)
-        else:
-            send_mail()
-            flash(_("The need is cancelled; everyone invited or signed up is told."), "success")
-    return redirect(url_for("workflow.people", need_id=need_id))
+        web.return_to(back)
+        roster.cancel_need(session=get_session(), actor=me(), need_id=need_id, base_url=base_url())
+        send_mail()
+        flash(_("The need is cancelled; everyone invited or signed up is told."), "success")
+    return redirect(back)
 
 
 @bp.post("/hours/<int:record_id>/<any(approve, reject):action>")
 @role_required("coordinator")
 def review_hours(record_id: int, action: str):
     session, form = get_session(), ReasonForm()
-    record = session.get(HoursRecord, record_id)
+    record = hours.find_record(session, record_id)
     if record is None:
         abort(404)
+    back = url_for("workflow.people", need_id=record.need_id) + "#hours"
     if form.validate_on_submit():
-        try:
-            if action == "approve":
-                hours.approve_hours(session=session, actor=me(), record_id=record_id, base_url=base_url())
-            else:
-                hours.reject_hours(session=session, actor=me(), record_id=record_id,
-                                   reason=form.reason.data or "", base_url=base_url())
-        except ServiceError as exc:
-            refuse(exc)
+        web.return_to(back)
+        if action == "approve":
+            hours.approve_hours(session=session, actor=me(), record_id=record_id, base_url=base_url())
         else:
-            send_mail()
-            flash(_("Hours approved.") if action == "approve" else _("Hours rejected."), "success")
-    return redirect(url_for("workflow.people", need_id=record.need_id) + "#hours")
+            hours.reject_hours(session=session, actor=me(), record_id=record_id,
+                               reason=form.reason.data or "", base_url=base_url())
+        send_mail()
+        flash(_("Hours approved.") if action == "approve" else _("Hours rejected."), "success")
+    return redirect(back)
 
 
 @bp.post("/needs/<int:need_id>/credentials")
 @role_required("coordinator")
 def need_credentials(need_id: int):
-    form = NeedCredentialsForm()
+    form, back = NeedCredentialsForm(), url_for("workflow.people", need_id=need_id)
     if form.validate_on_submit():
-        try:
-            credentials.set_required_kinds(session=get_session(), actor=me(), need_id=need_id, kinds=form.kinds.data)
-        except ServiceError as exc:
-            refuse(exc)
-        else:
-            flash(_("Required credentials saved."), "success")
-    return redirect(url_for("workflow.people", need_id=need_id))
+        web.return_to(back)
+        credentials.set_required_kinds(session=get_session(), actor=me(), need_id=need_id, kinds=form.kinds.data)
+        flash(_("Required credentials saved."), "success")
+    return redirect(back)
 
 
 @bp.get("/needs/<int:need_id>/team")
 @role_required("coordinator")
 def team(need_id: int):
     chosen = [int(v) for v in request.args.getlist("member") if v.isdigit()]
-    try:
-        page = teams.build_team(session=get_session(), index=match_index(), actor=me(), need_id=need_id,
-                                chosen=chosen or None, language=str(get_locale()))
-    except ServiceError as exc:
-        refuse(exc)
+    page = teams.build_team(session=get_session(), index=match_index(), actor=me(), need_id=need_id,
+                            chosen=chosen or None, language=ui_language())
     need = roster.load_need(get_session(), need_id)
     return render_template("workflow/team.html", need=need, page=page, form=InviteForm())

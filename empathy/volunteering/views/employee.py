@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from empathy.accounts.login import me
+from empathy.core import web
 from empathy.core.db import get_session
-from empathy.core.errors import NotFound, ServiceError
+from empathy.core.errors import ServiceError
+from empathy.core.i18n import ui_language
 from empathy.core.runtime import org_timezone
+from empathy.core.web import form_error
 from empathy.models import MatchStatus
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
 from empathy.volunteering.forms import ActionForm, HoursForm, VolunteerForm
 from empathy.volunteering.services import calendar, hours, signups
 from empathy.volunteering.services.seats import load_match, load_need, require_own
-from empathy.volunteering.views import base_url, bp, refuse, send_mail
+from empathy.volunteering.views import base_url, bp, send_mail
 
 
 @bp.get("/commitments")
@@ -25,22 +27,20 @@ def commitments():
     session = get_session()
     mine = signups.my_commitments(session=session, user=me())
     expls = [m.explanation for m, _n in mine.invitations if m.explanation]
-    labels = skill_labels(session, explanation_skill_names(expls), str(get_locale()))
+    labels = skill_labels(session, explanation_skill_names(expls), ui_language())
     return render_template("workflow/commitments.html", c=mine, labels=labels, form=ActionForm(),
                            totals=hours.totals_for(session=session, user=me()),
                            records=hours.records_for_user(session=session, user=me()))
 
 
 def _act(action, match_id: int, done: str, **kwargs):
+    back = url_for("workflow.commitments")
     if ActionForm().validate_on_submit():
-        try:
-            action(session=get_session(), user=me(), match_id=match_id, **kwargs)
-        except ServiceError as exc:
-            refuse(exc)
-        else:
-            send_mail()
-            flash(done, "success")
-    return redirect(url_for("workflow.commitments"))
+        web.return_to(back)
+        action(session=get_session(), user=me(), match_id=match_id, **kwargs)
+        send_mail()
+        flash(done, "success")
+    return redirect(back)
 
 
 @bp.post("/commitments/<int:match_id>/accept")
@@ -65,22 +65,15 @@ def withdraw(match_id: int):
 @login_required
 def volunteer(need_id: int):
     session = get_session()
-    try:
-        need = load_need(session, need_id)
-    except NotFound as exc:
-        refuse(exc)
+    need = load_need(session, need_id)
     form = VolunteerForm()
     if form.validate_on_submit():
-        try:
-            match = signups.volunteer(session=session, user=me(), need_id=need_id,
-                                      message=form.message.data or "", base_url=base_url())
-        except ServiceError as exc:
-            refuse(exc)
-        else:
-            send_mail()
-            flash(_("You are confirmed. Thank you!") if match.status == MatchStatus.CONFIRMED
-                  else _("Thank you! The coordinator will confirm your place."), "success")
-            return redirect(url_for("workflow.commitments"))
+        match = signups.volunteer(session=session, user=me(), need_id=need_id,
+                                  message=form.message.data or "", base_url=base_url())
+        send_mail()
+        flash(_("You are confirmed. Thank you!") if match.status == MatchStatus.CONFIRMED
+              else _("Thank you! The coordinator will confirm your place."), "success")
+        return redirect(url_for("workflow.commitments"))
     return render_template("workflow/volunteer.html", need=need, form=form)
 
 
@@ -96,11 +89,8 @@ def commitments_ics():
 @login_required
 def log_hours(match_id: int):
     session = get_session()
-    try:
-        match = load_match(session, match_id)
-        require_own(me(), match)
-    except ServiceError as exc:
-        refuse(exc)
+    match = load_match(session, match_id)
+    require_own(me(), match)
     need = load_need(session, match.need_id)
     form = HoursForm()
     if form.validate_on_submit():
@@ -108,10 +98,9 @@ def log_hours(match_id: int):
             hours.log_hours(session=session, user=me(), match_id=match_id, hours=form.hours.data,
                             worked_on=form.worked_on.data, note=form.note.data or "", tz=org_timezone())
         except ServiceError as exc:
-            if exc.field and hasattr(form, exc.field):
-                getattr(form, exc.field).errors.append(exc.message)
-            else:
-                refuse(exc)
+            if exc.field not in form:
+                raise  # a refusal of the whole entry: flashed by the blueprint's handler
+            form_error(form, exc)
         else:
             flash(_("Your hours are logged and wait for the coordinator's approval."), "success")
             return redirect(url_for("workflow.commitments"))

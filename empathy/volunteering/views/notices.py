@@ -8,14 +8,16 @@ from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from empathy.accounts.login import me, role_required
+from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
 from empathy.core.urls import safe_next
+from empathy.core.web import form_error
 from empathy.models import CREDENTIAL_KINDS
 from empathy.profiles import credentials
 from empathy.volunteering.forms import ActionForm, CredentialForm
 from empathy.volunteering.services import notifications
-from empathy.volunteering.views import bp, refuse
+from empathy.volunteering.views import bp
 
 
 @bp.get("/notifications")
@@ -30,13 +32,11 @@ def notifications_page():
 @login_required
 def notifications_read():
     note_id = request.form.get("id", type=int)
+    target = (safe_next(request.form.get("next")) if note_id else None) or url_for("workflow.notifications_page")
     if ActionForm().validate_on_submit():
-        try:
-            notifications.mark_read(session=get_session(), user=me(), notification_id=note_id)
-        except ServiceError as exc:
-            refuse(exc)
-    target = safe_next(request.form.get("next")) if note_id else None
-    return redirect(target or url_for("workflow.notifications_page"))
+        web.return_to(target)
+        notifications.mark_read(session=get_session(), user=me(), notification_id=note_id)
+    return redirect(target)
 
 
 @bp.route("/credentials", methods=["GET", "POST"])
@@ -49,7 +49,7 @@ def my_credentials():
             credentials.record_credential(session=get_session(), user=me(), kind=form.kind.data,
                                           expires_on=form.expires_on.data, reference=form.reference.data or "")
         except ServiceError as exc:
-            getattr(form, exc.field or "kind").errors.append(exc.message)
+            form_error(form, exc, "kind")
         else:
             flash(_("Credential saved. An administrator will verify it."), "success")
             return redirect(url_for("workflow.my_credentials"))
@@ -67,11 +67,9 @@ def admin_credentials():
 @bp.post("/admin/credentials/<int:credential_id>/verify")
 @role_required("admin")
 def verify_credential(credential_id: int):
+    back = url_for("workflow.admin_credentials")
     if ActionForm().validate_on_submit():
-        try:
-            credentials.verify_credential(session=get_session(), actor=me(), credential_id=credential_id)
-        except ServiceError as exc:
-            refuse(exc)
-        else:
-            flash(_("Credential verified."), "success")
-    return redirect(url_for("workflow.admin_credentials"))
+        web.return_to(back)
+        credentials.verify_credential(session=get_session(), actor=me(), credential_id=credential_id)
+        flash(_("Credential verified."), "success")
+    return redirect(back)

@@ -7,7 +7,7 @@ from sqlmodel import select
 from empathy.accounts.services import auth, tokens
 from empathy.core.db import utcnow
 from empathy.models import ApiToken
-from tests.api.conftest import SECRET, token_for
+from tests.api.fixtures import SECRET, token_for
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 

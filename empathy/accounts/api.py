@@ -1,0 +1,54 @@
+"""Tokens for the API, and the account a token belongs to."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_babel import gettext as _
+
+from empathy.accounts import schemas as s
+from empathy.accounts.services import auth as auth_service
+from empathy.accounts.services import tokens as token_service
+from empathy.api import answers, bp, ok
+from empathy.api.auth import BEARER, caller, public
+from empathy.api.problems import problem
+from empathy.api.schemas import Problem
+from empathy.api.tags import ACCOUNT
+from empathy.core.db import get_session
+from empathy.core.errors import ServiceError
+from empathy.extensions import limiter
+
+
+def _failed(response) -> bool:
+    return response.status_code != 200
+
+
+def _account_key() -> str:
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) and isinstance(body.get("email"), str) else ""
+    return "api-token-account:" + auth_service.normalize_email(email)
+
+
+@bp.post("/auth/token", tags=[ACCOUNT], responses={200: s.TokenOut, 401: Problem, 413: Problem,
+                                                    422: Problem, 429: Problem})
+@limiter.limit(lambda: current_app.config["LOGIN_FAILURE_LIMITS"], deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_FAILURE_LIMITS"], key_func=_account_key,
+               deduct_when=_failed)
+@public
+def create_token(body: s.TokenRequest):
+    """Exchange an email and password (and, with two-factor sign-in, a code) for a token valid for 30 days."""
+    try:
+        made = token_service.issue_token(session=get_session(), email=body.email, password=body.password,
+                                         secret_key=current_app.config["SECRET_KEY"], name=body.name, otp=body.otp,
+                                         required_roles=tuple(current_app.config["TWO_FACTOR_REQUIRED_ROLES"]))
+    except ServiceError as exc:
+        return problem(401, exc.message)
+    if made is None:
+        return problem(401, _("The email or password is not correct."))
+    row, secret = made
+    return ok(s.TokenOut(token=secret, expires_at=row.expires_at))
+
+
+@bp.get("/me", tags=[ACCOUNT], security=BEARER, responses=answers(200, s.UserOut))
+def get_me():
+    """The account the token belongs to."""
+    return ok(s.user_out(caller()))

@@ -1,0 +1,90 @@
+"""Service errors in the web UI: one handler for every web blueprint, and one helper for forms.
+
+The JSON API answers the same errors with problem documents (empathy.api.problems); its blueprint
+has its own handler, so /api/ URLs never reach this one.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, g, redirect, request, session
+from werkzeug.exceptions import BadRequest, HTTPException, default_exceptions
+from werkzeug.routing import RequestRedirect
+
+from empathy.core.errors import ServiceError
+from empathy.core.security import error_page
+from empathy.core.urls import safe_next
+
+HIDDEN = (403, 404)  # statuses that end on the error page: nothing to go back to
+
+
+def init_blueprint(bp: Blueprint) -> None:
+    """Answer ServiceError raised in this blueprint's views (call before the blueprint is registered)."""
+    bp.register_error_handler(ServiceError, refusal_response)
+
+
+def return_to(url: str) -> None:
+    """Name the page a refusal in this request goes back to when the browser sent no usable Referer."""
+    g.refusal_return_to = url
+
+
+def refusal_response(exc: ServiceError):
+    """404 and 403 show the error page with the service's message; any other refusal is flashed
+    on the page the user was on (a safe same-site Referer, else the page named by return_to, else
+    this URL for a POST whose address also serves a page). A GET never redirects to itself: with
+    nowhere to go back to, it shows the error page with the refusal's status."""
+    if exc.status not in HIDDEN:
+        target = _back_target()
+        if target is not None:
+            if ("error", exc.message) not in session.get("_flashes", []):  # shown once after two hops
+                flash(exc.message, "error")
+            return redirect(target)
+    return error_page(default_exceptions.get(exc.status, BadRequest)(), message=exc.message)
+
+
+def form_error(form, exc: ServiceError, default: str | None = None) -> None:
+    """Show a refusal under the field it names, else under `default`, else above the form.
+
+    Forms may map service field names to their own fields with `error_field(name)` (skill rows).
+    404 and 403 are raised again for the blueprint's handler: they have no field to sit under.
+    """
+    if exc.status in HIDDEN:
+        raise exc
+    resolve = getattr(form, "error_field", None) or form._fields.get
+    field = resolve(exc.field or "") or (form._fields.get(default) if default else None)
+    if field is None:
+        form.form_errors.append(exc.message)
+    else:
+        field.errors = [*field.errors, exc.message]
+
+
+def _back_target() -> str | None:
+    here = request.full_path.rstrip("?")
+    candidates = [referer_path(), getattr(g, "refusal_return_to", None)]
+    if request.method not in ("GET", "HEAD"):
+        candidates.append(here)
+    for target in candidates:
+        if target and _serves_a_page(target) and not (target == here and request.method in ("GET", "HEAD")):
+            return target
+    return None
+
+
+def referer_path() -> str | None:
+    """The Referer as a path on this site, or None (another host, or unsafe)."""
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc != request.host:
+        return None
+    return safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+
+def _serves_a_page(target: str) -> bool:
+    """Whether a GET of target reaches a view (a POST-only address would answer 405)."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        adapter.match(urlsplit(target).path, method="GET")
+    except RequestRedirect:
+        return True
+    except HTTPException:
+        return False
+    return True

@@ -1,0 +1,68 @@
+"""Constraints on SkillMatcher's hyperparameters, in scikit-learn's ``_parameter_constraints`` form.
+
+``sklearn.utils._param_validation`` checks them in ``fit`` and raises ``InvalidParameterError``
+(a ValueError and a TypeError) naming the parameter, the allowed values and the value given.
+scikit-learn's constraints cannot look inside a tuple, so :func:`check_tuple_params` checks the
+contents of the two tuple parameters the same way.
+"""
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+from sklearn.utils._param_validation import Interval, InvalidParameterError, RealNotInt
+
+from .taxonomy import Taxonomy
+
+# Document-frequency cuts read as in TfidfVectorizer: an int is a number of documents, a float a share.
+_DF = [Interval(Integral, 1, None, closed="left"), Interval(RealNotInt, 0, 1, closed="both")]
+_NON_NEGATIVE = [Interval(Real, 0, None, closed="left")]
+_POSITIVE_INT = [Interval(Integral, 1, None, closed="left")]
+
+PARAMETER_CONSTRAINTS: dict[str, list] = {
+    "taxonomy": [Taxonomy, None],
+    "text_weight": [Interval(Real, 0, None, closed="neither")],  # text is the only part every need has
+    "skill_weight": _NON_NEGATIVE,
+    "cause_weight": _NON_NEGATIVE,
+    "language_weight": _NON_NEGATIVE,
+    "char_ngram_range": [tuple],  # contents: check_tuple_params
+    "char_weight": [Interval(Real, 0, 1, closed="both")],
+    "char_min_df": _DF,
+    "char_max_df": _DF,
+    "char_max_features": [Interval(Integral, 1, None, closed="left"), None],
+    "word_max_df": _DF,
+    "free_text_skill_weight": [Interval(Real, 0, 1, closed="both")],
+    "stemming": ["boolean"],
+    "hubness": ["boolean"],
+    "hub_temperature": [Interval(Real, 0, None, closed="neither")],
+    "hub_iter": _POSITIVE_INT,
+    "hub_k": _POSITIVE_INT,
+    "max_text_chars": _POSITIVE_INT,
+    "need_field_weights": [tuple],  # contents: check_tuple_params
+    "prf_weight": _NON_NEGATIVE,
+    "prf_k": _POSITIVE_INT,
+    "prf_terms": _POSITIVE_INT,
+}
+
+
+def _is_ngram_range(val: tuple) -> bool:
+    return (len(val) == 2 and all(isinstance(v, Integral) and not isinstance(v, bool) for v in val)
+            and 1 <= val[0] <= val[1])
+
+
+def _is_field_weights(val: tuple) -> bool:
+    return len(val) == 3 and all(isinstance(v, Real) and not isinstance(v, bool) and v >= 0 for v in val)
+
+
+_TUPLE_CHECKS = {
+    "char_ngram_range": (_is_ngram_range, "a tuple (lo, hi) of integers with 1 <= lo <= hi"),
+    "need_field_weights": (_is_field_weights, "a tuple of 3 non-negative numbers (title, description, skills)"),
+}
+
+
+def check_tuple_params(estimator: object) -> None:
+    """Raise InvalidParameterError when a tuple parameter of ``estimator`` holds the wrong values."""
+    for name, (is_valid, expected) in _TUPLE_CHECKS.items():
+        value = getattr(estimator, name)
+        if not is_valid(value):
+            raise InvalidParameterError(f"The {name!r} parameter of {type(estimator).__name__} must be "
+                                        f"{expected}. Got {value!r} instead.")

@@ -1,0 +1,50 @@
+"""Field types shared by the request schemas of every entity: text that can be stored, and aware datetimes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
+
+
+def _clean(value: str) -> str:
+    # PostgreSQL refuses NUL characters, and a lone surrogate cannot be stored as UTF-8.
+    if "\x00" in value:
+        raise ValueError("NUL characters are not allowed")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("the text is not valid Unicode") from None
+    return value
+
+
+def _sane_year(value: datetime) -> datetime:
+    if not 1900 <= value.year <= 2200:
+        raise ValueError("the year must be between 1900 and 2200")
+    return value
+
+
+def iso_text(value):
+    # Lax parsing would read a number as a Unix time; the document says a string.
+    if isinstance(value, (int, float, bool)):
+        raise ValueError("give an ISO 8601 string")
+    return value
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+Str = Annotated[str, AfterValidator(_clean)]
+
+
+def text(*, strip: bool = False, **limits):
+    """Text with its limits (min_length, max_length), stripped first when surrounding spaces mean nothing.
+
+    The limits come before the validators, so pydantic reports them as text errors (string_too_long, not the
+    too_long of lists) and the API, the forms and the services word them alike."""
+    validators = (BeforeValidator(_strip),) if strip else ()
+    return Annotated[(str, Field(**limits), *validators, AfterValidator(_clean))]
+
+When = Annotated[AwareDatetime, Field(strict=False), BeforeValidator(iso_text), AfterValidator(_sane_year)]

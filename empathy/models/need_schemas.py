@@ -1,0 +1,236 @@
+"""The need's schema family: the limits of every field of a need, written once.
+
+`NeedBase` holds the fields a coordinator writes; the table `Need` (models.needs), the request bodies
+`NeedCreate` / `NeedUpdate` and the web form all take their limits from it. `NeedPublic` is what the API
+answers. Rules that need the database (the site exists, skill names through the taxonomy, seats already
+taken) stay in empathy.needs.services.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal, TypeVar
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from pydantic import ConfigDict, ValidationError, ValidationInfo, WrapValidator, field_validator, model_validator
+from pydantic import Field as PydanticField
+from pydantic_core import PydanticCustomError
+from sqlmodel import Field, SQLModel
+
+from empathy.core.db import UTCDateTime
+from empathy.data import load_causes
+from empathy.models.fields import Str, When, text
+from empathy.models.profiles import LANGUAGES, MAX_SKILL_NAME
+from empathy.models.statuses import NeedStatus
+
+# The stored values as plain strings, in the enum's order (the CHECK constraint and the document list them).
+NEED_STATUSES = tuple(str(v) for v in NeedStatus)
+IMPORTANCES = ("must", "nice")
+MIN_LEVEL, MAX_LEVEL = 1, 4
+MAX_TITLE = 200
+MAX_DESCRIPTION = 10000
+MAX_CAUSE = 40
+MAX_BENEFICIARY = 200
+MAX_SITE_CODE = 60
+MAX_SEATS = 10000
+MAX_HOURS = 1000
+MAX_SKILL_ROWS = 50
+MAX_LANGUAGES = 20
+
+
+def refused(kind: str, message) -> PydanticCustomError:
+    """A rule's error; its message is translated now, in the language of the request being validated."""
+    return PydanticCustomError(kind, str(message))
+
+
+def worded(kind: str, message, *types: str) -> WrapValidator:
+    """The field's own message instead of pydantic's general one for these error types (the limits stay in Field)."""
+    def wrap(value, handler):
+        try:
+            return handler(value)
+        except ValidationError as exc:
+            if any(err["type"] in types for err in exc.errors()):
+                raise refused(kind, message) from None
+            raise
+    return WrapValidator(wrap)
+
+
+Importance = Annotated[Literal[IMPORTANCES],
+                       worded("need_importance", _l("Choose must-have or nice-to-have."), "literal_error")]
+NeedStatusValue = Literal[NEED_STATUSES]
+Level = Annotated[int, Field(ge=MIN_LEVEL, le=MAX_LEVEL),
+                  worded("need_level", _l("Choose a level from 1 (beginner) to 4 (expert)."),
+                         "greater_than_equal", "less_than_equal")]
+SkillName = Annotated[text(strip=True, min_length=1, max_length=MAX_SKILL_NAME),
+                      worded("need_skill_name", _l("Enter a skill name."), "string_too_short")]
+Title = Annotated[text(strip=True, min_length=1, max_length=MAX_TITLE),
+                  worded("need_title", _l("Enter a title."), "string_too_short")]
+Description = text(strip=True, max_length=MAX_DESCRIPTION)
+Cause = text(max_length=MAX_CAUSE)
+Beneficiary = text(strip=True, max_length=MAX_BENEFICIARY)
+SiteCode = text(max_length=MAX_SITE_CODE)
+Seats = Annotated[int, Field(ge=1, le=MAX_SEATS),
+                  worded("need_seats", _l("Enter a number of seats from 1 to %(n)d.", n=MAX_SEATS),
+                         "greater_than_equal", "less_than_equal")]
+Hours = Annotated[float, Field(gt=0, le=MAX_HOURS),
+                  worded("need_hours", _l("Enter hours above 0 and at most %(n)d.", n=MAX_HOURS),
+                         "greater_than", "less_than_equal")]
+Languages = Annotated[list[Str], Field(max_length=MAX_LANGUAGES)]
+Row = TypeVar("Row")
+SkillRows = Annotated[list[Row], Field(max_length=MAX_SKILL_ROWS)]
+
+# Request bodies: JSON types as the document says (no "1" for 1, no false for 0), unknown fields refused.
+STRICT = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
+
+
+# --- the skills a need asks for ----------------------------------------------------------------
+
+
+class NeedSkillBase(SQLModel):
+    importance: Importance = Field(default="must", sa_type=sa.String(10))
+    min_level: Level = 1
+
+
+class NeedSkillCreate(NeedSkillBase):
+    """One skill row as a coordinator writes it: any label or synonym of a skill."""
+
+    model_config = STRICT
+
+    name: SkillName
+
+
+class NeedSkillPublic(SQLModel):
+    """A skill row as the API shows it (a response: no input limits in its schema)."""
+
+    name: str
+    label_en: str
+    label_zh: str
+    importance: Importance
+    min_level: int
+
+
+# --- the need ----------------------------------------------------------------------------------
+
+
+class NeedBase(SQLModel):
+    title: Title
+    description: Description = Field(default="", sa_type=sa.Text)
+    cause: Cause = Field(description="A cause code, e.g. `education`.")
+    beneficiary: Beneficiary = ""
+    starts_at: When = Field(sa_type=UTCDateTime)
+    ends_at: When = Field(sa_type=UTCDateTime)
+    seats: Seats = 1
+    hours_per_volunteer: Hours = 4.0
+    requires_approval: bool = False
+    # Languages volunteers should speak (ISO 639-1), empty when any will do.
+    languages: Languages = Field(default_factory=list, sa_type=sa.JSON, nullable=False,
+                                 description="Language codes volunteers should speak (as in profiles); empty: any.")
+
+
+class NeedCreate(NeedBase):
+    """A whole need as a coordinator writes it; the site is given by its code (or id, from the web form)."""
+
+    model_config = STRICT
+
+    remote: bool = False
+    # validate_default (which SQLModel's Field lacks): a need with no site must be remote.
+    site: SiteCode | None = PydanticField(default=None, validate_default=True,
+                                          description="A site code; omit for a remote need.")
+    skills: SkillRows[NeedSkillCreate] = Field(default_factory=list)
+
+    @field_validator("cause")
+    @classmethod
+    def _known_cause(cls, value: str) -> str:
+        if value not in {c["code"] for c in load_causes()}:
+            raise refused("need_cause", _l("Choose one of the listed causes."))
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _known_languages(cls, value: list[str]) -> list[str]:
+        if any(code not in LANGUAGES for code in value):
+            raise refused("need_languages", _l("Choose languages from the list."))
+        return list(dict.fromkeys(value))
+
+    @field_validator("ends_at")
+    @classmethod
+    def _ends_after_start(cls, value: datetime, info: ValidationInfo) -> datetime:
+        starts_at = info.data.get("starts_at")
+        if starts_at is not None and value < starts_at:
+            raise refused("need_dates", _l("The end must not be before the start."))
+        return value
+
+    @field_validator("site")
+    @classmethod
+    def _site_or_remote(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if not value and not info.data.get("remote"):
+            raise refused("need_site", _l("Choose a site, or mark the need as remote."))
+        return value or None
+
+
+# Of NeedUpdate's fields, only these may be emptied with null; null elsewhere keeps the stored value.
+NULLABLE = frozenset({"site"})
+
+
+class NeedUpdate(SQLModel):
+    """Some fields of a need; merged onto the stored need, the result is checked as a NeedCreate."""
+
+    model_config = STRICT
+
+    title: Title | None = None
+    description: Description | None = None
+    cause: Cause | None = None
+    beneficiary: Beneficiary | None = None
+    site: SiteCode | None = None
+    remote: bool | None = None
+    starts_at: When | None = None
+    ends_at: When | None = None
+    seats: Seats | None = None
+    hours_per_volunteer: Hours | None = None
+    requires_approval: bool | None = None
+    skills: SkillRows[NeedSkillCreate] | None = None
+    languages: Languages | None = None
+
+    @model_validator(mode="after")
+    def _null_keeps_the_value(self) -> NeedUpdate:
+        # The API always read `"title": null` as "leave the title": model_dump(exclude_unset=True) must agree.
+        for name in self.model_fields_set - NULLABLE:
+            if getattr(self, name) is None:
+                self.model_fields_set.discard(name)
+        return self
+
+    def merged_onto(self, current: dict) -> NeedCreate:
+        """`current` (a stored need as NeedCreate fields) with this update's fields, checked as a whole need.
+
+        Raises pydantic.ValidationError when the result breaks a rule (e.g. the new end is before the old start)."""
+        return NeedCreate.model_validate({**current, **self.model_dump(exclude_unset=True)})
+
+
+class NeedPublic(SQLModel):
+    """A need as the API shows it.
+
+    Not a NeedBase: a response documents no input limits, and the published document lists its fields in
+    this order."""
+
+    id: int
+    title: str
+    description: str
+    cause: str
+    beneficiary: str
+    site: str | None
+    remote: bool
+    starts_at: datetime
+    ends_at: datetime
+    seats: int
+    seats_taken: int
+    hours_per_volunteer: float
+    requires_approval: bool
+    status: NeedStatusValue
+    owner_id: int | None
+    skills: list[NeedSkillPublic]
+    languages: list[str]
+    credentials: list[str] = Field(description="Credential kinds every volunteer must hold, valid and verified, "
+                                               "before they are confirmed.")
+    created_at: datetime
+    updated_at: datetime

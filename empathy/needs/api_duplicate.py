@@ -1,0 +1,19 @@
+"""Copying a need as a new draft (the rest of the needs API is in `api.py`)."""
+
+from __future__ import annotations
+
+from empathy.api import answers, bp, ok
+from empathy.api.auth import BEARER, caller, roles
+from empathy.api.schemas import NeedPath
+from empathy.api.tags import NEEDS
+from empathy.core.db import get_session
+from empathy.needs import services as needs
+from empathy.needs.schemas import NeedOut, need_out
+
+
+@bp.post("/needs/<int:need_id>/duplicate", tags=[NEEDS], security=BEARER, responses=answers(201, NeedOut, 409))
+@roles("coordinator")
+def duplicate_need(path: NeedPath):
+    """Copy a need you can see (details and skills) as a new draft you own."""
+    need = needs.duplicate_need(session=get_session(), actor=caller(), need_id=path.need_id)
+    return ok(need_out(get_session(), need), 201)
