@@ -28,6 +28,7 @@ from wtforms.validators import Length, Optional
 from empathy.core.errors import ServiceError
 from empathy.core.runtime import org_timezone
 from empathy.core.validation import field_message, form_field
+from empathy.core.web import form_error
 from empathy.models import NeedStatus
 from empathy.models.need_schemas import (
     MAX_BENEFICIARY,
@@ -134,7 +135,7 @@ class NeedForm(SkillRowsMixin, FlaskForm):
             for err in exc.errors(include_url=False):
                 name = form_field(err["loc"])
                 if not self._fields.get(name) or not self._fields[name].errors:  # one message per unreadable field
-                    self.place_error(ServiceError(field_message(err), field=name))
+                    form_error(self, ServiceError(field_message(err), field=name))
             return False
         return parsed
 

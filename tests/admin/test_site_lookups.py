@@ -1,6 +1,7 @@
 """The read-only site lookups the API and the pages share."""
 
-from empathy.admin.services.sites import site_by_code, site_codes
+from empathy.admin.services.sites import site_by_code
+from empathy.core.labels import site_codes
 from tests.factories import make_site
 
 

@@ -91,7 +91,7 @@ def test_a_message_already_waiting_is_not_flashed_twice(trial):
 
 
 def test_api_urls_still_get_problem_documents(client, session):
-    from tests.api.conftest import token_for
+    from tests.api.fixtures import token_for
     from tests.factories import make_user
 
     headers = {"Authorization": f"Bearer {token_for(session, make_user(session))}"}
