@@ -5,9 +5,11 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app empathy
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# pytest-xdist workers: one per core. The browser tests stay together in one worker (--dist loadgroup).
+# pytest-xdist workers (auto: one per core; 0: none). xdist's default --dist load on purpose: the
+# grouping modes (loadgroup, loadscope, loadfile) run tests that share a node id once, and
+# schemathesis gives all its cases of one test function the same id.
 PYTEST_WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --ignore=tests/e2e
 
 .PHONY: run install install-test test test-postgres lint screenshots migrate demo translations clean
 
@@ -31,11 +33,14 @@ demo: migrate
 run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# Everything but the browser tests on every core, then the browser tests in one process: they share
+# one seeded database, and a server per module whose tests run in order.
 test: install-test
 	$(PYTEST)
+	$(BIN)/python -m pytest tests/e2e
 
 # The same suite on PostgreSQL (needs a server; .ci/run starts one). Each worker creates and uses
-# its own database, the URL's name plus _gw0, _gw1, ...
+# its own database, the URL's name plus _gw0, _gw1, ... (The browser tests use SQLite only.)
 test-postgres: install-test
 	EMPATHY_TEST_DATABASE_URL=$${EMPATHY_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/empathy_test} \
 	  $(PYTEST)

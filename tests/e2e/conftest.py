@@ -25,16 +25,6 @@ from tests.e2e.helpers import DESKTOP
 REPO = Path(__file__).resolve().parents[2]
 CACHE = Path(os.environ.get("EMPATHY_E2E_CACHE", REPO / "build" / "e2e"))
 CHROMIUM = os.environ.get("EMPATHY_CHROMIUM", "/usr/bin/chromium")
-HERE = Path(__file__).resolve().parent
-
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(items):
-    """Under `pytest -n N --dist loadgroup`, run every browser test in one worker: they share one
-    seeded database and the axe-core download, and a browser per core would starve the servers."""
-    for item in items:
-        if HERE in item.path.parents:
-            item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
 @pytest.fixture(scope="session", autouse=True)
