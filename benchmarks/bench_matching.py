@@ -24,7 +24,8 @@ ZH_SKILLS = ["护理", "急救", "会计", "编程", "网页设计", "摄影", "
 EN_WORDS = ("help support community children elderly school hospital charity volunteer teach build repair design "
             "organise plan manage data report website garden food bank shelter training workshop energy water "
             "environment health education finance legal care families youth refugees library museum clean").split()
-ZH_WORDS = "社区 儿童 老人 学校 医院 公益 志愿者 教学 维修 设计 组织 计划 管理 数据 网站 花园 食物 培训 环保 健康 教育 财务 法律 家庭 青年".split()
+ZH_WORDS = ("社区 儿童 老人 学校 医院 公益 志愿者 教学 维修 设计 组织 计划 管理 "
+            "数据 网站 花园 食物 培训 环保 健康 教育 财务 法律 家庭 青年").split()
 CAUSES = ["health", "education", "environment", "poverty", "elderly", "children", "animals", "culture"]
 SITES = ["paris", "lyon", "beijing", "shanghai", "london", "berlin", "remote-hub"]
 
@@ -39,9 +40,11 @@ def make_employees(n: int, seed: int) -> list[EmployeeDoc]:
     rng = random.Random(seed)
     out = []
     for i in range(n):
-        skills = tuple(EmployeeSkill(rng.choice(EN_SKILLS + ZH_SKILLS) + (f" {rng.randint(1, 500)}" if rng.random() < .3 else ""),
+        skills = tuple(EmployeeSkill(rng.choice(EN_SKILLS + ZH_SKILLS)
+                                     + (f" {rng.randint(1, 500)}" if rng.random() < .3 else ""),
                                      rng.choice([None, 1, 2, 3, 4])) for _ in range(rng.randint(0, 8)))
-        out.append(EmployeeDoc(id=f"e{i}", skills=skills, bio=" ".join(_text(rng, rng.randint(8, 30)) for _ in range(rng.randint(1, 4))),
+        out.append(EmployeeDoc(id=f"e{i}", skills=skills,
+                               bio=" ".join(_text(rng, rng.randint(8, 30)) for _ in range(rng.randint(1, 4))),
                                languages=tuple(rng.sample(["en", "zh", "fr", "de"], rng.randint(0, 2))),
                                causes=tuple(rng.sample(CAUSES, rng.randint(0, 3))), site=rng.choice(SITES),
                                is_remote=rng.random() < 0.2, available_weekdays=rng.random() < 0.7,
@@ -54,7 +57,8 @@ def make_needs(n: int, seed: int) -> list[NeedDoc]:
     return [NeedDoc(id=f"n{i}", title=_text(rng, rng.randint(3, 8)), description=_text(rng, rng.randint(15, 60)),
                     skills=tuple(NeedSkill(rng.choice(EN_SKILLS + ZH_SKILLS), rng.choice(["must", "nice"]),
                                            rng.choice([None, 1, 2, 3])) for _ in range(rng.randint(1, 5))),
-                    cause=rng.choice(CAUSES + [None]), languages=tuple(rng.sample(["en", "zh", "fr"], rng.randint(0, 1))),
+                    cause=rng.choice(CAUSES + [None]),
+                    languages=tuple(rng.sample(["en", "zh", "fr"], rng.randint(0, 1))),
                     site=rng.choice(SITES), is_remote=rng.random() < 0.3, runs_weekdays=rng.random() < 0.8,
                     runs_weekends=rng.random() < 0.5) for i in range(n)]
 
@@ -82,9 +86,11 @@ def main() -> None:
         fits.append(time.perf_counter() - t)
         stages.append(model.fit_seconds_)
         rss_fit.append(maxrss_mb())
-    print(f"fit: median {statistics.median(fits):.1f} s  runs {[round(x, 1) for x in fits]}  peak rss {rss_fit[0]:.0f} MB "
+    print(f"fit: median {statistics.median(fits):.1f} s  runs {[round(x, 1) for x in fits]}  "
+          f"peak rss {rss_fit[0]:.0f} MB "
           f"(first fit), {rss_fit[-1]:.0f} MB (after {args.repeat}, the previous model still alive)")
-    print("fit stages (median s): " + ", ".join(f"{k} {statistics.median(s[k] for s in stages):.1f}" for k in stages[0]))
+    print("fit stages (median s): "
+          + ", ".join(f"{k} {statistics.median(s[k] for s in stages):.1f}" for k in stages[0]))
     mats = sum(m.nbytes() for m in model.employees_.mats.values())
     print(f"employee matrices: {mats / 1e6:.0f} MB = {mats / len(employees):.0f} bytes per employee")
     one = []
@@ -92,7 +98,8 @@ def main() -> None:
         t = time.perf_counter()
         model.rank_employees(n.id, k=10, explain=False)
         one.append(time.perf_counter() - t)
-    print(f"one need -> top 10: median {1000 * statistics.median(one):.1f} ms, p95 {1000 * sorted(one)[int(.95 * len(one))]:.1f} ms")
+    print(f"one need -> top 10: median {1000 * statistics.median(one):.1f} ms, "
+          f"p95 {1000 * sorted(one)[int(.95 * len(one))]:.1f} ms")
     expl = []
     for n in needs[:20]:
         t = time.perf_counter()

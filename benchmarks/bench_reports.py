@@ -76,8 +76,11 @@ def generate(args, sqlite: bool):
     span = (date(today.year, 12, 31) - first_day).days + 1
     now = ts(datetime(today.year, 1, 1, tzinfo=UTC), sqlite)
     skills = load_skills()
-    yield "skills", ["id", "name", "category", "label_en", "label_zh", "synonyms", "needs_review", "created_at", "updated_at"], [
-        (i + 1, s["name"], s.get("category", "other"), s.get("label_en") or s["name"], s.get("label_zh", ""), "[]", False, now, now)
+    skill_cols = ["id", "name", "category", "label_en", "label_zh", "synonyms", "needs_review", "created_at",
+                  "updated_at"]
+    yield "skills", skill_cols, [
+        (i + 1, s["name"], s.get("category", "other"), s.get("label_en") or s["name"], s.get("label_zh", ""), "[]",
+         False, now, now)
         for i, s in enumerate(skills)
     ]
     n_skills = len(skills)
@@ -87,9 +90,11 @@ def generate(args, sqlite: bool):
         for i in range(1, args.employees + 1)
     ]
     profile_cols = ["id", "user_id", "department", "bio", "hours_per_month", "available_weekdays", "available_weekends",
-                    "available_evenings", "remote_ok", "is_suggestible", "languages", "causes", "created_at", "updated_at"]
+                    "available_evenings", "remote_ok", "is_suggestible", "languages", "causes", "created_at",
+                    "updated_at"]
     yield "employee_profiles", profile_cols, [
-        (i, i, dept_of[i], "", 8, True, True, False, True, True, "[]", "[]", now, now) for i in range(1, args.employees + 1)
+        (i, i, dept_of[i], "", 8, True, True, False, True, True, "[]", "[]", now, now)
+        for i in range(1, args.employees + 1)
     ]
     es_rows, es_id = [], 0
     for i in range(1, args.employees + 1):
@@ -101,11 +106,13 @@ def generate(args, sqlite: bool):
     orgs = [f"Organisation {i:03d}" for i in range(args.orgs)]
     need_rows, ns_rows, ns_id = [], [], 0
     for i in range(1, args.needs + 1):
-        start = datetime.combine(first_day + timedelta(days=rnd.randrange(span)), datetime.min.time(), UTC) + timedelta(hours=1)
+        start = (datetime.combine(first_day + timedelta(days=rnd.randrange(span)), datetime.min.time(), UTC)
+                 + timedelta(hours=1))
         seats = rnd.randint(1, 20)
         status = rnd.choice(("open", "open", "filled", "closed", "completed", "completed", "cancelled"))
         need_rows.append((i, f"Need {i}", "", rnd.choice(causes), rnd.choice(orgs), False, ts(start, sqlite),
-                          ts(start + timedelta(hours=4), sqlite), seats, 4.0, False, status, rnd.randint(0, seats), "[]", now, now))
+                          ts(start + timedelta(hours=4), sqlite), seats, 4.0, False, status, rnd.randint(0, seats),
+                          "[]", now, now))
         for skill in rnd.sample(range(1, n_skills + 1), rnd.randint(1, 3)):
             ns_id += 1
             ns_rows.append((ns_id, i, skill, rnd.choice(("must", "nice")), rnd.randint(1, 4)))
@@ -118,7 +125,8 @@ def generate(args, sqlite: bool):
         user = rnd.randint(1, args.employees)
         roll = rnd.random()
         status = "approved" if roll < 0.85 else "pending" if roll < 0.95 else "rejected"
-        hours_rows.append((i, rnd.randint(1, args.needs), None if roll > 0.995 else user, rnd.choice((1, 1.5, 2, 3, 4, 6, 8)),
+        hours_rows.append((i, rnd.randint(1, args.needs), None if roll > 0.995 else user,
+                           rnd.choice((1, 1.5, 2, 3, 4, 6, 8)),
                            (first_day + timedelta(days=rnd.randrange(span))).isoformat(), "", dept_of[user], status,
                            "Duplicate" if status == "rejected" else None, now, now))
     yield "hours_records", ["id", "need_id", "user_id", "hours", "worked_on", "note", "department", "status",

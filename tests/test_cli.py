@@ -69,7 +69,8 @@ def test_create_user_has_no_password_option(migrated_app):
 def test_commands_say_when_the_database_is_not_migrated(tmp_path):
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite'}", "SECRET_KEY": "k"})
     runner = app.test_cli_runner()
-    for args, stdin in ((["create-user", "--email", "x@example.com", "--name", "X"], "a very good password\n"), (["seed-demo"], None)):
+    for args, stdin in ((["create-user", "--email", "x@example.com", "--name", "X"], "a very good password\n"),
+                        (["seed-demo"], None)):
         result = runner.invoke(args=args, input=stdin)
         assert result.exit_code != 0
         assert "not migrated" in result.output

@@ -59,7 +59,8 @@ def test_skill_levels_and_hours_are_checked(session):
     for hours in (0, -1, 24.5):
         _rejects(session, HoursRecord(need_id=need.id, user_id=user.id, hours=hours, worked_on=utcnow().date()))
     # A rejection needs its reason, and only a rejection has one.
-    _rejects(session, HoursRecord(need_id=need.id, user_id=user.id, hours=2, worked_on=utcnow().date(), status="rejected"))
+    _rejects(session, HoursRecord(need_id=need.id, user_id=user.id, hours=2, worked_on=utcnow().date(),
+                                  status="rejected"))
 
 
 def test_a_match_is_unique_per_need_and_employee(session):

@@ -13,7 +13,8 @@ ROLE_LABELS = {"employee": _l("Employee"), "coordinator": _l("Coordinator"), "ad
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], validators=[DataRequired()])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES],
+                       validators=[DataRequired()])
 
 
 class ActiveForm(FlaskForm):

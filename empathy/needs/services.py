@@ -1,4 +1,7 @@
-"""Writing welfare needs: coordinators create, edit, publish, close, reopen and copy them; browsing is in needs_query."""
+"""Writing welfare needs: coordinators create, edit, publish, close, reopen and copy them.
+
+Browsing is in needs_query.
+"""
 
 from __future__ import annotations
 

@@ -93,7 +93,8 @@ def _edit_page(need_id: int | None):
         except ServiceError as exc:
             form_error(form, exc)
         else:
-            flash(_("The need is saved.") if need_id else _("The need is saved as a draft. Publish it when it is ready."), "success")
+            flash(_("The need is saved.") if need_id
+                  else _("The need is saved as a draft. Publish it when it is ready."), "success")
             return redirect(url_for("needs.detail", need_id=need.id))
     if request.method == "POST" and not form.add_rows.data:
         flash(_("Some fields need your attention; nothing was saved yet."), "error")

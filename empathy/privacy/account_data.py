@@ -109,7 +109,8 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
     if profile is not None:
         session.execute(sa.delete(EmployeeSkill).where(EmployeeSkill.profile_id == profile.id))
     # Pending hours are not a contribution yet; approved and rejected ones stay, anonymised.
-    session.execute(sa.delete(HoursRecord).where(HoursRecord.user_id == user.id, HoursRecord.status == HoursStatus.PENDING))
+    session.execute(
+        sa.delete(HoursRecord).where(HoursRecord.user_id == user.id, HoursRecord.status == HoursStatus.PENDING))
     for model in (EmployeeProfile, Consent, Notification, Credential, ApiToken, UserSession, Match, TwoFactor):
         session.execute(sa.delete(model).where(model.user_id == user.id))
     session.execute(sa.delete(OutboxMessage).where(OutboxMessage.to_address == user.email))

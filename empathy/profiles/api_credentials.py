@@ -32,7 +32,7 @@ def record_credential(body: s.CredentialIn):
 @bp.put("/needs/<int:need_id>/credentials", tags=[NEEDS], security=BEARER, responses=answers(200, NeedOut))
 @roles("coordinator")
 def set_need_credentials(path: NeedPath, body: s.NeedCredentialsIn):
-    """Set the credentials every volunteer of the need must hold before being confirmed (its coordinator or an admin)."""
+    """Set the credentials every volunteer of the need must hold before being confirmed (its coordinator or an admin)."""  # noqa: E501
     session = get_session()
     credentials.set_required_kinds(session=session, actor=caller(), need_id=path.need_id, kinds=list(body.kinds))
     return ok(need_out(session, load_need(session, path.need_id)))

@@ -67,7 +67,8 @@ class SkillRowForm(Form):
     level = SelectField(_l("Level"), coerce=int, default=2)
     years = FloatField(
         _l("Years (optional)"),
-        validators=[Optional(), NumberRange(min=0, max=MAX_YEARS, message=_l("Enter years from 0 to %(n)d.", n=MAX_YEARS))],
+        validators=[Optional(),
+                    NumberRange(min=0, max=MAX_YEARS, message=_l("Enter years from 0 to %(n)d.", n=MAX_YEARS))],
     )
     remove = BooleanField(_l("Remove"))
 
@@ -149,7 +150,8 @@ class ProfileForm(SkillRowsMixin, FlaskForm):
             is_suggestible=self.is_suggestible.data,
             languages=list(self.languages.data or []),
             causes=list(self.causes.data or []),
-            skills=[SkillInput(name=r.name.data or "", level=r.level.data, years=r.years.data) for r in self.kept_rows()],
+            skills=[SkillInput(name=r.name.data or "", level=r.level.data, years=r.years.data)
+                    for r in self.kept_rows()],
         )
 
 

@@ -76,10 +76,12 @@ def _wanted(session: Session, lang: str) -> Table:
     wanted, levels = _open_need_skills(), _levels()
     qualified = sa.func.coalesce(sa.func.sum(levels.c.employees), 0).label("qualified")
     result = session.execute(
-        sa.select(Skill.name, Skill.label_en, Skill.label_zh, wanted.c.needs, wanted.c.min_level, wanted.c.seats, qualified)
+        sa.select(Skill.name, Skill.label_en, Skill.label_zh, wanted.c.needs, wanted.c.min_level, wanted.c.seats,
+                  qualified)
         .join(wanted, wanted.c.skill_id == Skill.id)
         .outerjoin(levels, sa.and_(levels.c.skill_id == Skill.id, levels.c.level >= wanted.c.min_level))
-        .group_by(Skill.id, Skill.name, Skill.label_en, Skill.label_zh, wanted.c.needs, wanted.c.min_level, wanted.c.seats)
+        .group_by(Skill.id, Skill.name, Skill.label_en, Skill.label_zh, wanted.c.needs, wanted.c.min_level,
+                  wanted.c.seats)
         .order_by(qualified, wanted.c.needs.desc(), Skill.name)
     ).all()
     rows = [
@@ -103,7 +105,8 @@ def _wanted(session: Session, lang: str) -> Table:
 
 
 def _unused(session: Session, lang: str) -> Table:
-    in_use = sa.select(NeedSkill.skill_id).join(Need, Need.id == NeedSkill.need_id).where(Need.status == NeedStatus.OPEN)
+    in_use = (sa.select(NeedSkill.skill_id).join(Need, Need.id == NeedSkill.need_id)
+              .where(Need.status == NeedStatus.OPEN))
     levels = _levels()
     holders = sa.func.sum(levels.c.employees).label("employees")
     result = session.execute(

@@ -160,15 +160,18 @@ def _cause_table(groups, lang: str) -> Table:
 
 def _org_table(groups) -> Table:
     rows = [{"label": b or str(_l("No organisation named")), "hours": h, "needs": n} for b, h, n in groups]
-    columns = [Column("label", _l("Beneficiary organisation")), hours_col(), share_col(), Column("needs", _l("Needs"), "int")]
-    return Table("by_beneficiary", _l("Approved hours by beneficiary organisation"), columns, add_shares(rows, _sum(rows)))
+    columns = [Column("label", _l("Beneficiary organisation")), hours_col(), share_col(),
+               Column("needs", _l("Needs"), "int")]
+    return Table("by_beneficiary", _l("Approved hours by beneficiary organisation"), columns,
+                 add_shares(rows, _sum(rows)))
 
 
 def _skill_table(session: Session, groups, lang: str) -> Table:
     """Skills the needs required, weighted by the approved hours given to those needs."""
     ids = [int(k) for k, _, _ in groups]
     skills = {s.id: s for s in session.execute(sa.select(Skill).where(Skill.id.in_(ids))).scalars()} if ids else {}
-    rows = [{"label": skill_label(skills[int(k)], lang), "hours": h, "needs": n} for k, h, n in groups if int(k) in skills]
+    rows = [{"label": skill_label(skills[int(k)], lang), "hours": h, "needs": n}
+            for k, h, n in groups if int(k) in skills]
     columns = [Column("label", _l("Skill")), hours_col(), Column("needs", _l("Needs"), "int")]
     return Table("skills_used", _l("Skills put to work"), columns, rows)
 

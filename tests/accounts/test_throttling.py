@@ -34,5 +34,6 @@ def test_successful_logins_are_not_counted(app, session):
 def test_registrations_are_throttled_per_address(app, client):
     for n in range(10):
         client.post("/register", data={"display_name": "x", "email": f"bad{n}", "password": "x", "confirm": "y"})
-    response = client.post("/register", data={"display_name": "x", "email": "z@example.com", "password": "x", "confirm": "y"})
+    response = client.post("/register",
+                           data={"display_name": "x", "email": "z@example.com", "password": "x", "confirm": "y"})
     assert response.status_code == 429

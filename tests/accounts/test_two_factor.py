@@ -68,7 +68,8 @@ def test_setting_up_needs_a_right_code_and_shows_ten_recovery_codes(client, auth
     client.post("/account/two-factor/setup")
     page = client.get("/account/two-factor/confirm").text
     secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page).group(1)
-    wrong = client.post("/account/two-factor/confirm", data={"code": "000000" if _code(secret) != "000000" else "111111"})
+    wrong = client.post("/account/two-factor/confirm",
+                        data={"code": "000000" if _code(secret) != "000000" else "111111"})
     assert wrong.status_code == 200 and "This code is not right" in wrong.text
     assert _fresh(session).get(TwoFactor, user.id) is None
     shown = client.post("/account/two-factor/confirm", data={"code": _code(secret)})
@@ -140,7 +141,8 @@ def test_wrong_codes_are_throttled_per_account(app, enrolled):
 def test_turning_off_needs_the_password_and_a_code(client, auth, session, user, enrolled):
     _password_step(client)
     client.post("/login/code", data={"code": enrolled["codes"][1]})
-    refused = client.post("/account/two-factor/disable", data={"password": "not my password", "code": enrolled["codes"][2]})
+    refused = client.post("/account/two-factor/disable",
+                          data={"password": "not my password", "code": enrolled["codes"][2]})
     assert refused.status_code == 200 and "password is not correct" in refused.text
     assert _fresh(session).get(TwoFactor, user.id) is not None
     ok = client.post("/account/two-factor/disable", data={"password": DEFAULT_PASSWORD, "code": enrolled["codes"][2]})

@@ -34,7 +34,8 @@ def users(session) -> dict[str, User]:
 
 
 GOOD = HEADER + (
-    "Wang.Fang@Example.com,Wang Fang,Finance,shanghai-hq,Accounting:3; teaching,zh;en,education;children,Likes numbers\n"
+    "Wang.Fang@Example.com,Wang Fang,Finance,shanghai-hq,"
+    "Accounting:3; teaching,zh;en,education;children,Likes numbers\n"
     "li@example.com,Li Na,,上海总部,会计:4,en,,\n"
 )
 

@@ -64,7 +64,8 @@ def test_sites_create_edit_deactivate(session):
     with pytest.raises(ServiceError) as info:
         sites_service.create_site(session=session, code="long", name_en="x" * 121, name_zh="X")
     assert info.value.field == "name_en"
-    sites_service.update_site(session=session, site_id=site.id, code="chengdu-office", name_en="Chengdu office", name_zh="成都办公室")
+    sites_service.update_site(session=session, site_id=site.id, code="chengdu-office", name_en="Chengdu office",
+                              name_zh="成都办公室")
     other = make_site(session)
     sites_service.set_site_active(session=session, site_id=other.id, active=False)
     assert [s.code for s in sites_service.active_sites(session=session)] == ["chengdu-office"]

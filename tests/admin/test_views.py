@@ -91,7 +91,8 @@ def test_skill_edit_keeps_input_and_explains_a_duplicate_synonym(client, admin, 
     skill = make_skill(session, name="Origami", needs_review=True, synonyms=["origami art", "paper art"])
     assert "origami art\npaper art</textarea>" in client.get(f"/admin/skills/{skill.id}/edit").text
     response = client.post(f"/admin/skills/{skill.id}/edit", data={
-        "name": "Origami", "label_en": "Origami", "label_zh": "折纸", "category": "other", "synonyms": "paper folding, Bookkeeping"})
+        "name": "Origami", "label_en": "Origami", "label_zh": "折纸", "category": "other",
+        "synonyms": "paper folding, Bookkeeping"})
     assert response.status_code == 200
     assert "already names the skill “Accounting”" in response.text and "paper folding" in response.text
     response = client.post(f"/admin/skills/{skill.id}/edit", data={
@@ -117,7 +118,8 @@ def test_skill_merge_page(client, admin, session):
 def test_site_create_with_errors_then_deactivate(client, admin, session):
     response = client.post("/admin/sites/new", data={"code": "Bad Code", "name_en": "Chengdu", "name_zh": "成都"})
     assert "lower-case letters" in response.text and 'value="Chengdu"' in response.text
-    assert client.post("/admin/sites/new", data={"code": "chengdu", "name_en": "Chengdu", "name_zh": "成都"}).status_code == 302
+    created = client.post("/admin/sites/new", data={"code": "chengdu", "name_en": "Chengdu", "name_zh": "成都"})
+    assert created.status_code == 302
     site = session.exec(select(Site).where(Site.code == "chengdu")).one()
     client.post(f"/admin/sites/{site.id}/active", data={"active": "0"})
     fresh(session)
@@ -156,11 +158,13 @@ def test_import_dry_run_then_import_then_activation(app, client, admin, session)
     assert page.status_code == 200 and "张伟" in page.text
     response = visitor.post(path, data={"password": "a fresh passphrase", "confirm": "something else"})
     assert "do not match" in response.text
-    assert visitor.post(path, data={"password": "a fresh passphrase", "confirm": "a fresh passphrase"}).status_code == 302
+    set_password = visitor.post(path, data={"password": "a fresh passphrase", "confirm": "a fresh passphrase"})
+    assert set_password.status_code == 302
     assert visitor.get("/home").status_code == 200
     used = app.test_client().get(path)
     assert used.status_code == 400 and "already been used" in used.text
-    assert "has already set a password" in client.get(f"/admin/users/{user.id}/activation-link", follow_redirects=True).text
+    link_page = client.get(f"/admin/users/{user.id}/activation-link", follow_redirects=True)
+    assert "has already set a password" in link_page.text
 
 
 def test_import_with_a_bad_row_lists_problems_and_writes_nothing(client, admin, session):

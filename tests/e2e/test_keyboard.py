@@ -10,7 +10,8 @@ from tests.e2e.helpers import PASSWORD
 ACTIVE_NAME = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return "";
-  const label = (el.labels && el.labels.length) ? el.labels[0].textContent : (el.getAttribute("aria-label") || el.textContent);
+  const label = (el.labels && el.labels.length)
+    ? el.labels[0].textContent : (el.getAttribute("aria-label") || el.textContent);
   return (label || "").replace(/\\s+/g, " ").trim();
 }"""
 FOCUS_STYLE = """() => {

@@ -44,6 +44,7 @@ def test_two_factor_is_set_up_and_then_asked_for_at_sign_in(open_page, axe_sourc
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/login/code$"))
     _no_serious_violation(page, axe_source)
-    page.get_by_role("textbox", name="Code").fill(totp.at(time.time() + 30))  # setup used this step's code: the next one
+    # Setup used this step's code: the next one.
+    page.get_by_role("textbox", name="Code").fill(totp.at(time.time() + 30))
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/home$"))

@@ -18,7 +18,8 @@ def ctx(app):
 
 
 def _skills(session, user):
-    return {s.name: (es.level, es.years) for es, s in profile_skills(session=session, profile=profile_of(session, user))}
+    rows = profile_skills(session=session, profile=profile_of(session, user))
+    return {s.name: (es.level, es.years) for es, s in rows}
 
 
 def test_saves_every_field_and_finds_skills_by_any_label(ctx, session):

@@ -58,7 +58,8 @@ def test_save_redirects_and_keeps_everything(client, auth, session):
     assert response.status_code == 302
     assert "Your profile is saved." in client.get(response.headers["Location"]).text
     profile = profile_of(session, user)
-    assert (profile.department, profile.site_id, profile.bio, profile.languages) == ("Finance", site.id, "我是会计", ["zh", "km"])
+    assert (profile.department, profile.site_id, profile.bio, profile.languages) == (
+        "Finance", site.id, "我是会计", ["zh", "km"])
     assert profile.is_suggestible is True and profile.available_weekends is False
     assert session.exec(select(Skill).where(Skill.name == "Khmer interpreting")).one().needs_review
 

@@ -18,7 +18,8 @@ from tests.reports.test_services import YEAR, hours_row, local
 
 
 def test_skill_gaps_count_open_needs_and_employees_at_the_level_asked(session):
-    rare, common, unused = make_skill(session, name="Sign language"), make_skill(session, name="Excel"), make_skill(session, name="Guitar")
+    rare, common, unused = (make_skill(session, name="Sign language"), make_skill(session, name="Excel"),
+                            make_skill(session, name="Guitar"))
     make_need(session, skills=[(rare, "must", 3)], seats=4, seats_taken=1)
     make_need(session, skills=[(rare, "must", 2), (common, "nice", 1)], seats=2)
     make_need(session, skills=[(unused, "must", 1)], status="completed")  # not open: does not count

@@ -147,7 +147,8 @@ def test_moving_an_employee_does_not_rewrite_department_history(session, world):
     session.add(profile)
     session.commit()
     hours_row(session, world["school"], world["ann"], 1, date(2024, 5, 1))  # recorded in Legal
-    depts = {r["label"]: r["hours"] for r in build_dashboard(session=session, range=YEAR, lang="en").tables["by_department"].rows}
+    table = build_dashboard(session=session, range=YEAR, lang="en").tables["by_department"]
+    depts = {r["label"]: r["hours"] for r in table.rows}
     assert depts == {"IT": 5.25, "Finance": 2.5, "Legal": 1}
 
 

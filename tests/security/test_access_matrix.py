@@ -56,7 +56,8 @@ def api_body(endpoint: str, w: World) -> dict | None:
         "api.create_skill": {"name": "New skill"}, "api.patch_skill": {"label_en": "Renamed"},
         "api.merge_skill": {"into": w.ids["target_skill_id"]}, "api.patch_user": {"role": "coordinator"},
         "api.record_credential": {"kind": "driving_licence", "expires_on": later},
-        "api.mark_attendance": {"attended": True}, "api.set_need_credentials": {"kinds": ["first_aid"]}, "api.remove_volunteer": {"reason": "Reason given"},
+        "api.mark_attendance": {"attended": True}, "api.set_need_credentials": {"kinds": ["first_aid"]},
+        "api.remove_volunteer": {"reason": "Reason given"},
     }
     return bodies.get(endpoint)
 

@@ -16,8 +16,10 @@ CASE = {
         {"id": "e-accountant", "skills": ["Bookkeeping", "Audit"], "bio": "Keeps the books of charity funds."},
     ],
     "needs": [
-        {"id": "n-care", "title": "Care visits", "description": "Visit elderly residents and check their health.", "skills": ["Nursing"]},
-        {"id": "n-school", "title": "Rebuild a school", "description": "Repair the walls of a middle school.", "skills": ["Bricklaying"]},
+        {"id": "n-care", "title": "Care visits", "description": "Visit elderly residents and check their health.",
+         "skills": ["Nursing"]},
+        {"id": "n-school", "title": "Rebuild a school", "description": "Repair the walls of a middle school.",
+         "skills": ["Bricklaying"]},
     ],
     "relevant": {"n-care": ["e-nurse"], "n-school": ["e-builder"]},
     "graded": {"n-care": {"e-nurse": 2}, "n-school": {"e-builder": 2}},

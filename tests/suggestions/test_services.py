@@ -22,7 +22,8 @@ def world(session):
     coordinator = make_user(session, role="coordinator", display_name="Coordinator")
     nurse = make_user(session, display_name="Nurse")
     accountant = make_user(session, display_name="Accountant")
-    for user, bio in ((nurse, "注册护士，十年养老院护理经验"), (accountant, "Chartered accountant, audits charity funds")):
+    for user, bio in ((nurse, "注册护士，十年养老院护理经验"),
+                      (accountant, "Chartered accountant, audits charity funds")):
         profile = profile_of(session, user)
         profile.bio = bio
         session.add(profile)

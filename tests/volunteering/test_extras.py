@@ -108,7 +108,8 @@ def _c(i, score, skills, free=20.0, recent=0):
 
 
 def test_the_team_covers_every_must_have_skill_rather_than_taking_the_top_scores():
-    people = [_c(1, .9, {"nursing"}), _c(2, .85, {"nursing"}), _c(3, .5, {"cooking"}), _c(4, .4, {"driving", "cooking"})]
+    people = [_c(1, .9, {"nursing"}), _c(2, .85, {"nursing"}), _c(3, .5, {"cooking"}),
+              _c(4, .4, {"driving", "cooking"})]
     team = propose_team(people, ["nursing", "cooking", "driving"], seats=2, hours_needed=4)
     assert sorted(m.id for m in team.members) == [1, 4]
     assert team.uncovered == []

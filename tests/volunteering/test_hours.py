@@ -35,7 +35,8 @@ def _today():
 
 
 def _log(session, w, h=3.0, day=None, **kw):
-    return hours.log_hours(session=session, user=kw.pop("user", w["person"]), match_id=kw.pop("match_id", w["match"].id),
+    return hours.log_hours(session=session, user=kw.pop("user", w["person"]),
+                           match_id=kw.pop("match_id", w["match"].id),
                            hours=h, worked_on=day or _today(), tz=TZ, **kw)
 
 

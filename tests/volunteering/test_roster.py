@@ -98,7 +98,8 @@ def test_cancelling_tells_the_invited_and_the_confirmed_by_notification_and_mail
     assert session.get(Need, need.id, populate_existing=True).status == "cancelled"
     told = {n.user_id for n in session.exec(select(Notification).where(Notification.kind == "cancelled")).all()}
     assert told == {world["a"].id, world["b"].id}
-    mails = {m.to_address for m in session.exec(select(OutboxMessage).where(OutboxMessage.kind.like("cancelled:%"))).all()}
+    cancelled = select(OutboxMessage).where(OutboxMessage.kind.like("cancelled:%"))
+    mails = {m.to_address for m in session.exec(cancelled).all()}
     assert mails == {world["a"].email, world["b"].email}
     with pytest.raises(Conflict, match="cancelled"):
         signups.accept_invitation(session=session, user=world["b"],

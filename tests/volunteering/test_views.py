@@ -65,7 +65,8 @@ def test_coordinator_sees_suggestions_and_invites_with_a_message(client, auth, s
                            data={"user_ids": [world["nurse"].id], "message": "We would love your help"})
     assert response.status_code == 302
     match = _fresh(session).exec(select(Match).where(Match.user_id == world["nurse"].id)).one()
-    assert (match.status, match.message, match.invited_by_id) == ("invited", "We would love your help", world["owner"].id)
+    assert (match.status, match.message, match.invited_by_id) == (
+        "invited", "We would love your help", world["owner"].id)
     assert match.score is not None and match.explanation["matched_skills"]
     entry = _fresh(session).exec(select(AuditEntry).where(AuditEntry.action == "volunteers_invited")).one()
     assert (entry.actor_id, entry.target_id, entry.details) == (world["owner"].id, world["need"].id, {"invited": 1})

@@ -21,7 +21,8 @@ LINK = LinkKind(
     path="activate",
     expired=_l("This activation link has expired. Ask an administrator for a new one."),
     invalid=_l("This activation link is not valid. Check that you copied all of it."),
-    used=_l("This activation link has already been used. Sign in with your password, or ask an administrator for a new link."),
+    used=_l("This activation link has already been used. "
+            "Sign in with your password, or ask an administrator for a new link."),
 )
 MAX_AGE = LINK.max_age
 

@@ -141,7 +141,8 @@ def verify(*, session: Session, user: User, code: str, now: float | None = None)
     begin_write(session)
     row = session.exec(select(TwoFactor).where(TwoFactor.user_id == user.id).with_for_update()
                        .execution_options(populate_existing=True)).first()
-    if row is None or (step is not None and step <= row.last_step) or (used is not None and used not in row.recovery_hashes):
+    if (row is None or (step is not None and step <= row.last_step)
+            or (used is not None and used not in row.recovery_hashes)):
         session.rollback()
         return False
     if step is not None:

@@ -96,7 +96,8 @@ def import_employees(
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise Conflict(str(_l("Someone changed these accounts at the same time. Nothing was imported; try again."))) from None
+        raise Conflict(str(_l("Someone changed these accounts at the same time. "
+                              "Nothing was imported; try again."))) from None
     return report
 
 

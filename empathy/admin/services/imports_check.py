@@ -59,13 +59,15 @@ def decode_csv(data: bytes) -> str:
     if not data.strip():
         raise ServiceError(str(_l("The file is empty.")), field="file")
     if b"\x00" in data:
-        raise ServiceError(str(_l("This is not a CSV text file. In Excel, use “Save as” and choose “CSV UTF-8”.")), field="file")
+        raise ServiceError(str(_l("This is not a CSV text file. In Excel, use “Save as” and choose “CSV UTF-8”.")),
+                           field="file")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding).lstrip("\ufeff")
         except UnicodeDecodeError:
             continue
-    raise ServiceError(str(_l("The file is neither UTF-8 nor GB18030 text. In Excel, use “Save as” and choose “CSV UTF-8”.")), field="file")
+    raise ServiceError(str(_l("The file is neither UTF-8 nor GB18030 text. "
+                              "In Excel, use “Save as” and choose “CSV UTF-8”.")), field="file")
 
 
 def _cell(values: list[str], index: int | None) -> str:
@@ -128,7 +130,8 @@ class Checker:
         if cells.get("site"):
             site = self.sites.get(fold(cells["site"]))
             if site is None:
-                self.error(line, "site", _l("Unknown site “%(value)s”. Use a site code or its English or Chinese name.", value=cells["site"]))
+                self.error(line, "site", _l("Unknown site “%(value)s”. Use a site code or its English or Chinese name.",
+                                            value=cells["site"]))
             elif not site.is_active:
                 self.error(line, "site", _l("The site “%(value)s” is no longer active.", value=cells["site"]))
             else:
@@ -186,7 +189,8 @@ def read_rows(text: str, checker: Checker, report) -> list[Row]:
         missing = [c for c in REQUIRED if c not in names]
         if missing:
             raise ServiceError(str(_l(
-                "The file lacks the required column(s): %(missing)s. The first row must name the columns, e.g. %(columns)s.",
+                "The file lacks the required column(s): %(missing)s. "
+                "The first row must name the columns, e.g. %(columns)s.",
                 missing=", ".join(missing), columns=",".join(COLUMNS))), field="file")
         for raw, name in zip(header, names):
             if name not in COLUMNS:
@@ -196,13 +200,15 @@ def read_rows(text: str, checker: Checker, report) -> list[Row]:
         for values in reader:
             if any(v.strip() for v in values):
                 if len(values) > len(header):
-                    report.warnings.append(ImportIssue(line, "", str(_l("More cells than columns: the extra cells are ignored."))))
+                    report.warnings.append(
+                        ImportIssue(line, "", str(_l("More cells than columns: the extra cells are ignored."))))
                 row = checker.row(line, {c: _cell(values, i) for c, i in index.items()})
                 if row is not None:
                     rows.append(row)
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise ServiceError(str(_l("Line %(line)d cannot be read as CSV: %(reason)s", line=reader.line_num, reason=str(exc))), field="file") from None
+        raise ServiceError(str(_l("Line %(line)d cannot be read as CSV: %(reason)s",
+                                  line=reader.line_num, reason=str(exc))), field="file") from None
     if not rows and not report.errors:
         raise ServiceError(str(_l("The file has a header row but no employees.")), field="file")
     return rows

@@ -69,7 +69,8 @@ def merge_candidates(*, session: Session, skill_id: int) -> list[Skill]:
 
 def skill_usage(*, session: Session, skill_id: int) -> dict[str, int]:
     """How many profiles and needs use a skill."""
-    profiles = session.exec(select(func.count()).select_from(EmployeeSkill).where(EmployeeSkill.skill_id == skill_id)).one()
+    profiles = session.exec(
+        select(func.count()).select_from(EmployeeSkill).where(EmployeeSkill.skill_id == skill_id)).one()
     needs = session.exec(select(func.count()).select_from(NeedSkill).where(NeedSkill.skill_id == skill_id)).one()
     return {"profiles": int(profiles), "needs": int(needs)}
 

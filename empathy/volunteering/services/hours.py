@@ -144,7 +144,8 @@ def records_for_need(*, session: Session, actor: User, need_id: int) -> list[tup
 def records_for_user(*, session: Session, user: User) -> dict[int, list[HoursRecord]]:
     """The employee's hours records grouped by match id."""
     out: dict[int, list[HoursRecord]] = {}
-    for r in session.exec(select(HoursRecord).where(HoursRecord.user_id == user.id).order_by(HoursRecord.worked_on)).all():
+    records = select(HoursRecord).where(HoursRecord.user_id == user.id).order_by(HoursRecord.worked_on)
+    for r in session.exec(records).all():
         out.setdefault(r.match_id, []).append(r)
     return out
 

@@ -170,5 +170,6 @@ def move_match(session: Session, match: Match, action: lifecycle.Action, *, need
 def match_of(session: Session, need_id: int, user_id: int) -> Match | None:
     """The one match row of this employee and need, if any."""
     return session.exec(
-        select(Match).where(Match.need_id == need_id, Match.user_id == user_id).execution_options(populate_existing=True)
+        select(Match).where(Match.need_id == need_id, Match.user_id == user_id)
+        .execution_options(populate_existing=True)
     ).first()
