@@ -183,7 +183,8 @@ class ProfileForm(SkillRowsMixin, FlaskForm):
             {k: v for k, v in {"name": r.name.data or "", "level": r.level.data, "years": r.years.data}.items()
              if v is not None}
             for r in self.kept_rows()]
-        return {name: value for name, value in values.items() if value is not None}
+        # An empty hours box is refused, not read as the default 8: the page marks it required.
+        return {name: value for name, value in values.items() if value is not None or name == "hours_per_month"}
 
 
 def profile_form(*, profile, skills, sites, lang: str, formdata=None) -> ProfileForm:
