@@ -46,6 +46,6 @@ def init_app(app: Flask) -> None:
     @app.template_filter("language_name")
     def _language_name(code: str) -> str:
         """A spoken-language code (as profiles and needs store it) in the reader's language."""
-        from empathy.models.profiles import LANGUAGES
+        from empathy.models.profile_schemas import LANGUAGES
 
         return str(LANGUAGES.get(code, code))

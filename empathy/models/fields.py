@@ -1,11 +1,16 @@
-"""Field types shared by the request schemas of every entity: text that can be stored, and aware datetimes."""
+"""Field types shared by the request schemas of every entity: text that can be stored, aware datetimes, and a
+rule's own wording of its error."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, ConfigDict, Field, ValidationError, WrapValidator
+from pydantic_core import PydanticCustomError
+
+# Request bodies: JSON types as the document says (no "1" for 1, no false for 0), unknown fields refused.
+STRICT = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 
 
 def _clean(value: str) -> str:
@@ -48,3 +53,20 @@ def text(*, strip: bool = False, **limits):
     return Annotated[(str, Field(**limits), *validators, AfterValidator(_clean))]
 
 When = Annotated[AwareDatetime, Field(strict=False), BeforeValidator(iso_text), AfterValidator(_sane_year)]
+
+
+def refused(kind: str, message) -> PydanticCustomError:
+    """A rule's error; its message is translated now, in the language of the request being validated."""
+    return PydanticCustomError(kind, str(message))
+
+
+def worded(kind: str, message, *types: str) -> WrapValidator:
+    """The field's own message instead of pydantic's general one for these error types (the limits stay in Field)."""
+    def wrap(value, handler):
+        try:
+            return handler(value)
+        except ValidationError as exc:
+            if any(err["type"] in types for err in exc.errors()):
+                raise refused(kind, message) from None
+            raise
+    return WrapValidator(wrap)

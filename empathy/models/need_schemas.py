@@ -13,63 +13,37 @@ from typing import Annotated, Literal, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from pydantic import ConfigDict, ValidationError, ValidationInfo, WrapValidator, field_validator, model_validator
 from pydantic import Field as PydanticField
-from pydantic_core import PydanticCustomError
+from pydantic import ValidationInfo, field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from empathy.core.db import UTCDateTime
 from empathy.data import load_causes
-from empathy.models.fields import Str, When, text
-from empathy.models.profiles import LANGUAGES, MAX_SKILL_NAME
+from empathy.models.fields import STRICT, Str, When, refused, text, worded
+from empathy.models.profile_schemas import LANGUAGES, Level, SiteCode, SkillName
 from empathy.models.statuses import NeedStatus
 
 # The stored values as plain strings, in the enum's order (the CHECK constraint and the document list them).
 NEED_STATUSES = tuple(str(v) for v in NeedStatus)
 IMPORTANCES = ("must", "nice")
-MIN_LEVEL, MAX_LEVEL = 1, 4
 MAX_TITLE = 200
 MAX_DESCRIPTION = 10000
 MAX_CAUSE = 40
 MAX_BENEFICIARY = 200
-MAX_SITE_CODE = 60
 MAX_SEATS = 10000
 MAX_HOURS = 1000
 MAX_SKILL_ROWS = 50
 MAX_LANGUAGES = 20
 
 
-def refused(kind: str, message) -> PydanticCustomError:
-    """A rule's error; its message is translated now, in the language of the request being validated."""
-    return PydanticCustomError(kind, str(message))
-
-
-def worded(kind: str, message, *types: str) -> WrapValidator:
-    """The field's own message instead of pydantic's general one for these error types (the limits stay in Field)."""
-    def wrap(value, handler):
-        try:
-            return handler(value)
-        except ValidationError as exc:
-            if any(err["type"] in types for err in exc.errors()):
-                raise refused(kind, message) from None
-            raise
-    return WrapValidator(wrap)
-
-
 Importance = Annotated[Literal[IMPORTANCES],
                        worded("need_importance", _l("Choose must-have or nice-to-have."), "literal_error")]
 NeedStatusValue = Literal[NEED_STATUSES]
-Level = Annotated[int, Field(ge=MIN_LEVEL, le=MAX_LEVEL),
-                  worded("need_level", _l("Choose a level from 1 (beginner) to 4 (expert)."),
-                         "greater_than_equal", "less_than_equal")]
-SkillName = Annotated[text(strip=True, min_length=1, max_length=MAX_SKILL_NAME),
-                      worded("need_skill_name", _l("Enter a skill name."), "string_too_short")]
 Title = Annotated[text(strip=True, min_length=1, max_length=MAX_TITLE),
                   worded("need_title", _l("Enter a title."), "string_too_short")]
 Description = text(strip=True, max_length=MAX_DESCRIPTION)
 Cause = text(max_length=MAX_CAUSE)
 Beneficiary = text(strip=True, max_length=MAX_BENEFICIARY)
-SiteCode = text(max_length=MAX_SITE_CODE)
 Seats = Annotated[int, Field(ge=1, le=MAX_SEATS),
                   worded("need_seats", _l("Enter a number of seats from 1 to %(n)d.", n=MAX_SEATS),
                          "greater_than_equal", "less_than_equal")]
@@ -79,10 +53,6 @@ Hours = Annotated[float, Field(gt=0, le=MAX_HOURS),
 Languages = Annotated[list[Str], Field(max_length=MAX_LANGUAGES)]
 Row = TypeVar("Row")
 SkillRows = Annotated[list[Row], Field(max_length=MAX_SKILL_ROWS)]
-
-# Request bodies: JSON types as the document says (no "1" for 1, no false for 0), unknown fields refused.
-STRICT = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
-
 
 # --- the skills a need asks for ----------------------------------------------------------------
 

@@ -9,7 +9,8 @@ from sqlmodel import Field, SQLModel
 
 from empathy.core.db import UTCDateTime
 from empathy.models.base import created_at_field, one_of, updated_at_field
-from empathy.models.need_schemas import IMPORTANCES, MAX_LEVEL, MIN_LEVEL, NEED_STATUSES, NeedBase, NeedSkillBase
+from empathy.models.need_schemas import IMPORTANCES, NEED_STATUSES, NeedBase, NeedSkillBase
+from empathy.models.profile_schemas import MAX_LEVEL, MIN_LEVEL
 from empathy.models.statuses import MatchStatus, NeedStatus, StatusType
 
 # The value list of the match status CHECK constraint, in the enum's order.

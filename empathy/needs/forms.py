@@ -35,14 +35,15 @@ from empathy.models.need_schemas import (
     MAX_DESCRIPTION,
     MAX_HOURS,
     MAX_SEATS,
-    MAX_SKILL_NAME,
     MAX_TITLE,
     NEED_STATUSES,
     NeedBase,
     NeedCreate,
     NeedUpdate,
 )
+from empathy.models.profile_schemas import MAX_SKILL_NAME
 from empathy.profiles.forms import (
+    Hint,
     MultiCheckboxField,
     SkillRowsMixin,
     cause_choices,
@@ -65,19 +66,6 @@ STATUS_NAMES = {
 
 def to_local_naive(value: datetime) -> datetime:
     return value.astimezone(org_timezone()).replace(tzinfo=None)
-
-
-class Hint:
-    """Browser hints only (required, maxlength, min, max: the asterisk and the input's attributes).
-
-    It refuses nothing: the need family (empathy.models.need_schemas) checks the data, with one message
-    per rule for the form, the API and the services alike."""
-
-    def __init__(self, **flags):
-        self.field_flags = flags
-
-    def __call__(self, form, field) -> None:
-        pass
 
 
 class NeedSkillRowForm(Form):

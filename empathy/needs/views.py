@@ -16,10 +16,11 @@ from empathy.core.runtime import org_timezone
 from empathy.core.web import form_error
 from empathy.data import load_causes
 from empathy.models import NeedStatus
+from empathy.models.profile_schemas import LEVEL_NAMES
 from empathy.needs import query as needs_query
 from empathy.needs import services as need_service
 from empathy.needs.forms import STATUS_NAMES, NeedFilterForm, need_form
-from empathy.profiles.services import LEVEL_NAMES, active_sites, skill_suggestions
+from empathy.profiles.services import active_sites, skill_suggestions
 
 bp = Blueprint("needs", __name__, url_prefix="/needs")
 web.init_blueprint(bp)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlmodel import Session
 
 from empathy.admin.services import skills as skills_admin
-from empathy.admin.services.sites import site_by_code
 from empathy.api import answers, bp, ok
 from empathy.api.auth import BEARER, caller
 from empathy.api.tags import ACCOUNT, SKILLS
 from empathy.core.db import get_session
-from empathy.core.errors import ServiceError
 from empathy.core.labels import site_codes
 from empathy.models import EmployeeProfile
 from empathy.profiles import schemas as s
@@ -35,13 +32,7 @@ def get_profile():
 def put_profile(body: s.ProfileIn):
     """Replace your profile; skill names the taxonomy lacks are created and flagged for review."""
     session = get_session()
-    site = site_by_code(session, body.site)
-    if body.site and site is None:
-        raise ServiceError(_("Choose one of the listed sites."), field="site")
-    data = profiles.ProfileInput(
-        **body.model_dump(exclude={"site", "skills"}), site_id=site.id if site else None,
-        skills=[profiles.SkillInput(name=k.name, level=k.level, years=k.years) for k in body.skills])
-    return ok(_profile(session, profiles.update_profile(session=session, user=caller(), data=data)))
+    return ok(_profile(session, profiles.update_profile(session=session, user=caller(), data=body)))
 
 
 @bp.get("/skills", tags=[SKILLS], security=BEARER, responses=answers(200, s.SkillList))

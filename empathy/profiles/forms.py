@@ -1,9 +1,10 @@
-"""The employee profile form, and helpers shared with the need form (skill rows, errors)."""
+"""The employee profile form, and helpers shared with the need form (skill rows, errors, browser hints)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from pydantic import ValidationError
 from wtforms import (
     BooleanField,
     FieldList,
@@ -18,22 +19,24 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from empathy.core.errors import ServiceError
 from empathy.core.labels import localized, site_name, skill_label
+from empathy.core.validation import field_message, form_field
+from empathy.core.web import form_error
 from empathy.data import load_causes
-from empathy.profiles.services import (
+from empathy.models.profile_schemas import (
     LANGUAGES,
     LEVEL_NAMES,
     MAX_BIO,
     MAX_DEPARTMENT,
     MAX_HOURS_PER_MONTH,
+    MAX_SKILL_NAME,
     MAX_YEARS,
-    ProfileInput,
-    SkillInput,
+    ProfileUpdate,
 )
-from empathy.profiles.taxonomy import MAX_SKILL_NAME
 
 BLANK_ROWS = 3  # empty skill rows offered below the filled ones; "Add more rows" adds as many
 
@@ -57,19 +60,39 @@ def language_choices() -> list[SelectChoice]:
     return [SelectChoice(code, str(name)) for code, name in LANGUAGES.items()]
 
 
+class Hint:
+    """Browser hints only (required, maxlength, min, max: the asterisk and the input's attributes).
+
+    It refuses nothing: the schema families (empathy.models.need_schemas, profile_schemas) check the data,
+    with one message per rule for the form, the API and the services alike."""
+
+    def __init__(self, **flags):
+        self.field_flags = flags
+
+    def __call__(self, form, field) -> None:
+        pass
+
+
+def place_errors(form, exc: ValidationError) -> None:
+    """A family's errors under their fields; a field WTForms could not read keeps its one message."""
+    for err in exc.errors(include_url=False):
+        name = form_field(err["loc"])
+        field = form.error_field(name)
+        if field is None or not field.errors:
+            form_error(form, ServiceError(field_message(err), field=name))
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
 class SkillRowForm(Form):
-    name = StringField(_l("Skill"), validators=[Length(max=MAX_SKILL_NAME)])
-    level = SelectField(_l("Level"), coerce=int, default=2)
-    years = FloatField(
-        _l("Years (optional)"),
-        validators=[Optional(),
-                    NumberRange(min=0, max=MAX_YEARS, message=_l("Enter years from 0 to %(n)d.", n=MAX_YEARS))],
-    )
+    name = StringField(_l("Skill"), validators=[Hint(maxlength=MAX_SKILL_NAME)])
+    # validate_choice=False here and below: the profile family refuses a value off the list, in its own words.
+    level = SelectField(_l("Level"), coerce=int, default=2, validate_choice=False)
+    # Optional: an empty box is no years (and no "not a number" error).
+    years = FloatField(_l("Years (optional)"), validators=[Optional(), Hint(min=0, max=MAX_YEARS)])
     remove = BooleanField(_l("Remove"))
 
     def __init__(self, *args, **kwargs):
@@ -106,25 +129,21 @@ class SkillRowsMixin:
 
 class ProfileForm(SkillRowsMixin, FlaskForm):
     skills = FieldList(FormField(SkillRowForm), min_entries=0)
-    department = StringField(_l("Department"), validators=[Length(max=MAX_DEPARTMENT)])
-    site_id = SelectField(_l("Site"), choices=[], validate_choice=True)
+    department = StringField(_l("Department"), validators=[Hint(maxlength=MAX_DEPARTMENT)])
+    site_id = SelectField(_l("Site"), choices=[], validate_choice=False)  # the service knows the sites
     bio = TextAreaField(
         _l("Specialty and experience"),
-        validators=[Length(max=MAX_BIO)],
+        validators=[Hint(maxlength=MAX_BIO)],
         description=_l("What you do best and how it could help people in need."),
     )
-    hours_per_month = IntegerField(
-        _l("Hours per month you can give"),
-        validators=[InputRequired(), NumberRange(
-            min=0, max=MAX_HOURS_PER_MONTH,
-            message=_l("Enter a whole number of hours from 0 to %(n)d.", n=MAX_HOURS_PER_MONTH))],
-    )
+    hours_per_month = IntegerField(_l("Hours per month you can give"),
+                                   validators=[Hint(required=True, min=0, max=MAX_HOURS_PER_MONTH)])
     available_weekdays = BooleanField(_l("Weekdays"))
     available_weekends = BooleanField(_l("Weekends"))
     available_evenings = BooleanField(_l("Evenings"))
     remote_ok = BooleanField(_l("Remote volunteering is possible for me"))
-    languages = MultiCheckboxField(_l("Languages you speak"), choices=[])
-    causes = MultiCheckboxField(_l("Causes you care about"), choices=[])
+    languages = MultiCheckboxField(_l("Languages you speak"), choices=[], validate_choice=False)
+    causes = MultiCheckboxField(_l("Causes you care about"), choices=[], validate_choice=False)
     is_suggestible = BooleanField(
         _l("Suggest me for needs"),
         description=_l("Coordinators may see you among suggested volunteers for needs that fit your skills."),
@@ -137,22 +156,35 @@ class ProfileForm(SkillRowsMixin, FlaskForm):
         self.languages.choices = language_choices()
         self.causes.choices = cause_choices(lang)
 
-    def to_input(self) -> ProfileInput:
-        return ProfileInput(
-            department=self.department.data or "",
-            bio=self.bio.data or "",
-            site_id=int(self.site_id.data) if self.site_id.data else None,
-            hours_per_month=self.hours_per_month.data,
-            available_weekdays=self.available_weekdays.data,
-            available_weekends=self.available_weekends.data,
-            available_evenings=self.available_evenings.data,
-            remote_ok=self.remote_ok.data,
-            is_suggestible=self.is_suggestible.data,
-            languages=list(self.languages.data or []),
-            causes=list(self.causes.data or []),
-            skills=[SkillInput(name=r.name.data or "", level=r.level.data, years=r.years.data)
-                    for r in self.kept_rows()],
-        )
+    def validate(self, extra_validators=None) -> bool:
+        """WTForms reads the input; ProfileUpdate judges it, and its errors land on their fields."""
+        parsed = super().validate(extra_validators)
+        self._profile = None
+        try:
+            self._profile = ProfileUpdate.model_validate(self._written())
+        except ValidationError as exc:
+            place_errors(self, exc)
+            return False
+        return parsed
+
+    def to_update(self) -> ProfileUpdate:
+        """The profile as written (after a successful validate())."""
+        return self._profile
+
+    def error_field(self, name: str):
+        # The family and the service name the site `site`; the form keeps its field `site_id`.
+        return super().error_field("site_id" if name == "site" else name)
+
+    def _written(self) -> dict:
+        """The profile's fields (named as in ProfileUpdate) as WTForms read them; one it could not read is left out."""
+        values = {name: self[name].data for name in ProfileUpdate.model_fields if name not in ("site", "skills")}
+        values["site"] = self.site_id.data or None
+        values["skills"] = [
+            {k: v for k, v in {"name": r.name.data or "", "level": r.level.data, "years": r.years.data}.items()
+             if v is not None}
+            for r in self.kept_rows()]
+        # An empty hours box is refused, not read as the default 8: the page marks it required.
+        return {name: value for name, value in values.items() if value is not None or name == "hours_per_month"}
 
 
 def profile_form(*, profile, skills, sites, lang: str, formdata=None) -> ProfileForm:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from empathy.api.schemas import Day, Id, Listing, Model, Out, Paging, Query, Str
 from empathy.models import CREDENTIAL_KINDS, Credential, EmployeeProfile, EmployeeSkill, Skill, User
+from empathy.models.profile_schemas import (
+    MAX_PROFILE_SKILLS,
+    ProfilePublic,
+    ProfileSkillCreate,
+    ProfileSkillPublic,
+    ProfileUpdate,
+)
 
 # --- skills and profiles --------------------------------------------------------------------
 
@@ -31,52 +38,24 @@ class SkillQuery(Paging):
     q: Str = Field(default="", max_length=100)
 
 
-class ProfileSkill(Model):
-    name: Str = Field(min_length=1, max_length=120, description="Any label or synonym; unknown names are "
-                      "created and flagged for an administrator's review.")
-    level: int = Field(default=2, ge=1, le=4, description="1 beginner, 2 intermediate, 3 advanced, 4 expert.")
-    years: float | None = Field(default=None, ge=0, le=80)
+# The profile family (empathy.models.profile_schemas) under the names the OpenAPI document has always published.
+# The document names a nested schema after its class, so the subclasses only narrow the skill rows' class.
 
 
-class ProfileIn(Model):
-    department: Str = Field(default="", max_length=120)
-    bio: Str = Field(default="", max_length=5000)
-    site: Str | None = Field(default=None, max_length=60, description="A site code (see the needs' `site`).")
-    hours_per_month: int = Field(default=8, ge=0, le=744)
-    available_weekdays: bool = True
-    available_weekends: bool = True
-    available_evenings: bool = False
-    remote_ok: bool = True
-    is_suggestible: bool = True
-    languages: list[Str] = Field(default_factory=list, max_length=20)
-    causes: list[Str] = Field(default_factory=list, max_length=20)
-    skills: list[ProfileSkill] = Field(default_factory=list, max_length=100)
+class ProfileSkill(ProfileSkillCreate):
+    pass
 
 
-class ProfileSkillOut(Out):
-    name: str
-    label_en: str
-    label_zh: str
-    level: int
-    years: float | None = None
-    needs_review: bool
+class ProfileIn(ProfileUpdate):
+    skills: Annotated[list[ProfileSkill], Field(max_length=MAX_PROFILE_SKILLS)] = Field(default_factory=list)
 
 
-class ProfileOut(Out):
-    user_id: int
-    department: str
-    bio: str
-    site: str | None
-    hours_per_month: int
-    available_weekdays: bool
-    available_weekends: bool
-    available_evenings: bool
-    remote_ok: bool
-    is_suggestible: bool
-    languages: list[str]
-    causes: list[str]
+class ProfileSkillOut(ProfileSkillPublic):
+    pass
+
+
+class ProfileOut(ProfilePublic):
     skills: list[ProfileSkillOut]
-    updated_at: datetime | None = None
 
 
 # --- credentials ------------------------------------------------------------------------------

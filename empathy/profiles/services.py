@@ -2,53 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from flask_babel import lazy_gettext as _l
+from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from empathy.core.db import begin_write, utcnow
 from empathy.core.errors import ServiceError
 from empathy.core.labels import skill_label
-from empathy.data import load_causes
+from empathy.core.validation import service_error
 from empathy.models import EmployeeProfile, EmployeeSkill, Site, Skill, User
-from empathy.models.profiles import LANGUAGES  # noqa: F401  (re-exported: profiles' forms and imports use it)
-from empathy.profiles.taxonomy import MAX_SKILL_NAME, resolve_or_create_skill
-
-MAX_BIO = 5000
-MAX_DEPARTMENT = 120
-MAX_HOURS_PER_MONTH = 744  # 31 days x 24 hours
-MAX_YEARS = 80
-LEVELS = (1, 2, 3, 4)
-LEVEL_NAMES = {1: _l("Beginner"), 2: _l("Intermediate"), 3: _l("Advanced"), 4: _l("Expert")}
-
-
-@dataclass
-class SkillInput:
-    name: str
-    level: int = 2
-    years: float | None = None
-
-
-@dataclass
-class ProfileInput:
-    department: str = ""
-    bio: str = ""
-    site_id: int | None = None
-    hours_per_month: int = 8
-    available_weekdays: bool = True
-    available_weekends: bool = True
-    available_evenings: bool = False
-    remote_ok: bool = True
-    is_suggestible: bool = True
-    languages: list[str] = field(default_factory=list)
-    causes: list[str] = field(default_factory=list)
-    skills: list[SkillInput] = field(default_factory=list)
-
-
-def cause_codes() -> list[str]:
-    """The codes of the shipped cause areas, in their display order."""
-    return [c["code"] for c in load_causes()]
+from empathy.models.profile_schemas import ProfileSkillCreate, ProfileUpdate
+from empathy.profiles.taxonomy import resolve_or_create_skill
 
 
 def get_profile(*, session: Session, user: User) -> EmployeeProfile:
@@ -91,38 +55,22 @@ def _err(message, field_name: str) -> ServiceError:
     return ServiceError(str(message), field=field_name)
 
 
-def _check_scalars(session: Session, data: ProfileInput, current_site: int | None) -> None:
-    if len(data.department or "") > MAX_DEPARTMENT:
-        raise _err(_l("Use at most %(n)d characters.", n=MAX_DEPARTMENT), "department")
-    if len(data.bio or "") > MAX_BIO:
-        raise _err(_l("Use at most %(n)d characters.", n=MAX_BIO), "bio")
-    hours = data.hours_per_month
-    if hours is None or not isinstance(hours, int) or not 0 <= hours <= MAX_HOURS_PER_MONTH:
-        raise _err(_l("Enter a whole number of hours from 0 to %(n)d.", n=MAX_HOURS_PER_MONTH), "hours_per_month")
-    if data.site_id is not None:
-        site = session.get(Site, data.site_id)
-        if site is None or (not site.is_active and site.id != current_site):
-            raise _err(_l("Choose one of the listed sites."), "site_id")
-    unknown = [code for code in data.languages if code not in LANGUAGES]
-    if unknown:
-        raise _err(_l("Unknown language: %(codes)s.", codes=", ".join(unknown)), "languages")
-    known_causes = set(cause_codes())
-    unknown = [code for code in data.causes if code not in known_causes]
-    if unknown:
-        raise _err(_l("Unknown cause: %(codes)s.", codes=", ".join(unknown)), "causes")
+def _checked(data: ProfileUpdate) -> ProfileUpdate:
+    """`data` checked against the family's rules again (it may have been built without validation)."""
+    try:
+        return ProfileUpdate.model_validate(data.model_dump())
+    except ValidationError as exc:
+        raise service_error(exc) from exc
 
 
-def _check_skill_row(index: int, row: SkillInput) -> None:
-    prefix = f"skills-{index}-"
-    name = (row.name or "").strip()
-    if not name:
-        raise _err(_l("Enter a skill name."), prefix + "name")
-    if len(name) > MAX_SKILL_NAME:
-        raise _err(_l("A skill name can have at most %(n)d characters.", n=MAX_SKILL_NAME), prefix + "name")
-    if row.level not in LEVELS or isinstance(row.level, bool):
-        raise _err(_l("Choose a level from 1 (beginner) to 4 (expert)."), prefix + "level")
-    if row.years is not None and not 0 <= row.years <= MAX_YEARS:
-        raise _err(_l("Enter years from 0 to %(n)d.", n=MAX_YEARS), prefix + "years")
+def _resolve_site(session: Session, ref: str | None, current: int | None) -> Site | None:
+    """The site by code, or by id (the web form's choices); an inactive site only if the profile already has it."""
+    if not ref:
+        return None
+    site = session.get(Site, int(ref)) if ref.isdigit() else session.exec(select(Site).where(Site.code == ref)).first()
+    if site is None or (not site.is_active and site.id != current):
+        raise _err(_l("Choose one of the listed sites."), "site")
+    return site
 
 
 def resolve_skill_rows(session: Session, names: list[str], field_of) -> list[Skill]:
@@ -148,30 +96,23 @@ def resolve_skill_rows(session: Session, names: list[str], field_of) -> list[Ski
     return skills
 
 
-def update_profile(*, session: Session, user: User, data: ProfileInput) -> EmployeeProfile:
-    """Validate and save the whole profile at once (skills replaced), bumping updated_at."""
+def update_profile(*, session: Session, user: User, data: ProfileUpdate) -> EmployeeProfile:
+    """Save the whole profile at once (skills replaced), bumping updated_at.
+
+    Raises ServiceError on the field at fault (skill rows as skills-N-name, the site as site)."""
+    data = _checked(data)
     begin_write(session)
     try:
         profile = get_profile(session=session, user=user)
-        _check_scalars(session, data, profile.site_id)
-        for i, row in enumerate(data.skills):
-            _check_skill_row(i, row)
+        site = _resolve_site(session, data.site, profile.site_id)
         skills = resolve_skill_rows(session, [r.name for r in data.skills], lambda i: f"skills-{i}-name")
-        profile.department = (data.department or "").strip()
-        profile.bio = (data.bio or "").strip()
-        profile.site_id = data.site_id
-        profile.hours_per_month = data.hours_per_month
-        profile.available_weekdays = bool(data.available_weekdays)
-        profile.available_weekends = bool(data.available_weekends)
-        profile.available_evenings = bool(data.available_evenings)
-        profile.remote_ok = bool(data.remote_ok)
-        if profile.id is not None and bool(profile.is_suggestible) != bool(data.is_suggestible):
+        if profile.id is not None and profile.is_suggestible != data.is_suggestible:
             from empathy.privacy.services import record_consent
 
-            record_consent(session, user.id, "suggestible", bool(data.is_suggestible))  # consent history
-        profile.is_suggestible = bool(data.is_suggestible)
-        profile.languages = list(dict.fromkeys(data.languages))
-        profile.causes = list(dict.fromkeys(data.causes))
+            record_consent(session, user.id, "suggestible", data.is_suggestible)  # consent history
+        for name, value in data.model_dump(exclude={"site", "skills"}).items():
+            setattr(profile, name, value)
+        profile.site_id = site.id if site else None
         profile.updated_at = utcnow()  # the matcher re-reads rows whose updated_at moved
         session.add(profile)
         session.flush()
@@ -183,7 +124,8 @@ def update_profile(*, session: Session, user: User, data: ProfileInput) -> Emplo
     return profile
 
 
-def _replace_skills(session: Session, profile: EmployeeProfile, skills: list[Skill], rows: list[SkillInput]) -> None:
+def _replace_skills(session: Session, profile: EmployeeProfile, skills: list[Skill],
+                    rows: list[ProfileSkillCreate]) -> None:
     existing = {
         es.skill_id: es
         for es in session.exec(select(EmployeeSkill).where(EmployeeSkill.profile_id == profile.id)).all()

@@ -9,7 +9,7 @@ from empathy.core.errors import ServiceError
 from empathy.core.labels import skill_label
 from empathy.core.text import fold, tidy
 from empathy.models import Site, Skill
-from empathy.models.profiles import MAX_SKILL_NAME
+from empathy.models.profile_schemas import MAX_SKILL_NAME
 
 
 def sync_shipped_taxonomy(session: Session, skills: list[dict], sites: list[dict]) -> tuple[int, int]:

@@ -35,7 +35,7 @@ def profile():
         form.add_blank_rows()
     elif form.validate_on_submit():
         try:
-            profile_service.update_profile(session=session, user=user, data=form.to_input())
+            profile_service.update_profile(session=session, user=user, data=form.to_update())
         except ServiceError as exc:
             form_error(form, exc)
         else:

@@ -7,7 +7,8 @@ from sqlmodel import select
 
 from empathy.core.errors import ServiceError
 from empathy.models import EmployeeSkill, Skill
-from empathy.profiles.services import ProfileInput, SkillInput, get_profile, profile_skills, update_profile
+from empathy.models.profile_schemas import ProfileSkillCreate, ProfileUpdate
+from empathy.profiles.services import get_profile, profile_skills, update_profile
 from tests.factories import add_employee_skill, make_site, make_skill, make_user, profile_of
 
 
@@ -15,6 +16,16 @@ from tests.factories import add_employee_skill, make_site, make_skill, make_user
 def ctx(app):
     with app.test_request_context():
         yield
+
+
+def _row(name, level=2, years=None):
+    return ProfileSkillCreate(name=name, level=level, years=years)
+
+
+def _unchecked(skills=(), **fields):
+    """A profile built without validation: the service alone must refuse it."""
+    rows = [ProfileSkillCreate.model_construct(name=n, level=lv, years=y) for n, lv, y in skills]
+    return ProfileUpdate.model_construct(skills=rows, **fields)
 
 
 def _skills(session, user):
@@ -27,11 +38,11 @@ def test_saves_every_field_and_finds_skills_by_any_label(ctx, session):
     site = make_site(session)
     make_skill(session, name="Accounting", label_zh="会计", synonyms=["bookkeeping"])
     make_skill(session, name="Python programming", label_zh="Python编程")
-    data = ProfileInput(
-        department="Finance", bio="CPA, ten years", site_id=site.id, hours_per_month=12,
+    data = ProfileUpdate(
+        department="Finance", bio="CPA, ten years", site=site.code, hours_per_month=12,
         available_evenings=True, remote_ok=False, is_suggestible=False,
         languages=["zh", "en", "km"], causes=["education", "aged_care"],
-        skills=[SkillInput("会计", 4, 10), SkillInput("python PROGRAMMING", 2)],
+        skills=[_row("会计", 4, 10), _row("python PROGRAMMING", 2)],
     )
     update_profile(session=session, user=user, data=data)
     session.expire_all()
@@ -46,7 +57,7 @@ def test_unknown_skill_is_kept_for_review_and_replacing_removes_old_rows(ctx, se
     user = make_user(session)
     old = make_skill(session, name="Carpentry")
     add_employee_skill(session, user, old, level=3)
-    update_profile(session=session, user=user, data=ProfileInput(skills=[SkillInput("Sign language interpreting", 3)]))
+    update_profile(session=session, user=user, data=ProfileUpdate(skills=[_row("Sign language interpreting", 3)]))
     new = session.exec(select(Skill).where(Skill.name == "Sign language interpreting")).one()
     assert new.needs_review is True
     assert _skills(session, user) == {"Sign language interpreting": (3, None)}
@@ -59,7 +70,7 @@ def test_every_save_moves_updated_at(ctx, session):
     session.add(profile)
     session.commit()
     before = profile.updated_at
-    update_profile(session=session, user=user, data=ProfileInput())
+    update_profile(session=session, user=user, data=ProfileUpdate())
     session.expire_all()
     assert profile_of(session, user).updated_at > before
 
@@ -67,24 +78,25 @@ def test_every_save_moves_updated_at(ctx, session):
 @pytest.mark.parametrize(
     "data, field",
     [
-        (ProfileInput(skills=[SkillInput("  ", 2)]), "skills-0-name"),
-        (ProfileInput(skills=[SkillInput("x" * 121, 2)]), "skills-0-name"),
-        (ProfileInput(skills=[SkillInput("Welding", 5)]), "skills-0-level"),
-        (ProfileInput(skills=[SkillInput("Welding", 0)]), "skills-0-level"),
-        (ProfileInput(skills=[SkillInput("Welding", 2, 81)]), "skills-0-years"),
-        (ProfileInput(skills=[SkillInput("Welding", 2, -1)]), "skills-0-years"),
-        (ProfileInput(hours_per_month=745), "hours_per_month"),
-        (ProfileInput(hours_per_month=-1), "hours_per_month"),
-        (ProfileInput(bio="x" * 5001), "bio"),
-        (ProfileInput(department="x" * 121), "department"),
-        (ProfileInput(site_id=999), "site_id"),
-        (ProfileInput(languages=["xx"]), "languages"),
-        (ProfileInput(causes=["space_travel"]), "causes"),
+        (_unchecked([("  ", 2, None)]), "skills-0-name"),
+        (_unchecked([("x" * 121, 2, None)]), "skills-0-name"),
+        (_unchecked([("Welding", 5, None)]), "skills-0-level"),
+        (_unchecked([("Welding", 0, None)]), "skills-0-level"),
+        (_unchecked([("Welding", 2, 81)]), "skills-0-years"),
+        (_unchecked([("Welding", 2, -1)]), "skills-0-years"),
+        (_unchecked(hours_per_month=745), "hours_per_month"),
+        (_unchecked(hours_per_month=-1), "hours_per_month"),
+        (_unchecked(bio="x" * 5001), "bio"),
+        (_unchecked(department="x" * 121), "department"),
+        (_unchecked(site="999"), "site"),
+        (_unchecked(site="atlantis"), "site"),
+        (_unchecked(languages=["xx"]), "languages"),
+        (_unchecked(causes=["space_travel"]), "causes"),
     ],
 )
 def test_bad_input_is_refused_on_its_field_and_nothing_changes(ctx, session, data, field):
     user = make_user(session)
-    update_profile(session=session, user=user, data=ProfileInput(department="Legal", skills=[SkillInput("Law", 2)]))
+    update_profile(session=session, user=user, data=ProfileUpdate(department="Legal", skills=[_row("Law", 2)]))
     with pytest.raises(ServiceError) as info:
         update_profile(session=session, user=user, data=data)
     assert info.value.field == field and info.value.message
@@ -96,9 +108,9 @@ def test_bad_input_is_refused_on_its_field_and_nothing_changes(ctx, session, dat
 def test_duplicate_rows_are_refused_and_a_new_skill_typed_meanwhile_is_not_kept(ctx, session):
     user = make_user(session)
     make_skill(session, name="Accounting", label_zh="会计")
-    rows = [SkillInput("Brand new skill", 2), SkillInput("Accounting", 2), SkillInput("会计", 3)]
+    rows = [_row("Brand new skill", 2), _row("Accounting", 2), _row("会计", 3)]
     with pytest.raises(ServiceError) as info:
-        update_profile(session=session, user=user, data=ProfileInput(skills=rows))
+        update_profile(session=session, user=user, data=ProfileUpdate(skills=rows))
     assert info.value.field == "skills-2-name"
     assert "“会计” is the same skill as “Accounting”" in info.value.message
     assert session.exec(select(Skill).where(Skill.name == "Brand new skill")).first() is None
@@ -109,12 +121,12 @@ def test_inactive_site_is_refused_unless_already_chosen(ctx, session):
     user = make_user(session)
     site = make_site(session, is_active=False)
     with pytest.raises(ServiceError):
-        update_profile(session=session, user=user, data=ProfileInput(site_id=site.id))
+        update_profile(session=session, user=user, data=ProfileUpdate(site=site.code))
     profile = profile_of(session, user)
     profile.site_id = site.id
     session.add(profile)
     session.commit()
-    update_profile(session=session, user=user, data=ProfileInput(site_id=site.id, bio="still here"))
+    update_profile(session=session, user=user, data=ProfileUpdate(site=str(site.id), bio="still here"))
     session.expire_all()
     assert profile_of(session, user).bio == "still here"
 
@@ -124,5 +136,5 @@ def test_a_user_without_a_profile_gets_one_on_first_save(ctx, session):
     session.delete(profile_of(session, user))
     session.commit()
     assert get_profile(session=session, user=user).id is None
-    update_profile(session=session, user=user, data=ProfileInput(bio="hello"))
+    update_profile(session=session, user=user, data=ProfileUpdate(bio="hello"))
     assert profile_of(session, user).bio == "hello"

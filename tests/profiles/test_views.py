@@ -106,3 +106,14 @@ def test_nav_and_home_link_to_the_profile(client, auth, session):
     home = client.get("/home").text
     assert 'href="/profile"' in home and 'href="/needs"' in home
     assert 'href="/needs/new"' not in home
+
+
+def test_a_post_without_hours_is_refused_not_saved_with_the_default(client, auth, session):
+    user = _sign_in(session, auth)
+    form = _form(bio="new bio")
+    del form["hours_per_month"]
+    page = client.post("/profile", data=form)
+    assert page.status_code == 200
+    assert 'id="hours_per_month-error">Enter a whole number of hours from 0 to 744.' in page.text
+    session.expire_all()
+    assert profile_of(session, user).bio == ""

@@ -117,11 +117,12 @@ def test_privacy_page_saves_choices_and_shows_history(client, auth, session, wor
 
 
 def test_turning_suggestions_off_on_the_profile_is_recorded_too(session, world):
+    from empathy.models.profile_schemas import ProfileUpdate
     from empathy.profiles import services as profiles
 
     current = profiles.get_profile(session=session, user=world["nurse"])
-    data = profiles.ProfileInput(department=current.department, bio=current.bio, is_suggestible=False,
-                                 hours_per_month=current.hours_per_month)
+    data = ProfileUpdate(department=current.department, bio=current.bio, is_suggestible=False,
+                         hours_per_month=current.hours_per_month)
     profiles.update_profile(session=session, user=world["nurse"], data=data)
     kinds = session.exec(select(Consent.kind, Consent.granted).where(Consent.user_id == world["nurse"].id)).all()
     assert list(kinds) == [("suggestible", False)]

@@ -17,8 +17,7 @@ from empathy.core.errors import ServiceError
 from empathy.core.text import fold, unquote_formula
 from empathy.data import load_causes
 from empathy.models import Site
-from empathy.profiles.services import LANGUAGES, MAX_BIO, MAX_DEPARTMENT
-from empathy.profiles.taxonomy import MAX_SKILL_NAME
+from empathy.models.profile_schemas import LANGUAGES, MAX_BIO, MAX_DEPARTMENT, MAX_SKILL_NAME
 
 if TYPE_CHECKING:  # imports.py imports this module
     from empathy.admin.services.imports import ImportReport
