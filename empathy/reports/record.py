@@ -12,6 +12,7 @@ from sqlmodel import Session
 from empathy.core.errors import Forbidden, NotFound
 from empathy.models import HoursRecord, Match, Need, User
 from empathy.reports.common import APPROVED, cause_labels, hours_value
+from empathy.volunteering.lifecycle import JOINED
 
 
 @dataclass
@@ -41,11 +42,15 @@ class VolunteeringRecord:
 
 
 def _coordinates(session: Session, viewer: User, user_id: int) -> bool:
-    """Whether the viewer is the coordinator of a need the employee signed up for or was invited to."""
+    """Whether the viewer is the coordinator of a need the employee joined or logged hours on.
+
+    Only the employee's own step counts: a coordinator can invite anyone by id, so being suggested, invited or
+    having declined must not open the record (an opt-out would not hold otherwise).
+    """
     if not viewer.is_coordinator:
         return False
     mine = sa.select(Need.id).where(Need.owner_id == viewer.id)
-    matched = sa.exists().where(Match.user_id == user_id, Match.need_id.in_(mine))
+    matched = sa.exists().where(Match.user_id == user_id, Match.need_id.in_(mine), Match.status.in_(JOINED))
     logged = sa.exists().where(HoursRecord.user_id == user_id, HoursRecord.need_id.in_(mine))
     return bool(session.execute(sa.select(sa.or_(matched, logged))).scalar())
 

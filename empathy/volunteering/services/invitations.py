@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, select
+from sqlmodel import Session, or_, select
 
 from empathy.core import audit
 from empathy.core.db import begin_write
@@ -91,10 +91,24 @@ def find_candidates(*, session: Session, index: MatchIndex, actor: User, need_id
     return out[:limit], len(out) > limit
 
 
+def invitable(session: Session, user_ids: list[int]) -> dict[int, User]:
+    """The active people among `user_ids` who let coordinators suggest them (no profile yet: not opted out)."""
+    rows = session.exec(
+        select(User).outerjoin(EmployeeProfile, EmployeeProfile.user_id == User.id)
+        .where(User.id.in_(user_ids), User.active.is_(True),
+               or_(EmployeeProfile.id.is_(None), EmployeeProfile.is_suggestible.is_(True)))
+    ).all()
+    return {person.id: person for person in rows}
+
+
 @retrying
 def invite_employees(*, session: Session, index: MatchIndex, actor: User, need_id: int, user_ids: list[int],
                      message: str = "", base_url: str = "") -> int:
-    """Invite employees to a need, keeping their score and its explanation; returns how many. Commits."""
+    """Invite employees to a need, keeping their score and its explanation; returns how many. Commits.
+
+    Refuses the whole request (ServiceError on `user_ids`, nothing written) when anyone chosen cannot be invited:
+    unknown, deactivated, or opted out of being suggested. Skips the owner and people the lifecycle does not let in.
+    """
     message = (message or "").strip()
     if len(message) > MAX_MESSAGE:
         raise ServiceError(str(_l("Use at most %(n)d characters.", n=MAX_MESSAGE)), field="message")
@@ -110,10 +124,16 @@ def invite_employees(*, session: Session, index: MatchIndex, actor: User, need_i
         raise Conflict(str(_l("Every seat of this need is taken.")))
     ranked = suggest_employees(session=session, index=index, need_id=need.id, k=POOL) or []
     scored = {s.user.id: s for s in ranked}
-    people = session.exec(select(User).where(User.id.in_(user_ids), User.active.is_(True))).all()
-    begin_write(session)
+    begin_write(session)  # read the consents in the writing transaction: an opt-out saved meanwhile holds
+    people = invitable(session, user_ids)
+    refused = [uid for uid in user_ids if uid not in people]
+    if refused:
+        # One answer for an opt-out, a closed account and a made-up id: the refusal must not tell them apart.
+        raise ServiceError(str(_l("These people cannot be invited: %(ids)s. They asked not to be suggested, or "
+                                  "their account is closed. Nobody was invited.",
+                                  ids=", ".join(map(str, refused)))), field="user_ids")
     invited = 0
-    for person in people:
+    for person in people.values():
         if person.id == need.owner_id:
             continue
         match = match_of(session, need.id, person.id)
