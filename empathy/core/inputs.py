@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1  # the database's integer range (PostgreSQL INTEGER): larger ids can only be unknown
@@ -23,10 +24,14 @@ def db_int(value: str) -> int:
 
 
 class BoundedIntConverter(IntegerConverter):
-    """`<int:...>` in every route: a number past the database's range does not match, so the URL answers 404."""
+    """`<int:...>` in every route: a number past the database's range is an unknown id, 404 at once (ending the
+    match there: a non-matching converter would let the route of another method answer 405)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002 (werkzeug's names)
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > MAX_ID:
+            raise NotFound()
+        return number
 
 
 class BoundedJSONProvider(DefaultJSONProvider):

@@ -51,6 +51,9 @@ def test_a_huge_id_in_a_url_is_not_found(app, world):
         url = url_for_case(rule, {name: HUGE for name in rule.arguments if name not in FIXED}, world)
         assert client.get(url, headers={"Authorization": f"Bearer {world.tokens['admin']}"}).status_code == 404, url
     assert client.post(f"/needs/{HUGE}/volunteer").status_code == 404
+    patch = client.patch(f"/api/v1/needs/{HUGE}", json={}, headers={"Authorization": f"Bearer {world.tokens['admin']}"})
+    assert patch.status_code == 404  # not 405 from the route of another method
+    assert patch.mimetype == "application/problem+json"
 
 
 def test_a_huge_id_in_a_form_is_ignored(app, world):
