@@ -26,9 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from empathy.accounts.login import init_login
-    from empathy.core import db, i18n, security
+    from empathy.core import db, i18n, inputs, security
     from empathy.extensions import babel, csrf, limiter, login_manager
 
+    inputs.init_app(app)  # before register_blueprints: routes bind their <int:...> converter when added
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

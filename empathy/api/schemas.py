@@ -11,12 +11,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from empathy.core.inputs import MAX_ID
 from empathy.models.fields import Str, iso_text
 from empathy.models.need_schemas import STRICT
 
 __all__ = ["Day", "FieldError", "Id", "Listing", "Model", "NeedPath", "Out", "Paging", "Problem", "Query", "Str"]
 
-MAX_ID = 2**31 - 1  # the database's integer range: larger ids can only be unknown
 
 
 Day = Annotated[date, Field(strict=False), BeforeValidator(iso_text)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -24,6 +24,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
+from wtforms.validators import ValidationError as FieldError
 
 from empathy.core.errors import ServiceError
 from empathy.core.runtime import org_timezone
@@ -177,6 +178,15 @@ class NeedFilterForm(Form):
     where = SelectField(_l("Site or remote"), choices=[], validators=[Optional()])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
+
+    # The reports' range: a day at the calendar's ends cannot be moved to UTC (OverflowError, a 500).
+    EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+    def validate_date_from(self, field) -> None:
+        if field.data is not None and not self.EARLIEST <= field.data <= self.LATEST:
+            raise FieldError(str(_l("Enter a date between 2000 and 2100.")))
+
+    validate_date_to = validate_date_from
 
     def set_choices(self, *, sites, lang: str) -> None:
         self.status.choices = [SelectChoice("", str(_l("Any status")))] + [

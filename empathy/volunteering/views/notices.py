@@ -11,6 +11,7 @@ from empathy.accounts.login import me, role_required
 from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
+from empathy.core.inputs import db_int
 from empathy.core.urls import safe_next
 from empathy.core.web import form_error
 from empathy.models import CREDENTIAL_KINDS
@@ -31,7 +32,7 @@ def notifications_page():
 @bp.post("/notifications/read")
 @login_required
 def notifications_read():
-    note_id = request.form.get("id", type=int)
+    note_id = request.form.get("id", type=db_int)
     target = (safe_next(request.form.get("next")) if note_id else None) or url_for("workflow.notifications_page")
     if ActionForm().validate_on_submit():
         web.return_to(target)

@@ -1,0 +1,90 @@
+"""Input that once gave a 500 answers an empty page or a clear 4xx (issue 15, fault 5), on every route of its kind."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from empathy.core.db import get_engine
+from tests.security.test_access_matrix import FIXED, PARAMS, url_for_case
+from tests.security.world import build_world
+
+HUGE = "99999999999999999999"  # past SQLite's and PostgreSQL's integers
+
+
+@pytest.fixture
+def world(app):
+    with Session(get_engine(app), expire_on_commit=False) as session:
+        return build_world(session)
+
+
+def signed_in(app, world, role):
+    client = app.test_client()
+    with client.session_transaction() as sess:
+        sess["_user_id"], sess["_fresh"] = world.sessions[role], True
+    return client
+
+
+def get_rules(app, *, with_ids: bool):
+    for rule in app.url_map.iter_rules():
+        has_ids = any(PARAMS.get(name) for name in rule.arguments)
+        if "GET" in rule.methods and rule.endpoint != "static" and has_ids == with_ids:
+            yield rule
+
+
+@pytest.mark.parametrize("role", ["emp", "coord", "admin"])
+def test_every_page_takes_huge_numbers_in_its_query_string(app, world, role):
+    client = signed_in(app, world, role)
+    headers = {"Authorization": f"Bearer {world.tokens[role]}"}
+    query = {"page": HUGE, "per_page": HUGE, "shown": HUGE, "member": HUGE, "id": HUGE}
+    answers = {rule.rule: client.get(url_for_case(rule, {}, world), query_string=query, headers=headers).status_code
+               for rule in get_rules(app, with_ids=False)}
+    assert answers["/needs"] == answers["/notifications"] == 200
+    assert answers["/admin/users"] == (200 if role == "admin" else 403)
+    assert answers["/api/v1/needs"] == 422
+    assert [url for url, code in answers.items() if code >= 500] == []
+
+
+def test_a_huge_id_in_a_url_is_not_found(app, world):
+    client = signed_in(app, world, "admin")
+    for rule in get_rules(app, with_ids=True):
+        url = url_for_case(rule, {name: HUGE for name in rule.arguments if name not in FIXED}, world)
+        assert client.get(url, headers={"Authorization": f"Bearer {world.tokens['admin']}"}).status_code == 404, url
+    assert client.post(f"/needs/{HUGE}/volunteer").status_code == 404
+    patch = client.patch(f"/api/v1/needs/{HUGE}", json={}, headers={"Authorization": f"Bearer {world.tokens['admin']}"})
+    assert patch.status_code == 404  # not 405 from the route of another method
+    assert patch.mimetype == "application/problem+json"
+
+
+def test_a_huge_id_in_a_form_is_ignored(app, world):
+    response = signed_in(app, world, "emp").post("/notifications/read", data={"id": HUGE})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/Los_Angeles"])
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_need_filters_refuse_days_out_of_range(app, world, zone, day):
+    app.config["BABEL_DEFAULT_TIMEZONE"] = zone
+    for url in ("/needs", "/needs/all", "/needs/mine"):
+        response = signed_in(app, world, "coord").get(url, query_string={"date_from": day, "date_to": day})
+        assert response.status_code == 200
+        assert "Enter a date between 2000 and 2100." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/Los_Angeles"])
+def test_need_form_refuses_year_one(app, world, zone):
+    app.config["BABEL_DEFAULT_TIMEZONE"] = zone
+    data = {"title": "T", "cause": "education", "starts_at": "0001-01-01T00:00", "ends_at": "0001-01-01T02:00",
+            "seats": "1", "hours_per_volunteer": "2"}
+    response = signed_in(app, world, "coord").post("/needs/new", data=data)
+    assert response.status_code == 200
+    assert "the year must be between 1900 and 2200" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("body", ["[" * 50_000 + "]" * 50_000, '{"a":' * 50_000 + "1" + "}" * 50_000])
+@pytest.mark.parametrize("url", ["/api/v1/auth/token", "/api/v1/needs"])
+def test_deeply_nested_json_is_refused(client, world, body, url):
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {world.tokens['coord']}"}
+    response = client.post(url, data=body, headers=headers)
+    assert response.status_code == 422  # as any body that is not a JSON object
+    assert response.mimetype == "application/problem+json"
