@@ -40,17 +40,34 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _sqlite_foreign_keys(connection, on: bool) -> None:
+    """Switch SQLite's foreign keys on the raw connection, outside any transaction (inside one it is a no-op)."""
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
 def run_migrations_online() -> None:
     with _engine().connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=True,
-            compare_type=True,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
-        connection.commit()
+        # Batch mode rebuilds a SQLite table by copying it and dropping the old one; with foreign keys
+        # on, that drop would delete (ON DELETE CASCADE) every row referring to it. SQLite's documented
+        # procedure: keys off, rebuild, check, keys on again.
+        is_sqlite = connection.dialect.name == "sqlite"
+        if is_sqlite:
+            _sqlite_foreign_keys(connection, False)
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                render_as_batch=True,
+                compare_type=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+                if is_sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise RuntimeError("The migration left rows whose foreign keys point nowhere.")
+            connection.commit()
+        finally:
+            if is_sqlite:
+                _sqlite_foreign_keys(connection, True)
 
 
 if context.is_offline_mode():

@@ -31,6 +31,9 @@ class User(UserMixin, UserBase, table=True):
         one_of("preferred_language", LANGUAGE_CODES, "preferred_language", nullable=True),
         # Stored lower-cased, so the unique index is a case-insensitive one.
         sa.CheckConstraint("email = lower(email)", name="email_lower"),
+        # SQLite would otherwise hand the largest id out again after that account is deleted,
+        # and ids appear in links, tokens, audit entries and anonymised hours.
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)

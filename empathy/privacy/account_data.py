@@ -87,11 +87,29 @@ def export_my_data(*, session: Session, user: User) -> dict:
     }
 
 
+# Notifications to a need's owner that carry the person's name (see volunteering.services.signups).
+NAMING_KINDS = ("volunteered", "signed_up", "withdrawn")
+
+
+def _forget_name_in_owners_notifications(session: Session, user: User) -> None:
+    """Delete other people's notifications that name the user about a need they signed up for."""
+    links = {f"/needs/{need_id}/people" for need_id in session.exec(
+        select(Match.need_id).where(Match.user_id == user.id)).all()}
+    if not links:
+        return
+    notes = session.exec(select(Notification).where(
+        Notification.kind.in_(NAMING_KINDS), Notification.link.in_(links), Notification.user_id != user.id)).all()
+    ids = [n.id for n in notes if n.params.get("name") == user.display_name]
+    if ids:
+        session.execute(sa.delete(Notification).where(Notification.id.in_(ids)))
+
+
 def delete_account(*, session: Session, user: User, password: str) -> None:
     """Delete the account and its personal data after checking the password. Commits.
 
-    Approved hours stay in the reports without a person (hours_records.user_id becomes NULL,
-    the department stays); seats the person held on needs still to come are given back.
+    Approved hours stay in the reports without a person (hours_records.user_id becomes NULL and
+    the person's free-text note is blanked; hours, date and department stay); seats the person held
+    on needs still to come are given back; need owners' notifications naming the person go.
     """
     if not verify_password(user.password_hash, password or ""):
         raise ServiceError(str(_l("The password is not correct.")), field="password")
@@ -111,10 +129,11 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
     # Pending hours are not a contribution yet; approved and rejected ones stay, anonymised.
     session.execute(
         sa.delete(HoursRecord).where(HoursRecord.user_id == user.id, HoursRecord.status == HoursStatus.PENDING))
+    _forget_name_in_owners_notifications(session, user)
     for model in (EmployeeProfile, Consent, Notification, Credential, ApiToken, UserSession, Match, TwoFactor):
         session.execute(sa.delete(model).where(model.user_id == user.id))
     session.execute(sa.delete(OutboxMessage).where(OutboxMessage.to_address == user.email))
-    session.execute(sa.update(HoursRecord).where(HoursRecord.user_id == user.id).values(user_id=None))
+    session.execute(sa.update(HoursRecord).where(HoursRecord.user_id == user.id).values(user_id=None, note=""))
     audit.record(session, actor_id=None, action="account_deleted", target_type="user", target_id=user.id)
     session.execute(sa.delete(User).where(User.id == user.id))
     session.commit()

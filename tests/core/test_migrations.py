@@ -112,3 +112,37 @@ def test_status_enums_hold_exactly_the_values_the_migrated_check_allows(empty_da
         assert len(allowed) >= 3
     finally:
         get_engine(app).dispose()
+
+
+def _users_ddl(conn) -> str:
+    return conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'users'").scalar_one()
+
+
+def test_sqlite_users_get_autoincrement_without_losing_the_rows_that_refer_to_them(tmp_path):
+    app = _app(_sqlite_url(tmp_path))
+    engine = get_engine(app)
+    try:
+        schema.upgrade(app, "0009")
+        with engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO users (id, email, display_name, role, active, created_at, updated_at) VALUES "
+                "(1, 'a@example.com', 'A', 'employee', 1, '2026-01-01', '2026-01-01'), "
+                "(2, 'b@example.com', 'B', 'employee', 1, '2026-01-01', '2026-01-01')")
+            conn.exec_driver_sql("INSERT INTO user_sessions (user_id, token_hash, created_at, last_seen_at) "
+                                 "VALUES (1, 'h', '2026-01-01', '2026-01-01')")
+        schema.upgrade(app)
+        with engine.begin() as conn:
+            # The rebuild of users must not cascade into the tables that refer to it.
+            assert conn.exec_driver_sql("SELECT user_id FROM user_sessions").all() == [(1,)]
+            assert "AUTOINCREMENT" in _users_ddl(conn) and "ck_users_email_lower" in _users_ddl(conn)
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+            conn.exec_driver_sql("DELETE FROM users WHERE id = 2")
+            conn.exec_driver_sql("INSERT INTO users (email, display_name, role, active, created_at, updated_at) "
+                                 "VALUES ('c@example.com', 'C', 'employee', 1, '2026-01-01', '2026-01-01')")
+            assert conn.exec_driver_sql("SELECT id FROM users WHERE email = 'c@example.com'").scalar_one() == 3
+        schema.downgrade(app, "0009")
+        with engine.connect() as conn:
+            assert "AUTOINCREMENT" not in _users_ddl(conn)
+            assert conn.exec_driver_sql("SELECT count(*) FROM user_sessions").scalar_one() == 1
+    finally:
+        engine.dispose()

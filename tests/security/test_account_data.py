@@ -113,6 +113,23 @@ def test_delete_removes_personal_data_and_keeps_approved_hours_anonymised(sessio
     assert (entry.action, entry.target_id, entry.actor_id) == ("account_deleted", emp_id, None)
 
 
+def test_delete_leaves_no_text_the_person_wrote_or_their_name_in_others_notifications(session, person):
+    emp, coord, future = person["emp"], person["coord"], person["future"]
+    approved = session.exec(select(HoursRecord).where(HoursRecord.status == "approved")).one()
+    approved.note = "Drove Mrs Lee to her chemo; call me on 555-0101"
+    session.add(approved)
+    people = f"/needs/{future.id}/people"
+    session.add_all([
+        Notification(user_id=coord.id, kind="signed_up", params={"name": "Emma", "need": future.title}, link=people),
+        Notification(user_id=coord.id, kind="signed_up", params={"name": "Olga", "need": future.title}, link=people),
+    ])
+    session.commit()
+    delete_account(session=session, user=emp, password=DEFAULT_PASSWORD)
+    kept = session.exec(select(HoursRecord)).one()
+    assert (kept.user_id, kept.hours, kept.note) == (None, 3, "")
+    assert [n.params["name"] for n in session.exec(select(Notification)).all()] == ["Olga"]
+
+
 def test_delete_through_the_page_ends_the_session_and_tokens(client, auth, session, person):
     secret = tokens.create_token(session=session, user=person["emp"], name="cli", secret_key=SECRET)[1]
     login(auth)

@@ -1,8 +1,9 @@
 """Signed, single-use, expiring links that let a user set a password: activation and reset.
 
-A link carries the user's id and a fingerprint of their password hash, signed with the secret key
-and a salt per purpose. Setting a password changes the hash, so a used link stops working at once,
-and so does every other link issued before it; nothing needs to be stored.
+A link carries the user's id and a fingerprint of their account and password hash, signed with the
+secret key and a salt per purpose. Setting a password changes the hash, so a used link stops working
+at once, and so does every other link issued before it; nothing needs to be stored. The fingerprint
+also covers the account's creation time, so a link never opens another account that got the same id.
 """
 
 from __future__ import annotations
@@ -37,8 +38,12 @@ class LinkKind:
 
 
 def password_fingerprint(user: User, secret_key: str) -> str:
-    """A keyed digest of the user's password state: it changes whenever the password does."""
-    state = f"{user.id}:{user.password_hash or ''}".encode()
+    """A keyed digest of the user's account and password state: it changes whenever the password does.
+
+    The creation time (to the microsecond) tells apart two accounts that had the same id: an imported
+    account has no password hash yet, so id and hash alone would match the next account given that id.
+    """
+    state = f"{user.id}:{user.created_at.isoformat()}:{user.password_hash or ''}".encode()
     return hmac.new(secret_key.encode(), state, hashlib.sha256).hexdigest()[:24]
 
 
