@@ -24,11 +24,13 @@ def register(app: Flask) -> None:
     app.cli.add_command(match_cli)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    from empathy.accounts.cli import register as register_totp
     from empathy.admin.cli import register as register_backup
     from empathy.volunteering.cli import register as register_workflow
 
     register_workflow(app)
     register_backup(app)
+    register_totp(app)
 
 
 def _require_migrated() -> None:

@@ -57,6 +57,12 @@ class Defaults:
     # them to set it up first. Empty: it is each user's choice.
     TWO_FACTOR_REQUIRED_ROLES: list[str] = []
 
+    # Keys that seal two-factor secrets in the database, newest first (each at least 32 characters).
+    # Empty: the instance file TOTP_KEY_FILE holds them, made on first use. Back them up apart from
+    # the database: without them no two-factor secret can be read.
+    TOTP_KEYS: list[str] = []
+    TOTP_KEY_FILE = "totp-key"
+
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_MAX_LENGTH = 128
 

@@ -15,6 +15,7 @@ from empathy.api.schemas import Problem
 from empathy.api.tags import ACCOUNT
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
+from empathy.core.runtime import totp_keys
 from empathy.extensions import limiter
 
 
@@ -38,7 +39,8 @@ def create_token(body: s.TokenRequest):
     """Exchange an email and password (and, with two-factor sign-in, a code) for a token valid for 30 days."""
     try:
         made = token_service.issue_token(session=get_session(), email=body.email, password=body.password,
-                                         secret_key=current_app.config["SECRET_KEY"], name=body.name, otp=body.otp,
+                                         secret_key=current_app.config["SECRET_KEY"], totp_keys=totp_keys(),
+                                         name=body.name, otp=body.otp,
                                          required_roles=tuple(current_app.config["TWO_FACTOR_REQUIRED_ROLES"]))
     except ServiceError as exc:
         return problem(401, exc.message)

@@ -17,7 +17,7 @@ from empathy.accounts.services.password_links import password_fingerprint
 from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
-from empathy.core.runtime import send_mail_after_response
+from empathy.core.runtime import send_mail_after_response, totp_keys
 from empathy.core.urls import safe_next
 from empathy.core.web import form_error
 from empathy.extensions import limiter
@@ -63,7 +63,7 @@ def _code_failed(_response) -> bool:
 
 
 def _check(user: User, code: str) -> bool:
-    ok = service.verify(session=get_session(), user=user, code=code)
+    ok = service.verify(session=get_session(), user=user, code=code, keys=totp_keys())
     g.two_factor_code_failed = not ok
     return ok
 
@@ -139,7 +139,8 @@ def confirm_setup():
     form = SetupCodeForm()
     if form.validate_on_submit():
         try:
-            codes = service.enable(session=get_session(), user=me(), secret=secret, code=form.code.data)
+            codes = service.enable(session=get_session(), user=me(), secret=secret, code=form.code.data,
+                                   keys=totp_keys())
         except ServiceError as exc:
             form_error(form, exc, "code")
         else:
@@ -174,9 +175,11 @@ def disable():
     form = DisableTwoFactorForm()
     if form.validate_on_submit():
         try:
-            service.disable(session=get_session(), user=me(), password=form.password.data, code=form.code.data)
+            service.disable(session=get_session(), user=me(), password=form.password.data, code=form.code.data,
+                            keys=totp_keys())
         except ServiceError as exc:
-            g.two_factor_code_failed = True  # a wrong password counts as much as a wrong code
+            # A wrong password counts as much as a wrong code; the server's missing key does not.
+            g.two_factor_code_failed = not isinstance(exc, service.KeyUnavailable)
             form_error(form, exc, "code")
         else:
             send_mail_after_response()

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from empathy.core.crypto import KeyRing
+
 
 def org_timezone() -> ZoneInfo:
     """The organisation's time zone (BABEL_DEFAULT_TIMEZONE): dates people type and see are in it."""
@@ -16,6 +18,11 @@ def org_timezone() -> ZoneInfo:
 def org_today() -> date:
     """Today's date in the organisation's time zone."""
     return datetime.now(org_timezone()).date()
+
+
+def totp_keys() -> KeyRing:
+    """The keys that seal two-factor secrets: TOTP_KEYS, or the instance file TOTP_KEY_FILE."""
+    return KeyRing.for_totp(current_app.config, current_app.instance_path)
 
 
 def after_response(task) -> None:

@@ -10,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 
+from empathy.core.crypto import KeyRing
 from empathy.core.db import get_engine
 
 DEFAULT_MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -21,6 +22,8 @@ def alembic_config(app: Flask) -> Config:
     cfg = Config(str(directory / "alembic.ini"))
     cfg.set_main_option("script_location", str(directory))
     cfg.attributes["engine"] = get_engine(app)
+    # Data migrations that seal or open two-factor secrets use the app's keys.
+    cfg.attributes["totp_keys"] = KeyRing.for_totp(app.config, app.instance_path)
     return cfg
 
 

@@ -17,8 +17,9 @@ class TwoFactor(SQLModel, table=True):
     __tablename__ = "two_factor"
 
     user_id: int = Field(primary_key=True, foreign_key="users.id", ondelete="CASCADE")
-    # The shared TOTP secret (base32): the server must read it back to check codes.
-    secret: str = Field(max_length=64)
+    # The shared TOTP secret (base32), sealed with a key kept out of the database (core.crypto): the
+    # server must read it back to check codes, but a copy of the database alone must not give it away.
+    sealed_secret: str = Field(max_length=255)
     # The last time step a code was accepted for: a code works once, even within its 30 seconds.
     last_step: int = Field(default=0, sa_column_kwargs={"server_default": sa.text("0")})
     # Salted scrypt hashes of the recovery codes not used yet.

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from empathy.accounts.services import two_factor
+from empathy.core.crypto import KeyRing
 from empathy.core.errors import ServiceError
 from empathy.models import AuditEntry, TwoFactor, User, UserSession
 from tests.factories import DEFAULT_PASSWORD, make_user
@@ -45,6 +46,12 @@ def _turn_on(client, session) -> tuple[str, list[str]]:
 
 
 @pytest.fixture
+def keys(app):
+    """The app's two-factor keys (the test app keeps its key file in the test's own folder)."""
+    return KeyRing.for_totp(app.config, app.instance_path)
+
+
+@pytest.fixture
 def user(session):
     return make_user(session, email=EMAIL)
 
@@ -62,7 +69,7 @@ def _password_step(client, next_url: str = ""):
                        data={"email": EMAIL, "password": DEFAULT_PASSWORD})
 
 
-def test_setting_up_needs_a_right_code_and_shows_ten_recovery_codes(client, auth, session, user):
+def test_setting_up_needs_a_right_code_and_shows_ten_recovery_codes(client, auth, session, user, keys):
     auth.login(EMAIL, DEFAULT_PASSWORD)
     assert "Set up two-factor sign-in" in client.get("/account/two-factor").text
     client.post("/account/two-factor/setup")
@@ -76,7 +83,8 @@ def test_setting_up_needs_a_right_code_and_shows_ten_recovery_codes(client, auth
     codes = re.findall(r"<code>([a-z2-7]{5}-[a-z2-7]{5})</code>", shown.text)
     assert len(set(codes)) == 10
     row = _fresh(session).get(TwoFactor, user.id)
-    assert row.secret == secret and len(row.recovery_hashes) == 10
+    assert keys.open(row.sealed_secret) == secret and len(row.recovery_hashes) == 10
+    assert secret not in row.sealed_secret  # sealed: the database alone does not give it away
     assert not any(c in str(row.recovery_hashes) for c in codes)  # only hashes are kept
     assert "10 of 10 recovery codes left" in client.get("/account/two-factor").text
     entry = session.exec(select(AuditEntry).where(AuditEntry.action == "two_factor_enabled")).one()
@@ -152,14 +160,14 @@ def test_turning_off_needs_the_password_and_a_code(client, auth, session, user, 
     assert _password_step(client).headers["Location"] == "/home"
 
 
-def test_new_recovery_codes_replace_the_old_ones(client, session, user, enrolled):
+def test_new_recovery_codes_replace_the_old_ones(client, session, user, enrolled, keys):
     _password_step(client)
     client.post("/login/code", data={"code": enrolled["codes"][0]})
     page = client.post("/account/two-factor/recovery-codes", data={"code": enrolled["codes"][1]})
     fresh_codes = re.findall(r"<code>([a-z2-7]{5}-[a-z2-7]{5})</code>", page.text)
     assert len(fresh_codes) == 10 and not set(fresh_codes) & set(enrolled["codes"])
-    assert not two_factor.verify(session=_fresh(session), user=user, code=enrolled["codes"][5])
-    assert two_factor.verify(session=session, user=user, code=fresh_codes[0])
+    assert not two_factor.verify(session=_fresh(session), user=user, code=enrolled["codes"][5], keys=keys)
+    assert two_factor.verify(session=session, user=user, code=fresh_codes[0], keys=keys)
 
 
 def test_the_api_asks_for_the_code_too(client, session, enrolled):
@@ -190,15 +198,15 @@ def test_an_admin_turns_it_off_for_a_user_who_lost_their_phone(app, client, auth
     assert entry.target_id == user.id and entry.actor_id != user.id
 
 
-def test_service_rejects_codes_outside_the_window(session, user):
+def test_service_rejects_codes_outside_the_window(session, user, keys):
     secret = two_factor.new_secret()
     now = time.time()
     with pytest.raises(ServiceError):
-        two_factor.enable(session=session, user=user, secret=secret, code=_code(secret, now - 120), now=now)
-    two_factor.enable(session=session, user=user, secret=secret, code=_code(secret, now - 30), now=now)
-    assert not two_factor.verify(session=session, user=user, code=_code(secret, now - 30), now=now)  # used
-    assert two_factor.verify(session=session, user=user, code=_code(secret, now + 30), now=now)
-    assert not two_factor.verify(session=session, user=user, code=_code(secret, now), now=now)  # older step
+        two_factor.enable(session=session, user=user, secret=secret, code=_code(secret, now - 120), keys=keys, now=now)
+    two_factor.enable(session=session, user=user, secret=secret, code=_code(secret, now - 30), keys=keys, now=now)
+    assert not two_factor.verify(session=session, user=user, code=_code(secret, now - 30), keys=keys, now=now)  # used
+    assert two_factor.verify(session=session, user=user, code=_code(secret, now + 30), keys=keys, now=now)
+    assert not two_factor.verify(session=session, user=user, code=_code(secret, now), keys=keys, now=now)  # older step
 
 
 def test_deleting_the_account_removes_the_authenticator_and_the_download_holds_no_secret(client, auth, session,
@@ -239,19 +247,20 @@ def test_odd_codes_are_refused_without_an_error(client, session, enrolled):
     assert api.status_code == 401
 
 
-def test_the_same_code_sent_twice_at_once_works_once(app, session, user):
+def test_the_same_code_sent_twice_at_once_works_once(app, session, user, keys):
     from concurrent.futures import ThreadPoolExecutor
 
     from sqlmodel import Session
 
     secret = two_factor.new_secret()
     now = time.time()
-    codes = two_factor.enable(session=session, user=user, secret=secret, code=_code(secret, now - 30), now=now)
+    codes = two_factor.enable(session=session, user=user, secret=secret, code=_code(secret, now - 30), keys=keys,
+                              now=now)
     engine = session.get_bind()
 
     def attempt(code):
         with Session(engine, expire_on_commit=False) as own:
-            return two_factor.verify(session=own, user=own.get(User, user.id), code=code, now=now)
+            return two_factor.verify(session=own, user=own.get(User, user.id), code=code, keys=keys, now=now)
 
     for code in (_code(secret, now), codes[0]):
         with ThreadPoolExecutor(max_workers=6) as pool:

@@ -146,3 +146,40 @@ def test_sqlite_users_get_autoincrement_without_losing_the_rows_that_refer_to_th
             assert conn.exec_driver_sql("SELECT count(*) FROM user_sessions").scalar_one() == 1
     finally:
         engine.dispose()
+
+
+def test_two_factor_secrets_are_sealed_by_the_upgrade_and_opened_by_the_downgrade(empty_database, tmp_path):
+    from empathy.core.crypto import KeyRing
+
+    key_file = tmp_path / "totp-key"
+    app = create_app({"TESTING": True, "DATABASE_URL": empty_database, "SECRET_KEY": "k",
+                      "TOTP_KEY_FILE": str(key_file)})
+    engine = get_engine(app)
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    try:
+        schema.upgrade(app, "0010")
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO users (email, display_name, role, active, created_at, updated_at) "
+                                 "VALUES ('a@example.com', 'A', 'employee', true, :t, :t)"), {"t": "2026-01-01"})
+            user_id = conn.execute(sa.text("SELECT id FROM users")).scalar_one()
+            conn.execute(sa.text("INSERT INTO two_factor (user_id, secret, last_step, recovery_hashes, created_at) "
+                                 "VALUES (:u, :s, 7, '[]', :t)"), {"u": user_id, "s": secret, "t": "2026-01-01"})
+        schema.upgrade(app)
+        assert oct(key_file.stat().st_mode & 0o777) == "0o600"  # made by the upgrade: there was no key
+        with engine.connect() as conn:
+            sealed, step = conn.execute(sa.text("SELECT sealed_secret, last_step FROM two_factor")).one()
+        assert secret not in sealed and step == 7
+        assert KeyRing.for_totp(app.config, app.instance_path).open(sealed) == secret
+        assert "secret" not in {c["name"] for c in sa.inspect(engine).get_columns("two_factor")}
+        command.check(schema.alembic_config(app))
+
+        schema.downgrade(app, "0010")
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT secret FROM two_factor")).scalar_one() == secret
+        key_file.unlink()
+        schema.upgrade(app)  # again, with the key gone: a new one seals the clear secrets
+        key_file.unlink()
+        with pytest.raises(Exception, match="There is no key in"):
+            schema.downgrade(app, "0010")  # a sealed secret cannot be opened without its key: said, not lost
+    finally:
+        engine.dispose()

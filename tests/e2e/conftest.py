@@ -55,6 +55,7 @@ def _env(directory: Path) -> dict[str, str]:
     env.update(
         EMPATHY_DATABASE_URL=f"sqlite:///{directory / 'e.sqlite'}",
         EMPATHY_MATCH_MODEL_PATH=str(directory / "model.joblib"),
+        EMPATHY_TOTP_KEY_FILE=str(directory / "totp-key"),
         EMPATHY_SECRET_KEY="e2e-secret-key-not-for-production",
         FLASK_APP="empathy",
         PYTHONUNBUFFERED="1",

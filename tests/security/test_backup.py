@@ -106,3 +106,32 @@ def test_a_backup_carries_no_live_activation_or_reset_link(app, runner, session,
     bodies = " ".join(session.exec(select(OutboxMessage.body)).all())
     assert not any(token in bodies for token in tokens)
     assert session.exec(select(User).where(User.email == "new@example.com")).one().password_hash is None
+
+
+def test_a_backup_holds_no_two_factor_secret_in_clear_and_needs_the_key_kept_apart(app, runner, session, tmp_path):
+    _skip_without_pg_dump(app)
+    import time
+
+    import pyotp
+
+    from empathy.accounts.services import two_factor
+    from empathy.core.crypto import KeyMismatch, KeyRing
+    from empathy.models import TwoFactor
+
+    keys = KeyRing.for_totp(app.config, app.instance_path)
+    user = make_user(session, email="li.na@example.com")
+    secret, now = two_factor.new_secret(), time.time()
+    two_factor.enable(session=session, user=user, secret=secret, code=pyotp.TOTP(secret).at(now), keys=keys, now=now)
+    target = tmp_path / "backups" / "empathy.dump"
+    assert runner.invoke(args=["backup", str(target)]).exit_code == 0
+    assert keys.path.parent != target.parent  # the key is not where the backups go
+    if get_engine(app).dialect.name == "sqlite":
+        raw = target.read_bytes()
+        assert secret.encode() not in raw and secret.lower().encode() not in raw
+    session.close()
+    assert runner.invoke(args=["restore", str(target), "--yes"]).exit_code == 0
+    restored = session.exec(select(TwoFactor)).one()
+    assert secret not in restored.sealed_secret
+    assert keys.open(restored.sealed_secret) == secret  # with the key kept apart, the restore works
+    with pytest.raises(KeyMismatch):
+        KeyRing(["another key, as someone holding only the backup would have"]).open(restored.sealed_secret)

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from empathy.accounts.services import two_factor
 from empathy.accounts.services.auth import authenticate
+from empathy.core.crypto import KeyRing
 from empathy.core.db import utcnow
 from empathy.core.errors import NotFound, ServiceError
 from empathy.models import ApiToken, User
@@ -63,13 +64,14 @@ def create_token(*, session: Session, user: User, name: str, secret_key: str,
     return row, secret
 
 
-def issue_token(*, session: Session, email: str, password: str, secret_key: str,
+def issue_token(*, session: Session, email: str, password: str, secret_key: str, totp_keys: KeyRing,
                 name: str = "", otp: str = "", required_roles: tuple[str, ...] = (),
                 now: datetime | None = None) -> tuple[ApiToken, str] | None:
     """A 30-day token for these credentials, or None when they are wrong or the account is inactive.
 
-    An account with two-factor sign-in also needs a current code (or a recovery code) as `otp`;
-    without a right one this raises ServiceError naming the field.
+    An account with two-factor sign-in also needs a current code (or a recovery code) as `otp`,
+    checked against its secret sealed with `totp_keys`; without a right one this raises
+    ServiceError naming the field (two_factor.KeyUnavailable when the keys cannot open the secret).
     """
     user = authenticate(session=session, email=email, password=password)
     if user is None:
@@ -81,7 +83,7 @@ def issue_token(*, session: Session, email: str, password: str, secret_key: str,
         if not otp:
             raise ServiceError(str(_l("This account uses two-factor sign-in: send the code from the app as otp.")),
                                field="otp")
-        if not two_factor.verify(session=session, user=user, code=otp):
+        if not two_factor.verify(session=session, user=user, code=otp, keys=totp_keys):
             raise ServiceError(str(_l("This code is not right.")), field="otp")
     return create_token(session=session, user=user, name=name or str(_l("Signed in through the API")),
                         secret_key=secret_key, lifetime=SIGN_IN_LIFETIME, now=now)

@@ -4,11 +4,17 @@ Setting up takes two steps: a new secret is shown (as a QR code and as text) and
 browser's signed session until the user proves their app has it by typing a code; only then is
 the row written and are recovery codes made, shown once. A code is accepted once: the time step
 it belongs to is remembered, so a code seen over someone's shoulder cannot be replayed.
+
+The secret is stored sealed with the two-factor keys (`keys`, a core.crypto.KeyRing kept outside the
+database), so a copy of the database alone gives no one's codes away. When the keys are missing or
+do not open a secret, checking a code raises KeyUnavailable: the user is told to ask an
+administrator, the log says what is wrong, and nobody is locked out without a word.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 import time
 
@@ -21,10 +27,13 @@ from sqlmodel import Session, select
 from empathy.accounts.services.auth import revoke_all_sessions, revoke_all_tokens
 from empathy.accounts.services.passwords import hash_password, verify_password
 from empathy.core import audit
+from empathy.core.crypto import KeyRing, KeyRingError
 from empathy.core.db import begin_write, utcnow
 from empathy.core.errors import Conflict, NotFound, ServiceError
 from empathy.core.mail import queue_mail
 from empathy.models import TwoFactor, User
+
+log = logging.getLogger(__name__)
 
 ISSUER = "Empathy"
 RECOVERY_CODES = 10
@@ -58,6 +67,31 @@ def _matching_step(secret: str, code: str, *, after: int, now: float | None = No
         if candidate > after and hmac.compare_digest(totp.generate_otp(candidate), code):
             return candidate
     return None
+
+
+class KeyUnavailable(ServiceError):
+    """The server's two-factor keys are missing or do not open the stored secret; an administrator must act."""
+
+
+def _key_trouble(exc: KeyRingError) -> KeyUnavailable:
+    # The person trying to sign in learns whom to ask; the log tells the administrator what to do.
+    log.error("two-factor sign-in cannot check codes: %s Restore the key (docs/security.md, 'Two-factor keys') "
+              "or reset the users' two-factor sign-in; `flask totp status` tells how many are affected.", exc)
+    return KeyUnavailable(str(_l("Two-factor sign-in cannot check codes at the moment: the server's key for it "
+                                 "is missing or wrong. Tell an administrator.")), field="code")
+
+
+def _seal(session: Session, keys: KeyRing, secret: str) -> str:
+    """The secret sealed with the newest key; the first key is made only while no secret is stored."""
+    try:
+        if not keys.has_key():
+            if session.exec(select(TwoFactor.user_id).limit(1)).first() is not None:
+                # Secrets sealed with a key that is gone: a new key would hide that until each user is locked out.
+                raise KeyRingError(f"There is no key in {keys.describe()}, yet some users have two-factor sign-in on.")
+            keys.create()
+        return keys.seal(secret)
+    except KeyRingError as exc:
+        raise _key_trouble(exc) from None
 
 
 def _hash(code: str) -> str:
@@ -99,17 +133,23 @@ def is_enabled(session: Session, user: User) -> bool:
     return get(session, user.id) is not None
 
 
-def enable(*, session: Session, user: User, secret: str, code: str, now: float | None = None) -> list[str]:
-    """Turn two-factor sign-in on once a code from the new secret checks out; returns the recovery codes. Commits."""
+def enable(*, session: Session, user: User, secret: str, code: str, keys: KeyRing,
+           now: float | None = None) -> list[str]:
+    """Turn two-factor sign-in on once a code from the new secret checks out; returns the recovery codes. Commits.
+
+    The secret is stored sealed with `keys`. Raises Conflict when it is on already, ServiceError
+    (field "code") for a wrong code, KeyUnavailable when the keys cannot seal.
+    """
     if get(session, user.id) is not None:
         raise Conflict(str(_l("Two-factor sign-in is already on.")))
     step = _matching_step(secret, _clean(code), after=0, now=now)
     if step is None:
         raise ServiceError(str(_l("This code is not right. Check the time on your phone and type the newest code.")),
                            field="code")
+    sealed = _seal(session, keys, secret)
     codes = _new_recovery_codes()
     hashes = [_hash(c) for c in codes]
-    session.add(TwoFactor(user_id=user.id, secret=secret, last_step=step, recovery_hashes=hashes))
+    session.add(TwoFactor(user_id=user.id, sealed_secret=sealed, last_step=step, recovery_hashes=hashes))
     # Sessions and tokens opened with the password alone end: from now on every one took a code.
     revoke_all_sessions(session, user.id)
     revoke_all_tokens(session, user.id)
@@ -123,17 +163,31 @@ def enable(*, session: Session, user: User, secret: str, code: str, now: float |
     return codes
 
 
-def verify(*, session: Session, user: User, code: str, now: float | None = None) -> bool:
-    """Check a sign-in code or an unused recovery code; either works once. Commits when one is used."""
+def verify(*, session: Session, user: User, code: str, keys: KeyRing, now: float | None = None) -> bool:
+    """Check a sign-in code or an unused recovery code; either works once. Commits when one is used.
+
+    When `keys` cannot open the user's secret, a recovery code (which needs no key) still works and
+    the log says what is wrong; any other code raises KeyUnavailable, which tells the user to ask
+    an administrator.
+    """
     row = session.get(TwoFactor, user.id, populate_existing=True)
     if row is None:
         return False
     cleaned = _clean(code)
-    step = _matching_step(row.secret, cleaned, after=row.last_step, now=now)
+    try:
+        secret, trouble = keys.open(row.sealed_secret), None
+    except KeyRingError as exc:
+        secret, trouble = None, exc
+    step = _matching_step(secret, cleaned, after=row.last_step, now=now) if secret is not None else None
     used = None
     if step is None and _is_recovery_code(cleaned):
         # scrypt is slow on purpose: compare before taking the write lock, not while holding it.
         used = next((h for h in row.recovery_hashes if verify_password(h, cleaned)), None)
+    if trouble is not None:
+        unavailable = _key_trouble(trouble)  # logged for the administrator whatever the code was
+        if used is None:
+            session.rollback()
+            raise unavailable
     if step is None and used is None:
         session.rollback()
         return False
@@ -179,11 +233,15 @@ def regenerate_recovery_codes(*, session: Session, user: User) -> list[str]:
     return codes
 
 
-def disable(*, session: Session, user: User, password: str, code: str, now: float | None = None) -> None:
-    """Turn two-factor sign-in off, with the password and a current code. Commits."""
+def disable(*, session: Session, user: User, password: str, code: str, keys: KeyRing,
+            now: float | None = None) -> None:
+    """Turn two-factor sign-in off, with the password and a current code. Commits.
+
+    Raises ServiceError for a wrong password or code, KeyUnavailable when `keys` cannot open the secret.
+    """
     if not verify_password(user.password_hash, password or ""):
         raise ServiceError(str(_l("The password is not correct.")), field="password")
-    if not verify(session=session, user=user, code=code, now=now):
+    if not verify(session=session, user=user, code=code, keys=keys, now=now):
         raise ServiceError(str(_l("This code is not right.")), field="code")
     session.delete(get(session, user.id))
     audit.record(session, actor_id=user.id, action="two_factor_disabled", target_type="user", target_id=user.id)
