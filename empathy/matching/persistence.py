@@ -1,7 +1,9 @@
 """Saving and loading fitted matchers, with a fingerprint to detect stale files."""
 from __future__ import annotations
 
+import os
 import platform
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +28,21 @@ def library_fingerprint() -> dict[str, str]:
 
 
 def save_model(model: Any, path: str | Path, *, data_fingerprint: str | None = None) -> Path:
-    """Write a fitted matcher (and the caller's data fingerprint) to ``path`` with joblib."""
+    """Write a fitted matcher (and the caller's data fingerprint) to ``path`` with joblib, mode 600."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    joblib.dump({"model": model, "fingerprint": library_fingerprint(), "data_fingerprint": data_fingerprint,
-                 "format": MODEL_FORMAT}, tmp)
-    tmp.replace(path)  # readers never see a half-written file
+    # The model holds every employee's profile text: only its owner may read it, from its first byte
+    # (mkstemp makes the file 600 whatever the umask), and a name of its own lets two refits write at once.
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            joblib.dump({"model": model, "fingerprint": library_fingerprint(), "data_fingerprint": data_fingerprint,
+                         "format": MODEL_FORMAT}, fh)
+        tmp.replace(path)  # readers never see a half-written file
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path
 
 

@@ -104,12 +104,24 @@ def _forget_name_in_owners_notifications(session: Session, user: User) -> None:
         session.execute(sa.delete(Notification).where(Notification.id.in_(ids)))
 
 
+def _forget_name_in_invitations(session: Session, user: User) -> None:
+    """Take the user's name out of the invitations they sent: the invitees keep them, without the name."""
+    invitees = select(Match.user_id).where(Match.invited_by_id == user.id)
+    for note in session.exec(select(Notification).where(Notification.kind == "invited",
+                                                        Notification.user_id.in_(invitees))).all():
+        if note.params.get("by") == user.display_name:
+            note.params = {k: v for k, v in note.params.items() if k != "by"}  # a new dict: the change is seen
+            session.add(note)
+
+
 def delete_account(*, session: Session, user: User, password: str) -> None:
     """Delete the account and its personal data after checking the password. Commits.
 
     Approved hours stay in the reports without a person (hours_records.user_id becomes NULL and
-    the person's free-text note is blanked; hours, date and department stay); seats the person held
-    on needs still to come are given back; need owners' notifications naming the person go.
+    the person's free-text note and a reviewer's reason for refusing them are blanked; hours, date
+    and department stay); seats the person held on needs still to come are given back; need owners'
+    notifications naming the person go, and invitations they sent no longer name them. The saved
+    matching model is the caller's to refit (suggestions.runtime.refit_without_deleted).
     """
     if not verify_password(user.password_hash, password or ""):
         raise ServiceError(str(_l("The password is not correct.")), field="password")
@@ -130,9 +142,13 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
     session.execute(
         sa.delete(HoursRecord).where(HoursRecord.user_id == user.id, HoursRecord.status == HoursStatus.PENDING))
     _forget_name_in_owners_notifications(session, user)
+    _forget_name_in_invitations(session, user)
     for model in (EmployeeProfile, Consent, Notification, Credential, ApiToken, UserSession, Match, TwoFactor):
         session.execute(sa.delete(model).where(model.user_id == user.id))
     session.execute(sa.delete(OutboxMessage).where(OutboxMessage.to_address == user.email))
+    # A reviewer's reason for refusing the person's hours is about them too (the CHECK wants it not NULL).
+    session.execute(sa.update(HoursRecord).where(HoursRecord.user_id == user.id,
+                                                 HoursRecord.rejection_reason.is_not(None)).values(rejection_reason=""))
     session.execute(sa.update(HoursRecord).where(HoursRecord.user_id == user.id).values(user_id=None, note=""))
     audit.record(session, actor_id=None, action="account_deleted", target_type="user", target_id=user.id)
     session.execute(sa.delete(User).where(User.id == user.id))

@@ -12,11 +12,13 @@ from empathy.accounts.login import me, role_required
 from empathy.core import audit, web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
+from empathy.core.runtime import after_response
 from empathy.core.web import form_error
 from empathy.models import AUDIT_ACTIONS
 from empathy.privacy import account_data
 from empathy.privacy import services as privacy
 from empathy.privacy.forms import DeleteAccountForm, PrivacyForm
+from empathy.suggestions.runtime import refit_without_deleted
 
 bp = Blueprint("privacy", __name__)
 web.init_blueprint(bp)
@@ -56,6 +58,7 @@ def delete():
             form_error(form, exc, "password")
         else:
             logout_user()
+            after_response(refit_without_deleted)  # the saved matching model must forget their profile too
             flash(_("Your account and personal data are deleted."), "success")
             return redirect(url_for("main.index"))
     return render_template("privacy/delete.html", form=form), 422 if form.errors else 200

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from empathy.core.db import utcnow
 from empathy.matching import SkillMatcher, load_model, save_model
-from empathy.models import EmployeeProfile, Need
+from empathy.models import AuditEntry, EmployeeProfile, Need, User
 from empathy.suggestions.documents import SYNC_OVERLAP, build_taxonomy, employee_documents, need_documents
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,8 @@ class MatchIndex:
         self._mtime: float | None = None
         self._synced_until: datetime | None = None
         self._refitting = False
+        self._refit_again = False
+        self._thread: threading.Thread | None = None
         self.changes_since_fit = 0
 
     def has_model(self) -> bool:
@@ -112,8 +114,6 @@ class MatchIndex:
         changed = session.exec(select(func.count()).select_from(EmployeeProfile)
                                .where(EmployeeProfile.updated_at >= since)).one()
         changed += session.exec(select(func.count()).select_from(Need).where(Need.updated_at >= since)).one()
-        from empathy.models import User
-
         changed += session.exec(select(func.count()).select_from(User).where(User.updated_at >= since)).one()
         if changed:
             for doc in employee_documents(session, since=since):
@@ -122,27 +122,56 @@ class MatchIndex:
             for doc in need_documents(session, self.tz, since=since):
                 self._model.upsert_need(doc)
                 self.changes_since_fit += 1
+        self._forget_deleted(session, since)
         self._synced_until = now
 
-    def refit_in_background(self, engine: Engine) -> bool:
-        """Start a refit on a thread of its own; the app keeps answering meanwhile."""
+    def _forget_deleted(self, session: Session, since: datetime) -> None:
+        """Drop employees whose account was deleted since the last sync (each deletion leaves an audit entry)."""
+        deleted = session.exec(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "account_deleted", AuditEntry.created_at >= since)).one()
+        if not deleted:
+            return
+        present = {str(i) for i in session.exec(select(EmployeeProfile.user_id)).all()}
+        for employee_id in [e for e in self._model.employee_docs_ if e not in present]:
+            self._model.remove_employee(employee_id)
+
+    def refit_in_background(self, engine: Engine, *, again: bool = False) -> bool:
+        """Start a refit on a thread of its own; the app keeps answering meanwhile.
+
+        Returns False when a refit is running already; with `again`, that refit is then followed by
+        another one, which reads the rows as they are after the caller's change (an account deletion
+        must not be undone by a refit that read the rows just before it).
+        """
         with self._lock:
             if self._refitting:
+                self._refit_again = self._refit_again or again
                 return False
             self._refitting = True
 
         def run():
-            try:
-                with Session(engine) as session:
-                    report = fit_and_save(session, self.path, self.tz)
-                log.info("background refit: %s", report.summary())
-            except Exception:  # a failed refit must not take the app down; the old model stays
-                log.exception("background refit failed")
-            finally:
-                self._refitting = False
+            while True:
+                try:
+                    with Session(engine) as session:
+                        report = fit_and_save(session, self.path, self.tz)
+                    log.info("background refit: %s", report.summary())
+                except Exception:  # a failed refit must not take the app down; the old model stays
+                    log.exception("background refit failed")
+                with self._lock:
+                    if not self._refit_again:
+                        self._refitting = False
+                        return
+                    self._refit_again = False
 
-        threading.Thread(target=run, name="empathy-refit", daemon=True).start()
+        self._thread = threading.Thread(target=run, name="empathy-refit", daemon=True)
+        self._thread.start()
         return True
+
+    def wait_for_refit(self, timeout: float | None = None) -> bool:
+        """Wait until no background refit runs (at most `timeout` seconds); returns whether none does."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return not self._refitting
 
     @property
     def is_refitting(self) -> bool:

@@ -23,3 +23,13 @@ def match_index() -> MatchIndex:
     if not current_app.testing and not index.is_refitting and index.wants_refit():
         index.refit_in_background(get_engine())
     return index
+
+
+def refit_without_deleted() -> None:
+    """After an account deletion: refit and rewrite the saved model, so that its file keeps none of the
+    person's profile text (their document, and words of the vocabulary only they used). Runs on a
+    thread of its own; a refit already running is followed by another. No file yet: nothing to do."""
+    path = model_path()
+    if path.exists():
+        index_for(path, org_timezone()).refit_in_background(get_engine(), again=True)
+

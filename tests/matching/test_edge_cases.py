@@ -151,3 +151,19 @@ def test_feedback_expansion_survives_upserts_and_matches_batch():
     batch = m.rank_employees_batch(queries, k=4)
     assert [ids(r) for r in batch] == [ids(m.rank_employees(n, k=4, explain=False)) for n in queries]
     assert len(batch[0]) == 4
+
+
+def test_the_saved_model_is_readable_by_its_owner_only(tmp_path):
+    # It holds every employee's profile text: the same care as a backup of the database.
+    import os
+    import stat
+
+    model = SkillMatcher().fit([EmployeeDoc("e", bio="nurse at weekends")], [])
+    previous = os.umask(0o022)  # what a shell usually has: new files readable by everyone
+    try:
+        path = save_model(model, tmp_path / "m.joblib")
+        save_model(model, path)  # and again over an existing file
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["m.joblib"]

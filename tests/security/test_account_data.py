@@ -221,3 +221,69 @@ def test_every_audited_action_has_a_label_in_the_log():
     from empathy.models import AUDIT_ACTIONS
 
     assert set(ACTION_LABELS) == set(AUDIT_ACTIONS)
+
+
+def test_delete_blanks_a_reviewers_reason_about_the_persons_rejected_hours(session, person):
+    emp, past = person["emp"], person["past"]
+    session.add(HoursRecord(need_id=past.id, user_id=emp.id, hours=2, worked_on=date.today(), department="Finance",
+                            status="rejected", rejection_reason="Emma was at the hospital with her son that day"))
+    session.commit()
+    delete_account(session=session, user=emp, password=DEFAULT_PASSWORD)
+    rejected = session.exec(select(HoursRecord).where(HoursRecord.status == "rejected")).one()
+    assert (rejected.user_id, rejected.hours, rejected.rejection_reason) == (None, 2, "")
+
+
+def test_a_deleted_coordinators_name_leaves_the_invitations_others_received(client, auth, session, person,
+                                                                            tmp_path):
+    from zoneinfo import ZoneInfo
+
+    from empathy.suggestions.index import MatchIndex
+    from empathy.volunteering.services.invitations import invite_employees
+
+    coord = person["coord"]
+    coord.display_name = "Coralie Ostrander"
+    session.add(coord)
+    future = make_need(session, owner=coord, title="Beach clean-up")
+    guest = make_user(session, email="guest@example.com", display_name="Gus")
+    session.commit()
+    invite_employees(session=session, index=MatchIndex(tmp_path / "none.joblib", ZoneInfo("UTC")), actor=coord,
+                     need_id=future.id, user_ids=[guest.id], message="See you there", base_url="http://x")
+    assert "Coralie" in json.dumps(session.exec(select(Notification.params).where(
+        Notification.user_id == guest.id)).one())
+    delete_account(session=session, user=session.get(User, coord.id), password=DEFAULT_PASSWORD)
+    note = session.exec(select(Notification).where(Notification.user_id == guest.id)).one()
+    assert "Coralie" not in json.dumps(note.params) and note.params["need"] == future.title
+    login(auth, "guest@example.com")
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "You were invited to help with" in page and "Coralie" not in page
+
+
+def _bio_traces(path) -> list[str]:
+    """Encodings in which the test bio's made-up word is still in the model file (numpy keeps UTF-32)."""
+    raw = path.read_bytes()
+    return [enc for enc in ("utf-8", "utf-32-le") if "zyxquokk".encode(enc) in raw]
+
+
+def test_delete_leaves_nothing_of_the_profile_in_the_saved_matching_model(app, client, auth, session, person):
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    from empathy.matching import load_model
+    from empathy.suggestions.index import fit_and_save, index_for
+    from tests.factories import profile_of
+
+    emp = person["emp"]
+    profile = profile_of(session, emp)
+    profile.bio = "Zyxquokka whisperer, weekends only"
+    session.add(profile)
+    session.commit()
+    path, tz = Path(app.config["MATCH_MODEL_PATH"]), ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
+    fit_and_save(session, path, tz)
+    assert _bio_traces(path)  # the fitted model keeps profile texts, vocabulary included
+    login(auth)
+    response = client.post("/account/delete", data={"password": DEFAULT_PASSWORD, "understood": "y"})
+    assert response.status_code == 302
+    response.close()  # what a WSGI server does once the response is sent: the after-response work runs
+    assert index_for(path, tz).wait_for_refit(timeout=120)
+    assert _bio_traces(path) == []
+    assert str(emp.id) not in load_model(path).employee_docs_

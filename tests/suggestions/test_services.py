@@ -156,3 +156,18 @@ def test_many_folded_in_changes_ask_for_a_refit(session, world, index, monkeypat
         make_user(session)
     suggest_employees(session=session, index=index, need_id=world["need"].id)
     assert index.wants_refit()
+
+
+def test_a_running_index_forgets_a_deleted_account_at_its_next_sync(app, session, world, tmp_path):
+    from empathy.privacy.account_data import delete_account
+    from tests.factories import DEFAULT_PASSWORD
+
+    path = tmp_path / "model.joblib"
+    fit_and_save(session, path, TZ)
+    index = MatchIndex(path, TZ)
+    nurse_id = str(world["nurse"].id)
+    assert nurse_id in index.current(session).employee_docs_
+    delete_account(session=session, user=world["nurse"], password=DEFAULT_PASSWORD)
+    model = index.current(session)
+    assert nurse_id not in model.employee_docs_
+    assert nurse_id not in [e.id for e in model.rank_employees(str(world["need"].id), k=10)]

@@ -33,6 +33,10 @@ MESSAGES = {
     "hours_rejected": _l("Your hours for “%(need)s” were not approved: %(reason)s"),
     "reminder": _l("Reminder: “%(need)s” starts %(starts_at)s."),
 }
+# Kinds whose sentence names someone, worded without the name once that person deleted their account.
+WITHOUT_NAME = {
+    "invited": _l("You were invited to help with “%(need)s”."),
+}
 SUBJECTS = {
     "invited": _l("An invitation to volunteer"),
     "confirmed": _l("You are confirmed"),
@@ -49,7 +53,7 @@ def render(kind: str, params: dict) -> str:
     for key, value in params.items():
         if key.endswith("_at") and isinstance(value, str):
             shown[key] = format_datetime(datetime.fromisoformat(value), "medium")
-    template = MESSAGES.get(kind)
+    template = WITHOUT_NAME[kind] if kind in WITHOUT_NAME and "by" not in params else MESSAGES.get(kind)
     return str(template) % shown if template is not None else kind
 
 
