@@ -105,13 +105,20 @@ def _forget_name_in_owners_notifications(session: Session, user: User) -> None:
 
 
 def _forget_name_in_invitations(session: Session, user: User) -> None:
-    """Take the user's name out of the invitations they sent: the invitees keep them, without the name."""
-    invitees = select(Match.user_id).where(Match.invited_by_id == user.id)
+    """Take the user's name out of the invitations they sent: the invitees keep the notification (and
+    the invitation on their commitments page) without the name; the outbox's copies of the e-mail go."""
+    invitees = list(session.exec(select(Match.user_id).where(Match.invited_by_id == user.id)).all())
+    if not invitees:
+        return
     for note in session.exec(select(Notification).where(Notification.kind == "invited",
                                                         Notification.user_id.in_(invitees))).all():
         if note.params.get("by") == user.display_name:
             note.params = {k: v for k, v in note.params.items() if k != "by"}  # a new dict: the change is seen
             session.add(note)
+    mails = session.exec(select(OutboxMessage).where(OutboxMessage.kind.in_([f"invited:{i}" for i in invitees]))).all()
+    ids = [m.id for m in mails if user.display_name in m.body]
+    if ids:
+        session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
 
 
 def delete_account(*, session: Session, user: User, password: str) -> None:
@@ -120,7 +127,8 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
     Approved hours stay in the reports without a person (hours_records.user_id becomes NULL and
     the person's free-text note and a reviewer's reason for refusing them are blanked; hours, date
     and department stay); seats the person held on needs still to come are given back; need owners'
-    notifications naming the person go, and invitations they sent no longer name them. The saved
+    notifications naming the person go, and invitations they sent no longer name them (the outbox's
+    copies of those e-mails go). The saved
     matching model is the caller's to refit (suggestions.runtime.refit_without_deleted).
     """
     if not verify_password(user.password_hash, password or ""):

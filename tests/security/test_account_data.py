@@ -253,6 +253,7 @@ def test_a_deleted_coordinators_name_leaves_the_invitations_others_received(clie
     delete_account(session=session, user=session.get(User, coord.id), password=DEFAULT_PASSWORD)
     note = session.exec(select(Notification).where(Notification.user_id == guest.id)).one()
     assert "Coralie" not in json.dumps(note.params) and note.params["need"] == future.title
+    assert not [m for m in session.exec(select(OutboxMessage)).all() if "Coralie" in m.body + m.subject]
     login(auth, "guest@example.com")
     page = client.get("/notifications").get_data(as_text=True)
     assert "You were invited to help with" in page and "Coralie" not in page
