@@ -128,8 +128,8 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
     the person's free-text note and a reviewer's reason for refusing them are blanked; hours, date
     and department stay); seats the person held on needs still to come are given back; need owners'
     notifications naming the person go, and invitations they sent no longer name them (the outbox's
-    copies of those e-mails go). The saved
-    matching model is the caller's to refit (suggestions.runtime.refit_without_deleted).
+    copies of those e-mails go). The saved matching model is the caller's to refit
+    (suggestions.runtime.refit_without_deleted).
     """
     if not verify_password(user.password_hash, password or ""):
         raise ServiceError(str(_l("The password is not correct.")), field="password")
