@@ -21,9 +21,8 @@ from empathy.accounts.services import auth, tokens
 from empathy.accounts.services.passwords import HASH_METHOD
 from empathy.core.db import utcnow
 from empathy.models import HoursRecord, Match, Need, User
-from tests.concurrency.harness import SECRET_KEY, ApiUser, Database, Server, WebUser, cleanup_directory
+from tests.concurrency.harness import PASSWORD, SECRET_KEY, ApiUser, Database, Server, WebUser, cleanup_directory
 
-PASSWORD = "a long enough password for the suite"
 _seq = itertools.count(1)
 
 

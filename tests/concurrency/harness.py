@@ -36,6 +36,12 @@ from sqlalchemy.engine import make_url
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET_KEY = "concurrency-suite-secret-key-not-for-production"
+PASSWORD = "a long enough password for the suite"  # every seeded account's
+# Every request of the suite comes from 127.0.0.1, like an office behind one address: the sign-in and
+# registration limits (tested on their own in tests/accounts) must not turn the bursts into 429s.
+GENEROUS_LIMITS = {name: "100000 per hour" for name in (
+    "EMPATHY_LOGIN_FAILURE_LIMITS", "EMPATHY_LOGIN_ACCOUNT_FAILURE_LIMITS", "EMPATHY_REGISTER_LIMITS",
+    "EMPATHY_RESET_REQUEST_LIMITS", "EMPATHY_RESET_ACCOUNT_LIMITS")}
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 REQUEST_TIMEOUT = 60  # seconds; a request stuck longer than gunicorn's own timeout is a failure anyway
 
@@ -138,6 +144,7 @@ class Server:
             EMPATHY_BASE_URL="http://127.0.0.1",
             PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
             PYTHONUNBUFFERED="1",
+            **GENEROUS_LIMITS,
         )
         env.update(self.extra_env)
         return env
@@ -259,9 +266,9 @@ class WebUser:
         assert match, f"no CSRF token on {path} ({page.status_code})"
         return match.group(1)
 
-    def login_answer(self, email: str, password: str) -> Answer:
-        """POST the login form (with the token of a fresh GET); a success redirects (302)."""
-        token = self.csrf("/login")
+    def login_answer(self, email: str, password: str, token: str | None = None) -> Answer:
+        """POST the login form (with the token of a fresh GET unless given); a success redirects (302)."""
+        token = token or self.csrf("/login")
         started = time.monotonic()
         response = self.http.post(self.server.url + "/login", allow_redirects=False, timeout=REQUEST_TIMEOUT,
                                   data={"email": email, "password": password, "csrf_token": token})
@@ -273,6 +280,11 @@ class WebUser:
         answer = user.login_answer(email, password)
         assert answer.status == 302, f"{email} could not sign in: {answer.status} {answer.text[:300]}"
         return user
+
+    def register(self, email: str, token: str, name: str = "Racing Person") -> Answer:
+        """POST the registration form with PASSWORD; a success signs in and redirects (302)."""
+        return self.post("/register", {"display_name": name, "email": email, "password": PASSWORD,
+                                        "confirm": PASSWORD}, token=token, label=email)
 
     def get(self, path: str, label: str = "") -> Answer:
         started = time.monotonic()
@@ -328,7 +340,8 @@ def describe(answers: Sequence[Answer], server: Server | None = None, log_offset
     bad = server_errors(answers)
     text = f"statuses {statuses(answers)}"
     for a in bad[:2]:
-        text += f"\n--- {a.status} {a.label}: {a.text[:200]}"
+        title = re.search(r"<title>(.*?)</title>", a.text, re.S)
+        text += f"\n--- {a.status} {a.label}: {title.group(1).strip() if title else a.text[:200]}"
     if server is not None and bad:
         text += "\n--- exceptions in the server log:\n" + server.errors_since(log_offset)
     return text
