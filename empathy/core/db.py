@@ -3,6 +3,7 @@ of writing under concurrency: write transactions, compare-and-set decisions, row
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 
 T = TypeVar("T")
 M = TypeVar("M", bound=SQLModel)
+log = logging.getLogger(__name__)
 
 # Stable constraint names: migrations can refer to them and downgrade can drop them.
 SQLModel.metadata.naming_convention = {
@@ -244,3 +246,28 @@ def close_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+# ----------------------------------------------------------------------------- bookkeeping on any request
+def write_aside(session: Session, statement: sa.Executable) -> bool:
+    """Run one small bookkeeping write (when a token or a sign-in was last used, ...) in a transaction of
+    its own, and never fail the request over it; True when it was written, False when it was skipped.
+
+    Make `statement` conditional (`UPDATE ... WHERE last_used_at < :recent`), so that parallel requests
+    write it once. The read transaction open so far is committed first: it holds no changes at that
+    point (call this before the use case starts), and on SQLite a transaction that has read and then
+    writes fails at once with "database is locked" when another writer committed meanwhile, where one
+    that starts with its write waits for the lock (busy_timeout). A write that still fails (the lock did
+    not come in time, a serialization failure on PostgreSQL) is rolled back, logged and skipped: the
+    request goes on, and a later one writes it.
+    """
+    try:
+        if session.in_transaction():
+            session.commit()
+        session.execute(statement)
+        session.commit()
+    except DBAPIError as exc:
+        session.rollback()
+        log.warning("bookkeeping write skipped: %s", type(exc.orig).__name__ if exc.orig else type(exc).__name__)
+        return False
+    return True
