@@ -153,7 +153,9 @@ class Server:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self._log_path = self.directory / f"gunicorn-{port}.log"
-        command = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind", f"127.0.0.1:{port}",
+        # --preload: the app is imported once and the workers fork from it (it opens no connection on import).
+        command = [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(self.workers),
+                   "--bind", f"127.0.0.1:{port}",
                    "--timeout", "60", "--graceful-timeout", "5", "--access-logfile", "-",
                    "--access-logformat", '%(m)s %(U)s %(s)s %(M)sms']
         if self.threads > 1:
@@ -188,7 +190,7 @@ class Server:
         seen: dict[str, int] = {}
         lines = self.log()[offset:].splitlines()
         for i, line in enumerate(lines):
-            if re.match(r"^[\w.]+(Error|Exception)\b", line):
+            if re.match(r"^[A-Za-z_]\w*(\.\w+)+: ", line):  # an exception line of a traceback
                 sql = next((ln for ln in lines[i + 1:i + 3] if ln.startswith("[SQL:")), "")
                 key = f"{line[:200]} {sql[:160]}".strip()
                 seen[key] = seen.get(key, 0) + 1
