@@ -10,6 +10,8 @@ Flask test client runs one request at a time and cannot show a "database is lock
   EMPATHY_* variables like a deployment, with sync or threaded workers; stopped at teardown.
 - `ApiUser` / `WebUser`: a bearer token from POST /api/v1/auth/token, or a browser session signed in
   through the login form, with the CSRF token its forms need.
+- `Seeder`: accounts (registration service), tokens (token service) and needs, matches and hours rows
+  to decide on, each with unique names so tests sharing one database count only their own rows.
 - `burst`: run N calls at once (a barrier releases them together) and collect every answer.
 """
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from tests.concurrency.harness import (
     PASSWORD,
     ApiUser,
@@ -14,6 +16,8 @@ from tests.concurrency.harness import (
     describe,
     statuses,
 )
+
+pytestmark = pytest.mark.slow  # real gunicorn workers
 
 TAKEN = "An account with this email already exists."
 

@@ -13,6 +13,8 @@ import pytest
 
 from tests.concurrency.harness import assert_no_server_errors, burst, describe, statuses
 
+pytestmark = pytest.mark.slow  # real gunicorn workers
+
 ON_POSTGRES = bool(os.environ.get("EMPATHY_TEST_DATABASE_URL"))
 CONFIRMED = "You are confirmed. Thank you!"
 SEATS_GONE = "Every seat of this need is taken."

@@ -6,6 +6,8 @@ import pytest
 
 from tests.concurrency.harness import assert_no_server_errors, burst, describe, statuses
 
+pytestmark = pytest.mark.slow  # real gunicorn workers
+
 
 def _signup_burst(seed, server, database, *, people: int, seats: int):
     owner = seed.users(1, role="coordinator")[0]

@@ -5,7 +5,19 @@ from __future__ import annotations
 import re
 import uuid
 
-from tests.concurrency.harness import WebUser, assert_no_server_errors, burst, describe, statuses
+import pytest
+
+from tests.concurrency.harness import (
+    PASSWORD,
+    ApiUser,
+    WebUser,
+    assert_no_server_errors,
+    burst,
+    describe,
+    statuses,
+)
+
+pytestmark = pytest.mark.slow  # real gunicorn workers
 
 
 def _profile(skill: str) -> dict:
@@ -73,7 +85,7 @@ def test_an_import_of_thirty_people_during_other_writes_answers_with_every_activ
 def test_an_import_racing_registrations_of_its_addresses_is_all_or_nothing(seed, server, database):
     tag = uuid.uuid4().hex[:6]
     emails = [f"both-{tag}-{i}@example.com" for i in range(30)]
-    admin = seed.api_users(server, seed.users(1, role="admin"))[0]
+    admin = ApiUser.sign_in(server, seed.users(1, role="admin")[0].email, PASSWORD)  # POST /api/v1/auth/token
     browsers = [WebUser(server) for _ in range(8)]
     tokens = [b.csrf("/register") for b in browsers]
     offset = len(server.log())
