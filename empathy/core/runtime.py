@@ -27,14 +27,18 @@ def totp_keys() -> KeyRing:
 
 def after_response(task) -> None:
     """Run `task()` in an app context once this response has gone out (a WSGI server closes the
-    response after sending it): what it does, and how long it takes, cannot show in the response."""
+    response after sending it): what it does, how long it takes, and whether it fails cannot show in
+    the response. A failure is logged, never raised: the answer has been given."""
     from flask import after_this_request
 
     app = current_app._get_current_object()
 
     def _run() -> None:
         with app.app_context():
-            task()
+            try:
+                task()
+            except Exception:
+                app.logger.exception("work after the response failed (the response was not affected)")
 
     @after_this_request
     def _schedule(response):
@@ -43,7 +47,9 @@ def after_response(task) -> None:
 
 
 def send_mail_after_response() -> None:
-    """Deliver queued mail after the response, so the user does not wait for the mail server."""
+    """Deliver queued mail after the response, so the user does not wait for the mail server, and a
+    delivery that fails (a busy database, a mail server away) cannot turn an answer given after the
+    commit into an error: what stays queued goes out with the next delivery."""
     from empathy.core.db import get_session
     from empathy.core.mail import deliver_queued
 

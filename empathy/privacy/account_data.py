@@ -11,7 +11,7 @@ from sqlmodel import Session, SQLModel, select
 
 from empathy.accounts.services.passwords import verify_password
 from empathy.core import audit
-from empathy.core.db import begin_write, utcnow
+from empathy.core.db import begin_write, retrying, utcnow
 from empathy.core.errors import Conflict, ServiceError
 from empathy.models import (
     ApiToken,
@@ -121,6 +121,7 @@ def _forget_name_in_invitations(session: Session, user: User) -> None:
         session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
 
 
+@retrying
 def delete_account(*, session: Session, user: User, password: str) -> None:
     """Delete the account and its personal data after checking the password. Commits.
 

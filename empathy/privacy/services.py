@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from empathy.core.db import begin_write, utcnow
+from empathy.core.db import begin_write, retrying, utcnow
 from empathy.core.errors import ServiceError
 from empathy.models import CONSENT_KINDS, Consent, EmployeeProfile, User
 
@@ -50,6 +50,7 @@ def record_consent(session: Session, user_id: int, kind: str, granted: bool) -> 
     return row
 
 
+@retrying
 def set_consents(*, session: Session, user: User, choices: dict[str, bool]) -> list[str]:
     """Apply the user's choices; returns the kinds that changed, each recorded with the wording version."""
     unknown = set(choices) - set(CONSENT_KINDS)

@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from empathy.core.db import utcnow
+from empathy.core.db import begin_write, retrying, utcnow
 from empathy.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from empathy.core.pagination import Page, paginate
 from empathy.models import CREDENTIAL_KINDS, Credential, Need, NeedCredential, User
@@ -64,10 +64,12 @@ def require_credentials(session: Session, need: Need, user_id: int) -> None:
                               kinds=", ".join(label(k) for k in lacking))))
 
 
+@retrying
 def set_required_kinds(*, session: Session, actor: User, need_id: int, kinds: list[str]) -> list[str]:
     """Set the credential kinds a need requires (owner or admin). Commits."""
     from empathy.volunteering.services.seats import load_need, require_owner
 
+    begin_write(session)
     need = load_need(session, need_id)
     require_owner(actor, need)
     unknown = [k for k in kinds if k not in CREDENTIAL_KINDS]
@@ -92,6 +94,7 @@ def my_credentials(*, session: Session, user: User) -> list[Credential]:
     return sorted(rows, key=lambda c: CREDENTIAL_KINDS.index(c.kind))
 
 
+@retrying
 def record_credential(*, session: Session, user: User, kind: str, expires_on: date, reference: str = "") -> Credential:
     """Record (or renew) one of the user's credentials; it waits for an admin's verification. Commits."""
     if kind not in CREDENTIAL_KINDS:
@@ -101,6 +104,7 @@ def record_credential(*, session: Session, user: User, kind: str, expires_on: da
     reference = (reference or "").strip()
     if len(reference) > MAX_REFERENCE:
         raise ServiceError(str(_l("Use at most %(n)d characters.", n=MAX_REFERENCE)), field="reference")
+    begin_write(session)
     row = session.exec(select(Credential).where(Credential.user_id == user.id, Credential.kind == kind)).first()
     if row is None:
         row = Credential(user_id=user.id, kind=kind, expires_on=expires_on)
@@ -119,11 +123,13 @@ def unverified(*, session: Session, page: int = 1) -> Page:
     return paginate(session, statement, page=page)
 
 
+@retrying
 def verify_credential(*, session: Session, actor: User, credential_id: int) -> Credential:
     """An admin confirms they have seen the credential. Commits."""
     if not actor.is_admin:
         raise Forbidden(str(_l("Only an administrator can verify credentials.")))
-    row = session.get(Credential, credential_id)
+    begin_write(session)
+    row = session.get(Credential, credential_id, populate_existing=True)
     if row is None:
         raise NotFound(str(_l("This credential does not exist.")))
     row.verified_at, row.verified_by_id = utcnow(), actor.id

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
-from empathy.core.db import begin_write, utcnow
+from empathy.core.db import begin_write, retrying, utcnow
 from empathy.core.errors import ServiceError
 from empathy.core.labels import skill_label
 from empathy.core.validation import service_error
@@ -96,6 +96,7 @@ def resolve_skill_rows(session: Session, names: list[str], field_of) -> list[Ski
     return skills
 
 
+@retrying
 def update_profile(*, session: Session, user: User, data: ProfileUpdate) -> EmployeeProfile:
     """Save the whole profile at once (skills replaced), bumping updated_at.
 

@@ -145,6 +145,7 @@ def test_import_dry_run_then_import_then_activation(app, client, admin, session)
     response = upload(client, CSV, dry_run=False)
     assert "Accounts created: 1" in response.text
     link = re.search(r'value="(http://[^"]+/activate/[^"]+)"', response.text).group(1)
+    response.close()  # the mail goes out once the response is sent: a WSGI server closes it then
     fresh(session)
     assert session.exec(select(OutboxMessage)).one().status == "logged"
     user = session.exec(select(User).where(User.email == "zhang@example.com")).one()

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from empathy.accounts.services import password_links as links
 from empathy.accounts.services.password_links import LinkKind
+from empathy.core.db import begin_write, retrying
 from empathy.core.errors import NotFound, ServiceError
 from empathy.core.mail import queue_mail
 from empathy.models import User
@@ -78,8 +79,10 @@ def activation_link_for(*, session: Session, user_id: int, secret_key: str, base
     return user, activation_url(user, secret_key=secret_key, base_url=base_url)
 
 
+@retrying
 def resend_activation_mail(*, session: Session, user_id: int, secret_key: str, base_url: str) -> User:
-    """Queue the activation e-mail again for a user who has not set a password yet."""
+    """Queue the activation e-mail again for a user who has not set a password yet. Commits."""
+    begin_write(session)
     user, _url = activation_link_for(session=session, user_id=user_id, secret_key=secret_key, base_url=base_url)
     queue_activation_mail(session, user, secret_key=secret_key, base_url=base_url)
     session.commit()

@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from empathy.accounts.services.passwords import check_password_rules, hash_password, verify_password
-from empathy.core.db import utcnow
+from empathy.core.db import begin_write, retrying, utcnow, write_aside
 from empathy.core.errors import Conflict, ServiceError
 from empathy.models import ROLES, EmployeeProfile, User, UserSession
 
@@ -38,6 +39,7 @@ def find_user_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalize_email(email))).first()
 
 
+@retrying
 def create_user(
     *,
     session: Session,
@@ -47,7 +49,10 @@ def create_user(
     role: str = "employee",
     preferred_language: str | None = None,
 ) -> User:
-    """Create an account (and an employee profile); password None leaves it to activation."""
+    """Create an account (and an employee profile); password None leaves it to activation. Commits.
+
+    Raises Conflict on `email` when the address has an account, also when another request
+    created it at the same moment (the unique index decides)."""
     email = normalize_email(email)
     if role not in ROLES:
         raise ServiceError(str(_l("Unknown role.")), field="role")
@@ -55,17 +60,24 @@ def create_user(
         raise ServiceError(str(_l("Enter a name.")), field="display_name")
     if password is not None:
         check_password_rules(password)
+    # Hashed before the write lock is taken: scrypt takes a tenth of a second.
+    password_hash = hash_password(password) if password is not None else None
+    taken = Conflict(str(_l("An account with this email already exists.")), field="email")
+    begin_write(session)
     if find_user_by_email(session, email) is not None:
-        raise Conflict(str(_l("An account with this email already exists.")), field="email")
+        raise taken
     user = User(
         email=email,
         display_name=display_name.strip(),
         role=role,
         preferred_language=preferred_language,
-        password_hash=hash_password(password) if password is not None else None,
+        password_hash=password_hash,
     )
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # PostgreSQL: another transaction inserted the address after our check
+        raise taken from None
     session.add(EmployeeProfile(user_id=user.id))
     session.commit()
     return user
@@ -80,9 +92,11 @@ def authenticate(*, session: Session, email: str, password: str) -> User | None:
     return user
 
 
+@retrying
 def start_session(*, session: Session, user: User) -> str:
-    """Open a server-side session for a fresh sign-in; returns its secret token."""
+    """Open a server-side session for a fresh sign-in; returns its secret token. Commits."""
     token = secrets.token_urlsafe(32)
+    begin_write(session)  # the sign-in has read the user: a writer from the start, or SQLite refuses the insert
     session.add(UserSession(user_id=user.id, token_hash=_token_hash(token)))
     session.commit()
     return token
@@ -91,7 +105,10 @@ def start_session(*, session: Session, user: User) -> str:
 def load_session_user(
     *, session: Session, token: str, policy: SessionPolicy, now: datetime | None = None
 ) -> User | None:
-    """The user of a live session token, or None when revoked, idle or too old."""
+    """The user of a live session token, or None when revoked, idle or too old.
+
+    Ending an idle session and noting when one was last seen (at most once a minute) are written
+    aside from the request (`write_aside`): that bookkeeping never fails the page it was made for."""
     now = now or utcnow()
     row = session.exec(
         select(UserSession).where(UserSession.token_hash == _token_hash(token))
@@ -99,20 +116,24 @@ def load_session_user(
     if row is None or row.revoked_at is not None:
         return None
     if now - row.last_seen_at > policy.idle or now - row.created_at > policy.absolute:
-        row.revoked_at = now
-        session.commit()
+        write_aside(session, update(UserSession)
+                    .where(UserSession.id == row.id, UserSession.revoked_at.is_(None))
+                    .values(revoked_at=now).execution_options(synchronize_session=False))
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         return None
     if now - row.last_seen_at > LAST_SEEN_GRANULARITY:
-        row.last_seen_at = now
-        session.commit()
+        write_aside(session, update(UserSession)
+                    .where(UserSession.id == row.id, UserSession.last_seen_at < now - LAST_SEEN_GRANULARITY)
+                    .values(last_seen_at=now).execution_options(synchronize_session=False))
     return user
 
 
+@retrying
 def end_session(*, session: Session, token: str) -> None:
-    """Revoke one server-side session (logout)."""
+    """Revoke one server-side session (logout). Commits."""
+    begin_write(session)
     session.execute(
         update(UserSession)
         .where(UserSession.token_hash == _token_hash(token), UserSession.revoked_at.is_(None))
@@ -138,11 +159,18 @@ def revoke_all_tokens(session: Session, user_id: int) -> None:
 
 
 def change_password(*, session: Session, user: User, current: str, new: str) -> None:
-    """Change a password after checking the current one; ends every session of the user."""
+    """Change a password after checking the current one; ends every session of the user. Commits."""
     if not verify_password(user.password_hash, current):
         raise ServiceError(str(_l("The current password is not correct.")), field="current_password")
     check_password_rules(new, field="new_password")
-    user.password_hash = hash_password(new)
+    # scrypt before the write lock, as the check above: neither may hold up other writers.
+    _store_password(session=session, user=user, new_hash=hash_password(new))
+
+
+@retrying
+def _store_password(*, session: Session, user: User, new_hash: str) -> None:
+    begin_write(session)
+    user.password_hash = new_hash
     session.add(user)
     revoke_all_sessions(session, user.id)
     revoke_all_tokens(session, user.id)
@@ -150,7 +178,8 @@ def change_password(*, session: Session, user: User, current: str, new: str) -> 
 
 
 def set_active(*, session: Session, user: User, active: bool) -> None:
-    """Deactivate or reactivate an account; deactivation ends all its sessions."""
+    """Deactivate or reactivate an account; deactivation ends all its sessions. Commits (the caller has
+    started the transaction with `begin_write`, and may have added an audit entry to it)."""
     user.active = active
     session.add(user)
     if not active:

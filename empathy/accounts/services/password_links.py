@@ -20,6 +20,7 @@ from sqlmodel import Session
 from empathy.accounts.services.auth import revoke_all_sessions, revoke_all_tokens
 from empathy.accounts.services.passwords import check_password_rules, hash_password
 from empathy.core import audit
+from empathy.core.db import begin_write, compare_and_set, retrying
 from empathy.core.errors import ServiceError
 from empathy.models import User
 
@@ -69,7 +70,8 @@ def check_token(kind: LinkKind, *, session: Session, token: str, secret_key: str
         raise ServiceError(str(kind.expired)) from None
     except BadData:
         raise ServiceError(str(kind.invalid)) from None
-    user = session.get(User, data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
+    user_id = data.get("u") if isinstance(data, dict) and isinstance(data.get("u"), int) else None
+    user = session.get(User, user_id, populate_existing=True) if user_id is not None else None
     if user is None or not user.active:
         raise ServiceError(str(kind.invalid))
     if not hmac.compare_digest(str(data.get("f", "")), password_fingerprint(user, secret_key)):
@@ -77,12 +79,19 @@ def check_token(kind: LinkKind, *, session: Session, token: str, secret_key: str
     return user
 
 
+@retrying
 def set_password(kind: LinkKind, *, session: Session, token: str, password: str, secret_key: str) -> User:
-    """Set a password through a live link: the link stops working and every session and token ends. Commits."""
-    user = check_token(kind, session=session, token=token, secret_key=secret_key)
+    """Set a password through a live link: the link stops working and every session and token ends. Commits.
+
+    Of two uses of one link at the same moment, one sets the password and the other is refused as used."""
+    check_token(kind, session=session, token=token, secret_key=secret_key)
     check_password_rules(password)
-    user.password_hash = hash_password(password)
-    session.add(user)
+    new_hash = hash_password(password)  # scrypt before the write lock: it must not hold up other writers
+    begin_write(session)
+    user = check_token(kind, session=session, token=token, secret_key=secret_key)  # again, as stored now
+    unchanged = User.password_hash.is_(None) if user.password_hash is None else User.password_hash == user.password_hash
+    if not compare_and_set(session, user, unchanged, password_hash=new_hash):
+        raise ServiceError(str(kind.used))
     revoke_all_sessions(session, user.id)
     revoke_all_tokens(session, user.id)
     if kind.audit_action:

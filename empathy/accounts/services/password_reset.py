@@ -11,6 +11,7 @@ from sqlmodel import Session
 from empathy.accounts.services import password_links as links
 from empathy.accounts.services.auth import find_user_by_email
 from empathy.accounts.services.password_links import LinkKind
+from empathy.core.db import begin_write, retrying
 from empathy.core.mail import queue_mail
 from empathy.models import User
 
@@ -27,12 +28,14 @@ LINK = LinkKind(
 LINK_MINUTES = int(LINK.max_age.total_seconds() // 60)
 
 
+@retrying
 def request_reset(*, session: Session, email: str, secret_key: str, base_url: str) -> bool:
     """Mail a reset link when an active account has this address. Commits.
 
     The caller must answer the same way whatever this returns: whether an address has an account
     is not for anyone to learn from this form.
     """
+    begin_write(session)
     user = find_user_by_email(session, email)
     if user is None or not user.active:
         return False

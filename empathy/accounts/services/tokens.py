@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from empathy.accounts.services import two_factor
 from empathy.accounts.services.auth import authenticate
 from empathy.core.crypto import KeyRing
-from empathy.core.db import utcnow
+from empathy.core.db import begin_write, retrying, utcnow, write_aside
 from empathy.core.errors import NotFound, ServiceError
 from empathy.models import ApiToken, User
 
@@ -28,7 +28,7 @@ PREFIX = "emp_"
 MAX_NAME = 100
 MAX_TOKENS = 50
 SIGN_IN_LIFETIME = timedelta(days=30)
-# Writing last_used_at on every request would make every call a write.
+# Writing last_used_at on every request would make every call a write: once a minute per token at most.
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 
 
@@ -41,6 +41,7 @@ def _password_mark(secret_key: str, user: User) -> str:
     return token_hash(secret_key, "password:" + (user.password_hash or ""))
 
 
+@retrying
 def create_token(*, session: Session, user: User, name: str, secret_key: str,
                  lifetime: timedelta | None = SIGN_IN_LIFETIME, now: datetime | None = None) -> tuple[ApiToken, str]:
     """Make a token for the user; returns the row and the secret, which is shown only once. Commits."""
@@ -49,6 +50,7 @@ def create_token(*, session: Session, user: User, name: str, secret_key: str,
         raise ServiceError(str(_l("Enter a name for the token.")), field="name")
     if len(name) > MAX_NAME:
         raise ServiceError(str(_l("Use at most %(n)d characters.", n=MAX_NAME)), field="name")
+    begin_write(session)  # counted and added in one writing transaction: the limit holds under parallel calls
     live = session.exec(select(sa.func.count()).select_from(ApiToken).where(
         ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).one()
     if live >= MAX_TOKENS:
@@ -95,9 +97,11 @@ def list_tokens(*, session: Session, user: User) -> list[ApiToken]:
                              .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())).all())
 
 
+@retrying
 def revoke_token(*, session: Session, user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens. Commits."""
-    row = session.get(ApiToken, token_id)
+    begin_write(session)
+    row = session.get(ApiToken, token_id, populate_existing=True)
     if row is None or row.user_id != user.id or row.revoked_at is not None:
         raise NotFound(str(_l("There is no such token.")))
     row.revoked_at = utcnow()
@@ -113,7 +117,10 @@ def revoke_all_tokens(session: Session, user_id: int) -> None:
 
 
 def load_token_user(*, session: Session, secret: str, secret_key: str, now: datetime | None = None) -> User | None:
-    """The active user a live token belongs to, or None (unknown, revoked, expired, or password changed)."""
+    """The active user a live token belongs to, or None (unknown, revoked, expired, or password changed).
+
+    Notes when the token was used, at most once a minute, aside from the request (`write_aside`): that
+    bookkeeping never fails the call it was made for."""
     if not secret or len(secret) > 200:
         return None
     now = now or utcnow()
@@ -126,7 +133,8 @@ def load_token_user(*, session: Session, secret: str, secret_key: str, now: date
     if not hmac.compare_digest(row.password_mark, _password_mark(secret_key, user)):
         return None
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_GRANULARITY:
-        row.last_used_at = now
-        session.add(row)
-        session.commit()
+        write_aside(session, sa.update(ApiToken).where(
+            ApiToken.id == row.id,
+            sa.or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - LAST_USED_GRANULARITY),
+        ).values(last_used_at=now).execution_options(synchronize_session=False))
     return user

@@ -28,7 +28,7 @@ from empathy.accounts.services.auth import revoke_all_sessions, revoke_all_token
 from empathy.accounts.services.passwords import hash_password, verify_password
 from empathy.core import audit
 from empathy.core.crypto import KeyRing, KeyRingError
-from empathy.core.db import begin_write, utcnow
+from empathy.core.db import begin_write, retrying, utcnow
 from empathy.core.errors import Conflict, NotFound, ServiceError
 from empathy.core.mail import queue_mail
 from empathy.models import TwoFactor, User
@@ -125,14 +125,15 @@ def _notice(session: Session, user: User, change: str) -> None:
 
 
 def get(session: Session, user_id: int) -> TwoFactor | None:
-    """The user's authenticator, or None when two-factor sign-in is off."""
-    return session.get(TwoFactor, user_id)
+    """The user's authenticator as stored now, or None when two-factor sign-in is off."""
+    return session.get(TwoFactor, user_id, populate_existing=True)
 
 
 def is_enabled(session: Session, user: User) -> bool:
     return get(session, user.id) is not None
 
 
+@retrying
 def enable(*, session: Session, user: User, secret: str, code: str, keys: KeyRing,
            now: float | None = None) -> list[str]:
     """Turn two-factor sign-in on once a code from the new secret checks out; returns the recovery codes. Commits.
@@ -140,6 +141,7 @@ def enable(*, session: Session, user: User, secret: str, code: str, keys: KeyRin
     The secret is stored sealed with `keys`. Raises Conflict when it is on already, ServiceError
     (field "code") for a wrong code, KeyUnavailable when the keys cannot seal.
     """
+    begin_write(session)
     if get(session, user.id) is not None:
         raise Conflict(str(_l("Two-factor sign-in is already on.")))
     step = _matching_step(secret, _clean(code), after=0, now=now)
@@ -163,6 +165,7 @@ def enable(*, session: Session, user: User, secret: str, code: str, keys: KeyRin
     return codes
 
 
+@retrying
 def verify(*, session: Session, user: User, code: str, keys: KeyRing, now: float | None = None) -> bool:
     """Check a sign-in code or an unused recovery code; either works once. Commits when one is used.
 
@@ -221,8 +224,10 @@ def recovery_codes_left(session: Session, user: User) -> int:
     return len(row.recovery_hashes) if row else 0
 
 
+@retrying
 def regenerate_recovery_codes(*, session: Session, user: User) -> list[str]:
     """New recovery codes (the old ones stop working); the caller has checked a current code. Commits."""
+    begin_write(session)
     row = get(session, user.id)
     if row is None:
         raise Conflict(str(_l("Two-factor sign-in is off.")))
@@ -243,14 +248,26 @@ def disable(*, session: Session, user: User, password: str, code: str, keys: Key
         raise ServiceError(str(_l("The password is not correct.")), field="password")
     if not verify(session=session, user=user, code=code, keys=keys, now=now):
         raise ServiceError(str(_l("This code is not right.")), field="code")
-    session.delete(get(session, user.id))
+    _delete_two_factor(session=session, user=user)
+
+
+@retrying
+def _delete_two_factor(*, session: Session, user: User) -> None:
+    begin_write(session)
+    row = get(session, user.id)
+    if row is None:  # turned off meanwhile (an administrator's reset)
+        session.rollback()
+        return
+    session.delete(row)
     audit.record(session, actor_id=user.id, action="two_factor_disabled", target_type="user", target_id=user.id)
     _notice(session, user, "off")
     session.commit()
 
 
+@retrying
 def reset_by_admin(*, session: Session, actor: User, user_id: int) -> User:
     """An administrator turns off a user's two-factor sign-in (lost phone, no codes) and signs them out. Commits."""
+    begin_write(session)
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(str(_l("This user does not exist.")))

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from empathy.accounts.services.activation import queue_activation_mail
 from empathy.admin.services.imports_check import COLUMNS, Checker, ImportIssue, Row, decode_csv, read_rows
 from empathy.core import audit
-from empathy.core.db import begin_write, utcnow
+from empathy.core.db import begin_write, retrying, utcnow
 from empathy.core.errors import Conflict
 from empathy.core.text import fold
 from empathy.models import EmployeeProfile, EmployeeSkill, User
@@ -59,6 +59,7 @@ class ImportReport:
         return not self.dry_run and not self.errors
 
 
+@retrying
 def import_employees(
     *, session: Session, data: bytes, dry_run: bool, secret_key: str, base_url: str, actor_id: int | None = None
 ) -> ImportReport:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from empathy.core.db import begin_write
+from empathy.core.db import begin_write, retrying
 from empathy.core.errors import Conflict, NotFound, ServiceError
 from empathy.models import Site
 
@@ -30,8 +31,8 @@ def active_sites(*, session: Session) -> list[Site]:
 
 
 def get_site(*, session: Session, site_id: int) -> Site:
-    """One site, or NotFound."""
-    site = session.get(Site, site_id)
+    """One site as stored now, or NotFound."""
+    site = session.get(Site, site_id, populate_existing=True)
     if site is None:
         raise NotFound(str(_l("This site does not exist.")))
     return site
@@ -55,12 +56,24 @@ def _clean(code: str, name_en: str, name_zh: str) -> tuple[str, str, str]:
     return code, name_en, name_zh
 
 
+def _code_taken() -> Conflict:
+    return Conflict(str(_l("Another site already uses this code.")), field="code")
+
+
 def _check_code_free(session: Session, code: str, site_id: int | None) -> None:
     other = session.exec(select(Site).where(Site.code == code)).first()
     if other is not None and other.id != site_id:
-        raise Conflict(str(_l("Another site already uses this code.")), field="code")
+        raise _code_taken()
 
 
+def _commit(session: Session) -> None:
+    try:
+        session.commit()
+    except IntegrityError:  # PostgreSQL: another transaction took the code after our check
+        raise _code_taken() from None
+
+
+@retrying
 def create_site(*, session: Session, code: str, name_en: str, name_zh: str) -> Site:
     """Add a site; codes are unique."""
     code, name_en, name_zh = _clean(code, name_en, name_zh)
@@ -68,10 +81,11 @@ def create_site(*, session: Session, code: str, name_en: str, name_zh: str) -> S
     _check_code_free(session, code, None)
     site = Site(code=code, name_en=name_en, name_zh=name_zh)
     session.add(site)
-    session.commit()
+    _commit(session)
     return site
 
 
+@retrying
 def update_site(*, session: Session, site_id: int, code: str, name_en: str, name_zh: str) -> Site:
     """Change a site's code and names; references (by id) are unaffected."""
     code, name_en, name_zh = _clean(code, name_en, name_zh)
@@ -80,10 +94,11 @@ def update_site(*, session: Session, site_id: int, code: str, name_en: str, name
     _check_code_free(session, code, site.id)
     site.code, site.name_en, site.name_zh = code, name_en, name_zh
     session.add(site)
-    session.commit()
+    _commit(session)
     return site
 
 
+@retrying
 def set_site_active(*, session: Session, site_id: int, active: bool) -> Site:
     """Deactivate (no longer offered in forms; references stay) or reactivate a site."""
     begin_write(session)

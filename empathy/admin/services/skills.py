@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from empathy.core import audit
-from empathy.core.db import begin_write, utcnow
+from empathy.core.db import begin_write, retrying, utcnow
 from empathy.core.errors import Conflict, NotFound, ServiceError
 from empathy.core.pagination import Page, paginate
 from empathy.core.text import fold, like_pattern, tidy
@@ -55,8 +56,8 @@ def list_skills(
 
 
 def get_skill(*, session: Session, skill_id: int) -> Skill:
-    """One skill, or NotFound."""
-    skill = session.get(Skill, skill_id)
+    """One skill as stored now, or NotFound."""
+    skill = session.get(Skill, skill_id, populate_existing=True)
     if skill is None:
         raise NotFound(str(_l("This skill does not exist.")))
     return skill
@@ -118,16 +119,26 @@ def _validate(session: Session, data: SkillInput, skill_id: int | None) -> tuple
     return name, label_en, label_zh, data.category, synonyms
 
 
+def _commit(session: Session, name: str) -> None:
+    try:
+        session.commit()
+    except IntegrityError:  # PostgreSQL: another transaction took the name after our check
+        raise Conflict(str(_l("“%(value)s” already names the skill “%(other)s”. Merge the two skills instead.",
+                              value=name, other=name)), field="name") from None
+
+
+@retrying
 def create_skill(*, session: Session, data: SkillInput) -> Skill:
     """Add a reviewed skill to the taxonomy."""
     begin_write(session)
     name, label_en, label_zh, category, synonyms = _validate(session, data, None)
     skill = Skill(name=name, label_en=label_en, label_zh=label_zh, category=category, synonyms=synonyms)
     session.add(skill)
-    session.commit()
+    _commit(session, name)
     return skill
 
 
+@retrying
 def update_skill(*, session: Session, skill_id: int, data: SkillInput, mark_reviewed: bool = False) -> Skill:
     """Change a skill's name, labels, category and synonyms."""
     begin_write(session)
@@ -136,10 +147,11 @@ def update_skill(*, session: Session, skill_id: int, data: SkillInput, mark_revi
     if mark_reviewed:
         skill.needs_review = False
     session.add(skill)
-    session.commit()
+    _commit(session, skill.name)
     return skill
 
 
+@retrying
 def mark_reviewed(*, session: Session, skill_id: int) -> Skill:
     """Accept a typed-in skill into the taxonomy as it is."""
     begin_write(session)
@@ -150,6 +162,7 @@ def mark_reviewed(*, session: Session, skill_id: int) -> Skill:
     return skill
 
 
+@retrying
 def merge_skills(*, session: Session, keep_id: int, merge_id: int, actor_id: int | None = None) -> Skill:
     """Move every use of one skill onto another, keep its names as synonyms, delete it.
 

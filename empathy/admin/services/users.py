@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from empathy.accounts.services import auth as auth_service
 from empathy.core import audit
-from empathy.core.db import begin_write
+from empathy.core.db import begin_write, retrying
 from empathy.core.errors import NotFound, ServiceError
 from empathy.core.pagination import Page, paginate
 from empathy.core.text import like_pattern
@@ -38,13 +38,14 @@ def list_users(
 
 
 def get_user(*, session: Session, user_id: int) -> User:
-    """One user, or NotFound."""
-    user = session.get(User, user_id)
+    """One user as stored now, or NotFound."""
+    user = session.get(User, user_id, populate_existing=True)
     if user is None:
         raise NotFound(str(_l("This user does not exist.")))
     return user
 
 
+@retrying
 def change_role(*, session: Session, actor: User, user_id: int, role: str) -> User:
     """Give a user another role; admins cannot demote themselves."""
     if role not in ROLES:
@@ -64,6 +65,7 @@ def change_role(*, session: Session, actor: User, user_id: int, role: str) -> Us
     return user
 
 
+@retrying
 def set_user_active(*, session: Session, actor: User, user_id: int, active: bool) -> User:
     """Deactivate (ending every session) or reactivate an account; never one's own."""
     begin_write(session)

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from empathy.core.db import utcnow
+from empathy.core.db import begin_write, retrying, utcnow
 from empathy.core.errors import Forbidden, NotFound
 from empathy.core.mail import queue_mail
 from empathy.core.pagination import Page, paginate
@@ -89,8 +89,10 @@ def list_notifications(*, session: Session, user: User, page: int = 1, per_page:
     return paginate(session, statement, page=page, per_page=per_page)
 
 
+@retrying
 def mark_read(*, session: Session, user: User, notification_id: int | None = None) -> int:
     """Mark one notification (or all of them) read; returns how many changed. Commits."""
+    begin_write(session)
     statement = sa.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if notification_id is not None:
         note = session.get(Notification, notification_id)
@@ -104,9 +106,11 @@ def mark_read(*, session: Session, user: User, notification_id: int | None = Non
     return changed
 
 
+@retrying
 def send_reminders(*, session: Session, base_url: str = "", now: datetime | None = None) -> int:
     """Remind confirmed volunteers of needs starting within two days, once per match. Commits."""
     now = now or utcnow()
+    begin_write(session)  # it runs beside the web workers: a writer from the start, or SQLite refuses it
     due = session.exec(
         select(Match, Need, User)
         .join(Need, Need.id == Match.need_id)
