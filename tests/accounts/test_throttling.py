@@ -10,7 +10,7 @@ import re
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeSerializer
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from empathy.accounts.throttling import DEVICE_COOKIE
 from empathy.core.ratelimit import DatabaseStorage
@@ -155,6 +155,20 @@ def test_the_device_cookie_is_httponly_and_names_no_account(app, session):
         owner.get_cookie(DEVICE_COOKIE).value)
     (tag,) = data
     assert re.fullmatch(r"[0-9a-f]{24}", tag) and EMAIL not in str(data)
+
+
+def test_the_device_cookie_is_secure_when_the_site_is_https(database_url):
+    from empathy import create_app
+    from empathy.core.db import get_engine
+
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "k", "WTF_CSRF_ENABLED": False,
+                      "BASE_URL": "https://empathy.example.com"})
+    with Session(get_engine(app)) as session:
+        make_user(session, email=EMAIL)
+    response = _sign_in(_browser(app, B))
+    header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith(DEVICE_COOKIE + "="))
+    assert "Secure" in header
+    get_engine(app).dispose()
 
 
 def test_setting_a_new_password_through_a_reset_link_makes_the_browser_known(app, session):
