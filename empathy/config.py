@@ -41,18 +41,46 @@ class Defaults:
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
-    # Flask-Limiter: shared storage lets several gunicorn workers count together.
-    RATELIMIT_STORAGE_URL = "memory://"
+    # Where rate-limit counters live. "database://": a table of DATABASE_URL itself, so every gunicorn
+    # worker and every host on the same database counts together (empathy/core/ratelimit.py).
+    # "redis://host:6379" (pip install -e '.[redis]') takes that load off the database; "memory://"
+    # counts per process and is for a single-process development server only.
+    RATELIMIT_STORAGE_URL = "database://"
     RATELIMIT_HEADERS_ENABLED = True
-    # Failed sign-ins per address and per account, and registrations per address.
+    # When the counters cannot be written, Flask-Limiter's own limits (registration) let the request
+    # through and log it; sign-in, code and token attempts are refused with 503 instead (docs/security.md).
+    RATELIMIT_SWALLOW_ERRORS = True
+    # How many proxies in front of the app set X-Forwarded-For / X-Forwarded-Proto: 0 (the default)
+    # trusts neither header and counts by the connecting address; behind one reverse proxy set 1, or
+    # everyone shares the proxy's address. More than the real number lets clients pick their address.
+    TRUSTED_PROXIES = 0
+
+    # Failed sign-ins (web form and POST /api/v1/auth/token count together), OWASP's "device cookie"
+    # scheme: an attacker's failures never lock the owner out (docs/security.md, "Throttling").
+    # Per network address, whatever the account:
     LOGIN_FAILURE_LIMITS = "10 per 15 minutes"
-    LOGIN_ACCOUNT_FAILURE_LIMITS = "5 per 15 minutes"
-    REGISTER_LIMITS = "10 per hour"
-    # Password-reset requests count whether or not the address has an account.
+    # Per account and address: one address cannot keep guessing one account's password.
+    LOGIN_ACCOUNT_ADDRESS_FAILURE_LIMITS = "5 per 15 minutes"
+    # Per account, from browsers that have never signed in to it (no device cookie), whatever the
+    # address: stops guessing spread over many addresses; the owner's own browsers are not stopped.
+    LOGIN_ACCOUNT_FAILURE_LIMITS = "20 per hour"
+    # Per browser holding a device cookie for the account (given at each full sign-in): counted on
+    # its own, instead of the three limits above.
+    LOGIN_DEVICE_FAILURE_LIMITS = "5 per 15 minutes"
+    # How long a device cookie makes a browser known to an account.
+    DEVICE_COOKIE_LIFETIME = timedelta(days=180)
+    REGISTER_LIMITS = "10 per hour"  # per address
+    # "Forgot your password?": requests per address (refused with 429 past it) ...
     RESET_REQUEST_LIMITS = "10 per hour"
+    # ... and mails per account, known or not: past it the page still says "sent", and nothing is
+    # sent. A refused owner always has a link from the last hour in their mailbox, because the window
+    # is no longer than a link lives (an hour); a browser with the account's device cookie counts alone.
     RESET_ACCOUNT_LIMITS = "3 per hour"
-    # Wrong two-factor codes, per account: a 6-digit code must not be guessable by trying.
+    # Wrong two-factor codes, per account and address and per device cookie (as for passwords) ...
     TWO_FACTOR_FAILURE_LIMITS = "5 per 15 minutes"
+    # ... and per account from browsers without its device cookie: a 6-digit code must not be
+    # guessable by trying from many addresses.
+    TWO_FACTOR_ACCOUNT_FAILURE_LIMITS = "20 per hour"
     # Roles that must use two-factor sign-in, e.g. ["admin", "coordinator"]: the web pages send
     # them to set it up first. Empty: it is each user's choice.
     TWO_FACTOR_REQUIRED_ROLES: list[str] = []
@@ -88,8 +116,8 @@ def apply_config(app: Flask, test_config: dict | None) -> None:
         app.config.from_mapping(test_config)
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "empathy.sqlite")
-    # Our documented name is ..._URL; Flask-Limiter reads ..._URI.
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["RATELIMIT_STORAGE_URL"])
+    # Our documented name is ..._URL; Flask-Limiter reads ..._URI. Empty means the default: the database.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("RATELIMIT_STORAGE_URL") or "database://")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret(Path(app.instance_path))
     # Served over HTTPS (BASE_URL says so): cookies never travel over plain HTTP. Explicit settings win.

@@ -6,11 +6,13 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
+import empathy.core.ratelimit  # noqa: F401  (registers the database:// storage scheme)
+
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.session_protection = "basic"
-# In-process counters by default; EMPATHY_RATELIMIT_STORAGE_URL (e.g. redis://127.0.0.1:6379)
-# makes several workers count together.
+# Counters in the app's own database by default (RATELIMIT_STORAGE_URL = "database://", which
+# importing empathy.core.ratelimit registers with `limits`): every worker and host counts together.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

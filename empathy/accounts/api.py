@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 from flask_babel import gettext as _
 
 from empathy.accounts import schemas as s
-from empathy.accounts.services import auth as auth_service
+from empathy.accounts import throttling
 from empathy.accounts.services import tokens as token_service
+from empathy.accounts.services import two_factor
 from empathy.api import answers, bp, ok
 from empathy.api.auth import BEARER, caller, public
 from empathy.api.problems import problem
@@ -16,36 +17,30 @@ from empathy.api.tags import ACCOUNT
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
 from empathy.core.runtime import totp_keys
-from empathy.extensions import limiter
-
-
-def _failed(response) -> bool:
-    return response.status_code != 200
-
-
-def _account_key() -> str:
-    body = request.get_json(silent=True)
-    email = body.get("email") if isinstance(body, dict) and isinstance(body.get("email"), str) else ""
-    return "api-token-account:" + auth_service.normalize_email(email)
 
 
 @bp.post("/auth/token", tags=[ACCOUNT], responses={200: s.TokenOut, 401: Problem, 413: Problem,
-                                                    422: Problem, 429: Problem})
-@limiter.limit(lambda: current_app.config["LOGIN_FAILURE_LIMITS"], deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_FAILURE_LIMITS"], key_func=_account_key,
-               deduct_when=_failed)
+                                                    422: Problem, 429: Problem, 503: Problem})
 @public
 def create_token(body: s.TokenRequest):
-    """Exchange an email and password (and, with two-factor sign-in, a code) for a token valid for 30 days."""
+    """Exchange an email and password (and, with two-factor sign-in, a code) for a token valid for 30 days.
+
+    Failed attempts are counted per address, per account and address, and per account (429 with
+    Retry-After past a limit); 503 with Retry-After when they cannot be counted just now.
+    """
+    attempt = throttling.sign_in_attempt(body.email, api=True)
     try:
         made = token_service.issue_token(session=get_session(), email=body.email, password=body.password,
                                          secret_key=current_app.config["SECRET_KEY"], totp_keys=totp_keys(),
                                          name=body.name, otp=body.otp,
                                          required_roles=tuple(current_app.config["TWO_FACTOR_REQUIRED_ROLES"]))
     except ServiceError as exc:
+        if isinstance(exc, two_factor.KeyUnavailable):
+            attempt.refund()  # the server's missing key is no guess of the client's
         return problem(401, exc.message)
     if made is None:
         return problem(401, _("The email or password is not correct."))
+    attempt.refund()  # only failures count
     row, secret = made
     return ok(s.TokenOut(token=secret, expires_at=row.expires_at))
 

@@ -9,6 +9,7 @@ from flask import session as cookie
 from flask_login import current_user, login_user
 
 from empathy.accounts.services import auth as auth_service
+from empathy.accounts.throttling import remember_device
 from empathy.core.db import get_session
 from empathy.extensions import login_manager
 from empathy.models import User
@@ -41,6 +42,8 @@ def sign_in(user: User, *, remember: bool) -> None:
     # Flask-Login keeps user.get_id() (the row id) as the cookie's user id, for the user loader and
     # the remember-me cookie. Ours is the server-side session's token, which logout revokes.
     cookie["_user_id"] = token
+    # This browser now knows the password (and code): someone else's failures must not stop it.
+    remember_device(user.email)
 
 
 def current_session_token() -> str | None:

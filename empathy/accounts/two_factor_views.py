@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 
 import segno
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask import session as browser_session
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from empathy.accounts import throttling
 from empathy.accounts.forms import DisableTwoFactorForm, SetupCodeForm, TwoFactorCodeForm
 from empathy.accounts.login import me, sign_in
 from empathy.accounts.services import two_factor as service
@@ -20,7 +21,6 @@ from empathy.core.errors import ServiceError
 from empathy.core.runtime import send_mail_after_response, totp_keys
 from empathy.core.urls import safe_next
 from empathy.core.web import form_error
-from empathy.extensions import limiter
 from empathy.models import User
 
 bp = Blueprint("two_factor", __name__)
@@ -46,30 +46,17 @@ def _pending() -> dict | None:
     return pending
 
 
-def _code_key() -> str:
-    # One count per account for every place a code is checked: the sign-in step and the settings.
-    if current_user.is_authenticated:
-        return f"2fa:{current_user.id}"
-    pending = browser_session.get(PENDING)
-    return f"2fa:{pending.get('u') if isinstance(pending, dict) else ''}"
-
-
-def _code_limit() -> str:
-    return current_app.config["TWO_FACTOR_FAILURE_LIMITS"]
-
-
-def _code_failed(_response) -> bool:
-    return bool(g.get("two_factor_code_failed"))
-
-
 def _check(user: User, code: str) -> bool:
-    ok = service.verify(session=get_session(), user=user, code=code, keys=totp_keys())
-    g.two_factor_code_failed = not ok
+    """Whether the code is right; 429 first when this client has had too many wrong ones."""
+    attempt = throttling.code_attempt(user)
+    try:
+        ok = service.verify(session=get_session(), user=user, code=code, keys=totp_keys())
+    except service.KeyUnavailable:
+        attempt.refund()  # the server's missing key is no guess of the client's
+        raise
+    if ok:
+        attempt.refund()  # only wrong codes count
     return ok
-
-
-code_limit = limiter.shared_limit(_code_limit, scope="two-factor-code", key_func=_code_key, methods=["POST"],
-                                  deduct_when=_code_failed)
 
 
 # Where someone who must set up two-factor sign-in may still go before they have.
@@ -92,7 +79,6 @@ def require_two_factor():
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@code_limit
 def login_code():
     pending = _pending()
     user = get_session().get(User, pending["u"]) if pending else None
@@ -156,7 +142,6 @@ def confirm_setup():
 
 @bp.post("/account/two-factor/recovery-codes")
 @login_required
-@code_limit
 def new_recovery_codes():
     form = TwoFactorCodeForm()
     if form.validate_on_submit():
@@ -170,18 +155,19 @@ def new_recovery_codes():
 
 @bp.post("/account/two-factor/disable")
 @login_required
-@code_limit
 def disable():
     form = DisableTwoFactorForm()
     if form.validate_on_submit():
+        attempt = throttling.code_attempt(me())  # a wrong password counts as much as a wrong code
         try:
             service.disable(session=get_session(), user=me(), password=form.password.data, code=form.code.data,
                             keys=totp_keys())
         except ServiceError as exc:
-            # A wrong password counts as much as a wrong code; the server's missing key does not.
-            g.two_factor_code_failed = not isinstance(exc, service.KeyUnavailable)
+            if isinstance(exc, service.KeyUnavailable):
+                attempt.refund()  # a wrong password counts as much as a wrong code; the server's missing key does not
             form_error(form, exc, "code")
         else:
+            attempt.refund()
             send_mail_after_response()
             flash(_("Two-factor sign-in is off."), "success")
             return redirect(url_for("two_factor.settings"))

@@ -7,6 +7,7 @@ from flask import session as browser_session
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from empathy.accounts import throttling
 from empathy.accounts.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, SetPasswordForm
 from empathy.accounts.login import current_session_token, me, sign_in
 from empathy.accounts.services import auth as auth_service
@@ -25,37 +26,8 @@ bp = Blueprint("auth", __name__)
 web.init_blueprint(bp)
 
 
-def _failed(response) -> bool:
-    # Only failures count: a successful sign-in or registration redirects.
-    return response.status_code != 302
-
-
-def _account_key() -> str:
-    return "login-account:" + auth_service.normalize_email(request.form.get("email", ""))
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_FAILURE_LIMITS"]
-
-
-def _account_limit() -> str:
-    return current_app.config["LOGIN_ACCOUNT_FAILURE_LIMITS"]
-
-
 def _register_limit() -> str:
     return current_app.config["REGISTER_LIMITS"]
-
-
-def _reset_limit() -> str:
-    return current_app.config["RESET_REQUEST_LIMITS"]
-
-
-def _reset_account_limit() -> str:
-    return current_app.config["RESET_ACCOUNT_LIMITS"]
-
-
-def _reset_account_key() -> str:
-    return "reset-account:" + auth_service.normalize_email(request.form.get("email", ""))
 
 
 def _after_login():
@@ -63,17 +35,17 @@ def _after_login():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        attempt = throttling.sign_in_attempt(form.email.data)  # 429 when this client may not try now
         user = auth_service.authenticate(
             session=get_session(), email=form.email.data, password=form.password.data
         )
         if user is not None:
+            attempt.refund()  # only failures count
             if two_factor.is_enabled(get_session(), user):
                 return start_code_step(user, remember=form.remember.data, next_url=safe_next(request.args.get("next")),
                                        secret_key=current_app.config["SECRET_KEY"])
@@ -85,7 +57,7 @@ def login():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_register_limit, methods=["POST"])
+@limiter.limit(_register_limit, methods=["POST"], key_func=throttling.client_address)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -144,20 +116,22 @@ RESET_TOKEN_KEY = "reset_token"
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
-@limiter.limit(_reset_limit, methods=["POST"])
-@limiter.limit(_reset_account_limit, methods=["POST"], key_func=_reset_account_key)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         email = form.email.data
-        # Looking the address up and queueing the mail happen after the response: the answer is
-        # the same page in the same time whether or not the address has an account.
-        after_response(lambda: _send_reset_link(email))
+        device = throttling.reset_request(email)  # 429 past the limit per address
+        # Counting mails per account, looking the address up and queueing the mail happen after the
+        # response: the answer is the same page in the same time whether or not the address has an
+        # account, and whether or not a mail goes out.
+        after_response(lambda: _send_reset_link(email, device))
         return render_template("auth/forgot.html", form=None, minutes=password_reset.LINK_MINUTES)
     return render_template("auth/forgot.html", form=form)
 
 
-def _send_reset_link(email: str) -> None:
+def _send_reset_link(email: str, device: str | None) -> None:
+    if not throttling.may_mail_reset_link(email, device):
+        return
     if password_reset.request_reset(session=get_session(), email=email, secret_key=current_app.config["SECRET_KEY"],
                                     base_url=current_app.config["BASE_URL"]):
         deliver_queued(get_session(), current_app.config["SMTP"])
@@ -187,6 +161,9 @@ def reset_password():
         except ServiceError as exc:
             form_error(form, exc, "password")
         else:
+            # The link proved the mailbox: this browser may sign in even while the account is
+            # throttled for unknown browsers.
+            throttling.remember_device(user.email)
             browser_session.pop(RESET_TOKEN_KEY, None)
             if current_session_token():  # someone else may be signed in in this browser
                 auth_service.end_session(session=get_session(), token=current_session_token())

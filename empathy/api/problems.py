@@ -54,9 +54,12 @@ def http_problem(exc: HTTPException) -> Response:
     headers = {}
     if exc.code == 405 and getattr(exc, "valid_methods", None):
         headers["Allow"] = ", ".join(exc.valid_methods)
-    if exc.code == 429 and exc.response is not None:
-        headers.update({k: v for k, v in exc.response.headers.items()
-                        if k.lower().startswith(("retry-after", "x-ratelimit"))})
+    if exc.code in (429, 503):
+        # Retry-After set on the exception itself (empathy.core.throttle), or on Flask-Limiter's response.
+        headers.update({k: v for k, v in exc.get_headers() if k.lower() == "retry-after"})
+        if exc.response is not None:
+            headers.update({k: v for k, v in exc.response.headers.items()
+                            if k.lower().startswith(("retry-after", "x-ratelimit"))})
     detail = exc.description or ""
     if exc.code == 404 and "requested URL was not found" in detail:
         detail = _("There is nothing at this address.")

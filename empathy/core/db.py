@@ -223,6 +223,17 @@ def retrying(service: Callable[..., T]) -> Callable[..., T]:
     return run
 
 
+def end_read(session: Session) -> None:
+    """Commit the session's open transaction if it is only a read (nothing added, changed or deleted).
+
+    On SQLite a transaction that has read cannot write any more once another connection has written
+    in the meantime ("database is locked" at once, SQLITE_BUSY_SNAPSHOT): call this before writing
+    on a connection of one's own while a request's session may be mid-read.
+    """
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted):
+        session.commit()
+
+
 def init_app(app: Flask) -> None:
     """Create the app's engine (no connection is opened) and close sessions at teardown."""
     app.extensions[ENGINE_KEY] = make_engine(

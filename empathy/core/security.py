@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from empathy.core.throttle import ThrottleUnavailable, TooManyAttempts
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -21,8 +24,21 @@ CSP = "; ".join([
 
 
 def init_app(app: Flask) -> None:
+    trust_proxies(app)
     app.after_request(_headers)
     app.register_error_handler(HTTPException, _http_error)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Read the client's address and scheme from X-Forwarded-For/-Proto, set by TRUSTED_PROXIES proxies.
+
+    With 0 (the default) those headers are ignored: any client can send them, and rate limits count
+    by address. With n, werkzeug's ProxyFix takes the n-th address from the right, the one the
+    outermost trusted proxy saw; whatever a client put before it changes nothing.
+    """
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 LINK_PAGES = frozenset({"auth.reset_link", "auth.reset_password", "activation.activate"})
@@ -52,5 +68,12 @@ def _http_error(exc: HTTPException):
 
 
 def error_page(exc: HTTPException, *, message: str | None = None):
-    """The error page for exc's status; a service's message, when given, replaces the generic hint."""
-    return render_template("errors/error.html", error=exc, message=message), exc.code
+    """The error page for exc's status; a service's message, when given, replaces the generic hint.
+
+    A throttled attempt's own message (how long to wait, what else to do) is shown too, and its
+    Retry-After header kept.
+    """
+    if message is None and isinstance(exc, TooManyAttempts | ThrottleUnavailable):
+        message = exc.description
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() == "retry-after"]
+    return render_template("errors/error.html", error=exc, message=message), exc.code, headers

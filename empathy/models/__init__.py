@@ -6,6 +6,7 @@ from empathy.models.mail import OUTBOX_STATUSES, OutboxMessage
 from empathy.models.needs import MATCH_STATUSES, NEED_STATUSES, Match, Need, NeedSkill
 from empathy.models.privacy import AUDIT_ACTIONS, CONSENT_KINDS, AuditEntry, Consent
 from empathy.models.profiles import EmployeeProfile, EmployeeSkill, Site, Skill
+from empathy.models.ratelimit import RateLimitCounter
 from empathy.models.statuses import HoursStatus, MatchStatus, NeedStatus
 from empathy.models.tokens import ApiToken
 from empathy.models.two_factor import TwoFactor
@@ -37,6 +38,7 @@ __all__ = [
     "NeedSkill",
     "NeedStatus",
     "OutboxMessage",
+    "RateLimitCounter",
     "Site",
     "Skill",
     "TwoFactor",

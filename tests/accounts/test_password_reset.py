@@ -178,13 +178,49 @@ def test_the_mail_is_in_the_users_language(client, session):
     assert "重置" in mail.subject and "60" in mail.body
 
 
-def test_requests_are_throttled_per_account_whether_or_not_it_exists(app, session):
+def _browser(app, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_mails_per_account_stop_at_the_limit_and_the_page_does_not_tell(app, session):
     make_user(session, email="li.na@example.com")
     for email in ("li.na@example.com", "nobody@example.com"):
-        for _ in range(3):
-            assert _ask(app.test_client(), email).status_code == 200
-        assert _ask(app.test_client(), email).status_code == 429
+        pages = [_ask(app.test_client(), email) for _ in range(5)]
+        assert {page.status_code for page in pages} == {200}
+        assert len({_without_csrf(page.text) for page in pages}) == 1
     assert len(_mails(session)) == 3
+
+
+def test_an_attackers_requests_never_refuse_the_owner_a_reset_elsewhere(app, session):
+    # The input for resets: an attacker asks for the owner's link from A until refused;
+    # the owner asks from B, six times, and is never refused.
+    make_user(session, email="li.na@example.com")
+    attacker = _browser(app, "203.0.113.5")
+    for _ in range(10):
+        assert _ask(attacker, "li.na@example.com").status_code == 200
+    assert _ask(attacker, "li.na@example.com").status_code == 429
+    for _ in range(6):
+        answer = _ask(_browser(app, "198.51.100.7"), "li.na@example.com")
+        assert answer.status_code == 200 and "If an account uses this address" in answer.text
+    # The mailbox was not flooded, and it holds a live link, sent within the last hour.
+    mails = _mails(session)
+    assert len(mails) == 3
+    assert password_reset.check_token(session=session, token=LINK.search(mails[-1].body).group(1),
+                                      secret_key=SECRET).email == "li.na@example.com"
+
+
+def test_a_browser_the_owner_signed_in_with_gets_a_mail_past_the_limit(app, session):
+    make_user(session, email="li.na@example.com")
+    owner = _browser(app, "198.51.100.7")
+    owner.post("/login", data={"email": "li.na@example.com", "password": DEFAULT_PASSWORD})
+    owner.post("/logout")
+    for _ in range(5):
+        _ask(_browser(app, "203.0.113.5"), "li.na@example.com")
+    assert len(_mails(session)) == 3
+    _ask(owner, "li.na@example.com")
+    assert len(_mails(session)) == 4
 
 
 def test_requests_are_throttled_per_address(client):

@@ -133,17 +133,32 @@ def test_the_code_step_expires_and_cannot_be_reached_without_the_password(client
     assert response.status_code == 302 and response.headers["Location"] == "/login"
 
 
-def test_wrong_codes_are_throttled_per_account(app, enrolled):
+def test_wrong_codes_are_throttled_per_account_and_address(app, enrolled):
     client = app.test_client()
     _password_step(client)
     wrong = "000000" if _code(enrolled["secret"]) != "000000" else "111111"
     for _ in range(5):
         assert client.post("/login/code", data={"code": wrong}).status_code == 200
     assert client.post("/login/code", data={"code": _code(enrolled["secret"])}).status_code == 429
-    # A fresh browser does not reset the count: it is kept per account.
+    # A fresh browser at the same address does not reset the count.
     again = app.test_client()
     _password_step(again)
     assert again.post("/login/code", data={"code": wrong}).status_code == 429
+
+
+def test_wrong_codes_from_one_address_do_not_stop_the_owner_elsewhere(app, enrolled):
+    # Someone who has the password guesses codes from A; the owner, in a new browser at B, signs in.
+    attacker = app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.5"
+    _password_step(attacker)
+    wrong = "000000" if _next_code(enrolled["secret"]) != "000000" else "111111"
+    for _ in range(5):
+        assert attacker.post("/login/code", data={"code": wrong}).status_code == 200
+    assert attacker.post("/login/code", data={"code": wrong}).status_code == 429
+    owner = app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    _password_step(owner)
+    assert owner.post("/login/code", data={"code": _next_code(enrolled["secret"])}).status_code == 302
 
 
 def test_turning_off_needs_the_password_and_a_code(client, auth, session, user, enrolled):
@@ -269,18 +284,23 @@ def test_the_same_code_sent_twice_at_once_works_once(app, session, user, keys):
 
 
 def test_wrong_codes_on_the_settings_page_count_with_the_sign_in_step(app, client, session, enrolled):
+    # `client` signed in before (the fixture): its device cookie carries one count for this browser.
     _password_step(client)
-    client.post("/login/code", data={"code": enrolled["codes"][0]})
     wrong = "000000" if _next_code(enrolled["secret"]) != "000000" else "111111"
-    for _ in range(3):
-        assert client.post("/account/two-factor/recovery-codes", data={"code": wrong}).status_code == 302
     for _ in range(2):
-        assert client.post("/account/two-factor/disable", data={"password": DEFAULT_PASSWORD, "code": wrong}
-                           ).status_code == 200
+        assert client.post("/login/code", data={"code": wrong}).status_code == 200
+    assert client.post("/login/code", data={"code": enrolled["codes"][0]}).status_code == 302
+    for _ in range(2):
+        assert client.post("/account/two-factor/recovery-codes", data={"code": wrong}).status_code == 302
+    assert client.post("/account/two-factor/disable", data={"password": DEFAULT_PASSWORD, "code": wrong}
+                       ).status_code == 200
     assert client.post("/account/two-factor/recovery-codes", data={"code": wrong}).status_code == 429
+    assert client.post("/account/two-factor/disable", data={"password": DEFAULT_PASSWORD, "code": wrong}
+                       ).status_code == 429
+    # A browser without the cookie is counted apart, by account and address.
     other = app.test_client()
     _password_step(other)
-    assert other.post("/login/code", data={"code": _next_code(enrolled["secret"])}).status_code == 429
+    assert other.post("/login/code", data={"code": _next_code(enrolled["secret"])}).status_code == 302
 
 
 def test_turning_on_signs_out_other_devices_and_tells_the_user(app, client, auth, session, user):
