@@ -1,8 +1,8 @@
 """rate limit counters in the database
 
-Revision ID: 0011
-Revises: 0010
-Create Date: 2026-12-01 09:00:00
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-11-30 09:00:00
 
 The rate limiter's fixed-window counters (empathy.core.ratelimit): with them in the app's own
 database, every gunicorn worker and host counts failed sign-ins together. Keys are SHA-256 digests;
@@ -16,8 +16,8 @@ import sqlmodel
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0011'
-down_revision: Union[str, Sequence[str], None] = '0010'
+revision: str = '0012'
+down_revision: Union[str, Sequence[str], None] = '0011'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
