@@ -241,6 +241,7 @@ def _break_the_counters(monkeypatch):
         raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
 
     monkeypatch.setattr(DatabaseStorage, "_write", fail)
+    monkeypatch.setattr(DatabaseStorage, "_read", fail)
 
 
 def test_when_the_counters_cannot_be_written_sign_in_fails_closed_without_a_500(app, session, monkeypatch):
