@@ -1,14 +1,24 @@
-"""The database engine, one session per request, and column types shared by the models."""
+"""The database engine, one session per request, column types shared by the models, and the tools
+of writing under concurrency: write transactions, compare-and-set decisions, row locks, retries."""
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from functools import wraps
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+
+T = TypeVar("T")
+M = TypeVar("M", bound=SQLModel)
 
 # Stable constraint names: migrations can refer to them and downgrade can drop them.
 SQLModel.metadata.naming_convention = {
@@ -95,6 +105,120 @@ def begin_write(session: Session) -> None:
         session.commit()
     if session.get_bind().dialect.name == "sqlite":
         session.connection(execution_options={"sqlite_immediate": True})
+
+
+# ----------------------------------------------------------------------------- decisions under concurrency
+# On PostgreSQL (READ COMMITTED) two transactions can read the same row, both find it in the state
+# their use case requires, and both write: both decisions "win". SQLite's BEGIN IMMEDIATE
+# serialises writers, PostgreSQL does not. So a decision is one conditional UPDATE whose row count
+# says whether the row was still in that state (`compare_and_set`); PostgreSQL makes the second
+# UPDATE wait for the first to commit and then checks the condition again against the new row. A
+# check that spans rows (a sum, a count) takes the rows it depends on first (`lock_rows`).
+
+
+def _key(row: SQLModel) -> tuple[type[SQLModel], sa.ColumnElement[bool]]:
+    model = type(row)
+    mapper = sa.inspect(model)
+    identity = mapper.primary_key_from_instance(row)
+    return model, sa.and_(*(column == value for column, value in zip(mapper.primary_key, identity)))
+
+
+def _conditions(where: sa.ColumnElement[bool] | Iterable[sa.ColumnElement[bool]]) -> list:
+    return [where] if isinstance(where, sa.ColumnElement) else list(where)
+
+
+def compare_and_set(session: Session, row: SQLModel,
+                    where: sa.ColumnElement[bool] | Iterable[sa.ColumnElement[bool]] = (), **values: Any) -> bool:
+    """Write `values` to `row` only if the stored row still meets `where`; True when it did.
+
+    One `UPDATE ... WHERE <primary key> AND <where>`: of two transactions deciding on the same row at
+    the same moment, exactly one changes it and the other gets False (nothing written), on SQLite and
+    PostgreSQL alike. On success `row` is refreshed from the database (on PostgreSQL the row stays
+    locked until the commit, so what the caller reads from it now holds). `updated_at` moves as with
+    any UPDATE. The caller commits, and on False refuses (Conflict) without writing anything else.
+    """
+    model, key = _key(row)
+    result = session.execute(
+        sa.update(model).where(key, *_conditions(where)).values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    session.refresh(row)
+    return True
+
+
+def compare_and_delete(session: Session, row: SQLModel,
+                       where: sa.ColumnElement[bool] | Iterable[sa.ColumnElement[bool]] = ()) -> bool:
+    """Delete `row` only if it is still stored (and meets `where`); True when this call deleted it.
+
+    Of two transactions deleting the same row at once, one gets True and the other False. The
+    instance leaves the session on success. The caller commits.
+    """
+    model, key = _key(row)
+    result = session.execute(sa.delete(model).where(key, *_conditions(where))
+                             .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    session.expunge(row)
+    return True
+
+
+def lock_rows(session: Session, model: type[M], *where: sa.ColumnElement[bool]) -> list[M]:
+    """The rows of `model` meeting `where`, as stored now, locked for this transaction; by primary key.
+
+    PostgreSQL: `SELECT ... FOR NO KEY UPDATE` (rows referencing them can still be inserted), taken in
+    key order so that two transactions locking the same rows cannot deadlock. SQLite has no row locks
+    and needs none: call `begin_write` first, and the whole database is this transaction's until it ends.
+    Use it for a check that reads more than the row it changes (a sum, a count, who may act).
+    """
+    mapper = sa.inspect(model)
+    statement = (sa.select(model).where(*where).order_by(*mapper.primary_key)
+                 .with_for_update(key_share=True).execution_options(populate_existing=True))
+    return list(session.scalars(statement).all())
+
+
+# ----------------------------------------------------------------------------- retrying transient failures
+ATTEMPTS = 6
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether running the transaction again may succeed: a serialization failure (SQLSTATE 40001), a
+    deadlock (40P01), or SQLite's "database is locked"."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code in ("40001", "40P01") or "database is locked" in str(exc.orig)
+
+
+def _pause(state: RetryCallState) -> float:
+    # Spread the retries of transactions that collided, more with each attempt (seconds).
+    return random.uniform(0.01, 0.05) * state.attempt_number
+
+
+def retrying(service: Callable[..., T]) -> Callable[..., T]:
+    """Run a write use case again after a serialization failure, deadlock or lock timeout.
+
+    Every failed attempt is rolled back first, so a refusal (ServiceError) or any other error changes
+    nothing and reaches the caller at once; only `is_transient` errors are tried again, up to ATTEMPTS
+    times in all, after a short random pause that grows with each attempt. The service must take its
+    session as the keyword argument `session`.
+    """
+
+    @wraps(service)
+    def run(*args, session: Session, **kwargs) -> T:
+        def attempt() -> T:
+            try:
+                return service(*args, session=session, **kwargs)
+            except BaseException:
+                session.rollback()
+                raise
+
+        retryer = Retrying(retry=retry_if_exception(is_transient), stop=stop_after_attempt(ATTEMPTS),
+                           wait=_pause, reraise=True)
+        return retryer(attempt)
+
+    return run
 
 
 def init_app(app: Flask) -> None:

@@ -8,57 +8,18 @@ row of `lifecycle.TRANSITIONS` (`move_match`).
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Callable
-from functools import wraps
-from typing import TypeVar
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
+# The volunteering services take `retrying` from here with their other helpers; it lives in core.db.
+from empathy.core.db import retrying as retrying
 from empathy.core.db import utcnow
-from empathy.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from empathy.core.errors import Conflict, Forbidden, NotFound
 from empathy.models import Match, Need, NeedStatus, User
 from empathy.volunteering import lifecycle
 
-T = TypeVar("T")
 SEAT_STATUSES = (NeedStatus.OPEN, NeedStatus.FILLED)
-ATTEMPTS = 6
-
-
-def _is_transient(exc: DBAPIError) -> bool:
-    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-    return code in ("40001", "40P01") or "database is locked" in str(exc.orig)
-
-
-def retrying(service: Callable[..., T]) -> Callable[..., T]:
-    """Run a write use case again after a serialization failure, deadlock or lock timeout.
-
-    A refusal (ServiceError) rolls back whatever the attempt had changed, so it changes nothing.
-    """
-
-    @wraps(service)
-    def run(*args, session: Session, **kwargs) -> T:
-        for attempt in range(ATTEMPTS):
-            try:
-                return service(*args, session=session, **kwargs)
-            except ServiceError:
-                session.rollback()
-                raise
-            except DBAPIError as exc:
-                session.rollback()
-                if attempt == ATTEMPTS - 1 or not _is_transient(exc):
-                    raise
-                time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
-            except BaseException:
-                session.rollback()
-                raise
-        raise AssertionError("unreachable")
-
-    return run
 
 
 def load_need(session: Session, need_id: int) -> Need:

@@ -1,0 +1,59 @@
+"""Run competing use cases at the same moment, each in its own thread with its own session.
+
+Service-level races: every racer gets a Session of its own on the app's engine (its own
+connection), all of them wait at a barrier, then run at once. On PostgreSQL (READ COMMITTED)
+this is where a read-then-check-then-write use case lets two decisions both pass their check;
+on SQLite BEGIN IMMEDIATE serialises them, so there the same test checks that the loser still
+gets the answer a second, later request would get, and no "database is locked" error.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from empathy.core.errors import ServiceError
+
+PAIRS = 20  # how many times each race is run: one run proves little, a lost race shows within 20
+
+Racer = Callable[[Session], object]
+
+
+def outcome(exc: BaseException | None) -> str:
+    """"ok", the refusal's class name (Conflict, NotFound, ServiceError...), or the repr of a crash."""
+    if exc is None:
+        return "ok"
+    if isinstance(exc, ServiceError):
+        return type(exc).__name__
+    return repr(exc)
+
+
+def race(engine: Engine, *racers: Racer, timeout: float = 60) -> list[str]:
+    """Run `racers` at the same moment, each with a session of its own; their outcomes, in order.
+
+    A racer loads what it needs (the acting user...) from its session before the barrier, by
+    being split in two: it is called once with the session and returns the callable that acts.
+    """
+    results: list[str] = ["did not finish"] * len(racers)
+    barrier = threading.Barrier(len(racers))
+
+    def run(i: int, racer: Racer) -> None:
+        with Session(engine, expire_on_commit=False) as session:
+            act = racer(session)
+            session.commit()  # nothing to write: ends the read transaction of the loading
+            try:
+                barrier.wait(timeout)
+                act()
+                results[i] = "ok"
+            except BaseException as exc:  # recorded so the assertion names it
+                results[i] = outcome(exc)
+
+    threads = [threading.Thread(target=run, args=(i, r)) for i, r in enumerate(racers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    return results
