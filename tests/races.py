@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from empathy.core.errors import ServiceError
@@ -31,12 +30,17 @@ def outcome(exc: BaseException | None) -> str:
     return repr(exc)
 
 
-def race(engine: Engine, *racers: Racer, timeout: float = 60) -> list[str]:
+def race(observer: Session, *racers: Racer, timeout: float = 60) -> list[str]:
     """Run `racers` at the same moment, each with a session of its own; their outcomes, in order.
 
+    `observer` is the test's session: the racers use its engine, and its transaction is ended
+    before and after the race, so that what the test reads next is what the racers left (SQLite
+    would otherwise keep showing the snapshot of a read transaction begun earlier).
     A racer loads what it needs (the acting user...) from its session before the barrier, by
     being split in two: it is called once with the session and returns the callable that acts.
     """
+    engine = observer.get_bind()
+    observer.commit()
     results: list[str] = ["did not finish"] * len(racers)
     barrier = threading.Barrier(len(racers))
 
@@ -56,4 +60,5 @@ def race(engine: Engine, *racers: Racer, timeout: float = 60) -> list[str]:
         t.start()
     for t in threads:
         t.join(timeout)
+    observer.commit()
     return results

@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
+from empathy.core.db import lock_rows, utcnow
+
 # The volunteering services take `retrying` from here with their other helpers; it lives in core.db.
 from empathy.core.db import retrying as retrying
-from empathy.core.db import utcnow
 from empathy.core.errors import Conflict, Forbidden, NotFound
 from empathy.models import Match, Need, NeedStatus, User
 from empathy.volunteering import lifecycle
@@ -25,6 +26,18 @@ SEAT_STATUSES = (NeedStatus.OPEN, NeedStatus.FILLED)
 def load_need(session: Session, need_id: int) -> Need:
     """The need as stored now (not a stale copy from an earlier transaction), or NotFound."""
     need = session.get(Need, need_id, populate_existing=True)
+    if need is None:
+        raise NotFound(str(_l("This need does not exist.")))
+    return need
+
+
+def lock_need(session: Session, need_id: int) -> Need:
+    """The need as stored now, locked until the commit (on PostgreSQL; call `begin_write` first), or NotFound.
+
+    Taken by a use case that signs someone up without taking a seat (volunteering, inviting): a
+    cancellation at the same moment then waits for it and tells the person, or is waited for and refuses.
+    """
+    need = next(iter(lock_rows(session, Need, Need.id == need_id)), None)
     if need is None:
         raise NotFound(str(_l("This need does not exist.")))
     return need
