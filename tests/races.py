@@ -15,6 +15,7 @@ from collections.abc import Callable
 from sqlmodel import Session
 
 from empathy.core.errors import ServiceError
+from empathy.models import User
 
 PAIRS = 20  # how many times each race is run: one run proves little, a lost race shows within 20
 
@@ -34,8 +35,9 @@ def race(observer: Session, *racers: Racer, timeout: float = 60) -> list[str]:
     """Run `racers` at the same moment, each with a session of its own; their outcomes, in order.
 
     `observer` is the test's session: the racers use its engine, and its transaction is ended
-    before and after the race, so that what the test reads next is what the racers left (SQLite
-    would otherwise keep showing the snapshot of a read transaction begun earlier).
+    before and after the race and its copies of rows are dropped, so that what the test reads next
+    is what the racers left (SQLite would otherwise keep showing the snapshot of a read transaction
+    begun earlier). The test's objects stay usable, detached.
     A racer loads what it needs (the acting user...) from its session before the barrier, by
     being split in two: it is called once with the session and returns the callable that acts.
     """
@@ -61,4 +63,15 @@ def race(observer: Session, *racers: Racer, timeout: float = 60) -> list[str]:
     for t in threads:
         t.join(timeout)
     observer.commit()
+    observer.expunge_all()  # its copies are stale, and SQLite hands the ids of deleted rows out again
     return results
+
+
+def as_user(user_id: int, act: Callable[[Session, User], object]) -> Racer:
+    """A racer that loads the user in its own session, then runs `act(session, user)` at the barrier."""
+
+    def load(session: Session):
+        user = session.get(User, user_id)
+        return lambda: act(session, user)
+
+    return load

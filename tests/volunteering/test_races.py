@@ -13,11 +13,11 @@ import pytest
 from sqlmodel import func, select
 
 from empathy.core.db import utcnow
-from empathy.models import AuditEntry, HoursRecord, Match, Need, Notification, OutboxMessage, User
+from empathy.models import AuditEntry, HoursRecord, Match, Need, Notification, OutboxMessage
 from empathy.needs import services as needs
 from empathy.volunteering.services import hours, roster, signups
 from tests.factories import make_match, make_need, make_user
-from tests.races import PAIRS, race
+from tests.races import PAIRS, as_user, race
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -26,19 +26,11 @@ def _count(session, model, *where) -> int:
     return session.exec(select(func.count()).select_from(model).where(*where)).one()
 
 
-def as_user(user_id: int, act):
-    """A racer: load the user in the racer's own session, then `act(session, user)` at the barrier."""
-    def load(session):
-        user = session.get(User, user_id)
-        return lambda: act(session, user)
-    return load
-
-
 @pytest.fixture
 def started_need(session):
-    owner = make_user(session, role="coordinator")
-    admin = make_user(session, role="admin")
-    person = make_user(session)
+    owner = make_user(session, password=None, role="coordinator")
+    admin = make_user(session, password=None, role="admin")
+    person = make_user(session, password=None)
     need = make_need(session, owner=owner, starts_at=utcnow() - timedelta(days=PAIRS + 5))
     match = make_match(session, need, person, status="confirmed")
     return {"owner": owner, "admin": admin, "person": person, "need": need, "match": match}
@@ -93,8 +85,8 @@ def test_two_logs_at_once_cannot_pass_24_hours_a_day(session, started_need):
     ("close", "cancel", "open"),
 ])
 def test_two_decisions_on_a_need_at_once(session, first, second, status):
-    owner = make_user(session, role="coordinator")
-    admin = make_user(session, role="admin")
+    owner = make_user(session, password=None, role="coordinator")
+    admin = make_user(session, password=None, role="admin")
     decide = {
         "publish": lambda s, u, n: needs.publish_need(session=s, actor=u, need_id=n),
         "close": lambda s, u, n: needs.close_need(session=s, actor=u, need_id=n),
@@ -124,10 +116,10 @@ def test_two_decisions_on_a_need_at_once(session, first, second, status):
 
 
 def test_a_volunteer_and_a_cancellation_at_once_never_leave_someone_untold(app, session):
-    owner = make_user(session, role="coordinator")
+    owner = make_user(session, password=None, role="coordinator")
     for _ in range(PAIRS):
         need = make_need(session, owner=owner, requires_approval=True)
-        person = make_user(session)
+        person = make_user(session, password=None)
         outcomes = race(session,
                         as_user(person.id, lambda s, u, n=need.id: signups.volunteer(session=s, user=u, need_id=n)),
                         as_user(owner.id, lambda s, u, n=need.id: roster.cancel_need(session=s, actor=u, need_id=n)))
@@ -141,10 +133,10 @@ def test_a_volunteer_and_a_cancellation_at_once_never_leave_someone_untold(app, 
 
 
 def test_a_need_edited_while_someone_joins_keeps_its_seats_and_status_in_step(app, session):
-    owner = make_user(session, role="coordinator")
+    owner = make_user(session, password=None, role="coordinator")
     for _ in range(PAIRS):
         need = make_need(session, owner=owner, seats=3, seats_taken=1, is_remote=True)
-        person = make_user(session)
+        person = make_user(session, password=None)
 
         def edit(s, u, n=need.id):
             from empathy.models.need_schemas import NeedUpdate

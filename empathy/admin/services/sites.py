@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from empathy.core.db import begin_write
@@ -61,26 +62,36 @@ def _check_code_free(session: Session, code: str, site_id: int | None) -> None:
         raise Conflict(str(_l("Another site already uses this code.")), field="code")
 
 
+def _commit_code(session: Session, code: str, site_id: int | None) -> None:
+    """Commit; when another site took the code at the same moment, refuse as `_check_code_free` would."""
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        _check_code_free(session, code, site_id)  # raises Conflict on the code
+        raise
+
+
 def create_site(*, session: Session, code: str, name_en: str, name_zh: str) -> Site:
-    """Add a site; codes are unique."""
+    """Add a site; codes are unique (Conflict on `code`, also for a site added at the same moment). Commits."""
     code, name_en, name_zh = _clean(code, name_en, name_zh)
     begin_write(session)
     _check_code_free(session, code, None)
     site = Site(code=code, name_en=name_en, name_zh=name_zh)
     session.add(site)
-    session.commit()
+    _commit_code(session, code, None)
     return site
 
 
 def update_site(*, session: Session, site_id: int, code: str, name_en: str, name_zh: str) -> Site:
-    """Change a site's code and names; references (by id) are unaffected."""
+    """Change a site's code and names; references (by id) are unaffected. Commits; refusals as `create_site`."""
     code, name_en, name_zh = _clean(code, name_en, name_zh)
     begin_write(session)
     site = get_site(session=session, site_id=site_id)
     _check_code_free(session, code, site.id)
     site.code, site.name_en, site.name_zh = code, name_en, name_zh
     session.add(site)
-    session.commit()
+    _commit_code(session, code, site.id)
     return site
 
 
