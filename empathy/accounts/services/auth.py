@@ -11,7 +11,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from empathy.accounts.services.passwords import check_password_rules, hash_password, verify_password
+from empathy.accounts.services.passwords import (
+    check_password_rules,
+    hash_password,
+    replace_password_hash,
+    verify_password,
+)
 from empathy.core.db import utcnow
 from empathy.core.errors import Conflict, ServiceError
 from empathy.models import ROLES, EmployeeProfile, User, UserSession
@@ -138,12 +143,18 @@ def revoke_all_tokens(session: Session, user_id: int) -> None:
 
 
 def change_password(*, session: Session, user: User, current: str, new: str) -> None:
-    """Change a password after checking the current one; ends every session of the user."""
+    """Change a password after checking the current one; ends every session of the user. Commits.
+
+    Raises ServiceError on `current_password` when it is not right, also when another change from
+    the same password was made at the same moment, or on `new_password` when it breaks a rule.
+    """
+    wrong = ServiceError(str(_l("The current password is not correct.")), field="current_password")
     if not verify_password(user.password_hash, current):
-        raise ServiceError(str(_l("The current password is not correct.")), field="current_password")
+        raise wrong
     check_password_rules(new, field="new_password")
-    user.password_hash = hash_password(new)
-    session.add(user)
+    if not replace_password_hash(session, user, hash_password(new)):
+        session.rollback()
+        raise wrong
     revoke_all_sessions(session, user.id)
     revoke_all_tokens(session, user.id)
     session.commit()

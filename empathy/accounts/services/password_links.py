@@ -18,8 +18,9 @@ from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session
 
 from empathy.accounts.services.auth import revoke_all_sessions, revoke_all_tokens
-from empathy.accounts.services.passwords import check_password_rules, hash_password
+from empathy.accounts.services.passwords import check_password_rules, hash_password, replace_password_hash
 from empathy.core import audit
+from empathy.core.db import retrying
 from empathy.core.errors import ServiceError
 from empathy.models import User
 
@@ -77,12 +78,17 @@ def check_token(kind: LinkKind, *, session: Session, token: str, secret_key: str
     return user
 
 
+@retrying
 def set_password(kind: LinkKind, *, session: Session, token: str, password: str, secret_key: str) -> User:
-    """Set a password through a live link: the link stops working and every session and token ends. Commits."""
+    """Set a password through a live link: the link stops working and every session and token ends. Commits.
+
+    Raises ServiceError when the link is invalid, expired or used, also by a request using it at the
+    same moment (only one of them sets a password), or when the password breaks a rule.
+    """
     user = check_token(kind, session=session, token=token, secret_key=secret_key)
     check_password_rules(password)
-    user.password_hash = hash_password(password)
-    session.add(user)
+    if not replace_password_hash(session, user, hash_password(password)):
+        raise ServiceError(str(kind.used))
     revoke_all_sessions(session, user.id)
     revoke_all_tokens(session, user.id)
     if kind.audit_action:
