@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from empathy.core.errors import ServiceError
@@ -60,7 +61,8 @@ def find_skill(session: Session, text: str) -> Skill | None:
 def resolve_or_create_skill(session: Session, text: str) -> Skill:
     """Find a skill by any of its labels, or keep a new one flagged for an admin's review.
 
-    The caller commits.
+    Two people typing the same new skill at the same moment share one: the second insert fails on
+    the unique name and finds the first. The caller commits.
     """
     name = tidy(text)
     if not name:
@@ -79,8 +81,15 @@ def resolve_or_create_skill(session: Session, text: str) -> Skill:
         label_zh=name if is_chinese else "",
         needs_review=True,
     )
-    session.add(skill)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(skill)
+            session.flush()
+    except IntegrityError:
+        taken = find_skill(session, name)  # saved at the same moment by someone else
+        if taken is None:
+            raise
+        return taken
     return skill
 
 

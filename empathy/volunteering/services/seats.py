@@ -121,13 +121,18 @@ def move_match(session: Session, match: Match, action: lifecycle.Action, *, need
 
     Refused (Conflict) when the match's status has no row for the action, or when the match left the
     row's sources meanwhile (a concurrent change loses). `values` are stored with the new status.
-    The caller commits.
+    The caller commits, or rolls back on Conflict (`retrying` does).
     """
     row = lifecycle.transition(action, match.status)
     if row.seats and need is None:
         need = load_need(session, match.need_id)
+    # The need's row first, then the match's, as every use case that writes both takes them (signing
+    # up, withdrawing, deleting an account): two of them at the same moment wait, never deadlock.
+    # A seat given back for a move that is then refused comes back with the caller's rollback.
     if row.seats > 0:
         take_seat(session, need)
+    elif row.seats < 0:
+        free_seat(session, need)
     result = session.execute(
         sa.update(Match)
         .where(Match.id == match.id, Match.status.in_(row.sources))
@@ -136,8 +141,6 @@ def move_match(session: Session, match: Match, action: lifecycle.Action, *, need
     )
     if result.rowcount != 1:
         raise Conflict(str(_l("This sign-up has changed meanwhile. Reload the page and try again.")))
-    if row.seats < 0:
-        free_seat(session, need)
     session.refresh(match)
 
 
