@@ -75,3 +75,26 @@ def as_user(user_id: int, act: Callable[[Session, User], object]) -> Racer:
         return lambda: act(session, user)
 
     return load
+
+
+def at_once(*calls: Callable[[], object], timeout: float = 60) -> list[object]:
+    """Run `calls` at the same moment in threads of their own (requests through test clients); their results.
+
+    An exception a call raises is returned in its place, for the test to name.
+    """
+    results: list[object] = [None] * len(calls)
+    barrier = threading.Barrier(len(calls))
+
+    def run(i: int, call: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout)
+            results[i] = call()
+        except BaseException as exc:  # returned so the assertion names it
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    return results

@@ -132,20 +132,19 @@ def test_a_volunteer_and_a_cancellation_at_once_never_leave_someone_untold(app, 
             assert session.exec(select(Match).where(Match.user_id == person.id)).first() is None
 
 
-def test_a_need_edited_while_someone_joins_keeps_its_seats_and_status_in_step(app, session):
+def test_a_need_edited_while_people_join_keeps_its_seats_and_status_in_step(session):
     owner = make_user(session, password=None, role="coordinator")
-    for _ in range(PAIRS):
-        need = make_need(session, owner=owner, seats=3, seats_taken=1, is_remote=True)
-        person = make_user(session, password=None)
+    for _ in range(2 * PAIRS):  # the window (a sign-up between the edit's read and write) is narrow
+        need = make_need(session, owner=owner, seats=4, seats_taken=1, is_remote=True)
+        people = [make_user(session, password=None) for _ in range(2)]
 
         def edit(s, u, n=need.id):
             from empathy.models.need_schemas import NeedUpdate
 
-            return needs.update_need(session=s, actor=u, need_id=n, data=NeedUpdate(seats=2))
+            return needs.update_need(session=s, actor=u, need_id=n, data=NeedUpdate(seats=3))
 
-        outcomes = race(session,
-                        as_user(person.id, lambda s, u, n=need.id: signups.volunteer(session=s, user=u, need_id=n)),
-                        as_user(owner.id, edit))
+        outcomes = race(session, as_user(owner.id, edit), *(
+            as_user(p.id, lambda s, u, n=need.id: signups.volunteer(session=s, user=u, need_id=n)) for p in people))
         assert set(outcomes) <= {"ok", "Conflict"}, outcomes
         stored = session.get(Need, need.id, populate_existing=True)
         joined = _count(session, Match, Match.need_id == need.id, Match.status == "confirmed")
