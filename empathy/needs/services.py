@@ -9,13 +9,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from empathy.core import audit
-from empathy.core.db import begin_write, utcnow
+from empathy.core.db import begin_write, compare_and_set, lock_rows, utcnow
 from empathy.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from empathy.core.validation import service_error
 from empathy.models import Need, NeedSkill, NeedStatus, Site, Skill, User
@@ -24,6 +25,7 @@ from empathy.needs.query import NeedDetail, get_need
 from empathy.profiles.services import resolve_skill_rows
 
 EDITABLE = (NeedStatus.DRAFT, NeedStatus.OPEN, NeedStatus.FILLED, NeedStatus.CLOSED)
+CHANGED_MEANWHILE = _l("The need changed meanwhile. Reload it and try again.")
 
 
 def _resolve_site(session: Session, ref: str | None, current: int | None) -> Site | None:
@@ -96,7 +98,7 @@ def _commit(session: Session) -> None:
     except IntegrityError as exc:
         # A volunteer was confirmed meanwhile and the new seat count is below it.
         session.rollback()
-        raise Conflict(str(_l("The need changed meanwhile. Reload it and try again.")), field="seats") from exc
+        raise Conflict(str(CHANGED_MEANWHILE), field="seats") from exc
 
 
 def _require_coordinator(actor: User) -> None:
@@ -104,9 +106,13 @@ def _require_coordinator(actor: User) -> None:
         raise Forbidden(str(_l("Only coordinators can manage needs.")))
 
 
-def _editable(session: Session, actor: User, need_id: int) -> Need:
+def _editable(session: Session, actor: User, need_id: int, *, lock: bool = False) -> Need:
+    """The need as stored now, if the actor may change it; with `lock`, held until the commit."""
     _require_coordinator(actor)
-    need = session.get(Need, need_id)
+    if lock:
+        need = next(iter(lock_rows(session, Need, Need.id == need_id)), None)
+    else:
+        need = session.get(Need, need_id, populate_existing=True)
     if need is None or (need.status == NeedStatus.DRAFT and need.owner_id != actor.id and not actor.is_admin):
         raise NotFound(str(_l("There is no such need.")))
     if need.owner_id != actor.id and not actor.is_admin:
@@ -127,9 +133,13 @@ def create_need(*, session: Session, owner: User, data: NeedCreate) -> Need:
 
 
 def update_need(*, session: Session, actor: User, need_id: int, data: NeedUpdate) -> Need:
-    """Change the fields `data` sets (owner or admin); the result is checked as a whole need."""
+    """Change the fields `data` sets (owner or admin); the result is checked as a whole need.
+
+    The need is locked while it is checked and written: its status and seats taken cannot change
+    under the edit (a sign-up or a cancellation at the same moment waits, or is waited for).
+    """
     with _writing(session):
-        need = _editable(session, actor, need_id)
+        need = _editable(session, actor, need_id, lock=True)
         if need.status not in EDITABLE:
             raise Conflict(str(_l("A completed or cancelled need cannot be changed.")))
         try:
@@ -145,16 +155,31 @@ def update_need(*, session: Session, actor: User, need_id: int, data: NeedUpdate
 
 def _transition(session: Session, actor: User, need_id: int, allowed: tuple[str, ...], message,
                 *, to: str, action: str, must_not_have_ended=None) -> Need:
-    with _writing(session):
-        need = _editable(session, actor, need_id)
-        if need.status not in allowed:
+    """Move a need from one of `allowed` to `to` as one conditional UPDATE; Conflict with the reason if not.
+
+    Of two decisions on the need at the same moment, the one that finds it no longer in `allowed`
+    is refused and writes nothing (no audit entry).
+    """
+
+    def check(need: Need | None) -> None:
+        if need is None or need.status not in allowed:
             raise Conflict(str(message))
         if must_not_have_ended is not None and need.ends_at <= utcnow():
             raise Conflict(str(must_not_have_ended))
-        if to == NeedStatus.OPEN and need.seats_taken >= need.seats:
-            to = NeedStatus.FILLED
-        need.status = to
-        need.updated_at = utcnow()
+
+    with _writing(session):
+        need = _editable(session, actor, need_id)
+        check(need)
+        now = utcnow()
+        where = [Need.status.in_(allowed)]
+        if must_not_have_ended is not None:
+            where.append(Need.ends_at > now)
+        # Reopened or published: filled if every seat is taken, counted in the same statement.
+        status = (sa.case((Need.seats_taken >= Need.seats, NeedStatus.FILLED), else_=NeedStatus.OPEN)
+                  if to == NeedStatus.OPEN else to)
+        if not compare_and_set(session, need, where, status=status, updated_at=now):
+            check(session.get(Need, need_id, populate_existing=True))
+            raise Conflict(str(CHANGED_MEANWHILE))
         audit.record(session, actor_id=actor.id, action=action, target_type="need", target_id=need.id)
     return need
 

@@ -11,8 +11,8 @@ from sqlmodel import Session, SQLModel, select
 
 from empathy.accounts.services.passwords import verify_password
 from empathy.core import audit
-from empathy.core.db import begin_write, retrying, utcnow
-from empathy.core.errors import Conflict, ServiceError
+from empathy.core.db import begin_write, lock_rows, retrying, utcnow
+from empathy.core.errors import Conflict, NotFound, ServiceError
 from empathy.models import (
     ApiToken,
     Consent,
@@ -131,19 +131,29 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
     notifications naming the person go, and invitations they sent no longer name them (the outbox's
     copies of those e-mails go). The saved matching model is the caller's to refit
     (suggestions.runtime.refit_without_deleted).
+    Raises ServiceError on `password`, Conflict for the only active administrator, NotFound when
+    the account is already gone.
+
+    What the deletion depends on is locked first, in the order the other use cases take it (the
+    administrators, the account, the needs of its sign-ups, the sign-ups): a sign-up or withdrawal
+    at the same moment is counted in the seats, and two administrators cannot both leave.
     """
     if not verify_password(user.password_hash, password or ""):
         raise ServiceError(str(_l("The password is not correct.")), field="password")
     begin_write(session)
-    user = session.get(User, user.id, populate_existing=True)
-    if user.role == "admin" and not session.exec(select(sa.func.count()).select_from(User).where(
-            User.role == "admin", User.active.is_(True), User.id != user.id)).one():
+    admins = lock_rows(session, User, User.role == "admin", User.active.is_(True))
+    user = next(iter(lock_rows(session, User, User.id == user.id)), None)
+    if user is None:
+        raise NotFound(str(_l("This user does not exist.")))
+    if user.role == "admin" and not [a for a in admins if a.id != user.id]:
         raise Conflict(str(_l("You are the only administrator: make someone else an administrator first.")))
     now = utcnow()
-    held = session.exec(select(Match, Need).join(Need, Need.id == Match.need_id).where(
-        Match.user_id == user.id, Match.status == MatchStatus.CONFIRMED, Need.ends_at > now)).all()
-    for _match, need in held:
-        free_seat(session, need)
+    need_ids = session.exec(select(Match.need_id).where(Match.user_id == user.id)).all()
+    needs = {n.id: n for n in lock_rows(session, Need, Need.id.in_(need_ids))}
+    for match in lock_rows(session, Match, Match.user_id == user.id):
+        need = needs.get(match.need_id) or session.get(Need, match.need_id)
+        if match.status == MatchStatus.CONFIRMED and need.ends_at > now:
+            free_seat(session, need)
     profile = session.exec(select(EmployeeProfile).where(EmployeeProfile.user_id == user.id)).first()
     if profile is not None:
         session.execute(sa.delete(EmployeeSkill).where(EmployeeSkill.profile_id == profile.id))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from empathy.core.db import begin_write, retrying, utcnow
+from empathy.core.db import begin_write, lock_rows, retrying, utcnow
 from empathy.core.errors import ServiceError
 from empathy.models import CONSENT_KINDS, Consent, EmployeeProfile, User
 
@@ -28,7 +28,8 @@ LABELS = {
 
 
 def _profile(session: Session, user: User) -> EmployeeProfile:
-    profile = session.exec(select(EmployeeProfile).where(EmployeeProfile.user_id == user.id)).first()
+    """The user's profile as stored now, locked until the commit (made if missing); call `begin_write` first."""
+    profile = next(iter(lock_rows(session, EmployeeProfile, EmployeeProfile.user_id == user.id)), None)
     if profile is None:
         profile = EmployeeProfile(user_id=user.id)
         session.add(profile)
@@ -52,7 +53,11 @@ def record_consent(session: Session, user_id: int, kind: str, granted: bool) -> 
 
 @retrying
 def set_consents(*, session: Session, user: User, choices: dict[str, bool]) -> list[str]:
-    """Apply the user's choices; returns the kinds that changed, each recorded with the wording version."""
+    """Apply the user's choices; returns the kinds that changed, each recorded with the wording version. Commits.
+
+    The profile is locked while the choices are compared and written: the same choice sent twice at
+    once is one change in the history. Raises ServiceError for an unknown kind.
+    """
     unknown = set(choices) - set(CONSENT_KINDS)
     if unknown:
         raise ServiceError(str(_l("Unknown choice.")))

@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from empathy.core.db import begin_write, retrying, utcnow
+from empathy.core.db import begin_write, compare_and_set, lock_rows, retrying, utcnow
 from empathy.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from empathy.core.pagination import Page, paginate
 from empathy.models import CREDENTIAL_KINDS, Credential, Need, NeedCredential, User
@@ -66,15 +66,19 @@ def require_credentials(session: Session, need: Need, user_id: int) -> None:
 
 @retrying
 def set_required_kinds(*, session: Session, actor: User, need_id: int, kinds: list[str]) -> list[str]:
-    """Set the credential kinds a need requires (owner or admin). Commits."""
-    from empathy.volunteering.services.seats import load_need, require_owner
+    """Set the credential kinds a need requires (owner or admin). Commits.
 
-    begin_write(session)
-    need = load_need(session, need_id)
-    require_owner(actor, need)
+    The need is locked while its list is replaced: two lists set at the same moment are applied
+    one after the other. Raises ServiceError on `kinds`, NotFound or Forbidden.
+    """
+    from empathy.volunteering.services.seats import lock_need, require_owner
+
     unknown = [k for k in kinds if k not in CREDENTIAL_KINDS]
     if unknown:
         raise ServiceError(str(_l("Choose credentials from the list.")), field="kinds")
+    begin_write(session)
+    need = lock_need(session, need_id)
+    require_owner(actor, need)
     for row in session.exec(select(NeedCredential).where(NeedCredential.need_id == need.id)).all():
         if row.kind not in kinds:
             session.delete(row)
@@ -96,7 +100,12 @@ def my_credentials(*, session: Session, user: User) -> list[Credential]:
 
 @retrying
 def record_credential(*, session: Session, user: User, kind: str, expires_on: date, reference: str = "") -> Credential:
-    """Record (or renew) one of the user's credentials; it waits for an admin's verification. Commits."""
+    """Record (or renew) one of the user's credentials; it waits for an admin's verification. Commits.
+
+    Raises ServiceError on the field at fault. Two records of the same kind at the same moment
+    (the form sent twice) take turns on the user's row: the second renews what the first made. A
+    renewal undoes a verification of the old details, also one made at the same moment.
+    """
     if kind not in CREDENTIAL_KINDS:
         raise ServiceError(str(_l("Choose a credential from the list.")), field="kind")
     if expires_on < utcnow().date():
@@ -105,7 +114,9 @@ def record_credential(*, session: Session, user: User, kind: str, expires_on: da
     if len(reference) > MAX_REFERENCE:
         raise ServiceError(str(_l("Use at most %(n)d characters.", n=MAX_REFERENCE)), field="reference")
     begin_write(session)
-    row = session.exec(select(Credential).where(Credential.user_id == user.id, Credential.kind == kind)).first()
+    lock_rows(session, User, User.id == user.id)
+    # Locked too: a verification at the same moment then lands before this (and is undone) or after.
+    row = next(iter(lock_rows(session, Credential, Credential.user_id == user.id, Credential.kind == kind)), None)
     if row is None:
         row = Credential(user_id=user.id, kind=kind, expires_on=expires_on)
     row.expires_on, row.reference = expires_on, reference
@@ -125,14 +136,28 @@ def unverified(*, session: Session, page: int = 1) -> Page:
 
 @retrying
 def verify_credential(*, session: Session, actor: User, credential_id: int) -> Credential:
-    """An admin confirms they have seen the credential. Commits."""
+    """An admin confirms they have seen the credential. Commits.
+
+    One conditional UPDATE: the verification is stored only while the credential is unverified and
+    still has the details read here. Raises Forbidden, NotFound, or Conflict when it is already
+    verified (also by another admin at the same moment) or its holder changed it meanwhile.
+    """
     if not actor.is_admin:
         raise Forbidden(str(_l("Only an administrator can verify credentials.")))
+
+    def check(row: Credential | None) -> Credential:
+        if row is None:
+            raise NotFound(str(_l("This credential does not exist.")))
+        if row.verified_at is not None:
+            raise Conflict(str(_l("This credential is already verified.")))
+        return row
+
     begin_write(session)
-    row = session.get(Credential, credential_id, populate_existing=True)
-    if row is None:
-        raise NotFound(str(_l("This credential does not exist.")))
-    row.verified_at, row.verified_by_id = utcnow(), actor.id
-    session.add(row)
+    row = check(session.get(Credential, credential_id, populate_existing=True))
+    as_read = (Credential.verified_at.is_(None), Credential.kind == row.kind, Credential.expires_on == row.expires_on,
+               Credential.reference == row.reference)
+    if not compare_and_set(session, row, as_read, verified_at=utcnow(), verified_by_id=actor.id):
+        check(session.get(Credential, credential_id, populate_existing=True))
+        raise Conflict(str(_l("Its holder changed this credential meanwhile: check it again.")))
     session.commit()
     return row

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
-from empathy.core.db import begin_write, retrying, utcnow
+from empathy.core.db import begin_write, lock_rows, retrying, utcnow
 from empathy.core.errors import ServiceError
 from empathy.core.labels import skill_label
 from empathy.core.validation import service_error
@@ -104,7 +104,9 @@ def update_profile(*, session: Session, user: User, data: ProfileUpdate) -> Empl
     data = _checked(data)
     begin_write(session)
     try:
-        profile = get_profile(session=session, user=user)
+        # Locked while compared and written: a consent change here is recorded once.
+        profile = (next(iter(lock_rows(session, EmployeeProfile, EmployeeProfile.user_id == user.id)), None)
+                   or EmployeeProfile(user_id=user.id))
         site = _resolve_site(session, data.site, profile.site_id)
         skills = resolve_skill_rows(session, [r.name for r in data.skills], lambda i: f"skills-{i}-name")
         if profile.id is not None and profile.is_suggestible != data.is_suggestible:

@@ -84,12 +84,12 @@ def resolve_or_create_skill(session: Session, text: str) -> Skill:
     try:
         with session.begin_nested():
             session.add(skill)
+            session.flush()
     except IntegrityError:
-        # Added by another transaction after the lookup above (PostgreSQL; SQLite writers take turns).
-        existing = find_skill(session, name)
-        if existing is None:
+        taken = find_skill(session, name)  # saved at the same moment by someone else
+        if taken is None:
             raise
-        return existing
+        return taken
     return skill
 
 

@@ -51,9 +51,6 @@ def _owner_and_admin(seed, server):
     return owner, admin, *seed.api_users(server, [owner, admin])
 
 
-@pytest.mark.xfail(ON_POSTGRES, strict=True,
-                   reason="fixed on branch cas: on PostgreSQL both reviewers read 'pending' and both write "
-                          "(two 200s, or a 500 from the rejection_reason CHECK)")
 def test_owner_and_admin_deciding_the_same_hours_at_once_decide_each_record_once(seed, threaded_server, database):
     server = threaded_server  # 12 requests at once: most pairs meet inside the database
     owner, admin, owner_api, admin_api = _owner_and_admin(seed, server)

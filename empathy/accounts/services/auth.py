@@ -12,7 +12,12 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from empathy.accounts.services.passwords import check_password_rules, hash_password, verify_password
+from empathy.accounts.services.passwords import (
+    check_password_rules,
+    hash_password,
+    replace_password_hash,
+    verify_password,
+)
 from empathy.core.db import begin_write, retrying, utcnow, write_aside
 from empathy.core.errors import Conflict, ServiceError
 from empathy.models import ROLES, EmployeeProfile, User, UserSession
@@ -159,19 +164,24 @@ def revoke_all_tokens(session: Session, user_id: int) -> None:
 
 
 def change_password(*, session: Session, user: User, current: str, new: str) -> None:
-    """Change a password after checking the current one; ends every session of the user. Commits."""
+    """Change a password after checking the current one; ends every session of the user. Commits.
+
+    Raises ServiceError on `current_password` when it is not right, also when another change from
+    the same password was made at the same moment, or on `new_password` when it breaks a rule.
+    """
+    wrong = ServiceError(str(_l("The current password is not correct.")), field="current_password")
     if not verify_password(user.password_hash, current):
-        raise ServiceError(str(_l("The current password is not correct.")), field="current_password")
+        raise wrong
     check_password_rules(new, field="new_password")
     # scrypt before the write lock, as the check above: neither may hold up other writers.
-    _store_password(session=session, user=user, new_hash=hash_password(new))
+    _store_password(session=session, user=user, checked=user.password_hash, new_hash=hash_password(new), wrong=wrong)
 
 
 @retrying
-def _store_password(*, session: Session, user: User, new_hash: str) -> None:
-    begin_write(session)
-    user.password_hash = new_hash
-    session.add(user)
+def _store_password(*, session: Session, user: User, checked: str, new_hash: str, wrong: ServiceError) -> None:
+    # A retry reloads `user`: it must still hold the hash the current password was checked against.
+    if user.password_hash != checked or not replace_password_hash(session, user, new_hash):
+        raise wrong  # another change from the same password won; retrying has rolled back
     revoke_all_sessions(session, user.id)
     revoke_all_tokens(session, user.id)
     session.commit()

@@ -18,9 +18,9 @@ from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session
 
 from empathy.accounts.services.auth import revoke_all_sessions, revoke_all_tokens
-from empathy.accounts.services.passwords import check_password_rules, hash_password
+from empathy.accounts.services.passwords import check_password_rules, hash_password, replace_password_hash
 from empathy.core import audit
-from empathy.core.db import begin_write, compare_and_set, retrying
+from empathy.core.db import retrying
 from empathy.core.errors import ServiceError
 from empathy.models import User
 
@@ -83,14 +83,14 @@ def check_token(kind: LinkKind, *, session: Session, token: str, secret_key: str
 def set_password(kind: LinkKind, *, session: Session, token: str, password: str, secret_key: str) -> User:
     """Set a password through a live link: the link stops working and every session and token ends. Commits.
 
-    Of two uses of one link at the same moment, one sets the password and the other is refused as used."""
+    Raises ServiceError when the link is invalid, expired or used, also by a request using it at the
+    same moment (only one of them sets a password), or when the password breaks a rule.
+    """
     check_token(kind, session=session, token=token, secret_key=secret_key)
     check_password_rules(password)
     new_hash = hash_password(password)  # scrypt before the write lock: it must not hold up other writers
-    begin_write(session)
     user = check_token(kind, session=session, token=token, secret_key=secret_key)  # again, as stored now
-    unchanged = User.password_hash.is_(None) if user.password_hash is None else User.password_hash == user.password_hash
-    if not compare_and_set(session, user, unchanged, password_hash=new_hash):
+    if not replace_password_hash(session, user, new_hash):
         raise ServiceError(str(kind.used))
     revoke_all_sessions(session, user.id)
     revoke_all_tokens(session, user.id)

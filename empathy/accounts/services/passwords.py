@@ -1,13 +1,16 @@
-"""Password rules and hashing."""
+"""Password rules, hashing, and storing a new hash."""
 
 from __future__ import annotations
 
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
+from sqlmodel import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from empathy.core.db import begin_write, compare_and_set
 from empathy.core.errors import ServiceError
+from empathy.models import User
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128
@@ -52,3 +55,15 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         check_password_hash(_dummy_hash(), password)
         return False
     return check_password_hash(password_hash, password)
+
+
+def replace_password_hash(session: Session, user: User, new_hash: str) -> bool:
+    """Store `new_hash` only if the stored hash is still the one `user` was checked against; the caller commits.
+
+    Of two requests setting a password from the same state at the same moment (a link opened twice,
+    a form sent from two tabs) exactly one gets True; the other must refuse as if it came second.
+    """
+    begin_write(session)
+    old = user.password_hash
+    same = User.password_hash.is_(None) if old is None else User.password_hash == old
+    return compare_and_set(session, user, same, password_hash=new_hash)

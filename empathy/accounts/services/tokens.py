@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from empathy.accounts.services import two_factor
 from empathy.accounts.services.auth import authenticate
 from empathy.core.crypto import KeyRing
-from empathy.core.db import begin_write, retrying, utcnow, write_aside
+from empathy.core.db import begin_write, compare_and_set, lock_rows, retrying, utcnow, write_aside
 from empathy.core.errors import NotFound, ServiceError
 from empathy.models import ApiToken, User
 
@@ -44,13 +44,18 @@ def _password_mark(secret_key: str, user: User) -> str:
 @retrying
 def create_token(*, session: Session, user: User, name: str, secret_key: str,
                  lifetime: timedelta | None = SIGN_IN_LIFETIME, now: datetime | None = None) -> tuple[ApiToken, str]:
-    """Make a token for the user; returns the row and the secret, which is shown only once. Commits."""
+    """Make a token for the user; returns the row and the secret, which is shown only once. Commits.
+
+    Raises ServiceError on `name` when it is empty or too long, or when the user already has
+    MAX_TOKENS live tokens (counted with the user's row locked: two made at once cannot pass it).
+    """
     name = " ".join((name or "").split())
     if not name:
         raise ServiceError(str(_l("Enter a name for the token.")), field="name")
     if len(name) > MAX_NAME:
         raise ServiceError(str(_l("Use at most %(n)d characters.", n=MAX_NAME)), field="name")
     begin_write(session)  # counted and added in one writing transaction: the limit holds under parallel calls
+    lock_rows(session, User, User.id == user.id)
     live = session.exec(select(sa.func.count()).select_from(ApiToken).where(
         ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).one()
     if live >= MAX_TOKENS:
@@ -99,13 +104,18 @@ def list_tokens(*, session: Session, user: User) -> list[ApiToken]:
 
 @retrying
 def revoke_token(*, session: Session, user: User, token_id: int) -> ApiToken:
-    """Revoke one of the user's own tokens. Commits."""
+    """Revoke one of the user's own tokens. Commits.
+
+    Raises NotFound for another's token, an unknown one, or one already revoked (also by a
+    request revoking it at the same moment: one conditional UPDATE decides).
+    """
+    gone = NotFound(str(_l("There is no such token.")))
     begin_write(session)
     row = session.get(ApiToken, token_id, populate_existing=True)
     if row is None or row.user_id != user.id or row.revoked_at is not None:
-        raise NotFound(str(_l("There is no such token.")))
-    row.revoked_at = utcnow()
-    session.add(row)
+        raise gone
+    if not compare_and_set(session, row, ApiToken.revoked_at.is_(None), revoked_at=utcnow()):
+        raise gone
     session.commit()
     return row
 

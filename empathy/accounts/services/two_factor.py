@@ -28,7 +28,7 @@ from empathy.accounts.services.auth import revoke_all_sessions, revoke_all_token
 from empathy.accounts.services.passwords import hash_password, verify_password
 from empathy.core import audit
 from empathy.core.crypto import KeyRing, KeyRingError
-from empathy.core.db import begin_write, retrying, utcnow
+from empathy.core.db import begin_write, compare_and_delete, retrying, utcnow
 from empathy.core.errors import Conflict, NotFound, ServiceError
 from empathy.core.mail import queue_mail
 from empathy.models import TwoFactor, User
@@ -238,27 +238,38 @@ def regenerate_recovery_codes(*, session: Session, user: User) -> list[str]:
     return codes
 
 
+def _turn_off(session: Session, user_id: int) -> None:
+    """Delete the user's authenticator, or refuse (Conflict) when it is already gone; the caller commits.
+
+    One conditional DELETE: of the user turning it off and an administrator resetting it at the same
+    moment, one does it (one audit entry, one notice) and the other is refused.
+    """
+    off = Conflict(str(_l("Two-factor sign-in is off.")))
+    begin_write(session)
+    row = session.get(TwoFactor, user_id, populate_existing=True)
+    if row is None or not compare_and_delete(session, row):
+        session.rollback()
+        raise off
+
+
 def disable(*, session: Session, user: User, password: str, code: str, keys: KeyRing,
             now: float | None = None) -> None:
     """Turn two-factor sign-in off, with the password and a current code. Commits.
 
-    Raises ServiceError for a wrong password or code, KeyUnavailable when `keys` cannot open the secret.
+    Raises ServiceError on `password` or `code` when either is not right, KeyUnavailable when `keys`
+    cannot open the secret, or Conflict when it was turned off meanwhile (by an administrator's
+    reset, for instance).
     """
     if not verify_password(user.password_hash, password or ""):
         raise ServiceError(str(_l("The password is not correct.")), field="password")
     if not verify(session=session, user=user, code=code, keys=keys, now=now):
         raise ServiceError(str(_l("This code is not right.")), field="code")
-    _delete_two_factor(session=session, user=user)
+    _disable_now(session=session, user=user)
 
 
 @retrying
-def _delete_two_factor(*, session: Session, user: User) -> None:
-    begin_write(session)
-    row = get(session, user.id)
-    if row is None:  # turned off meanwhile (an administrator's reset)
-        session.rollback()
-        return
-    session.delete(row)
+def _disable_now(*, session: Session, user: User) -> None:
+    _turn_off(session, user.id)
     audit.record(session, actor_id=user.id, action="two_factor_disabled", target_type="user", target_id=user.id)
     _notice(session, user, "off")
     session.commit()
@@ -266,15 +277,18 @@ def _delete_two_factor(*, session: Session, user: User) -> None:
 
 @retrying
 def reset_by_admin(*, session: Session, actor: User, user_id: int) -> User:
-    """An administrator turns off a user's two-factor sign-in (lost phone, no codes) and signs them out. Commits."""
-    begin_write(session)
+    """An administrator turns off a user's two-factor sign-in (lost phone, no codes) and signs them out. Commits.
+
+    Raises NotFound, or Conflict when the user does not use it (also when they turned it off at the
+    same moment).
+    """
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(str(_l("This user does not exist.")))
-    row = get(session, user.id)
-    if row is None:
-        raise Conflict(str(_l("%(name)s does not use two-factor sign-in.", name=user.display_name)))
-    session.delete(row)
+    try:
+        _turn_off(session, user.id)
+    except Conflict:
+        raise Conflict(str(_l("%(name)s does not use two-factor sign-in.", name=user.display_name))) from None
     revoke_all_sessions(session, user.id)
     revoke_all_tokens(session, user.id)
     audit.record(session, actor_id=actor.id, action="two_factor_reset", target_type="user", target_id=user.id)

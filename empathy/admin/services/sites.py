@@ -75,7 +75,7 @@ def _commit(session: Session) -> None:
 
 @retrying
 def create_site(*, session: Session, code: str, name_en: str, name_zh: str) -> Site:
-    """Add a site; codes are unique."""
+    """Add a site; codes are unique (Conflict on `code`, also for a site added at the same moment). Commits."""
     code, name_en, name_zh = _clean(code, name_en, name_zh)
     begin_write(session)
     _check_code_free(session, code, None)
@@ -87,7 +87,7 @@ def create_site(*, session: Session, code: str, name_en: str, name_zh: str) -> S
 
 @retrying
 def update_site(*, session: Session, site_id: int, code: str, name_en: str, name_zh: str) -> Site:
-    """Change a site's code and names; references (by id) are unaffected."""
+    """Change a site's code and names; references (by id) are unaffected. Commits; refusals as `create_site`."""
     code, name_en, name_zh = _clean(code, name_en, name_zh)
     begin_write(session)
     site = get_site(session=session, site_id=site_id)

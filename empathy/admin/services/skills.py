@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from empathy.core import audit
-from empathy.core.db import begin_write, retrying, utcnow
+from empathy.core.db import begin_write, lock_rows, retrying, utcnow
 from empathy.core.errors import Conflict, NotFound, ServiceError
 from empathy.core.pagination import Page, paginate
 from empathy.core.text import fold, like_pattern, tidy
@@ -119,35 +119,42 @@ def _validate(session: Session, data: SkillInput, skill_id: int | None) -> tuple
     return name, label_en, label_zh, data.category, synonyms
 
 
-def _commit(session: Session, name: str) -> None:
+def _commit_names(session: Session, data: SkillInput, skill_id: int | None) -> None:
+    """Commit; when a skill of the same name was saved at the same moment, refuse as `_validate` would."""
     try:
         session.commit()
-    except IntegrityError:  # PostgreSQL: another transaction took the name after our check
-        raise Conflict(str(_l("“%(value)s” already names the skill “%(other)s”. Merge the two skills instead.",
-                              value=name, other=name)), field="name") from None
+    except IntegrityError:
+        session.rollback()
+        begin_write(session)
+        _validate(session, data, skill_id)  # raises Conflict naming the skill that took the name
+        raise
 
 
 @retrying
 def create_skill(*, session: Session, data: SkillInput) -> Skill:
-    """Add a reviewed skill to the taxonomy."""
+    """Add a reviewed skill to the taxonomy. Commits.
+
+    Raises ServiceError on the field at fault, or Conflict when a name, label or synonym names
+    another skill (also one created at the same moment under the same name).
+    """
     begin_write(session)
     name, label_en, label_zh, category, synonyms = _validate(session, data, None)
     skill = Skill(name=name, label_en=label_en, label_zh=label_zh, category=category, synonyms=synonyms)
     session.add(skill)
-    _commit(session, name)
+    _commit_names(session, data, None)
     return skill
 
 
 @retrying
 def update_skill(*, session: Session, skill_id: int, data: SkillInput, mark_reviewed: bool = False) -> Skill:
-    """Change a skill's name, labels, category and synonyms."""
+    """Change a skill's name, labels, category and synonyms. Commits; refusals as `create_skill`."""
     begin_write(session)
     skill = get_skill(session=session, skill_id=skill_id)
     skill.name, skill.label_en, skill.label_zh, skill.category, skill.synonyms = _validate(session, data, skill.id)
     if mark_reviewed:
         skill.needs_review = False
     session.add(skill)
-    _commit(session, skill.name)
+    _commit_names(session, data, skill.id)
     return skill
 
 
@@ -168,12 +175,16 @@ def merge_skills(*, session: Session, keep_id: int, merge_id: int, actor_id: int
 
     Where a profile or need has both, one row stays with the higher level or the
     stricter requirement. One transaction; touched profiles and needs get a new updated_at.
+    Both skills are locked first: of two merges of the same skill at the same moment (the same one
+    twice, or each skill into the other) one is done, the other finds a skill gone (NotFound).
     """
     if keep_id == merge_id:
         raise ServiceError(str(_l("Choose two different skills.")), field="merge_id")
     begin_write(session)
-    keep = get_skill(session=session, skill_id=keep_id)
-    gone = get_skill(session=session, skill_id=merge_id)
+    locked = {s.id: s for s in lock_rows(session, Skill, Skill.id.in_([keep_id, merge_id]))}
+    if keep_id not in locked or merge_id not in locked:
+        raise NotFound(str(_l("This skill does not exist.")))
+    keep, gone = locked[keep_id], locked[merge_id]
     now = utcnow()
 
     profile_ids = set()

@@ -1,4 +1,10 @@
-"""Administration of user accounts: search, roles, deactivation."""
+"""Administration of user accounts: search, roles, deactivation.
+
+A role change or a (de)activation takes the rows of every active administrator and of the account
+it changes before it decides (`_lock_for_change`): two administrators acting at the same moment take
+turns, so each audit entry starts from the state the one before left, and two administrators who
+demote or deactivate each other at once cannot both succeed and leave nobody in charge.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +14,8 @@ from sqlmodel import Session, select
 
 from empathy.accounts.services import auth as auth_service
 from empathy.core import audit
-from empathy.core.db import begin_write, retrying
-from empathy.core.errors import NotFound, ServiceError
+from empathy.core.db import begin_write, lock_rows, retrying
+from empathy.core.errors import Forbidden, NotFound, ServiceError
 from empathy.core.pagination import Page, paginate
 from empathy.core.text import like_pattern
 from empathy.models import ROLES, User
@@ -45,13 +51,31 @@ def get_user(*, session: Session, user_id: int) -> User:
     return user
 
 
+def _lock_for_change(session: Session, actor: User, user_id: int) -> User:
+    """Start the write and lock the active administrators, then the account to change (as stored now).
+
+    Forbidden when the actor stopped being an active administrator meanwhile; NotFound for no account.
+    """
+    begin_write(session)
+    admins = lock_rows(session, User, User.role == "admin", User.active.is_(True))
+    if actor.id not in {a.id for a in admins}:
+        raise Forbidden(str(_l("You are no longer an administrator.")))
+    user = next(iter(lock_rows(session, User, User.id == user_id)), None)
+    if user is None:
+        raise NotFound(str(_l("This user does not exist.")))
+    return user
+
+
 @retrying
 def change_role(*, session: Session, actor: User, user_id: int, role: str) -> User:
-    """Give a user another role; admins cannot demote themselves."""
+    """Give a user another role; admins cannot demote themselves. Commits.
+
+    Raises ServiceError (field `role`), NotFound, or Forbidden when the actor is no longer an active
+    administrator (another one demoted them at the same moment).
+    """
     if role not in ROLES:
         raise ServiceError(str(_l("Unknown role.")), field="role")
-    begin_write(session)
-    user = get_user(session=session, user_id=user_id)
+    user = _lock_for_change(session, actor, user_id)
     if user.id == actor.id and role != "admin":
         raise ServiceError(
             str(_l("You cannot remove your own admin role. Ask another admin to do it.")), field="role"
@@ -67,9 +91,12 @@ def change_role(*, session: Session, actor: User, user_id: int, role: str) -> Us
 
 @retrying
 def set_user_active(*, session: Session, actor: User, user_id: int, active: bool) -> User:
-    """Deactivate (ending every session) or reactivate an account; never one's own."""
-    begin_write(session)
-    user = get_user(session=session, user_id=user_id)
+    """Deactivate (ending every session) or reactivate an account; never one's own. Commits.
+
+    Setting the state an account already has changes nothing and records nothing. Raises
+    ServiceError, NotFound, or Forbidden when the actor is no longer an active administrator.
+    """
+    user = _lock_for_change(session, actor, user_id)
     if user.id == actor.id and not active:
         raise ServiceError(str(_l("You cannot deactivate your own account.")))
     if bool(user.active) != bool(active):

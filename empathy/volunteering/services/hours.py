@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, select
 
 from empathy.core import audit
-from empathy.core.db import begin_write, utcnow
+from empathy.core.db import begin_write, compare_and_set, lock_rows, utcnow
 from empathy.core.errors import Conflict, NotFound, ServiceError
 from empathy.models import EmployeeProfile, HoursRecord, HoursStatus, Need, NeedStatus, User
 from empathy.volunteering.lifecycle import CAN_LOG_HOURS
@@ -28,7 +28,12 @@ def _err(message, field_name: str) -> ServiceError:
 @retrying
 def log_hours(*, session: Session, user: User, match_id: int, hours: float, worked_on: date,
               note: str = "", tz: ZoneInfo, now: datetime | None = None) -> HoursRecord:
-    """Log hours on a confirmed match; pending until the coordinator reviews them. Commits."""
+    """Log hours on a confirmed match; pending until the coordinator reviews them. Commits.
+
+    `hours` is a number of hours (0 < hours <= 24); at most 24 are logged for one person and day
+    (not counting rejected hours), also when two logs arrive at once. Raises ServiceError on the
+    field at fault, Forbidden, NotFound, or Conflict when the match or need does not allow hours.
+    """
     now = now or utcnow()
     note = (note or "").strip()
     if hours is None or not (0 < hours <= MAX_DAY):
@@ -36,6 +41,8 @@ def log_hours(*, session: Session, user: User, match_id: int, hours: float, work
     if len(note) > MAX_NOTE:
         raise _err(_l("Use at most %(n)d characters.", n=MAX_NOTE), "note")
     begin_write(session)
+    # The day's sum below is read, then added to: two logs at once must take turns, or both pass it.
+    lock_rows(session, User, User.id == user.id)
     match = load_match(session, match_id)
     require_own(user, match)
     if match.status not in CAN_LOG_HOURS:
@@ -75,13 +82,29 @@ def _reviewable(session: Session, actor: User, record_id: int) -> tuple[HoursRec
     return record, need
 
 
+def _decide(session: Session, actor: User, record: HoursRecord, status: HoursStatus, **values) -> None:
+    """Move pending hours to `status`, or refuse (Conflict) when another review got there first.
+
+    One conditional UPDATE: of an approval and a rejection at the same moment exactly one is stored,
+    and the other writes nothing, no audit entry and no notification.
+    """
+    if not compare_and_set(session, record, HoursRecord.status == HoursStatus.PENDING, status=status,
+                           reviewed_by_id=actor.id, reviewed_at=utcnow(), **values):
+        if session.get(HoursRecord, record.id, populate_existing=True) is None:  # the employee left meanwhile
+            raise NotFound(str(_l("These hours do not exist.")))
+        raise Conflict(str(_l("These hours have already been reviewed.")))
+
+
 @retrying
 def approve_hours(*, session: Session, actor: User, record_id: int, base_url: str = "") -> HoursRecord:
-    """Approve pending hours (owner or admin). Commits."""
+    """Approve pending hours (owner or admin). Commits.
+
+    Raises NotFound, Forbidden, or Conflict when the hours were already reviewed, also by a review
+    made at the same moment.
+    """
     begin_write(session)
     record, need = _reviewable(session, actor, record_id)
-    record.status, record.reviewed_by_id, record.reviewed_at = HoursStatus.APPROVED, actor.id, utcnow()
-    session.add(record)
+    _decide(session, actor, record, HoursStatus.APPROVED)
     audit.record(session, actor_id=actor.id, action="hours_approved", target_type="hours", target_id=record.id,
                  need=need.id)
     person = session.get(User, record.user_id) if record.user_id else None
@@ -94,7 +117,11 @@ def approve_hours(*, session: Session, actor: User, record_id: int, base_url: st
 
 @retrying
 def reject_hours(*, session: Session, actor: User, record_id: int, reason: str, base_url: str = "") -> HoursRecord:
-    """Reject pending hours with a reason (owner or admin). Commits."""
+    """Reject pending hours with a reason (owner or admin). Commits.
+
+    Raises ServiceError on `reason`, NotFound, Forbidden, or Conflict when the hours were already
+    reviewed, also by a review made at the same moment.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise _err(_l("Give a reason."), "reason")
@@ -102,9 +129,7 @@ def reject_hours(*, session: Session, actor: User, record_id: int, reason: str, 
         raise _err(_l("Use at most %(n)d characters.", n=MAX_NOTE), "reason")
     begin_write(session)
     record, need = _reviewable(session, actor, record_id)
-    record.status, record.reviewed_by_id, record.reviewed_at = HoursStatus.REJECTED, actor.id, utcnow()
-    record.rejection_reason = reason
-    session.add(record)
+    _decide(session, actor, record, HoursStatus.REJECTED, rejection_reason=reason)
     audit.record(session, actor_id=actor.id, action="hours_rejected", target_type="hours", target_id=record.id,
                  need=need.id)
     person = session.get(User, record.user_id) if record.user_id else None

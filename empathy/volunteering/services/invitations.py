@@ -16,7 +16,15 @@ from empathy.suggestions.index import MatchIndex
 from empathy.suggestions.services import suggest_employees
 from empathy.volunteering.lifecycle import Action, allows
 from empathy.volunteering.services.notifications import notify
-from empathy.volunteering.services.seats import check_joinable, load_need, match_of, move_match, require_owner, retrying
+from empathy.volunteering.services.seats import (
+    check_joinable,
+    load_need,
+    lock_need,
+    match_of,
+    move_match,
+    require_owner,
+    retrying,
+)
 
 POOL = 200  # how many ranked employees the filters choose from
 MAX_MESSAGE = 1000
@@ -117,14 +125,18 @@ def invite_employees(*, session: Session, index: MatchIndex, actor: User, need_i
         raise ServiceError(str(_l("Choose at least one person to invite.")), field="user_ids")
     if len(user_ids) > MAX_INVITES:
         raise ServiceError(str(_l("Invite at most %(n)d people at a time.", n=MAX_INVITES)), field="user_ids")
-    need = load_need(session, need_id)
-    require_owner(actor, need)
-    check_joinable(need)
-    if need.seats_taken >= need.seats:
-        raise Conflict(str(_l("Every seat of this need is taken.")))
-    ranked = suggest_employees(session=session, index=index, need_id=need.id, k=POOL) or []
+    def check(need):
+        require_owner(actor, need)
+        check_joinable(need)
+        if need.seats_taken >= need.seats:
+            raise Conflict(str(_l("Every seat of this need is taken.")))
+
+    check(load_need(session, need_id))
+    ranked = suggest_employees(session=session, index=index, need_id=need_id, k=POOL) or []
     scored = {s.user.id: s for s in ranked}
     begin_write(session)  # read the consents in the writing transaction: an opt-out saved meanwhile holds
+    need = lock_need(session, need_id)  # a cancellation at the same moment tells them, or refuses this
+    check(need)
     people = invitable(session, user_ids)
     refused = [uid for uid in user_ids if uid not in people]
     if refused:

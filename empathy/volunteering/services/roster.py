@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from empathy.core import audit
-from empathy.core.db import begin_write, utcnow
+from empathy.core.db import begin_write, compare_and_set, utcnow
 from empathy.core.errors import Conflict, ServiceError
 from empathy.models import EmployeeProfile, HoursRecord, HoursStatus, Match, MatchStatus, Need, NeedStatus, User
 from empathy.profiles.credentials import require_credentials
@@ -90,14 +90,19 @@ def mark_attendance(*, session: Session, actor: User, match_id: int, attended: b
 
 @retrying
 def cancel_need(*, session: Session, actor: User, need_id: int, base_url: str = "") -> Need:
-    """Cancel a need and tell everyone invited, awaiting approval or confirmed. Commits."""
+    """Cancel a need and tell everyone invited, awaiting approval or confirmed. Commits.
+
+    Raises NotFound, Forbidden, or Conflict when the need is already cancelled or completed, also by
+    a decision made at the same moment. The need changes by one conditional UPDATE, which on
+    PostgreSQL waits for sign-ups in progress (they lock the need): everyone they signed up is told.
+    """
     begin_write(session)
     need = load_need(session, need_id)
     require_owner(actor, need)
-    if need.status in (NeedStatus.CANCELLED, NeedStatus.COMPLETED):
+    final = (NeedStatus.CANCELLED, NeedStatus.COMPLETED)
+    if need.status in final or not compare_and_set(session, need, Need.status.not_in(final),
+                                                   status=NeedStatus.CANCELLED, updated_at=utcnow()):
         raise Conflict(str(_l("This need can no longer be cancelled.")))
-    need.status, need.updated_at = NeedStatus.CANCELLED, utcnow()
-    session.add(need)
     people = session.exec(
         select(User).join(Match, Match.user_id == User.id)
         .where(Match.need_id == need.id, Match.status.in_(LIVE))

@@ -12,9 +12,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
+from empathy.core.db import lock_rows, utcnow
+
 # The volunteering services take `retrying` from here with their other helpers; it lives in core.db.
 from empathy.core.db import retrying as retrying
-from empathy.core.db import utcnow
 from empathy.core.errors import Conflict, Forbidden, NotFound
 from empathy.models import Match, Need, NeedStatus, User
 from empathy.volunteering import lifecycle
@@ -25,6 +26,18 @@ SEAT_STATUSES = (NeedStatus.OPEN, NeedStatus.FILLED)
 def load_need(session: Session, need_id: int) -> Need:
     """The need as stored now (not a stale copy from an earlier transaction), or NotFound."""
     need = session.get(Need, need_id, populate_existing=True)
+    if need is None:
+        raise NotFound(str(_l("This need does not exist.")))
+    return need
+
+
+def lock_need(session: Session, need_id: int) -> Need:
+    """The need as stored now, locked until the commit (on PostgreSQL; call `begin_write` first), or NotFound.
+
+    Taken by a use case that signs someone up without taking a seat (volunteering, inviting): a
+    cancellation at the same moment then waits for it and tells the person, or is waited for and refuses.
+    """
+    need = next(iter(lock_rows(session, Need, Need.id == need_id)), None)
     if need is None:
         raise NotFound(str(_l("This need does not exist.")))
     return need
@@ -108,13 +121,18 @@ def move_match(session: Session, match: Match, action: lifecycle.Action, *, need
 
     Refused (Conflict) when the match's status has no row for the action, or when the match left the
     row's sources meanwhile (a concurrent change loses). `values` are stored with the new status.
-    The caller commits.
+    The caller commits, or rolls back on Conflict (`retrying` does).
     """
     row = lifecycle.transition(action, match.status)
     if row.seats and need is None:
         need = load_need(session, match.need_id)
+    # The need's row first, then the match's, as every use case that writes both takes them (signing
+    # up, withdrawing, deleting an account): two of them at the same moment wait, never deadlock.
+    # A seat given back for a move that is then refused comes back with the caller's rollback.
     if row.seats > 0:
         take_seat(session, need)
+    elif row.seats < 0:
+        free_seat(session, need)
     result = session.execute(
         sa.update(Match)
         .where(Match.id == match.id, Match.status.in_(row.sources))
@@ -123,8 +141,6 @@ def move_match(session: Session, match: Match, action: lifecycle.Action, *, need
     )
     if result.rowcount != 1:
         raise Conflict(str(_l("This sign-up has changed meanwhile. Reload the page and try again.")))
-    if row.seats < 0:
-        free_seat(session, need)
     session.refresh(match)
 
 

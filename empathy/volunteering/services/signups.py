@@ -18,6 +18,7 @@ from empathy.volunteering.services.seats import (
     check_joinable,
     load_match,
     load_need,
+    lock_need,
     match_of,
     move_match,
     require_own,
@@ -38,7 +39,7 @@ def volunteer(*, session: Session, user: User, need_id: int, message: str = "", 
     if len(message) > MAX_MESSAGE:
         raise ServiceError(str(_l("Use at most %(n)d characters.", n=MAX_MESSAGE)), field="message")
     begin_write(session)
-    need = load_need(session, need_id)
+    need = lock_need(session, need_id)
     check_joinable(need)
     match = match_of(session, need.id, user.id)
     if match is not None and match.status in JOINED:
@@ -79,7 +80,7 @@ def accept_invitation(*, session: Session, user: User, match_id: int, base_url: 
     match = load_match(session, match_id)
     require_own(user, match)
     transition(Action.ACCEPT, match.status)
-    need = load_need(session, match.need_id)
+    need = lock_need(session, match.need_id)
     check_joinable(need)
     require_credentials(session, need, user.id)
     move_match(session, match, Action.ACCEPT, need=need, responded_at=utcnow())
