@@ -18,7 +18,7 @@ from flask_openapi3 import APIBlueprint, Info, OpenAPI
 from empathy.api import problems
 from empathy.api.auth import authenticate_request
 from empathy.api.schemas import Problem
-from empathy.core.mail import deliver_queued
+from empathy.core.runtime import send_mail_after_response
 from empathy.extensions import csrf
 
 PREFIX = "/api/v1"
@@ -64,10 +64,8 @@ def base_url() -> str:
 
 
 def send_mail() -> None:
-    """Send what the use case queued, after its commit."""
-    from empathy.core.db import get_session
-
-    deliver_queued(get_session(), current_app.config["SMTP"])
+    """Send what the use case queued, after its commit and after the response."""
+    send_mail_after_response()
 
 
 def register(app: Flask) -> None:

@@ -146,3 +146,25 @@ def test_sqlite_users_get_autoincrement_without_losing_the_rows_that_refer_to_th
             assert conn.exec_driver_sql("SELECT count(*) FROM user_sessions").scalar_one() == 1
     finally:
         engine.dispose()
+
+
+def test_migrated_outbox_takes_every_status_and_a_downgrade_queues_a_claimed_message_again(empty_database):
+    from empathy.models import OUTBOX_STATUSES
+
+    insert = sa.text("INSERT INTO outbox_messages (to_address, subject, body, kind, status, created_at) "
+                     "VALUES ('a@example.com', 's', 'b', '', :status, CURRENT_TIMESTAMP)")
+    app = _app(empty_database)
+    try:
+        schema.upgrade(app)
+        with get_engine(app).begin() as conn:
+            for status in OUTBOX_STATUSES:
+                conn.execute(insert, {"status": status})
+            assert conn.execute(sa.text("SELECT min(attempts) FROM outbox_messages")).scalar_one() == 0
+        with pytest.raises(sa.exc.IntegrityError), get_engine(app).begin() as conn:
+            conn.execute(insert, {"status": "lost"})
+        schema.downgrade(app, "0010")
+        with get_engine(app).connect() as conn:
+            statuses = sorted(conn.execute(sa.text("SELECT status FROM outbox_messages")).scalars())
+        assert statuses == sorted(["queued", "queued", "sent", "failed", "logged"])
+    finally:
+        get_engine(app).dispose()

@@ -13,8 +13,7 @@ from empathy.admin.services.imports import COLUMNS, import_employees
 from empathy.admin.views import bp
 from empathy.core.db import get_session, utcnow
 from empathy.core.errors import ServiceError
-from empathy.core.mail import deliver_queued
-from empathy.core.runtime import org_timezone
+from empathy.core.runtime import org_timezone, send_mail_after_response
 from empathy.core.web import form_error
 
 
@@ -32,7 +31,7 @@ def import_employees_page():
             form_error(form, exc, "file")
         else:
             if report.written and report.created:
-                deliver_queued(get_session(), current_app.config["SMTP"])
+                send_mail_after_response()
             form.dry_run.data = True  # the next upload starts as a check again
     return render_template("admin/import.html", form=form, report=report, columns=COLUMNS)
 

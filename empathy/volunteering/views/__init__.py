@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from empathy.core import web
 from empathy.core.db import get_session
-from empathy.core.mail import deliver_queued
+from empathy.core.runtime import send_mail_after_response
 
 bp = Blueprint("workflow", __name__)
 web.init_blueprint(bp)
@@ -18,8 +18,8 @@ def base_url() -> str:
 
 
 def send_mail() -> None:
-    """Send what the use case queued, after its commit."""
-    deliver_queued(get_session(), current_app.config["SMTP"])
+    """Send what the use case queued, after its commit and after the response."""
+    send_mail_after_response()
 
 
 @bp.app_context_processor
