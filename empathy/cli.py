@@ -24,6 +24,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(match_cli)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(send_mail_command)
     from empathy.accounts.cli import register as register_totp
     from empathy.admin.cli import register as register_backup
     from empathy.volunteering.cli import register as register_workflow
@@ -119,6 +120,24 @@ def seed_demo_command() -> None:
     with Session(get_engine(), expire_on_commit=False) as session:
         report = demo.seed_demo(session=session)
     click.echo(report.summary())
+
+
+@click.command("send-mail")
+@with_appcontext
+@click.option("--limit", default=1000, show_default=True, type=click.IntRange(min=1),
+              help="Send at most this many messages in one run.")
+def send_mail_command(limit: int) -> None:
+    """Send the queued e-mails that are due: retries of failed attempts (up to 5, spaced from 1 minute to 2
+    hours) and messages whose sender stopped. Each message is claimed first, so runs may overlap; run it
+    from cron, e.g. every 5 minutes."""
+    from empathy.core.mail import deliver_queued
+
+    _require_migrated()
+    with Session(get_engine(), expire_on_commit=False) as session:
+        outcomes = deliver_queued(session, current_app.config["SMTP"], limit=limit)
+    kept = f", {outcomes['logged']} kept in the outbox (no SMTP server configured)" if outcomes["logged"] else ""
+    click.echo(f"{outcomes['sent']} e-mails sent, {outcomes['queued']} to be tried again, "
+               f"{outcomes['failed']} failed{kept}.")
 
 
 @match_cli.command("refit")

@@ -21,7 +21,9 @@ class CsvBody(RawModel):
 @bp.post("/admin/employees/import", tags=[ADMIN], security=BEARER, responses=answers(200, s.ImportOut))
 @roles("admin")
 def import_employees(query: s.ImportQuery, raw: CsvBody):
-    """Create or update employees from a CSV export (columns as on the import page); `dry_run=1` only checks."""
+    """Create or update employees from a CSV export (columns as on the import page); `dry_run=1` only checks.
+
+    At most 5 MB and 2000 employees per file, 50 skills per employee and 100 skills the list lacks."""
     report = imports.import_employees(session=get_session(), data=request.get_data(), dry_run=query.dry_run,
                                       secret_key=current_app.config["SECRET_KEY"],
                                       base_url=current_app.config["BASE_URL"], actor_id=caller().id)

@@ -5,7 +5,7 @@ from empathy.models.hours import HOURS_STATUSES, HoursRecord
 from empathy.models.mail import OUTBOX_STATUSES, OutboxMessage
 from empathy.models.needs import MATCH_STATUSES, NEED_STATUSES, Match, Need, NeedSkill
 from empathy.models.privacy import AUDIT_ACTIONS, CONSENT_KINDS, AuditEntry, Consent
-from empathy.models.profiles import EmployeeProfile, EmployeeSkill, Site, Skill
+from empathy.models.profiles import EmployeeProfile, EmployeeSkill, Site, Skill, SkillKey, skill_keys
 from empathy.models.ratelimit import RateLimitCounter
 from empathy.models.statuses import HoursStatus, MatchStatus, NeedStatus
 from empathy.models.tokens import ApiToken
@@ -41,7 +41,9 @@ __all__ = [
     "RateLimitCounter",
     "Site",
     "Skill",
+    "SkillKey",
     "TwoFactor",
     "User",
     "UserSession",
+    "skill_keys",
 ]

@@ -9,7 +9,7 @@ taken) stay in empathy.needs.services.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Literal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -20,7 +20,7 @@ from sqlmodel import Field, SQLModel
 from empathy.core.db import UTCDateTime
 from empathy.data import load_causes
 from empathy.models.fields import STRICT, Str, When, refused, text, worded
-from empathy.models.profile_schemas import LANGUAGES, Level, SiteCode, SkillName
+from empathy.models.profile_schemas import LANGUAGES, Level, SiteCode, SkillName, SkillRows
 from empathy.models.statuses import NeedStatus
 
 # The stored values as plain strings, in the enum's order (the CHECK constraint and the document list them).
@@ -32,7 +32,6 @@ MAX_CAUSE = 40
 MAX_BENEFICIARY = 200
 MAX_SEATS = 10000
 MAX_HOURS = 1000
-MAX_SKILL_ROWS = 50
 MAX_LANGUAGES = 20
 
 
@@ -51,8 +50,6 @@ Hours = Annotated[float, Field(gt=0, le=MAX_HOURS),
                   worded("need_hours", _l("Enter hours above 0 and at most %(n)d.", n=MAX_HOURS),
                          "greater_than", "less_than_equal")]
 Languages = Annotated[list[Str], Field(max_length=MAX_LANGUAGES)]
-Row = TypeVar("Row")
-SkillRows = Annotated[list[Row], Field(max_length=MAX_SKILL_ROWS)]
 
 # --- the skills a need asks for ----------------------------------------------------------------
 

@@ -12,7 +12,7 @@ Skill names, levels, languages and site codes are shared with the need family (m
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -34,7 +34,11 @@ MAX_DEPARTMENT = 120
 MAX_HOURS_PER_MONTH = 744  # 31 days x 24 hours
 MAX_PROFILE_LANGUAGES = 20
 MAX_CAUSES = 20
-MAX_PROFILE_SKILLS = 100
+# Skill rows of one profile or one need; and how many skills the taxonomy lacks one save may add to it (the rest
+# is refused on its row): a save costs at most this many new rows in the taxonomy an administrator reviews.
+MAX_SKILL_ROWS = 50
+MAX_PROFILE_SKILLS = MAX_SKILL_ROWS
+MAX_NEW_SKILLS_PER_SAVE = 5
 
 # ISO 639-1 codes (and yue, ISO 639-3, for Cantonese) employees can offer.
 LANGUAGES = {
@@ -73,6 +77,9 @@ HoursPerMonth = Annotated[int, Field(ge=0, le=MAX_HOURS_PER_MONTH),
                           worded("profile_hours", _l("Enter a whole number of hours from 0 to %(n)d.",
                                                      n=MAX_HOURS_PER_MONTH),
                                  "greater_than_equal", "less_than_equal", "int_type", "int_parsing", "int_from_float")]
+Row = TypeVar("Row")
+SkillRows = Annotated[list[Row], Field(max_length=MAX_SKILL_ROWS),
+                      worded("skill_rows", _l("List at most %(n)d skills.", n=MAX_SKILL_ROWS), "too_long")]
 ProfileLanguages = Annotated[list[Str], Field(max_length=MAX_PROFILE_LANGUAGES)]
 Causes = Annotated[list[Str], Field(max_length=MAX_CAUSES)]
 
@@ -90,7 +97,7 @@ class ProfileSkillCreate(ProfileSkillBase):
     model_config = STRICT
 
     name: SkillName = Field(description="Any label or synonym; unknown names are created and flagged for an "
-                                        "administrator's review.")
+                                        f"administrator's review, at most {MAX_NEW_SKILLS_PER_SAVE} in one save.")
 
 
 class ProfileSkillPublic(SQLModel):
@@ -128,7 +135,7 @@ class ProfileUpdate(ProfileBase):
     model_config = STRICT
 
     site: SiteCode | None = PydanticField(default=None, description="A site code (see the needs' `site`).")
-    skills: Annotated[list[ProfileSkillCreate], Field(max_length=MAX_PROFILE_SKILLS)] = Field(default_factory=list)
+    skills: SkillRows[ProfileSkillCreate] = Field(default_factory=list)
 
     @field_validator("languages")
     @classmethod

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlmodel import Field, SQLModel
 
+from empathy.core.text import fold
 from empathy.models.base import created_at_field, updated_at_field
 from empathy.models.profile_schemas import (
     MAX_HOURS_PER_MONTH,
@@ -53,6 +55,53 @@ class Skill(SkillBase, table=True):
     needs_review: bool = Field(default=False, index=True)
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field()
+
+
+# Folding (NFKC, case-folding) can lengthen a name of MAX_SKILL_NAME characters up to three times.
+MAX_SKILL_KEY = 3 * MAX_SKILL_NAME
+NAME_COLUMNS = ("name", "label_en", "label_zh", "synonyms")
+
+
+class SkillKey(SQLModel, table=True):
+    """Each name of a skill (its name, labels and synonyms) as it is compared, pointing at the skill.
+
+    A typed name is found by this key through the unique index, never by reading the taxonomy; and no name
+    can mean two skills. Kept in step with every write of a skill's names (see `_write_keys`).
+    """
+
+    __tablename__ = "skill_keys"
+
+    key: str = Field(primary_key=True, max_length=MAX_SKILL_KEY)
+    skill_id: int = Field(foreign_key="skills.id", ondelete="CASCADE", index=True)
+
+
+def skill_keys(skill: Skill) -> list[str]:
+    """The lookup keys of a skill's names (empathy.core.text.fold), its name's first, each once."""
+    names = (skill.name, skill.label_en, skill.label_zh, *(skill.synonyms or []))
+    return list(dict.fromkeys(key for key in map(fold, filter(None, names)) if key))
+
+
+def _write_keys(connection, skill: Skill) -> None:
+    table = SkillKey.__table__
+    connection.execute(table.delete().where(table.c.skill_id == skill.id))
+    keys = skill_keys(skill)
+    if keys:
+        connection.execute(table.insert(), [{"key": key, "skill_id": skill.id} for key in keys])
+
+
+# The keys are written in the flush that writes the skill's names, whoever writes them (services, the shipped
+# list, imports, tests): a key another skill has fails that flush (IntegrityError), as a duplicate name would.
+# The keys of a deleted skill go with it (ON DELETE CASCADE).
+@event.listens_for(Skill, "after_insert")
+def _index_new_skill(_mapper, connection, skill: Skill) -> None:
+    _write_keys(connection, skill)
+
+
+@event.listens_for(Skill, "after_update")
+def _index_renamed_skill(_mapper, connection, skill: Skill) -> None:
+    state = sa.inspect(skill)
+    if any(state.attrs[column].history.has_changes() for column in NAME_COLUMNS):
+        _write_keys(connection, skill)
 
 
 class EmployeeProfile(ProfileBase, table=True):

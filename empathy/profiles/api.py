@@ -30,7 +30,8 @@ def get_profile():
 
 @bp.put("/me/profile", tags=[ACCOUNT], security=BEARER, responses=answers(200, s.ProfileOut, 409))
 def put_profile(body: s.ProfileIn):
-    """Replace your profile; skill names the taxonomy lacks are created and flagged for review."""
+    """Replace your profile (at most 50 skills); skill names the taxonomy lacks are created and flagged for review,
+    at most 5 in one save (422 on the row of the sixth)."""
     session = get_session()
     return ok(_profile(session, profiles.update_profile(session=session, user=caller(), data=body)))
 

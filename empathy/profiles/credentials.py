@@ -19,6 +19,8 @@ LABELS = {
     "driving_licence": _l("Driving licence"),
 }
 MAX_REFERENCE = 120
+# No certificate runs longer; a later date is a typo (2205 for 2025) that would count as valid for ever.
+MAX_VALID_YEARS = 50
 
 
 def label(kind: str) -> str:
@@ -98,18 +100,28 @@ def my_credentials(*, session: Session, user: User) -> list[Credential]:
     return sorted(rows, key=lambda c: CREDENTIAL_KINDS.index(c.kind))
 
 
+def latest_expiry(today: date) -> date:
+    """The latest expiry date a credential may have when recorded on `today` (end of that year + MAX_VALID_YEARS)."""
+    return date(today.year + MAX_VALID_YEARS, 12, 31)
+
+
 @retrying
 def record_credential(*, session: Session, user: User, kind: str, expires_on: date, reference: str = "") -> Credential:
     """Record (or renew) one of the user's credentials; it waits for an admin's verification. Commits.
 
-    Raises ServiceError on the field at fault. Two records of the same kind at the same moment
+    Raises ServiceError on `kind` (not on the list), `expires_on` (already past, or after the end of the year
+    MAX_VALID_YEARS from now) or `reference` (too long). Two records of the same kind at the same moment
     (the form sent twice) take turns on the user's row: the second renews what the first made. A
     renewal undoes a verification of the old details, also one made at the same moment.
     """
     if kind not in CREDENTIAL_KINDS:
         raise ServiceError(str(_l("Choose a credential from the list.")), field="kind")
-    if expires_on < utcnow().date():
+    today = utcnow().date()
+    if expires_on < today:
         raise ServiceError(str(_l("This credential has already expired.")), field="expires_on")
+    if expires_on > latest_expiry(today):
+        raise ServiceError(str(_l("Enter an expiry date no later than %(year)d.", year=latest_expiry(today).year)),
+                           field="expires_on")
     reference = (reference or "").strip()
     if len(reference) > MAX_REFERENCE:
         raise ServiceError(str(_l("Use at most %(n)d characters.", n=MAX_REFERENCE)), field="reference")

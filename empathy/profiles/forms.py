@@ -33,7 +33,9 @@ from empathy.models.profile_schemas import (
     MAX_BIO,
     MAX_DEPARTMENT,
     MAX_HOURS_PER_MONTH,
+    MAX_NEW_SKILLS_PER_SAVE,
     MAX_SKILL_NAME,
+    MAX_SKILL_ROWS,
     MAX_YEARS,
     ProfileUpdate,
 )
@@ -109,8 +111,11 @@ class SkillRowForm(Form):
 class SkillRowsMixin:
     """Rows of skills: blank or removed rows are skipped; service errors land on their row."""
 
+    max_rows = MAX_SKILL_ROWS  # the page offers no more rows than the family accepts
+    max_new = MAX_NEW_SKILLS_PER_SAVE
+
     def add_blank_rows(self, n: int = BLANK_ROWS) -> None:
-        for _ in range(n):
+        for _ in range(min(n, self.max_rows - len(self.skills.entries))):
             self.skills.append_entry()
 
     def kept_rows(self) -> list:

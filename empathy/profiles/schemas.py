@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from empathy.api.schemas import Day, Id, Listing, Model, Out, Paging, Query, Str
 from empathy.models import CREDENTIAL_KINDS, Credential, EmployeeProfile, EmployeeSkill, Skill, User
 from empathy.models.profile_schemas import (
-    MAX_PROFILE_SKILLS,
     ProfilePublic,
     ProfileSkillCreate,
     ProfileSkillPublic,
     ProfileUpdate,
+    SkillRows,
 )
 
 # --- skills and profiles --------------------------------------------------------------------
@@ -47,7 +47,7 @@ class ProfileSkill(ProfileSkillCreate):
 
 
 class ProfileIn(ProfileUpdate):
-    skills: Annotated[list[ProfileSkill], Field(max_length=MAX_PROFILE_SKILLS)] = Field(default_factory=list)
+    skills: SkillRows[ProfileSkill] = Field(default_factory=list)
 
 
 class ProfileSkillOut(ProfileSkillPublic):

@@ -9,10 +9,11 @@ from sqlmodel import Session, select
 from empathy.core.db import begin_write, lock_rows, retrying, utcnow
 from empathy.core.errors import ServiceError
 from empathy.core.labels import skill_label
+from empathy.core.text import fold
 from empathy.core.validation import service_error
 from empathy.models import EmployeeProfile, EmployeeSkill, Site, Skill, User
-from empathy.models.profile_schemas import ProfileSkillCreate, ProfileUpdate
-from empathy.profiles.taxonomy import resolve_or_create_skill
+from empathy.models.profile_schemas import MAX_NEW_SKILLS_PER_SAVE, ProfileSkillCreate, ProfileUpdate
+from empathy.profiles.taxonomy import find_skills, resolve_or_create_skill, skill_name
 
 
 def get_profile(*, session: Session, user: User) -> EmployeeProfile:
@@ -74,22 +75,36 @@ def _resolve_site(session: Session, ref: str | None, current: int | None) -> Sit
 
 
 def resolve_skill_rows(session: Session, names: list[str], field_of) -> list[Skill]:
-    """Resolve typed names to skills (new ones flagged for review); reject duplicates.
+    """Resolve typed names to skills: known ones through one indexed lookup, unknown ones created and flagged
+    for review, at most MAX_NEW_SKILLS_PER_SAVE of them; duplicates refused.
 
-    `field_of(i)` names the form field of row i for error messages. The caller commits.
+    `field_of(i)` names the form field of row i for error messages. Raises ServiceError on the row at fault
+    (nothing is kept: the caller rolls back). The caller commits.
     """
-    skills: list[Skill] = []
-    seen: dict[int, int] = {}
+    typed = []
     for i, name in enumerate(names):
         try:
-            skill = resolve_or_create_skill(session, name)
+            typed.append(skill_name(name))
         except ServiceError as exc:
             raise _err(exc.message, field_of(i)) from exc
+    known = find_skills(session, typed)
+    skills: list[Skill] = []
+    seen: dict[int, int] = {}
+    added = 0
+    for i, name in enumerate(typed):
+        skill = known.get(fold(name))
+        if skill is None:
+            added += 1
+            if added > MAX_NEW_SKILLS_PER_SAVE:
+                raise _err(_l("“%(name)s” is not in the skill list, and one save can add at most %(n)d new skills. "
+                              "Choose a listed skill, or add this one in a later save.",
+                              name=name, n=MAX_NEW_SKILLS_PER_SAVE), field_of(i))
+            skill = known[fold(name)] = resolve_or_create_skill(session, name)
         if skill.id in seen:
-            first = names[seen[skill.id]].strip()
-            message = (_l("“%(name)s” is listed twice: keep one row per skill.", name=first) if first == name.strip()
+            first = typed[seen[skill.id]]
+            message = (_l("“%(name)s” is listed twice: keep one row per skill.", name=first) if first == name
                        else _l("“%(name)s” is the same skill as “%(other)s”: keep one row per skill.",
-                               name=name.strip(), other=first))
+                               name=name, other=first))
             raise _err(message, field_of(i))
         seen[skill.id] = i
         skills.append(skill)

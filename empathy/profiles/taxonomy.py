@@ -9,29 +9,34 @@ from sqlmodel import Session, select
 from empathy.core.errors import ServiceError
 from empathy.core.labels import skill_label
 from empathy.core.text import fold, tidy
-from empathy.models import Site, Skill
+from empathy.models import Site, Skill, SkillKey, skill_keys
 from empathy.models.profile_schemas import MAX_SKILL_NAME
 
 
 def sync_shipped_taxonomy(session: Session, skills: list[dict], sites: list[dict]) -> tuple[int, int]:
     """Add shipped skills and sites that are missing; never overwrite an admin's edits.
 
-    Returns how many skills and sites were added. The caller commits.
+    A shipped label or synonym that already names another skill (one somebody typed before the list had
+    it) is left out of the new skill, and a shipped skill whose name is taken is not added: one name, one
+    skill. Returns how many skills and sites were added. The caller commits.
     """
-    known = {s.name for s in session.exec(select(Skill)).all()}
+    taken = set(session.exec(select(SkillKey.key)).all())
     added_skills = 0
     for entry in skills:
-        if entry["name"] in known:
+        name = entry["name"]
+        if fold(name) in taken:
             continue
-        session.add(
-            Skill(
-                name=entry["name"],
-                category=entry.get("category", "other"),
-                label_en=entry.get("label_en") or entry["name"],
-                label_zh=entry.get("label_zh", ""),
-                synonyms=list(entry.get("synonyms", [])),
-            )
+        label_en = entry.get("label_en") or name
+        label_zh = entry.get("label_zh", "")
+        skill = Skill(
+            name=name,
+            category=entry.get("category", "other"),
+            label_en=label_en if fold(label_en) not in taken else name,
+            label_zh=label_zh if fold(label_zh) not in taken else "",
+            synonyms=[s for s in entry.get("synonyms", []) if fold(s) not in taken],
         )
+        taken.update(skill_keys(skill))
+        session.add(skill)
         added_skills += 1
     known_sites = {s.code for s in session.exec(select(Site)).all()}
     added_sites = 0
@@ -44,26 +49,25 @@ def sync_shipped_taxonomy(session: Session, skills: list[dict], sites: list[dict
 
 
 def find_skill(session: Session, text: str) -> Skill | None:
-    """The skill whose name, English or Chinese label, or synonym is `text` (any case)."""
-    wanted = fold(text)
-    if not wanted:
-        return None
-    exact = session.exec(select(Skill).where(Skill.name == text.strip())).first()
-    if exact is not None:
-        return exact
-    for skill in session.exec(select(Skill)).all():
-        labels = [skill.name, skill.label_en, skill.label_zh, *(skill.synonyms or [])]
-        if any(fold(label) == wanted for label in labels if label):
-            return skill
-    return None
+    """The skill whose name, English or Chinese label, or synonym is `text` (any case or width)."""
+    return find_skills(session, [text]).get(fold(text))
 
 
-def resolve_or_create_skill(session: Session, text: str) -> Skill:
-    """Find a skill by any of its labels, or keep a new one flagged for an admin's review.
+def find_skills(session: Session, texts: list[str]) -> dict[str, Skill]:
+    """The skills these texts name, by key (empathy.core.text.fold of the text); unknown ones are left out.
 
-    Two requests adding the same new name at once end up with the one row: the insert is tried in a
-    savepoint, and the loser takes the winner's skill. The caller commits.
-    """
+    One lookup through the unique index of skill keys per 500 names, whatever the taxonomy's size."""
+    keys = sorted({key for key in map(fold, texts) if key})
+    found: dict[str, Skill] = {}
+    for start in range(0, len(keys), 500):
+        rows = session.exec(select(SkillKey.key, Skill).join(Skill, Skill.id == SkillKey.skill_id)
+                            .where(SkillKey.key.in_(keys[start:start + 500]))).all()
+        found.update({key: skill for key, skill in rows})
+    return found
+
+
+def skill_name(text: str) -> str:
+    """A typed skill name as it is stored; ServiceError (field `skills`) when empty or too long."""
     name = tidy(text)
     if not name:
         raise ServiceError(str(_l("Enter a skill name.")), field="skills")
@@ -71,6 +75,17 @@ def resolve_or_create_skill(session: Session, text: str) -> Skill:
         raise ServiceError(
             str(_l("A skill name can have at most %(n)d characters.", n=MAX_SKILL_NAME)), field="skills"
         )
+    return name
+
+
+def resolve_or_create_skill(session: Session, text: str) -> Skill:
+    """Find a skill by any of its labels, or keep a new one flagged for an admin's review.
+
+    Two requests adding the same new name at once end up with the one row: the insert is tried in a
+    savepoint, and the loser takes the winner's skill. Raises ServiceError (field `skills`) for a name
+    that is empty or too long. The caller commits.
+    """
+    name = skill_name(text)
     skill = find_skill(session, name)
     if skill is not None:
         return skill
@@ -84,12 +99,12 @@ def resolve_or_create_skill(session: Session, text: str) -> Skill:
     try:
         with session.begin_nested():
             session.add(skill)
-            session.flush()
     except IntegrityError:
-        taken = find_skill(session, name)  # saved at the same moment by someone else
-        if taken is None:
+        # Added by another transaction after the lookup above (PostgreSQL; SQLite writers take turns).
+        existing = find_skill(session, name)
+        if existing is None:
             raise
-        return taken
+        return existing
     return skill
 
 

@@ -19,11 +19,11 @@ def register(app: Flask) -> None:
 def send_reminders_command() -> None:
     """Remind confirmed volunteers of needs starting within two days (each once); safe to run often."""
     from empathy.cli import _require_migrated
-    from empathy.core.mail import deliver_queued
+    from empathy.core.mail import deliver_messages, queued_here
     from empathy.volunteering.services.notifications import send_reminders
 
     _require_migrated()
     with Session(get_engine(), expire_on_commit=False) as session:
         sent = send_reminders(session=session, base_url=current_app.config["BASE_URL"].rstrip("/"))
-        deliver_queued(session, current_app.config["SMTP"])
+        deliver_messages(session, current_app.config["SMTP"], queued_here(session))
     click.echo(f"{sent} reminders sent.")

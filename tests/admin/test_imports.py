@@ -194,3 +194,26 @@ def test_imported_profiles_get_a_fresh_updated_at(session, taxonomy):
     session.expire_all()
     assert profile_of(session, user).updated_at > old
     assert session.exec(select(EmployeeProfile)).one().user_id == user.id
+
+
+def test_a_file_of_more_than_2000_employees_is_refused_before_anything_is_checked(session, taxonomy):
+    text = HEADER + "".join(f"person{i}@example.com,Person {i},,,,,,\n" for i in range(2001))
+    with pytest.raises(ServiceError) as info:
+        run(session, text)
+    assert info.value.field == "file" and "more than 2000 employees" in info.value.message
+    assert run(session, text.rsplit("person2000", 1)[0], dry_run=True).errors == []  # 2000 are fine
+
+
+def test_an_employee_row_lists_at_most_fifty_skills(session, taxonomy):
+    skills = ";".join(["Accounting", *(f"Skill {i}" for i in range(50))])
+    report = run(session, HEADER + f"a@example.com,A,,,{skills},,,\n", dry_run=True)
+    assert [(e.line, e.field, e.message) for e in report.errors] == [(2, "skills", "List at most 50 skills.")]
+
+
+def test_one_import_adds_at_most_100_skills_the_list_lacks(session, taxonomy):
+    rows = "".join(f"p{i}@example.com,P {i},,,Invented {i}:2;Accounting,,,\n" for i in range(101))
+    with pytest.raises(ServiceError) as info:
+        run(session, HEADER + rows)
+    assert info.value.field == "file" and "101 skills that are not in the skill list" in info.value.message
+    assert session.exec(select(User)).all() == [] and len(session.exec(select(Skill)).all()) == 2
+    assert len(run(session, HEADER + rows.rsplit("p100@", 1)[0]).new_skills) == 100

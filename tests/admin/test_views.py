@@ -143,6 +143,7 @@ def test_import_dry_run_then_import_then_activation(app, client, admin, session)
     assert "Dry run" in response.text and "Accounts to create: 1" in response.text
     assert session.exec(select(User).where(User.email == "zhang@example.com")).first() is None
     response = upload(client, CSV, dry_run=False)
+    response.close()  # as a WSGI server does once the page is sent: the activation mail goes out then
     assert "Accounts created: 1" in response.text
     link = re.search(r'value="(http://[^"]+/activate/[^"]+)"', response.text).group(1)
     response.close()  # the mail goes out once the response is sent: a WSGI server closes it then

@@ -183,3 +183,46 @@ def test_two_factor_secrets_are_sealed_by_the_upgrade_and_opened_by_the_downgrad
             schema.downgrade(app, "0010")  # a sealed secret cannot be opened without its key: said, not lost
     finally:
         engine.dispose()
+def test_migrated_outbox_takes_every_status_and_a_downgrade_queues_a_claimed_message_again(empty_database):
+    from empathy.models import OUTBOX_STATUSES
+
+    insert = sa.text("INSERT INTO outbox_messages (to_address, subject, body, kind, status, created_at) "
+                     "VALUES ('a@example.com', 's', 'b', '', :status, CURRENT_TIMESTAMP)")
+    app = _app(empty_database)
+    try:
+        schema.upgrade(app)
+        with get_engine(app).begin() as conn:
+            for status in OUTBOX_STATUSES:
+                conn.execute(insert, {"status": status})
+            assert conn.execute(sa.text("SELECT min(attempts) FROM outbox_messages")).scalar_one() == 0
+        with pytest.raises(sa.exc.IntegrityError), get_engine(app).begin() as conn:
+            conn.execute(insert, {"status": "lost"})
+        schema.downgrade(app, "0012")
+        with get_engine(app).connect() as conn:
+            statuses = sorted(conn.execute(sa.text("SELECT status FROM outbox_messages")).scalars())
+        assert statuses == sorted(["queued", "queued", "sent", "failed", "logged"])
+    finally:
+        get_engine(app).dispose()
+
+
+def test_skill_keys_are_filled_from_the_skills_already_there(empty_database):
+    app = _app(empty_database)
+    insert = sa.text("INSERT INTO skills (id, name, category, label_en, label_zh, synonyms, needs_review, created_at, "
+                     "updated_at) VALUES (:id, :name, 'other', :en, :zh, :syn, false, CURRENT_TIMESTAMP, "
+                     "CURRENT_TIMESTAMP)")
+    try:
+        schema.upgrade(app, "0013")
+        with get_engine(app).begin() as conn:
+            conn.execute(insert, {"id": 1, "name": "Accounting", "en": "Accounting", "zh": "会计",
+                                  "syn": '["Bookkeeping", "ＰＶ"]'})
+            # Typed in before keys existed: its synonym and label repeat names of the first skill.
+            conn.execute(insert, {"id": 2, "name": "pv", "en": "BOOKKEEPING", "zh": "", "syn": "[]"})
+        schema.upgrade(app)
+        with get_engine(app).connect() as conn:
+            keys = dict(conn.execute(sa.text("SELECT key, skill_id FROM skill_keys")).all())
+        # A name wins over another skill's synonym; otherwise the older skill keeps the name.
+        assert keys == {"accounting": 1, "会计": 1, "bookkeeping": 1, "pv": 2}
+        schema.downgrade(app, "0013")
+        assert "skill_keys" not in _tables(app)
+    finally:
+        get_engine(app).dispose()

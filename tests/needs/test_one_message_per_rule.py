@@ -15,6 +15,16 @@ from tests.factories import DEFAULT_PASSWORD, make_need, make_site, make_user
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2031, 3, 1, 9, tzinfo=SHANGHAI)
 
+
+
+def _rows(names: list[str]) -> tuple[dict, dict, dict]:
+    """The same skill rows as an API body, form fields and NeedUpdate fields."""
+    return ({"skills": [{"name": n} for n in names]},
+            {k: v for i, n in enumerate(names)
+             for k, v in ((f"skills-{i}-name", n), (f"skills-{i}-importance", "must"), (f"skills-{i}-min_level", "1"))},
+            {"skills": [NeedSkillCreate.model_construct(name=n, importance="must", min_level=1) for n in names]})
+
+
 # (what is wrong, the field, its message, the bad API body part, the bad form fields, the bad NeedUpdate fields)
 CASES = [
     ("title too long", "title", "Use at most 200 characters.",
@@ -27,6 +37,10 @@ CASES = [
      {"skills-0-name": "Law", "skills-0-importance": "maybe"},
      {"skills": [NeedSkillCreate.model_construct(name="Law", importance="maybe", min_level=1)]}),
     ("no seats", "seats", "Enter a number of seats from 1 to 10000.", {"seats": 0}, {"seats": "0"}, {"seats": 0}),
+    ("too many skill rows", "skills", "List at most 50 skills.", *_rows([f"Skill row {i}" for i in range(51)])),
+    ("too many new skills", "skills-5-name",
+     "“Brand new skill 5” is not in the skill list, and one save can add at most 5 new skills. "
+     "Choose a listed skill, or add this one in a later save.", *_rows([f"Brand new skill {i}" for i in range(6)])),
 ]
 
 

@@ -51,3 +51,28 @@ def test_a_needs_required_credentials_are_set_by_its_coordinator_and_hold_back_c
 def test_unverified_credentials_are_paged(api):
     r = api("GET", "/admin/credentials?page=2", "admin")
     assert r.status_code == 200 and r.json["page"] == 2 and r.json["items"] == []
+
+
+def test_an_expiry_date_past_fifty_years_is_refused_alike_by_service_page_and_api(app, api, client, auth, session,
+                                                                                  callers):
+    from empathy.core.errors import ServiceError
+    from empathy.profiles import credentials
+    from tests.factories import DEFAULT_PASSWORD
+
+    latest = date(date.today().year + 50, 12, 31)
+    message = f"Enter an expiry date no later than {latest.year}."
+    too_late = latest + timedelta(days=1)
+    employee = callers["employee"].user
+
+    with app.test_request_context(), pytest.raises(ServiceError) as refused:
+        credentials.record_credential(session=session, user=employee, kind="first_aid", expires_on=too_late)
+    assert (refused.value.field, refused.value.message) == ("expires_on", message)
+
+    answer = api("POST", "/me/credentials", "employee", json={"kind": "first_aid", "expires_on": too_late.isoformat()})
+    assert answer.status_code == 422 and answer.json["errors"] == [{"field": "expires_on", "message": message}]
+
+    auth.login(employee.email, DEFAULT_PASSWORD)
+    page = client.post("/credentials", data={"kind": "first_aid", "expires_on": too_late.isoformat()}).text
+    assert f'id="expires_on-error">{message}' in page and f'max="{latest.isoformat()}"' in page
+    assert api("POST", "/me/credentials", "employee",
+               json={"kind": "first_aid", "expires_on": latest.isoformat()}).status_code == 200

@@ -12,6 +12,17 @@ from tests.api.fixtures import token_for
 from tests.factories import DEFAULT_PASSWORD, make_user, profile_of
 
 LEVEL_FIVE = [ProfileSkillCreate.model_construct(name="Law", level=5, years=None)]
+# One row more than a profile may list, and one new skill more than a save may add to the taxonomy.
+ROWS = [f"Skill row {i}" for i in range(51)]
+NEW = [f"Brand new skill {i}" for i in range(6)]
+
+
+def _rows(names: list[str]) -> tuple[dict, dict, dict]:
+    """The same skill rows as an API body, form fields and ProfileUpdate fields."""
+    return ({"skills": [{"name": n} for n in names]},
+            {k: v for i, n in enumerate(names) for k, v in ((f"skills-{i}-name", n), (f"skills-{i}-level", "2"))},
+            {"skills": [ProfileSkillCreate.model_construct(name=n, level=2, years=None) for n in names]})
+
 
 # (what is wrong, the service's field, the page's field (None: a group of boxes, whose error has no id),
 #  its message, the bad API body part, the bad form fields, the bad ProfileUpdate fields)
@@ -27,6 +38,10 @@ CASES = [
      {"skills": LEVEL_FIVE}),
     ("unknown site", "site", "site_id", "Choose one of the listed sites.",
      {"site": "999"}, {"site_id": "999"}, {"site": "999"}),
+    ("too many skill rows", "skills", "skills", "List at most 50 skills.", *_rows(ROWS)),
+    ("too many new skills", "skills-5-name", "skills-5-name",
+     "“Brand new skill 5” is not in the skill list, and one save can add at most 5 new skills. "
+     "Choose a listed skill, or add this one in a later save.", *_rows(NEW)),
 ]
 
 

@@ -175,3 +175,16 @@ def test_pages_render_in_chinese(client, auth, session, world):
     client.post("/language", data={"language": "zh"})
     for path in ("/commitments", "/notifications", "/credentials"):
         assert client.get(path).status_code == 200
+
+
+def test_ticking_more_people_than_one_invitation_takes_is_refused_not_cut_short(client, auth, session, world):
+    from empathy.models import User
+
+    people = [User(email=f"someone{i}@example.com", display_name=f"Someone {i}", role="employee") for i in range(101)]
+    session.add_all(people)
+    session.commit()
+    _login(auth, world["owner"])
+    page = client.post(f"/needs/{world['need'].id}/invite", data={"user_ids": [p.id for p in people]},
+                       follow_redirects=True)
+    assert "Invite at most 100 people at a time." in page.text
+    assert _fresh(session).exec(select(Match).where(Match.need_id == world["need"].id)).all() == []

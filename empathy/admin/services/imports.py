@@ -9,16 +9,39 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from empathy.accounts.services.activation import queue_activation_mail
-from empathy.admin.services.imports_check import COLUMNS, Checker, ImportIssue, Row, decode_csv, read_rows
+from empathy.admin.services.imports_check import (
+    COLUMNS,
+    MAX_ROWS,
+    Checker,
+    ImportIssue,
+    Row,
+    decode_csv,
+    read_rows,
+)
 from empathy.core import audit
 from empathy.core.db import begin_write, retrying, utcnow
-from empathy.core.errors import Conflict
+from empathy.core.errors import Conflict, ServiceError
 from empathy.core.text import fold
 from empathy.models import EmployeeProfile, EmployeeSkill, User
+from empathy.models.profile_schemas import MAX_SKILL_ROWS
 from empathy.profiles.taxonomy import find_skill, resolve_or_create_skill
 
-__all__ = ["COLUMNS", "ImportIssue", "ImportReport", "RowOutcome", "decode_csv", "import_employees"]
+__all__ = ["COLUMNS", "IMPORT_LIMITS", "ImportIssue", "ImportReport", "RowOutcome", "decode_csv", "import_employees"]
 UI_LANGUAGES = ("en", "zh")
+# Skills the taxonomy lacks that one import may add (each one waits for an administrator's review).
+MAX_NEW_SKILLS = 100
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What one file may hold, as the import page tells the administrator."""
+
+    rows: int = MAX_ROWS
+    skills: int = MAX_SKILL_ROWS
+    new: int = MAX_NEW_SKILLS
+
+
+IMPORT_LIMITS = ImportLimits()
 
 
 @dataclass
@@ -80,6 +103,12 @@ def import_employees(
     plan = _Plan(session, rows)
     report.rows = [RowOutcome(r.line, r.email, r.name, plan.action(r)) for r in rows]
     report.new_skills = plan.new_skill_names()
+    if len(report.new_skills) > MAX_NEW_SKILLS:
+        session.rollback()
+        raise ServiceError(str(_l(
+            "The file names %(n)d skills that are not in the skill list; one import can add at most %(max)d. "
+            "Add them to the skill list first, or correct their spelling.",
+            n=len(report.new_skills), max=MAX_NEW_SKILLS)), field="file")
     if dry_run:
         session.rollback()
         return report

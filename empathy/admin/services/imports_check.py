@@ -17,7 +17,7 @@ from empathy.core.errors import ServiceError
 from empathy.core.text import fold, unquote_formula
 from empathy.data import load_causes
 from empathy.models import Site
-from empathy.models.profile_schemas import LANGUAGES, MAX_BIO, MAX_DEPARTMENT, MAX_SKILL_NAME
+from empathy.models.profile_schemas import LANGUAGES, MAX_BIO, MAX_DEPARTMENT, MAX_SKILL_NAME, MAX_SKILL_ROWS
 
 if TYPE_CHECKING:  # imports.py imports this module
     from empathy.admin.services.imports import ImportReport
@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # imports.py imports this module
 COLUMNS = ("email", "name", "department", "site", "skills", "languages", "causes", "bio")
 REQUIRED = ("email", "name")
 MAX_BYTES = 5 * 1024 * 1024
+# One import is one transaction (and one activation e-mail per new account): larger files are split.
+MAX_ROWS = 2000
 MAX_NAME = 120
 MAX_EMAIL = 254
 DEFAULT_LEVEL = 2
@@ -136,7 +138,11 @@ class Checker:
             else:
                 row.site_id = site.id
         if cells.get("skills"):
-            row.skills = [s for s in map(lambda e: self.skill(line, e), _split_skills(cells["skills"])) if s]
+            entries = _split_skills(cells["skills"])
+            if len(entries) > MAX_SKILL_ROWS:  # the profile form and the API refuse more too
+                self.error(line, "skills", _l("List at most %(n)d skills.", n=MAX_SKILL_ROWS))
+            else:
+                row.skills = [s for s in map(lambda e: self.skill(line, e), entries) if s]
         if cells.get("languages"):
             row.languages = list(dict.fromkeys(c.lower() for c in _split(cells["languages"])))
             for code in row.languages:
@@ -196,8 +202,13 @@ def read_rows(text: str, checker: Checker, report) -> list[Row]:
                 report.warnings.append(ImportIssue(1, raw.strip(), str(_l("This column is not known and is ignored."))))
         index = {c: names.index(c) if c in names else None for c in COLUMNS}
         rows, line = [], reader.line_num + 1
+        count = 0
         for values in reader:
             if any(v.strip() for v in values):
+                count += 1
+                if count > MAX_ROWS:
+                    raise ServiceError(str(_l("The file has more than %(n)d employees. Split it into smaller files.",
+                                              n=MAX_ROWS)), field="file")
                 if len(values) > len(header):
                     report.warnings.append(
                         ImportIssue(line, "", str(_l("More cells than columns: the extra cells are ignored."))))

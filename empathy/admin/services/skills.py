@@ -17,7 +17,7 @@ from empathy.core.pagination import Page, paginate
 from empathy.core.text import fold, like_pattern, tidy
 from empathy.data import load_categories
 from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, Skill
-from empathy.profiles.taxonomy import MAX_SKILL_NAME
+from empathy.profiles.taxonomy import MAX_SKILL_NAME, find_skills
 
 MAX_SYNONYMS = 50
 
@@ -104,18 +104,14 @@ def _validate(session: Session, data: SkillInput, skill_id: int | None) -> tuple
     for synonym in synonyms:
         if len(synonym) > MAX_SKILL_NAME:
             raise ServiceError(str(_l("Use at most %(n)d characters.", n=MAX_SKILL_NAME)), field="synonyms")
-    taken = {}
-    for other in session.exec(select(Skill).where(Skill.id != skill_id) if skill_id else select(Skill)).all():
-        for label in (other.name, other.label_en, other.label_zh, *(other.synonyms or [])):
-            if label:
-                taken.setdefault(fold(label), other)
-    for field, values in (("name", [name]), ("label_en", [label_en]), ("label_zh", [label_zh]), ("synonyms", synonyms)):
-        for value in values:
-            other = taken.get(fold(value)) if value else None
-            if other is not None:
-                raise Conflict(str(_l(
-                    "“%(value)s” already names the skill “%(other)s”. Merge the two skills instead.",
-                    value=value, other=other.name)), field=field)
+    written = [("name", name), ("label_en", label_en), ("label_zh", label_zh), *(("synonyms", s) for s in synonyms)]
+    taken = find_skills(session, [value for _field, value in written if value])  # by the unique key index
+    for field, value in written:
+        other = taken.get(fold(value)) if value else None
+        if other is not None and other.id != skill_id:
+            raise Conflict(str(_l(
+                "“%(value)s” already names the skill “%(other)s”. Merge the two skills instead.",
+                value=value, other=other.name)), field=field)
     return name, label_en, label_zh, data.category, synonyms
 
 
@@ -226,6 +222,9 @@ def merge_skills(*, session: Session, keep_id: int, merge_id: int, actor_id: int
         need.updated_at = now
         session.add(need)
 
+    # The merged skill's names pass to the kept one: its keys must be gone first (one name, one skill).
+    session.delete(gone)
+    session.flush()
     own = {fold(v) for v in (keep.name, keep.label_en, keep.label_zh) if v}
     synonyms, seen = [], set(own)
     for label in (*(keep.synonyms or []), gone.name, gone.label_en, gone.label_zh, *(gone.synonyms or [])):
@@ -235,7 +234,6 @@ def merge_skills(*, session: Session, keep_id: int, merge_id: int, actor_id: int
     keep.synonyms = synonyms  # a new list, so the JSON column is seen as changed
     keep.updated_at = now
     session.add(keep)
-    session.delete(gone)
     audit.record(session, actor_id=actor_id, action="skills_merged", target_type="skill", target_id=keep.id,
                  merged=gone.id)
     session.commit()

@@ -9,7 +9,7 @@ from flask_login import current_user
 from empathy.accounts.login import me
 from empathy.admin.forms import ImportForm
 from empathy.admin.services import exports
-from empathy.admin.services.imports import COLUMNS, import_employees
+from empathy.admin.services.imports import COLUMNS, IMPORT_LIMITS, import_employees
 from empathy.admin.views import bp
 from empathy.core.db import get_session, utcnow
 from empathy.core.errors import ServiceError
@@ -33,7 +33,7 @@ def import_employees_page():
             if report.written and report.created:
                 send_mail_after_response()  # the links table must reach the admin whatever the mail does
             form.dry_run.data = True  # the next upload starts as a check again
-    return render_template("admin/import.html", form=form, report=report, columns=COLUMNS)
+    return render_template("admin/import.html", form=form, report=report, columns=COLUMNS, limits=IMPORT_LIMITS)
 
 
 @bp.errorhandler(413)
@@ -42,7 +42,7 @@ def too_large(error):
         return error
     form = ImportForm(formdata=None)
     form.file.errors = [_("The file is larger than 5 MB. Split it into smaller files.")]
-    return render_template("admin/import.html", form=form, report=None, columns=COLUMNS), 413
+    return render_template("admin/import.html", form=form, report=None, columns=COLUMNS, limits=IMPORT_LIMITS), 413
 
 
 @bp.get("/export")

@@ -19,10 +19,14 @@
   document.querySelectorAll("[data-add-row]").forEach(function (button) {
     var list = button.parentElement.querySelector("[data-skill-rows]");
     if (!list) { return; }
+    var max = parseInt(list.getAttribute("data-max-rows"), 10) || Infinity;
+    function atLimit() { return list.querySelectorAll("[data-skill-row]").length >= max; }
+    button.disabled = atLimit();
     button.addEventListener("click", function (event) {
       var rows = list.querySelectorAll("[data-skill-row]");
       if (!rows.length) { return; }  // let the server add the first rows
       event.preventDefault();
+      if (atLimit()) { return; }
       var row = rows[rows.length - 1].cloneNode(true);
       renumber(row, rows.length);
       row.querySelectorAll("input[type=text], input[type=number], input:not([type])").forEach(function (el) { el.value = ""; });
@@ -33,6 +37,7 @@
       list.appendChild(row);
       var name = row.querySelector("input[list]");
       if (name) { name.focus(); }
+      button.disabled = atLimit();
     });
   });
 })();

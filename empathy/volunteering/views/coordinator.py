@@ -25,7 +25,8 @@ PAGE = 20
 
 
 def _ids(name: str) -> list[int]:
-    return [int(v) for v in request.form.getlist(name) if v.isdigit()][:invitations.MAX_INVITES]
+    # All of them: the service refuses more than one invitation takes, rather than inviting the first ones only.
+    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
 
 
 def _filter_form() -> SuggestionFilterForm:

@@ -12,6 +12,7 @@ from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
 from empathy.core.inputs import db_int
+from empathy.core.runtime import org_today
 from empathy.core.urls import safe_next
 from empathy.core.web import form_error
 from empathy.models import CREDENTIAL_KINDS
@@ -45,6 +46,8 @@ def notifications_read():
 def my_credentials():
     form = CredentialForm()
     form.kind.choices = [SelectChoice(k, credentials.label(k)) for k in CREDENTIAL_KINDS]
+    today = org_today()
+    form.expires_on.render_kw = {"min": today.isoformat(), "max": credentials.latest_expiry(today).isoformat()}
     if form.validate_on_submit():
         try:
             credentials.record_credential(session=get_session(), user=me(), kind=form.kind.data,
