@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from empathy.accounts.services.passwords import (
@@ -17,7 +18,7 @@ from empathy.accounts.services.passwords import (
     replace_password_hash,
     verify_password,
 )
-from empathy.core.db import utcnow
+from empathy.core.db import begin_write, retrying, utcnow
 from empathy.core.errors import Conflict, ServiceError
 from empathy.models import ROLES, EmployeeProfile, User, UserSession
 
@@ -43,6 +44,7 @@ def find_user_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalize_email(email))).first()
 
 
+@retrying
 def create_user(
     *,
     session: Session,
@@ -52,7 +54,11 @@ def create_user(
     role: str = "employee",
     preferred_language: str | None = None,
 ) -> User:
-    """Create an account (and an employee profile); password None leaves it to activation."""
+    """Create an account (and an employee profile); password None leaves it to activation. Commits.
+
+    Raises ServiceError on the field at fault, or Conflict on `email` when an account has that
+    address (also one created at the same moment: the unique address decides).
+    """
     email = normalize_email(email)
     if role not in ROLES:
         raise ServiceError(str(_l("Unknown role.")), field="role")
@@ -60,8 +66,10 @@ def create_user(
         raise ServiceError(str(_l("Enter a name.")), field="display_name")
     if password is not None:
         check_password_rules(password)
+    taken = Conflict(str(_l("An account with this email already exists.")), field="email")
+    begin_write(session)
     if find_user_by_email(session, email) is not None:
-        raise Conflict(str(_l("An account with this email already exists.")), field="email")
+        raise taken
     user = User(
         email=email,
         display_name=display_name.strip(),
@@ -69,10 +77,14 @@ def create_user(
         preferred_language=preferred_language,
         password_hash=hash_password(password) if password is not None else None,
     )
-    session.add(user)
-    session.flush()
-    session.add(EmployeeProfile(user_id=user.id))
-    session.commit()
+    try:
+        session.add(user)
+        session.flush()
+        session.add(EmployeeProfile(user_id=user.id))
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise taken from None
     return user
 
 
