@@ -130,3 +130,13 @@ def test_a_reset_between_the_code_check_and_the_delete_refuses_the_turning_off(s
     assert actions == ["two_factor_reset"]
     notices = _count(session, OutboxMessage, OutboxMessage.to_address == user.email, OutboxMessage.kind == "two_factor")
     assert notices == 1
+
+
+def test_two_accounts_with_one_address_at_once_are_one_and_a_refusal(session):
+    for i in range(PAIRS):
+        outcomes = race(session, *(
+            lambda s, n=n, email=f"twice{i}@example.com": lambda: auth.create_user(
+                session=s, email=email, display_name=f"Twice {n}", password=None)
+            for n in range(2)))
+        assert sorted(outcomes) == ["Conflict", "ok"], outcomes
+        assert _count(session, User, User.email == f"twice{i}@example.com") == 1

@@ -56,8 +56,9 @@ def create_user(
 ) -> User:
     """Create an account (and an employee profile); password None leaves it to activation. Commits.
 
-    Raises Conflict on `email` when the address has an account, also when another request
-    created it at the same moment (the unique index decides)."""
+    Raises ServiceError on the field at fault, or Conflict on `email` when an account has that
+    address (also one created at the same moment: the unique address decides).
+    """
     email = normalize_email(email)
     if role not in ROLES:
         raise ServiceError(str(_l("Unknown role.")), field="role")
@@ -78,13 +79,14 @@ def create_user(
         preferred_language=preferred_language,
         password_hash=password_hash,
     )
-    session.add(user)
     try:
+        session.add(user)
         session.flush()
-    except IntegrityError:  # PostgreSQL: another transaction inserted the address after our check
+        session.add(EmployeeProfile(user_id=user.id))
+        session.commit()
+    except IntegrityError:
+        session.rollback()
         raise taken from None
-    session.add(EmployeeProfile(user_id=user.id))
-    session.commit()
     return user
 
 
