@@ -11,12 +11,14 @@ from sqlmodel import Session, func, select
 from empathy.accounts.services import auth, password_reset, tokens, two_factor
 from empathy.accounts.services.password_links import make_token
 from empathy.accounts.services.passwords import verify_password
+from empathy.core.crypto import KeyRing
 from empathy.core.errors import Conflict
 from empathy.models import ApiToken, AuditEntry, OutboxMessage, TwoFactor, User
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.races import PAIRS, as_user, race
 
 SECRET = "test-secret-key"
+KEY = "a two-factor key of the race tests, 32 characters or more"
 
 
 @pytest.fixture(autouse=True)
@@ -82,17 +84,19 @@ def test_two_tokens_made_at_once_stay_within_the_limit(session):
 
 
 def test_turning_two_factor_off_while_an_administrator_resets_it_is_done_once(session):
+    keys = KeyRing([KEY])
     admin = make_user(session, password=None, role="admin")
     secret = pyotp.random_base32(32)
     for _ in range(PAIRS):
         user = make_user(session)
-        session.add(TwoFactor(user_id=user.id, secret=secret, last_step=0, recovery_hashes=[]))
+        session.add(TwoFactor(user_id=user.id, sealed_secret=keys.seal(secret), last_step=0, recovery_hashes=[]))
         session.commit()
         now = time.time()
         outcomes = race(
             session,
             as_user(user.id, lambda s, u, at=now: two_factor.disable(session=s, user=u, password=DEFAULT_PASSWORD,
-                                                                     code=pyotp.TOTP(secret).at(at), now=at)),
+                                                                     code=pyotp.TOTP(secret).at(at), keys=keys,
+                                                                     now=at)),
             as_user(admin.id, lambda s, u, p=user.id: two_factor.reset_by_admin(session=s, actor=u, user_id=p)),
         )
         assert outcomes.count("ok") == 1, outcomes
@@ -105,12 +109,13 @@ def test_turning_two_factor_off_while_an_administrator_resets_it_is_done_once(se
 
 
 def test_a_reset_between_the_code_check_and_the_delete_refuses_the_turning_off(session, monkeypatch):
+    keys = KeyRing([KEY])
     # The parallel race above rarely lands here (the password check takes longer than a reset):
     # an administrator's reset is run right after the user's code was accepted, before the delete.
     admin = make_user(session, password=None, role="admin")
     user = make_user(session)
     secret = pyotp.random_base32(32)
-    session.add(TwoFactor(user_id=user.id, secret=secret, last_step=0, recovery_hashes=[]))
+    session.add(TwoFactor(user_id=user.id, sealed_secret=keys.seal(secret), last_step=0, recovery_hashes=[]))
     session.commit()
     checked = two_factor.verify
 
@@ -124,7 +129,7 @@ def test_a_reset_between_the_code_check_and_the_delete_refuses_the_turning_off(s
     now = time.time()
     with Session(session.get_bind(), expire_on_commit=False) as own, pytest.raises(Conflict):
         two_factor.disable(session=own, user=own.get(User, user.id), password=DEFAULT_PASSWORD,
-                           code=pyotp.TOTP(secret).at(now), now=now)
+                           code=pyotp.TOTP(secret).at(now), keys=keys, now=now)
     session.commit()
     actions = session.exec(select(AuditEntry.action).where(AuditEntry.target_id == user.id)).all()
     assert actions == ["two_factor_reset"]
