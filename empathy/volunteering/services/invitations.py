@@ -125,6 +125,7 @@ def invite_employees(*, session: Session, index: MatchIndex, actor: User, need_i
         raise ServiceError(str(_l("Choose at least one person to invite.")), field="user_ids")
     if len(user_ids) > MAX_INVITES:
         raise ServiceError(str(_l("Invite at most %(n)d people at a time.", n=MAX_INVITES)), field="user_ids")
+
     def check(need):
         require_owner(actor, need)
         check_joinable(need)
