@@ -12,6 +12,7 @@ from empathy.api.schemas import Day, Id, Listing, Model, Out, Str
 from empathy.models import HOURS_STATUSES, HoursRecord, HoursStatus, Match, Need, Notification
 from empathy.volunteering.services.notifications import render
 from empathy.volunteering.services.roster import Board
+from empathy.volunteering.services.team_reasons import reason_text, uncovered_text, why_empty
 from empathy.volunteering.services.teams import TeamPage
 
 
@@ -154,12 +155,46 @@ class RemoveIn(Model):
     reason: Str = Field(min_length=1, max_length=1000)
 
 
+TeamReasonCode = Literal["no_hours", "hours_private", "credential", "overlap", "seats_full", "not_chosen"]
+UncoveredCode = Literal["nobody", "unavailable", "no_seat_left"]
+
+
+class TeamReason(Out):
+    code: TeamReasonCode = Field(description="no_hours: fewer free hours this month than the need asks; "
+                                 "hours_private: keeps their availability private; credential: lacks a required "
+                                 "credential; overlap: holds a seat on a need at the same time; seats_full: could "
+                                 "join, but the seats went to people covering more must-haves or ranking higher; "
+                                 "not_chosen: could join, not in the coordinator's choice.")
+    text: str = Field(description="The reason in words, in the caller's language.")
+
+
+class TeamCover(Out):
+    need_skill: str = Field(description="The must-have skill of the need (canonical name).")
+    skill: str = Field(description="The person's own skill that covers it, as the match explanation says.")
+    level: int | None
+
+
 class TeamMember(Out):
     user_id: int
     display_name: str
     score: float
-    skills: list[str] = Field(description="The must-have skills they meet at the required level.")
-    free_hours: float
+    rank: int = Field(description="Place in the ranking of suggestions, 1 = best.")
+    skills: list[str] = Field(description="The must-have skills they cover at the required level.")
+    covers: list[TeamCover]
+    free_hours: float | None = Field(description="Monthly hours left after their other confirmed needs this month; "
+                                                 "null when they keep their availability private.")
+    reasons: list[TeamReason] = Field(description="For a member: what speaks against them (the coordinator chose "
+                                                  "them anyway); for a candidate: why they are not in the team.")
+
+
+class UncoveredSkill(Out):
+    skill: str
+    code: UncoveredCode = Field(description="nobody: nobody among the candidates has it at the asked level; "
+                                "unavailable: those who have it cannot join (see their reasons); no_seat_left: "
+                                "those who have it could join, but the seats went to other must-haves.")
+    text: str
+    user_ids: list[int] = Field(description="The people concerned: holders who cannot join or found no seat, or "
+                                            "(nobody) those who have it below the asked level.")
 
 
 class TeamOut(Out):
@@ -169,8 +204,11 @@ class TeamOut(Out):
     members: list[TeamMember]
     coverage: dict[str, list[int]]
     uncovered: list[str]
+    uncovered_reasons: list[UncoveredSkill]
+    why_empty: list[str] = Field(description="When nobody is proposed: why, in words (the first line sums up).")
     total_score: float
-    candidates: list[TeamMember]
+    candidates: list[TeamMember] = Field(description="Everyone considered, best-ranked first, each with the reasons "
+                                                     "they are not in the team.")
 
 
 # --- presenters: rows -> bodies -----------------------------------------------------------------
@@ -207,19 +245,29 @@ def board_out(board: Board) -> BoardOut:
 
 def team_out(page: TeamPage) -> TeamOut:
     people = {tc.id: person for tc, person in page.candidates}
+    team = page.team
 
-    def member(tc) -> TeamMember:
+    def why(reasons) -> list[TeamReason]:
+        return [TeamReason(code=r.code, text=reason_text(r)) for r in reasons]
+
+    def member(tc, reasons) -> TeamMember:
         return TeamMember(user_id=tc.id, display_name=people[tc.id].user.display_name, score=tc.score,
-                          skills=sorted(tc.skills), free_hours=tc.free_hours)
+                          rank=tc.rank + 1, skills=sorted(tc.skills),
+                          covers=[TeamCover(need_skill=c.need_skill, skill=c.skill, level=c.level) for c in tc.covers],
+                          free_hours=tc.free_hours if tc.hours_known else None, reasons=why(reasons))
 
-    n = page.need
-    return TeamOut(ready=True, seats_left=max(0, n.seats - n.seats_taken), required=page.required,
-                   members=[member(m) for m in page.team.members], coverage=page.team.coverage,
-                   uncovered=page.team.uncovered, total_score=page.team.total_score,
-                   candidates=[member(tc) for tc, _c in page.candidates])
+    uncovered = [UncoveredSkill(skill=skill, code=r.code, text=uncovered_text(r, page),
+                                user_ids=list(r.values.get("people") or r.values.get("below") or ()))
+                 for skill, r in team.uncovered_why.items()]
+    return TeamOut(ready=True, seats_left=page.seats_left, required=page.required,
+                   members=[member(m, team.warnings.get(m.id, [])) for m in team.members], coverage=team.coverage,
+                   uncovered=team.uncovered, uncovered_reasons=uncovered, why_empty=why_empty(page),
+                   total_score=team.total_score,
+                   candidates=[member(tc, team.left_out.get(tc.id, team.warnings.get(tc.id, [])))
+                               for tc, _c in page.candidates])
 
 
 def no_team_out(need: Need) -> TeamOut:
     """The answer while the matcher has not been fitted: no members, no candidates."""
     return TeamOut(ready=False, seats_left=max(0, need.seats - need.seats_taken), required=[], members=[],
-                   coverage={}, uncovered=[], total_score=0.0, candidates=[])
+                   coverage={}, uncovered=[], uncovered_reasons=[], why_empty=[], total_score=0.0, candidates=[])

@@ -1,8 +1,7 @@
-"""The team builder: cover every must-have skill of a need with the best-fitting, least-loaded people.
+"""The team builder: cover every must-have skill of a need first, then fill the seats by rank; say who is left out and why.
 
-`propose_team` is pure (no Flask, no database): a greedy set cover. Each round picks the
-candidate who covers the most still-uncovered skills, then the best score, then the fewest
-recent commitments; once every skill is covered, free seats go to the best remaining scores.
+`propose_team` is pure (no Flask, no database). `build_team` gathers the ranked candidates, what each covers
+(the matcher's own explanation decides) and what stops each from joining, then calls it.
 """
 
 from __future__ import annotations
@@ -13,23 +12,65 @@ from datetime import timedelta
 from sqlmodel import Session, func, select
 
 from empathy.core.db import utcnow
-from empathy.core.labels import skill_label
 from empathy.models import Match, Need, NeedSkill, NeedStatus, Skill, User
+from empathy.profiles.taxonomy import skill_labels
 from empathy.suggestions.index import MatchIndex
 from empathy.volunteering.lifecycle import HOLDS_SEAT
 from empathy.volunteering.services.invitations import find_candidates, must_have_levels
 from empathy.volunteering.services.seats import load_need, require_owner
 
-POOL = 100
+POOL = 100  # how many of the best-ranked employees the builder considers
+
+# Why someone cannot join (a blocker) or was not chosen; `reason_text` words each one.
+NO_HOURS = "no_hours"  # free hours this month below the need's hours per volunteer
+HOURS_PRIVATE = "hours_private"  # keeps their availability private: free hours unknown
+CREDENTIAL = "credential"  # lacks a valid, verified credential the need requires
+OVERLAP = "overlap"  # holds a seat on another need at the same time
+SEATS_FULL = "seats_full"  # could join, but every seat went to people covering more must-haves or ranking higher
+NOT_CHOSEN = "not_chosen"  # could join; the coordinator did not tick them
+# Why a must-have stays uncovered; `uncovered_text` words each one.
+NOBODY = "nobody"  # nobody among the candidates has it at the asked level
+UNAVAILABLE = "unavailable"  # those who have it cannot join (their own reasons say why)
+NO_SEAT_LEFT = "no_seat_left"  # those who have it could join, but the seats went to other must-haves
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def values(self) -> dict:
+        return dict(self.params)
+
+
+def reason(code: str, **params) -> Reason:
+    """A reason with its parameters (hashable: a candidate is frozen)."""
+    return Reason(code, tuple(sorted(params.items())))
+
+
+@dataclass(frozen=True)
+class Cover:
+    """How a person covers a must-have: their own skill and level (as the matcher's explanation says)."""
+
+    need_skill: str
+    skill: str
+    level: int | None
 
 
 @dataclass(frozen=True)
 class TeamCandidate:
     id: int
     score: float
-    skills: frozenset[str]  # the must-have skills they meet at the required level
-    free_hours: float  # monthly hours left after their other confirmed needs
+    skills: frozenset[str]  # the must-have skills they cover at the asked level
+    free_hours: float  # monthly hours left after their other confirmed needs this month
     recent: int = 0  # commitments in the last 90 days
+    rank: int = 0  # place in the ranking, 0 = best
+    blockers: tuple[Reason, ...] = ()  # what stops them joining, besides hours (credential, overlap, ...)
+    hours_known: bool = True  # False when they keep their availability private
+    covers: tuple[Cover, ...] = ()  # their skill behind each covered must-have
+    below: frozenset[str] = frozenset()  # must-haves they hold below the asked level
+    skills_hidden: bool = False  # keeps their skills private: what they cover is unknown
 
 
 @dataclass
@@ -38,7 +79,29 @@ class Team:
     coverage: dict[str, list[int]]
     uncovered: list[str]
     total_score: float = 0.0
-    skipped_busy: list[int] = field(default_factory=list)
+    left_out: dict[int, list[Reason]] = field(default_factory=dict)  # everyone not in the team, and why
+    uncovered_why: dict[str, Reason] = field(default_factory=dict)
+    warnings: dict[int, list[Reason]] = field(default_factory=dict)  # members chosen despite a blocker
+
+    @property
+    def skipped_busy(self) -> list[int]:
+        """Who was left out for want of free hours."""
+        return [i for i, why in self.left_out.items() if any(r.code == NO_HOURS for r in why)]
+
+
+def blockers_of(c: TeamCandidate, hours_needed: float) -> list[Reason]:
+    """What stops `c` joining a need that asks `hours_needed` hours each: hours, then the candidate's own blockers."""
+    out = []
+    if hours_needed > 0 and not c.hours_known:
+        out.append(reason(HOURS_PRIVATE))
+    elif c.free_hours < hours_needed:
+        out.append(reason(NO_HOURS, free=round(max(c.free_hours, 0.0), 1), needed=round(hours_needed, 1)))
+    return out + list(c.blockers)
+
+
+def _order(c: TeamCandidate) -> tuple:
+    # The ranking, with equal scores going to the less busy.
+    return (-c.score, c.recent, c.rank, c.id)
 
 
 def coverage_of(members: list[TeamCandidate], required: list[str]) -> tuple[dict[str, list[int]], list[str]]:
@@ -47,26 +110,78 @@ def coverage_of(members: list[TeamCandidate], required: list[str]) -> tuple[dict
     return coverage, [s for s, ids in coverage.items() if not ids]
 
 
+def _uncovered_why(skill: str, candidates: list[TeamCandidate], blocked: dict[int, list[Reason]]) -> Reason:
+    holders = [c for c in candidates if skill in c.skills]
+    if not holders:
+        below = [c.id for c in candidates if skill in c.below]
+        return reason(NOBODY, below=tuple(below), hidden=sum(c.skills_hidden for c in candidates))
+    if all(c.id in blocked for c in holders):
+        return reason(UNAVAILABLE, people=tuple(c.id for c in sorted(holders, key=_order)))
+    return reason(NO_SEAT_LEFT, people=tuple(c.id for c in sorted(holders, key=_order) if c.id not in blocked))
+
+
 def propose_team(candidates: list[TeamCandidate], required: list[str], seats: int, hours_needed: float) -> Team:
-    """Greedy set cover of `required` with at most `seats` people who have `hours_needed` to spare."""
-    able = [c for c in candidates if c.free_hours >= hours_needed]
-    busy = [c.id for c in candidates if c.free_hours < hours_needed]
-    pool = sorted(able, key=lambda c: (-c.score, c.recent, c.id))
+    """At most `seats` people who can join, covering the must-haves in `required` first; everyone else with a reason.
+
+    Covering the must-haves with the fewest people is the set cover problem, NP-hard; we use the greedy
+    rule, which Chvátal (1979, "A greedy heuristic for the set-covering problem", Math. Oper. Res. 4(3))
+    showed uses at most H(d) = 1 + 1/2 + ... + 1/d times the fewest people needed, d being the most
+    must-haves one person covers. Each person costs one seat, so Chvátal's step (the least cost per newly
+    covered element) takes the candidate covering the most still-uncovered must-haves; ties go to the
+    better rank (score, then fewer recent commitments). Once nothing more can be covered, the free seats
+    go to the best-ranked of the rest. Only people who can join are picked: enough free hours this month
+    for `hours_needed` and no blocker (credential, overlapping commitment); the others get their reasons.
+    O(seats x candidates x |required|).
+    """
+    blocked = {c.id: why for c in candidates if (why := blockers_of(c, hours_needed))}
+    pool = sorted((c for c in candidates if c.id not in blocked), key=_order)
     members: list[TeamCandidate] = []
     uncovered = set(required)
-    while pool and len(members) < seats and uncovered:
-        best = max(pool, key=lambda c: (len(c.skills & uncovered), c.score, -c.recent, -c.id))
+    while pool and len(members) < max(seats, 0) and uncovered:
+        best = min(pool, key=lambda c: (-len(c.skills & uncovered), _order(c)))
         if not best.skills & uncovered:
             break
         members.append(best)
         pool.remove(best)
         uncovered -= best.skills
-    for c in pool:
-        if len(members) >= seats:
-            break
-        members.append(c)
+    members += pool[:max(0, seats - len(members))]
+    return _team(members, candidates, required, blocked, SEATS_FULL)
+
+
+def chosen_team(candidates: list[TeamCandidate], required: list[str], chosen: list[int], hours_needed: float
+                ) -> Team:
+    """The coverage of the coordinator's own choice (ids among `candidates`, in order); a blocker is a warning."""
+    by_id = {c.id: c for c in candidates}
+    members = [by_id[i] for i in dict.fromkeys(chosen) if i in by_id]
+    blocked = {c.id: why for c in candidates if (why := blockers_of(c, hours_needed))}
+    team = _team(members, candidates, required, blocked, NOT_CHOSEN)
+    team.warnings = {m.id: blocked[m.id] for m in members if m.id in blocked}
+    return team
+
+
+def _team(members: list[TeamCandidate], candidates: list[TeamCandidate], required: list[str],
+          blocked: dict[int, list[Reason]], otherwise: str) -> Team:
+    chosen = {m.id for m in members}
     coverage, left = coverage_of(members, required)
-    return Team(members, coverage, left, round(sum(m.score for m in members), 4), busy)
+    left_out = {c.id: blocked.get(c.id) or [reason(otherwise)] for c in sorted(candidates, key=_order)
+                if c.id not in chosen}
+    why = {skill: _uncovered_why(skill, candidates, blocked) for skill in left}
+    return Team(members, coverage, left, round(sum(m.score for m in members), 4), left_out, why)
+
+
+# ----------------------------------------------------------------------------- from the database
+def covered_must_haves(explanation: dict) -> tuple[Cover, ...]:
+    """The must-haves a person covers at the asked level, as the matcher's explanation (`explain_pair`) says.
+
+    A must-have counts when it is among the explanation's `matched_skills` (the person's skill resolves to the
+    need's canonical skill, or is close enough to it) and not `missing_must_have`, and the level the matcher
+    read meets the asked minimum (`meets_min_level` is not False).
+    """
+    missing = set(explanation.get("missing_must_have") or ())
+    return tuple(Cover(row["need_skill"], row.get("employee_skill") or row["need_skill"], row.get("employee_level"))
+                 for row in explanation.get("matched_skills") or ()
+                 if row.get("importance") == "must" and row["need_skill"] not in missing
+                 and row.get("meets_min_level") is not False)
 
 
 def _month_hours(session: Session, user_ids: list[int], need: Need) -> dict[int, float]:
@@ -84,6 +199,20 @@ def _month_hours(session: Session, user_ids: list[int], need: Need) -> dict[int,
     return {uid: float(h or 0) for uid, h in rows}
 
 
+def _overlapping(session: Session, user_ids: list[int], need: Need) -> dict[int, list[Need]]:
+    """The other needs (not cancelled) each person holds a seat on that run at the same time as `need`."""
+    rows = session.exec(
+        select(Match.user_id, Need).join(Need, Need.id == Match.need_id)
+        .where(Match.user_id.in_(user_ids), Match.status.in_(HOLDS_SEAT), Need.id != need.id,
+               Need.status != NeedStatus.CANCELLED, Need.starts_at < need.ends_at, Need.ends_at > need.starts_at)
+        .order_by(Need.starts_at, Need.id)
+    ).all()
+    out: dict[int, list[Need]] = {}
+    for uid, other in rows:
+        out.setdefault(uid, []).append(other)
+    return out
+
+
 def _recent(session: Session, user_ids: list[int]) -> dict[int, int]:
     since = utcnow() - timedelta(days=90)
     rows = session.exec(
@@ -98,42 +227,50 @@ def _recent(session: Session, user_ids: list[int]) -> dict[int, int]:
 class TeamPage:
     need: Need
     team: Team
-    candidates: list
+    candidates: list  # (TeamCandidate, invitations.Candidate), best-ranked first
     required: list[str]
-    labels: dict[str, str]
+    labels: dict[str, str]  # skill name -> label in the interface language
+    seats_left: int = 0
+    dropped: list[int] = field(default_factory=list)  # ticked beyond the seats left: not kept
 
 
 def build_team(*, session: Session, index: MatchIndex, actor: User, need_id: int,
                chosen: list[int] | None = None, language: str = "en") -> TeamPage | None:
-    """Propose a team for a need (or score the coordinator's own choice); None while no model."""
+    """Propose a team for a need (or check the coordinator's own choice); None while no model. Reads only."""
     need = load_need(session, need_id)
     require_owner(actor, need)
     found, _more = find_candidates(session=session, index=index, actor=actor, need_id=need.id, limit=POOL, pool=POOL)
     if found is None:
         return None
-    found = [c for c in found if not c.lacking]
     ids = [c.user.id for c in found]
     must = session.exec(select(NeedSkill, Skill).join(Skill, Skill.id == NeedSkill.skill_id)
-                        .where(NeedSkill.need_id == need.id, NeedSkill.importance == "must")).all()
+                        .where(NeedSkill.need_id == need.id, NeedSkill.importance == "must")
+                        .order_by(Skill.name)).all()
     required = [skill.name for _ns, skill in must]
-    labels = {skill.name: skill_label(skill, language) for _ns, skill in must}
+    # Levels only say who holds a must-have below the asked level; private skills stay unread.
     levels = must_have_levels(session, need.id, [c.user.id for c in found if c.profile.share_skills])
-    levels.update({c.user.id: {} for c in found if not c.profile.share_skills})  # private: unknown
-    busy, recent = _month_hours(session, ids, need), _recent(session, ids)
-    pool = [
-        TeamCandidate(
-            id=c.user.id, score=round(c.score, 4),
-            skills=frozenset(skill.name for ns, skill in must if levels[c.user.id].get(skill.id, 0) >= ns.min_level),
-            free_hours=c.profile.hours_per_month - busy.get(c.user.id, 0.0), recent=recent.get(c.user.id, 0))
-        for c in found
-    ]
+    busy, recent, overlap = _month_hours(session, ids, need), _recent(session, ids), _overlapping(session, ids, need)
+    pool = []
+    for rank, c in enumerate(found):
+        covers = covered_must_haves(c.explanation or {})
+        blockers = [reason(CREDENTIAL, kinds=tuple(c.lacking))] if c.lacking else []
+        blockers += [reason(OVERLAP, need_id=o.id, title=o.title) for o in overlap.get(c.user.id, [])[:1]]
+        held = levels.get(c.user.id, {})
+        pool.append(TeamCandidate(
+            id=c.user.id, score=round(c.score, 4), skills=frozenset(cv.need_skill for cv in covers),
+            free_hours=c.profile.hours_per_month - busy.get(c.user.id, 0.0), recent=recent.get(c.user.id, 0),
+            rank=rank, blockers=tuple(blockers), hours_known=bool(c.profile.share_availability), covers=covers,
+            below=frozenset(sk.name for ns, sk in must if 0 < held.get(sk.id, 0) < (ns.min_level or 0)),
+            skills_hidden=not c.profile.share_skills))
     seats = max(0, need.seats - need.seats_taken)
+    dropped: list[int] = []
     if chosen:
-        by_id = {c.id: c for c in pool}
-        members = [by_id[i] for i in dict.fromkeys(chosen) if i in by_id][:seats]
-        coverage, left = coverage_of(members, required)
-        team = Team(members, coverage, left, round(sum(m.score for m in members), 4))
+        in_pool = {tc.id for tc in pool}
+        known = [i for i in dict.fromkeys(chosen) if i in in_pool]
+        dropped = known[seats:]
+        team = chosen_team(pool, required, known[:seats], need.hours_per_volunteer)
     else:
         team = propose_team(pool, required, seats, need.hours_per_volunteer)
-    people = {c.user.id: c for c in found}
-    return TeamPage(need, team, [(tc, people[tc.id]) for tc in pool], required, labels)
+    names = set(required) | {cv.skill for tc in pool for cv in tc.covers}
+    labels = skill_labels(session, names, language)
+    return TeamPage(need, team, [(tc, c) for tc, c in zip(pool, found, strict=True)], required, labels, seats, dropped)

@@ -18,7 +18,7 @@ from empathy.profiles import credentials
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
 from empathy.suggestions.runtime import match_index
 from empathy.volunteering.forms import ActionForm, InviteForm, NeedCredentialsForm, ReasonForm, SuggestionFilterForm
-from empathy.volunteering.services import hours, invitations, roster, teams
+from empathy.volunteering.services import hours, invitations, roster, team_reasons, teams
 from empathy.volunteering.views import base_url, bp, send_mail
 
 PAGE = 20
@@ -162,8 +162,23 @@ def need_credentials(need_id: int):
 @bp.get("/needs/<int:need_id>/team")
 @role_required("coordinator")
 def team(need_id: int):
-    chosen = [int(v) for v in request.args.getlist("member") if v.isdigit()]
+    chosen = [int(v) for v in request.args.getlist("member") if v.isdigit()][:invitations.MAX_INVITES]
+    query = request.args.get("q", "").strip()[:100]
     page = teams.build_team(session=get_session(), index=match_index(), actor=me(), need_id=need_id,
                             chosen=chosen or None, language=ui_language())
     need = roster.load_need(get_session(), need_id)
-    return render_template("workflow/team.html", need=need, page=page, form=InviteForm())
+    search_text, visible = _picker(page, query)
+    return render_template("workflow/team.html", need=need, page=page, form=InviteForm(), query=query,
+                           search_text=search_text, visible=visible, why_empty=team_reasons.why_empty,
+                           reason_text=team_reasons.reason_text, uncovered_text=team_reasons.uncovered_text)
+
+
+def _picker(page, query: str) -> tuple[dict[int, str], set[int]]:
+    """Each candidate's searchable text (name, department, covering skills), and who the query shows."""
+    if page is None:
+        return {}, set()
+    text = {tc.id: " ".join([c.user.display_name, c.profile.department or ""]
+                            + [page.labels.get(n, n) for cv in tc.covers for n in (cv.skill, cv.need_skill)]).casefold()
+            for tc, c in page.candidates}
+    ticked = {m.id for m in page.team.members}
+    return text, {i for i, t in text.items() if i in ticked or query.casefold() in t}

@@ -1,0 +1,84 @@
+"""The team builder's reasons in words, in the interface language: the web page and the API say the same."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from empathy.profiles.credentials import label as credential_label
+from empathy.volunteering.services import teams
+from empathy.volunteering.services.teams import Reason, TeamPage
+
+
+def _h(hours: float) -> str:
+    return f"{round(float(hours), 1):g}"
+
+
+def reason_text(r: Reason) -> str:
+    """Why one person cannot join or was not chosen, as a phrase."""
+    v = r.values
+    if r.code == teams.NO_HOURS:
+        return _("%(free)s h free this month; the need asks %(needed)s h", free=_h(v["free"]), needed=_h(v["needed"]))
+    if r.code == teams.HOURS_PRIVATE:
+        return _("keeps their availability private, so their free hours are unknown")
+    if r.code == teams.CREDENTIAL:
+        return _("lacks a valid, verified credential: %(kinds)s",
+                 kinds=", ".join(credential_label(k) for k in v["kinds"]))
+    if r.code == teams.OVERLAP:
+        return _("already committed to “%(title)s” at the same time", title=v["title"])
+    if r.code == teams.SEATS_FULL:
+        return _("could join; the seats went to people who cover more must-haves or rank higher")
+    return _("could join; not ticked")
+
+
+def uncovered_text(r: Reason, page: TeamPage) -> str:
+    """Why a must-have stays uncovered, naming the people concerned."""
+    names = {tc.id: c.user.display_name for tc, c in page.candidates}
+    v = r.values
+    if r.code == teams.NOBODY:
+        text = _("nobody among the %(n)s best-ranked people has it at the asked level", n=len(page.candidates))
+        if v.get("below"):
+            text += "; " + _("below that level: %(names)s", names=", ".join(names[i] for i in v["below"]))
+        if v.get("hidden"):
+            text += "; " + ngettext("%(num)d person keeps their skills private",
+                                    "%(num)d people keep their skills private", v["hidden"])
+        return text
+    if r.code == teams.UNAVAILABLE:
+        why = page.team.left_out
+        return _("the people who have it cannot join: %(people)s", people="; ".join(
+            f"{names[i]} ({', '.join(reason_text(x) for x in why.get(i, []))})" for i in v["people"]))
+    return _("%(people)s could cover it, but every seat went to people covering other must-haves",
+             people=", ".join(names[i] for i in v["people"]))
+
+
+def why_empty(page: TeamPage) -> list[str]:
+    """When nobody is proposed, why: no seat left, nobody to suggest, or what stops each candidate (counted)."""
+    if page.team.members:
+        return []
+    if page.seats_left <= 0:
+        return [_("Every seat of this need is taken.")]
+    if not page.candidates:
+        return [_("Nobody is left to suggest: everyone who fits is already invited or signed up, or asked not to "
+                  "be suggested.")]
+    counts: dict[str, int] = {}
+    kinds: dict[str, None] = {}
+    for reasons in page.team.left_out.values():
+        for r in reasons:
+            counts[r.code] = counts.get(r.code, 0) + 1
+            kinds.update(dict.fromkeys(r.values.get("kinds", ())))
+    head = ngettext("The %(num)d best-ranked person cannot join right now:",
+                    "None of the %(num)d best-ranked people can join right now:", len(page.candidates))
+    lines = {
+        teams.NO_HOURS: lambda n: ngettext(
+            "%(num)d has fewer free hours this month than the %(h)s h this need asks",
+            "%(num)d have fewer free hours this month than the %(h)s h this need asks", n,
+            h=_h(page.need.hours_per_volunteer)),
+        teams.HOURS_PRIVATE: lambda n: ngettext("%(num)d keeps their availability private",
+                                                "%(num)d keep their availability private", n),
+        teams.CREDENTIAL: lambda n: ngettext(
+            "%(num)d lacks a required credential (%(kinds)s)", "%(num)d lack a required credential (%(kinds)s)", n,
+            kinds=", ".join(credential_label(k) for k in kinds)),
+        teams.OVERLAP: lambda n: ngettext("%(num)d is already committed to a need at the same time",
+                                          "%(num)d are already committed to a need at the same time", n),
+    }
+    return [head] + [line(counts[code]) for code, line in lines.items() if code in counts]
