@@ -156,7 +156,7 @@ class RemoveIn(Model):
 
 
 TeamReasonCode = Literal["no_hours", "hours_private", "credential", "overlap", "seats_full", "not_chosen"]
-UncoveredCode = Literal["nobody", "unavailable", "no_seat_left"]
+UncoveredCode = Literal["nobody", "unavailable", "no_seat_left", "not_in_choice"]
 
 
 class TeamReason(Out):
@@ -191,7 +191,9 @@ class UncoveredSkill(Out):
     skill: str
     code: UncoveredCode = Field(description="nobody: nobody among the candidates has it at the asked level; "
                                 "unavailable: those who have it cannot join (see their reasons); no_seat_left: "
-                                "those who have it could join, but the seats went to other must-haves.")
+                                "those who have it could join, but the seats went to other must-haves; "
+                                "not_in_choice: those who have it could join, but the coordinator's choice leaves "
+                                "them out.")
     text: str
     user_ids: list[int] = Field(description="The people concerned: holders who cannot join or found no seat, or "
                                             "(nobody) those who have it below the asked level.")

@@ -47,6 +47,8 @@ def uncovered_text(r: Reason, page: TeamPage) -> str:
         why = page.team.left_out
         return _("the people who have it cannot join: %(people)s", people="; ".join(
             f"{names[i]} ({', '.join(reason_text(x) for x in why.get(i, []))})" for i in v["people"]))
+    if r.code == teams.NOT_IN_CHOICE:
+        return _("not in your choice; %(people)s could cover it", people=", ".join(names[i] for i in v["people"]))
     return _("%(people)s could cover it, but every seat went to people covering other must-haves",
              people=", ".join(names[i] for i in v["people"]))
 

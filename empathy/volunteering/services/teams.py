@@ -1,4 +1,4 @@
-"""The team builder: cover every must-have skill of a need first, then fill the seats by rank; say who is left out and why.
+"""The team builder: cover a need's must-have skills first, then fill the seats by rank; say who is left out and why.
 
 `propose_team` is pure (no Flask, no database). `build_team` gathers the ranked candidates, what each covers
 (the matcher's own explanation decides) and what stops each from joining, then calls it.
@@ -32,6 +32,7 @@ NOT_CHOSEN = "not_chosen"  # could join; the coordinator did not tick them
 NOBODY = "nobody"  # nobody among the candidates has it at the asked level
 UNAVAILABLE = "unavailable"  # those who have it cannot join (their own reasons say why)
 NO_SEAT_LEFT = "no_seat_left"  # those who have it could join, but the seats went to other must-haves
+NOT_IN_CHOICE = "not_in_choice"  # those who have it could join; the coordinator did not tick them
 
 
 @dataclass(frozen=True)
@@ -110,14 +111,15 @@ def coverage_of(members: list[TeamCandidate], required: list[str]) -> tuple[dict
     return coverage, [s for s, ids in coverage.items() if not ids]
 
 
-def _uncovered_why(skill: str, candidates: list[TeamCandidate], blocked: dict[int, list[Reason]]) -> Reason:
+def _uncovered_why(skill: str, candidates: list[TeamCandidate], blocked: dict[int, list[Reason]],
+                   free: str) -> Reason:
     holders = [c for c in candidates if skill in c.skills]
     if not holders:
         below = [c.id for c in candidates if skill in c.below]
         return reason(NOBODY, below=tuple(below), hidden=sum(c.skills_hidden for c in candidates))
     if all(c.id in blocked for c in holders):
         return reason(UNAVAILABLE, people=tuple(c.id for c in sorted(holders, key=_order)))
-    return reason(NO_SEAT_LEFT, people=tuple(c.id for c in sorted(holders, key=_order) if c.id not in blocked))
+    return reason(free, people=tuple(c.id for c in sorted(holders, key=_order) if c.id not in blocked))
 
 
 def propose_team(candidates: list[TeamCandidate], required: list[str], seats: int, hours_needed: float) -> Team:
@@ -165,7 +167,8 @@ def _team(members: list[TeamCandidate], candidates: list[TeamCandidate], require
     coverage, left = coverage_of(members, required)
     left_out = {c.id: blocked.get(c.id) or [reason(otherwise)] for c in sorted(candidates, key=_order)
                 if c.id not in chosen}
-    why = {skill: _uncovered_why(skill, candidates, blocked) for skill in left}
+    free = NO_SEAT_LEFT if otherwise == SEATS_FULL else NOT_IN_CHOICE
+    why = {skill: _uncovered_why(skill, candidates, blocked, free) for skill in left}
     return Team(members, coverage, left, round(sum(m.score for m in members), 4), left_out, why)
 
 

@@ -177,8 +177,9 @@ def _picker(page, query: str) -> tuple[dict[int, str], set[int]]:
     """Each candidate's searchable text (name, department, covering skills), and who the query shows."""
     if page is None:
         return {}, set()
-    text = {tc.id: " ".join([c.user.display_name, c.profile.department or ""]
-                            + [page.labels.get(n, n) for cv in tc.covers for n in (cv.skill, cv.need_skill)]).casefold()
+    text = {tc.id: " ".join(filter(None, [c.user.display_name, c.profile.department]
+                                     + [page.labels.get(n, n) for cv in tc.covers for n in (cv.skill, cv.need_skill)]
+                                     )).casefold()
             for tc, c in page.candidates}
     ticked = {m.id for m in page.team.members}
     return text, {i for i, t in text.items() if i in ticked or query.casefold() in t}
