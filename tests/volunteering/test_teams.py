@@ -147,17 +147,18 @@ def test_the_page_and_the_api_say_why_nobody_can_join(client, auth, session, una
     _login(auth, u["owner"])
     text = client.get(f"/needs/{u['need'].id}/team").text
     assert "No one available fits this need" not in text
-    assert "None of the 4 best-ranked people can join right now:" in text
-    for line in ("1 has fewer free hours this month than the 12 h this need asks",
-                 "1 keeps their availability private",
-                 "1 lacks a required credential (Background check (work with children))",
-                 "1 is already committed to a need at the same time",
+    assert "Nobody among the best-ranked candidates (4) can join right now:" in text
+    for line in ("fewer free hours this month than the 12 h this need asks: 1",
+                 "availability kept private: 1",
+                 "a required credential missing (Background check (work with children)): 1",
+                 "already committed to a need at the same time: 1",
                  "4 h free this month; the need asks 12 h", "already committed to “Blood drive” at the same time"):
         assert line in text, line
 
     token = token_for(session, u["owner"])
     body = client.get(f"/api/v1/needs/{u['need'].id}/team", headers={"Authorization": f"Bearer {token}"}).json
-    assert body["members"] == [] and body["why_empty"][0] == "None of the 4 best-ranked people can join right now:"
+    assert body["members"] == []
+    assert body["why_empty"][0] == "Nobody among the best-ranked candidates (4) can join right now:"
     reasons = {c["display_name"]: [r["code"] for r in c["reasons"]] for c in body["candidates"]}
     assert reasons == {"Fay Few": ["no_hours"], "Pia Private": ["hours_private"], "Nell Nocred": ["credential"],
                        "Cory Committed": ["overlap"]}

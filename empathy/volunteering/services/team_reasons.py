@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from empathy.profiles.credentials import label as credential_label
 from empathy.volunteering.services import teams
@@ -40,8 +39,7 @@ def uncovered_text(r: Reason, page: TeamPage) -> str:
         if v.get("below"):
             text += "; " + _("below that level: %(names)s", names=", ".join(names[i] for i in v["below"]))
         if v.get("hidden"):
-            text += "; " + ngettext("%(num)d person keeps their skills private",
-                                    "%(num)d people keep their skills private", v["hidden"])
+            text += "; " + _("skills kept private: %(n)s people", n=v["hidden"])
         return text
     if r.code == teams.UNAVAILABLE:
         why = page.team.left_out
@@ -68,19 +66,13 @@ def why_empty(page: TeamPage) -> list[str]:
         for r in reasons:
             counts[r.code] = counts.get(r.code, 0) + 1
             kinds.update(dict.fromkeys(r.values.get("kinds", ())))
-    head = ngettext("The %(num)d best-ranked person cannot join right now:",
-                    "None of the %(num)d best-ranked people can join right now:", len(page.candidates))
+    head = _("Nobody among the best-ranked candidates (%(n)s) can join right now:", n=len(page.candidates))
     lines = {
-        teams.NO_HOURS: lambda n: ngettext(
-            "%(num)d has fewer free hours this month than the %(h)s h this need asks",
-            "%(num)d have fewer free hours this month than the %(h)s h this need asks", n,
-            h=_h(page.need.hours_per_volunteer)),
-        teams.HOURS_PRIVATE: lambda n: ngettext("%(num)d keeps their availability private",
-                                                "%(num)d keep their availability private", n),
-        teams.CREDENTIAL: lambda n: ngettext(
-            "%(num)d lacks a required credential (%(kinds)s)", "%(num)d lack a required credential (%(kinds)s)", n,
-            kinds=", ".join(credential_label(k) for k in kinds)),
-        teams.OVERLAP: lambda n: ngettext("%(num)d is already committed to a need at the same time",
-                                          "%(num)d are already committed to a need at the same time", n),
+        teams.NO_HOURS: lambda n: _("fewer free hours this month than the %(h)s h this need asks: %(n)s",
+                                    h=_h(page.need.hours_per_volunteer), n=n),
+        teams.HOURS_PRIVATE: lambda n: _("availability kept private: %(n)s", n=n),
+        teams.CREDENTIAL: lambda n: _("a required credential missing (%(kinds)s): %(n)s",
+                                      kinds=", ".join(credential_label(k) for k in kinds), n=n),
+        teams.OVERLAP: lambda n: _("already committed to a need at the same time: %(n)s", n=n),
     }
     return [head] + [line(counts[code]) for code, line in lines.items() if code in counts]
