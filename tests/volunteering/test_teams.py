@@ -204,3 +204,13 @@ def test_the_picker_is_a_search_box_over_checkboxes_and_works_without_script(cli
             for line in filtered.splitlines() if 'class="team-candidate"' in line}
     assert [text for text, hidden in rows.items() if not hidden] == ["al ledger"]
     assert "not covered" in filtered and "not in your choice; Hana Volt could cover it" in filtered
+
+
+def test_ticking_more_people_than_seats_keeps_the_best_ranked_and_says_who_was_not_kept(client, auth, wiring):
+    w = wiring
+    _login(auth, w["owner"])
+    ticked = [w["sam"].id, w["sue"].id, w["hana"].id]  # two seats
+    page = client.get(f"/needs/{w['need'].id}/team", query_string={"member": ticked}).text
+    assert "Not kept, for want of seats (2 left): Hana Volt." in page
+    assert page.count('name="user_ids"') == 2 and f'name="user_ids" value="{w["hana"].id}"' not in page
+    assert f'id="member-{w["hana"].id}" checked' in page  # still ticked, for the coordinator to choose again

@@ -181,5 +181,5 @@ def _picker(page, query: str) -> tuple[dict[int, str], set[int]]:
                                      + [page.labels.get(n, n) for cv in tc.covers for n in (cv.skill, cv.need_skill)]
                                      )).casefold()
             for tc, c in page.candidates}
-    ticked = {m.id for m in page.team.members}
+    ticked = {m.id for m in page.team.members} | set(page.dropped)
     return text, {i for i, t in text.items() if i in ticked or query.casefold() in t}
