@@ -3,12 +3,14 @@ and a person found through it joins the team and is invited."""
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import COORDINATOR, screenshot, sign_in
+from tests.e2e.test_accessibility import RUN_AXE
 
 WIRING_NEED = "Install fall-detection sensors and smoke alarms in seniors' homes"
 
@@ -60,3 +62,12 @@ def test_coordinator_filters_the_picker_and_adds_a_person_to_the_team(open_page,
     page.get_by_role("button", name="Invite the whole team").click()
     page.wait_for_url(f"**/needs/{need_id}/people")
     expect(page.get_by_text(name).first).to_be_visible()
+
+
+def test_the_team_page_has_no_serious_accessibility_violation(open_page, live_server, axe_source):
+    page = open_page()
+    sign_in(page, *COORDINATOR)
+    page.goto(f"/needs/{_need_id(live_server, WIRING_NEED)}/team")
+    page.evaluate(axe_source)  # evaluated, not a <script>: the Content-Security-Policy forbids inline scripts
+    blocking = [v for v in page.evaluate(RUN_AXE) if v["impact"] in ("serious", "critical")]
+    assert not blocking, json.dumps(blocking, indent=2, ensure_ascii=False)

@@ -214,3 +214,12 @@ def test_ticking_more_people_than_seats_keeps_the_best_ranked_and_says_who_was_n
     assert "Not kept, for want of seats (2 left): Hana Volt." in page
     assert page.count('name="user_ids"') == 2 and f'name="user_ids" value="{w["hana"].id}"' not in page
     assert f'id="member-{w["hana"].id}" checked' in page  # still ticked, for the coordinator to choose again
+
+
+def test_the_reasons_read_in_chinese(client, auth, unavailable):
+    _login(auth, unavailable["owner"])
+    client.post("/language", data={"language": "zh"})
+    text = client.get(f"/needs/{unavailable['need'].id}/team").text
+    assert "排名最前的候选人（4 人）目前都无法参加：" in text
+    assert "本月空闲 4 小时；该需求需要 12 小时" in text
+    assert "挑选团队" in text and "查找人员或技能" in text
