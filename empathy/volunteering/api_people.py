@@ -23,10 +23,11 @@ def need_people(path: NeedPath):
 
 @bp.get("/needs/<int:need_id>/team", tags=[NEEDS], security=BEARER, responses=answers(200, s.TeamOut))
 @roles("coordinator")
-def need_team(path: NeedPath):
-    """A proposed team covering the must-have skills; invite it with POST /needs/{need_id}/invitations."""
+def need_team(path: NeedPath, query: s.TeamQuery):
+    """A proposed team covering the must-have skills first, or the coverage of your own choice (`member`), with a
+    reason for everyone left out; invite it with POST /needs/{need_id}/invitations."""
     page = teams.build_team(session=get_session(), index=match_index(), actor=caller(), need_id=path.need_id,
-                            language=ui_language())
+                            chosen=query.member or None, language=ui_language())
     if page is None:
         return ok(s.no_team_out(roster.load_need(get_session(), path.need_id)))
     return ok(s.team_out(page))

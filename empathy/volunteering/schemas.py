@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from empathy.api.schemas import Day, Id, Listing, Model, Out, Str
+from empathy.api.schemas import Day, Id, Listing, Model, Out, Query, Str
 from empathy.models import HOURS_STATUSES, HoursRecord, HoursStatus, Match, Need, Notification
 from empathy.volunteering.services.notifications import render
 from empathy.volunteering.services.roster import Board
@@ -155,6 +155,12 @@ class RemoveIn(Model):
     reason: Str = Field(min_length=1, max_length=1000)
 
 
+class TeamQuery(Query):
+    member: list[Id] = Field(default_factory=list, max_length=100,
+                             description="Check this choice of people (user ids; repeat the parameter) instead of "
+                                         "proposing a team. Ids that are not among the candidates are ignored.")
+
+
 TeamReasonCode = Literal["no_hours", "hours_private", "credential", "overlap", "seats_full", "not_chosen"]
 UncoveredCode = Literal["nobody", "unavailable", "no_seat_left", "not_in_choice"]
 
@@ -208,6 +214,7 @@ class TeamOut(Out):
     uncovered: list[str]
     uncovered_reasons: list[UncoveredSkill]
     why_empty: list[str] = Field(description="When nobody is proposed: why, in words (the first line sums up).")
+    not_kept: list[int] = Field(description="People of the `member` choice beyond the seats left: not in the team.")
     total_score: float
     candidates: list[TeamMember] = Field(description="Everyone considered, best-ranked first, each with the reasons "
                                                      "they are not in the team.")
@@ -264,6 +271,7 @@ def team_out(page: TeamPage) -> TeamOut:
     return TeamOut(ready=True, seats_left=page.seats_left, required=page.required,
                    members=[member(m, team.warnings.get(m.id, [])) for m in team.members], coverage=team.coverage,
                    uncovered=team.uncovered, uncovered_reasons=uncovered, why_empty=why_empty(page),
+                   not_kept=page.dropped,
                    total_score=team.total_score,
                    candidates=[member(tc, team.left_out.get(tc.id, team.warnings.get(tc.id, [])))
                                for tc, _c in page.candidates])
@@ -272,4 +280,5 @@ def team_out(page: TeamPage) -> TeamOut:
 def no_team_out(need: Need) -> TeamOut:
     """The answer while the matcher has not been fitted: no members, no candidates."""
     return TeamOut(ready=False, seats_left=max(0, need.seats - need.seats_taken), required=[], members=[],
-                   coverage={}, uncovered=[], uncovered_reasons=[], why_empty=[], total_score=0.0, candidates=[])
+                   coverage={}, uncovered=[], uncovered_reasons=[], why_empty=[], not_kept=[], total_score=0.0,
+                   candidates=[])

@@ -223,3 +223,14 @@ def test_the_reasons_read_in_chinese(client, auth, unavailable):
     assert "排名最前的候选人（4 人）目前都无法参加：" in text
     assert "本月空闲 4 小时；该需求需要 12 小时" in text
     assert "挑选团队" in text and "查找人员或技能" in text
+
+
+def test_the_api_checks_a_choice_of_members(client, session, wiring):
+    w = wiring
+    headers = {"Authorization": f"Bearer {token_for(session, w['owner'])}"}
+    url = f"/api/v1/needs/{w['need'].id}/team"
+    body = client.get(url, query_string={"member": [w["sam"].id, w["sue"].id, w["hana"].id]}, headers=headers).json
+    assert [m["user_id"] for m in body["members"]] == [w["sam"].id, w["sue"].id]
+    assert body["not_kept"] == [w["hana"].id] and body["uncovered"] == ["Electrical wiring"]
+    assert body["uncovered_reasons"][0]["code"] == "not_in_choice"
+    assert client.get(url, query_string={"member": "x"}, headers=headers).status_code == 422
