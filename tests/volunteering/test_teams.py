@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from empathy.core.db import utcnow
+from empathy.models import Need
 from empathy.profiles import credentials
 from empathy.suggestions.index import MatchIndex, fit_and_save
 from empathy.volunteering.services import teams
@@ -128,7 +129,7 @@ def unavailable(app, session):
     other = make_need(session, owner=owner, title="Blood drive", starts_at=starts_at + timedelta(hours=2),
                       ends_at=starts_at + timedelta(hours=5), hours_per_volunteer=2)
     make_match(session, other, people["committed"], status="confirmed")
-    return {"owner": owner, "need": need, "index": _index(app, session), **people}
+    return {"owner": owner, "need": need, "blood_drive": other, "index": _index(app, session), **people}
 
 
 def test_when_nobody_can_join_each_candidate_and_the_must_have_get_their_reason(session, unavailable):
@@ -234,3 +235,14 @@ def test_the_api_checks_a_choice_of_members(client, session, wiring):
     assert body["not_kept"] == [w["hana"].id] and body["uncovered"] == ["Electrical wiring"]
     assert body["uncovered_reasons"][0]["code"] == "not_in_choice"
     assert client.get(url, query_string={"member": "x"}, headers=headers).status_code == 422
+
+
+def test_another_coordinators_need_is_not_named_in_the_reason(session, unavailable):
+    u = unavailable
+    other_owner = make_user(session, role="coordinator")
+    blood_drive = session.get(Need, u["blood_drive"].id)
+    blood_drive.owner_id = other_owner.id
+    session.add(blood_drive)
+    session.commit()
+    page = teams.build_team(session=session, index=u["index"], actor=u["owner"], need_id=u["need"].id)
+    assert page.team.left_out[u["committed"].id][0].values["title"] == ""

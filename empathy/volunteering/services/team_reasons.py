@@ -24,6 +24,8 @@ def reason_text(r: Reason) -> str:
         return _("lacks a valid, verified credential: %(kinds)s",
                  kinds=", ".join(credential_label(k) for k in v["kinds"]))
     if r.code == teams.OVERLAP:
+        if not v["title"]:
+            return _("already committed to another need at the same time")
         return _("already committed to “%(title)s” at the same time", title=v["title"])
     if r.code == teams.SEATS_FULL:
         return _("could join; the seats went to people who cover more must-haves or rank higher")

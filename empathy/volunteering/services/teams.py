@@ -257,7 +257,9 @@ def build_team(*, session: Session, index: MatchIndex, actor: User, need_id: int
     for rank, c in enumerate(found):
         covers = covered_must_haves(c.explanation or {})
         blockers = [reason(CREDENTIAL, kinds=tuple(c.lacking))] if c.lacking else []
-        blockers += [reason(OVERLAP, need_id=o.id, title=o.title) for o in overlap.get(c.user.id, [])[:1]]
+        # Another coordinator's need stays unnamed: who helps where is for that need's managers to see.
+        blockers += [reason(OVERLAP, need_id=o.id, title=o.title if actor.is_admin or o.owner_id == actor.id else "")
+                     for o in overlap.get(c.user.id, [])[:1]]
         held = levels.get(c.user.id, {})
         pool.append(TeamCandidate(
             id=c.user.id, score=round(c.score, 4), skills=frozenset(cv.need_skill for cv in covers),
