@@ -187,6 +187,7 @@ class TeamMember(Out):
     rank: int = Field(description="Place in the ranking of suggestions, 1 = best.")
     skills: list[str] = Field(description="The must-have skills they cover at the required level.")
     covers: list[TeamCover]
+    below_level: list[str] = Field(description="Must-have skills they hold below the asked level.")
     free_hours: float | None = Field(description="Monthly hours left after their other confirmed needs this month; "
                                                  "null when they keep their availability private.")
     reasons: list[TeamReason] = Field(description="For a member: what speaks against them (the coordinator chose "
@@ -263,7 +264,8 @@ def team_out(page: TeamPage) -> TeamOut:
         return TeamMember(user_id=tc.id, display_name=people[tc.id].user.display_name, score=tc.score,
                           rank=tc.rank + 1, skills=sorted(tc.skills),
                           covers=[TeamCover(need_skill=c.need_skill, skill=c.skill, level=c.level) for c in tc.covers],
-                          free_hours=tc.free_hours if tc.hours_known else None, reasons=why(reasons))
+                          below_level=sorted(tc.below), free_hours=tc.free_hours if tc.hours_known else None,
+                          reasons=why(reasons))
 
     uncovered = [UncoveredSkill(skill=skill, code=r.code, text=uncovered_text(r, page),
                                 user_ids=list(r.values.get("people") or r.values.get("below") or ()))

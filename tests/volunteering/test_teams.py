@@ -246,3 +246,19 @@ def test_another_coordinators_need_is_not_named_in_the_reason(session, unavailab
     session.commit()
     page = teams.build_team(session=session, index=u["index"], actor=u["owner"], need_id=u["need"].id)
     assert page.team.left_out[u["committed"].id][0].values["title"] == ""
+
+
+def test_someone_below_the_asked_level_is_told_apart_from_someone_without_the_skill(client, auth, session, app):
+    nursing = make_skill(session, name="Nursing")
+    owner = make_user(session, role="coordinator")
+    novice = _person(session, "Nora Novice", [(nursing, 1)], "Nursing student helping elderly residents.")
+    need = make_need(session, owner=owner, title="Health checks", description="Nurses for elderly residents.",
+                     hours_per_volunteer=2, skills=[(nursing, "must", 3)])
+    index = _index(app, session)
+    page = teams.build_team(session=session, index=index, actor=owner, need_id=need.id)
+    assert page.team.uncovered == ["Nursing"]
+    assert page.team.uncovered_why["Nursing"].code == "nobody"
+    assert page.team.uncovered_why["Nursing"].values["below"] == (novice.id,)
+    _login(auth, owner)
+    text = client.get(f"/needs/{need.id}/team").text
+    assert "Below the asked level in: Nursing" in text and "below that level: Nora Novice" in text
