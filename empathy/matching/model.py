@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils.validation import check_is_fitted
 
-from . import encoding, expansion, hubness, ranking
+from . import calibration, encoding, expansion, hubness, ranking
 from .documents import EmployeeDoc, NeedDoc, Suggestion, validate_employee, validate_need
 from .encoding import Queries
 from .explain import explain_pair
@@ -125,7 +125,8 @@ class SkillMatcher(BaseEstimator):
     _parameter_constraints: dict = PARAMETER_CONSTRAINTS
 
     def __init__(self, *, taxonomy: Taxonomy | None = None, text_weight: float = 0.6, skill_weight: float = 0.25,
-                 cause_weight: float = 0.1, language_weight: float = 0.05,
+                 cause_weight: float = 0.1, language_weight: float = 0.05, must_penalty: float = 0.05,
+                 tie_break: float = 0.01,
                  char_ngram_range: tuple[int, int] = (3, 4), char_weight: float = 0.5, char_min_df: float = 2,
                  char_max_df: float = 0.3, char_max_features: int | None = None, word_max_df: float = 0.3,
                  free_text_skill_weight: float = 0.1, stemming: bool = True, hubness: bool = True,
@@ -137,6 +138,8 @@ class SkillMatcher(BaseEstimator):
         self.skill_weight = skill_weight
         self.cause_weight = cause_weight
         self.language_weight = language_weight
+        self.must_penalty = must_penalty
+        self.tie_break = tie_break
         self.char_ngram_range = char_ngram_range
         self.char_weight = char_weight
         self.char_min_df = char_min_df
@@ -273,7 +276,7 @@ class SkillMatcher(BaseEstimator):
 
     def _weights(self) -> dict[str, float]:
         return {"text": self.text_weight, "skills": self.skill_weight, "cause": self.cause_weight,
-                "language": self.language_weight}
+                "language": self.language_weight, "must_penalty": self.must_penalty, "tie_break": self.tie_break}
 
     # ------------------------------------------------------------ lifecycle
     def upsert_employee(self, doc: EmployeeDoc) -> None:
@@ -375,4 +378,32 @@ class SkillMatcher(BaseEstimator):
         else:
             raise ValueError("score_pair needs a stored need or a stored employee")
         values = ranking.pick(result, 0, row, self._weights())
-        return Suggestion(emp_doc.id, values["score"], explain_pair(self.featurizer_, need_doc, emp_doc, values))
+        return calibration.suggestion(emp_doc.id, values["score"],
+                                      explain_pair(self.featurizer_, need_doc, emp_doc, values))
+
+    def _explain_ids(self, item: NeedDoc | EmployeeDoc | str, ids: Iterable[str], kind: type) -> list[Suggestion]:
+        doc, row = self._resolve(item, kind)
+        pool, docs = (self.employees_, self.employee_docs_) if kind is NeedDoc else (self.needs_, self.need_docs_)
+        wanted = [(i, pool.positions[i]) for i in dict.fromkeys(ids) if i in pool.positions]
+        if not wanted:
+            return []
+        result = self._score(self._queries([doc], kind, [row]), kind, [row])
+        out = []
+        for other_id, j in wanted:
+            values = ranking.pick(result, 0, j, self._weights())
+            pair = (doc, docs[other_id]) if kind is NeedDoc else (docs[other_id], doc)
+            out.append(calibration.suggestion(other_id, values["score"], explain_pair(self.featurizer_, *pair, values)))
+        return out
+
+    def explain_employees(self, need: NeedDoc | str, employee_ids: Iterable[str]) -> list[Suggestion]:
+        """Scores and explanations of the given employees for one need, in the given order.
+
+        The same scores as :meth:`rank_employees` (one product against the pool, then only these
+        pairs are explained): rank with ``explain=False``, then explain the rows shown. Unknown or
+        removed ids are left out; hard filters are not applied. KeyError for an unknown need id.
+        """
+        return self._explain_ids(need, employee_ids, NeedDoc)
+
+    def explain_needs(self, employee: EmployeeDoc | str, need_ids: Iterable[str]) -> list[Suggestion]:
+        """Scores and explanations of the given needs for one employee, in the given order (as :meth:`explain_employees`)."""
+        return self._explain_ids(employee, need_ids, EmployeeDoc)

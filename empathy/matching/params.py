@@ -24,6 +24,8 @@ PARAMETER_CONSTRAINTS: dict[str, list] = {
     "skill_weight": _NON_NEGATIVE,
     "cause_weight": _NON_NEGATIVE,
     "language_weight": _NON_NEGATIVE,
+    "must_penalty": [Interval(Real, 0, 1, closed="left")],
+    "tie_break": _NON_NEGATIVE,
     "char_ngram_range": [tuple],  # contents: check_tuple_params
     "char_weight": [Interval(Real, 0, 1, closed="both")],
     "char_min_df": _DF,
@@ -42,6 +44,15 @@ PARAMETER_CONSTRAINTS: dict[str, list] = {
     "prf_k": _POSITIVE_INT,
     "prf_terms": _POSITIVE_INT,
 }
+
+
+# ---- calibration (benchmarks/calibrate.py; dev files only, see benchmarks/RESULTS.md)
+# Isotonic regression of "is the right answer" on the score: (scores, fits), both non-decreasing.
+FIT_KNOTS: tuple[tuple[float, ...], tuple[float, ...]] = ((0.0, 1.0), (0.0, 1.0))
+# A suggestion is in the first band whose fit threshold it reaches (else "weak").
+BAND_THRESHOLDS: dict[str, float] = {"strong": 0.5, "good": 0.25, "partial": 0.1}
+# Share of right answers among the dev files' suggestions in each band (what the page may state).
+BAND_PRECISION: dict[str, float] = {"strong": 0.0, "good": 0.0, "partial": 0.0, "weak": 0.0}
 
 
 def _is_ngram_range(val: tuple) -> bool:
