@@ -405,5 +405,5 @@ class SkillMatcher(BaseEstimator):
         return self._explain_ids(need, employee_ids, NeedDoc)
 
     def explain_needs(self, employee: EmployeeDoc | str, need_ids: Iterable[str]) -> list[Suggestion]:
-        """Scores and explanations of the given needs for one employee, in the given order (as :meth:`explain_employees`)."""
+        """Scores and explanations of the given needs for one employee, in order (see :meth:`explain_employees`)."""
         return self._explain_ids(employee, need_ids, EmployeeDoc)
