@@ -1,7 +1,11 @@
 """From a score to a fit people can read: the calibrated share of right answers, and its band.
 
-The knots and band thresholds live in ``params.py``; ``benchmarks/calibrate.py`` fits them
-(isotonic regression of "is the right answer" on the score, dev files only).
+A raw score means different things in different pools (on the dev files the right employee's score
+sat near .25 on O*NET and near .4 on ESCO), so the fit reads the score's margin over the need's
+10th best employee (``scoring.reference``): how far a person stands out from the crowd for this
+need. The knots and band thresholds live in ``params.py``; ``benchmarks/calibrate.py`` fits them
+(isotonic regression of "is the right answer" on the margin, dev files only). For one need the fit
+is non-decreasing in the score.
 """
 from __future__ import annotations
 
@@ -11,9 +15,12 @@ from .documents import Suggestion
 from .params import BAND_THRESHOLDS, FIT_KNOTS
 
 
-def fit_of(score: float | np.ndarray) -> float | np.ndarray:
-    """Calibrated fit in [0, 1] of a score (or an array of them): non-decreasing, piecewise linear in the knots."""
-    out = np.interp(score, FIT_KNOTS[0], FIT_KNOTS[1])
+def fit_of(margin: float | np.ndarray) -> float | np.ndarray:
+    """Calibrated fit in [0, 1] of a margin (score minus the need's reference), or an array of them.
+
+    Non-decreasing and piecewise linear between the knots; flat beyond the end knots.
+    """
+    out = np.interp(margin, FIT_KNOTS[0], FIT_KNOTS[1])
     return float(out) if np.ndim(out) == 0 else out
 
 
@@ -25,7 +32,10 @@ def band_of(fit: float) -> str:
     return "weak"
 
 
-def suggestion(other_id: str, score: float, explanation: dict | None) -> Suggestion:
-    """A Suggestion with its fit (rounded to 4 places) and band."""
-    fit = round(fit_of(score), 4)
-    return Suggestion(other_id, score, explanation, fit, band_of(fit))
+def suggestion(other_id: str, score: float, reference: float, explanation: dict | None) -> Suggestion:
+    """A Suggestion with its fit (rounded to 4 places) and band, also written into the explanation."""
+    fit = round(fit_of(score - reference), 4)
+    band = band_of(fit)
+    if explanation is not None:
+        explanation.update(fit=fit, band=band, margin=round(score - reference, 4))
+    return Suggestion(other_id, score, explanation, fit, band)

@@ -5,7 +5,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import calibration, scoring
+from . import scoring
 from .documents import LEVELS, EmployeeDoc, NeedDoc
 from .features import UNKNOWN_LEVEL, Featurizer, employee_text, need_text, skill_labels
 from .text import surface_forms, tokenize_short
@@ -98,20 +98,20 @@ def _parts(values: dict) -> dict:
 
 
 def explain_pair(featurizer: Featurizer, need: NeedDoc, emp: EmployeeDoc, values: dict) -> dict:
-    """Why ``emp`` scores ``values['score']`` for ``need``: fit, band, parts, skills and words (JSON-ready).
+    """Why ``emp`` scores ``values['score']`` for ``need``: parts, skills and words (JSON-ready).
 
     ``values`` is one pair of a scored batch (see ``ranking.pick``): score, its specialty base,
     must-have factor and tie-break bonus, raw text similarity, hubness correction, and per part its
     value, presence and weight. Numbers are rounded to 4 places.
     """
     skills = _skill_details(featurizer, need, emp)
-    fit = round(calibration.fit_of(values["score"]), 4)
     return {
         "need_id": need.id,
         "employee_id": emp.id,
         "score": round(values["score"], 4),
-        "fit": fit,
-        "band": calibration.band_of(fit),
+        "fit": None,  # filled in with band and margin by calibration.suggestion
+        "band": None,
+        "margin": None,
         "base_score": round(values["base"], 4),
         "must_have_factor": round(values["must_factor"], 4),
         "tie_break_bonus": round(values["bonus"], 4),

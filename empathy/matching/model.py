@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils.validation import check_is_fitted
 
-from . import calibration, encoding, expansion, hubness, ranking
+from . import calibration, encoding, expansion, hubness, ranking, scoring
 from .documents import EmployeeDoc, NeedDoc, Suggestion, validate_employee, validate_need
 from .encoding import Queries
 from .explain import explain_pair
@@ -194,6 +194,7 @@ class SkillMatcher(BaseEstimator):
         self.need_skills_ = encoding.need_skill_store(feat, nds)
         self.employee_docs_ = {d.id: d for d in emps}
         self.need_docs_ = {d.id: d for d in nds}
+        self.need_refs_: dict[int, float] = {}
         self.fit_seconds_["pools"] = time.perf_counter() - clock - self.fit_seconds_["vectors"]
         self._fit_hubness()
         self.fit_seconds_["hubness"] = time.perf_counter() - clock - sum(self.fit_seconds_.values())
@@ -334,8 +335,39 @@ class SkillMatcher(BaseEstimator):
             rows = [r for _, r in part]
             q = self._queries([d for d, _ in part], kind, rows)
             result = self._score(q, kind, rows, cache)
-            out.extend(ranking.ranked_rows(result, q, pool, docs, kind, k, exclude, self._weights(), explainer))
+            out.extend(ranking.ranked_rows(result, q, pool, docs, kind, k, exclude, self._weights(), explainer,
+                                           self._references(result, kind, rows)))
         return out
+
+    def _references(self, result: dict, kind: type, rows: Sequence[int | None]):
+        """``references(i, pool_rows)`` for a scored batch: the reference score of each pair's need.
+
+        Needs as queries: each row's own reference, read off the batch (and remembered for stored
+        needs). Employees as queries: the stored needs' remembered references, computed when missing.
+        """
+        if kind is NeedDoc:
+            refs = scoring.reference(result["score"], ranking.reference_pool(self.employees_))
+            for r, ref in zip(rows, refs):
+                if r is not None:
+                    self.need_refs_[r] = float(ref)
+            return lambda i, _cols: np.full(len(_cols), refs[i], np.float32)
+        return lambda _i, cols: self._need_references(cols)
+
+    def _need_references(self, need_rows: Sequence[int]) -> np.ndarray:
+        """Reference scores (``scoring.reference``) of stored needs by row, computed and kept when missing.
+
+        Kept until the next fit: upserted employees move a need's reference only slightly, and
+        ranking the need's employees refreshes it.
+        """
+        missing = [r for r in dict.fromkeys(need_rows) if r not in self.need_refs_]
+        step = ranking.batch_size(max(self.employees_.n_rows, 1))
+        for start in range(0, len(missing), step):
+            part = missing[start : start + step]
+            docs = [self.need_docs_[self.needs_.ids[r]] for r in part]
+            result = self._score(self._queries(docs, NeedDoc, part), NeedDoc, part)
+            refs = scoring.reference(result["score"], ranking.reference_pool(self.employees_))
+            self.need_refs_.update(zip(part, refs.tolist()))
+        return np.asarray([self.need_refs_[r] for r in need_rows], np.float32)
 
     def rank_employees(self, need: NeedDoc | str, *, k: int = 10, exclude: Iterable[str] = (),
                        explain: bool = True) -> list[Suggestion]:
@@ -372,13 +404,16 @@ class SkillMatcher(BaseEstimator):
         need_doc, need_row = self._resolve(need, NeedDoc)
         emp_doc, emp_row = self._resolve(employee, EmployeeDoc)
         if emp_row is not None:
-            result, row = self._score(self._queries([need_doc], NeedDoc, [need_row]), NeedDoc, [need_row]), emp_row
+            kind, rows, row = NeedDoc, [need_row], emp_row
+            result = self._score(self._queries([need_doc], NeedDoc, rows), NeedDoc, rows)
         elif need_row is not None:
-            result, row = self._score(self._queries([emp_doc], EmployeeDoc), EmployeeDoc, [None]), need_row
+            kind, rows, row = EmployeeDoc, [None], need_row
+            result = self._score(self._queries([emp_doc], EmployeeDoc), EmployeeDoc, rows)
         else:
             raise ValueError("score_pair needs a stored need or a stored employee")
         values = ranking.pick(result, 0, row, self._weights())
-        return calibration.suggestion(emp_doc.id, values["score"],
+        ref = float(self._references(result, kind, rows)(0, [row])[0])
+        return calibration.suggestion(emp_doc.id, values["score"], ref,
                                       explain_pair(self.featurizer_, need_doc, emp_doc, values))
 
     def _explain_ids(self, item: NeedDoc | EmployeeDoc | str, ids: Iterable[str], kind: type) -> list[Suggestion]:
@@ -388,11 +423,13 @@ class SkillMatcher(BaseEstimator):
         if not wanted:
             return []
         result = self._score(self._queries([doc], kind, [row]), kind, [row])
+        refs = self._references(result, kind, [row])(0, [j for _, j in wanted])
         out = []
-        for other_id, j in wanted:
+        for (other_id, j), ref in zip(wanted, refs):
             values = ranking.pick(result, 0, j, self._weights())
             pair = (doc, docs[other_id]) if kind is NeedDoc else (docs[other_id], doc)
-            out.append(calibration.suggestion(other_id, values["score"], explain_pair(self.featurizer_, *pair, values)))
+            out.append(calibration.suggestion(other_id, values["score"], float(ref),
+                                              explain_pair(self.featurizer_, *pair, values)))
         return out
 
     def explain_employees(self, need: NeedDoc | str, employee_ids: Iterable[str]) -> list[Suggestion]:

@@ -155,11 +155,12 @@ def pick(result: dict, i: int, j: int, weights: dict[str, float]) -> dict:
 
 def ranked_rows(result: dict, q: Queries, pool: Pool, docs: dict, kind: type, k: int, exclude: Sequence[str],
                 weights: dict[str, float], explain: Callable[[NeedDoc, EmployeeDoc, dict], dict] | None,
-                ) -> list[list[Suggestion]]:
+                references: Callable[[int, list[int]], np.ndarray]) -> list[list[Suggestion]]:
     """Top-``k`` suggestions of each query of a scored batch, after the hard filters.
 
     ``kind`` is the query side (NeedDoc: the pool holds employees); ``docs`` the pool's documents
-    by id; ``explain(need, employee, values)`` builds each explanation (None: no explanations).
+    by id; ``explain(need, employee, values)`` builds each explanation (None: no explanations);
+    ``references(i, rows)`` gives the need's reference score (``scoring.reference``) of each pair.
     """
     out = []
     for i, doc in enumerate(q.docs):
@@ -168,12 +169,19 @@ def ranked_rows(result: dict, q: Queries, pool: Pool, docs: dict, kind: type, k:
             mask = employee_mask(pool.attrs, {**attrs, "remote": doc.is_remote}, pool.positions, exclude)
         else:
             mask = need_mask(pool.attrs, attrs, pool.positions, exclude)
+        top = top_k(result["score"][i], mask, pool.ids, k)
+        refs = references(i, [j for j, _ in top])
         ranked = []
-        for j, score in top_k(result["score"][i], mask, pool.ids, k):
+        for (j, score), ref in zip(top, refs):
             other = docs[pool.ids[j]]
             pair = (doc, other) if kind is NeedDoc else (other, doc)
             expl = explain(*pair, pick(result, i, j, weights)) if explain is not None else None
-            ranked.append(calibration.suggestion(other.id, score, expl))
+            ranked.append(calibration.suggestion(other.id, score, float(ref), expl))
         out.append(ranked)
     return out
+
+
+def reference_pool(pool: Pool) -> np.ndarray:
+    """Employees a need's reference score is taken over: live, active and suggestible (pool,) bool."""
+    return pool.attrs["alive"] & pool.attrs["active"] & pool.attrs["suggestible"]
 

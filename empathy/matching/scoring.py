@@ -134,6 +134,23 @@ def combine(parts: dict[str, np.ndarray], present: dict[str, np.ndarray | bool],
 # esco-dev it cost .832 -> .819 recall@10 at penalty .05 (benchmarks/RESULTS.md); a character
 # similarity is too loose a test of "has this skill" to penalise on.
 PENALISE_FREE_TEXT = False
+# The fit reads a score against the need's REFERENCE_RANK-th best employee (see ``reference``).
+REFERENCE_RANK = 10
+
+
+def reference(scores: np.ndarray, live: np.ndarray, rank: int = REFERENCE_RANK) -> np.ndarray:
+    """Each row's ``rank``-th best score over the ``live`` columns (the lowest when fewer): (rows,) float32.
+
+    ``scores`` is (needs x employees); rows with no live column get 0.
+    """
+    cols = scores if live.all() else scores[:, live]
+    n = cols.shape[1]
+    if n == 0:
+        return np.zeros(scores.shape[0], np.float32)
+    k = min(rank, n)
+    return np.partition(cols, n - k, axis=1)[:, n - k].astype(np.float32)
+
+
 def whole_score(parts: dict[str, np.ndarray], present: dict[str, np.ndarray | bool], missing_must: np.ndarray | None,
                 weights: dict[str, float]) -> dict[str, np.ndarray]:
     """The score that ranks the specialty first, and its pieces (each broadcasting to queries x pool).
