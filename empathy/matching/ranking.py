@@ -170,14 +170,14 @@ def ranked_rows(result: dict, q: Queries, pool: Pool, docs: dict, kind: type, k:
         else:
             mask = need_mask(pool.attrs, attrs, pool.positions, exclude)
         top = top_k(result["score"][i], mask, pool.ids, k)
-        refs = references(i, [j for j, _ in top])
-        ranked = []
-        for (j, score), ref in zip(top, refs):
-            other = docs[pool.ids[j]]
-            pair = (doc, other) if kind is NeedDoc else (other, doc)
-            expl = explain(*pair, pick(result, i, j, weights)) if explain is not None else None
-            ranked.append(calibration.suggestion(other.id, score, float(ref), expl))
-        out.append(ranked)
+        expls = [None] * len(top)
+        if explain is not None:
+            for n, (j, _) in enumerate(top):
+                other = docs[pool.ids[j]]
+                pair = (doc, other) if kind is NeedDoc else (other, doc)
+                expls[n] = explain(*pair, pick(result, i, j, weights))
+        out.append(calibration.suggestions([pool.ids[j] for j, _ in top], [s for _, s in top],
+                                           references(i, [j for j, _ in top]), expls))
     return out
 
 
