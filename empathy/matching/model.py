@@ -36,12 +36,14 @@ HUB_CHUNK_CELLS = 4_000_000
 class SkillMatcher(BaseEstimator):
     """Rank employees for volunteering needs and needs for employees.
 
-    The score of a (need, employee) pair is a weighted mean, in [0, 1], of up to four parts:
-    text similarity (stemmed word and character n-gram TF-IDF on English and jieba-segmented
-    Chinese, hubness-corrected), skill overlap through a taxonomy (levels, must-have vs
-    nice-to-have; free-text skills by character similarity), cause fit and language fit.
-    A part the need does not specify (no skills, cause or language) is left out of the mean:
-    ``score = sum_p(w_p * present_p * part_p) / sum_p(w_p * present_p)`` (``scoring.combine``).
+    The score of a (need, employee) pair ranks the specialty first (``scoring.whole_score``): a base,
+    the weighted mean of text similarity (stemmed word and character n-gram TF-IDF on English and
+    jieba-segmented Chinese, hubness-corrected) and skill overlap through a taxonomy (levels,
+    must-have vs nice-to-have; free-text skills by character similarity), times
+    ``(1 - must_penalty) ** (taxonomy must-haves missing or below the asked level)``; then cause and
+    language fit add at most ``tie_break``, enough to re-order near-ties only. A part the need does
+    not specify is left out of its mean (``scoring.combine``). The score is the same whichever side
+    asks. Each Suggestion also carries a calibrated ``fit`` and its ``band`` (``calibration.py``).
     The text part is ``soft_clip(cos + t * s * ((log_u - mean_u) + (log_v - mean_v)))``, where
     ``log_u``, ``log_v`` are the need's and employee's Sinkhorn log scalings (Sinkhorn and Knopp,
     1967; against hubs as in Radovanovic et al., 2010), ``t`` the temperature and ``s`` the fade-in
@@ -54,8 +56,16 @@ class SkillMatcher(BaseEstimator):
     ----------
     taxonomy : Taxonomy or None, default=None
         Canonical skills with labels and synonyms; None means every skill is free text.
-    text_weight, skill_weight, cause_weight, language_weight : float, default=0.6, 0.25, 0.1, 0.05
-        Weights of the four parts of the score; >= 0, and text_weight > 0.
+    text_weight, skill_weight : float, default=0.6, 0.25
+        Weights of the two parts of the base score; text_weight > 0, skill_weight >= 0.
+    cause_weight, language_weight : float >= 0, default=0.1, 0.05
+        Relative weights of cause and language fit inside the tie-break bonus.
+    must_penalty : float in [0, 1), default=0.05
+        The base score is multiplied by ``1 - must_penalty`` for each must-have the taxonomy knows
+        that the employee lacks or holds below the asked level.
+    tie_break : float >= 0, default=0.01
+        Largest bonus for sharing the need's cause and languages: about a tenth of the usual spread
+        between a need's 1st and 10th candidates on the dev files (benchmarks/RESULTS.md).
     char_ngram_range : tuple (lo, hi) of int, 1 <= lo <= hi, default=(3, 4)
         Character n-gram sizes of the character view (``char_wb`` on the token stream).
     char_weight : float in [0, 1], default=0.5
@@ -109,6 +119,9 @@ class SkillMatcher(BaseEstimator):
         Integer codes of sites and bits of causes and languages seen so far.
     hub_center_, hub_sizes_, hub_scale_ : tuple, tuple, float
         Mean log scalings (needs, employees), pool sizes at fit and the fade-in of the correction.
+    need_refs_ : dict
+        Reference score (10th best employee, ``scoring.reference``) of stored needs by row, kept
+        as they are computed; the fit reads a score's margin over it.
     fingerprint_ : dict
         Versions of python, numpy, scipy and scikit-learn the model was fitted with.
     fit_seconds_ : dict
