@@ -366,6 +366,18 @@ class SkillMatcher(BaseEstimator):
             return lambda i, _cols: np.full(len(_cols), refs[i], np.float32)
         return lambda _i, cols: self._need_references(cols)
 
+    def warm_need_references(self) -> int:
+        """Compute the reference score of every live stored need now; returns how many were computed.
+
+        Optional: ranking needs for an employee computes the missing ones on the fly (one product of
+        those needs against the employee pool), so a background refit may call this to spare the
+        first requests after it.
+        """
+        check_is_fitted(self, "featurizer_")
+        rows = [r for r in self.needs_.positions.values() if r not in self.need_refs_]
+        self._need_references(rows)
+        return len(rows)
+
     def _need_references(self, need_rows: Sequence[int]) -> np.ndarray:
         """Reference scores (``scoring.reference``) of stored needs by row, computed and kept when missing.
 

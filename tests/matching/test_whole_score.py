@@ -196,3 +196,24 @@ def test_benchmark_cases_carry_causes_into_the_documents():
     emps, needs = case_documents(case)
     assert [e.causes for e in emps] == [("health", "education"), ()]
     assert [n.cause for n in needs] == ["health", None]
+
+
+def test_need_references_are_computed_once_and_agree_with_the_need_ranking():
+    model = SkillMatcher(taxonomy=TAXONOMY).fit(office_staff(14), [WIRING_NEED, NeedDoc("books", title="Bookkeeping")])
+    assert model.warm_need_references() == 2 and model.warm_need_references() == 0
+    warmed = dict(model.need_refs_)
+    model.need_refs_.clear()
+    model.rank_employees_batch(["wire", "books"], k=3)
+    assert model.need_refs_ == pytest.approx(warmed)
+
+
+def test_a_model_file_of_format_2_is_stale(tmp_path):
+    import joblib
+
+    from empathy.matching import StaleModelError, library_fingerprint, load_model
+
+    path = tmp_path / "old.joblib"
+    model = SkillMatcher().fit([EmployeeDoc("e", bio="x")], [NeedDoc("n", title="x")])
+    joblib.dump({"model": model, "fingerprint": library_fingerprint(), "data_fingerprint": None, "format": 2}, path)
+    with pytest.raises(StaleModelError, match="format 2"):
+        load_model(path)
