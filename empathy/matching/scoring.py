@@ -156,7 +156,7 @@ def whole_score(parts: dict[str, np.ndarray], present: dict[str, np.ndarray | bo
     """The score that ranks the specialty first, and its pieces (each broadcasting to queries x pool).
 
     ``base = combine(text, skills) * (1 - must_penalty) ** missing_must``: the specialty decides.
-    ``interest = combine(cause, language)`` (0 where the query side asks neither) only re-orders
+    ``interest = combine(cause, language)`` (0 where the need asks neither) only re-orders
     people of comparable fit: ``score = min(1, base + tie_break * interest)``. ``tie_break`` is a
     small fraction of the typical spread of the top ten's base scores (see ``SkillMatcher``), so the
     bonus swaps near-ties only. It depends on the pair alone: a pair scores the same both ways.
