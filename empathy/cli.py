@@ -163,7 +163,10 @@ def match_refit() -> None:
 @click.option("--direction", type=click.Choice(["need", "employee"]), default="need", show_default=True,
               help="need: rank each need's employees; employee: rank each employee's needs.")
 def match_rank(cases: str, k: int, direction: str) -> None:
-    """Rank a benchmark case file (JSON lines); prints one JSON line per query. No database needed."""
+    """Rank a benchmark case file (JSON lines); prints one JSON line per query. No database needed.
+
+    Optional `causes` (employees) and `cause` (needs) in the cases are scored as the web app does.
+    """
     import json
 
     from empathy.matching.cases import rank_cases
@@ -176,7 +179,10 @@ def match_rank(cases: str, k: int, direction: str) -> None:
 @click.argument("cases", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def match_evaluate(cases: str, as_json: bool) -> None:
-    """Recall@10 and MRR both ways, nDCG@10 need -> employee, with fit and ranking times."""
+    """Recall@10 and MRR both ways, nDCG@10 need -> employee, with fit and ranking times.
+
+    Optional `causes` (employees) and `cause` (needs) in the cases are scored as the web app does.
+    """
     import json
 
     from empathy.matching.cases import evaluate_cases, format_report

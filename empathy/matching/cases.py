@@ -1,7 +1,7 @@
 """Benchmark case files: rank and evaluate without a database.
 
-One JSON line is one pool: ``{"case_id", "employees": [{"id", "skills", "bio"}],
-"needs": [{"id", "title", "description", "skills"}], "relevant", "graded", "relevant_needs"}``.
+One JSON line is one pool: ``{"case_id", "employees": [{"id", "skills", "bio", "causes"?}],
+"needs": [{"id", "title", "description", "skills", "cause"?}], "relevant", "graded", "relevant_needs"}``.
 Ranking never reads the expected answers; only :func:`evaluate_cases` does, afterwards.
 
 Usage: ``python -m empathy.matching.cases rank|evaluate FILE [--k 10] [--direction need|employee] [--json]``
@@ -31,11 +31,17 @@ def read_cases(path: str | Path) -> Iterator[dict]:
 
 
 def case_documents(case: dict) -> tuple[list[EmployeeDoc], list[NeedDoc]]:
-    """Documents of one pool: suggestible, available, remote; skills without levels, must-have."""
+    """Documents of one pool: suggestible, available, remote; skills without levels, must-have.
+
+    The optional ``causes`` (employees, a list of cause codes) and ``cause`` (needs, one code) become
+    the documents' causes, as the web app builds them from profiles and needs.
+    """
     employees = [EmployeeDoc(id=str(e["id"]), skills=tuple(EmployeeSkill(s) for s in e.get("skills", ())),
-                             bio=e.get("bio") or "", is_remote=True) for e in case["employees"]]
+                             bio=e.get("bio") or "", causes=tuple(str(c) for c in e.get("causes") or ()),
+                             is_remote=True) for e in case["employees"]]
     needs = [NeedDoc(id=str(n["id"]), title=n.get("title") or "", description=n.get("description") or "",
-                     skills=tuple(NeedSkill(s, "must") for s in n.get("skills", ())), is_remote=True,
+                     skills=tuple(NeedSkill(s, "must") for s in n.get("skills", ())),
+                     cause=str(n["cause"]) if n.get("cause") else None, is_remote=True,
                      runs_weekdays=True, runs_weekends=True) for n in case["needs"]]
     return employees, needs
 

@@ -60,11 +60,15 @@ class NeedDoc:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """One ranked result: the other side's id, the score in [0, 1] and why (a JSON-ready dict, or None)."""
+    """One ranked result: the other side's id, the score in [0, 1], why (a JSON-ready dict, or None),
+    the calibrated fit in [0, 1] (share of right answers at this score on the dev files) and its band
+    (``"strong"``, ``"good"``, ``"partial"`` or ``"weak"``; see ``params.BAND_PRECISION``)."""
 
     id: str
     score: float
     explanation: dict | None = field(default=None, compare=False)
+    fit: float = 0.0
+    band: str = "weak"
 
 
 def validate_employee(doc: object) -> EmployeeDoc:

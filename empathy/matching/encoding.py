@@ -131,17 +131,17 @@ def need_pool(featurizer: Featurizer, docs: Sequence[NeedDoc], text: sp.csr_matr
 
 def need_skill_store(featurizer: Featurizer, docs: Sequence[NeedDoc]) -> dict:
     """One row per skill of the stored needs: character vectors, owning need row, canonical index,
-    minimum level and weight (see :class:`~empathy.matching.features.NeedSkillRows`)."""
+    minimum level, weight and must-have flag (see :class:`~empathy.matching.features.NeedSkillRows`)."""
     rows = featurizer.need_skill_rows(docs)
     return {"char": SegmentedMatrix(featurizer.n_char, rows.char), "owner": rows.owner,
-            "canon": rows.canon, "min_level": rows.min_level, "weight": rows.weight}
+            "canon": rows.canon, "min_level": rows.min_level, "weight": rows.weight, "must": rows.must}
 
 
 def append_need_skills(store: dict, rows, need_row: int) -> None:
     """Add the skill rows of one need stored at ``need_row`` to ``store`` (see :func:`need_skill_store`)."""
     store["char"].append(rows.char)
     store["owner"] = np.concatenate([store["owner"], rows.owner + need_row])
-    for key in ("canon", "min_level", "weight"):
+    for key in ("canon", "min_level", "weight", "must"):
         store[key] = np.concatenate([store[key], getattr(rows, key)])
 
 

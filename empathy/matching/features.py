@@ -55,6 +55,7 @@ class NeedSkillRows:
     canon: np.ndarray  # canonical skill index, NO_CANON for free text
     min_level: np.ndarray  # 0 when not given
     weight: np.ndarray
+    must: np.ndarray  # whether the skill is a must-have
     text: tuple[str, ...] = ()  # the text standing for each skill (skills with equal text match alike)
 
 
@@ -213,8 +214,8 @@ class Featurizer:
                              shape=(len(docs), max(len(self.canon_index), 1)))
 
     def need_skill_rows(self, docs: Sequence[NeedDoc]) -> NeedSkillRows:
-        """One row per skill of ``docs``, in order: its text's character vector, owner, canon, level, weight."""
-        texts, owner, canon, min_level, weight = [], [], [], [], []
+        """One row per skill of ``docs``, in order: its text's character vector, owner, canon, level, weight, must."""
+        texts, owner, canon, min_level, weight, must = [], [], [], [], [], []
         for i, doc in enumerate(docs):
             for skill in doc.skills:
                 name, text = skill_labels(skill.name, self.taxonomy)
@@ -223,6 +224,8 @@ class Featurizer:
                 canon.append(self.canon_index[name] if name is not None else NO_CANON)
                 min_level.append(skill.min_level or 0)
                 weight.append(self.skill_weight(skill))
+                must.append(skill.importance == "must")
         char = self.char_text(texts)
         return NeedSkillRows(char, np.asarray(owner, np.int64), np.asarray(canon, np.int64),
-                             np.asarray(min_level, np.float32), np.asarray(weight, np.float32), tuple(texts))
+                             np.asarray(min_level, np.float32), np.asarray(weight, np.float32),
+                             np.asarray(must, bool), tuple(texts))

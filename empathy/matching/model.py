@@ -15,7 +15,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils.validation import check_is_fitted
 
-from . import encoding, expansion, hubness, ranking
+from . import calibration, encoding, expansion, hubness, ranking, scoring
 from .documents import EmployeeDoc, NeedDoc, Suggestion, validate_employee, validate_need
 from .encoding import Queries
 from .explain import explain_pair
@@ -36,12 +36,14 @@ HUB_CHUNK_CELLS = 4_000_000
 class SkillMatcher(BaseEstimator):
     """Rank employees for volunteering needs and needs for employees.
 
-    The score of a (need, employee) pair is a weighted mean, in [0, 1], of up to four parts:
-    text similarity (stemmed word and character n-gram TF-IDF on English and jieba-segmented
-    Chinese, hubness-corrected), skill overlap through a taxonomy (levels, must-have vs
-    nice-to-have; free-text skills by character similarity), cause fit and language fit.
-    A part the need does not specify (no skills, cause or language) is left out of the mean:
-    ``score = sum_p(w_p * present_p * part_p) / sum_p(w_p * present_p)`` (``scoring.combine``).
+    The score of a (need, employee) pair ranks the specialty first (``scoring.whole_score``): a base,
+    the weighted mean of text similarity (stemmed word and character n-gram TF-IDF on English and
+    jieba-segmented Chinese, hubness-corrected) and skill overlap through a taxonomy (levels,
+    must-have vs nice-to-have; free-text skills by character similarity), times
+    ``(1 - must_penalty) ** (taxonomy must-haves missing or below the asked level)``; then cause and
+    language fit add at most ``tie_break``, enough to re-order near-ties only. A part the need does
+    not specify is left out of its mean (``scoring.combine``). The score is the same whichever side
+    asks. Each Suggestion also carries a calibrated ``fit`` and its ``band`` (``calibration.py``).
     The text part is ``soft_clip(cos + t * s * ((log_u - mean_u) + (log_v - mean_v)))``, where
     ``log_u``, ``log_v`` are the need's and employee's Sinkhorn log scalings (Sinkhorn and Knopp,
     1967; against hubs as in Radovanovic et al., 2010), ``t`` the temperature and ``s`` the fade-in
@@ -54,8 +56,16 @@ class SkillMatcher(BaseEstimator):
     ----------
     taxonomy : Taxonomy or None, default=None
         Canonical skills with labels and synonyms; None means every skill is free text.
-    text_weight, skill_weight, cause_weight, language_weight : float, default=0.6, 0.25, 0.1, 0.05
-        Weights of the four parts of the score; >= 0, and text_weight > 0.
+    text_weight, skill_weight : float, default=0.6, 0.25
+        Weights of the two parts of the base score; text_weight > 0, skill_weight >= 0.
+    cause_weight, language_weight : float >= 0, default=0.1, 0.05
+        Relative weights of cause and language fit inside the tie-break bonus.
+    must_penalty : float in [0, 1), default=0.05
+        The base score is multiplied by ``1 - must_penalty`` for each must-have the taxonomy knows
+        that the employee lacks or holds below the asked level.
+    tie_break : float >= 0, default=0.01
+        Largest bonus for sharing the need's cause and languages: about a tenth of the usual spread
+        between a need's 1st and 10th candidates on the dev files (benchmarks/RESULTS.md).
     char_ngram_range : tuple (lo, hi) of int, 1 <= lo <= hi, default=(3, 4)
         Character n-gram sizes of the character view (``char_wb`` on the token stream).
     char_weight : float in [0, 1], default=0.5
@@ -109,6 +119,9 @@ class SkillMatcher(BaseEstimator):
         Integer codes of sites and bits of causes and languages seen so far.
     hub_center_, hub_sizes_, hub_scale_ : tuple, tuple, float
         Mean log scalings (needs, employees), pool sizes at fit and the fade-in of the correction.
+    need_refs_ : dict
+        Reference score (10th best employee, ``scoring.reference``) of stored needs by row, kept
+        as they are computed; the fit reads a score's margin over it.
     fingerprint_ : dict
         Versions of python, numpy, scipy and scikit-learn the model was fitted with.
     fit_seconds_ : dict
@@ -125,7 +138,8 @@ class SkillMatcher(BaseEstimator):
     _parameter_constraints: dict = PARAMETER_CONSTRAINTS
 
     def __init__(self, *, taxonomy: Taxonomy | None = None, text_weight: float = 0.6, skill_weight: float = 0.25,
-                 cause_weight: float = 0.1, language_weight: float = 0.05,
+                 cause_weight: float = 0.1, language_weight: float = 0.05, must_penalty: float = 0.05,
+                 tie_break: float = 0.01,
                  char_ngram_range: tuple[int, int] = (3, 4), char_weight: float = 0.5, char_min_df: float = 2,
                  char_max_df: float = 0.3, char_max_features: int | None = None, word_max_df: float = 0.3,
                  free_text_skill_weight: float = 0.1, stemming: bool = True, hubness: bool = True,
@@ -137,6 +151,8 @@ class SkillMatcher(BaseEstimator):
         self.skill_weight = skill_weight
         self.cause_weight = cause_weight
         self.language_weight = language_weight
+        self.must_penalty = must_penalty
+        self.tie_break = tie_break
         self.char_ngram_range = char_ngram_range
         self.char_weight = char_weight
         self.char_min_df = char_min_df
@@ -191,6 +207,7 @@ class SkillMatcher(BaseEstimator):
         self.need_skills_ = encoding.need_skill_store(feat, nds)
         self.employee_docs_ = {d.id: d for d in emps}
         self.need_docs_ = {d.id: d for d in nds}
+        self.need_refs_: dict[int, float] = {}
         self.fit_seconds_["pools"] = time.perf_counter() - clock - self.fit_seconds_["vectors"]
         self._fit_hubness()
         self.fit_seconds_["hubness"] = time.perf_counter() - clock - sum(self.fit_seconds_.values())
@@ -273,7 +290,7 @@ class SkillMatcher(BaseEstimator):
 
     def _weights(self) -> dict[str, float]:
         return {"text": self.text_weight, "skills": self.skill_weight, "cause": self.cause_weight,
-                "language": self.language_weight}
+                "language": self.language_weight, "must_penalty": self.must_penalty, "tie_break": self.tie_break}
 
     # ------------------------------------------------------------ lifecycle
     def upsert_employee(self, doc: EmployeeDoc) -> None:
@@ -331,8 +348,51 @@ class SkillMatcher(BaseEstimator):
             rows = [r for _, r in part]
             q = self._queries([d for d, _ in part], kind, rows)
             result = self._score(q, kind, rows, cache)
-            out.extend(ranking.ranked_rows(result, q, pool, docs, kind, k, exclude, self._weights(), explainer))
+            out.extend(ranking.ranked_rows(result, q, pool, docs, kind, k, exclude, self._weights(), explainer,
+                                           self._references(result, kind, rows)))
         return out
+
+    def _references(self, result: dict, kind: type, rows: Sequence[int | None]):
+        """``references(i, pool_rows)`` for a scored batch: the reference score of each pair's need.
+
+        Needs as queries: each row's own reference, read off the batch (and remembered for stored
+        needs). Employees as queries: the stored needs' remembered references, computed when missing.
+        """
+        if kind is NeedDoc:
+            refs = scoring.reference(result["score"], ranking.reference_pool(self.employees_))
+            for r, ref in zip(rows, refs):
+                if r is not None:
+                    self.need_refs_[r] = float(ref)
+            return lambda i, _cols: np.full(len(_cols), refs[i], np.float32)
+        return lambda _i, cols: self._need_references(cols)
+
+    def warm_need_references(self) -> int:
+        """Compute the reference score of every live stored need now; returns how many were computed.
+
+        Optional: ranking needs for an employee computes the missing ones on the fly (one product of
+        those needs against the employee pool), so a background refit may call this to spare the
+        first requests after it.
+        """
+        check_is_fitted(self, "featurizer_")
+        rows = [r for r in self.needs_.positions.values() if r not in self.need_refs_]
+        self._need_references(rows)
+        return len(rows)
+
+    def _need_references(self, need_rows: Sequence[int]) -> np.ndarray:
+        """Reference scores (``scoring.reference``) of stored needs by row, computed and kept when missing.
+
+        Kept until the next fit: upserted employees move a need's reference only slightly, and
+        ranking the need's employees refreshes it.
+        """
+        missing = [r for r in dict.fromkeys(need_rows) if r not in self.need_refs_]
+        step = ranking.batch_size(max(self.employees_.n_rows, 1))
+        for start in range(0, len(missing), step):
+            part = missing[start : start + step]
+            docs = [self.need_docs_[self.needs_.ids[r]] for r in part]
+            result = self._score(self._queries(docs, NeedDoc, part), NeedDoc, part)
+            refs = scoring.reference(result["score"], ranking.reference_pool(self.employees_))
+            self.need_refs_.update(zip(part, refs.tolist()))
+        return np.asarray([self.need_refs_[r] for r in need_rows], np.float32)
 
     def rank_employees(self, need: NeedDoc | str, *, k: int = 10, exclude: Iterable[str] = (),
                        explain: bool = True) -> list[Suggestion]:
@@ -369,10 +429,43 @@ class SkillMatcher(BaseEstimator):
         need_doc, need_row = self._resolve(need, NeedDoc)
         emp_doc, emp_row = self._resolve(employee, EmployeeDoc)
         if emp_row is not None:
-            result, row = self._score(self._queries([need_doc], NeedDoc, [need_row]), NeedDoc, [need_row]), emp_row
+            kind, rows, row = NeedDoc, [need_row], emp_row
+            result = self._score(self._queries([need_doc], NeedDoc, rows), NeedDoc, rows)
         elif need_row is not None:
-            result, row = self._score(self._queries([emp_doc], EmployeeDoc), EmployeeDoc, [None]), need_row
+            kind, rows, row = EmployeeDoc, [None], need_row
+            result = self._score(self._queries([emp_doc], EmployeeDoc), EmployeeDoc, rows)
         else:
             raise ValueError("score_pair needs a stored need or a stored employee")
         values = ranking.pick(result, 0, row, self._weights())
-        return Suggestion(emp_doc.id, values["score"], explain_pair(self.featurizer_, need_doc, emp_doc, values))
+        ref = float(self._references(result, kind, rows)(0, [row])[0])
+        return calibration.suggestion(emp_doc.id, values["score"], ref,
+                                      explain_pair(self.featurizer_, need_doc, emp_doc, values))
+
+    def _explain_ids(self, item: NeedDoc | EmployeeDoc | str, ids: Iterable[str], kind: type) -> list[Suggestion]:
+        doc, row = self._resolve(item, kind)
+        pool, docs = (self.employees_, self.employee_docs_) if kind is NeedDoc else (self.needs_, self.need_docs_)
+        wanted = [(i, pool.positions[i]) for i in dict.fromkeys(ids) if i in pool.positions]
+        if not wanted:
+            return []
+        result = self._score(self._queries([doc], kind, [row]), kind, [row])
+        refs = self._references(result, kind, [row])(0, [j for _, j in wanted])
+        out = []
+        for (other_id, j), ref in zip(wanted, refs):
+            values = ranking.pick(result, 0, j, self._weights())
+            pair = (doc, docs[other_id]) if kind is NeedDoc else (docs[other_id], doc)
+            out.append(calibration.suggestion(other_id, values["score"], float(ref),
+                                              explain_pair(self.featurizer_, *pair, values)))
+        return out
+
+    def explain_employees(self, need: NeedDoc | str, employee_ids: Iterable[str]) -> list[Suggestion]:
+        """Scores and explanations of the given employees for one need, in the given order.
+
+        The same scores as :meth:`rank_employees` (one product against the pool, then only these
+        pairs are explained): rank with ``explain=False``, then explain the rows shown. Unknown or
+        removed ids are left out; hard filters are not applied. KeyError for an unknown need id.
+        """
+        return self._explain_ids(need, employee_ids, NeedDoc)
+
+    def explain_needs(self, employee: EmployeeDoc | str, need_ids: Iterable[str]) -> list[Suggestion]:
+        """Scores and explanations of the given needs for one employee, in order (see :meth:`explain_employees`)."""
+        return self._explain_ids(employee, need_ids, EmployeeDoc)

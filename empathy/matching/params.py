@@ -24,6 +24,8 @@ PARAMETER_CONSTRAINTS: dict[str, list] = {
     "skill_weight": _NON_NEGATIVE,
     "cause_weight": _NON_NEGATIVE,
     "language_weight": _NON_NEGATIVE,
+    "must_penalty": [Interval(Real, 0, 1, closed="left")],
+    "tie_break": _NON_NEGATIVE,
     "char_ngram_range": [tuple],  # contents: check_tuple_params
     "char_weight": [Interval(Real, 0, 1, closed="both")],
     "char_min_df": _DF,
@@ -42,6 +44,22 @@ PARAMETER_CONSTRAINTS: dict[str, list] = {
     "prf_k": _POSITIVE_INT,
     "prf_terms": _POSITIVE_INT,
 }
+
+
+# ---- calibration: `benchmarks/calibrate.py` on onet-dev, onet3-dev and esco-dev (47,800 pairs: the top
+# 20 employees of every need, 2,040 of them right answers); only these numbers come from those files.
+# See benchmarks/RESULTS.md, "Fit and bands".
+# Isotonic regression of "is the right answer" on the margin (score minus the need's 10th best),
+# read at quantiles of the margins: (margins, fits), both non-decreasing; flat beyond the ends.
+FIT_KNOTS: tuple[tuple[float, ...], tuple[float, ...]] = (
+    (-0.1874, -0.015, 0.0, 0.0233, 0.0649, 0.1001, 0.1272, 0.149, 0.1856, 0.2299, 0.2792, 0.3246),
+    (0.0, 0.0071, 0.0118, 0.0348, 0.0768, 0.2781, 0.3279, 0.4118, 0.545, 0.6194, 0.672, 0.672))
+# A suggestion is in the first band whose fit it reaches (else "weak").
+BAND_THRESHOLDS: dict[str, float] = {"strong": 0.5, "good": 0.25, "partial": 0.1}
+# Share of right answers in each band on those pairs (what a page may state: "about 6 in 10 strong
+# suggestions are the right person"). Fitting on two files and measuring on the third gave
+# .47 / .29 / .13 / .02: state them as approximate.
+BAND_PRECISION: dict[str, float] = {"strong": 0.6, "good": 0.32, "partial": 0.14, "weak": 0.02}
 
 
 def _is_ngram_range(val: tuple) -> bool:

@@ -10,7 +10,8 @@ from typing import Any
 import joblib
 
 # Bumped when the fitted attributes of SkillMatcher change shape: older files must be refitted.
-MODEL_FORMAT = 2
+# 3: need skill rows carry a must-have flag; scores are the whole score with fit and band.
+MODEL_FORMAT = 3
 
 
 class StaleModelError(RuntimeError):

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from . import scoring
+from . import calibration, scoring
 from .documents import EmployeeDoc, NeedDoc, Suggestion
 from .encoding import Queries
 from .filters import employee_mask, need_mask
@@ -42,9 +42,9 @@ def need_vs_employees(q: Queries, pool: Pool, raw: np.ndarray, hub: np.ndarray, 
     rows = q.extra["skills"]
     n_q = raw.shape[0]
     wsum = np.bincount(rows.owner, weights=rows.weight, minlength=n_q)
-    skills = np.zeros_like(raw)
+    skills, missing = np.zeros_like(raw), None
     if wsum.sum() > 0:
-        skills = need_skill_part(pool, rows, n_q, wsum, {} if cache is None else cache)
+        skills, missing = need_skill_part(pool, rows, n_q, wsum, {} if cache is None else cache)
     parts = {"text": scoring.soft_clip(raw + hub), "skills": skills,
              "cause": scoring.set_match(q.attrs["cause"], pool.attrs["causes"]),
              "language": scoring.set_match(q.attrs["languages"], pool.attrs["languages"])}
@@ -54,11 +54,14 @@ def need_vs_employees(q: Queries, pool: Pool, raw: np.ndarray, hub: np.ndarray, 
                "skills": np.where(full > 0, wsum / np.maximum(full, scoring.EPS), 0.0)[:, None],
                "cause": (q.attrs["cause"] != 0)[:, None], "language": (q.attrs["languages"] != 0)[:, None]}
     return {"raw": raw, "hub": hub, "parts": parts, "present": present,
-            "score": scoring.combine(parts, present, weights)}
+            **scoring.whole_score(parts, present, missing, weights)}
 
 
-def need_skill_part(pool: Pool, rows, n_q: int, wsum: np.ndarray, cache: dict) -> np.ndarray:
-    """Weighted mean match (n_q x pool, float32) of each need's skills against every employee.
+def need_skill_part(pool: Pool, rows, n_q: int, wsum: np.ndarray, cache: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted mean match of each need's skills against every employee, and the must-haves each misses.
+
+    Both are (n_q x pool) float32; a must-have is missing below ``scoring.MATCHED`` (not held, held
+    below the minimum level, or a free-text skill the profile does not echo).
 
     ``rows`` are the needs' :class:`~empathy.matching.features.NeedSkillRows`, ``wsum`` each need's
     sum of skill weights. ``cache`` keeps the text match of each distinct skill text across the
@@ -66,13 +69,13 @@ def need_skill_part(pool: Pool, rows, n_q: int, wsum: np.ndarray, cache: dict) -
     """
     live = np.flatnonzero(rows.weight > 0)
     keys = [rows.text[i] for i in live]
-    missing = {k: i for i, k in zip(live, keys) if k not in cache}
-    if (len(cache) + len(missing)) * pool.n_rows > SKILL_CACHE_CELLS:
+    todo = {k: i for i, k in zip(live, keys) if k not in cache}
+    if (len(cache) + len(todo)) * pool.n_rows > SKILL_CACHE_CELLS:
         cache.clear()
-        missing = {k: i for i, k in zip(live, keys)}
-    if missing:
-        values = scoring.free_text_match(pool.mats["skill"].dot(rows.char[list(missing.values())]))
-        cache.update(zip(missing, values))
+        todo = {k: i for i, k in zip(live, keys)}
+    if todo:
+        values = scoring.free_text_match(pool.mats["skill"].dot(rows.char[list(todo.values())]))
+        cache.update(zip(todo, values))
     match = np.stack([cache[k] for k in keys])
     canon, min_level = rows.canon[live], rows.min_level[live]
     known = np.flatnonzero(canon >= 0)
@@ -84,7 +87,13 @@ def need_skill_part(pool: Pool, rows, n_q: int, wsum: np.ndarray, cache: dict) -
         match[held.row, held.col] = scoring.level_match(held.data, min_level[held.row])
     owner = sp.csr_matrix((rows.weight[live] / np.maximum(wsum[rows.owner[live]], scoring.EPS),
                            (rows.owner[live], np.arange(live.size))), shape=(n_q, live.size), dtype=np.float32)
-    return np.asarray(owner @ match, dtype=np.float32)
+    musts = np.flatnonzero(rows.must[live] & (scoring.PENALISE_FREE_TEXT | (canon >= 0)))
+    missing = np.zeros((n_q, match.shape[1]), np.float32)
+    if musts.size:
+        count = sp.csr_matrix((np.ones(musts.size, np.float32), (rows.owner[live][musts], np.arange(musts.size))),
+                              shape=(n_q, musts.size))
+        missing = np.asarray(count @ (match[musts] < scoring.MATCHED).astype(np.float32), dtype=np.float32)
+    return np.asarray(owner @ match, dtype=np.float32), missing
 
 
 def employee_vs_needs(q: Queries, pool: Pool, need_skills: dict, raw: np.ndarray, hub: np.ndarray,
@@ -102,6 +111,10 @@ def employee_vs_needs(q: Queries, pool: Pool, need_skills: dict, raw: np.ndarray
     owner = sp.csr_matrix((ns["weight"], (np.arange(ns["owner"].size), ns["owner"])),
                           shape=(ns["owner"].size, pool.n_rows))
     num = np.asarray((owner.T @ match.T).T, dtype=np.float32)
+    musts = np.flatnonzero(ns["must"] & (ns["weight"] > 0) & (scoring.PENALISE_FREE_TEXT | (ns["canon"] >= 0)))
+    must = sp.csr_matrix((np.ones(musts.size, np.float32), (np.arange(musts.size), ns["owner"][musts])),
+                         shape=(musts.size, pool.n_rows))
+    missing = np.asarray((must.T @ (match[:, musts] < scoring.MATCHED).astype(np.float32).T).T, dtype=np.float32)
     den = pool.attrs["skill_weight"]
     parts = {"text": scoring.soft_clip(raw + hub), "skills": num / np.maximum(den, scoring.EPS).astype(np.float32)}
     present = {"text": np.ones((1, pool.n_rows), bool),
@@ -112,7 +125,7 @@ def employee_vs_needs(q: Queries, pool: Pool, need_skills: dict, raw: np.ndarray
         parts[name] = np.where(shared, 1.0, np.where(bits == 0, scoring.NEUTRAL, 0.0)).astype(np.float32)
         present[name] = (pool.attrs[column] != 0)[None, :]
     return {"raw": raw, "hub": hub, "parts": parts, "present": present,
-            "score": scoring.combine(parts, present, weights)}
+            **scoring.whole_score(parts, present, missing, weights)}
 
 
 def top_k(scores: np.ndarray, mask: np.ndarray, ids: list[str], k: int) -> list[tuple[int, float]]:
@@ -135,17 +148,19 @@ def pick(result: dict, i: int, j: int, weights: dict[str, float]) -> dict:
         a = np.asarray(a)
         return float(a[min(i, a.shape[0] - 1), min(j, a.shape[1] - 1)])
     return {"score": at(result["score"]), "raw": at(result["raw"]), "hub": at(result["hub"]),
+            "base": at(result["base"]), "must_factor": at(result["must_factor"]), "bonus": at(result["bonus"]),
             "parts": {p: at(result["parts"][p]) for p in PARTS},
             "present": {p: at(result["present"][p]) for p in PARTS}, "weights": weights}
 
 
 def ranked_rows(result: dict, q: Queries, pool: Pool, docs: dict, kind: type, k: int, exclude: Sequence[str],
                 weights: dict[str, float], explain: Callable[[NeedDoc, EmployeeDoc, dict], dict] | None,
-                ) -> list[list[Suggestion]]:
+                references: Callable[[int, list[int]], np.ndarray]) -> list[list[Suggestion]]:
     """Top-``k`` suggestions of each query of a scored batch, after the hard filters.
 
     ``kind`` is the query side (NeedDoc: the pool holds employees); ``docs`` the pool's documents
-    by id; ``explain(need, employee, values)`` builds each explanation (None: no explanations).
+    by id; ``explain(need, employee, values)`` builds each explanation (None: no explanations);
+    ``references(i, rows)`` gives the need's reference score (``scoring.reference``) of each pair.
     """
     out = []
     for i, doc in enumerate(q.docs):
@@ -154,12 +169,19 @@ def ranked_rows(result: dict, q: Queries, pool: Pool, docs: dict, kind: type, k:
             mask = employee_mask(pool.attrs, {**attrs, "remote": doc.is_remote}, pool.positions, exclude)
         else:
             mask = need_mask(pool.attrs, attrs, pool.positions, exclude)
-        ranked = []
-        for j, score in top_k(result["score"][i], mask, pool.ids, k):
-            other = docs[pool.ids[j]]
-            pair = (doc, other) if kind is NeedDoc else (other, doc)
-            expl = explain(*pair, pick(result, i, j, weights)) if explain is not None else None
-            ranked.append(Suggestion(other.id, score, expl))
-        out.append(ranked)
+        top = top_k(result["score"][i], mask, pool.ids, k)
+        expls = [None] * len(top)
+        if explain is not None:
+            for n, (j, _) in enumerate(top):
+                other = docs[pool.ids[j]]
+                pair = (doc, other) if kind is NeedDoc else (other, doc)
+                expls[n] = explain(*pair, pick(result, i, j, weights))
+        out.append(calibration.suggestions([pool.ids[j] for j, _ in top], [s for _, s in top],
+                                           references(i, [j for j, _ in top]), expls))
     return out
+
+
+def reference_pool(pool: Pool) -> np.ndarray:
+    """Employees a need's reference score is taken over: live, active and suggestible (pool,) bool."""
+    return pool.attrs["alive"] & pool.attrs["active"] & pool.attrs["suggestible"]
 

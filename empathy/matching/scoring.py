@@ -130,6 +130,48 @@ def combine(parts: dict[str, np.ndarray], present: dict[str, np.ndarray | bool],
     return np.asarray(num / np.maximum(den, np.float32(EPS)), dtype=np.float32)
 
 
+# Whether the must-have penalty also counts free-text must-haves the profile does not echo. Off: on
+# esco-dev it cost .832 -> .819 recall@10 at penalty .05 (benchmarks/RESULTS.md); a character
+# similarity is too loose a test of "has this skill" to penalise on.
+PENALISE_FREE_TEXT = False
+# The fit reads a score against the need's REFERENCE_RANK-th best employee (see ``reference``).
+REFERENCE_RANK = 10
+
+
+def reference(scores: np.ndarray, live: np.ndarray, rank: int = REFERENCE_RANK) -> np.ndarray:
+    """Each row's ``rank``-th best score over the ``live`` columns (the lowest when fewer): (rows,) float32.
+
+    ``scores`` is (needs x employees); rows with no live column get 0.
+    """
+    cols = scores if live.all() else scores[:, live]
+    n = cols.shape[1]
+    if n == 0:
+        return np.zeros(scores.shape[0], np.float32)
+    k = min(rank, n)
+    return np.partition(cols, n - k, axis=1)[:, n - k].astype(np.float32)
+
+
+def whole_score(parts: dict[str, np.ndarray], present: dict[str, np.ndarray | bool], missing_must: np.ndarray | None,
+                weights: dict[str, float]) -> dict[str, np.ndarray]:
+    """The score that ranks the specialty first, and its pieces (each broadcasting to queries x pool).
+
+    ``base = combine(text, skills) * (1 - must_penalty) ** missing_must``: the specialty decides.
+    ``interest = combine(cause, language)`` (0 where the need asks neither) only re-orders
+    people of comparable fit: ``score = min(1, base + tie_break * interest)``. ``tie_break`` is a
+    small fraction of the typical spread of the top ten's base scores (see ``SkillMatcher``), so the
+    bonus swaps near-ties only. It depends on the pair alone: a pair scores the same both ways.
+    ``weights`` holds the part weights plus ``must_penalty`` and ``tie_break``.
+    """
+    base = combine({p: parts[p] for p in ("text", "skills")}, present, weights)
+    factor = np.ones((1, 1), np.float32)
+    if missing_must is not None and weights["must_penalty"] > 0:
+        factor = np.power(np.float32(1.0 - weights["must_penalty"]), missing_must).astype(np.float32)
+        base = base * factor
+    interest = combine({p: parts[p] for p in ("cause", "language")}, present, weights)
+    bonus = np.float32(weights["tie_break"]) * interest
+    return {"base": base, "must_factor": factor, "bonus": bonus, "score": np.minimum(base + bonus, np.float32(1.0))}
+
+
 def bit(value: str, codes: dict[str, int]) -> int:
     """Bit of a cause or language, added to ``codes`` when new.
 

@@ -99,14 +99,32 @@ def tokenize_short(text: str, stemming: bool = True) -> tuple[str, ...]:
     return tuple(tokenize(text, stemming=stemming))
 
 
+@lru_cache(maxsize=SEGMENT_CACHE_SIZE)
+def _whole_words(run: str) -> tuple[tuple[str, str], ...]:
+    """(token, whole word) pairs of a Chinese run: its jieba words of two or more characters, and each
+    character bigram that lies inside one of them; bigrams across a word boundary (fragments) get none."""
+    jb = _jieba()
+    words = jb.lcut(run) if jb is not None and len(run) > 1 else list(run)
+    out = []
+    for word in words:
+        if len(word) >= 2 and word not in _ZH_STOP:
+            out.append((word, word))
+            out.extend((word[i : i + 2], word) for i in range(len(word) - 1))
+    return tuple(out)
+
+
 def surface_forms(text: str, *, stemming: bool = True) -> dict[str, str]:
-    """Map each token of ``text`` back to the first word that produced it, for explanations."""
+    """Map tokens of ``text`` to the whole word shown for them in explanations.
+
+    English: each stem to the first word of the text that produced it. Chinese: jieba words to
+    themselves and character bigrams to the jieba word they lie in; a bigram that straddles two
+    words (a fragment such as ``气安`` in ``电气/安装``) and single characters map to nothing.
+    """
     forms: dict[str, str] = {}
     for run in _TOKEN.findall(normalize(text)):
         if _IS_CJK.match(run):
-            for token in _segment(run):
-                forms.setdefault(token, token)
-        elif run not in _EN_STOP:
+            for token, word in _whole_words(run):
+                forms.setdefault(token, word)
+        elif run not in _EN_STOP and (len(run) > 1 or run.isdigit()):
             forms.setdefault(stem(run) if stemming else run, run)
     return forms
-

@@ -103,6 +103,7 @@ def redacted_explanation(explanation: dict, profile: EmployeeProfile) -> dict:
     explanation = explanation or {}
     parts = {name: {k: v for k, v in part.items() if k in ("score", "weight", "used", "share")}
              for name, part in (explanation.get("parts") or {}).items() if isinstance(part, dict)}
-    kept = {k: explanation[k] for k in ("need_id", "employee_id", "score") if k in explanation}
+    # The fit and its band say how well, not which skills: they stay.
+    kept = {k: explanation[k] for k in ("need_id", "employee_id", "score", "fit", "band") if k in explanation}
     return {**kept, "parts": parts, "matched_skills": [], "missing_must_have": [], "missing_nice_to_have": [],
             "top_terms": [], "skills_hidden": True}

@@ -105,13 +105,17 @@ def test_explanation_is_json_and_complete(fitted):
     assert set(expl["parts"]) == {"text", "skills", "cause", "language"}
     assert expl["parts"]["cause"]["used"] and expl["parts"]["cause"]["score"] == 1.0
     assert not expl["parts"]["language"]["used"]
-    assert abs(sum(p["share"] for p in expl["parts"].values()) - 1.0) < 1e-3
+    for role in ("fit", "tie_break"):  # shares add up within the parts that decide, and within the tie-breakers
+        assert abs(sum(p["share"] for p in expl["parts"].values() if p["role"] == role) - 1.0) < 1e-3
     assert expl["matched_skills"][0]["matched_by"] == "taxonomy"
     assert expl["matched_skills"][0]["employee_skill"] == "护理"
     solar = fitted.rank_employees("n3", k=1)[0].explanation
     assert {"solar", "panels"} <= {t["term"] for t in solar["top_terms"]}
-    total = sum(p["score"] * p["share"] for p in expl["parts"].values())
-    assert abs(total - expl["score"]) < 1e-3
+    specialty = sum(p["score"] * p["share"] for p in expl["parts"].values() if p["role"] == "fit")
+    assert abs(specialty * expl["must_have_factor"] - expl["base_score"]) < 1e-3
+    interest = sum(p["score"] * p["share"] for p in expl["parts"].values() if p["role"] == "tie_break")
+    assert abs(expl["tie_break_bonus"] - fitted.tie_break * interest) < 1e-3
+    assert abs(min(1.0, expl["base_score"] + expl["tie_break_bonus"]) - expl["score"]) < 1e-3
 
 
 def test_ties_broken_by_id():

@@ -25,6 +25,8 @@ DOCS = ([EmployeeDoc("e1", bio="nurse")], [NeedDoc("n1", title="nursing")])
     ({"hub_k": 2.5}, "'hub_k' parameter"),
     ({"max_text_chars": 0}, "'max_text_chars' parameter"),
     ({"prf_weight": -1}, "'prf_weight' parameter"),
+    ({"must_penalty": 1.0}, "'must_penalty' parameter of SkillMatcher must be a float in the range [0.0, 1.0)"),
+    ({"tie_break": -0.01}, "'tie_break' parameter of SkillMatcher must be a float in the range [0.0, inf)"),
     ({"prf_k": 0}, "'prf_k' parameter"),
     ({"prf_terms": None}, "'prf_terms' parameter"),
     ({"taxonomy": {"Nursing": []}}, "'taxonomy' parameter of SkillMatcher must be an instance of"),
@@ -52,6 +54,7 @@ def test_bad_parameter_raises_at_fit_with_a_clear_message(params, message):
     {"char_weight": 1.0, "char_ngram_range": (2, 2), "free_text_skill_weight": 1.0, "stemming": False},
     {"hubness": False, "hub_iter": 1, "hub_k": 1, "max_text_chars": 1, "prf_weight": 0, "prf_k": 1, "prf_terms": 1},
     {"need_field_weights": (0, 0, 0)},
+    {"must_penalty": 0.0, "tie_break": 0.0},
 ])
 def test_boundary_values_are_accepted(params):
     model = SkillMatcher(**params).fit(*DOCS)

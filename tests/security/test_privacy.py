@@ -65,6 +65,7 @@ def test_skills_off_hides_skills_from_suggestions_and_level_filters(session, wor
     nurse = next(s for s in found if s.user.id == world["nurse"].id)  # still suggested...
     assert nurse.explanation["matched_skills"] == [] and nurse.explanation["skills_hidden"]  # ...without skills
     assert nurse.explanation["top_terms"] == []
+    assert nurse.explanation["band"] in ("strong", "good", "partial", "weak") and 0 <= nurse.explanation["fit"] <= 1
     # A level filter must not reveal a level the nurse keeps private.
     kept, _ = find_candidates(session=session, index=index, actor=world["coordinator"], need_id=world["need"].id,
                               filters=SuggestionFilters(min_level=3))

@@ -58,6 +58,18 @@ def test_rank_by_employee_and_k(cli, cases):
     assert rows[0]["ranked"] == ["n-care"] and rows[1]["ranked"] == ["n-school"]
 
 
+def test_rank_reads_causes_and_lets_them_break_ties_only(cli, tmp_path):
+    twins = [{"id": f"e-{name}", "skills": ["Nursing"], "bio": "Registered nurse in a care home.", "causes": causes}
+             for name, causes in (("a", ["education"]), ("b", ["health"]))]
+    case = {**CASE, "employees": [*twins, *CASE["employees"][1:]],
+            "needs": [{**CASE["needs"][0], "cause": "health"}, {**CASE["needs"][1], "cause": "health"}]}
+    path = tmp_path / "causes.jsonl"
+    path.write_text(json.dumps(case) + "\n", encoding="utf-8")
+    rows = [json.loads(line) for line in cli.invoke(args=["match", "rank", str(path)]).stdout.splitlines()]
+    assert rows[0]["ranked"][:2] == ["e-b", "e-a"]  # equal nurses: the one who shares the cause first
+    assert rows[1]["ranked"][0] == "e-builder"  # but the cause lifts no nurse over the builder
+
+
 def test_evaluate_reports_both_directions(cli, cases):
     result = cli.invoke(args=["match", "evaluate", str(cases), "--json"])
     assert result.exit_code == 0, result.output
