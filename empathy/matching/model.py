@@ -376,3 +376,19 @@ class SkillMatcher(BaseEstimator):
             raise ValueError("score_pair needs a stored need or a stored employee")
         values = ranking.pick(result, 0, row, self._weights())
         return Suggestion(emp_doc.id, values["score"], explain_pair(self.featurizer_, need_doc, emp_doc, values))
+
+    def explain_employees(self, need: NeedDoc | str, employee_ids: Sequence[str]) -> list[Suggestion]:
+        """Score and explanation of a stored need (or a NeedDoc) against each of the stored employees
+        ``employee_ids``, in their order, from one scoring of the pool; hard filters not applied.
+
+        Raises KeyError for an employee id the model does not hold.
+        """
+        need_doc, need_row = self._resolve(need, NeedDoc)
+        result = self._score(self._queries([need_doc], NeedDoc, [need_row]), NeedDoc, [need_row])
+        out = []
+        for employee_id in employee_ids:
+            row = self.employees_.positions[employee_id]
+            values = ranking.pick(result, 0, row, self._weights())
+            out.append(Suggestion(employee_id, values["score"],
+                                  explain_pair(self.featurizer_, need_doc, self.employee_docs_[employee_id], values)))
+        return out

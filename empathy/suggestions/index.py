@@ -66,6 +66,9 @@ class MatchIndex:
         self._refit_again = False
         self._thread: threading.Thread | None = None
         self.changes_since_fit = 0
+        # Bumped whenever the model or its pools change (a new file, rows folded in, people forgotten):
+        # part of the key of cached rankings (`suggestions.ranked`).
+        self.generation = 0
 
     def has_model(self) -> bool:
         """Whether a usable fitted model is loaded (a stale or missing file gives none)."""
@@ -106,6 +109,7 @@ class MatchIndex:
         self._mtime = mtime
         self._synced_until = datetime.fromisoformat(json.loads(model.data_fingerprint_)["until"])
         self.changes_since_fit = 0
+        self.generation += 1
 
     def _sync(self, session: Session) -> None:
         since = self._synced_until - SYNC_OVERLAP
@@ -122,6 +126,7 @@ class MatchIndex:
             for doc in need_documents(session, self.tz, since=since):
                 self._model.upsert_need(doc)
                 self.changes_since_fit += 1
+            self.generation += 1
         self._forget_deleted(session, since)
         self._synced_until = now
 
@@ -134,6 +139,7 @@ class MatchIndex:
         present = {str(i) for i in session.exec(select(EmployeeProfile.user_id)).all()}
         for employee_id in [e for e in self._model.employee_docs_ if e not in present]:
             self._model.remove_employee(employee_id)
+            self.generation += 1
 
     def refit_in_background(self, engine: Engine, *, again: bool = False) -> bool:
         """Start a refit on a thread of its own; the app keeps answering meanwhile.

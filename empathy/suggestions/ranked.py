@@ -1,0 +1,66 @@
+"""A need's ranking of employees (ids and scores, no explanations), kept per process until something changes.
+
+Ranking is cheap next to explaining, but a suggestions page is opened again and again (paging,
+filtering, inviting) while nothing it depends on changes. The key holds everything a ranking
+depends on: the need (its id and `updated_at`) and the model with its pools (`MatchIndex.generation`,
+bumped when the model file is reloaded or rows are folded in or forgotten). Who is already engaged
+with the need is left out when the ranking is read, not when it is made, so an invitation needs no
+new ranking.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from empathy.matching import SkillMatcher
+from empathy.models import Need
+from empathy.suggestions.documents import need_documents
+from empathy.suggestions.index import MatchIndex
+
+# How many employees a need's ranking keeps: the filters and pages choose among these.
+RANKED = 500
+# Rankings kept per process (least recently used dropped first): 500 ids and scores each, about 40 kB.
+CACHED = 256
+
+
+@dataclass(frozen=True)
+class Ranking:
+    ids: tuple[int, ...]  # user ids, best first
+    scores: dict[int, float]  # the ranking score of each (0..1)
+
+
+_CACHE: OrderedDict[tuple, Ranking] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def need_query(session: Session, index: MatchIndex, model: SkillMatcher, need: Need):
+    """What the model ranks for a need: its stored id, or a document when it does not hold the need."""
+    key = str(need.id)
+    return key if key in model.need_docs_ else need_documents(session, index.tz, ids=[need.id])[0]
+
+
+def need_ranking(session: Session, index: MatchIndex, model: SkillMatcher, need: Need) -> Ranking:
+    """The best `RANKED` employees for the need after the model's hard filters, from the cache when it holds."""
+    key = (str(index.path), need.id, need.updated_at, index.generation, id(model))
+    with _LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+            return hit
+    ranked = model.rank_employees(need_query(session, index, model, need), k=RANKED, explain=False)
+    ranking = Ranking(tuple(int(s.id) for s in ranked), {int(s.id): float(s.score) for s in ranked})
+    with _LOCK:
+        _CACHE[key] = ranking
+        while len(_CACHE) > CACHED:
+            _CACHE.popitem(last=False)
+    return ranking
+
+
+def clear() -> None:
+    """Forget every cached ranking (tests)."""
+    with _LOCK:
+        _CACHE.clear()
