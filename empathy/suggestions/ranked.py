@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
@@ -31,6 +31,9 @@ CACHED = 256
 class Ranking:
     ids: tuple[int, ...]  # user ids, best first
     scores: dict[int, float]  # the ranking score of each (0..1)
+    # Explanations made so far under the same key (user id -> matching Suggestion): a page seen again,
+    # or an invitation from it, explains nobody twice. Filled by `explained`.
+    explanations: dict = field(default_factory=dict, compare=False)
 
 
 _CACHE: OrderedDict[tuple, Ranking] = OrderedDict()
@@ -58,6 +61,26 @@ def need_ranking(session: Session, index: MatchIndex, model: SkillMatcher, need:
         while len(_CACHE) > CACHED:
             _CACHE.popitem(last=False)
     return ranking
+
+
+def explained(session: Session, index: MatchIndex, model: SkillMatcher, need: Need, user_ids: list[int]) -> list:
+    """Score and explanation (a matching Suggestion) of each of these people for the need, in order.
+
+    Only people the model holds; the ones not explained under the current key yet are explained together.
+    """
+    ranking = need_ranking(session, index, model, need)
+    ids = [i for i in user_ids if str(i) in model.employee_docs_]
+    todo = [i for i in ids if i not in ranking.explanations]
+    if todo:
+        batch = getattr(model, "explain_employees", None)
+        query = need_query(session, index, model, need)
+        found = batch(query, [str(i) for i in todo]) if batch is not None else [
+            model.score_pair(query, str(i)) for i in todo]
+        with _LOCK:
+            ranking.explanations.update((int(s.id), s) for s in found)
+            while len(ranking.explanations) > 2 * RANKED:  # people outside the ranking, invited by id
+                ranking.explanations.pop(next(iter(ranking.explanations)))
+    return [ranking.explanations[i] for i in ids if i in ranking.explanations]
 
 
 def clear() -> None:

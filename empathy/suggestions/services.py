@@ -19,7 +19,7 @@ from empathy.models import EmployeeProfile, Match, Need, User
 from empathy.needs.joinable import joinable_clause
 from empathy.privacy.services import redacted_explanation, shared_view
 from empathy.suggestions.index import MatchIndex
-from empathy.suggestions.ranked import need_query, need_ranking
+from empathy.suggestions.ranked import explained, need_ranking
 from empathy.volunteering.lifecycle import ENGAGED
 
 
@@ -62,9 +62,10 @@ def engaged_with(session: Session, need: Need) -> set[int]:
     return taken
 
 
-def ranked_candidates(*, session: Session, index: MatchIndex, need: Need) -> tuple[list[int], dict[int, float]] | None:
+def ranked_candidates(*, session: Session, index: MatchIndex, need: Need, model: SkillMatcher | None = None
+                      ) -> tuple[list[int], dict[int, float]] | None:
     """User ids suggested for the need, best first (engaged people left out), and their scores; None before a fit."""
-    model = index.current(session)
+    model = model or index.current(session)
     if model is None:
         return None
     ranking = need_ranking(session, index, model, need)
@@ -72,13 +73,14 @@ def ranked_candidates(*, session: Session, index: MatchIndex, need: Need) -> tup
     return [i for i in ranking.ids if i not in taken], ranking.scores
 
 
-def explain_employees(*, session: Session, index: MatchIndex, need: Need, user_ids: Sequence[int]
-                      ) -> list[SuggestedEmployee]:
+def explain_employees(*, session: Session, index: MatchIndex, need: Need, user_ids: Sequence[int],
+                      model: SkillMatcher | None = None) -> list[SuggestedEmployee]:
     """The given candidates of a need, in order, with score and explanation as coordinators may see them.
 
-    People deleted, deactivated or opted out since the model last looked are left out.
+    People deleted, deactivated or opted out since the model last looked are left out. `model`: the index's
+    current one when the caller holds it already.
     """
-    model = index.current(session)
+    model = model or index.current(session)
     if model is None or not user_ids:
         return []
     rows = {
@@ -88,23 +90,13 @@ def explain_employees(*, session: Session, index: MatchIndex, need: Need, user_i
             .where(User.id.in_(list(user_ids)))
         ).all()
     }
-    keep = [i for i in user_ids if i in rows and rows[i][0].active and rows[i][1].is_suggestible
-            and str(i) in model.employee_docs_]
+    keep = [i for i in user_ids if i in rows and rows[i][0].active and rows[i][1].is_suggestible]
     out = []
-    for s in _explain(model, need_query(session, index, model, need), [str(i) for i in keep]):
+    for s in explained(session, index, model, need, keep):
         user, profile = rows[int(s.id)]
         # Coordinators see only what the employee consented to show (services.privacy).
         out.append(SuggestedEmployee(user, shared_view(profile), s.score, redacted_explanation(s.explanation, profile)))
     return out
-
-
-def _explain(model: SkillMatcher, query, ids: list[str]) -> list:
-    if not ids:
-        return []
-    batch = getattr(model, "explain_employees", None)
-    if batch is not None:  # one scoring of the pool for the whole page
-        return batch(query, ids)
-    return [model.score_pair(query, i) for i in ids]
 
 
 def suggest_employees_page(*, session: Session, index: MatchIndex, need_id: int, page: int = 1, per_page: int = 20,
@@ -115,16 +107,17 @@ def suggest_employees_page(*, session: Session, index: MatchIndex, need_id: int,
     `keep(ids, scores)` filters the ranked ids (order kept). `page` and `per_page` are clamped (1..100 a page).
     """
     need = _load_need(session, need_id)
-    found = ranked_candidates(session=session, index=index, need=need)
-    if found is None:
+    model = index.current(session)
+    if model is None:
         return None
+    found = ranked_candidates(session=session, index=index, need=need, model=model)
     ids, scores = found
     if keep is not None:
         ids = keep(ids, scores)
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     page = max(1, min(int(page), MAX_PAGE))
     shown = ids[(page - 1) * per_page: page * per_page]
-    return EmployeePage(explain_employees(session=session, index=index, need=need, user_ids=shown),
+    return EmployeePage(explain_employees(session=session, index=index, need=need, user_ids=shown, model=model),
                         len(ids), page, per_page)
 
 
