@@ -83,7 +83,33 @@ def explained(session: Session, index: MatchIndex, model: SkillMatcher, need: Ne
     return [ranking.explanations[i] for i in ids if i in ranking.explanations]
 
 
+# An employee's suggested needs, explained: (index path, user id, generation, model, k, joinable ids) -> suggestions.
+_NEEDS: OrderedDict[tuple, list] = OrderedDict()
+
+
+def employee_needs(index: MatchIndex, model: SkillMatcher, user_id: int, joinable: frozenset[int], k: int) -> list:
+    """The best `k` of the `joinable` need ids for an employee, explained (matching Suggestions), cached.
+
+    Every need the model holds outside `joinable` is left out: its own "open" flag is as old as its
+    last look at the need, and a need that started since is still open to it.
+    """
+    key = (str(index.path), user_id, index.generation, id(model), k, joinable)
+    with _LOCK:
+        hit = _NEEDS.get(key)
+        if hit is not None:
+            _NEEDS.move_to_end(key)
+            return hit
+    exclude = [n for n in model.need_docs_ if int(n) not in joinable]
+    found = model.rank_needs(str(user_id), k=k, exclude=exclude, explain=True)
+    with _LOCK:
+        _NEEDS[key] = found
+        while len(_NEEDS) > 4 * CACHED:
+            _NEEDS.popitem(last=False)
+    return found
+
+
 def clear() -> None:
     """Forget every cached ranking (tests)."""
     with _LOCK:
         _CACHE.clear()
+        _NEEDS.clear()

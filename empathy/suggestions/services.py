@@ -19,7 +19,7 @@ from empathy.models import EmployeeProfile, Match, Need, User
 from empathy.needs.joinable import joinable_clause
 from empathy.privacy.services import redacted_explanation, shared_view
 from empathy.suggestions.index import MatchIndex
-from empathy.suggestions.ranked import explained, need_ranking
+from empathy.suggestions.ranked import employee_needs, explained, need_ranking
 from empathy.volunteering.lifecycle import ENGAGED
 
 
@@ -140,9 +140,6 @@ def suggest_needs(*, session: Session, index: MatchIndex, user: User, k: int = 1
     joinable = set(session.exec(
         select(Need.id).where(joinable_clause(utcnow()), Need.id.not_in(mine),
                               Need.owner_id.is_distinct_from(user.id))).all())
-    # The model's own "open" flag is as old as its last look at the need: a need that started since
-    # is still open to it. Leave out every need it holds that is not joinable now.
-    exclude = [n for n in model.need_docs_ if int(n) not in joinable]
-    ranked = model.rank_needs(key, k=k, exclude=exclude, explain=True)
+    ranked = employee_needs(index, model, user.id, frozenset(joinable), k)
     needs = {n.id: n for n in session.exec(select(Need).where(Need.id.in_([int(s.id) for s in ranked]))).all()}
     return [SuggestedNeed(needs[int(s.id)], s.score, s.explanation) for s in ranked if int(s.id) in needs]
