@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import threading
+from collections import OrderedDict
+
+from flask import abort, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from empathy.accounts.login import me, role_required
@@ -62,10 +66,40 @@ def suggestions(need_id: int):
                                        filters=_filters(form), page=request.args.get("page", 1, type=int) or 1,
                                        per_page=PAGE)
     need = roster.load_need(session, need_id)
-    labels = skill_labels(session, explanation_skill_names([c.explanation for c in found.items] if found else []),
-                          ui_language())
+    joinable = is_joinable(need)
     return render_template("workflow/suggestions.html", need=need, found=found, filters=form, form=InviteForm(),
-                           labels=labels, cred_label=credentials.label, joinable=is_joinable(need))
+                           rows=_rows_html(session, found.items if found else [], joinable), joinable=joinable)
+
+
+# Rendered rows of the suggestions page, kept while what they show stays the same: the explanation (the same
+# object while its ranking is cached, see suggestions.ranked), the person's shown fields, the credentials they
+# lack, whether the need takes volunteers, and the language. Rendering twenty explanations costs more than
+# the rest of the page; a coordinator opens the same page again and again while paging, filtering and inviting.
+_ROWS: OrderedDict[tuple, tuple[dict, Markup]] = OrderedDict()
+_ROWS_LOCK = threading.Lock()
+ROWS_CACHED = 4000
+
+
+def _rows_html(session, items: list, joinable: bool) -> list[Markup]:
+    lang = ui_language()
+    keys = [(c.user.id, c.user.display_name, c.profile.department, c.profile.available_weekdays,
+             c.profile.available_weekends, c.profile.hours_per_month, tuple(c.lacking), c.score, joinable, lang)
+            for c in items]
+    with _ROWS_LOCK:
+        held = [_ROWS.get(k) for k in keys]
+    missing = [c for c, h in zip(items, held) if h is None or h[0] is not c.explanation]
+    labels = skill_labels(session, explanation_skill_names([c.explanation for c in missing]), lang) if missing else {}
+    row = get_template_attribute("workflow/_suggestion_row.html", "row")
+    out = []
+    for c, key, h in zip(items, keys, held):
+        if h is None or h[0] is not c.explanation:
+            h = (c.explanation, row(c, labels, joinable, credentials.label))
+            with _ROWS_LOCK:
+                _ROWS[key] = h
+                while len(_ROWS) > ROWS_CACHED:
+                    _ROWS.popitem(last=False)
+        out.append(h[1])
+    return out
 
 
 @bp.post("/needs/<int:need_id>/invite")
