@@ -12,7 +12,19 @@ from sqlmodel import Session, select
 from empathy.core.errors import NotFound
 from empathy.core.pagination import Page, paginate
 from empathy.core.text import like_pattern
-from empathy.models import CREDENTIAL_KINDS, Need, NeedCredential, NeedSkill, NeedStatus, Site, Skill, User
+from empathy.models import (
+    CREDENTIAL_KINDS,
+    Match,
+    Need,
+    NeedCredential,
+    NeedSkill,
+    NeedStatus,
+    Site,
+    Skill,
+    User,
+)
+from empathy.needs.joinable import has_started, is_joinable, joinable_clause
+from empathy.volunteering.lifecycle import CAN_LOG_HOURS, JOINED
 
 
 @dataclass
@@ -21,10 +33,27 @@ class NeedDetail:
     skills: list[tuple[NeedSkill, Skill]]
     site: Site | None
     owner: User | None
+    mine: Match | None = None  # the viewer's own sign-up or invitation, if any
 
     @property
     def seats_left(self) -> int:
         return max(0, self.need.seats - self.need.seats_taken)
+
+    @property
+    def is_joinable(self) -> bool:
+        """Open, a seat left, not started: only then are Volunteer and Invite offered."""
+        return is_joinable(self.need)
+
+    @property
+    def has_joined(self) -> bool:
+        """The viewer has signed up already (awaiting approval or holding a seat)."""
+        return self.mine is not None and self.mine.status in JOINED
+
+    @property
+    def can_log_hours(self) -> bool:
+        """The viewer holds a seat that lets them log hours, and the need has started."""
+        return (self.mine is not None and self.mine.status in CAN_LOG_HOURS
+                and self.need.status != NeedStatus.CANCELLED and has_started(self.need))
 
 
 def _visible_to(viewer: User):
@@ -45,7 +74,9 @@ def get_need(*, session: Session, viewer: User, need_id: int) -> NeedDetail:
     ).all()
     site = session.get(Site, need.site_id) if need.site_id else None
     owner = session.get(User, need.owner_id) if need.owner_id else None
-    return NeedDetail(need=need, skills=[(ns, s) for ns, s in skills], site=site, owner=owner)
+    mine = session.exec(select(Match).where(Match.need_id == need.id, Match.user_id == viewer.id)).first()
+    return NeedDetail(need=need, skills=[(ns, s) for ns, s in skills], site=site, owner=owner, mine=mine)
+
 
 
 def search_needs(
@@ -74,7 +105,9 @@ def search_needs(
         pattern = like_pattern(text)
         stmt = stmt.where(sa.or_(*(col.ilike(pattern, escape="\\") for col in
                                    (Need.title, Need.description, Need.beneficiary))))
-    if isinstance(status, str) and status:
+    if status == NeedStatus.OPEN:
+        stmt = stmt.where(joinable_clause())  # "open" means it still takes volunteers: not started, a seat left
+    elif isinstance(status, str) and status:
         stmt = stmt.where(Need.status == status)
     elif isinstance(status, tuple) and status:
         stmt = stmt.where(Need.status.in_(status))

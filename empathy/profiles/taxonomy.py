@@ -117,11 +117,12 @@ def skill_labels(session: Session, names: set[str], language: str) -> dict[str, 
 
 
 def explanation_skill_names(explanations: list[dict]) -> set[str]:
-    """Canonical skill names that a list of match explanations mentions."""
+    """Skill names a list of match explanations mentions (the need's canonical ones and the people's own)."""
     names: set[str] = set()
     for expl in explanations:
         for row in expl.get("matched_skills", []):
             names.add(row.get("canonical") or row.get("need_skill"))
+            names.add(row.get("employee_skill"))  # shown as the person's own skill
         names.update(expl.get("missing_must_have", []))
         names.update(expl.get("missing_nice_to_have", []))
     return {n for n in names if n}

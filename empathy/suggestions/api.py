@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from empathy.admin.services.sites import site_by_code
 from empathy.api import answers, bp, ok
 from empathy.api.auth import BEARER, caller, roles
 from empathy.api.schemas import NeedPath
@@ -26,11 +27,21 @@ def my_suggestions(query: s.SuggestionQuery):
 
 @bp.get("/needs/<int:need_id>/suggestions", tags=[NEEDS], security=BEARER, responses=answers(200, s.CandidateList))
 @roles("coordinator")
-def need_suggestions(path: NeedPath, query: s.SuggestionQuery):
-    """Employees who fit the need, best first (its coordinator or an administrator)."""
-    found, _more = invitations.find_candidates(session=get_session(), index=match_index(), actor=caller(),
-                                               need_id=path.need_id, limit=query.limit)
+def need_suggestions(path: NeedPath, query: s.CandidateQuery):
+    """Employees who fit the need, best first, filtered and paged as on its page (its coordinator or an admin)."""
+    session = get_session()
+    site = site_by_code(session, query.site) if query.site else None
+    if query.site and site is None:
+        return ok(s.CandidateList(items=[], total=0, page=query.page, per_page=query.per_page))
+    filters = invitations.SuggestionFilters(
+        department=query.department.strip(), site_id=site.id if site else None, weekdays=query.weekdays,
+        weekends=query.weekends, min_level=query.min_level, min_score=query.min_score, available=query.available,
+        has_credentials=query.has_credentials)
+    found = invitations.candidate_page(session=session, index=match_index(), actor=caller(), need_id=path.need_id,
+                                       filters=filters, page=query.page, per_page=query.limit or query.per_page)
+    if found is None:
+        return ok(s.CandidateList(items=[], total=0, page=query.page, per_page=query.limit or query.per_page))
     items = [s.Candidate(user_id=c.user.id, display_name=c.user.display_name, department=c.profile.department,
                          score=c.score, explanation=c.explanation, lacking_credentials=c.lacking)
-             for c in found or []]
-    return ok(s.CandidateList(items=items, total=len(items), page=1, per_page=query.limit))
+             for c in found.items]
+    return ok(s.CandidateList(items=items, total=found.total, page=found.page, per_page=found.per_page))

@@ -18,10 +18,9 @@ from empathy.core.labels import site_codes
 from empathy.matching import EmployeeDoc, NeedDoc, Taxonomy
 from empathy.matching import EmployeeSkill as DocEmployeeSkill
 from empathy.matching import NeedSkill as DocNeedSkill
-from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, NeedStatus, Skill, User
+from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, Skill, User
+from empathy.needs.joinable import is_joinable
 
-# Needs in these states can still take volunteers, so they are suggested to employees.
-SUGGESTIBLE_NEED_STATUSES = (NeedStatus.OPEN,)
 # Re-read rows changed this long before the last sync too: clocks of workers differ a little.
 SYNC_OVERLAP = timedelta(seconds=2)
 
@@ -112,6 +111,6 @@ def need_documents(session: Session, tz: ZoneInfo, *, since: datetime | None = N
             is_remote=need.is_remote,
             runs_weekdays=weekdays,
             runs_weekends=weekends,
-            is_open=need.status in SUGGESTIBLE_NEED_STATUSES and need.ends_at > now,
+            is_open=is_joinable(need, now),  # a need that starts later is dropped when read (suggest_needs)
         ))
     return docs

@@ -66,6 +66,9 @@ class MatchIndex:
         self._refit_again = False
         self._thread: threading.Thread | None = None
         self.changes_since_fit = 0
+        # Bumped whenever the model or its pools change (a new file, rows folded in, people forgotten):
+        # part of the key of cached rankings (`suggestions.ranked`).
+        self.generation = 0
 
     def has_model(self) -> bool:
         """Whether a usable fitted model is loaded (a stale or missing file gives none)."""
@@ -106,15 +109,20 @@ class MatchIndex:
         self._mtime = mtime
         self._synced_until = datetime.fromisoformat(json.loads(model.data_fingerprint_)["until"])
         self.changes_since_fit = 0
+        self.generation += 1
 
     def _sync(self, session: Session) -> None:
         since = self._synced_until - SYNC_OVERLAP
         now = utcnow()
-        # Cheap probe first: most requests find nothing changed.
-        changed = session.exec(select(func.count()).select_from(EmployeeProfile)
-                               .where(EmployeeProfile.updated_at >= since)).one()
-        changed += session.exec(select(func.count()).select_from(Need).where(Need.updated_at >= since)).one()
-        changed += session.exec(select(func.count()).select_from(User).where(User.updated_at >= since)).one()
+        # Cheap probe first, one statement: most requests find nothing changed.
+        def changed_in(table, column):
+            return select(func.count()).select_from(table).where(column >= since).scalar_subquery()
+
+        changed, deleted = session.exec(select(
+            changed_in(EmployeeProfile, EmployeeProfile.updated_at) + changed_in(Need, Need.updated_at)
+            + changed_in(User, User.updated_at),
+            select(func.count()).select_from(AuditEntry).where(
+                AuditEntry.action == "account_deleted", AuditEntry.created_at >= since).scalar_subquery())).one()
         if changed:
             for doc in employee_documents(session, since=since):
                 self._model.upsert_employee(doc)
@@ -122,18 +130,17 @@ class MatchIndex:
             for doc in need_documents(session, self.tz, since=since):
                 self._model.upsert_need(doc)
                 self.changes_since_fit += 1
-        self._forget_deleted(session, since)
+            self.generation += 1
+        if deleted:
+            self._forget_deleted(session)
         self._synced_until = now
 
-    def _forget_deleted(self, session: Session, since: datetime) -> None:
-        """Drop employees whose account was deleted since the last sync (each deletion leaves an audit entry)."""
-        deleted = session.exec(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == "account_deleted", AuditEntry.created_at >= since)).one()
-        if not deleted:
-            return
+    def _forget_deleted(self, session: Session) -> None:
+        """Drop employees whose account is gone (each deletion leaves an audit entry, which the sync looks for)."""
         present = {str(i) for i in session.exec(select(EmployeeProfile.user_id)).all()}
         for employee_id in [e for e in self._model.employee_docs_ if e not in present]:
             self._model.remove_employee(employee_id)
+            self.generation += 1
 
     def refit_in_background(self, engine: Engine, *, again: bool = False) -> bool:
         """Start a refit on a thread of its own; the app keeps answering meanwhile.

@@ -2,18 +2,63 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal
 
 from pydantic import Field
 
-from empathy.api.schemas import Listing, Out, Query
+from empathy.api.schemas import Listing, Out, Paging, Query
 from empathy.needs.schemas import NeedOut
+
+Band = Literal["strong", "good", "partial", "weak"]
+
+
+class ScorePart(Out):
+    score: float = Field(description="This part's score, 0..1.")
+    weight: float = Field(description="Its weight in the whole score (0 when the need does not ask for it).")
+    used: bool = Field(description="Whether the need asks for it (a cause, languages, known skills).")
+    share: float = Field(description="Its share of the whole score's weight, 0..1.")
+    raw_similarity: float | None = Field(default=None, description="Text only: cosine similarity before scaling.")
+    hubness_adjustment: float | None = Field(default=None, description="Text only: the hubness correction.")
+
+
+class MatchedSkill(Out):
+    need_skill: str = Field(description="The need's skill as the need names it.")
+    canonical: str | None = Field(default=None, description="The taxonomy's name of the need's skill, if known.")
+    employee_skill: str | None = Field(default=None, description="The person's own skill that matched it.")
+    employee_level: int | None = Field(default=None, description="The person's level in it, 1..4.")
+    employee_level_label: str | None = Field(default=None, description="That level's name (beginner..expert).")
+    importance: str = Field(description="must or nice.")
+    min_level: int | None = Field(default=None, description="The level the need asks for, 1..4.")
+    meets_min_level: bool | None = Field(default=None, description="Whether the person's level reaches it.")
+    matched_by: str = Field(description="taxonomy (the same skill) or text (similar words).")
+    match: float = Field(description="How well it matched, 0..1.")
+
+
+class TopTerm(Out):
+    term: str = Field(description="A word both texts share, as the person wrote it.")
+    contribution: float = Field(description="Its share of the text similarity.")
+
+
+class Explanation(Out):
+    """Why a person was suggested for a need."""
+
+    need_id: str | None = None
+    employee_id: str | None = None
+    score: float = Field(description="The ranking score, 0..1.")
+    fit: float | None = Field(default=None, description="The calibrated fit, 0..1 (when the model provides it).")
+    band: Band | None = Field(default=None, description="The fit as a band: strong, good, partial or weak.")
+    parts: dict[str, ScorePart] = Field(default_factory=dict, description="text, skills, cause and language.")
+    matched_skills: list[MatchedSkill] = Field(default_factory=list)
+    missing_must_have: list[str] = Field(default_factory=list)
+    missing_nice_to_have: list[str] = Field(default_factory=list)
+    top_terms: list[TopTerm] = Field(default_factory=list)
+    skills_hidden: bool = Field(default=False, description="The person keeps their skills private.")
 
 
 class SuggestedNeed(Out):
     need: NeedOut
     score: float
-    explanation: dict[str, Any]
+    explanation: Explanation
 
 
 class SuggestedNeedList(Listing):
@@ -24,12 +69,26 @@ class SuggestionQuery(Query):
     limit: int = Field(default=20, ge=1, le=100)
 
 
+class CandidateQuery(Paging):
+    """Filters and paging of a need's suggested employees: the same as on its suggestions page."""
+
+    department: str = Field(default="", max_length=120, description="Part of the department's name.")
+    site: str = Field(default="", max_length=60, description="A site's code.")
+    weekdays: bool = Field(default=False, description="Only people available on weekdays.")
+    weekends: bool = Field(default=False, description="Only people available at weekends.")
+    min_level: int | None = Field(default=None, ge=1, le=4, description="Minimum level in every must-have skill.")
+    min_score: int | None = Field(default=None, ge=0, le=100, description="Minimum match, in percent.")
+    available: bool = Field(default=False, description="Only people with the need's hours free this month.")
+    has_credentials: bool = Field(default=False, description="Only people holding the credentials the need requires.")
+    limit: int | None = Field(default=None, ge=1, le=100, description="Deprecated: the same as per_page.")
+
+
 class Candidate(Out):
     user_id: int
     display_name: str
     department: str
     score: float
-    explanation: dict[str, Any]
+    explanation: Explanation
     lacking_credentials: list[str]
 
 

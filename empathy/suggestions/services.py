@@ -1,17 +1,25 @@
-"""Suggested employees for a need, and suggested needs for an employee, with the reasons."""
+"""Suggested employees for a need, and suggested needs for an employee, with the reasons.
+
+Ranking is cheap and cached (`suggestions.ranked`); explaining is not, so only the rows a page
+shows are explained.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
 from empathy.core.db import utcnow
 from empathy.core.errors import NotFound
+from empathy.core.pagination import MAX_PAGE, MAX_PER_PAGE
+from empathy.matching import SkillMatcher
 from empathy.models import EmployeeProfile, Match, Need, User
+from empathy.needs.joinable import joinable_clause
 from empathy.privacy.services import redacted_explanation, shared_view
-from empathy.suggestions.documents import SUGGESTIBLE_NEED_STATUSES, need_documents
 from empathy.suggestions.index import MatchIndex
+from empathy.suggestions.ranked import employee_needs, explained, need_ranking
 from empathy.volunteering.lifecycle import ENGAGED
 
 
@@ -30,62 +38,108 @@ class SuggestedNeed:
     explanation: dict
 
 
-def suggest_employees(*, session: Session, index: MatchIndex, need_id: int, k: int = 20
-                      ) -> list[SuggestedEmployee] | None:
-    """Best employees for a need, best first; None while no model has been fitted yet."""
+@dataclass(frozen=True)
+class EmployeePage:
+    """One page of a need's suggested employees, explained, and how many passed the filters in all."""
+    items: list[SuggestedEmployee]
+    total: int
+    page: int
+    per_page: int
+
+
+def _load_need(session: Session, need_id: int) -> Need:
     need = session.get(Need, need_id)
     if need is None:
         raise NotFound("need")
-    model = index.current(session)
+    return need
+
+
+def engaged_with(session: Session, need: Need) -> set[int]:
+    """Users no longer suggested for the need: its owner and everyone asked, signed up or decided."""
+    taken = set(session.exec(select(Match.user_id).where(Match.need_id == need.id, Match.status.in_(ENGAGED))).all())
+    if need.owner_id is not None:
+        taken.add(need.owner_id)
+    return taken
+
+
+def ranked_candidates(*, session: Session, index: MatchIndex, need: Need, model: SkillMatcher | None = None
+                      ) -> tuple[list[int], dict[int, float]] | None:
+    """User ids suggested for the need, best first (engaged people left out), and their scores; None before a fit."""
+    model = model or index.current(session)
     if model is None:
         return None
-    taken = session.exec(select(Match.user_id).where(Match.need_id == need.id, Match.status.in_(ENGAGED))).all()
-    exclude = {str(uid) for uid in taken}
-    if need.owner_id is not None:
-        exclude.add(str(need.owner_id))
-    key = str(need.id)
-    query = key if key in model.need_docs_ else need_documents(session, index.tz, ids=[need.id])[0]
-    ranked = model.rank_employees(query, k=k, exclude=exclude)
+    ranking = need_ranking(session, index, model, need)
+    taken = engaged_with(session, need)
+    return [i for i in ranking.ids if i not in taken], ranking.scores
+
+
+def explain_employees(*, session: Session, index: MatchIndex, need: Need, user_ids: Sequence[int],
+                      model: SkillMatcher | None = None) -> list[SuggestedEmployee]:
+    """The given candidates of a need, in order, with score and explanation as coordinators may see them.
+
+    People deleted, deactivated or opted out since the model last looked are left out. `model`: the index's
+    current one when the caller holds it already.
+    """
+    model = model or index.current(session)
+    if model is None or not user_ids:
+        return []
     rows = {
         user.id: (user, profile)
         for user, profile in session.exec(
-            select(User, EmployeeProfile)
-            .join(EmployeeProfile, EmployeeProfile.user_id == User.id)
-            .where(User.id.in_([int(s.id) for s in ranked]))
+            select(User, EmployeeProfile).join(EmployeeProfile, EmployeeProfile.user_id == User.id)
+            .where(User.id.in_(list(user_ids)))
         ).all()
     }
+    keep = [i for i in user_ids if i in rows and rows[i][0].active and rows[i][1].is_suggestible]
     out = []
-    for s in ranked:
-        user, profile = rows.get(int(s.id), (None, None))
-        # The model may still know someone deleted or deactivated since its last sync.
-        if user is not None and user.active and profile.is_suggestible:
-            # Coordinators see only what the employee consented to show (services.privacy).
-            out.append(SuggestedEmployee(user, shared_view(profile), s.score,
-                                         redacted_explanation(s.explanation, profile)))
+    for s in explained(session, index, model, need, keep):
+        user, profile = rows[int(s.id)]
+        # Coordinators see only what the employee consented to show (services.privacy).
+        out.append(SuggestedEmployee(user, shared_view(profile), s.score, redacted_explanation(s.explanation, profile)))
     return out
 
 
+def suggest_employees_page(*, session: Session, index: MatchIndex, need_id: int, page: int = 1, per_page: int = 20,
+                           keep: Callable[[list[int], dict[int, float]], list[int]] | None = None
+                           ) -> EmployeePage | None:
+    """One page of the best employees for a need, best first, only its rows explained; None before a fit.
+
+    `keep(ids, scores)` filters the ranked ids (order kept). `page` and `per_page` are clamped (1..100 a page).
+    """
+    need = _load_need(session, need_id)
+    model = index.current(session)
+    if model is None:
+        return None
+    found = ranked_candidates(session=session, index=index, need=need, model=model)
+    ids, scores = found
+    if keep is not None:
+        ids = keep(ids, scores)
+    per_page = max(1, min(int(per_page), MAX_PER_PAGE))
+    page = max(1, min(int(page), MAX_PAGE))
+    shown = ids[(page - 1) * per_page: page * per_page]
+    return EmployeePage(explain_employees(session=session, index=index, need=need, user_ids=shown, model=model),
+                        len(ids), page, per_page)
+
+
+def suggest_employees(*, session: Session, index: MatchIndex, need_id: int, k: int = 20
+                      ) -> list[SuggestedEmployee] | None:
+    """Best employees for a need, best first, explained; None while no model has been fitted yet."""
+    found = suggest_employees_page(session=session, index=index, need_id=need_id, page=1, per_page=k)
+    return None if found is None else found.items
+
+
 def suggest_needs(*, session: Session, index: MatchIndex, user: User, k: int = 10) -> list[SuggestedNeed] | None:
-    """Open needs that fit an employee, best first; None while no model has been fitted yet."""
+    """Joinable needs (open, a seat left, not started) that fit an employee, best first; None before a fit."""
     model = index.current(session)
     if model is None:
         return None
     key = str(user.id)
     if key not in model.employee_docs_:
         return []
-    mine = session.exec(select(Match.need_id).where(Match.user_id == user.id)).all()
-    owned = session.exec(select(Need.id).where(Need.owner_id == user.id)).all()
-    exclude = {str(n) for n in (*mine, *owned)}
-    # Ask for more than k: a need may have closed or ended since the model last looked.
-    ranked = model.rank_needs(key, k=k + 10, exclude=exclude)
-    needs = {
-        n.id: n
-        for n in session.exec(select(Need).where(Need.id.in_([int(s.id) for s in ranked]))).all()
-    }
-    now = utcnow()
-    out = []
-    for s in ranked:
-        need = needs.get(int(s.id))
-        if need is not None and need.status in SUGGESTIBLE_NEED_STATUSES and need.ends_at > now:
-            out.append(SuggestedNeed(need, s.score, s.explanation))
-    return out[:k]
+    mine = select(Match.need_id).where(Match.user_id == user.id)
+    joinable = set(session.exec(
+        select(Need.id).where(joinable_clause(utcnow()), Need.id.not_in(mine),
+                              Need.owner_id.is_distinct_from(user.id))).all())
+    ranked = employee_needs(index, model, user.id, frozenset(joinable), k)
+    needs = {n.id: n for n in session.exec(select(Need).where(Need.id.in_([int(s.id) for s in ranked]))).all()}
+    return [SuggestedNeed(needs[int(s.id)], s.score, s.explanation) for s in ranked if int(s.id) in needs]

@@ -12,11 +12,24 @@ from empathy.core.db import get_session
 from empathy.core.i18n import ui_language
 from empathy.core.urls import safe_next
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
+from empathy.suggestions.display import band_label, explanation_view
 from empathy.suggestions.runtime import match_index
 from empathy.suggestions.services import suggest_needs
 
 bp = Blueprint("main", __name__)
 web.init_blueprint(bp)
+
+
+@bp.app_template_global("explanation_view")
+def _explanation_view(expl, labels, score=None):
+    """`suggestions.display.explanation_view` for the `_explanation.html` macros."""
+    return explanation_view(expl, labels, score)
+
+
+@bp.app_template_global("band_label")
+def _band_label(band):
+    """The band's name in the reader's language."""
+    return band_label(band)
 
 
 @bp.get("/")

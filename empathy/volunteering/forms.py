@@ -2,7 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, FloatField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -44,6 +52,10 @@ class SuggestionFilterForm(FlaskForm):
     weekends = BooleanField(_l("Available at weekends"))
     min_level = SelectField(_l("Minimum level in the must-have skills"), coerce=_optional_int,
                             validators=[Optional()], validate_choice=False)
+    min_score = SelectField(_l("Minimum match"), coerce=_optional_int, validators=[Optional()],
+                            validate_choice=False)
+    available = BooleanField(_l("Has the hours free this month"))
+    has_credentials = BooleanField(_l("Holds the required credentials"))
 
 
 class HoursForm(FlaskForm):

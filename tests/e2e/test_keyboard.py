@@ -102,7 +102,7 @@ def test_keyboard_only_registration_profile_and_suggestions(open_page):
     tab_to(page, "Home")
     follow(page)
     suggested = page.get_by_role("list", name="Suggested for you")
-    expect(suggested).to_contain_text("Solar PV installation · expert")
+    expect(suggested).to_contain_text("Solar PV installation (expert)")
     first_title = suggested.get_by_role("heading", level=3).first.inner_text()
     tab_to(page, first_title)
     assert_focus_visible(page)

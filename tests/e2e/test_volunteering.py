@@ -38,12 +38,12 @@ def test_new_employee_sees_needs_suggested_with_reasons(open_page):
     cards = suggested.get_by_role("listitem").filter(has=page.get_by_role("heading", level=3))
     expect(cards.first).to_be_visible()
     # A solar need is suggested because of the skill written in Chinese, the reason shown beside it.
-    solar = cards.filter(has_text="Matched skills").filter(has_text="Solar PV installation · expert")
+    solar = cards.filter(has_text="Matched skills").filter(has_text="Solar PV installation (expert)")
     expect(solar.first).to_be_visible()
     expect(solar.first.get_by_text("Matched skills")).to_be_visible()
     # And one because of the skill written in English.
-    expect(cards.filter(has_text="Electrical safety inspection · advanced").first).to_be_visible()
-    screenshot(page, "home")
+    expect(cards.filter(has_text="Electrical safety inspection (advanced)").first).to_be_visible()
+    screenshot(page, "home-new-employee")
 
 
 def test_coordinator_need_from_post_to_impact_report(open_page):
@@ -61,16 +61,17 @@ def test_coordinator_need_from_post_to_impact_report(open_page):
     expect(coordinator.get_by_role("heading", name="Suggested people")).to_be_visible()
     card = coordinator.get_by_role("listitem").filter(has=coordinator.get_by_label("Zhou Ming"))
     expect(card).to_contain_text("Matched skills")
-    expect(card).to_contain_text("Solar PV installation · expert")
+    expect(card).to_contain_text("Solar PV installation (expert)")
     expect(coordinator.get_by_text("3 of 3 seats left")).to_be_visible()
     ranked = coordinator.get_by_role("main").get_by_role("list").first
     ranked.get_by_text("How the score is made").first.click()  # the score's parts, for the screenshot
     expect(ranked.get_by_role("table").first).to_be_visible()
-    screenshot(coordinator, "suggestions", at=ranked)
-    card.get_by_label("Zhou Ming").check()
+    screenshot(coordinator, "suggestions-new-employee", at=ranked)
+    card.get_by_role("checkbox", name="Zhou Ming").check()
+    coordinator.get_by_text("Add a message").click()
     coordinator.get_by_label("Message to the people you invite (optional)").fill(
         "Your PV experience would help the clinic a lot.")
-    coordinator.get_by_role("button", name="Invite the people ticked").click()
+    coordinator.get_by_role("button", name="Invite selected").click()
     expect(coordinator.get_by_role("status")).to_be_visible()
 
     # The employee accepts the invitation; a seat is taken.
@@ -79,9 +80,11 @@ def test_coordinator_need_from_post_to_impact_report(open_page):
     expect(invitation).to_contain_text("Your PV experience would help the clinic a lot.")
     invitation.get_by_role("button", name="Accept").click()
     expect(employee.get_by_text("No invitation waits for your answer.")).to_be_visible()
+    # Confirmed; hours can be logged only once the need has started, until then the seat can be given back.
     confirmed = employee.locator("li").filter(has_text=NEED_TITLE).filter(
-        has=employee.get_by_role("link", name="Log hours"))
+        has=employee.get_by_role("button", name="Withdraw"))
     expect(confirmed).to_be_visible()
+    expect(confirmed.get_by_role("link", name="Log hours")).to_have_count(0)
     employee.goto(f"/needs/{need_id}")
     expect(employee.get_by_text("2 of 3", exact=True)).to_be_visible()
 

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
 from sqlmodel import Session, or_, select
 
 from empathy.core import audit
-from empathy.core.db import begin_write
-from empathy.core.errors import Conflict, ServiceError
-from empathy.models import EmployeeProfile, EmployeeSkill, Match, NeedSkill, User
+from empathy.core.db import begin_write, utcnow
+from empathy.core.errors import ServiceError
+from empathy.core.pagination import Page
+from empathy.models import EmployeeProfile, EmployeeSkill, Match, Need, NeedSkill, NeedStatus, User
 from empathy.profiles.credentials import missing_kinds
 from empathy.suggestions.index import MatchIndex
-from empathy.suggestions.services import suggest_employees
-from empathy.volunteering.lifecycle import Action, allows
+from empathy.suggestions.services import explain_employees, suggest_employees_page
+from empathy.volunteering.lifecycle import HOLDS_SEAT, Action, allows
 from empathy.volunteering.services.notifications import notify
 from empathy.volunteering.services.seats import (
     check_joinable,
@@ -26,7 +29,7 @@ from empathy.volunteering.services.seats import (
     retrying,
 )
 
-POOL = 200  # how many ranked employees the filters choose from
+POOL = 500  # how many ranked employees the filters and pages choose from (suggestions.ranked.RANKED)
 MAX_MESSAGE = 1000
 MAX_INVITES = 100
 
@@ -38,6 +41,13 @@ class SuggestionFilters:
     weekdays: bool = False
     weekends: bool = False
     min_level: int | None = None
+    min_score: int | None = None  # percent, 0..100, of the ranking score
+    available: bool = False  # free hours this month for the need's hours
+    has_credentials: bool = False  # holds every credential the need requires
+
+    @property
+    def is_set(self) -> bool:
+        return self != SuggestionFilters()
 
 
 @dataclass
@@ -65,38 +75,82 @@ def must_have_levels(session: Session, need_id: int, user_ids: list[int]) -> dic
     return out
 
 
-def _passes(c: Candidate, f: SuggestionFilters, levels: dict[int, int], must: list[int]) -> bool:
-    if f.department and f.department.casefold() not in (c.profile.department or "").casefold():
-        return False
-    if f.site_id and c.profile.site_id != f.site_id:
-        return False
-    if (f.weekdays and not c.profile.available_weekdays) or (f.weekends and not c.profile.available_weekends):
-        return False
-    if f.min_level and any(levels.get(s, 0) < f.min_level for s in must):
-        return False
-    return True
+def month_hours(session: Session, user_ids: list[int], need: Need) -> dict[int, float]:
+    """Hours each person holds this month (UTC) through their other seated needs."""
+    start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    next_month = (start + timedelta(days=32)).replace(day=1)
+    rows = session.exec(
+        select(Match.user_id, func.sum(Need.hours_per_volunteer)).join(Need, Need.id == Match.need_id)
+        .where(Match.user_id.in_(user_ids), Match.status.in_(HOLDS_SEAT), Need.id != need.id,
+               Need.starts_at >= start, Need.starts_at < next_month, Need.status != NeedStatus.CANCELLED)
+        .group_by(Match.user_id)
+    ).all()
+    return {uid: float(h or 0) for uid, h in rows}
+
+
+def filter_candidates(session: Session, need: Need, ids: list[int], scores: dict[int, float],
+                      f: SuggestionFilters) -> list[int]:
+    """The ids (order kept) passing the filters. What a person keeps private counts as unknown: it never passes."""
+    if not f.is_set or not ids:
+        return ids
+    if f.min_score:
+        ids = [i for i in ids if scores.get(i, 0.0) * 100 >= f.min_score]
+    profiles = {p.user_id: p for p in session.exec(select(EmployeeProfile).where(EmployeeProfile.user_id.in_(ids)))}
+    ids = [i for i in ids if i in profiles]
+
+    def passes(p: EmployeeProfile) -> bool:
+        if f.department and f.department.casefold() not in (p.department or "").casefold():
+            return False
+        if f.site_id and p.site_id != f.site_id:
+            return False
+        wants_time = f.weekdays or f.weekends or f.available
+        if wants_time and not p.share_availability:
+            return False
+        return not ((f.weekdays and not p.available_weekdays) or (f.weekends and not p.available_weekends))
+
+    ids = [i for i in ids if passes(profiles[i])]
+    if f.min_level:
+        must = list(session.exec(select(NeedSkill.skill_id).where(NeedSkill.need_id == need.id,
+                                                                  NeedSkill.importance == "must")).all())
+        shared = [i for i in ids if profiles[i].share_skills]
+        levels = must_have_levels(session, need.id, shared)
+        ids = [i for i in ids if i in levels and all(levels[i].get(s, 0) >= f.min_level for s in must)]
+    if f.available:
+        busy = month_hours(session, ids, need)
+        ids = [i for i in ids if profiles[i].hours_per_month - busy.get(i, 0.0) >= need.hours_per_volunteer]
+    if f.has_credentials:
+        lacking = missing_kinds(session, need.id, ids)
+        ids = [i for i in ids if not lacking[i]]
+    return ids
+
+
+def candidate_page(*, session: Session, index: MatchIndex, actor: User, need_id: int,
+                   filters: SuggestionFilters = SuggestionFilters(), page: int = 1, per_page: int = 20,
+                   ) -> Page[Candidate] | None:
+    """One page of the employees suggested for a need (owner or admin), filtered, only its rows explained.
+
+    None while no model has been fitted. Each candidate carries the credentials the need requires that they lack.
+    """
+    need = load_need(session, need_id)
+    require_owner(actor, need)
+    found = suggest_employees_page(session=session, index=index, need_id=need.id, page=page, per_page=per_page,
+                                   keep=lambda ids, scores: filter_candidates(session, need, ids, scores, filters))
+    if found is None:
+        return None
+    lacking = missing_kinds(session, need.id, [s.user.id for s in found.items])
+    items = [Candidate(s.user, s.profile, s.score, s.explanation, lacking[s.user.id]) for s in found.items]
+    return Page(items=items, total=found.total, page=found.page, per_page=found.per_page)
 
 
 def find_candidates(*, session: Session, index: MatchIndex, actor: User, need_id: int,
                     filters: SuggestionFilters = SuggestionFilters(), limit: int = 20,
                     pool: int = POOL) -> tuple[list[Candidate] | None, bool]:
-    """Ranked suggested employees passing the filters, and whether more are left (owner or admin)."""
-    need = load_need(session, need_id)
-    require_owner(actor, need)
-    ranked = suggest_employees(session=session, index=index, need_id=need.id, k=pool)
-    if ranked is None:
+    """The best `limit` suggested employees passing the filters, and whether more are left (owner or admin)."""
+    found = candidate_page(session=session, index=index, actor=actor, need_id=need_id, filters=filters,
+                           per_page=min(limit, pool))
+    if found is None:
         return None, False
-    ids = [s.user.id for s in ranked]
-    lacking = missing_kinds(session, need.id, ids)
-    # Levels of people who keep their skills private count as unknown: a filter must not reveal them.
-    hidden = {s.user.id for s in ranked if not s.profile.share_skills}
-    levels = must_have_levels(session, need.id, [i for i in ids if i not in hidden])
-    levels.update({i: {} for i in hidden})
-    must = list(session.exec(select(NeedSkill.skill_id).where(NeedSkill.need_id == need.id,
-                                                              NeedSkill.importance == "must")).all())
-    out = [Candidate(s.user, s.profile, s.score, s.explanation, lacking[s.user.id]) for s in ranked]
-    out = [c for c in out if _passes(c, filters, levels[c.user.id], must)]
-    return out[:limit], len(out) > limit
+    return found.items, found.total > len(found.items)
 
 
 def invitable(session: Session, user_ids: list[int]) -> dict[int, User]:
@@ -128,12 +182,12 @@ def invite_employees(*, session: Session, index: MatchIndex, actor: User, need_i
 
     def check(need):
         require_owner(actor, need)
-        check_joinable(need)
-        if need.seats_taken >= need.seats:
-            raise Conflict(str(_l("Every seat of this need is taken.")))
+        check_joinable(need)  # open, a seat left, not started
 
-    check(load_need(session, need_id))
-    ranked = suggest_employees(session=session, index=index, need_id=need_id, k=POOL) or []
+    current = load_need(session, need_id)
+    check(current)
+    # Keep the score and reasons each person was invited with: explain just them, before the writing transaction.
+    ranked = explain_employees(session=session, index=index, need=current, user_ids=user_ids)
     scored = {s.user.id: s for s in ranked}
     begin_write(session)  # read the consents in the writing transaction: an opt-out saved meanwhile holds
     need = lock_need(session, need_id)  # a cancellation at the same moment tells them, or refuses this

@@ -18,9 +18,9 @@ from empathy.core.db import lock_rows, utcnow
 from empathy.core.db import retrying as retrying
 from empathy.core.errors import Conflict, Forbidden, NotFound
 from empathy.models import Match, Need, NeedStatus, User
+from empathy.needs.joinable import SEAT_STATUSES as SEAT_STATUSES
+from empathy.needs.joinable import not_joinable_reason
 from empathy.volunteering import lifecycle
-
-SEAT_STATUSES = (NeedStatus.OPEN, NeedStatus.FILLED)
 
 
 def load_need(session: Session, need_id: int) -> Need:
@@ -64,15 +64,10 @@ def require_own(actor: User, match: Match) -> None:
 
 
 def check_joinable(need: Need) -> None:
-    """Refuse, with the reason, a need that cannot take volunteers now."""
-    if need.status == NeedStatus.CANCELLED:
-        raise Conflict(str(_l("This need was cancelled.")))
-    if need.status == NeedStatus.FILLED and need.seats_taken >= need.seats:
-        raise Conflict(str(_l("Every seat of this need is taken.")))
-    if need.status not in SEAT_STATUSES:
-        raise Conflict(str(_l("This need is not open for volunteers.")))
-    if need.starts_at <= utcnow():
-        raise Conflict(str(_l("This need has already started.")))
+    """Refuse (Conflict, with the reason) a need that cannot take volunteers now: `needs.joinable` decides."""
+    reason = not_joinable_reason(need)
+    if reason is not None:
+        raise Conflict(reason)
 
 
 def take_seat(session: Session, need: Need) -> None:

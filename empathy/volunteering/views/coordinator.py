@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import threading
+from collections import OrderedDict
+
+from flask import abort, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from empathy.accounts.login import me, role_required
@@ -14,6 +18,7 @@ from empathy.core.db import get_session
 from empathy.core.i18n import ui_language
 from empathy.core.labels import site_name
 from empathy.models import CREDENTIAL_KINDS
+from empathy.needs.joinable import is_joinable
 from empathy.profiles import credentials
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
 from empathy.suggestions.runtime import match_index
@@ -22,6 +27,7 @@ from empathy.volunteering.services import hours, invitations, roster, team_reaso
 from empathy.volunteering.views import base_url, bp, send_mail
 
 PAGE = 20
+MIN_SCORES = (25, 50, 75)  # the choices of the "Minimum match" filter, in percent
 
 
 def _ids(name: str) -> list[int]:
@@ -37,7 +43,18 @@ def _filter_form() -> SuggestionFilterForm:
     form.min_level.choices = [SelectChoice("", _("Any level"))] + [
         SelectChoice(n, label)
         for n, label in ((1, _("beginner")), (2, _("intermediate")), (3, _("advanced")), (4, _("expert")))]
+    form.min_score.choices = [SelectChoice("", _("Any"))] + [
+        SelectChoice(n, _("at least %(n)s %%", n=n)) for n in MIN_SCORES]
     return form
+
+
+def _filters(form: SuggestionFilterForm) -> invitations.SuggestionFilters:
+    score = form.min_score.data
+    return invitations.SuggestionFilters(
+        department=(form.department.data or "").strip()[:120], site_id=form.site.data,
+        weekdays=bool(form.weekdays.data), weekends=bool(form.weekends.data), min_level=form.min_level.data,
+        min_score=score if score in MIN_SCORES else None, available=bool(form.available.data),
+        has_credentials=bool(form.has_credentials.data))
 
 
 @bp.get("/needs/<int:need_id>/suggestions")
@@ -45,16 +62,44 @@ def _filter_form() -> SuggestionFilterForm:
 def suggestions(need_id: int):
     session, form = get_session(), _filter_form()
     form.validate()
-    shown = min(max(request.args.get("shown", PAGE, type=int) or PAGE, PAGE), invitations.POOL)
-    filters = invitations.SuggestionFilters(
-        department=(form.department.data or "").strip()[:120], site_id=form.site.data,
-        weekdays=bool(form.weekdays.data), weekends=bool(form.weekends.data), min_level=form.min_level.data)
-    found, more = invitations.find_candidates(session=session, index=match_index(), actor=me(),
-                                              need_id=need_id, filters=filters, limit=shown)
+    found = invitations.candidate_page(session=session, index=match_index(), actor=me(), need_id=need_id,
+                                       filters=_filters(form), page=request.args.get("page", 1, type=int) or 1,
+                                       per_page=PAGE)
     need = roster.load_need(session, need_id)
-    labels = skill_labels(session, explanation_skill_names([c.explanation for c in found or []]), ui_language())
-    return render_template("workflow/suggestions.html", need=need, found=found, more=more, shown=shown,
-                           filters=form, form=InviteForm(), labels=labels, cred_label=credentials.label)
+    joinable = is_joinable(need)
+    return render_template("workflow/suggestions.html", need=need, found=found, filters=form, form=InviteForm(),
+                           rows=_rows_html(session, found.items if found else [], joinable), joinable=joinable)
+
+
+# Rendered rows of the suggestions page, kept while what they show stays the same: the explanation (the same
+# object while its ranking is cached, see suggestions.ranked), the person's shown fields, the credentials they
+# lack, whether the need takes volunteers, and the language. Rendering twenty explanations costs more than
+# the rest of the page; a coordinator opens the same page again and again while paging, filtering and inviting.
+_ROWS: OrderedDict[tuple, tuple[dict, Markup]] = OrderedDict()
+_ROWS_LOCK = threading.Lock()
+ROWS_CACHED = 4000
+
+
+def _rows_html(session, items: list, joinable: bool) -> list[Markup]:
+    lang = ui_language()
+    keys = [(c.user.id, c.user.display_name, c.profile.department, c.profile.available_weekdays,
+             c.profile.available_weekends, c.profile.hours_per_month, tuple(c.lacking), c.score, joinable, lang)
+            for c in items]
+    with _ROWS_LOCK:
+        held = [_ROWS.get(k) for k in keys]
+    missing = [c for c, h in zip(items, held) if h is None or h[0] is not c.explanation]
+    labels = skill_labels(session, explanation_skill_names([c.explanation for c in missing]), lang) if missing else {}
+    row = get_template_attribute("workflow/_suggestion_row.html", "row")
+    out = []
+    for c, key, h in zip(items, keys, held):
+        if h is None or h[0] is not c.explanation:
+            h = (c.explanation, row(c, labels, joinable, credentials.label))
+            with _ROWS_LOCK:
+                _ROWS[key] = h
+                while len(_ROWS) > ROWS_CACHED:
+                    _ROWS.popitem(last=False)
+        out.append(h[1])
+    return out
 
 
 @bp.post("/needs/<int:need_id>/invite")
@@ -64,12 +109,15 @@ def invite(need_id: int):
     if not form.validate_on_submit():
         flash(" ".join(form.message.errors), "error")
         return redirect(web.referer_path() or back)
-    web.return_to(back)
+    web.return_to(web.referer_path() or back)
+    # A row's own Invite button names one person; "Invite selected" sends the ticked boxes.
+    one = request.form.get("invite_one", "")
+    user_ids = [int(one)] if one.isdigit() else _ids("user_ids")
     n = invitations.invite_employees(session=get_session(), index=match_index(), actor=me(), need_id=need_id,
-                                     user_ids=_ids("user_ids"), message=form.message.data or "", base_url=base_url())
+                                     user_ids=user_ids, message=form.message.data or "", base_url=base_url())
     send_mail()
     flash(_("%(n)s people invited.", n=n), "success")
-    return redirect(url_for("workflow.people", need_id=need_id))
+    return redirect(web.referer_path() or url_for("workflow.people", need_id=need_id))
 
 
 @bp.get("/needs/<int:need_id>/people")

@@ -14,6 +14,7 @@ from empathy.core.i18n import ui_language
 from empathy.core.runtime import org_timezone
 from empathy.core.web import form_error
 from empathy.models import MatchStatus
+from empathy.needs.joinable import has_started
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
 from empathy.volunteering.forms import ActionForm, HoursForm, VolunteerForm
 from empathy.volunteering.services import calendar, hours, signups
@@ -29,6 +30,7 @@ def commitments():
     expls = [m.explanation for m, _n in mine.invitations if m.explanation]
     labels = skill_labels(session, explanation_skill_names(expls), ui_language())
     return render_template("workflow/commitments.html", c=mine, labels=labels, form=ActionForm(),
+                           has_started=has_started,
                            totals=hours.totals_for(session=session, user=me()),
                            records=hours.records_for_user(session=session, user=me()))
 

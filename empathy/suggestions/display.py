@@ -1,0 +1,95 @@
+"""An explanation (the matcher's dict) as the lines a page shows, in the reader's language.
+
+Built in Python rather than in Jinja macros: a suggestions page shows twenty explanations, and the
+macros' per-call translations cost more than the rest of the page together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+BANDS = ("strong", "good", "partial", "weak")
+
+
+@dataclass
+class ExplanationView:
+    band: str | None  # strong, good, partial, weak (when the model gives bands)
+    band_label: str  # "Strong fit", or "" without a band
+    fit_title: str  # "Fit 83 %" when a calibrated fit exists
+    percent: int  # the score in percent: the headline when there is no band
+    matched: list[tuple[str, str]] = field(default_factory=list)  # (line, warning or "")
+    missing: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    parts: list[tuple[str, str, int, bool]] = field(default_factory=list)  # (name, score text, share %, used)
+
+
+@lru_cache(maxsize=8)
+def _words(locale: str) -> dict:
+    """The words of explanations in one language, translated once per process (the key is the request's locale)."""
+    return {
+        "levels": {1: _("beginner"), 2: _("intermediate"), 3: _("advanced"), 4: _("expert")},
+        "parts": {"text": _("Specialty text"), "skills": _("Skills"), "cause": _("Cause"), "language": _("Language")},
+        "bands": {"strong": _("Strong fit"), "good": _("Good fit"), "partial": _("Partial fit"), "weak": _("Weak fit")},
+        "not_asked": _("not asked"),
+        # Formats without their values: filled below by %, as gettext would.
+        "own_level_for": _("%(skill)s (%(level)s) for %(need_skill)s"),
+        "own_level": _("%(skill)s (%(level)s)"),
+        "own_for": _("%(skill)s for %(need_skill)s"),
+        "below": _("below level %(n)s"),
+        "fit": _("Fit %(n)s %%"),
+    }
+
+
+def words() -> dict:
+    """The explanation words of the request's language."""
+    return _words(str(get_locale() or "en"))
+
+
+def band_label(band: str | None) -> str:
+    """The band's name in the reader's language ("Strong fit"), or "" for none."""
+    return words()["bands"].get(band or "", band or "")
+
+
+def skill_line(row: dict, labels: dict[str, str], w: dict) -> str:
+    """"Their skill (their level) for the need's skill", in the reader's language and the skills' labels."""
+    need_label = labels.get(row.get("canonical") or row.get("need_skill"), row.get("need_skill") or "")
+    own_name = row.get("employee_skill")
+    if not own_name:
+        return need_label
+    own = labels.get(own_name, own_name)
+    level = w["levels"].get(row.get("employee_level") or 0, "")
+    values = {"skill": own, "level": level, "need_skill": need_label}
+    if level and own != need_label:
+        return w["own_level_for"] % values
+    if level:
+        return w["own_level"] % values
+    if own != need_label:
+        return w["own_for"] % values
+    return own
+
+
+def explanation_view(expl: dict | None, labels: dict[str, str], score: float | None = None) -> ExplanationView:
+    """The lines of one explanation; `labels` maps skill names to their labels (profiles.taxonomy.skill_labels)."""
+    expl, w = expl or {}, words()
+    band = expl.get("band") if expl.get("band") in BANDS else None
+    fit = expl.get("fit")
+    value = expl.get("score", score) if score is None else score
+    view = ExplanationView(band=band, band_label=w["bands"].get(band, ""),
+                           fit_title=w["fit"] % {"n": round(fit * 100)} if fit is not None else "",
+                           percent=round((value or 0.0) * 100))
+    for row in expl.get("matched_skills") or []:
+        warn = ""
+        if row.get("min_level") and row.get("meets_min_level") is False:
+            warn = w["below"] % {"n": row["min_level"]}
+        view.matched.append((skill_line(row, labels, w), warn))
+    view.missing = [labels.get(name, name) for name in expl.get("missing_must_have") or []]
+    view.terms = [t["term"] for t in (expl.get("top_terms") or [])[:6] if t.get("term")]
+    for key, part in (expl.get("parts") or {}).items():
+        used = bool(part.get("used"))
+        text = f"{round(part.get('score', 0) * 100)}%" if used else w["not_asked"]
+        view.parts.append((w["parts"].get(key, key), text, round(part.get("share", 0) * 100), used))
+    return view

@@ -1,0 +1,115 @@
+"""A need's ranking of employees (ids and scores, no explanations), kept per process until something changes.
+
+Ranking is cheap next to explaining, but a suggestions page is opened again and again (paging,
+filtering, inviting) while nothing it depends on changes. The key holds everything a ranking
+depends on: the need (its id and `updated_at`) and the model with its pools (`MatchIndex.generation`,
+bumped when the model file is reloaded or rows are folded in or forgotten). Who is already engaged
+with the need is left out when the ranking is read, not when it is made, so an invitation needs no
+new ranking.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from empathy.matching import SkillMatcher
+from empathy.models import Need
+from empathy.suggestions.documents import need_documents
+from empathy.suggestions.index import MatchIndex
+
+# How many employees a need's ranking keeps: the filters and pages choose among these.
+RANKED = 500
+# Rankings kept per process (least recently used dropped first): 500 ids and scores each, about 40 kB.
+CACHED = 256
+
+
+@dataclass(frozen=True)
+class Ranking:
+    ids: tuple[int, ...]  # user ids, best first
+    scores: dict[int, float]  # the ranking score of each (0..1)
+    # Explanations made so far under the same key (user id -> matching Suggestion): a page seen again,
+    # or an invitation from it, explains nobody twice. Filled by `explained`.
+    explanations: dict = field(default_factory=dict, compare=False)
+
+
+_CACHE: OrderedDict[tuple, Ranking] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def need_query(session: Session, index: MatchIndex, model: SkillMatcher, need: Need):
+    """What the model ranks for a need: its stored id, or a document when it does not hold the need."""
+    key = str(need.id)
+    return key if key in model.need_docs_ else need_documents(session, index.tz, ids=[need.id])[0]
+
+
+def need_ranking(session: Session, index: MatchIndex, model: SkillMatcher, need: Need) -> Ranking:
+    """The best `RANKED` employees for the need after the model's hard filters, from the cache when it holds."""
+    key = (str(index.path), need.id, need.updated_at, index.generation, id(model))
+    with _LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+            return hit
+    ranked = model.rank_employees(need_query(session, index, model, need), k=RANKED, explain=False)
+    ranking = Ranking(tuple(int(s.id) for s in ranked), {int(s.id): float(s.score) for s in ranked})
+    with _LOCK:
+        _CACHE[key] = ranking
+        while len(_CACHE) > CACHED:
+            _CACHE.popitem(last=False)
+    return ranking
+
+
+def explained(session: Session, index: MatchIndex, model: SkillMatcher, need: Need, user_ids: list[int]) -> list:
+    """Score and explanation (a matching Suggestion) of each of these people for the need, in order.
+
+    Only people the model holds; the ones not explained under the current key yet are explained together.
+    """
+    ranking = need_ranking(session, index, model, need)
+    ids = [i for i in user_ids if str(i) in model.employee_docs_]
+    todo = [i for i in ids if i not in ranking.explanations]
+    if todo:
+        batch = getattr(model, "explain_employees", None)
+        query = need_query(session, index, model, need)
+        found = batch(query, [str(i) for i in todo]) if batch is not None else [
+            model.score_pair(query, str(i)) for i in todo]
+        with _LOCK:
+            ranking.explanations.update((int(s.id), s) for s in found)
+            while len(ranking.explanations) > 2 * RANKED:  # people outside the ranking, invited by id
+                ranking.explanations.pop(next(iter(ranking.explanations)))
+    return [ranking.explanations[i] for i in ids if i in ranking.explanations]
+
+
+# An employee's suggested needs, explained: (index path, user id, generation, model, k, joinable ids) -> suggestions.
+_NEEDS: OrderedDict[tuple, list] = OrderedDict()
+
+
+def employee_needs(index: MatchIndex, model: SkillMatcher, user_id: int, joinable: frozenset[int], k: int) -> list:
+    """The best `k` of the `joinable` need ids for an employee, explained (matching Suggestions), cached.
+
+    Every need the model holds outside `joinable` is left out: its own "open" flag is as old as its
+    last look at the need, and a need that started since is still open to it.
+    """
+    key = (str(index.path), user_id, index.generation, id(model), k, joinable)
+    with _LOCK:
+        hit = _NEEDS.get(key)
+        if hit is not None:
+            _NEEDS.move_to_end(key)
+            return hit
+    exclude = [n for n in model.need_docs_ if int(n) not in joinable]
+    found = model.rank_needs(str(user_id), k=k, exclude=exclude, explain=True)
+    with _LOCK:
+        _NEEDS[key] = found
+        while len(_NEEDS) > 4 * CACHED:
+            _NEEDS.popitem(last=False)
+    return found
+
+
+def clear() -> None:
+    """Forget every cached ranking (tests)."""
+    with _LOCK:
+        _CACHE.clear()
+        _NEEDS.clear()

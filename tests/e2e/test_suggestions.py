@@ -1,0 +1,85 @@
+"""A coordinator finds the right people on the first page of suggestions, for a Chinese and an English demo
+need, and invites them: ticked together from the bar at the top (by keyboard), or from a row's own button."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import COORDINATOR, screenshot, sign_in
+
+CN_NEED = "蒲公英中学校舍及宿舍电气安全检查"  # must-have: Electrical safety inspection, advanced
+EN_NEED = "Install fall-detection sensors and smoke alarms in seniors' homes"  # must-have: Electrical wiring
+EMPLOYEE = ("haolin.xie.6@empathy.example", "volunteer-with-empathy")
+
+
+def _open_suggestions(page: Page, title: str) -> None:
+    page.goto("/needs/mine")
+    page.get_by_role("link", name=title).click()
+    page.get_by_role("link", name="Suggested people").click()
+    expect(page.get_by_role("heading", name="Suggested people")).to_be_visible()
+
+
+def _rows(page: Page):
+    return page.get_by_role("main").locator("ol.suggestions > li")
+
+
+def _right_people(page: Page):
+    """Rows whose reasons name a matched skill and no missing must-have."""
+    return _rows(page).filter(has_text="Matched skills").filter(has_not_text="Missing must-have skills")
+
+
+def _name(row) -> str:
+    return row.get_by_role("checkbox").evaluate("el => el.labels[0].innerText").strip()
+
+
+def test_coordinator_invites_the_right_people_for_a_chinese_and_an_english_need(open_page):
+    page = open_page()
+    sign_in(page, *COORDINATOR)
+
+    # The Chinese need: twenty rows on the first page, the people with the must-have among them.
+    _open_suggestions(page, CN_NEED)
+    expect(_rows(page)).to_have_count(20)
+    expect(page.get_by_role("navigation", name="Pages")).to_be_visible()
+    right = _right_people(page)
+    expect(right.first).to_contain_text("Electrical safety inspection (")
+    assert right.count() >= 2
+    expect(page.get_by_text("The match says how well")).to_be_visible()  # the legend of the headline figure
+    screenshot(page, "suggestions", at=page.get_by_role("group", name="Invite the people you tick"))
+
+    # Tick two of them with the keyboard, then invite them together from the bar at the top.
+    chosen = [_name(right.nth(i)) for i in range(2)]
+    for i in range(2):
+        right.nth(i).get_by_role("checkbox").focus()
+        page.keyboard.press("Space")
+    expect(page.locator("#picked")).to_contain_text("2 people ticked")
+    page.get_by_role("button", name="Invite selected").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").first).to_contain_text("2 people invited.")
+    for name in chosen:  # invited people leave the suggestions
+        expect(page.get_by_role("checkbox", name=name, exact=True)).to_have_count(0)
+
+    # The English need: keep only people with the must-have at intermediate or better, invite from a row.
+    _open_suggestions(page, EN_NEED)
+    page.get_by_label("Minimum level in the must-have skills").select_option("2")
+    page.get_by_role("button", name="Filter", exact=True).click()
+    rows = _rows(page)
+    expect(rows.first).to_contain_text("Electrical wiring")
+    expect(rows.filter(has_text="Missing must-have skills")).to_have_count(0)
+    first = _name(rows.first)
+    rows.first.get_by_role("button", name=f"Invite {first}").click()
+    expect(page.get_by_role("status").first).to_contain_text("1 people invited.")
+
+    # The people board lists everyone invited.
+    page.get_by_role("link", name="People").first.click()
+    board = page.get_by_role("main")
+    expect(board).to_contain_text(first)
+
+
+def test_employee_home_shows_the_fit_and_their_own_skills_in_their_language(open_page):
+    page = open_page()
+    sign_in(page, *EMPLOYEE)  # this demo employee reads the interface in Chinese
+    suggested = page.get_by_role("list", name="为您推荐")
+    expect(suggested.get_by_role("heading", level=3).first).to_be_visible()
+    expect(suggested).to_contain_text("匹配的技能")
+    expect(page.locator("p.legend")).to_contain_text("匹配度表示")
+    screenshot(page, "home", at=page.get_by_role("heading", name="为您推荐"))

@@ -1,0 +1,237 @@
+"""Only joinable needs are suggested and offered; the suggestions page and API page, filter and invite."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import select
+
+from empathy.core.db import utcnow
+from empathy.models import Match, Need
+from empathy.needs.joinable import is_joinable, joinable_clause
+from empathy.suggestions.index import MatchIndex, fit_and_save
+from empathy.suggestions.services import suggest_needs
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    add_employee_skill,
+    make_match,
+    make_need,
+    make_skill,
+    make_user,
+    profile_of,
+)
+
+TZ = ZoneInfo("Asia/Shanghai")
+ROW = re.compile(r'name="invite_one" value="(\d+)"')
+
+
+@pytest.fixture
+def crowd(app, session):
+    """25 nurses (levels 1..4, departments Clinic / Health), a need for nurses, and one that started this morning."""
+    nursing = make_skill(session, name="Nursing", label_zh="护理")
+    owner = make_user(session, role="coordinator", display_name="Coco")
+    nurses = []
+    for i in range(25):
+        user = make_user(session, display_name=f"Nurse {i:02d}")
+        profile = profile_of(session, user)
+        profile.bio, profile.department = "Registered nurse, elderly care and blood pressure", (
+            "Clinic" if i % 2 == 0 else "Health")
+        session.add(profile)
+        session.commit()
+        add_employee_skill(session, user, nursing, level=1 + i % 4)
+        nurses.append(user)
+    need = make_need(session, owner=owner, title="Health checks", seats=5,
+                     description="Nurses measure blood pressure of elderly residents.", skills=[(nursing, "must", 2)])
+    # Published for a start in an hour; the model is fitted while it is still ahead ...
+    started = make_need(session, owner=owner, title="Started this morning", seats=5,
+                        starts_at=utcnow() + timedelta(hours=1),
+                        description="Nurses measure blood pressure of elderly residents.",
+                        skills=[(nursing, "must", 2)])
+    fit_and_save(session, Path(app.config["MATCH_MODEL_PATH"]), TZ)
+    # ... and then the clock passes its start: no row changes, so the model still holds it as open.
+    session.execute(sa.update(Need).where(Need.id == started.id).values(
+        starts_at=utcnow() - timedelta(hours=2), updated_at=started.updated_at))
+    session.commit()
+    session.refresh(started)
+    return {"owner": owner, "nurses": nurses, "need": need, "started": started, "nursing": nursing}
+
+
+def _login(auth, user):
+    assert auth.login(user.email, DEFAULT_PASSWORD).status_code == 302
+
+
+def _fresh(session):
+    session.rollback()
+    return session
+
+
+# ----------------------------------------------------------------------------- one joinable rule
+def test_the_predicate_and_its_sql_agree(session, crowd):
+    full = make_need(session, owner=crowd["owner"], seats=1, seats_taken=1, status="filled")
+    closed = make_need(session, owner=crowd["owner"], status="closed")
+    needs = [crowd["need"], crowd["started"], full, closed]
+    in_sql = set(session.exec(select(Need.id).where(joinable_clause())).all())
+    assert {n.id for n in needs if is_joinable(n)} == {crowd["need"].id} == in_sql & {n.id for n in needs}
+
+
+def test_a_need_that_started_is_not_suggested_even_while_the_model_thinks_it_open(app, session, crowd):
+    index = MatchIndex(Path(app.config["MATCH_MODEL_PATH"]), TZ)
+    titles = [s.need.title for s in suggest_needs(session=session, index=index, user=crowd["nurses"][3], k=5)]
+    assert titles == ["Health checks"]
+
+
+def test_a_started_need_is_not_listed_as_open_nor_offers_volunteer(client, auth, crowd):
+    _login(auth, crowd["nurses"][3])
+    listing = client.get("/needs").text
+    assert "Health checks" in listing and "Started this morning" not in listing
+    home = client.get("/home").text
+    assert "Health checks" in home and "Started this morning" not in home
+    started = client.get(f"/needs/{crowd['started'].id}").text
+    assert f"/needs/{crowd['started'].id}/volunteer" not in started and "takes no more volunteers" in started
+    assert f"/needs/{crowd['need'].id}/volunteer" in client.get(f"/needs/{crowd['need'].id}").text
+
+
+def test_the_api_lists_only_joinable_needs_as_open(api, session, crowd, callers):
+    open_ids = [n["id"] for n in api("GET", "/needs?status=open", "employee").json["items"]]
+    assert crowd["need"].id in open_ids and crowd["started"].id not in open_ids
+
+
+def test_the_coordinator_cannot_invite_to_a_started_need(client, auth, crowd):
+    _login(auth, crowd["owner"])
+    page = client.get(f"/needs/{crowd['started'].id}/suggestions").text
+    assert not ROW.search(page) and "no one can be invited" in page
+    detail = client.get(f"/needs/{crowd['started'].id}").text
+    assert f"/needs/{crowd['started'].id}/suggestions" not in detail
+
+
+def test_log_hours_appears_once_the_need_has_started(client, auth, session, crowd):
+    nurse = crowd["nurses"][3]
+    ahead = make_match(session, crowd["need"], nurse, status="confirmed")
+    begun = make_match(session, crowd["started"], nurse, status="confirmed")
+    _login(auth, nurse)
+    page = client.get("/commitments").text
+    assert f"/commitments/{begun.id}/hours" in page and f"/commitments/{ahead.id}/hours" not in page
+    assert f"/commitments/{begun.id}/hours" in client.get(f"/needs/{crowd['started'].id}").text
+    assert f"/commitments/{ahead.id}/hours" not in client.get(f"/needs/{crowd['need'].id}").text
+    # Someone not on the roster is never offered it.
+    auth.logout()
+    _login(auth, crowd["nurses"][4])
+    assert "/hours" not in client.get(f"/needs/{crowd['started'].id}").text
+
+
+# ----------------------------------------------------------------------------- the suggestions page
+def test_suggestions_page_shows_twenty_rows_and_page_two_the_rest(client, auth, crowd):
+    _login(auth, crowd["owner"])
+    url = f"/needs/{crowd['need'].id}/suggestions"
+    first = client.get(url).text
+    one = ROW.findall(first)
+    assert len(one) == 20 and "page=2" in first and "Invite selected" in first
+    two = ROW.findall(client.get(url + "?page=2").text)
+    assert len(two) == 5 and not set(one) & set(two)
+    assert set(one) | set(two) == {str(n.id) for n in crowd["nurses"]}
+
+
+def test_explanations_name_the_persons_own_skill_and_level(client, auth, crowd):
+    _login(auth, crowd["owner"])
+    page = client.get(f"/needs/{crowd['need'].id}/suggestions?min_level=4").text
+    assert "Nursing (expert)" in page
+    assert "<details>" in page  # the parts table stays behind the disclosure
+
+
+def test_a_matched_skill_reads_their_skill_and_level_for_the_needs_skill(app):
+    from flask_babel import force_locale
+
+    from empathy.suggestions.display import explanation_view
+
+    expl = {"score": 0.8, "band": "strong", "fit": 0.9, "missing_must_have": ["First aid"],
+            "matched_skills": [{"need_skill": "Electrical wiring", "canonical": "Electrical wiring",
+                                "employee_skill": "High-voltage electrical work", "employee_level": 4,
+                                "min_level": 3, "meets_min_level": True}],
+            "top_terms": [{"term": "substation", "contribution": 0.2}], "parts": {}}
+    with app.test_request_context():
+        view = explanation_view(expl, {})
+        assert view.matched == [("High-voltage electrical work (expert) for Electrical wiring", "")]
+        assert (view.band_label, view.fit_title, view.missing, view.terms) == (
+            "Strong fit", "Fit 90 %", ["First aid"], ["substation"])
+        with force_locale("zh"):
+            labels = {"Electrical wiring": "电气布线", "High-voltage electrical work": "高压电工作业",
+                      "First aid": "急救"}
+            zh = explanation_view(expl, labels)
+        assert zh.matched == [("高压电工作业（专家）对应 电气布线", "")] and zh.band_label == "高度契合"
+
+
+def test_filters_choose_among_the_whole_ranking(client, auth, crowd):
+    _login(auth, crowd["owner"])
+    page = client.get(f"/needs/{crowd['need'].id}/suggestions?department=clinic&min_level=3").text
+    shown = {int(i) for i in ROW.findall(page)}
+    expected = {n.id for i, n in enumerate(crowd["nurses"]) if i % 2 == 0 and 1 + i % 4 >= 3}
+    assert shown == expected
+
+
+def test_invite_from_a_row_invites_that_person_only(client, auth, session, crowd):
+    a, b = crowd["nurses"][3], crowd["nurses"][7]
+    _login(auth, crowd["owner"])
+    r = client.post(f"/needs/{crowd['need'].id}/invite", data={"invite_one": a.id, "user_ids": [b.id]})
+    assert r.status_code == 302
+    invited = _fresh(session).exec(select(Match.user_id).where(Match.need_id == crowd["need"].id,
+                                                               Match.status == "invited")).all()
+    assert invited == [a.id]
+    # The person invited leaves the suggestions.
+    page = client.get(f"/needs/{crowd['need'].id}/suggestions").text
+    assert str(a.id) not in ROW.findall(page)
+
+
+def test_invite_selected_invites_every_ticked_person_with_their_reasons(client, auth, session, crowd):
+    a, b = crowd["nurses"][3], crowd["nurses"][7]
+    _login(auth, crowd["owner"])
+    r = client.post(f"/needs/{crowd['need'].id}/invite", data={"user_ids": [a.id, b.id], "message": "Join us"})
+    assert r.status_code == 302
+    rows = _fresh(session).exec(select(Match).where(Match.need_id == crowd["need"].id)).all()
+    assert {m.user_id for m in rows if m.status == "invited"} == {a.id, b.id}
+    assert all(m.explanation["matched_skills"] and m.score is not None for m in rows)
+
+
+# ----------------------------------------------------------------------------- the API
+def _api_need(session, crowd, callers):
+    need = _fresh(session).get(Need, crowd["need"].id)
+    need.owner_id = callers["coord"].user.id
+    session.add(need)
+    session.commit()
+    return need
+
+
+def test_api_suggestions_page_and_filter_like_the_page(api, session, crowd, callers):
+    need = _api_need(session, crowd, callers)
+    r = api("GET", f"/needs/{need.id}/suggestions?per_page=10&page=2", "coord")
+    assert r.status_code == 200
+    body = r.json
+    assert (body["page"], body["per_page"], len(body["items"])) == (2, 10, 10) and body["total"] >= 25
+    everyone = api("GET", f"/needs/{need.id}/suggestions?per_page=100", "coord").json
+    assert everyone["total"] == body["total"] == len(everyone["items"])
+    assert {n.id for n in crowd["nurses"]} <= {i["user_id"] for i in everyone["items"]}
+    expl = body["items"][0]["explanation"]
+    assert {"fit", "band", "matched_skills", "missing_must_have", "top_terms", "parts"} <= set(expl)
+    assert expl["matched_skills"][0]["employee_skill"] == "Nursing"
+    clinic = api("GET", f"/needs/{need.id}/suggestions?department=Clinic&min_level=4&per_page=100", "coord").json
+    assert {i["user_id"] for i in clinic["items"]} == {
+        n.id for i, n in enumerate(crowd["nurses"]) if i % 2 == 0 and 1 + i % 4 == 4}
+    assert api("GET", f"/needs/{need.id}/suggestions?per_page=101", "coord").status_code == 422
+
+
+def test_openapi_types_the_explanation(client):
+    doc = client.get("/api/v1/openapi.json").json
+    schemas = doc["components"]["schemas"]
+    expl = schemas["Explanation"]["properties"]
+    assert {"need_id", "employee_id", "score", "fit", "band", "parts", "matched_skills", "missing_must_have",
+            "missing_nice_to_have", "top_terms"} <= set(expl)
+    skill = schemas["MatchedSkill"]["properties"]
+    assert {"need_skill", "canonical", "employee_skill", "employee_level", "employee_level_label", "importance",
+            "min_level", "meets_min_level", "matched_by", "match"} <= set(skill)
+    assert {"term", "contribution"} <= set(schemas["TopTerm"]["properties"])
+    params = {p["name"] for p in doc["paths"]["/api/v1/needs/{need_id}/suggestions"]["get"]["parameters"]}
+    assert {"page", "per_page", "department", "min_score", "available", "has_credentials"} <= params
