@@ -35,7 +35,7 @@ def need_suggestions(path: NeedPath, query: s.CandidateQuery):
         return ok(s.CandidateList(items=[], total=0, page=query.page, per_page=query.per_page))
     filters = invitations.SuggestionFilters(
         department=query.department.strip(), site_id=site.id if site else None, weekdays=query.weekdays,
-        weekends=query.weekends, min_level=query.min_level, min_score=query.min_score, available=query.available,
+        weekends=query.weekends, min_level=query.min_level, min_band=query.min_band, available=query.available,
         has_credentials=query.has_credentials)
     found = invitations.candidate_page(session=session, index=match_index(), actor=caller(), need_id=path.need_id,
                                        filters=filters, page=query.page, per_page=query.limit or query.per_page)

@@ -12,19 +12,29 @@ from functools import lru_cache
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-BANDS = ("strong", "good", "partial", "weak")
+from empathy.matching.params import BAND_PRECISION
+
+BANDS = ("strong", "good", "partial", "weak")  # best first
 
 
 @dataclass
 class ExplanationView:
-    band: str | None  # strong, good, partial, weak (when the model gives bands)
-    band_label: str  # "Strong fit", or "" without a band
-    fit_title: str  # "Fit 83 %" when a calibrated fit exists
-    percent: int  # the score in percent: the headline when there is no band
+    band: str  # strong, good, partial or weak: the headline
+    band_label: str  # "Strong fit"
+    fit_title: str  # "Fit 83 %": the calibrated fit, shown on hover and in the disclosure
     matched: list[tuple[str, str]] = field(default_factory=list)  # (line, warning or "")
     missing: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
-    parts: list[tuple[str, str, int, bool]] = field(default_factory=list)  # (name, score text, share %, used)
+    # (name, score text, share % within its role, used, note): the note says a part only breaks ties.
+    parts: list[tuple[str, str, int, bool, str]] = field(default_factory=list)
+
+
+def _share_words(share: float) -> tuple[int, int]:
+    """A share as "n in d" people read at a glance: in 10 when that is within 3 points, else in 100."""
+    tenths = round(share * 10)
+    if tenths >= 1 and abs(tenths / 10 - share) <= 0.03:
+        return tenths, 10
+    return max(1, round(share * 100)), 100
 
 
 @lru_cache(maxsize=8)
@@ -33,8 +43,12 @@ def _words(locale: str) -> dict:
     return {
         "levels": {1: _("beginner"), 2: _("intermediate"), 3: _("advanced"), 4: _("expert")},
         "parts": {"text": _("Specialty text"), "skills": _("Skills"), "cause": _("Cause"), "language": _("Language")},
-        "bands": {"strong": _("Strong fit"), "good": _("Good fit"), "partial": _("Partial fit"), "weak": _("Weak fit")},
+        "bands": _band_names(),
         "not_asked": _("not asked"),
+        "tie_break": _("breaks ties among similar fits"),
+        "legend": [_("%(band)s: about %(n)s in %(d)s such suggestions were the right person in our benchmark.",
+                     band=_band_names()[band], n=n, d=d)
+                   for band in BANDS for n, d in [_share_words(BAND_PRECISION[band])]],
         # Formats without their values: filled below by %, as gettext would.
         "own_level_for": _("%(skill)s (%(level)s) for %(need_skill)s"),
         "own_level": _("%(skill)s (%(level)s)"),
@@ -42,6 +56,20 @@ def _words(locale: str) -> dict:
         "below": _("below level %(n)s"),
         "fit": _("Fit %(n)s %%"),
     }
+
+
+def _band_names() -> dict[str, str]:
+    return {"strong": _("Strong fit"), "good": _("Good fit"), "partial": _("Partial fit"), "weak": _("Weak fit")}
+
+
+def level_name(level: int | None) -> str:
+    """A skill level's name in the reader's language ("expert" for 4), or "" for none."""
+    return words()["levels"].get(level or 0, "")
+
+
+def band_legend() -> list[str]:
+    """What each band means, best first: the share of right answers in it on the benchmark (params.BAND_PRECISION)."""
+    return words()["legend"]
 
 
 def words() -> dict:
@@ -52,6 +80,11 @@ def words() -> dict:
 def band_label(band: str | None) -> str:
     """The band's name in the reader's language ("Strong fit"), or "" for none."""
     return words()["bands"].get(band or "", band or "")
+
+
+def fit_title(expl: dict | None) -> str:
+    """The calibrated fit in words ("Fit 83 %"); 0 % without one."""
+    return words()["fit"] % {"n": round(((expl or {}).get("fit") or 0.0) * 100)}
 
 
 def skill_line(row: dict, labels: dict[str, str], w: dict) -> str:
@@ -72,15 +105,14 @@ def skill_line(row: dict, labels: dict[str, str], w: dict) -> str:
     return own
 
 
-def explanation_view(expl: dict | None, labels: dict[str, str], score: float | None = None) -> ExplanationView:
-    """The lines of one explanation; `labels` maps skill names to their labels (profiles.taxonomy.skill_labels)."""
+def explanation_view(expl: dict | None, labels: dict[str, str]) -> ExplanationView:
+    """The lines of one explanation; `labels` maps skill names to their labels (profiles.taxonomy.skill_labels).
+
+    The matcher gives every explanation a fit and a band; one without (none stored) reads as a weak fit.
+    """
     expl, w = expl or {}, words()
-    band = expl.get("band") if expl.get("band") in BANDS else None
-    fit = expl.get("fit")
-    value = expl.get("score", score) if score is None else score
-    view = ExplanationView(band=band, band_label=w["bands"].get(band, ""),
-                           fit_title=w["fit"] % {"n": round(fit * 100)} if fit is not None else "",
-                           percent=round((value or 0.0) * 100))
+    band = expl.get("band") if expl.get("band") in BANDS else "weak"
+    view = ExplanationView(band=band, band_label=w["bands"][band], fit_title=fit_title(expl))
     for row in expl.get("matched_skills") or []:
         warn = ""
         if row.get("min_level") and row.get("meets_min_level") is False:
@@ -91,5 +123,6 @@ def explanation_view(expl: dict | None, labels: dict[str, str], score: float | N
     for key, part in (expl.get("parts") or {}).items():
         used = bool(part.get("used"))
         text = f"{round(part.get('score', 0) * 100)}%" if used else w["not_asked"]
-        view.parts.append((w["parts"].get(key, key), text, round(part.get("share", 0) * 100), used))
+        note = w["tie_break"] if part.get("role") == "tie_break" else ""
+        view.parts.append((w["parts"].get(key, key), text, round(part.get("share", 0) * 100), used, note))
     return view

@@ -31,6 +31,7 @@ CACHED = 256
 class Ranking:
     ids: tuple[int, ...]  # user ids, best first
     scores: dict[int, float]  # the ranking score of each (0..1)
+    bands: dict[int, str] = field(default_factory=dict)  # the calibrated band of each (strong .. weak)
     # Explanations made so far under the same key (user id -> matching Suggestion): a page seen again,
     # or an invitation from it, explains nobody twice. Filled by `explained`.
     explanations: dict = field(default_factory=dict, compare=False)
@@ -55,7 +56,8 @@ def need_ranking(session: Session, index: MatchIndex, model: SkillMatcher, need:
             _CACHE.move_to_end(key)
             return hit
     ranked = model.rank_employees(need_query(session, index, model, need), k=RANKED, explain=False)
-    ranking = Ranking(tuple(int(s.id) for s in ranked), {int(s.id): float(s.score) for s in ranked})
+    ranking = Ranking(tuple(int(s.id) for s in ranked), {int(s.id): float(s.score) for s in ranked},
+                      {int(s.id): s.band for s in ranked})
     with _LOCK:
         _CACHE[key] = ranking
         while len(_CACHE) > CACHED:
@@ -100,7 +102,8 @@ def employee_needs(index: MatchIndex, model: SkillMatcher, user_id: int, joinabl
             _NEEDS.move_to_end(key)
             return hit
     exclude = [n for n in model.need_docs_ if int(n) not in joinable]
-    found = model.rank_needs(str(user_id), k=k, exclude=exclude, explain=True)
+    ranked = model.rank_needs(str(user_id), k=k, exclude=exclude, explain=False)
+    found = model.explain_needs(str(user_id), [s.id for s in ranked])  # only the needs shown are explained
     with _LOCK:
         _NEEDS[key] = found
         while len(_NEEDS) > 4 * CACHED:

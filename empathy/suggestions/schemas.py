@@ -7,16 +7,21 @@ from typing import Literal
 from pydantic import Field
 
 from empathy.api.schemas import Listing, Out, Paging, Query
+from empathy.matching.params import BAND_PRECISION
 from empathy.needs.schemas import NeedOut
 
 Band = Literal["strong", "good", "partial", "weak"]
+_BAND_MEANING = "Share of right answers in each band on the benchmark: " + ", ".join(
+    f"{band} about {share:.0%}" for band, share in BAND_PRECISION.items()) + "."
 
 
 class ScorePart(Out):
     score: float = Field(description="This part's score, 0..1.")
-    weight: float = Field(description="Its weight in the whole score (0 when the need does not ask for it).")
+    weight: float = Field(description="Its weight within its role (0 when the need does not ask for it).")
     used: bool = Field(description="Whether the need asks for it (a cause, languages, known skills).")
-    share: float = Field(description="Its share of the whole score's weight, 0..1.")
+    share: float = Field(description="Its share of its role's weight, 0..1: the shares of one role sum to 1.")
+    role: Literal["fit", "tie_break"] = Field(
+        description="fit (text, skills: decide the fit) or tie_break (cause, language: re-order similar fits).")
     raw_similarity: float | None = Field(default=None, description="Text only: cosine similarity before scaling.")
     hubness_adjustment: float | None = Field(default=None, description="Text only: the hubness correction.")
 
@@ -25,6 +30,7 @@ class MatchedSkill(Out):
     need_skill: str = Field(description="The need's skill as the need names it.")
     canonical: str | None = Field(default=None, description="The taxonomy's name of the need's skill, if known.")
     employee_skill: str | None = Field(default=None, description="The person's own skill that matched it.")
+    employee_canonical: str | None = Field(default=None, description="The taxonomy's name of the person's skill.")
     employee_level: int | None = Field(default=None, description="The person's level in it, 1..4.")
     employee_level_label: str | None = Field(default=None, description="That level's name (beginner..expert).")
     importance: str = Field(description="must or nice.")
@@ -44,9 +50,16 @@ class Explanation(Out):
 
     need_id: str | None = None
     employee_id: str | None = None
-    score: float = Field(description="The ranking score, 0..1.")
-    fit: float | None = Field(default=None, description="The calibrated fit, 0..1 (when the model provides it).")
-    band: Band | None = Field(default=None, description="The fit as a band: strong, good, partial or weak.")
+    score: float = Field(description="The ranking score, 0..1: compare it only among one need's suggestions.")
+    fit: float = Field(description="The calibrated fit, 0..1: the share of right answers at this margin on the "
+                                   "benchmark.")
+    band: Band = Field(description="The fit as a band. " + _BAND_MEANING)
+    margin: float | None = Field(default=None, description="The score minus the need's 10th best, which the fit reads.")
+    base_score: float | None = Field(default=None, description="The specialty score (text and skills) before the "
+                                                               "must-have factor; hidden with the skills.")
+    must_have_factor: float | None = Field(default=None, description="The factor for must-haves covered, 0..1; "
+                                                                     "hidden with the skills.")
+    tie_break_bonus: float | None = Field(default=None, description="What cause and language add, a small amount.")
     parts: dict[str, ScorePart] = Field(default_factory=dict, description="text, skills, cause and language.")
     matched_skills: list[MatchedSkill] = Field(default_factory=list)
     missing_must_have: list[str] = Field(default_factory=list)
@@ -77,7 +90,8 @@ class CandidateQuery(Paging):
     weekdays: bool = Field(default=False, description="Only people available on weekdays.")
     weekends: bool = Field(default=False, description="Only people available at weekends.")
     min_level: int | None = Field(default=None, ge=1, le=4, description="Minimum level in every must-have skill.")
-    min_score: int | None = Field(default=None, ge=0, le=100, description="Minimum match, in percent.")
+    min_band: Literal["partial", "good", "strong"] | None = Field(
+        default=None, description="The weakest band kept: partial keeps partial, good and strong.")
     available: bool = Field(default=False, description="Only people with the need's hours free this month.")
     has_credentials: bool = Field(default=False, description="Only people holding the credentials the need requires.")
     limit: int | None = Field(default=None, ge=1, le=100, description="Deprecated: the same as per_page.")

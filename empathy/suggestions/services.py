@@ -63,14 +63,14 @@ def engaged_with(session: Session, need: Need) -> set[int]:
 
 
 def ranked_candidates(*, session: Session, index: MatchIndex, need: Need, model: SkillMatcher | None = None
-                      ) -> tuple[list[int], dict[int, float]] | None:
-    """User ids suggested for the need, best first (engaged people left out), and their scores; None before a fit."""
+                      ) -> tuple[list[int], dict[int, str]] | None:
+    """User ids suggested for the need, best first (engaged people left out), and their bands; None before a fit."""
     model = model or index.current(session)
     if model is None:
         return None
     ranking = need_ranking(session, index, model, need)
     taken = engaged_with(session, need)
-    return [i for i in ranking.ids if i not in taken], ranking.scores
+    return [i for i in ranking.ids if i not in taken], ranking.bands
 
 
 def explain_employees(*, session: Session, index: MatchIndex, need: Need, user_ids: Sequence[int],
@@ -100,20 +100,20 @@ def explain_employees(*, session: Session, index: MatchIndex, need: Need, user_i
 
 
 def suggest_employees_page(*, session: Session, index: MatchIndex, need_id: int, page: int = 1, per_page: int = 20,
-                           keep: Callable[[list[int], dict[int, float]], list[int]] | None = None
+                           keep: Callable[[list[int], dict[int, str]], list[int]] | None = None
                            ) -> EmployeePage | None:
     """One page of the best employees for a need, best first, only its rows explained; None before a fit.
 
-    `keep(ids, scores)` filters the ranked ids (order kept). `page` and `per_page` are clamped (1..100 a page).
+    `keep(ids, bands)` filters the ranked ids (order kept). `page` and `per_page` are clamped (1..100 a page).
     """
     need = _load_need(session, need_id)
     model = index.current(session)
     if model is None:
         return None
     found = ranked_candidates(session=session, index=index, need=need, model=model)
-    ids, scores = found
+    ids, bands = found
     if keep is not None:
-        ids = keep(ids, scores)
+        ids = keep(ids, bands)
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     page = max(1, min(int(page), MAX_PAGE))
     shown = ids[(page - 1) * per_page: page * per_page]

@@ -12,7 +12,7 @@ from empathy.core.db import get_session
 from empathy.core.i18n import ui_language
 from empathy.core.urls import safe_next
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
-from empathy.suggestions.display import band_label, explanation_view
+from empathy.suggestions.display import band_label, band_legend, explanation_view, fit_title, level_name
 from empathy.suggestions.runtime import match_index
 from empathy.suggestions.services import suggest_needs
 
@@ -21,15 +21,33 @@ web.init_blueprint(bp)
 
 
 @bp.app_template_global("explanation_view")
-def _explanation_view(expl, labels, score=None):
+def _explanation_view(expl, labels):
     """`suggestions.display.explanation_view` for the `_explanation.html` macros."""
-    return explanation_view(expl, labels, score)
+    return explanation_view(expl, labels)
 
 
 @bp.app_template_global("band_label")
 def _band_label(band):
     """The band's name in the reader's language."""
     return band_label(band)
+
+
+@bp.app_template_global("fit_title")
+def _fit_title(expl):
+    """The calibrated fit in words ("Fit 83 %")."""
+    return fit_title(expl)
+
+
+@bp.app_template_global("band_legend_lines")
+def _band_legend_lines():
+    """What each band means, best first, in the reader's language."""
+    return band_legend()
+
+
+@bp.app_template_global("level_name")
+def _level_name(level):
+    """A skill level's name in the reader's language, or ""."""
+    return level_name(level)
 
 
 @bp.get("/")

@@ -52,8 +52,7 @@ class SuggestionFilterForm(FlaskForm):
     weekends = BooleanField(_l("Available at weekends"))
     min_level = SelectField(_l("Minimum level in the must-have skills"), coerce=_optional_int,
                             validators=[Optional()], validate_choice=False)
-    min_score = SelectField(_l("Minimum match"), coerce=_optional_int, validators=[Optional()],
-                            validate_choice=False)
+    min_band = SelectField(_l("Minimum fit"), validators=[Optional()], validate_choice=False)
     available = BooleanField(_l("Has the hours free this month"))
     has_credentials = BooleanField(_l("Holds the required credentials"))
 

@@ -171,3 +171,13 @@ def test_a_running_index_forgets_a_deleted_account_at_its_next_sync(app, session
     model = index.current(session)
     assert nurse_id not in model.employee_docs_
     assert nurse_id not in [e.id for e in model.rank_employees(str(world["need"].id), k=10)]
+
+
+def test_a_refit_saves_every_needs_reference_score(session, world, tmp_path):
+    from empathy.matching import load_model
+
+    path = tmp_path / "warm.joblib"
+    fit_and_save(session, path, TZ)
+    model = load_model(path, strict=False)
+    assert model.need_docs_ and set(model.need_refs_) == set(model.needs_.positions.values())
+    assert model.warm_need_references() == 0  # nothing left to compute on the first employee's ranking

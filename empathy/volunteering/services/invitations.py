@@ -15,6 +15,7 @@ from empathy.core.errors import ServiceError
 from empathy.core.pagination import Page
 from empathy.models import EmployeeProfile, EmployeeSkill, Match, Need, NeedSkill, NeedStatus, User
 from empathy.profiles.credentials import missing_kinds
+from empathy.suggestions.display import BANDS
 from empathy.suggestions.index import MatchIndex
 from empathy.suggestions.services import explain_employees, suggest_employees_page
 from empathy.volunteering.lifecycle import HOLDS_SEAT, Action, allows
@@ -41,7 +42,7 @@ class SuggestionFilters:
     weekdays: bool = False
     weekends: bool = False
     min_level: int | None = None
-    min_score: int | None = None  # percent, 0..100, of the ranking score
+    min_band: str | None = None  # the weakest calibrated band kept: strong, good or partial
     available: bool = False  # free hours this month for the need's hours
     has_credentials: bool = False  # holds every credential the need requires
 
@@ -88,13 +89,14 @@ def month_hours(session: Session, user_ids: list[int], need: Need) -> dict[int, 
     return {uid: float(h or 0) for uid, h in rows}
 
 
-def filter_candidates(session: Session, need: Need, ids: list[int], scores: dict[int, float],
+def filter_candidates(session: Session, need: Need, ids: list[int], bands: dict[int, str],
                       f: SuggestionFilters) -> list[int]:
-    """The ids (order kept) passing the filters. What a person keeps private counts as unknown: it never passes."""
+    """The ids (order kept) passing the filters; `bands` maps ids to their band. Private counts as unknown: fails."""
     if not f.is_set or not ids:
         return ids
-    if f.min_score:
-        ids = [i for i in ids if scores.get(i, 0.0) * 100 >= f.min_score]
+    if f.min_band in BANDS:
+        kept = set(BANDS[: BANDS.index(f.min_band) + 1])
+        ids = [i for i in ids if bands.get(i) in kept]
     profiles = {p.user_id: p for p in session.exec(select(EmployeeProfile).where(EmployeeProfile.user_id.in_(ids)))}
     ids = [i for i in ids if i in profiles]
 
@@ -134,7 +136,7 @@ def candidate_page(*, session: Session, index: MatchIndex, actor: User, need_id:
     need = load_need(session, need_id)
     require_owner(actor, need)
     found = suggest_employees_page(session=session, index=index, need_id=need.id, page=page, per_page=per_page,
-                                   keep=lambda ids, scores: filter_candidates(session, need, ids, scores, filters))
+                                   keep=lambda ids, bands: filter_candidates(session, need, ids, bands, filters))
     if found is None:
         return None
     lacking = missing_kinds(session, need.id, [s.user.id for s in found.items])

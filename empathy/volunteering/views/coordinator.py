@@ -21,13 +21,14 @@ from empathy.models import CREDENTIAL_KINDS
 from empathy.needs.joinable import is_joinable
 from empathy.profiles import credentials
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
+from empathy.suggestions.display import band_label
 from empathy.suggestions.runtime import match_index
 from empathy.volunteering.forms import ActionForm, InviteForm, NeedCredentialsForm, ReasonForm, SuggestionFilterForm
 from empathy.volunteering.services import hours, invitations, roster, team_reasons, teams
 from empathy.volunteering.views import base_url, bp, send_mail
 
 PAGE = 20
-MIN_SCORES = (25, 50, 75)  # the choices of the "Minimum match" filter, in percent
+MIN_BANDS = ("partial", "good", "strong")  # the choices of the "Minimum fit" filter
 
 
 def _ids(name: str) -> list[int]:
@@ -43,17 +44,18 @@ def _filter_form() -> SuggestionFilterForm:
     form.min_level.choices = [SelectChoice("", _("Any level"))] + [
         SelectChoice(n, label)
         for n, label in ((1, _("beginner")), (2, _("intermediate")), (3, _("advanced")), (4, _("expert")))]
-    form.min_score.choices = [SelectChoice("", _("Any"))] + [
-        SelectChoice(n, _("at least %(n)s %%", n=n)) for n in MIN_SCORES]
+    form.min_band.choices = [SelectChoice("", _("Any"))] + [
+        SelectChoice(b, _("%(band)s or better", band=band_label(b))) for b in MIN_BANDS[:-1]] + [
+        SelectChoice("strong", _("%(band)s only", band=band_label("strong")))]
     return form
 
 
 def _filters(form: SuggestionFilterForm) -> invitations.SuggestionFilters:
-    score = form.min_score.data
+    band = form.min_band.data
     return invitations.SuggestionFilters(
         department=(form.department.data or "").strip()[:120], site_id=form.site.data,
         weekdays=bool(form.weekdays.data), weekends=bool(form.weekends.data), min_level=form.min_level.data,
-        min_score=score if score in MIN_SCORES else None, available=bool(form.available.data),
+        min_band=band if band in MIN_BANDS else None, available=bool(form.available.data),
         has_credentials=bool(form.has_credentials.data))
 
 
