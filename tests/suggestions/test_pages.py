@@ -234,4 +234,29 @@ def test_openapi_types_the_explanation(client):
             "min_level", "meets_min_level", "matched_by", "match"} <= set(skill)
     assert {"term", "contribution"} <= set(schemas["TopTerm"]["properties"])
     params = {p["name"] for p in doc["paths"]["/api/v1/needs/{need_id}/suggestions"]["get"]["parameters"]}
-    assert {"page", "per_page", "department", "min_score", "available", "has_credentials"} <= params
+    assert {"page", "per_page", "department", "min_band", "available", "has_credentials"} <= params and (
+        "min_score" not in params)
+    assert {"fit", "band"} <= set(schemas["Explanation"]["required"])
+    assert schemas["Explanation"]["properties"]["band"]["enum"] == ["strong", "good", "partial", "weak"]
+    assert {"margin", "base_score", "must_have_factor", "tie_break_bonus"} <= set(expl)
+    assert "employee_canonical" in skill and "role" in schemas["ScorePart"]["required"]
+
+
+def test_the_minimum_fit_filter_keeps_that_band_and_better(api, session, crowd, callers):
+    need = _api_need(session, crowd, callers)
+    everyone = api("GET", f"/needs/{need.id}/suggestions?per_page=100", "coord").json["items"]
+    good = api("GET", f"/needs/{need.id}/suggestions?per_page=100&min_band=good", "coord").json["items"]
+    assert [i["user_id"] for i in good] == [
+        i["user_id"] for i in everyone if i["explanation"]["band"] in ("strong", "good")]
+    assert len(good) < len(everyone)
+    assert api("GET", f"/needs/{need.id}/suggestions?min_band=great", "coord").status_code == 422
+
+
+def test_the_page_heads_each_row_with_its_band_and_states_what_bands_mean(client, auth, crowd):
+    _login(auth, crowd["owner"])
+    page = client.get(f"/needs/{crowd['need'].id}/suggestions").text
+    assert re.search(r'class="band band-(strong|good|partial|weak)" title="Fit \d+ %"', page)
+    assert "Strong fit: about 6 in 10 such suggestions were the right person in our benchmark." in page
+    assert "Match score" not in page and "breaks ties among similar fits" in page
+    zh = client.get(f"/needs/{crowd['need'].id}/suggestions", headers={"Accept-Language": "zh"}).text
+    assert "高度契合：在我们的基准测试中，这类推荐约每 10 个中有 6 个是合适人选。" in zh
