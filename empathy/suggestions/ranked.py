@@ -74,10 +74,8 @@ def explained(session: Session, index: MatchIndex, model: SkillMatcher, need: Ne
     ids = [i for i in user_ids if str(i) in model.employee_docs_]
     todo = [i for i in ids if i not in ranking.explanations]
     if todo:
-        batch = getattr(model, "explain_employees", None)
-        query = need_query(session, index, model, need)
-        found = batch(query, [str(i) for i in todo]) if batch is not None else [
-            model.score_pair(query, str(i)) for i in todo]
+        # One product against the pool, then only these pairs explained (same scores as the ranking).
+        found = model.explain_employees(need_query(session, index, model, need), [str(i) for i in todo])
         with _LOCK:
             ranking.explanations.update((int(s.id), s) for s in found)
             while len(ranking.explanations) > 2 * RANKED:  # people outside the ranking, invited by id

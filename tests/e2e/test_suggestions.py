@@ -3,6 +3,8 @@ need, and invites them: ticked together from the bar at the top (by keyboard), o
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import COORDINATOR, screenshot, sign_in
@@ -43,7 +45,9 @@ def test_coordinator_invites_the_right_people_for_a_chinese_and_an_english_need(
     right = _right_people(page)
     expect(right.first).to_contain_text("Electrical safety inspection (")
     assert right.count() >= 2
-    expect(page.get_by_text("The match says how well")).to_be_visible()  # the legend of the headline figure
+    # Each row is headed by its band, and the legend says what the bands mean.
+    expect(right.first.locator(".band")).to_have_text(re.compile(r"^(Strong|Good|Partial|Weak) fit$"))
+    expect(page.locator("p.legend")).to_contain_text("Strong fit: about 6 in 10 such suggestions were the right person")
     screenshot(page, "suggestions", at=page.get_by_role("group", name="Invite the people you tick"))
 
     # Tick two of them with the keyboard, then invite them together from the bar at the top.
@@ -81,5 +85,6 @@ def test_employee_home_shows_the_fit_and_their_own_skills_in_their_language(open
     suggested = page.get_by_role("list", name="为您推荐")
     expect(suggested.get_by_role("heading", level=3).first).to_be_visible()
     expect(suggested).to_contain_text("匹配的技能")
-    expect(page.locator("p.legend")).to_contain_text("匹配度表示")
+    expect(suggested.locator(".band").first).to_contain_text("契合")
+    expect(page.locator("p.legend")).to_contain_text("高度契合：在我们的基准测试中，这类推荐约每 10 个中有 6 个是合适人选。")
     screenshot(page, "home", at=page.get_by_role("heading", name="为您推荐"))

@@ -36,6 +36,10 @@ def test_coordinator_filters_the_picker_and_adds_a_person_to_the_team(open_page,
     total = rows.count()
     assert total > 20
     expect(picker.get_by_text(f"{total} of {total} people shown")).to_be_visible()
+    # Each person is headed by the calibrated band, not a raw percent; the legend says what bands mean.
+    expect(rows.first.locator(".band")).to_have_text(re.compile(r"^(Strong|Good|Partial|Weak) fit$"))
+    expect(picker).not_to_contain_text("fit %")
+    expect(picker.locator("p.legend")).to_contain_text("Strong fit: about 6 in 10")
     url = page.url
 
     picker.get_by_label("Find a person or a skill").fill("wiring")
