@@ -46,8 +46,8 @@ def _words(locale: str) -> dict:
         "bands": _band_names(),
         "not_asked": _("not asked"),
         "tie_break": _("breaks ties among similar fits"),
-        "legend": [_("%(band)s: about %(n)s in %(d)s such suggestions were the right person in our benchmark.",
-                     band=_band_names()[band], n=n, d=d)
+        "legend_lead": _("How often such suggestions were the right person in our benchmark:"),
+        "legend": [_("%(band)s: about %(n)s in %(d)s", band=_band_names()[band], n=n, d=d)
                    for band in BANDS for n, d in [_share_words(BAND_PRECISION[band])]],
         # Formats without their values: filled below by %, as gettext would.
         "own_level_for": _("%(skill)s (%(level)s) for %(need_skill)s"),
@@ -67,9 +67,13 @@ def level_name(level: int | None) -> str:
     return words()["levels"].get(level or 0, "")
 
 
-def band_legend() -> list[str]:
-    """What each band means, best first: the share of right answers in it on the benchmark (params.BAND_PRECISION)."""
-    return words()["legend"]
+def band_legend() -> tuple[str, list[str]]:
+    """What the bands mean: a lead, then per band, best first, its share of right answers on the benchmark.
+
+    The shares are `params.BAND_PRECISION`, e.g. ("How often ...:", ["Strong fit: about 6 in 10", ...]).
+    """
+    w = words()
+    return w["legend_lead"], w["legend"]
 
 
 def words() -> dict:

@@ -47,7 +47,7 @@ def test_coordinator_invites_the_right_people_for_a_chinese_and_an_english_need(
     assert right.count() >= 2
     # Each row is headed by its band, and the legend says what the bands mean.
     expect(right.first.locator(".band")).to_have_text(re.compile(r"^(Strong|Good|Partial|Weak) fit$"))
-    expect(page.locator("p.legend")).to_contain_text("Strong fit: about 6 in 10 such suggestions were the right person")
+    expect(page.locator("p.legend")).to_contain_text("the right person in our benchmark: Strong fit: about 6 in 10")
     screenshot(page, "suggestions", at=page.get_by_role("group", name="Invite the people you tick"))
 
     # Tick two of them with the keyboard, then invite them together from the bar at the top.
@@ -86,5 +86,5 @@ def test_employee_home_shows_the_fit_and_their_own_skills_in_their_language(open
     expect(suggested.get_by_role("heading", level=3).first).to_be_visible()
     expect(suggested).to_contain_text("匹配的技能")
     expect(suggested.locator(".band").first).to_contain_text("契合")
-    expect(page.locator("p.legend")).to_contain_text("高度契合：在我们的基准测试中，这类推荐约每 10 个中有 6 个")
+    expect(page.locator("p.legend")).to_contain_text("各档推荐是合适人选的比例： 高度契合：每 10 个中约 6 个")
     screenshot(page, "home", at=page.get_by_role("heading", name="为您推荐"))

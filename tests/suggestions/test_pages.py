@@ -256,7 +256,8 @@ def test_the_page_heads_each_row_with_its_band_and_states_what_bands_mean(client
     _login(auth, crowd["owner"])
     page = client.get(f"/needs/{crowd['need'].id}/suggestions").text
     assert re.search(r'class="band band-(strong|good|partial|weak)" title="Fit \d+ %"', page)
-    assert "Strong fit: about 6 in 10 such suggestions were the right person in our benchmark." in page
+    assert "How often such suggestions were the right person in our benchmark:" in page
+    assert "Strong fit: about 6 in 10<" in page and "Partial fit: about 14 in 100<" in page
     assert "Match score" not in page and "breaks ties among similar fits" in page
     zh = client.get(f"/needs/{crowd['need'].id}/suggestions", headers={"Accept-Language": "zh"}).text
-    assert "高度契合：在我们的基准测试中，这类推荐约每 10 个中有 6 个是合适人选。" in zh
+    assert "在我们的基准测试中，各档推荐是合适人选的比例：" in zh and "高度契合：每 10 个中约 6 个" in zh
