@@ -3,6 +3,8 @@ and a searchable picker."""
 
 from __future__ import annotations
 
+import re
+
 from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -262,3 +264,18 @@ def test_someone_below_the_asked_level_is_told_apart_from_someone_without_the_sk
     _login(auth, owner)
     text = client.get(f"/needs/{need.id}/team").text
     assert "Below the asked level in: Nursing" in text and "below that level: Nora Novice" in text
+
+
+def test_the_team_page_heads_people_with_their_band_and_inviting_the_team_opens_the_people_board(client, auth,
+                                                                                                  wiring):
+    _login(auth, wiring["owner"])
+    url = f"/needs/{wiring['need'].id}/team"
+    page = client.get(url).text
+    assert re.search(r'class="band band-(strong|good|partial|weak)"', page) and "fit %" not in page.lower()
+    assert "Strong fit: about 6 in 10" in page
+    members = re.findall(r'name="user_ids" value="(\d+)"', page)
+    invite_form = page[page.index('id="invite-team"'):]
+    nxt = re.search(r'name="next" value="([^"]+)"', invite_form).group(1)
+    r = client.post(f"/needs/{wiring['need'].id}/invite", data={"user_ids": members, "next": nxt},
+                    headers={"Referer": f"http://localhost{url}"})
+    assert r.status_code == 302 and r.headers["Location"] == f"/needs/{wiring['need'].id}/people"

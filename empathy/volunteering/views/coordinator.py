@@ -17,6 +17,7 @@ from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.i18n import ui_language
 from empathy.core.labels import site_name
+from empathy.core.urls import safe_next
 from empathy.models import CREDENTIAL_KINDS
 from empathy.needs.joinable import is_joinable
 from empathy.profiles import credentials
@@ -119,7 +120,9 @@ def invite(need_id: int):
                                      user_ids=user_ids, message=form.message.data or "", base_url=base_url())
     send_mail()
     flash(_("%(n)s people invited.", n=n), "success")
-    return redirect(web.referer_path() or url_for("workflow.people", need_id=need_id))
+    # The suggestions page comes back to itself (same page and filters); the team page names the people board.
+    return redirect(safe_next(request.form.get("next")) or web.referer_path()
+                    or url_for("workflow.people", need_id=need_id))
 
 
 @bp.get("/needs/<int:need_id>/people")
