@@ -4,7 +4,6 @@ and a searchable picker."""
 from __future__ import annotations
 
 import re
-
 from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
