@@ -25,8 +25,11 @@ class ExplanationView:
     matched: list[tuple[str, str]] = field(default_factory=list)  # (line, warning or "")
     missing: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
-    # (name, score text, share % within its role, used, note): the note says a part only breaks ties.
-    parts: list[tuple[str, str, int, bool, str]] = field(default_factory=list)
+    # (name, score text, share % within its role, used): the parts that decide the fit (text, skills) ...
+    parts: list[tuple[str, str, int, bool]] = field(default_factory=list)
+    # ... and those that only break ties among similar fits (cause, language), their shares among themselves.
+    tie_parts: list[tuple[str, str, int, bool]] = field(default_factory=list)
+    tie_title: str = ""  # "These only break ties among similar fits:"
 
 
 def _share_words(share: float) -> tuple[int, int]:
@@ -45,7 +48,7 @@ def _words(locale: str) -> dict:
         "parts": {"text": _("Specialty text"), "skills": _("Skills"), "cause": _("Cause"), "language": _("Language")},
         "bands": _band_names(),
         "not_asked": _("not asked"),
-        "tie_break": _("breaks ties among similar fits"),
+        "tie_break": _("These only break ties among similar fits:"),
         "legend_lead": _("How often such suggestions were the right person in our benchmark:"),
         "legend": [_("%(band)s: about %(n)s in %(d)s", band=_band_names()[band], n=n, d=d)
                    for band in BANDS for n, d in [_share_words(BAND_PRECISION[band])]],
@@ -127,6 +130,7 @@ def explanation_view(expl: dict | None, labels: dict[str, str]) -> ExplanationVi
     for key, part in (expl.get("parts") or {}).items():
         used = bool(part.get("used"))
         text = f"{round(part.get('score', 0) * 100)}%" if used else w["not_asked"]
-        note = w["tie_break"] if part.get("role") == "tie_break" else ""
-        view.parts.append((w["parts"].get(key, key), text, round(part.get("share", 0) * 100), used, note))
+        row = (w["parts"].get(key, key), text, round(part.get("share", 0) * 100), used)
+        (view.tie_parts if part.get("role") == "tie_break" else view.parts).append(row)
+    view.tie_title = w["tie_break"] if view.tie_parts else ""
     return view
