@@ -48,7 +48,7 @@ def submission() -> Submission | None:
 
 
 def _answer_repeat(row: FormSubmission, target: Callable[[FormSubmission], str]):
-    flash(_("Already recorded: this form was sent before, so nothing was added again."), "info")
+    flash(_("Already recorded: this was sent before, so nothing was added again."), "info")
     return redirect(target(row))
 
 

@@ -35,6 +35,7 @@ def _labels():
         "level_names": LEVEL_NAMES,
         "site_name": lambda s: site_name(s, lang),
         "skill_label": lambda s: skill_label(s, lang),
+        "once_token": once.new_token,
     }
 
 
@@ -135,10 +136,12 @@ def _done_messages() -> dict:
 
 @bp.post("/<int:need_id>/<any(publish, close, reopen, duplicate):action>")
 @role_required("coordinator")
+@once.one_time_form(_to_need)  # the Duplicate button's address has a token: a double click makes one copy
 def change_status(need_id: int, action: str):
     use_case = getattr(need_service, f"{action}_need")
     web.return_to(url_for("needs.detail", need_id=need_id))
-    need = use_case(session=get_session(), actor=me(), need_id=need_id)
+    extra = {"submission": once.submission()} if action == "duplicate" else {}
+    need = use_case(session=get_session(), actor=me(), need_id=need_id, **extra)
     flash(_done_messages()[action], "success")
     return redirect(url_for("needs.detail", need_id=need.id))
 

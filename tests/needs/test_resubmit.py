@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import func, select
 
 from empathy.models import Need, NeedSkill
@@ -90,3 +92,18 @@ def test_api_deletes_drafts_only(api, session, callers):
     other = api("POST", "/needs", "coord", json=need_body()).json
     assert api("DELETE", f"/needs/{other['id']}", "admin").status_code == 204
     assert _needs(session) == 1
+
+
+def test_duplicate_clicked_twice_makes_one_copy(client, auth, session):
+    owner = _sign_in(session, auth, role="coordinator")
+    need = make_need(session, owner=owner, status="open")
+    page = client.get(f"/needs/{need.id}").text
+    action = re.search(rf'action="(/needs/{need.id}/duplicate\?once=[^"]+)"', page).group(1)
+    assert f'action="/needs/{need.id}/publish"' not in page and 'close"' in page  # only Duplicate has a token
+    first, second = client.post(action), client.post(action)
+    assert first.headers["Location"] == second.headers["Location"] != f"/needs/{need.id}"
+    assert _needs(session) == 2
+    # The page shown again has a new token: a deliberate second copy is made.
+    page = client.get(f"/needs/{need.id}").text
+    client.post(re.search(rf'action="(/needs/{need.id}/duplicate\?once=[^"]+)"', page).group(1))
+    assert _needs(session) == 3
