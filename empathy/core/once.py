@@ -15,7 +15,8 @@ from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlencode
 
-from flask import flash, g, redirect, request
+from flask import flash, g, make_response, redirect, request
+from flask import session as cookie
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -55,7 +56,8 @@ def _answer_repeat(row: FormSubmission, target: Callable[[FormSubmission], str])
 def one_time_form(target: Callable[[FormSubmission], str]):
     """Make a create form's view one-time: `target(row)` is the URL of what a recorded submission made.
 
-    GET without a token redirects to the same address with a fresh one. A POST whose token is
+    GET without a token redirects to the same address with a fresh one, once the view has shown that
+    the page is there for this user (its 403 or 404 is answered as it is). A POST whose token is
     recorded already, or is recorded by a simultaneous POST while this one runs, flashes "Already
     recorded" and redirects to `target`. The view passes `submission()` to its use case.
     """
@@ -65,9 +67,13 @@ def one_time_form(target: Callable[[FormSubmission], str]):
         def run(*args, **kwargs):
             token = _token()
             if request.method in ("GET", "HEAD"):
-                if token is None:
+                waiting = list(cookie.get("_flashes", []))
+                page = make_response(view(*args, **kwargs))  # its own refusals (403, 404) come first
+                if token is None and page.status_code == 200:
+                    if waiting:  # the discarded page took them: the page at the new address shows them
+                        cookie["_flashes"] = waiting
                     return redirect(_url_with(new_token()))
-                return view(*args, **kwargs)
+                return page
             if token is None:
                 return view(*args, **kwargs)
             user_id = current_user.id if current_user.is_authenticated else None

@@ -28,6 +28,7 @@ from empathy.profiles.services import resolve_skill_rows
 
 EDITABLE = (NeedStatus.DRAFT, NeedStatus.OPEN, NeedStatus.FILLED, NeedStatus.CLOSED)
 CHANGED_MEANWHILE = _l("The need changed meanwhile. Reload it and try again.")
+NOT_A_DRAFT = _l("Only a draft can be deleted: close or cancel a published need instead.")
 
 
 def _resolve_site(session: Session, ref: str | None, current: int | None) -> Site | None:
@@ -248,7 +249,7 @@ def delete_draft(*, session: Session, actor: User, need_id: int) -> None:
     with _writing(session):
         need = _editable(session, actor, need_id)
         if need.status != NeedStatus.DRAFT or not compare_and_delete(session, need, Need.status == NeedStatus.DRAFT):
-            raise Conflict(str(_l("Only a draft can be deleted: close or cancel a published need instead.")))
+            raise Conflict(str(NOT_A_DRAFT))
 
 
 def editable_need(*, session: Session, actor: User, need_id: int) -> NeedDetail:

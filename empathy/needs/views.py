@@ -9,7 +9,7 @@ from flask_login import login_required
 from empathy.accounts.login import me, role_required
 from empathy.core import once, web
 from empathy.core.db import get_session
-from empathy.core.errors import ServiceError
+from empathy.core.errors import Conflict, ServiceError
 from empathy.core.i18n import ui_language
 from empathy.core.labels import localized, site_name, skill_label
 from empathy.core.runtime import org_timezone
@@ -154,8 +154,9 @@ def delete(need_id: int):
     current = need_service.editable_need(session=session, actor=me(), need_id=need_id)
     web.return_to(url_for("needs.detail", need_id=need_id))
     form = DeleteForm()
-    if current.need.status != NeedStatus.DRAFT or form.validate_on_submit():
-        # A published need reaches the service too, which refuses it (Conflict, flashed on its page).
+    if current.need.status != NeedStatus.DRAFT:
+        raise Conflict(str(need_service.NOT_A_DRAFT))  # flashed on the need's page
+    if form.validate_on_submit():
         need_service.delete_draft(session=session, actor=me(), need_id=need_id)
         flash(_("The draft is deleted."), "success")
         return redirect(url_for("needs.mine"))
