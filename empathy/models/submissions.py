@@ -15,7 +15,8 @@ class FormSubmission(SQLModel, table=True):
     `key` is a SHA-256 digest of the channel (web form or API), the user and the token the client
     sent, so each user's tokens and keys are their own and none is stored in clear. A second request
     with the same token finds the row (or, at the same moment, fails on the primary key) and is
-    answered with what the first one created: `kind` and `target_id`. `fingerprint` is a digest of an
+    answered with what the first one created: `kind` and `target_id` (for a batch, such as
+    invitations, how many it made). `fingerprint` is a digest of an
     API request's method, path and body, `status` the status the first answer had.
     """
 

@@ -104,11 +104,12 @@ def reject_hours(path: s.HoursPath, body: s.RejectIn):
 @bp.post("/needs/<int:need_id>/invitations", tags=[NEEDS], security=BEARER,
          responses=answers(200, s.InvitationsOut, 409))
 @roles("coordinator")
+@idempotent(200, lambda _session, invited: ok(s.InvitationsOut(invited=invited)))
 def invite(path: NeedPath, body: s.InvitationsIn):
     """Invite employees to the need; returns how many were invited."""
     n = invitations.invite_employees(session=get_session(), index=match_index(), actor=caller(),
                                      need_id=path.need_id, user_ids=body.user_ids, message=body.message,
-                                     base_url=base_url())
+                                     base_url=base_url(), submission=idempotency.submission())
     send_mail()
     return ok(s.InvitationsOut(invited=n))
 

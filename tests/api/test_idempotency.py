@@ -82,6 +82,29 @@ def test_the_document_describes_the_header_on_create_operations(client):
         operation = doc["paths"][path][method]
         assert "Idempotency-Key" in [p["name"] for p in operation["parameters"] if p["in"] == "header"], path
         assert "Idempotent-Replayed" in operation["responses"]["201"]["headers"]
+    for path in ("/api/v1/needs/{need_id}/invitations", "/api/v1/me/credentials"):
+        operation = doc["paths"][path]["post"]
+        assert "Idempotency-Key" in [p["name"] for p in operation["parameters"] if p["in"] == "header"], path
+        assert "Idempotent-Replayed" in operation["responses"]["200"]["headers"]
     assert "delete" in doc["paths"]["/api/v1/needs/{need_id}"]
     assert not any(p.get("name") == "Idempotency-Key" for p in doc["paths"]["/api/v1/needs/{need_id}"]["patch"]
                    .get("parameters", []))
+
+
+def test_invitations_and_credentials_with_a_key_answer_the_first_answer(api, session, callers):
+    from empathy.models import Credential
+
+    need = make_need(session, owner=callers["coord"].user, status="open", seats=3)
+    body = {"user_ids": [callers["employee"].user.id], "message": "Join us"}
+    first = api("POST", f"/needs/{need.id}/invitations", "coord", json=body, headers={"Idempotency-Key": "inv"})
+    again = api("POST", f"/needs/{need.id}/invitations", "coord", json=body, headers={"Idempotency-Key": "inv"})
+    assert first.json == again.json == {"invited": 1} and again.headers["Idempotent-Replayed"] == "true"
+    # Without the key, the same invitation again is a natural no-op: nobody is invited twice.
+    assert api("POST", f"/needs/{need.id}/invitations", "coord", json=body).json == {"invited": 0}
+    expiry = (utcnow() + timedelta(days=200)).date().isoformat()
+    cred = {"kind": "first_aid", "expires_on": expiry, "reference": "FA-1"}
+    answers = [api("POST", "/me/credentials", "employee", json=cred, headers={"Idempotency-Key": "c"})
+               for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 200] and answers[0].json == answers[1].json
+    assert answers[1].headers["Idempotent-Replayed"] == "true"
+    assert _count(session, Credential) == 1
