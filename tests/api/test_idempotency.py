@@ -44,9 +44,12 @@ def test_the_same_key_for_another_request_is_refused(api, session):
 
 
 def test_keys_are_each_callers_own(api, session):
-    api("POST", "/needs", "coord", json=need_body(), headers={"Idempotency-Key": "shared"})
-    second = api("POST", "/needs", "coord2", json=need_body(), headers={"Idempotency-Key": "shared"})
+    body = need_body()
+    api("POST", "/needs", "coord", json=body, headers={"Idempotency-Key": "shared"})
+    second = api("POST", "/needs", "coord2", json=body, headers={"Idempotency-Key": "shared"})
     assert second.status_code == 201 and "Idempotent-Replayed" not in second.headers
+    mine_again = api("POST", "/needs", "coord", json=body, headers={"Idempotency-Key": "shared"})
+    assert mine_again.headers["Idempotent-Replayed"] == "true"
     assert _count(session, Need) == 2
 
 
