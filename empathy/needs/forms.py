@@ -210,3 +210,7 @@ class NeedFilterForm(Form):
             "date_to": ok(self.date_to),
         }
 
+
+
+class DeleteForm(FlaskForm):
+    """The confirmation of a deletion: only the CSRF token."""

@@ -228,6 +228,7 @@ class Answer:
     json: object
     seconds: float
     label: str = ""
+    headers: dict = field(default_factory=dict)  # the response's (a redirect's Location, a replay's mark)
 
     @classmethod
     def of(cls, response: requests.Response, started: float, label: str = "") -> Answer:
@@ -235,7 +236,8 @@ class Answer:
             body = response.json()
         except ValueError:
             body = None
-        return cls(response.status_code, response.text, body, time.monotonic() - started, label)
+        return cls(response.status_code, response.text, body, time.monotonic() - started, label,
+                   dict(response.headers))
 
 
 class ApiUser:
