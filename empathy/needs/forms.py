@@ -198,7 +198,9 @@ class NeedFilterForm(Form):
     def criteria(self) -> dict:
         """Filters for services.needs_query.search_needs; values that did not validate are ignored."""
         self.validate()
-        ok = lambda f: f.data if not f.errors else None  # noqa: E731
+        # Optional() passes blank text (" ", "\t") and clears the choice error SelectField raised for it: a
+        # value that is blank once trimmed is no filter (else "status= " reached the status enum, a 500).
+        ok = lambda f: None if f.errors else f.data.strip() if isinstance(f.data, str) else f.data  # noqa: E731
         where = ok(self.where) or ""
         return {
             "query": ok(self.q) or "",
