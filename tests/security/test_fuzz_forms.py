@@ -20,8 +20,18 @@ from sqlmodel import Session
 from empathy.accounts.services import auth as auth_service
 from empathy.core.db import get_engine
 from tests.security.fuzzing import (
-    EXTRA_KEYS, EXTREMES, FUZZ, VALUES, Failures, RecordingRequest, client_as, encode, fuzz_routes, keys_read,
-    post_forms, urlencoded,
+    EXTRA_KEYS,
+    EXTREMES,
+    FUZZ,
+    VALUES,
+    Failures,
+    RecordingRequest,
+    client_as,
+    encode,
+    fuzz_routes,
+    keys_read,
+    post_forms,
+    urlencoded,
 )
 from tests.security.world import build_world
 
