@@ -55,8 +55,19 @@ def world(app):
         return build_world(session)
 
 
+_FORMS: dict[str, tuple[dict[str, dict[str, str]], set[str]]] = {}
+
+
 def forms_on_pages(app, world, role: str) -> tuple[dict[str, dict[str, str]], set[str]]:
-    """Every POST form on every page `role` may open: {action path: {field: default}}, and the file fields."""
+    """Every POST form on every page `role` may open: {action path: {field: default}}, and the file fields.
+
+    Read once per actor: every test's world is built alike on a fresh database, so its pages have the same ids."""
+    if role not in _FORMS:
+        _FORMS[role] = _crawl(app, world, role)
+    return _FORMS[role]
+
+
+def _crawl(app, world, role: str):
     client, _ = client_as(app, world, role, is_api=False)
     forms: dict[str, dict[str, str]] = {}
     files: set[str] = set()
