@@ -25,6 +25,17 @@ def db_int(value: str) -> int:
     return number
 
 
+def id_in_text(text: str | None) -> int | None:
+    """The id written in `text` as ASCII digits, if the database can hold it (1 to MAX_ID); else None.
+
+    Not `str.isdigit()` then `int()`: "²" is a digit that int() refuses (ValueError), and a number past the range
+    reaches the query (OverflowError on SQLite, "out of range" on PostgreSQL)."""
+    if not text or not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
 class BoundedIntConverter(IntegerConverter):
     """`<int:...>` in every route: a number past the database's range is an unknown id, 404 at once (ending the
     match there: a non-matching converter would let the route of another method answer 405)."""

@@ -27,6 +27,7 @@ from wtforms.validators import Length, Optional
 from wtforms.validators import ValidationError as FieldError
 
 from empathy.core.errors import ServiceError
+from empathy.core.inputs import id_in_text
 from empathy.core.runtime import org_timezone
 from empathy.core.validation import field_message, form_field
 from empathy.core.web import form_error
@@ -206,7 +207,7 @@ class NeedFilterForm(Form):
             "query": ok(self.q) or "",
             "status": ok(self.status) or None,
             "cause": ok(self.cause) or None,
-            "site_id": int(where) if where.isdigit() else None,
+            "site_id": id_in_text(where),
             "remote": True if where == "remote" else None,
             "date_from": ok(self.date_from),
             "date_to": ok(self.date_to),

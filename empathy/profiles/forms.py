@@ -132,7 +132,7 @@ class SkillRowsMixin:
         if name.startswith("skills-"):
             _, index, sub = name.split("-", 2)
             rows = getattr(self, "_row_index", [])
-            if index.isdigit() and int(index) < len(rows):
+            if index.isascii() and index.isdigit() and int(index) < len(rows):
                 return getattr(self.skills.entries[rows[int(index)]].form, sub, None)
         return self._fields.get(name)
 

@@ -12,6 +12,7 @@ from empathy.admin.services.sites import active_sites
 from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.i18n import ui_language
+from empathy.core.inputs import id_in_text
 from empathy.core.labels import site_name
 from empathy.models import CREDENTIAL_KINDS
 from empathy.profiles import credentials
@@ -26,7 +27,7 @@ PAGE = 20
 
 def _ids(name: str) -> list[int]:
     # All of them: the service refuses more than one invitation takes, rather than inviting the first ones only.
-    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
+    return [n for n in map(id_in_text, request.form.getlist(name)) if n is not None]
 
 
 def _filter_form() -> SuggestionFilterForm:
@@ -162,7 +163,7 @@ def need_credentials(need_id: int):
 @bp.get("/needs/<int:need_id>/team")
 @role_required("coordinator")
 def team(need_id: int):
-    chosen = [int(v) for v in request.args.getlist("member") if v.isdigit()]
+    chosen = [n for n in map(id_in_text, request.args.getlist("member")) if n is not None]
     page = teams.build_team(session=get_session(), index=match_index(), actor=me(), need_id=need_id,
                             chosen=chosen or None, language=ui_language())
     need = roster.load_need(get_session(), need_id)
