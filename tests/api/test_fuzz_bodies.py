@@ -82,7 +82,8 @@ def test_any_body_gets_an_answer_below_500(app, world, key):
         failures.call(client, method, route.url, what=f"as {route.roles[0]} {what}", data=body, headers=headers)
 
     for value in EXTREME_JSON:
-        for name in fields:  # one field at a time, the others valid
+        for name in fields if len(value) < 1_000 else ():  # one field at a time, the others valid (the big
+            # values, deep nesting and long text, go in every field at once only: they cost the most to send)
             members = {**base, name: value}
             send(("{" + ",".join(f"{json.dumps(k)}:{v}" for k, v in members.items()) + "}").encode(),
                  what=f"{name}={value[:60]}")
