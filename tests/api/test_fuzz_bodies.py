@@ -14,9 +14,8 @@ import pytest
 from sqlmodel import Session
 
 from empathy.core.db import get_engine
-from tests.security.fuzzing import Failures, client_as, fuzz_routes
+from tests.security.fuzzing import Failures, build_fuzz_world, client_as, fuzz_routes
 from tests.security.test_access_matrix import api_body
-from tests.security.world import build_world
 
 DEEP = 50_000  # past Python's recursion limit
 # JSON text as sent: numbers no double holds (1e400 is inf once parsed), escapes of a lone surrogate and of NUL.
@@ -39,7 +38,7 @@ RAW_BODIES = [
 @pytest.fixture
 def world(app):
     with Session(get_engine(app), expire_on_commit=False) as session:
-        return build_world(session)
+        return build_fuzz_world(session, app.config["MATCH_MODEL_PATH"])
 
 
 def _operations():

@@ -147,3 +147,14 @@ def test_id_in_text_takes_ascii_digits_in_the_databases_range_only():
 
     assert [id_in_text(t) for t in ("7", str(MAX_ID), "0", str(MAX_ID + 1), HUGE, "²", "٣", "-1", " 7", "", None)] \
         == [7, MAX_ID, None, None, None, None, None, None, None, None, None]
+
+
+def test_suggestions_name_the_credentials_a_candidate_lacks(app):
+    from empathy.profiles.credentials import label
+    from tests.security.fuzzing import build_fuzz_world
+
+    with Session(get_engine(app), expire_on_commit=False) as session:
+        world = build_fuzz_world(session, app.config["MATCH_MODEL_PATH"])
+    response = signed_in(app, world, "coord").get(f"/needs/{world.ids['need_id']}/suggestions")
+    assert response.status_code == 200
+    assert f"Lacks: {label('first_aid')}" in response.get_data(as_text=True)  # all but "emp", who holds it

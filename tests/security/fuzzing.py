@@ -222,3 +222,31 @@ def post_forms(html: str, page_path: str) -> tuple[dict[str, dict[str, str]], se
     parser = _FormFields(page_path)
     parser.feed(html)
     return parser.forms, parser.files
+
+
+def build_fuzz_world(session, model_path: str) -> World:
+    """The access tests' world, plus a live need (ids["need_id"]) with a must-have skill that two employees have,
+    requiring a credential one of them lacks, and a fitted matching model saved at `model_path`: pages of
+    suggestions, teams and people then list candidates."""
+    from datetime import timedelta
+    from pathlib import Path
+    from zoneinfo import ZoneInfo
+
+    from empathy.core.db import utcnow
+    from empathy.models import Skill
+    from empathy.profiles import credentials
+    from tests.factories import add_employee_skill, make_need
+    from tests.security.world import build_world
+
+    world = build_world(session)
+    skill = session.get(Skill, world.ids["skill_id"])
+    need = make_need(session, owner=world.users["coord"], skills=[(skill, "must", 1)], is_remote=True,
+                     starts_at=utcnow() + timedelta(days=10))
+    for key in ("emp", "other"):
+        add_employee_skill(session, world.users[key], skill, level=3)
+    credentials.set_required_kinds(session=session, actor=world.users["coord"], need_id=need.id, kinds=["first_aid"])
+    world.ids["need_id"] = need.id
+    from empathy.suggestions.index import fit_and_save
+
+    fit_and_save(session, Path(model_path), ZoneInfo("Asia/Shanghai"))
+    return world

@@ -26,6 +26,7 @@ from tests.security.fuzzing import (
     VALUES,
     Failures,
     RecordingRequest,
+    build_fuzz_world,
     client_as,
     encode,
     fuzz_routes,
@@ -33,7 +34,6 @@ from tests.security.fuzzing import (
     post_forms,
     urlencoded,
 )
-from tests.security.world import build_world
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 
@@ -52,7 +52,7 @@ POST_ROUTES = _routes()
 def world(app):
     app.request_class = RecordingRequest
     with Session(get_engine(app), expire_on_commit=False) as session:
-        return build_world(session)
+        return build_fuzz_world(session, app.config["MATCH_MODEL_PATH"])
 
 
 _FORMS: dict[str, tuple[dict[str, dict[str, str]], set[str]]] = {}

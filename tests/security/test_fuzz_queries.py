@@ -23,12 +23,12 @@ from tests.security.fuzzing import (
     VALUES,
     Failures,
     RecordingRequest,
+    build_fuzz_world,
     client_as,
     fuzz_routes,
     keys_read,
     urlencoded,
 )
-from tests.security.world import build_world
 
 
 def _routes():
@@ -45,7 +45,7 @@ GET_ROUTES = _routes()
 def world(app):
     app.request_class = RecordingRequest
     with Session(get_engine(app), expire_on_commit=False) as session:
-        return build_world(session)
+        return build_fuzz_world(session, app.config["MATCH_MODEL_PATH"])
 
 
 @pytest.mark.slow
