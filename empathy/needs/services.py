@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from empathy.core import audit
 from empathy.core.db import begin_write, compare_and_delete, compare_and_set, lock_rows, utcnow
 from empathy.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from empathy.core.inputs import id_in_text
 from empathy.core.submissions import Submission
 from empathy.core.submissions import record as record_submission
 from empathy.core.validation import service_error
@@ -35,7 +36,8 @@ def _resolve_site(session: Session, ref: str | None, current: int | None) -> Sit
     """The site by code, or by id (the web form's choices); an inactive site only if the need already has it."""
     if not ref:
         return None
-    site = session.get(Site, int(ref)) if ref.isdigit() else session.exec(select(Site).where(Site.code == ref)).first()
+    site_id = id_in_text(ref)
+    site = session.get(Site, site_id) if site_id else session.exec(select(Site).where(Site.code == ref)).first()
     if site is None or (not site.is_active and site.id != current):
         raise ServiceError(str(_l("Choose one of the listed sites.")), field="site")
     return site
