@@ -25,6 +25,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(send_mail_command)
+    app.cli.add_command(prune_submissions_command)
     from empathy.accounts.cli import register as register_totp
     from empathy.admin.cli import register as register_backup
     from empathy.volunteering.cli import register as register_workflow
@@ -196,3 +197,24 @@ def main() -> None:
     from empathy import create_app
 
     FlaskGroup(create_app=create_app)()
+
+
+@click.command("prune-submissions")
+@click.option("--days", type=click.IntRange(min=1), default=30, show_default=True,
+              help="Keep the submissions of the last DAYS days.")
+@with_appcontext
+def prune_submissions_command(days: int) -> None:
+    """Delete the record of form tokens and Idempotency-Keys older than DAYS days.
+
+    Each create form's one-time token and each API Idempotency-Key that created something is kept so
+    that sending it again creates nothing more ("Already recorded"). A form left open longer than DAYS
+    and then sent again creates again. Run it from cron, e.g. daily.
+    """
+    from datetime import timedelta
+
+    from empathy.core.submissions import prune
+
+    _require_migrated()
+    with Session(get_engine(), expire_on_commit=False) as session:
+        removed = prune(session=session, older_than=timedelta(days=days))
+    click.echo(f"{removed} submissions older than {days} days deleted.")

@@ -95,3 +95,24 @@ def test_seed_demo_loads_once(migrated_app):
     with Session(get_engine(migrated_app)) as s:
         assert s.exec(select(func.count()).select_from(User)).one() == users
         assert s.exec(select(func.count()).select_from(Need)).one() == needs
+
+
+def test_prune_submissions_deletes_only_old_tokens(migrated_app):
+    from datetime import timedelta
+
+    from empathy.core.db import utcnow
+    from empathy.models import FormSubmission
+
+    with Session(get_engine(migrated_app)) as s:
+        s.add(FormSubmission(key="a" * 64, kind="need", target_id=1, created_at=utcnow() - timedelta(days=31)))
+        s.add(FormSubmission(key="b" * 64, kind="need", target_id=2, created_at=utcnow() - timedelta(days=29)))
+        s.commit()
+    runner = migrated_app.test_cli_runner()
+    assert "older than DAYS days" in runner.invoke(args=["prune-submissions", "--help"]).output
+    result = runner.invoke(args=["prune-submissions"])
+    assert result.exit_code == 0 and "1 submissions older than 30 days deleted." in result.output
+    with Session(get_engine(migrated_app)) as s:
+        assert [r.key[0] for r in s.exec(select(FormSubmission)).all()] == ["b"]
+    assert "0 submissions" in runner.invoke(args=["prune-submissions", "--days", "30"]).output
+    assert runner.invoke(args=["prune-submissions", "--days", "0"]).exit_code != 0
+    assert "1 submissions" in runner.invoke(args=["prune-submissions", "--days", "1"]).output

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length
 
 from empathy.accounts.login import me
 from empathy.accounts.services import tokens as token_service
-from empathy.core import web
+from empathy.core import once, web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
 from empathy.core.web import form_error
@@ -40,13 +40,15 @@ def _page(form: TokenForm, new_token: str | None = None, status: int = 200):
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
 @login_required
+@once.one_time_form(lambda _row: url_for("tokens.tokens"))
 def tokens():
     form = TokenForm()
     if form.validate_on_submit():
         lifetime = None if form.expires.data == "never" else timedelta(days=int(form.expires.data))
         try:
             _row, secret = token_service.create_token(session=get_session(), user=me(), name=form.name.data,
-                                                      secret_key=current_app.config["SECRET_KEY"], lifetime=lifetime)
+                                                      secret_key=current_app.config["SECRET_KEY"], lifetime=lifetime,
+                                                      submission=once.submission())
         except ServiceError as exc:
             form_error(form, exc, "name")
         else:

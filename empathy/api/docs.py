@@ -6,7 +6,7 @@ import copy
 
 from flask import current_app, jsonify, render_template
 
-from empathy.api import PREFIX, bp
+from empathy.api import PREFIX, bp, idempotency
 from empathy.api.auth import public
 from empathy.api.problems import MEDIA_TYPE
 
@@ -35,12 +35,32 @@ def openapi_document() -> dict:
             if body and "text/csv" in body.get("content", {}):
                 body["required"] = True
                 body["content"]["text/csv"]["schema"] = {"type": "string", "minLength": 1}
+            if operation.get("operationId") in idempotency.OPERATIONS:
+                _document_idempotency(operation)
             for code, response in operation.get("responses", {}).items():
                 content = response.get("content") or {}
                 if int(code) >= 400 and "application/json" in content:
                     response["content"] = {MEDIA_TYPE: content["application/json"]}
     current_app.extensions[DOC_KEY] = doc
     return doc
+
+
+def _document_idempotency(operation: dict) -> None:
+    """The Idempotency-Key header of a create operation, and the header that marks a repeated answer."""
+    operation.setdefault("parameters", []).append({
+        "name": idempotency.HEADER, "in": "header", "required": False,
+        "description": ("A key of your choice (1 to 255 printable ASCII characters, no spaces), new for each "
+                        "thing you mean to create. Sent again with the same request (after a timeout, say), it "
+                        "creates nothing more and answers as the first time, with `Idempotent-Replayed: true`; "
+                        "the same key with another request is answered 422. Keys are kept for 30 days "
+                        "(`flask prune-submissions`)."),
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+    })
+    for code, response in operation.get("responses", {}).items():
+        if 200 <= int(code) < 300:
+            response.setdefault("headers", {})[idempotency.REPLAYED] = {
+                "description": "`true` when this answer repeats the first answer to the same Idempotency-Key.",
+                "schema": {"type": "string", "enum": ["true"]}}
 
 
 @bp.get("/openapi.json", doc_ui=False)

@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from empathy.core.inputs import NulCharacter
 from empathy.core.throttle import ThrottleUnavailable, TooManyAttempts
 
 CSP = "; ".join([
@@ -71,9 +72,9 @@ def error_page(exc: HTTPException, *, message: str | None = None):
     """The error page for exc's status; a service's message, when given, replaces the generic hint.
 
     A throttled attempt's own message (how long to wait, what else to do) is shown too, and its
-    Retry-After header kept.
+    Retry-After header kept; so is the reason a request with a NUL character is refused.
     """
-    if message is None and isinstance(exc, TooManyAttempts | ThrottleUnavailable):
+    if message is None and isinstance(exc, TooManyAttempts | ThrottleUnavailable | NulCharacter):
         message = exc.description
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() == "retry-after"]
     return render_template("errors/error.html", error=exc, message=message), exc.code, headers

@@ -14,6 +14,7 @@ from werkzeug.routing import RequestRedirect
 
 from empathy.core.errors import ServiceError
 from empathy.core.security import error_page
+from empathy.core.submissions import AlreadySubmitted
 from empathy.core.urls import safe_next
 
 HIDDEN = (403, 404)  # statuses that end on the error page: nothing to go back to
@@ -47,9 +48,10 @@ def form_error(form, exc: ServiceError, default: str | None = None) -> None:
     """Show a refusal under the field it names, else under `default`, else above the form.
 
     Forms may map service field names to their own fields with `error_field(name)` (skill rows).
-    404 and 403 are raised again for the blueprint's handler: they have no field to sit under.
+    404 and 403 are raised again for the blueprint's handler: they have no field to sit under;
+    AlreadySubmitted for the one-time form's (empathy.core.once).
     """
-    if exc.status in HIDDEN:
+    if exc.status in HIDDEN or isinstance(exc, AlreadySubmitted):  # the one-time form answers it
         raise exc
     resolve = getattr(form, "error_field", None) or form._fields.get
     field = resolve(exc.field or "") or (form._fields.get(default) if default else None)

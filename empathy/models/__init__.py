@@ -8,6 +8,7 @@ from empathy.models.privacy import AUDIT_ACTIONS, CONSENT_KINDS, AuditEntry, Con
 from empathy.models.profiles import EmployeeProfile, EmployeeSkill, Site, Skill, SkillKey, skill_keys
 from empathy.models.ratelimit import RateLimitCounter
 from empathy.models.statuses import HoursStatus, MatchStatus, NeedStatus
+from empathy.models.submissions import FormSubmission
 from empathy.models.tokens import ApiToken
 from empathy.models.two_factor import TwoFactor
 from empathy.models.workflow import CREDENTIAL_KINDS, Credential, MatchReminder, NeedCredential, Notification
@@ -30,6 +31,7 @@ __all__ = [
     "ROLES",
     "EmployeeProfile",
     "EmployeeSkill",
+    "FormSubmission",
     "HoursRecord",
     "HoursStatus",
     "Match",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from flask import Response
+
 from empathy.admin.services.sites import site_by_code
-from empathy.api import answers, base_url, bp, ok, send_mail
+from empathy.api import answers, base_url, bp, idempotency, ok, send_mail
 from empathy.api.auth import BEARER, caller, roles
+from empathy.api.idempotency import idempotent
 from empathy.api.schemas import NeedPath
 from empathy.api.tags import NEEDS
 from empathy.core.db import get_session
@@ -31,11 +34,18 @@ def list_needs(query: s.NeedQuery):
                          per_page=page.per_page))
 
 
+def need_again(session, need_id: int):
+    """The need a repeated create answers with, or None if it was deleted since."""
+    need = needs.find_need(session, need_id)
+    return ok(need_out(session, need)) if need is not None else None
+
+
 @bp.post("/needs", tags=[NEEDS], security=BEARER, responses=answers(201, s.NeedOut, 409))
 @roles("coordinator")
+@idempotent(201, need_again)
 def create_need(body: s.NeedIn):
     """Create a need as a draft (coordinators)."""
-    need = needs.create_need(session=get_session(), owner=caller(), data=body)
+    need = needs.create_need(session=get_session(), owner=caller(), data=body, submission=idempotency.submission())
     return ok(need_out(get_session(), need), 201)
 
 
@@ -86,3 +96,11 @@ def reopen_need(path: NeedPath):
 def cancel_need(path: NeedPath):
     """Cancel a need; its volunteers are told."""
     return _transition(roster.cancel_need, path.need_id, base_url=base_url())
+
+
+@bp.delete("/needs/<int:need_id>", tags=[NEEDS], security=BEARER, responses=answers(204, None, 409))
+@roles("coordinator")
+def delete_need(path: NeedPath):
+    """Delete a draft (its coordinator or an administrator); a published need answers 409: close or cancel it."""
+    needs.delete_draft(session=get_session(), actor=caller(), need_id=path.need_id)
+    return Response(status=204)

@@ -27,6 +27,7 @@ from wtforms.validators import Length, Optional
 from wtforms.validators import ValidationError as FieldError
 
 from empathy.core.errors import ServiceError
+from empathy.core.inputs import id_in_text
 from empathy.core.runtime import org_timezone
 from empathy.core.validation import field_message, form_field
 from empathy.core.web import form_error
@@ -198,15 +199,21 @@ class NeedFilterForm(Form):
     def criteria(self) -> dict:
         """Filters for services.needs_query.search_needs; values that did not validate are ignored."""
         self.validate()
-        ok = lambda f: f.data if not f.errors else None  # noqa: E731
+        # Optional() passes blank text (" ", "\t") and clears the choice error SelectField raised for it: a
+        # value that is blank once trimmed is no filter (else "status= " reached the status enum, a 500).
+        ok = lambda f: None if f.errors else f.data.strip() if isinstance(f.data, str) else f.data  # noqa: E731
         where = ok(self.where) or ""
         return {
             "query": ok(self.q) or "",
             "status": ok(self.status) or None,
             "cause": ok(self.cause) or None,
-            "site_id": int(where) if where.isdigit() else None,
+            "site_id": id_in_text(where),
             "remote": True if where == "remote" else None,
             "date_from": ok(self.date_from),
             "date_to": ok(self.date_to),
         }
 
+
+
+class DeleteForm(FlaskForm):
+    """The confirmation of a deletion: only the CSRF token."""

@@ -16,8 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from empathy.core import audit
-from empathy.core.db import begin_write, compare_and_set, lock_rows, utcnow
+from empathy.core.db import begin_write, compare_and_delete, compare_and_set, lock_rows, utcnow
 from empathy.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from empathy.core.inputs import id_in_text
+from empathy.core.submissions import Submission
+from empathy.core.submissions import record as record_submission
 from empathy.core.validation import service_error
 from empathy.models import Need, NeedSkill, NeedStatus, Site, Skill, User
 from empathy.models.need_schemas import MAX_TITLE, NeedBase, NeedCreate, NeedUpdate
@@ -26,13 +29,15 @@ from empathy.profiles.services import resolve_skill_rows
 
 EDITABLE = (NeedStatus.DRAFT, NeedStatus.OPEN, NeedStatus.FILLED, NeedStatus.CLOSED)
 CHANGED_MEANWHILE = _l("The need changed meanwhile. Reload it and try again.")
+NOT_A_DRAFT = _l("Only a draft can be deleted: close or cancel a published need instead.")
 
 
 def _resolve_site(session: Session, ref: str | None, current: int | None) -> Site | None:
     """The site by code, or by id (the web form's choices); an inactive site only if the need already has it."""
     if not ref:
         return None
-    site = session.get(Site, int(ref)) if ref.isdigit() else session.exec(select(Site).where(Site.code == ref)).first()
+    site_id = id_in_text(ref)
+    site = session.get(Site, site_id) if site_id else session.exec(select(Site).where(Site.code == ref)).first()
     if site is None or (not site.is_active and site.id != current):
         raise ServiceError(str(_l("Choose one of the listed sites.")), field="site")
     return site
@@ -120,8 +125,9 @@ def _editable(session: Session, actor: User, need_id: int, *, lock: bool = False
     return need
 
 
-def create_need(*, session: Session, owner: User, data: NeedCreate) -> Need:
-    """Create a need as a draft, with its required skills (ServiceError on the field at fault)."""
+def create_need(*, session: Session, owner: User, data: NeedCreate, submission: Submission | None = None) -> Need:
+    """Create a need as a draft, with its required skills (ServiceError on the field at fault;
+    AlreadySubmitted when `submission` was recorded before)."""
     _require_coordinator(owner)
     with _writing(session):
         site = _resolve_site(session, data.site, None)
@@ -129,6 +135,7 @@ def create_need(*, session: Session, owner: User, data: NeedCreate) -> Need:
                     owner_id=owner.id, status=NeedStatus.DRAFT)
         _apply(session, need, data, site)
         audit.record(session, actor_id=owner.id, action="need_created", target_type="need", target_id=need.id)
+        record_submission(session, submission, kind="need", target_id=need.id)
     return need
 
 
@@ -204,13 +211,15 @@ def reopen_need(*, session: Session, actor: User, need_id: int) -> Need:
                        must_not_have_ended=_l("This need has already ended and cannot be reopened."))
 
 
-def duplicate_need(*, session: Session, actor: User, need_id: int) -> Need:
-    """Copy a need (details and skills) as a new draft owned by the actor."""
+def duplicate_need(*, session: Session, actor: User, need_id: int, submission: Submission | None = None) -> Need:
+    """Copy a need (details and skills) as a new draft owned by the actor (AlreadySubmitted when
+    `submission` was recorded before)."""
     _require_coordinator(actor)
     with _writing(session):
         copy = _copy_need(session, actor, get_need(session=session, viewer=actor, need_id=need_id).need)
         audit.record(session, actor_id=actor.id, action="need_created", target_type="need", target_id=copy.id,
                      copied_from=need_id)
+        record_submission(session, submission, kind="need", target_id=copy.id)
     return copy
 
 
@@ -226,6 +235,23 @@ def _copy_need(session: Session, actor: User, source: Need) -> Need:
     for ns in session.exec(select(NeedSkill).where(NeedSkill.need_id == source.id)).all():
         session.add(NeedSkill(need_id=copy.id, skill_id=ns.skill_id, importance=ns.importance, min_level=ns.min_level))
     return copy
+
+
+def find_need(session: Session, need_id: int) -> Need | None:
+    """One need by id, or None; no permission check (for answering a repeated create)."""
+    return session.get(Need, need_id)
+
+
+def delete_draft(*, session: Session, actor: User, need_id: int) -> None:
+    """Delete a draft with its skills (owner or admin). Commits.
+
+    NotFound, Forbidden, or Conflict when the need is not a draft (a published need is closed or
+    cancelled, never deleted: volunteers and hours refer to it), also when it was published meanwhile.
+    """
+    with _writing(session):
+        need = _editable(session, actor, need_id)
+        if need.status != NeedStatus.DRAFT or not compare_and_delete(session, need, Need.status == NeedStatus.DRAFT):
+            raise Conflict(str(NOT_A_DRAFT))
 
 
 def editable_need(*, session: Session, actor: User, need_id: int) -> NeedDetail:

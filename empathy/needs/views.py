@@ -7,19 +7,19 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from empathy.accounts.login import me, role_required
-from empathy.core import web
+from empathy.core import once, web
 from empathy.core.db import get_session
-from empathy.core.errors import ServiceError
+from empathy.core.errors import Conflict, ServiceError
 from empathy.core.i18n import ui_language
 from empathy.core.labels import localized, site_name, skill_label
 from empathy.core.runtime import org_timezone
 from empathy.core.web import form_error
 from empathy.data import load_causes
-from empathy.models import NeedStatus
+from empathy.models import Need, NeedStatus
 from empathy.models.profile_schemas import LEVEL_NAMES
 from empathy.needs import query as needs_query
 from empathy.needs import services as need_service
-from empathy.needs.forms import STATUS_NAMES, NeedFilterForm, need_form
+from empathy.needs.forms import STATUS_NAMES, DeleteForm, NeedFilterForm, need_form
 from empathy.profiles.services import active_sites, skill_suggestions
 
 bp = Blueprint("needs", __name__, url_prefix="/needs")
@@ -35,6 +35,7 @@ def _labels():
         "level_names": LEVEL_NAMES,
         "site_name": lambda s: site_name(s, lang),
         "skill_label": lambda s: skill_label(s, lang),
+        "once_token": once.new_token,
     }
 
 
@@ -90,7 +91,8 @@ def _edit_page(need_id: int | None):
             if need_id:
                 need = need_service.update_need(session=session, actor=user, need_id=need_id, data=form.to_update())
             else:
-                need = need_service.create_need(session=session, owner=user, data=form.to_create())
+                need = need_service.create_need(session=session, owner=user, data=form.to_create(),
+                                                submission=once.submission())
         except ServiceError as exc:
             form_error(form, exc)
         else:
@@ -103,8 +105,16 @@ def _edit_page(need_id: int | None):
                            skill_suggestions=skill_suggestions(session, lang))
 
 
+def _to_need(row) -> str:
+    """The need a recorded submission created, or the coordinator's list if it was deleted since."""
+    if row.target_id is not None and get_session().get(Need, row.target_id) is not None:
+        return url_for("needs.detail", need_id=row.target_id)
+    return url_for("needs.mine")
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @role_required("coordinator")
+@once.one_time_form(_to_need)
 def new():
     return _edit_page(None)
 
@@ -126,9 +136,28 @@ def _done_messages() -> dict:
 
 @bp.post("/<int:need_id>/<any(publish, close, reopen, duplicate):action>")
 @role_required("coordinator")
+@once.one_time_form(_to_need)  # the Duplicate button's address has a token: a double click makes one copy
 def change_status(need_id: int, action: str):
     use_case = getattr(need_service, f"{action}_need")
     web.return_to(url_for("needs.detail", need_id=need_id))
-    need = use_case(session=get_session(), actor=me(), need_id=need_id)
+    extra = {"submission": once.submission()} if action == "duplicate" else {}
+    need = use_case(session=get_session(), actor=me(), need_id=need_id, **extra)
     flash(_done_messages()[action], "success")
     return redirect(url_for("needs.detail", need_id=need.id))
+
+
+@bp.route("/<int:need_id>/delete", methods=["GET", "POST"])
+@role_required("coordinator")
+def delete(need_id: int):
+    """Ask, then delete a draft (its owner or an administrator); a published need is refused."""
+    session = get_session()
+    current = need_service.editable_need(session=session, actor=me(), need_id=need_id)
+    web.return_to(url_for("needs.detail", need_id=need_id))
+    form = DeleteForm()
+    if current.need.status != NeedStatus.DRAFT:
+        raise Conflict(str(need_service.NOT_A_DRAFT))  # flashed on the need's page
+    if form.validate_on_submit():
+        need_service.delete_draft(session=session, actor=me(), need_id=need_id)
+        flash(_("The draft is deleted."), "success")
+        return redirect(url_for("needs.mine"))
+    return render_template("needs/delete.html", need=current.need, form=form)

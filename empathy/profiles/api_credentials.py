@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from empathy.api import answers, bp, ok
+from empathy.api import answers, bp, idempotency, ok
 from empathy.api.auth import BEARER, caller, roles
+from empathy.api.idempotency import idempotent
 from empathy.api.schemas import NeedPath
 from empathy.api.tags import ACCOUNT, ADMIN, NEEDS
 from empathy.core.db import get_session
@@ -21,11 +22,18 @@ def my_credentials():
                                per_page=max(1, len(rows))))
 
 
+def _credential_again(session, credential_id: int):
+    row = credentials.find_credential(session, credential_id)
+    return ok(s.credential_out(row)) if row is not None else None
+
+
 @bp.post("/me/credentials", tags=[ACCOUNT], security=BEARER, responses=answers(200, s.CredentialOut, 409))
+@idempotent(200, _credential_again)
 def record_credential(body: s.CredentialIn):
     """Record or renew a credential (`kind`: background_check, first_aid, health_certificate, driving_licence)."""
     row = credentials.record_credential(session=get_session(), user=caller(), kind=body.kind,
-                                        expires_on=body.expires_on, reference=body.reference)
+                                        expires_on=body.expires_on, reference=body.reference,
+                                        submission=idempotency.submission())
     return ok(s.credential_out(row))
 
 

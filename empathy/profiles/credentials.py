@@ -10,6 +10,8 @@ from sqlmodel import Session, select
 from empathy.core.db import begin_write, compare_and_set, lock_rows, retrying, utcnow
 from empathy.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from empathy.core.pagination import Page, paginate
+from empathy.core.submissions import Submission
+from empathy.core.submissions import record as record_submission
 from empathy.models import CREDENTIAL_KINDS, Credential, Need, NeedCredential, User
 
 LABELS = {
@@ -94,6 +96,11 @@ def set_required_kinds(*, session: Session, actor: User, need_id: int, kinds: li
     return required_kinds(session, need.id)
 
 
+def find_credential(session: Session, credential_id: int) -> Credential | None:
+    """One credential by id, or None; no permission check (for answering a repeated record)."""
+    return session.get(Credential, credential_id)
+
+
 def my_credentials(*, session: Session, user: User) -> list[Credential]:
     """The user's credentials in the fixed list's order."""
     rows = session.exec(select(Credential).where(Credential.user_id == user.id)).all()
@@ -106,13 +113,15 @@ def latest_expiry(today: date) -> date:
 
 
 @retrying
-def record_credential(*, session: Session, user: User, kind: str, expires_on: date, reference: str = "") -> Credential:
+def record_credential(*, session: Session, user: User, kind: str, expires_on: date, reference: str = "",
+                      submission: Submission | None = None) -> Credential:
     """Record (or renew) one of the user's credentials; it waits for an admin's verification. Commits.
 
     Raises ServiceError on `kind` (not on the list), `expires_on` (already past, or after the end of the year
     MAX_VALID_YEARS from now) or `reference` (too long). Two records of the same kind at the same moment
     (the form sent twice) take turns on the user's row: the second renews what the first made. A
-    renewal undoes a verification of the old details, also one made at the same moment.
+    renewal undoes a verification of the old details, also one made at the same moment. AlreadySubmitted
+    when `submission` was recorded before.
     """
     if kind not in CREDENTIAL_KINDS:
         raise ServiceError(str(_l("Choose a credential from the list.")), field="kind")
@@ -135,6 +144,8 @@ def record_credential(*, session: Session, user: User, kind: str, expires_on: da
     # Changed details need a new look from an admin.
     row.verified_at = row.verified_by_id = None
     session.add(row)
+    session.flush()
+    record_submission(session, submission, kind="credential", target_id=row.id)
     session.commit()
     return row
 

@@ -88,6 +88,11 @@ class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def process_data(self, value):
+        super().process_data(value)
+        if self.data is None:  # a body with no form data (empty, or not UTF-8): no box ticked, not None
+            self.data = []
+
 
 class SkillRowForm(Form):
     name = StringField(_l("Skill"), validators=[Hint(maxlength=MAX_SKILL_NAME)])
@@ -127,7 +132,7 @@ class SkillRowsMixin:
         if name.startswith("skills-"):
             _, index, sub = name.split("-", 2)
             rows = getattr(self, "_row_index", [])
-            if index.isdigit() and int(index) < len(rows):
+            if index.isascii() and index.isdigit() and int(index) < len(rows):
                 return getattr(self.skills.entries[rows[int(index)]].form, sub, None)
         return self._fields.get(name)
 

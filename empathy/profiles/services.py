@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from empathy.core.db import begin_write, lock_rows, retrying, utcnow
 from empathy.core.errors import ServiceError
+from empathy.core.inputs import id_in_text
 from empathy.core.labels import skill_label
 from empathy.core.text import fold
 from empathy.core.validation import service_error
@@ -68,7 +69,8 @@ def _resolve_site(session: Session, ref: str | None, current: int | None) -> Sit
     """The site by code, or by id (the web form's choices); an inactive site only if the profile already has it."""
     if not ref:
         return None
-    site = session.get(Site, int(ref)) if ref.isdigit() else session.exec(select(Site).where(Site.code == ref)).first()
+    site_id = id_in_text(ref)
+    site = session.get(Site, site_id) if site_id else session.exec(select(Site).where(Site.code == ref)).first()
     if site is None or (not site.is_active and site.id != current):
         raise _err(_l("Choose one of the listed sites."), "site")
     return site

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from empathy.api import answers, base_url, bp, ok, send_mail
+from empathy.api import answers, base_url, bp, idempotency, ok, send_mail
 from empathy.api.auth import BEARER, caller, roles
+from empathy.api.idempotency import idempotent
 from empathy.api.schemas import NeedPath
 from empathy.api.tags import MATCHES, NEEDS
 from empathy.core.db import get_session
@@ -39,11 +40,23 @@ def withdraw(path: s.MatchPath):
     return _employee_act(signups.withdraw, path.match_id)
 
 
+def _hours_again(session, record_id: int):
+    record = hours.find_record(session, record_id)
+    return ok(s.hours_out(record)) if record is not None else None
+
+
+def _match_again(session, match_id: int):
+    match = signups.find_match(session, match_id)
+    return ok(match_out(match)) if match is not None else None
+
+
 @bp.post("/matches/<int:match_id>/hours", tags=[MATCHES], security=BEARER, responses=answers(201, s.HoursOut, 409))
+@idempotent(201, _hours_again)
 def log_hours(path: s.MatchPath, body: s.HoursIn):
     """Log hours you gave; they wait for the coordinator's approval."""
     record = hours.log_hours(session=get_session(), user=caller(), match_id=path.match_id, hours=body.hours,
-                             worked_on=body.worked_on, note=body.note, tz=org_timezone())
+                             worked_on=body.worked_on, note=body.note, tz=org_timezone(),
+                             submission=idempotency.submission())
     return ok(s.hours_out(record), 201)
 
 
@@ -91,19 +104,21 @@ def reject_hours(path: s.HoursPath, body: s.RejectIn):
 @bp.post("/needs/<int:need_id>/invitations", tags=[NEEDS], security=BEARER,
          responses=answers(200, s.InvitationsOut, 409))
 @roles("coordinator")
+@idempotent(200, lambda _session, invited: ok(s.InvitationsOut(invited=invited)))
 def invite(path: NeedPath, body: s.InvitationsIn):
     """Invite employees to the need; returns how many were invited."""
     n = invitations.invite_employees(session=get_session(), index=match_index(), actor=caller(),
                                      need_id=path.need_id, user_ids=body.user_ids, message=body.message,
-                                     base_url=base_url())
+                                     base_url=base_url(), submission=idempotency.submission())
     send_mail()
     return ok(s.InvitationsOut(invited=n))
 
 
 @bp.post("/needs/<int:need_id>/signup", tags=[NEEDS], security=BEARER, responses=answers(201, s.MatchOut, 409))
+@idempotent(201, _match_again)
 def signup(path: NeedPath, body: s.SignupIn):
     """Volunteer for a need: confirmed at once, or awaiting the coordinator's approval."""
     match = signups.volunteer(session=get_session(), user=caller(), need_id=path.need_id, message=body.message,
-                              base_url=base_url())
+                              base_url=base_url(), submission=idempotency.submission())
     send_mail()
     return ok(s.match_out(match), 201)

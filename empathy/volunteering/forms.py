@@ -68,6 +68,11 @@ class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def process_data(self, value):
+        super().process_data(value)
+        if self.data is None:  # a body with no form data (empty, or not UTF-8): no box ticked, not None
+            self.data = []
+
 
 class CredentialForm(FlaskForm):
     kind = SelectField(_l("Credential"), choices=[SelectChoice(k, k) for k in CREDENTIAL_KINDS])

@@ -129,13 +129,13 @@ def test_failed_token_requests_are_throttled_per_account_but_successes_are_not(c
 def test_tokens_settings_page_creates_shows_once_lists_and_revokes(client, auth, session):
     make_user(session, email="web@example.com")
     auth.login("web@example.com", DEFAULT_PASSWORD)
-    page = client.get("/account/tokens")
+    page = client.get("/account/tokens", follow_redirects=True)  # via an address with a one-time token
     assert page.status_code == 200 and "You have no tokens yet." in page.text
     r = client.post("/account/tokens", data={"name": "HR sync", "expires": "30"})
     assert r.status_code == 200
     secret = next(w for w in r.text.replace('"', " ").split() if w.startswith("emp_"))
     assert "HR sync" in r.text
-    assert secret not in client.get("/account/tokens").text  # shown once
+    assert secret not in client.get("/account/tokens", follow_redirects=True).text  # shown once
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
     row = session.exec(select(ApiToken)).one()
     r = client.post(f"/account/tokens/{row.id}/revoke")
@@ -146,3 +146,15 @@ def test_tokens_settings_page_creates_shows_once_lists_and_revokes(client, auth,
 
 def test_tokens_page_needs_sign_in(client):
     assert client.get("/account/tokens").status_code == 302
+
+
+def test_the_token_form_sent_twice_makes_one_token(client, auth, session):
+    make_user(session, email="twice@example.com")
+    auth.login("twice@example.com", DEFAULT_PASSWORD)
+    address = client.get("/account/tokens").headers["Location"]
+    assert address.startswith("/account/tokens?once=")
+    assert client.post(address, data={"name": "HR sync", "expires": "30"}).status_code == 200
+    again = client.post(address, data={"name": "HR sync", "expires": "30"}, follow_redirects=True)
+    assert "Already recorded" in again.text and "emp_" not in again.text
+    session.rollback()
+    assert len(session.exec(select(ApiToken)).all()) == 1

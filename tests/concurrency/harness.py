@@ -7,7 +7,10 @@ Flask test client runs one request at a time and cannot show a "database is lock
 - `Database`: a fresh SQLite file, or a PostgreSQL database of its own (a unique name on the server
   of EMPATHY_TEST_DATABASE_URL), migrated with the app's own Alembic migrations; dropped afterwards.
 - `Server`: `gunicorn wsgi:app` (the README's deployment command) on a free port, configured through
-  EMPATHY_* variables like a deployment, with sync or threaded workers; stopped at teardown.
+  EMPATHY_* variables like a deployment, with sync or threaded workers; stopped at teardown. The one runner
+  of real workers for the whole suite (tests/core/test_mail_gunicorn.py and
+  tests/accounts/test_throttling_workers.py use it too): `post_from` sends from another loopback address,
+  `pids_that_answered` tells which workers served a path.
 - `ApiUser` / `WebUser`: a bearer token from POST /api/v1/auth/token, or a browser session signed in
   through the login form, with the CSRF token its forms need.
 - `Seeder`: accounts (registration service), tokens (token service) and needs, matches and hours rows
@@ -17,7 +20,9 @@ Flask test client runs one request at a time and cannot show a "database is lock
 
 from __future__ import annotations
 
+import http.client
 import itertools
+import json
 import os
 import re
 import shutil
@@ -33,6 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 import requests
 import sqlalchemy as sa
@@ -54,6 +60,7 @@ GENEROUS_LIMITS = {name: "100000 per hour" for name in (
     "EMPATHY_LOGIN_FAILURE_LIMITS", "EMPATHY_LOGIN_ACCOUNT_FAILURE_LIMITS", "EMPATHY_REGISTER_LIMITS",
     "EMPATHY_RESET_REQUEST_LIMITS", "EMPATHY_RESET_ACCOUNT_LIMITS")}
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(M)sms %(p)s"  # method, path, status, time, worker pid as <pid>
 REQUEST_TIMEOUT = 60  # seconds; a request stuck longer than gunicorn's own timeout is a failure anyway
 
 
@@ -142,6 +149,7 @@ class Server:
     workers: int = 3
     threads: int = 1
     extra_env: dict[str, str] = field(default_factory=dict)
+    generous_limits: bool = True  # False: the configured sign-in limits, for tests of the limits themselves
     url: str = ""
     _proc: subprocess.Popen | None = None
     _log_path: Path | None = None
@@ -155,7 +163,7 @@ class Server:
             EMPATHY_BASE_URL="http://127.0.0.1",
             PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
             PYTHONUNBUFFERED="1",
-            **GENEROUS_LIMITS,
+            **(GENEROUS_LIMITS if self.generous_limits else {}),
         )
         env.update(self.extra_env)
         return env
@@ -168,7 +176,7 @@ class Server:
         command = [sys.executable, "-m", "gunicorn", "--preload", "--workers", str(self.workers),
                    "--bind", f"127.0.0.1:{port}",
                    "--timeout", "60", "--graceful-timeout", "5", "--access-logfile", "-",
-                   "--access-logformat", '%(m)s %(U)s %(s)s %(M)sms']
+                   "--access-logformat", ACCESS_FORMAT]
         if self.threads > 1:
             command += ["--worker-class", "gthread", "--threads", str(self.threads)]
         command.append("wsgi:app")
@@ -192,6 +200,29 @@ class Server:
             except requests.RequestException:
                 ready = 0
                 time.sleep(0.2)
+
+    def pids_that_answered(self, method: str, path: str) -> set[str]:
+        """The worker processes whose access log lines show `method path` (any status)."""
+        pattern = rf"^{re.escape(method)} {re.escape(path)} \d+ \d+ms <(\d+)>$"
+        return set(re.findall(pattern, self.log(), re.M))
+
+    def post_from(self, path: str, *, form: dict | None = None, body: dict | None = None,
+                  source: str = "127.0.0.1") -> int:
+        """POST a form (or a JSON `body`) from the loopback address `source` (127.0.0.2, ...: another client to
+        the rate limits); returns the status."""
+        host, port = self.url.removeprefix("http://").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=REQUEST_TIMEOUT, source_address=(source, 0))
+        try:
+            if body is not None:
+                conn.request("POST", path, body=json.dumps(body), headers={"Content-Type": "application/json"})
+            else:
+                conn.request("POST", path, body=urlencode(form or {}),
+                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+            response = conn.getresponse()
+            response.read()
+            return response.status
+        finally:
+            conn.close()
 
     def log(self) -> str:
         return self._log_path.read_text(errors="replace") if self._log_path and self._log_path.exists() else ""
@@ -228,6 +259,7 @@ class Answer:
     json: object
     seconds: float
     label: str = ""
+    headers: dict = field(default_factory=dict)  # the response's (a redirect's Location, a replay's mark)
 
     @classmethod
     def of(cls, response: requests.Response, started: float, label: str = "") -> Answer:
@@ -235,7 +267,8 @@ class Answer:
             body = response.json()
         except ValueError:
             body = None
-        return cls(response.status_code, response.text, body, time.monotonic() - started, label)
+        return cls(response.status_code, response.text, body, time.monotonic() - started, label,
+                   dict(response.headers))
 
 
 class ApiUser:

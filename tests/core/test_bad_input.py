@@ -88,3 +88,73 @@ def test_deeply_nested_json_is_refused(client, world, body, url):
     response = client.post(url, data=body, headers=headers)
     assert response.status_code == 422  # as any body that is not a JSON object
     assert response.mimetype == "application/problem+json"
+
+
+# Found by the fuzz tests (tests/security/test_fuzz_*.py, tests/api/test_fuzz_bodies.py).
+@pytest.mark.parametrize("where", ["query", "form", "key"])
+def test_a_nul_character_in_a_query_string_or_form_is_a_400_with_its_reason(app, world, where):
+    client = signed_in(app, world, "coord")
+    if where == "query":
+        response = client.get("/needs", query_string={"q": "a\x00b"})
+    elif where == "form":
+        response = client.post("/needs/new", data={"title": "T\x00", "cause": "education"})
+    else:
+        response = client.get("/admin/users", query_string={"\x00": "1"})
+    assert response.status_code == 400
+    assert "NUL character" in response.get_data(as_text=True)
+
+
+def test_the_api_names_the_field_that_holds_a_nul_character(client, world):
+    response = client.get("/api/v1/needs", query_string={"q": "a\x00b"},
+                          headers={"Authorization": f"Bearer {world.tokens['emp']}"})
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize("blank", [" ", "\t", "\r\n"])
+@pytest.mark.parametrize("url", ["/needs", "/needs/mine", "/needs/all"])
+def test_a_blank_filter_is_no_filter(app, world, url, blank):
+    response = signed_in(app, world, "coord").get(url, query_string={"status": blank, "cause": blank, "where": blank})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("body", [b"", b"kinds=\xff\xfe"])  # no form data at all, or none that decodes as UTF-8
+def test_required_credentials_without_form_data_are_none(app, world, body):
+    response = signed_in(app, world, "coord").post(
+        f"/needs/{world.ids['need_id']}/credentials", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("site", [HUGE, "²", "٣"])
+@pytest.mark.parametrize("method,url", [("PUT", "/api/v1/me/profile"), ("POST", "/api/v1/needs")])
+def test_a_site_id_out_of_range_or_in_other_digits_is_an_unknown_site(client, world, site, method, url):
+    body = {"site": site}
+    if method == "POST":
+        body |= {"title": "T", "cause": "education", "starts_at": "2030-01-01T09:00:00+08:00",
+                 "ends_at": "2030-01-01T12:00:00+08:00"}
+    response = client.open(url, method=method, json=body, headers={"Authorization": f"Bearer {world.tokens['coord']}"})
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "site"
+
+
+def test_a_member_id_out_of_range_is_ignored(app, world):
+    response = signed_in(app, world, "coord").get(f"/needs/{world.ids['need_id']}/team",
+                                                  query_string=[("member", HUGE), ("member", "²")])
+    assert response.status_code == 200
+
+
+def test_id_in_text_takes_ascii_digits_in_the_databases_range_only():
+    from empathy.core.inputs import MAX_ID, id_in_text
+
+    assert [id_in_text(t) for t in ("7", str(MAX_ID), "0", str(MAX_ID + 1), HUGE, "²", "٣", "-1", " 7", "", None)] \
+        == [7, MAX_ID, None, None, None, None, None, None, None, None, None]
+
+
+def test_suggestions_name_the_credentials_a_candidate_lacks(app):
+    from empathy.profiles.credentials import label
+    from tests.security.fuzzing import build_fuzz_world
+
+    with Session(get_engine(app), expire_on_commit=False) as session:
+        world = build_fuzz_world(session, app.config["MATCH_MODEL_PATH"])
+    response = signed_in(app, world, "coord").get(f"/needs/{world.ids['need_id']}/suggestions")
+    assert response.status_code == 200
+    assert f"Lacks: {label('first_aid')}" in response.get_data(as_text=True)  # all but "emp", who holds it

@@ -127,6 +127,8 @@ needs.new                                  POST   login 403 ok= 403 ok= ok=
 needs.edit                                 GET    login 403 403 403 ok ok
 needs.edit                                 POST   login 403 403 403 ok= ok=
 needs.change_status[close]                 POST   login 403 403 403 ok ok=
+needs.delete                               GET    login 403 403 403 ok ok
+needs.delete                               POST   login 403 403 403 ok= ok=
 needs.change_status[duplicate]             POST   login 403 ok 403 ok ok
 needs.change_status[publish]               POST   login 403 403 403 ok= ok=
 needs.change_status[reopen]                POST   login 403 403 403 ok= ok=
@@ -182,6 +184,7 @@ api.list_needs                             GET    login ok ok ok ok ok
 api.create_need                            POST   login 403 ok= 403 ok= ok=
 api.get_need                               GET    login ok ok ok ok ok
 api.patch_need                             PATCH  login 403 403 403 ok ok
+api.delete_need                            DELETE login 403 403 403 ok= ok=
 api.publish_need                           POST   login 403 403 403 ok= ok=
 api.close_need                             POST   login 403 403 403 ok ok=
 api.reopen_need                            POST   login 403 403 403 ok= ok=

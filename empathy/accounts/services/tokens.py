@@ -22,6 +22,8 @@ from empathy.accounts.services.auth import authenticate
 from empathy.core.crypto import KeyRing
 from empathy.core.db import begin_write, compare_and_set, lock_rows, retrying, utcnow, write_aside
 from empathy.core.errors import NotFound, ServiceError
+from empathy.core.submissions import Submission
+from empathy.core.submissions import record as record_submission
 from empathy.models import ApiToken, User
 
 PREFIX = "emp_"
@@ -43,11 +45,13 @@ def _password_mark(secret_key: str, user: User) -> str:
 
 @retrying
 def create_token(*, session: Session, user: User, name: str, secret_key: str,
-                 lifetime: timedelta | None = SIGN_IN_LIFETIME, now: datetime | None = None) -> tuple[ApiToken, str]:
+                 lifetime: timedelta | None = SIGN_IN_LIFETIME, now: datetime | None = None,
+                 submission: Submission | None = None) -> tuple[ApiToken, str]:
     """Make a token for the user; returns the row and the secret, which is shown only once. Commits.
 
     Raises ServiceError on `name` when it is empty or too long, or when the user already has
-    MAX_TOKENS live tokens (counted with the user's row locked: two made at once cannot pass it).
+    MAX_TOKENS live tokens (counted with the user's row locked: two made at once cannot pass it);
+    AlreadySubmitted when `submission` was recorded before.
     """
     name = " ".join((name or "").split())
     if not name:
@@ -67,6 +71,8 @@ def create_token(*, session: Session, user: User, name: str, secret_key: str,
                    password_mark=_password_mark(secret_key, user), created_at=now,
                    expires_at=now + lifetime if lifetime else None)
     session.add(row)
+    session.flush()
+    record_submission(session, submission, kind="token", target_id=row.id)
     session.commit()
     return row, secret
 

@@ -12,6 +12,8 @@ from sqlmodel import Session, func, select
 from empathy.core import audit
 from empathy.core.db import begin_write, compare_and_set, lock_rows, utcnow
 from empathy.core.errors import Conflict, NotFound, ServiceError
+from empathy.core.submissions import Submission
+from empathy.core.submissions import record as record_submission
 from empathy.models import EmployeeProfile, HoursRecord, HoursStatus, Need, NeedStatus, User
 from empathy.volunteering.lifecycle import CAN_LOG_HOURS
 from empathy.volunteering.services.notifications import notify
@@ -27,12 +29,14 @@ def _err(message, field_name: str) -> ServiceError:
 
 @retrying
 def log_hours(*, session: Session, user: User, match_id: int, hours: float, worked_on: date,
-              note: str = "", tz: ZoneInfo, now: datetime | None = None) -> HoursRecord:
+              note: str = "", tz: ZoneInfo, now: datetime | None = None,
+              submission: Submission | None = None) -> HoursRecord:
     """Log hours on a confirmed match; pending until the coordinator reviews them. Commits.
 
     `hours` is a number of hours (0 < hours <= 24); at most 24 are logged for one person and day
     (not counting rejected hours), also when two logs arrive at once. Raises ServiceError on the
-    field at fault, Forbidden, NotFound, or Conflict when the match or need does not allow hours.
+    field at fault, Forbidden, NotFound, or Conflict when the match or need does not allow hours;
+    AlreadySubmitted when `submission` was recorded before (nothing is logged twice).
     """
     now = now or utcnow()
     note = (note or "").strip()
@@ -67,6 +71,8 @@ def log_hours(*, session: Session, user: User, match_id: int, hours: float, work
     record = HoursRecord(need_id=need.id, match_id=match.id, user_id=user.id, hours=hours, worked_on=worked_on,
                          note=note, department=profile.department if profile else "")
     session.add(record)
+    session.flush()
+    record_submission(session, submission, kind="hours", target_id=record.id)
     session.commit()
     return record
 

@@ -13,6 +13,8 @@ from empathy.core import audit
 from empathy.core.db import begin_write, utcnow
 from empathy.core.errors import ServiceError
 from empathy.core.pagination import Page
+from empathy.core.submissions import Submission
+from empathy.core.submissions import record as record_submission
 from empathy.models import EmployeeProfile, EmployeeSkill, Match, Need, NeedSkill, NeedStatus, User
 from empathy.profiles.credentials import missing_kinds
 from empathy.suggestions.display import BANDS
@@ -167,11 +169,12 @@ def invitable(session: Session, user_ids: list[int]) -> dict[int, User]:
 
 @retrying
 def invite_employees(*, session: Session, index: MatchIndex, actor: User, need_id: int, user_ids: list[int],
-                     message: str = "", base_url: str = "") -> int:
+                     message: str = "", base_url: str = "", submission: Submission | None = None) -> int:
     """Invite employees to a need, keeping their score and its explanation; returns how many. Commits.
 
     Refuses the whole request (ServiceError on `user_ids`, nothing written) when anyone chosen cannot be invited:
     unknown, deactivated, or opted out of being suggested. Skips the owner and people the lifecycle does not let in.
+    AlreadySubmitted when `submission` was recorded before (its row keeps the number invited).
     """
     message = (message or "").strip()
     if len(message) > MAX_MESSAGE:
@@ -221,5 +224,6 @@ def invite_employees(*, session: Session, index: MatchIndex, actor: User, need_i
     if invited:
         audit.record(session, actor_id=actor.id, action="volunteers_invited", target_type="need", target_id=need.id,
                      invited=invited)
+    record_submission(session, submission, kind="invitations", target_id=invited)  # a batch: how many
     session.commit()
     return invited

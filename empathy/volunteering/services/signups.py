@@ -10,6 +10,8 @@ from sqlmodel import Session, select
 
 from empathy.core.db import begin_write, utcnow
 from empathy.core.errors import Conflict, ServiceError
+from empathy.core.submissions import Submission
+from empathy.core.submissions import record as record_submission
 from empathy.models import Match, MatchStatus, Need, NeedStatus, User
 from empathy.profiles.credentials import require_credentials
 from empathy.volunteering.lifecycle import JOINED, SETTLED, Action, transition
@@ -33,8 +35,12 @@ def _owner(session: Session, need: Need) -> User | None:
 
 
 @retrying
-def volunteer(*, session: Session, user: User, need_id: int, message: str = "", base_url: str = "") -> Match:
-    """Sign up for a need: confirmed at once while seats remain, or awaiting approval. Commits."""
+def volunteer(*, session: Session, user: User, need_id: int, message: str = "", base_url: str = "",
+              submission: Submission | None = None) -> Match:
+    """Sign up for a need: confirmed at once while seats remain, or awaiting approval. Commits.
+
+    Conflict when already signed up; AlreadySubmitted when `submission` was recorded before.
+    """
     message = (message or "").strip()
     if len(message) > MAX_MESSAGE:
         raise ServiceError(str(_l("Use at most %(n)d characters.", n=MAX_MESSAGE)), field="message")
@@ -69,8 +75,14 @@ def volunteer(*, session: Session, user: User, need_id: int, message: str = "", 
         if owner is not None:
             notify(session, owner, "signed_up", {"name": user.display_name, "need": need.title},
                    link=f"/needs/{need.id}/people")
+    record_submission(session, submission, kind="match", target_id=match.id)
     session.commit()
     return match
+
+
+def find_match(session: Session, match_id: int) -> Match | None:
+    """One match by id, or None; no permission check (for answering a repeated sign-up)."""
+    return session.get(Match, match_id)
 
 
 @retrying

@@ -16,6 +16,7 @@ from empathy.admin.services.sites import active_sites
 from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.i18n import ui_language
+from empathy.core.inputs import id_in_text
 from empathy.core.labels import site_name
 from empathy.core.urls import safe_next
 from empathy.models import CREDENTIAL_KINDS
@@ -34,7 +35,7 @@ MIN_BANDS = ("partial", "good", "strong")  # the choices of the "Minimum fit" fi
 
 def _ids(name: str) -> list[int]:
     # All of them: the service refuses more than one invitation takes, rather than inviting the first ones only.
-    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
+    return [n for n in map(id_in_text, request.form.getlist(name)) if n is not None]
 
 
 def _filter_form() -> SuggestionFilterForm:
@@ -115,7 +116,8 @@ def invite(need_id: int):
     web.return_to(web.referer_path() or back)
     # A row's own Invite button names one person; "Invite selected" sends the ticked boxes.
     one = request.form.get("invite_one", "")
-    user_ids = [int(one)] if one.isdigit() else _ids("user_ids")
+    one_id = id_in_text(one)
+    user_ids = [one_id] if one_id is not None else _ids("user_ids")
     n = invitations.invite_employees(session=get_session(), index=match_index(), actor=me(), need_id=need_id,
                                      user_ids=user_ids, message=form.message.data or "", base_url=base_url())
     send_mail()
@@ -215,7 +217,7 @@ def need_credentials(need_id: int):
 @bp.get("/needs/<int:need_id>/team")
 @role_required("coordinator")
 def team(need_id: int):
-    chosen = [int(v) for v in request.args.getlist("member") if v.isdigit()][:invitations.MAX_INVITES]
+    chosen = [n for n in map(id_in_text, request.args.getlist("member")) if n is not None][:invitations.MAX_INVITES]
     query = request.args.get("q", "").strip()[:100]
     page = teams.build_team(session=get_session(), index=match_index(), actor=me(), need_id=need_id,
                             chosen=chosen or None, language=ui_language())

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from empathy.accounts.login import me
-from empathy.core import web
+from empathy.core import once, web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
 from empathy.core.i18n import ui_language
@@ -63,15 +63,21 @@ def withdraw(match_id: int):
     return _act(signups.withdraw, match_id, _("You withdrew. The coordinator is told."))
 
 
+def _to_commitments(_row) -> str:
+    return url_for("workflow.commitments")
+
+
 @bp.route("/needs/<int:need_id>/volunteer", methods=["GET", "POST"])
 @login_required
+@once.one_time_form(_to_commitments)
 def volunteer(need_id: int):
     session = get_session()
     need = load_need(session, need_id)
     form = VolunteerForm()
     if form.validate_on_submit():
         match = signups.volunteer(session=session, user=me(), need_id=need_id,
-                                  message=form.message.data or "", base_url=base_url())
+                                  message=form.message.data or "", base_url=base_url(),
+                                  submission=once.submission())
         send_mail()
         flash(_("You are confirmed. Thank you!") if match.status == MatchStatus.CONFIRMED
               else _("Thank you! The coordinator will confirm your place."), "success")
@@ -89,6 +95,7 @@ def commitments_ics():
 
 @bp.route("/commitments/<int:match_id>/hours", methods=["GET", "POST"])
 @login_required
+@once.one_time_form(_to_commitments)
 def log_hours(match_id: int):
     session = get_session()
     match = load_match(session, match_id)
@@ -98,7 +105,8 @@ def log_hours(match_id: int):
     if form.validate_on_submit():
         try:
             hours.log_hours(session=session, user=me(), match_id=match_id, hours=form.hours.data,
-                            worked_on=form.worked_on.data, note=form.note.data or "", tz=org_timezone())
+                            worked_on=form.worked_on.data, note=form.note.data or "", tz=org_timezone(),
+                            submission=once.submission())
         except ServiceError as exc:
             if exc.field not in form:
                 raise  # a refusal of the whole entry: flashed by the blueprint's handler
