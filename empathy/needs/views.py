@@ -42,13 +42,14 @@ def _labels():
 def _list(template_args: dict, **fixed):
     session = get_session()
     filters = NeedFilterForm(request.args)
-    filters.set_choices(sites=active_sites(session), lang=ui_language())
+    sites = needs_query.all_sites(session)  # one query for the filter's choices and the cards' names
+    filters.set_choices(sites=[s for s in sites.values() if s.is_active], lang=ui_language())
     page = needs_query.search_needs(
         session=session, viewer=me(), tz=org_timezone(), page=request.args.get("page", 1, type=int),
         **{**filters.criteria(), **fixed},
     )
     return render_template(
-        "needs/list.html", page=page, filters=filters, sites=needs_query.all_sites(session),
+        "needs/list.html", page=page, filters=filters, sites=sites,
         owners=needs_query.owners_of(session, page.items), **template_args,
     )
 
