@@ -28,6 +28,7 @@ from empathy.volunteering.services import hours, invitations, roster, team_reaso
 from empathy.volunteering.views import base_url, bp, send_mail
 
 PAGE = 20
+FILTER_FIELDS = ("department", "site", "min_level", "min_score", "weekdays", "weekends", "available", "has_credentials")
 MIN_SCORES = (25, 50, 75)  # the choices of the "Minimum match" filter, in percent
 
 
@@ -68,7 +69,8 @@ def suggestions(need_id: int):
                                        per_page=PAGE)
     need = roster.load_need(session, need_id)
     joinable = is_joinable(need)
-    return render_template("workflow/suggestions.html", need=need, found=found, filters=form, form=InviteForm(),
+    fields = web.filter_fields_html(form, FILTER_FIELDS, tuple((c.value, str(c.label)) for c in form.site.choices))
+    return render_template("workflow/suggestions.html", need=need, found=found, filter_fields=fields, form=InviteForm(),
                            rows=_rows_html(session, found.items if found else [], joinable), joinable=joinable)
 
 
