@@ -100,17 +100,19 @@ def _serves_a_page(target: str) -> bool:
     return True
 
 
-def filter_fields_html(form, names: tuple[str, ...], key: tuple) -> Markup:
-    """The `field` macro of _forms.html over these fields of a GET filter form, kept by `key`, which must
-    hold all the form shows besides the query string and the language (its choices). WTForms took a
-    quarter of the suggestions page's time to render its eight filters, the same on every visit."""
+def filter_fields_html(form, names: tuple[str, ...], key: tuple, macro: tuple[str, str] = ("_forms.html", "field")
+                       ) -> Markup:
+    """A macro (template, name; by default the `field` macro of _forms.html) over these fields of a GET
+    filter form, kept by `key`, which must hold all the form shows besides the query string and the
+    language (its choices). WTForms took a quarter of the suggestions page's time to render its eight
+    filters, the same on every visit."""
     from empathy.core.i18n import ui_language
 
-    full = (names, request.query_string, ui_language(), key)
+    full = (macro, names, request.query_string, ui_language(), key)
     with _FIELDS_LOCK:
         html = _FIELDS.get(full)
     if html is None:
-        field = get_template_attribute("_forms.html", "field")
+        field = get_template_attribute(*macro)
         html = Markup("").join(field(form[name]) for name in names)
         with _FIELDS_LOCK:
             _FIELDS[full] = html

@@ -48,8 +48,12 @@ def _list(template_args: dict, **fixed):
         session=session, viewer=me(), tz=org_timezone(), page=request.args.get("page", 1, type=int),
         **{**filters.criteria(), **fixed},
     )
+    names = ("q", "status", "cause", "where", "date_from", "date_to") if template_args["show_status"] else (
+        "q", "cause", "where", "date_from", "date_to")
+    fields = web.filter_fields_html(filters, names, tuple((c.value, str(c.label)) for c in filters.where.choices),
+                                    macro=("needs/_filters.html", "filter_field"))
     return render_template(
-        "needs/list.html", page=page, filters=filters, sites=sites,
+        "needs/list.html", page=page, filter_fields=fields, sites=sites,
         owners=needs_query.owners_of(session, page.items), **template_args,
     )
 
