@@ -39,12 +39,17 @@ def _translations():
     """The request's catalogue, looked up once per locale: Flask-Babel looks it up again for every
     string, which cost a page of the need list about a tenth of its time. A forced or refreshed
     locale is a new Locale object, so the memo follows it."""
-    if not g:
+    try:
+        held = g._get_current_object()  # one proxy lookup: a template asks for dozens of strings
+    except RuntimeError:  # no app context
         return get_translations()
+    memo = held.__dict__.get("_empathy_translations")
+    # Flask-Babel keeps the request's locale on g._flask_babel; were that to move, the lookup below
+    # (the documented one) runs every time, which is only slower.
+    if memo is not None and memo[0] is getattr(held.__dict__.get("_flask_babel"), "babel_locale", None):
+        return memo[1]
     locale = get_locale()
-    memo = g.get("_empathy_translations")
-    if memo is None or memo[0] is not locale:
-        memo = g._empathy_translations = (locale, get_translations())
+    memo = held._empathy_translations = (locale, get_translations())
     return memo[1]
 
 
