@@ -29,7 +29,7 @@ def send_mail() -> None:
 # while it writes nothing (`local_writes`): a notice another process adds shows within UNREAD_TTL, one
 # this process adds or marks read at once.
 UNREAD_TTL = 5.0  # seconds
-_unread: dict[int, tuple[int, float, int]] = {}  # user id -> (count, time.monotonic(), local_writes())
+_unread: dict[tuple, tuple[int, float, int]] = {}  # (database, user id) -> (count, time.monotonic(), local_writes())
 
 
 @bp.app_context_processor
@@ -38,14 +38,15 @@ def unread_notifications() -> dict:
         return {}
     from empathy.volunteering.services.notifications import unread_count
 
-    user_id, now, writes = current_user.id, time.monotonic(), local_writes()
-    kept = _unread.get(user_id)
+    # By database too: tests (and a second app in one process) reuse user ids in other databases.
+    key, now, writes = (current_app.config["DATABASE_URL"], current_user.id), time.monotonic(), local_writes()
+    kept = _unread.get(key)
     if kept is not None and kept[2] == writes and now - kept[1] < UNREAD_TTL:
         return {"unread_notifications": kept[0]}
     count = unread_count(session=get_session(), user=current_user)
     if len(_unread) > 10_000:
         _unread.clear()
-    _unread[user_id] = (count, now, writes)
+    _unread[key] = (count, now, writes)
     return {"unread_notifications": count}
 
 
