@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import wraps
@@ -21,6 +22,49 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 T = TypeVar("T")
 M = TypeVar("M", bound=SQLModel)
 log = logging.getLogger(__name__)
+
+
+# How many writes this process has made through its sessions (flushes, DML statements, commits after
+# them): caches of what the database says (the matching index's change probe, unread counts) are kept
+# while it stays put, for at most a second or a few, and refreshed at once when it moves.
+_writes = 0
+_writes_lock = threading.Lock()
+
+
+def local_writes() -> int:
+    """A number that changes whenever this process writes through a session (a cache's key)."""
+    return _writes
+
+
+def _bump_writes() -> None:
+    global _writes
+    with _writes_lock:
+        _writes += 1
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session, _flush_context) -> None:
+    session.info["empathy_wrote"] = True
+    _bump_writes()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_write(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info["empathy_wrote"] = True
+        _bump_writes()
+
+
+@event.listens_for(Session, "after_commit")
+def _note_commit(session) -> None:
+    # Other sessions see the rows from now on: a cache filled meanwhile must be refreshed.
+    if session.info.pop("empathy_wrote", False):
+        _bump_writes()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_writes(session) -> None:
+    session.info.pop("empathy_wrote", None)
 
 # Stable constraint names: migrations can refer to them and downgrade can drop them.
 SQLModel.metadata.naming_convention = {

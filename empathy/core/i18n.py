@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale
+from functools import lru_cache
+
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import format_datetime, format_number, get_locale, get_timezone, get_translations
 from flask_login import current_user
 
 # How each interface language is named in its own tongue, for the switcher.
@@ -33,7 +35,61 @@ def ui_language() -> str:
     return str(get_locale() or "en").split("_")[0]
 
 
+def _translations():
+    """The request's catalogue, looked up once per locale: Flask-Babel looks it up again for every
+    string, which cost a page of the need list about a tenth of its time. A forced or refreshed
+    locale is a new Locale object, so the memo follows it."""
+    try:
+        held = g._get_current_object()  # one proxy lookup: a template asks for dozens of strings
+    except RuntimeError:  # no app context
+        return get_translations()
+    memo = held.__dict__.get("_empathy_translations")
+    # Flask-Babel keeps the request's locale on g._flask_babel; were that to move, the lookup below
+    # (the documented one) runs every time, which is only slower.
+    if memo is not None and memo[0] is getattr(held.__dict__.get("_flask_babel"), "babel_locale", None):
+        return memo[1]
+    locale = get_locale()
+    memo = held._empathy_translations = (locale, get_translations())
+    return memo[1]
+
+
+def _number(number) -> str:
+    """Flask-Babel's numberformat; small counts (seats, hours) skip Babel: below 1,000 neither English
+    nor Chinese groups digits or writes them differently."""
+    if type(number) is int and 0 <= number < 1000:
+        return str(number)
+    return format_number(number)
+
+
+@lru_cache(maxsize=4096)
+def _cached_datetime(value, zone, format, rebase, locale, tz) -> str:  # noqa: A002  (Flask-Babel's name)
+    # `zone` is in the key because aware datetimes at the same instant compare equal whatever their zone.
+    return format_datetime(value, format, rebase)
+
+
+def _datetime(value=None, format=None, rebase=True) -> str:  # noqa: A002
+    """Flask-Babel's datetimeformat, remembered by value, format, locale and time zone: the same needs'
+    dates are shown on page after page, and Babel takes a quarter of a millisecond for each."""
+    if value is None:
+        return format_datetime(value, format, rebase)  # now: nothing to remember
+    return _cached_datetime(value, getattr(value, "tzinfo", None), format, rebase, get_locale(), get_timezone())
+
+
+def install_fast_i18n(app: Flask) -> None:
+    """Replace Flask-Babel's Jinja gettext callables and two filters by ones that do the same work once."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+    app.jinja_env.filters.update(numberformat=_number, datetimeformat=_datetime)
+
+
 def init_app(app: Flask) -> None:
+    install_fast_i18n(app)
+
     @app.context_processor
     def _languages():
         code = ui_language()

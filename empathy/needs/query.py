@@ -127,8 +127,8 @@ def search_needs(
 
 
 def all_sites(session: Session) -> dict[int, Site]:
-    """Every site by id, for showing names in lists (inactive ones included)."""
-    return {s.id: s for s in session.exec(select(Site)).all()}
+    """Every site by id in name order, for showing names in lists (inactive ones included)."""
+    return {s.id: s for s in session.exec(select(Site).order_by(Site.name_en)).all()}
 
 
 def owners_of(session: Session, needs: list[Need]) -> dict[int, User]:

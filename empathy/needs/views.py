@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import threading
+from collections import OrderedDict
+
+from flask import Blueprint, current_app, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from markupsafe import Markup
 
 from empathy.accounts.login import me, role_required
 from empathy.core import once, web
@@ -42,15 +46,54 @@ def _labels():
 def _list(template_args: dict, **fixed):
     session = get_session()
     filters = NeedFilterForm(request.args)
-    filters.set_choices(sites=active_sites(session), lang=ui_language())
+    sites = needs_query.all_sites(session)  # one query for the filter's choices and the cards' names
+    filters.set_choices(sites=[s for s in sites.values() if s.is_active], lang=ui_language())
     page = needs_query.search_needs(
         session=session, viewer=me(), tz=org_timezone(), page=request.args.get("page", 1, type=int),
         **{**filters.criteria(), **fixed},
     )
+    names = ("q", "status", "cause", "where", "date_from", "date_to") if template_args["show_status"] else (
+        "q", "cause", "where", "date_from", "date_to")
+    fields = web.filter_fields_html(filters, names, tuple((c.value, str(c.label)) for c in filters.where.choices),
+                                    macro=("needs/_filters.html", "filter_field"))
+    owners = needs_query.owners_of(session, page.items)
     return render_template(
-        "needs/list.html", page=page, filters=filters, sites=needs_query.all_sites(session),
-        owners=needs_query.owners_of(session, page.items), **template_args,
+        "needs/list.html", page=page, filter_fields=fields,
+        cards=_cards(page.items, sites, owners, template_args["show_status"]), **template_args,
     )
+
+
+# Rendered need cards, by everything a card shows (and the language, time zone and URL root): twenty cards
+# were two thirds of a need list's rendering, the same from one visit to the next.
+_CARDS: OrderedDict[tuple, Markup] = OrderedDict()
+_CARDS_LOCK = threading.Lock()
+CARDS_CACHED = 4000
+
+
+def _cards(needs: list[Need], sites: dict, owners: dict, show_status: bool) -> list[Markup]:
+    labels = _labels()
+    card = None
+    out = []
+    for need in needs:
+        owner = owners.get(need.owner_id)
+        args = (need, show_status, str(labels["status_names"][need.status]) if show_status else "",
+                labels["cause_names"].get(need.cause, need.cause),
+                labels["site_name"](sites.get(need.site_id)) if need.site_id else "",
+                owner.display_name if show_status and owner else "")
+        key = (need.id, need.title, str(need.status), need.cause, need.starts_at, need.site_id, need.is_remote,
+               need.seats, need.seats_taken, need.beneficiary, *args[1:], ui_language(),
+               current_app.config["BABEL_DEFAULT_TIMEZONE"], request.script_root)
+        with _CARDS_LOCK:
+            html = _CARDS.get(key)
+        if html is None:
+            card = card or get_template_attribute("needs/_card.html", "need_card")
+            html = card(*args)
+            with _CARDS_LOCK:
+                _CARDS[key] = html
+                while len(_CARDS) > CARDS_CACHED:
+                    _CARDS.popitem(last=False)
+        out.append(html)
+    return out
 
 
 @bp.get("")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -112,8 +113,14 @@ def skill_labels(session: Session, names: set[str], language: str) -> dict[str, 
     """Display labels of skills by canonical name, in the interface language."""
     if not names:
         return {}
-    rows = session.exec(select(Skill).where(Skill.name.in_(sorted(names)))).all()
-    return {skill.name: skill_label(skill, language) for skill in rows}
+    # One expanding parameter and three columns: building an IN of literals and loading whole rows took
+    # a tenth of the home page's time.
+    rows = session.execute(_LABELS_BY_NAME, {"names": sorted(names)}).all()
+    return {row.name: skill_label(row, language) for row in rows}
+
+
+_LABELS_BY_NAME = sa.select(Skill.name, Skill.label_en, Skill.label_zh).where(
+    Skill.name.in_(sa.bindparam("names", expanding=True)))
 
 
 def explanation_skill_names(explanations: list[dict]) -> set[str]:

@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from empathy.core.db import utcnow
+from empathy.core.db import local_writes, utcnow
 from empathy.matching import SkillMatcher, load_model, save_model
 from empathy.models import AuditEntry, EmployeeProfile, Need, User
 from empathy.suggestions.documents import SYNC_OVERLAP, build_taxonomy, employee_documents, need_documents
@@ -26,6 +26,12 @@ log = logging.getLogger(__name__)
 # of the pool) a background refit brings both up to date.
 REFIT_AFTER_CHANGES = 200
 REFIT_AFTER_SHARE = 0.2
+
+
+# The change probe (`MatchIndex._sync`) runs at most this often per process while nothing is written
+# through this process's sessions: every page that suggests would pay for it. Another process's writes
+# show up within this delay; this process's own at once (`local_writes` moves on each of them).
+SYNC_PROBE_INTERVAL = 1.0  # seconds
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,7 @@ class MatchIndex:
         self._model: SkillMatcher | None = None
         self._mtime: float | None = None
         self._synced_until: datetime | None = None
+        self._probed: tuple[float, int] | None = None  # (time.monotonic(), local_writes()) at the last probe
         self._refitting = False
         self._refit_again = False
         self._thread: threading.Thread | None = None
@@ -110,10 +117,15 @@ class MatchIndex:
         self._model = model
         self._mtime = mtime
         self._synced_until = datetime.fromisoformat(json.loads(model.data_fingerprint_)["until"])
+        self._probed = None
         self.changes_since_fit = 0
         self.generation += 1
 
     def _sync(self, session: Session) -> None:
+        seen = local_writes()
+        if (self._probed is not None and self._probed[1] == seen
+                and time.monotonic() - self._probed[0] < SYNC_PROBE_INTERVAL):
+            return
         since = self._synced_until - SYNC_OVERLAP
         now = utcnow()
         # Cheap probe first, one statement: most requests find nothing changed.
@@ -136,6 +148,7 @@ class MatchIndex:
         if deleted:
             self._forget_deleted(session)
         self._synced_until = now
+        self._probed = (time.monotonic(), seen)
 
     def _forget_deleted(self, session: Session) -> None:
         """Drop employees whose account is gone (each deletion leaves an audit entry, which the sync looks for)."""

@@ -117,18 +117,22 @@ def load_session_user(
     Ending an idle session and noting when one was last seen (at most once a minute) are written
     aside from the request (`write_aside`): that bookkeeping never fails the page it was made for."""
     now = now or utcnow()
-    row = session.exec(
-        select(UserSession).where(UserSession.token_hash == _token_hash(token))
+    # One statement for the session and its user: every signed-in page pays for this lookup.
+    found = session.exec(
+        select(UserSession, User).join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == _token_hash(token))
     ).first()
-    if row is None or row.revoked_at is not None:
+    if found is None:
+        return None
+    row, user = found
+    if row.revoked_at is not None:
         return None
     if now - row.last_seen_at > policy.idle or now - row.created_at > policy.absolute:
         write_aside(session, update(UserSession)
                     .where(UserSession.id == row.id, UserSession.revoked_at.is_(None))
                     .values(revoked_at=now).execution_options(synchronize_session=False))
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
+    if not user.active:
         return None
     if now - row.last_seen_at > LAST_SEEN_GRANULARITY:
         write_aside(session, update(UserSession)

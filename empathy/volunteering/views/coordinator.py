@@ -31,6 +31,7 @@ from empathy.volunteering.views import base_url, bp, send_mail
 
 PAGE = 20
 MIN_BANDS = ("partial", "good", "strong")  # the choices of the "Minimum fit" filter
+FILTER_FIELDS = ("department", "site", "min_level", "min_band", "weekdays", "weekends", "available", "has_credentials")
 
 
 def _ids(name: str) -> list[int]:
@@ -71,7 +72,8 @@ def suggestions(need_id: int):
                                        per_page=PAGE)
     need = roster.load_need(session, need_id)
     joinable = is_joinable(need)
-    return render_template("workflow/suggestions.html", need=need, found=found, filters=form, form=InviteForm(),
+    fields = web.filter_fields_html(form, FILTER_FIELDS, tuple((c.value, str(c.label)) for c in form.site.choices))
+    return render_template("workflow/suggestions.html", need=need, found=found, filter_fields=fields, form=InviteForm(),
                            rows=_rows_html(session, found.items if found else [], joinable), joinable=joinable)
 
 
