@@ -6,8 +6,6 @@ has its own handler, so /api/ URLs never reach this one.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, get_template_attribute, redirect, request, session
@@ -16,6 +14,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, default_exceptions
 from werkzeug.routing import RequestRedirect
 
 from empathy.core.errors import ServiceError
+from empathy.core.memo import BoundedCache
 from empathy.core.security import error_page
 from empathy.core.submissions import AlreadySubmitted
 from empathy.core.urls import safe_next
@@ -23,9 +22,7 @@ from empathy.core.urls import safe_next
 HIDDEN = (403, 404)  # statuses that end on the error page: nothing to go back to
 
 # Rendered fields of GET filter forms (no CSRF token, nothing personal), by what they show.
-_FIELDS: OrderedDict[tuple, Markup] = OrderedDict()
-_FIELDS_LOCK = threading.Lock()
-FIELDS_CACHED = 1000
+_FIELDS = BoundedCache(1000)
 
 
 def init_blueprint(bp: Blueprint) -> None:
@@ -109,13 +106,8 @@ def filter_fields_html(form, names: tuple[str, ...], key: tuple, macro: tuple[st
     from empathy.core.i18n import ui_language
 
     full = (macro, names, request.query_string, ui_language(), key)
-    with _FIELDS_LOCK:
-        html = _FIELDS.get(full)
+    html = _FIELDS.get(full)
     if html is None:
         field = get_template_attribute(*macro)
-        html = Markup("").join(field(form[name]) for name in names)
-        with _FIELDS_LOCK:
-            _FIELDS[full] = html
-            while len(_FIELDS) > FIELDS_CACHED:
-                _FIELDS.popitem(last=False)
+        html = _FIELDS.put(full, Markup("").join(field(form[name]) for name in names))
     return html

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from flask import Blueprint, current_app, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -16,6 +13,7 @@ from empathy.core.db import get_session
 from empathy.core.errors import Conflict, ServiceError
 from empathy.core.i18n import ui_language
 from empathy.core.labels import localized, site_name, skill_label
+from empathy.core.memo import BoundedCache
 from empathy.core.runtime import org_timezone
 from empathy.core.web import form_error
 from empathy.data import load_causes
@@ -65,9 +63,7 @@ def _list(template_args: dict, **fixed):
 
 # Rendered need cards, by everything a card shows (and the language, time zone and URL root): twenty cards
 # were two thirds of a need list's rendering, the same from one visit to the next.
-_CARDS: OrderedDict[tuple, Markup] = OrderedDict()
-_CARDS_LOCK = threading.Lock()
-CARDS_CACHED = 4000
+_CARDS = BoundedCache(4000)
 
 
 def _cards(needs: list[Need], sites: dict, owners: dict, show_status: bool) -> list[Markup]:
@@ -83,15 +79,10 @@ def _cards(needs: list[Need], sites: dict, owners: dict, show_status: bool) -> l
         key = (need.id, need.title, str(need.status), need.cause, need.starts_at, need.site_id, need.is_remote,
                need.seats, need.seats_taken, need.beneficiary, *args[1:], ui_language(),
                current_app.config["BABEL_DEFAULT_TIMEZONE"], request.script_root)
-        with _CARDS_LOCK:
-            html = _CARDS.get(key)
+        html = _CARDS.get(key)
         if html is None:
             card = card or get_template_attribute("needs/_card.html", "need_card")
-            html = card(*args)
-            with _CARDS_LOCK:
-                _CARDS[key] = html
-                while len(_CARDS) > CARDS_CACHED:
-                    _CARDS.popitem(last=False)
+            html = _CARDS.put(key, card(*args))
         out.append(html)
     return out
 

@@ -11,11 +11,11 @@ new ranking.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
+from empathy.core.memo import BoundedCache
 from empathy.matching import SkillMatcher
 from empathy.models import Need
 from empathy.suggestions.documents import need_documents
@@ -37,8 +37,8 @@ class Ranking:
     explanations: dict = field(default_factory=dict, compare=False)
 
 
-_CACHE: OrderedDict[tuple, Ranking] = OrderedDict()
-_LOCK = threading.Lock()
+_RANKINGS = BoundedCache(CACHED)
+_LOCK = threading.Lock()  # guards each Ranking's explanations
 
 
 def need_query(session: Session, index: MatchIndex, model: SkillMatcher, need: Need):
@@ -50,19 +50,13 @@ def need_query(session: Session, index: MatchIndex, model: SkillMatcher, need: N
 def need_ranking(session: Session, index: MatchIndex, model: SkillMatcher, need: Need) -> Ranking:
     """The best `RANKED` employees for the need after the model's hard filters, from the cache when it holds."""
     key = (str(index.path), need.id, need.updated_at, index.generation, id(model))
-    with _LOCK:
-        hit = _CACHE.get(key)
-        if hit is not None:
-            _CACHE.move_to_end(key)
-            return hit
+    hit = _RANKINGS.get(key)
+    if hit is not None:
+        return hit
     ranked = model.rank_employees(need_query(session, index, model, need), k=RANKED, explain=False)
     ranking = Ranking(tuple(int(s.id) for s in ranked), {int(s.id): float(s.score) for s in ranked},
                       {int(s.id): s.band for s in ranked})
-    with _LOCK:
-        _CACHE[key] = ranking
-        while len(_CACHE) > CACHED:
-            _CACHE.popitem(last=False)
-    return ranking
+    return _RANKINGS.put(key, ranking)
 
 
 def explained(session: Session, index: MatchIndex, model: SkillMatcher, need: Need, user_ids: list[int]) -> list:
@@ -84,7 +78,7 @@ def explained(session: Session, index: MatchIndex, model: SkillMatcher, need: Ne
 
 
 # An employee's suggested needs, explained: (index path, user id, generation, model, k, joinable ids) -> suggestions.
-_NEEDS: OrderedDict[tuple, list] = OrderedDict()
+_NEEDS = BoundedCache(4 * CACHED)
 
 
 def employee_needs(index: MatchIndex, model: SkillMatcher, user_id: int, joinable: frozenset[int], k: int) -> list:
@@ -94,23 +88,16 @@ def employee_needs(index: MatchIndex, model: SkillMatcher, user_id: int, joinabl
     last look at the need, and a need that started since is still open to it.
     """
     key = (str(index.path), user_id, index.generation, id(model), k, joinable)
-    with _LOCK:
-        hit = _NEEDS.get(key)
-        if hit is not None:
-            _NEEDS.move_to_end(key)
-            return hit
+    hit = _NEEDS.get(key)
+    if hit is not None:
+        return hit
     exclude = [n for n in model.need_docs_ if int(n) not in joinable]
     ranked = model.rank_needs(str(user_id), k=k, exclude=exclude, explain=False)
     found = model.explain_needs(str(user_id), [s.id for s in ranked])  # only the needs shown are explained
-    with _LOCK:
-        _NEEDS[key] = found
-        while len(_NEEDS) > 4 * CACHED:
-            _NEEDS.popitem(last=False)
-    return found
+    return _NEEDS.put(key, found)
 
 
 def clear() -> None:
     """Forget every cached ranking (tests)."""
-    with _LOCK:
-        _CACHE.clear()
-        _NEEDS.clear()
+    _RANKINGS.clear()
+    _NEEDS.clear()

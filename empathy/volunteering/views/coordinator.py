@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from flask import abort, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,6 +15,7 @@ from empathy.core.db import get_session
 from empathy.core.i18n import ui_language
 from empathy.core.inputs import id_in_text
 from empathy.core.labels import site_name
+from empathy.core.memo import BoundedCache
 from empathy.core.urls import safe_next
 from empathy.models import CREDENTIAL_KINDS
 from empathy.needs.joinable import is_joinable
@@ -81,9 +79,7 @@ def suggestions(need_id: int):
 # object while its ranking is cached, see suggestions.ranked), the person's shown fields, the credentials they
 # lack, whether the need takes volunteers, and the language. Rendering twenty explanations costs more than
 # the rest of the page; a coordinator opens the same page again and again while paging, filtering and inviting.
-_ROWS: OrderedDict[tuple, tuple[dict, Markup]] = OrderedDict()
-_ROWS_LOCK = threading.Lock()
-ROWS_CACHED = 4000
+_ROWS = BoundedCache(4000)  # key -> (the explanation rendered, its row)
 
 
 def _rows_html(session, items: list, joinable: bool) -> list[Markup]:
@@ -91,19 +87,14 @@ def _rows_html(session, items: list, joinable: bool) -> list[Markup]:
     keys = [(c.user.id, c.user.display_name, c.profile.department, c.profile.available_weekdays,
              c.profile.available_weekends, c.profile.hours_per_month, tuple(c.lacking), c.score, joinable, lang)
             for c in items]
-    with _ROWS_LOCK:
-        held = [_ROWS.get(k) for k in keys]
+    held = [_ROWS.get(k) for k in keys]
     missing = [c for c, h in zip(items, held) if h is None or h[0] is not c.explanation]
     labels = skill_labels(session, explanation_skill_names([c.explanation for c in missing]), lang) if missing else {}
     row = get_template_attribute("workflow/_suggestion_row.html", "row")
     out = []
     for c, key, h in zip(items, keys, held):
         if h is None or h[0] is not c.explanation:
-            h = (c.explanation, row(c, labels, joinable, credentials.label))
-            with _ROWS_LOCK:
-                _ROWS[key] = h
-                while len(_ROWS) > ROWS_CACHED:
-                    _ROWS.popitem(last=False)
+            h = _ROWS.put(key, (c.explanation, row(c, labels, joinable, credentials.label)))
         out.append(h[1])
     return out
 
