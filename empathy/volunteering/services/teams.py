@@ -16,7 +16,7 @@ from empathy.models import Match, Need, NeedSkill, NeedStatus, Skill, User
 from empathy.profiles.taxonomy import skill_labels
 from empathy.suggestions.index import MatchIndex
 from empathy.volunteering.lifecycle import HOLDS_SEAT
-from empathy.volunteering.services.invitations import find_candidates, must_have_levels
+from empathy.volunteering.services.invitations import find_candidates, month_hours, must_have_levels
 from empathy.volunteering.services.seats import load_need, require_owner
 
 POOL = 100  # how many of the best-ranked employees the builder considers
@@ -187,21 +187,6 @@ def covered_must_haves(explanation: dict) -> tuple[Cover, ...]:
                  and row.get("meets_min_level") is not False)
 
 
-def _month_hours(session: Session, user_ids: list[int], need: Need) -> dict[int, float]:
-    """Hours each person is committed to this month through their other confirmed needs."""
-    start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    next_month = (start + timedelta(days=32)).replace(day=1)
-    rows = session.exec(
-        select(Match.user_id, func.sum(Need.hours_per_volunteer))
-        .join(Need, Need.id == Match.need_id)
-        .where(Match.user_id.in_(user_ids), Match.status.in_(HOLDS_SEAT), Need.id != need.id,
-               Need.starts_at >= start, Need.starts_at < next_month,
-               Need.status != NeedStatus.CANCELLED)
-        .group_by(Match.user_id)
-    ).all()
-    return {uid: float(h or 0) for uid, h in rows}
-
-
 def _overlapping(session: Session, user_ids: list[int], need: Need) -> dict[int, list[Need]]:
     """The other needs (not cancelled) each person holds a seat on that run at the same time as `need`."""
     rows = session.exec(
@@ -252,7 +237,7 @@ def build_team(*, session: Session, index: MatchIndex, actor: User, need_id: int
     required = [skill.name for _ns, skill in must]
     # Levels only say who holds a must-have below the asked level; private skills stay unread.
     levels = must_have_levels(session, need.id, [c.user.id for c in found if c.profile.share_skills])
-    busy, recent, overlap = _month_hours(session, ids, need), _recent(session, ids), _overlapping(session, ids, need)
+    busy, recent, overlap = month_hours(session, ids, need), _recent(session, ids), _overlapping(session, ids, need)
     pool = []
     for rank, c in enumerate(found):
         covers = covered_must_haves(c.explanation or {})
