@@ -53,7 +53,7 @@ class SuggestionFilterForm(FlaskForm):
     min_level = SelectField(_l("Minimum level in the must-have skills"), coerce=_optional_int,
                             validators=[Optional()], validate_choice=False)
     min_band = SelectField(_l("Minimum fit"), validators=[Optional()], validate_choice=False)
-    available = BooleanField(_l("Has the hours free this month"))
+    available = BooleanField(_l("Has the hours free while the need runs"))
     has_credentials = BooleanField(_l("Holds the required credentials"))
 
 

@@ -166,7 +166,8 @@ UncoveredCode = Literal["nobody", "unavailable", "no_seat_left", "not_in_choice"
 
 
 class TeamReason(Out):
-    code: TeamReasonCode = Field(description="no_hours: fewer free hours this month than the need asks; "
+    code: TeamReasonCode = Field(description="no_hours: fewer free hours a month while the need runs than it "
+                                 "asks a month; "
                                  "hours_private: keeps their availability private; credential: lacks a required "
                                  "credential; overlap: holds a seat on a need at the same time; seats_full: could "
                                  "join, but the seats went to people covering more must-haves or ranking higher; "
@@ -188,7 +189,8 @@ class TeamMember(Out):
     skills: list[str] = Field(description="The must-have skills they cover at the required level.")
     covers: list[TeamCover]
     below_level: list[str] = Field(description="Must-have skills they hold below the asked level.")
-    free_hours: float | None = Field(description="Monthly hours left after their other confirmed needs this month; "
+    free_hours: float | None = Field(description="Hours a month left while the need runs after their other "
+                                                 "seated needs; "
                                                  "null when they keep their availability private.")
     reasons: list[TeamReason] = Field(description="For a member: what speaks against them (the coordinator chose "
                                                   "them anyway); for a candidate: why they are not in the team.")

@@ -150,11 +150,12 @@ def test_the_page_and_the_api_say_why_nobody_can_join(client, auth, session, una
     text = client.get(f"/needs/{u['need'].id}/team").text
     assert "No one available fits this need" not in text
     assert "Nobody among the best-ranked candidates (4) can join right now:" in text
-    for line in ("fewer free hours this month than the 12 h this need asks: 1",
+    for line in ("fewer free hours a month than the 12 h a month this need asks: 1",
                  "availability kept private: 1",
                  "a required credential missing (Background check (work with children)): 1",
                  "already committed to a need at the same time: 1",
-                 "4 h free this month; the need asks 12 h", "already committed to “Blood drive” at the same time"):
+                 "4 h a month free while the need runs; it asks 12 h a month",
+                 "already committed to “Blood drive” at the same time"):
         assert line in text, line
 
     token = token_for(session, u["owner"])
@@ -165,7 +166,7 @@ def test_the_page_and_the_api_say_why_nobody_can_join(client, auth, session, una
     assert reasons == {"Fay Few": ["no_hours"], "Pia Private": ["hours_private"], "Nell Nocred": ["credential"],
                        "Cory Committed": ["overlap"]}
     few = next(c for c in body["candidates"] if c["display_name"] == "Fay Few")
-    assert few["reasons"][0]["text"] == "4 h free this month; the need asks 12 h"
+    assert few["reasons"][0]["text"] == "4 h a month free while the need runs; it asks 12 h a month"
     assert [(x["skill"], x["code"]) for x in body["uncovered_reasons"]] == [("Nursing", "unavailable")]
 
 
@@ -223,7 +224,7 @@ def test_the_reasons_read_in_chinese(client, auth, unavailable):
     client.post("/language", data={"language": "zh"})
     text = client.get(f"/needs/{unavailable['need'].id}/team").text
     assert "排名最前的候选人（4 人）目前都无法参加：" in text
-    assert "本月空闲 4 小时；该需求需要 12 小时" in text
+    assert "该需求期间每月空闲 4 小时；该需求每月需要 12 小时" in text
     assert "挑选团队" in text and "查找人员或技能" in text
 
 

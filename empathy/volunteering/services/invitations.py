@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
 from sqlmodel import Session, or_, select
 
 from empathy.core import audit
-from empathy.core.db import begin_write, utcnow
+from empathy.core.db import begin_write
 from empathy.core.errors import ServiceError
 from empathy.core.pagination import Page
 from empathy.core.submissions import Submission
@@ -45,7 +44,7 @@ class SuggestionFilters:
     weekends: bool = False
     min_level: int | None = None
     min_band: str | None = None  # the weakest calibrated band kept: strong, good or partial
-    available: bool = False  # free hours this month for the need's hours
+    available: bool = False  # free hours a month while the need runs for what it asks a month
     has_credentials: bool = False  # holds every credential the need requires
 
     @property
@@ -78,17 +77,45 @@ def must_have_levels(session: Session, need_id: int, user_ids: list[int]) -> dic
     return out
 
 
+DAYS_PER_MONTH = 30.0  # a month of a long need's span, for spreading its hours evenly
+
+
+def monthly_hours(need: Need) -> float:
+    """Hours a month `need` asks of each volunteer.
+
+    A need of up to 30 days asks its whole `hours_per_volunteer` in one month; a longer one spreads them evenly over
+    its span in 30-day months (48 h over 112 days: 12.9 h a month). Units: hours.
+    """
+    days = (need.ends_at - need.starts_at).total_seconds() / 86400 if need.ends_at and need.starts_at else 0.0
+    hours = float(need.hours_per_volunteer or 0)
+    return hours * DAYS_PER_MONTH / days if days > DAYS_PER_MONTH else hours
+
+
+def month_window(need: Need) -> tuple:
+    """The calendar months (UTC) `need` runs in, as [first day of its first month, first day after its last)."""
+    start = need.starts_at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    last = need.ends_at or need.starts_at
+    return start, (last.replace(day=1, hour=0, minute=0, second=0, microsecond=0) + timedelta(days=32)).replace(day=1)
+
+
 def month_hours(session: Session, user_ids: list[int], need: Need) -> dict[int, float]:
-    """Hours each person holds this month (UTC) through their other seated needs."""
-    start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    next_month = (start + timedelta(days=32)).replace(day=1)
+    """Hours a month each person already holds in the months `need` runs in, through their other seated needs.
+
+    Sums `monthly_hours` of every other need (not cancelled) they hold a seat on that runs in those calendar months
+    (`month_window`); compare with `EmployeeProfile.hours_per_month - month_hours` against `monthly_hours(need)`.
+    """
+    if not user_ids:
+        return {}
+    start, end = month_window(need)
     rows = session.exec(
-        select(Match.user_id, func.sum(Need.hours_per_volunteer)).join(Need, Need.id == Match.need_id)
+        select(Match.user_id, Need).join(Need, Need.id == Match.need_id)
         .where(Match.user_id.in_(user_ids), Match.status.in_(HOLDS_SEAT), Need.id != need.id,
-               Need.starts_at >= start, Need.starts_at < next_month, Need.status != NeedStatus.CANCELLED)
-        .group_by(Match.user_id)
+               Need.starts_at < end, Need.ends_at > start, Need.status != NeedStatus.CANCELLED)
     ).all()
-    return {uid: float(h or 0) for uid, h in rows}
+    out: dict[int, float] = {}
+    for uid, other in rows:
+        out[uid] = out.get(uid, 0.0) + monthly_hours(other)
+    return out
 
 
 def filter_candidates(session: Session, need: Need, ids: list[int], bands: dict[int, str],
@@ -121,7 +148,8 @@ def filter_candidates(session: Session, need: Need, ids: list[int], bands: dict[
         ids = [i for i in ids if i in levels and all(levels[i].get(s, 0) >= f.min_level for s in must)]
     if f.available:
         busy = month_hours(session, ids, need)
-        ids = [i for i in ids if profiles[i].hours_per_month - busy.get(i, 0.0) >= need.hours_per_volunteer]
+        asked = monthly_hours(need)
+        ids = [i for i in ids if profiles[i].hours_per_month - busy.get(i, 0.0) >= asked]
     if f.has_credentials:
         lacking = missing_kinds(session, need.id, ids)
         ids = [i for i in ids if not lacking[i]]

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from empathy.profiles.credentials import label as credential_label
 from empathy.volunteering.services import teams
+from empathy.volunteering.services.invitations import monthly_hours
 from empathy.volunteering.services.teams import Reason, TeamPage
 
 
@@ -17,7 +18,8 @@ def reason_text(r: Reason) -> str:
     """Why one person cannot join or was not chosen, as a phrase."""
     v = r.values
     if r.code == teams.NO_HOURS:
-        return _("%(free)s h free this month; the need asks %(needed)s h", free=_h(v["free"]), needed=_h(v["needed"]))
+        return _("%(free)s h a month free while the need runs; it asks %(needed)s h a month",
+                 free=_h(v["free"]), needed=_h(v["needed"]))
     if r.code == teams.HOURS_PRIVATE:
         return _("keeps their availability private, so their free hours are unknown")
     if r.code == teams.CREDENTIAL:
@@ -70,8 +72,8 @@ def why_empty(page: TeamPage) -> list[str]:
             kinds.update(dict.fromkeys(r.values.get("kinds", ())))
     head = _("Nobody among the best-ranked candidates (%(n)s) can join right now:", n=len(page.candidates))
     lines = {
-        teams.NO_HOURS: lambda n: _("fewer free hours this month than the %(h)s h this need asks: %(n)s",
-                                    h=_h(page.need.hours_per_volunteer), n=n),
+        teams.NO_HOURS: lambda n: _("fewer free hours a month than the %(h)s h a month this need asks: %(n)s",
+                                    h=_h(monthly_hours(page.need)), n=n),
         teams.HOURS_PRIVATE: lambda n: _("availability kept private: %(n)s", n=n),
         teams.CREDENTIAL: lambda n: _("a required credential missing (%(kinds)s): %(n)s",
                                       kinds=", ".join(credential_label(k) for k in kinds), n=n),

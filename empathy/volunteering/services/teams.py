@@ -16,13 +16,13 @@ from empathy.models import Match, Need, NeedSkill, NeedStatus, Skill, User
 from empathy.profiles.taxonomy import skill_labels
 from empathy.suggestions.index import MatchIndex
 from empathy.volunteering.lifecycle import HOLDS_SEAT
-from empathy.volunteering.services.invitations import find_candidates, month_hours, must_have_levels
+from empathy.volunteering.services.invitations import find_candidates, month_hours, monthly_hours, must_have_levels
 from empathy.volunteering.services.seats import load_need, require_owner
 
 POOL = 100  # how many of the best-ranked employees the builder considers
 
 # Why someone cannot join (a blocker) or was not chosen; `reason_text` words each one.
-NO_HOURS = "no_hours"  # free hours this month below the need's hours per volunteer
+NO_HOURS = "no_hours"  # free hours a month below what the need asks a month (`monthly_hours`)
 HOURS_PRIVATE = "hours_private"  # keeps their availability private: free hours unknown
 CREDENTIAL = "credential"  # lacks a valid, verified credential the need requires
 OVERLAP = "overlap"  # holds a seat on another need at the same time
@@ -64,7 +64,7 @@ class TeamCandidate:
     id: int
     score: float
     skills: frozenset[str]  # the must-have skills they cover at the asked level
-    free_hours: float  # monthly hours left after their other confirmed needs this month
+    free_hours: float  # hours a month left while the need runs after their other seated needs
     recent: int = 0  # commitments in the last 90 days
     rank: int = 0  # place in the ranking, 0 = best
     blockers: tuple[Reason, ...] = ()  # what stops them joining, besides hours (credential, overlap, ...)
@@ -131,8 +131,8 @@ def propose_team(candidates: list[TeamCandidate], required: list[str], seats: in
     must-haves one person covers. Each person costs one seat, so Chvátal's step (the least cost per newly
     covered element) takes the candidate covering the most still-uncovered must-haves; ties go to the
     better rank (score, then fewer recent commitments). Once nothing more can be covered, the free seats
-    go to the best-ranked of the rest. Only people who can join are picked: enough free hours this month
-    for `hours_needed` and no blocker (credential, overlapping commitment); the others get their reasons.
+    go to the best-ranked of the rest. Only people who can join are picked: enough free hours a month while the
+    need runs for `hours_needed` and no blocker (credential, overlapping commitment); the others get their reasons.
     O(seats x candidates x |required|).
     """
     blocked = {c.id: why for c in candidates if (why := blockers_of(c, hours_needed))}
@@ -258,9 +258,9 @@ def build_team(*, session: Session, index: MatchIndex, actor: User, need_id: int
         in_pool = {tc.id for tc in pool}
         known = [i for i in dict.fromkeys(chosen) if i in in_pool]
         dropped = known[seats:]
-        team = chosen_team(pool, required, known[:seats], need.hours_per_volunteer)
+        team = chosen_team(pool, required, known[:seats], monthly_hours(need))
     else:
-        team = propose_team(pool, required, seats, need.hours_per_volunteer)
+        team = propose_team(pool, required, seats, monthly_hours(need))
     names = set(required) | {cv.skill for tc in pool for cv in tc.covers}
     labels = skill_labels(session, names, language)
     return TeamPage(need, team, [(tc, c) for tc, c in zip(pool, found, strict=True)], required, labels, seats, dropped)
