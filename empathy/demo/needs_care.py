@@ -212,12 +212,12 @@ NEEDS = [
         "title": "Summer teacher-training camp in Hechi, Guangxi",
         "description": (
             "As part of our educational poverty alleviation in the Guangxi Zhuang Autonomous Region, 60 rural "
-            "teachers will attend a 10-day camp in Hechi. We need volunteers to run workshops on classroom "
+            "teachers will attend a 5-day camp in Hechi. We need volunteers to run workshops on classroom "
             "technology, on teaching maths and English through activities, and on the mental health of "
             "left-behind children. Travel and board are covered; volunteers must stay for the whole camp."
         ),
         "cause": "education", "beneficiary": "Hechi Education Bureau teacher programme", "site": "nanning",
-        "remote": False, "start_offset_days": 70, "duration_days": 10, "seats": 6, "hours_per_volunteer": 70,
+        "remote": False, "start_offset_days": 70, "duration_days": 5, "seats": 6, "hours_per_volunteer": 40,
         "requires_approval": True, "status": "open", "owner": INTL, "languages": ["zh"],
         "skills": [("Training and development", "must", 2), ("Curriculum design", "nice", 2),
                    ("Teacher training", "nice", 2), ("Mental health counselling", "nice", 3),
@@ -249,7 +249,7 @@ NEEDS = [
             "to look after the system. Khmer speakers are very welcome to help with the training."
         ),
         "cause": "education", "beneficiary": "Kandal community school", "site": "phnom-penh",
-        "remote": False, "start_offset_days": 45, "duration_days": 12, "seats": 6, "hours_per_volunteer": 48,
+        "remote": False, "start_offset_days": 45, "duration_days": 12, "seats": 6, "hours_per_volunteer": 40,
         "requires_approval": True, "status": "open", "owner": INTL, "languages": ["en", "km"],
         "skills": [("Solar PV installation", "must", 3), ("Energy storage systems", "nice", 2),
                    ("IT support", "nice", 2), ("Khmer", "nice", 2)],

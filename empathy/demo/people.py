@@ -189,7 +189,8 @@ def make_employee(rng: random.Random, prof: Profile, site: str, number: int, tak
         "bio": bio,
         "languages": _languages(person, skills, bio_language),
         "causes": _causes(rng, prof),
-        "hours_per_month": rng.choice((4, 4, 6, 8, 8, 8, 10, 12, 16, 20)),
+        # A fifth have volunteer leave (32–40 h a month), so week-long builds and trips can be staffed.
+        "hours_per_month": rng.choice((4, 6, 8, 8, 10, 12, 16, 20, 32, 40)),
         "weekdays": weekdays,
         "weekends": weekends,
         "evenings": evenings,
