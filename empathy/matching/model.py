@@ -383,9 +383,11 @@ class SkillMatcher(BaseEstimator):
     def warm_need_references(self) -> int:
         """Compute the reference score of every live stored need now; returns how many were computed.
 
-        Optional: a stored need's reference is computed on the fly when missing, and only read by
-        :meth:`score_pair` of a new employee document and by needs ranked for an employee who could
-        join fewer than ``scoring.EMPLOYEE_MIN_POOL`` needs (others read their own reference).
+        Optional: a stored need's reference is computed on the fly when missing (one product of the
+        need against the employee pool), so a background refit may call this to spare the first
+        requests after it. Needs ranked for an employee read it only when the employee could join
+        fewer than ``scoring.EMPLOYEE_MIN_POOL`` needs (others read their own reference), and
+        :meth:`score_pair` of a new employee document.
         """
         check_is_fitted(self, "featurizer_")
         rows = [r for r in self.needs_.positions.values() if r not in self.need_refs_]

@@ -47,13 +47,15 @@ class FitReport:
 
 
 def fit_and_save(session: Session, path: Path, tz: ZoneInfo) -> FitReport:
-    """Fit a new model on every row and write it atomically; workers pick it up."""
+    """Fit a new model on every row, warm its need references and write it atomically; workers pick it up."""
     started = time.perf_counter()
     until = utcnow()
     employees = employee_documents(session)
     needs = need_documents(session, tz)
     model = SkillMatcher(taxonomy=build_taxonomy(session)).fit(employees, needs)
     fingerprint = json.dumps({"employees": len(employees), "needs": len(needs), "until": until.isoformat()})
+    # Saved with every need's reference score, so the first ranking of needs for an employee is cheap.
+    model.warm_need_references()
     save_model(model, path, data_fingerprint=fingerprint)
     return FitReport(len(employees), len(needs), time.perf_counter() - started, path)
 
