@@ -6,21 +6,30 @@ sat near .25 on O*NET and near .4 on ESCO), so the fit reads the score's margin 
 need. The knots and band thresholds live in ``params.py``; ``benchmarks/calibrate.py`` fits them
 (isotonic regression of "is the right answer" on the margin, dev files only). For one need the fit
 is non-decreasing in the score.
+
+Needs suggested to an employee have their own calibration (``side="employee"``): the margin is the
+score minus the employee's 3rd best open need (``scoring.EMPLOYEE_REFERENCE_RANK``), read through
+``FIT_KNOTS_FOR_EMPLOYEE`` ("is this a right need for me"); the bands are the same.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .documents import Suggestion
-from .params import BAND_THRESHOLDS, FIT_KNOTS
+from .params import BAND_THRESHOLDS, FIT_KNOTS, FIT_KNOTS_FOR_EMPLOYEE
+
+# The knots of each side: "need" (people suggested for a need) and "employee" (needs suggested to a person).
+KNOTS = {"need": FIT_KNOTS, "employee": FIT_KNOTS_FOR_EMPLOYEE}
 
 
-def fit_of(margin: float | np.ndarray) -> float | np.ndarray:
-    """Calibrated fit in [0, 1] of a margin (score minus the need's reference), or an array of them.
+def fit_of(margin: float | np.ndarray, side: str = "need") -> float | np.ndarray:
+    """Calibrated fit in [0, 1] of a margin (score minus the side's reference), or an array of them.
 
-    Non-decreasing and piecewise linear between the knots; flat beyond the end knots.
+    Non-decreasing and piecewise linear between the knots of ``side`` (``KNOTS``); flat beyond the end
+    knots. KeyError for an unknown side.
     """
-    out = np.interp(margin, FIT_KNOTS[0], FIT_KNOTS[1])
+    xs, ys = KNOTS[side]
+    out = np.interp(margin, xs, ys)
     return float(out) if np.ndim(out) == 0 else out
 
 
@@ -38,13 +47,16 @@ _ASCENDING = np.asarray(sorted(BAND_THRESHOLDS.values()))
 
 
 def suggestions(ids: list[str], scores: list[float], references: np.ndarray,
-                explanations: list[dict | None]) -> list[Suggestion]:
+                explanations: list[dict | None], *, side: str = "need") -> list[Suggestion]:
     """Suggestions with their fit (rounded to 4 places) and band, also written into each explanation.
 
-    Vectorised: a full ranking of a large pool builds millions of these.
+    ``references`` are the side's reference scores (the need's 10th best employee for ``"need"``, the
+    employee's 3rd best open need for ``"employee"``), one per suggestion. Vectorised: a full ranking
+    of a large pool builds millions of these. KeyError for an unknown side.
     """
+    xs, ys = KNOTS[side]
     margins = np.asarray(scores, np.float64) - np.asarray(references, np.float64)
-    fits = np.round(np.interp(margins, FIT_KNOTS[0], FIT_KNOTS[1]), 4)
+    fits = np.round(np.interp(margins, xs, ys), 4)
     bands = np.searchsorted(_ASCENDING, fits, side="right")  # 0: weak .. len: strong
     out = []
     for i, (other_id, score, expl) in enumerate(zip(ids, scores, explanations)):
@@ -55,6 +67,7 @@ def suggestions(ids: list[str], scores: list[float], references: np.ndarray,
     return out
 
 
-def suggestion(other_id: str, score: float, reference: float, explanation: dict | None) -> Suggestion:
+def suggestion(other_id: str, score: float, reference: float, explanation: dict | None, *,
+               side: str = "need") -> Suggestion:
     """One Suggestion with its fit and band (see :func:`suggestions`)."""
-    return suggestions([other_id], [score], np.asarray([reference]), [explanation])[0]
+    return suggestions([other_id], [score], np.asarray([reference]), [explanation], side=side)[0]

@@ -7,7 +7,7 @@ import numpy as np
 
 from . import scoring
 from .documents import LEVELS, EmployeeDoc, NeedDoc
-from .features import UNKNOWN_LEVEL, Featurizer, employee_text, need_text, skill_labels
+from .features import UNKNOWN_LEVEL, Featurizer, need_text, skill_labels, written_text
 from .text import surface_forms, tokenize_short
 
 # Terms listed as driving a text score: enough to read why, few enough to scan.
@@ -57,21 +57,23 @@ def _skill_details(feat: Featurizer, need: NeedDoc, emp: EmployeeDoc) -> list[di
 def _need_terms(feat, need: NeedDoc) -> tuple:
     """Word vector and surface forms of a need: the same need is explained against k employees."""
     n_text = need_text(need)
-    return feat.word([feat.tokens(n_text)]), surface_forms(n_text, stemming=feat.stemming)
+    return feat.word([feat.tokens(n_text)]), surface_forms(written_text(need), stemming=feat.stemming)
 
 
 def _top_terms(feat: Featurizer, need: NeedDoc, emp: EmployeeDoc) -> list[dict]:
     """Whole words that carried the word-view similarity, as the person wrote them, strongest first.
 
     Stems show as the employee's word (else the need's); Chinese bigram tokens count towards the
-    jieba word they lie in, and fragments that straddle two words are not shown.
+    jieba word they lie in, and fragments that straddle two words are not shown. Only words of the
+    free text are shown (``features.written_text``): skill names are the taxonomy's (English) names,
+    which pages list as matched skills in the reader's language.
     """
     need_vec, need_forms = _need_terms(feat, need)
     contrib = need_vec.multiply(feat.word([feat.employee_tokens(emp)])).tocoo()
     if contrib.nnz == 0:
         return []
     names = feat.word_features_
-    forms = {**need_forms, **surface_forms(employee_text(emp), stemming=feat.stemming)}
+    forms = {**need_forms, **surface_forms(written_text(emp), stemming=feat.stemming)}
     totals: dict[str, float] = {}
     for col, value in zip(contrib.col, contrib.data):
         word = forms.get(names[col])

@@ -46,6 +46,16 @@ def need_text(doc: NeedDoc) -> str:
     return " . ".join((doc.title, doc.description, " ; ".join(s.name for s in doc.skills)))
 
 
+def written_text(doc: NeedDoc | EmployeeDoc) -> str:
+    """What a person wrote in their own words: a need's title and description, an employee's bio.
+
+    Skill names are left out: the web app stores the taxonomy's canonical (English) name of a skill
+    picked or typed under any label, so its words are not the writer's (explanations list skills,
+    in the reader's language, as matched skills instead).
+    """
+    return doc.bio if isinstance(doc, EmployeeDoc) else f"{doc.title} . {doc.description}"
+
+
 @dataclass
 class NeedSkillRows:
     """One row per skill of the given needs."""

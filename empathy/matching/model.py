@@ -121,7 +121,7 @@ class SkillMatcher(BaseEstimator):
         Mean log scalings (needs, employees), pool sizes at fit and the fade-in of the correction.
     need_refs_ : dict
         Reference score (10th best employee, ``scoring.reference``) of stored needs by row, kept
-        as they are computed; the fit reads a score's margin over it.
+        as they are computed; the need side's fit reads a score's margin over it.
     fingerprint_ : dict
         Versions of python, numpy, scipy and scikit-learn the model was fitted with.
     fit_seconds_ : dict
@@ -349,29 +349,45 @@ class SkillMatcher(BaseEstimator):
             q = self._queries([d for d, _ in part], kind, rows)
             result = self._score(q, kind, rows, cache)
             out.extend(ranking.ranked_rows(result, q, pool, docs, kind, k, exclude, self._weights(), explainer,
-                                           self._references(result, kind, rows)))
+                                           self._references(result, kind, rows, q)))
         return out
 
-    def _references(self, result: dict, kind: type, rows: Sequence[int | None]):
-        """``references(i, pool_rows)`` for a scored batch: the reference score of each pair's need.
+    def _references(self, result: dict, kind: type, rows: Sequence[int | None], q: Queries):
+        """``references(i, pool_rows) -> (reference scores, calibration side)`` for a scored batch.
 
-        Needs as queries: each row's own reference, read off the batch (and remembered for stored
-        needs). Employees as queries: the stored needs' remembered references, computed when missing.
+        Needs as queries: each row's own reference (its ``REFERENCE_RANK``-th best employee), read off
+        the batch (and remembered for stored needs); side "need". Employees as queries: each
+        employee's own ``EMPLOYEE_REFERENCE_RANK``-th best open need it could join
+        (``ranking.employee_reference_pool`` with the batch's query attributes ``q``), read off the
+        batch; side "employee". An employee who could join fewer than ``EMPLOYEE_MIN_POOL`` needs gets
+        the needs' own references instead (side "need", computed when missing).
         """
         if kind is NeedDoc:
             refs = scoring.reference(result["score"], ranking.reference_pool(self.employees_))
             for r, ref in zip(rows, refs):
                 if r is not None:
                     self.need_refs_[r] = float(ref)
-            return lambda i, _cols: np.full(len(_cols), refs[i], np.float32)
-        return lambda _i, cols: self._need_references(cols)
+            return lambda i, cols: (np.full(len(cols), refs[i], np.float32), "need")
+        scores, own = np.asarray(result["score"]), {}
+        for i in range(scores.shape[0]):
+            live = ranking.employee_reference_pool(self.needs_, {k: v[i] for k, v in q.attrs.items()})
+            if np.count_nonzero(live) >= scoring.EMPLOYEE_MIN_POOL:
+                own[i] = float(scoring.reference(scores[i : i + 1], live, scoring.EMPLOYEE_REFERENCE_RANK)[0])
+
+        def references(i: int, cols: list[int]) -> tuple[np.ndarray, str]:
+            if i in own:
+                return np.full(len(cols), own[i], np.float32), "employee"
+            return self._need_references(cols), "need"
+        return references
 
     def warm_need_references(self) -> int:
         """Compute the reference score of every live stored need now; returns how many were computed.
 
-        Optional: ranking needs for an employee computes the missing ones on the fly (one product of
-        those needs against the employee pool), so a background refit may call this to spare the
-        first requests after it.
+        Optional: a stored need's reference is computed on the fly when missing (one product of the
+        need against the employee pool), so a background refit may call this to spare the first
+        requests after it. Needs ranked for an employee read it only when the employee could join
+        fewer than ``scoring.EMPLOYEE_MIN_POOL`` needs (others read their own reference), and
+        :meth:`score_pair` of a new employee document.
         """
         check_is_fitted(self, "featurizer_")
         rows = [r for r in self.needs_.positions.values() if r not in self.need_refs_]
@@ -428,16 +444,19 @@ class SkillMatcher(BaseEstimator):
         """
         need_doc, need_row = self._resolve(need, NeedDoc)
         emp_doc, emp_row = self._resolve(employee, EmployeeDoc)
+        # A pair is read from the need's side (the Suggestion is the employee's): the need's reference.
         if emp_row is not None:
-            kind, rows, row = NeedDoc, [need_row], emp_row
-            result = self._score(self._queries([need_doc], NeedDoc, rows), NeedDoc, rows)
+            rows, row = [need_row], emp_row
+            q = self._queries([need_doc], NeedDoc, rows)
+            result = self._score(q, NeedDoc, rows)
+            ref = float(self._references(result, NeedDoc, rows, q)(0, [row])[0][0])
         elif need_row is not None:
-            kind, rows, row = EmployeeDoc, [None], need_row
+            rows, row = [None], need_row
             result = self._score(self._queries([emp_doc], EmployeeDoc), EmployeeDoc, rows)
+            ref = float(self._need_references([row])[0])
         else:
             raise ValueError("score_pair needs a stored need or a stored employee")
         values = ranking.pick(result, 0, row, self._weights())
-        ref = float(self._references(result, kind, rows)(0, [row])[0])
         return calibration.suggestion(emp_doc.id, values["score"], ref,
                                       explain_pair(self.featurizer_, need_doc, emp_doc, values))
 
@@ -447,14 +466,15 @@ class SkillMatcher(BaseEstimator):
         wanted = [(i, pool.positions[i]) for i in dict.fromkeys(ids) if i in pool.positions]
         if not wanted:
             return []
-        result = self._score(self._queries([doc], kind, [row]), kind, [row])
-        refs = self._references(result, kind, [row])(0, [j for _, j in wanted])
+        q = self._queries([doc], kind, [row])
+        result = self._score(q, kind, [row])
+        refs, side = self._references(result, kind, [row], q)(0, [j for _, j in wanted])
         out = []
         for (other_id, j), ref in zip(wanted, refs):
             values = ranking.pick(result, 0, j, self._weights())
             pair = (doc, docs[other_id]) if kind is NeedDoc else (docs[other_id], doc)
             out.append(calibration.suggestion(other_id, values["score"], float(ref),
-                                              explain_pair(self.featurizer_, *pair, values)))
+                                              explain_pair(self.featurizer_, *pair, values), side=side))
         return out
 
     def explain_employees(self, need: NeedDoc | str, employee_ids: Iterable[str]) -> list[Suggestion]:

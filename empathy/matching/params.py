@@ -61,6 +61,18 @@ BAND_THRESHOLDS: dict[str, float] = {"strong": 0.5, "good": 0.25, "partial": 0.1
 # .47 / .29 / .13 / .02: state them as approximate.
 BAND_PRECISION: dict[str, float] = {"strong": 0.6, "good": 0.32, "partial": 0.14, "weak": 0.02}
 
+# ---- the employee's side: needs suggested to a person. `benchmarks/calibrate.py --side employee` on the
+# same files (47,800 pairs: the top 10 needs of simulated pools of 10-60 open needs, two per employee,
+# holding the employee's right needs half the time; 2,290 right). See benchmarks/RESULTS.md, "Fit and
+# bands for the employee". Isotonic regression of "is a right need" on the margin over the employee's
+# 3rd best open need (scoring.EMPLOYEE_REFERENCE_RANK); same form and bands as FIT_KNOTS.
+FIT_KNOTS_FOR_EMPLOYEE: tuple[tuple[float, ...], tuple[float, ...]] = (
+    (-0.2612, -0.0402, -0.0176, 0.0, 0.0322, 0.0893, 0.1446, 0.186, 0.2464, 0.2893, 0.3398, 0.3594),
+    (0.0, 0.0029, 0.0042, 0.0133, 0.0601, 0.3731, 0.5769, 0.7557, 0.8497, 0.9613, 0.9613, 0.9737))
+# Share of right needs in each band on those pairs ("about 8 in 10 strong suggestions are a right
+# need"). Fitting on two files and measuring on the third gave .72 / .34 / .11 / .01.
+BAND_PRECISION_FOR_EMPLOYEE: dict[str, float] = {"strong": 0.76, "good": 0.36, "partial": 0.13, "weak": 0.01}
+
 
 def _is_ngram_range(val: tuple) -> bool:
     return (len(val) == 2 and all(isinstance(v, Integral) and not isinstance(v, bool) for v in val)

@@ -160,7 +160,10 @@ def ranked_rows(result: dict, q: Queries, pool: Pool, docs: dict, kind: type, k:
 
     ``kind`` is the query side (NeedDoc: the pool holds employees); ``docs`` the pool's documents
     by id; ``explain(need, employee, values)`` builds each explanation (None: no explanations);
-    ``references(i, rows)`` gives the need's reference score (``scoring.reference``) of each pair.
+    ``references(i, rows)`` gives ``(reference score of each pair, calibration side)``: the need's
+    reference (``scoring.reference``, side "need") when needs are the queries; the employee's own
+    (``employee_reference_pool``, side "employee") when employees are, or the needs' when the
+    employee's pool is too small (``scoring.EMPLOYEE_MIN_POOL``).
     """
     out = []
     for i, doc in enumerate(q.docs):
@@ -176,12 +179,26 @@ def ranked_rows(result: dict, q: Queries, pool: Pool, docs: dict, kind: type, k:
                 other = docs[pool.ids[j]]
                 pair = (doc, other) if kind is NeedDoc else (other, doc)
                 expls[n] = explain(*pair, pick(result, i, j, weights))
-        out.append(calibration.suggestions([pool.ids[j] for j, _ in top], [s for _, s in top],
-                                           references(i, [j for j, _ in top]), expls))
+        refs, side = references(i, [j for j, _ in top])
+        out.append(calibration.suggestions([pool.ids[j] for j, _ in top], [s for _, s in top], refs, expls,
+                                           side=side))
     return out
 
 
 def reference_pool(pool: Pool) -> np.ndarray:
     """Employees a need's reference score is taken over: live, active and suggestible (pool,) bool."""
     return pool.attrs["alive"] & pool.attrs["active"] & pool.attrs["suggestible"]
+
+
+def employee_reference_pool(pool: Pool, employee_attrs: dict) -> np.ndarray:
+    """Needs an employee's reference score is taken over: (pool,) bool.
+
+    The open needs the person's hard filters (site, days) let through, exclusions left out, so that
+    ranking and explaining read the same reference: "how this need compares with the needs you could
+    join", as the calibration's simulated pools are. All live open needs when none passes (an
+    inactive or unsuggestible person).
+    """
+    mask = need_mask(pool.attrs, employee_attrs, pool.positions)
+    return mask if mask.any() else pool.attrs["alive"] & pool.attrs["active"]
+
 

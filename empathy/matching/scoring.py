@@ -136,6 +136,14 @@ def combine(parts: dict[str, np.ndarray], present: dict[str, np.ndarray | bool],
 PENALISE_FREE_TEXT = False
 # The fit reads a score against the need's REFERENCE_RANK-th best employee (see ``reference``).
 REFERENCE_RANK = 10
+# Needs suggested to an employee are read against the employee's EMPLOYEE_REFERENCE_RANK-th best open
+# need instead: a company has tens of open needs, not hundreds, and the 3rd best of a small pool still
+# says whether a need stands out (benchmarks/RESULTS.md, "Fit and bands for the employee").
+EMPLOYEE_REFERENCE_RANK = 3
+# Below this many needs the person could join, their own reference says little (one need is its own
+# 3rd best), so those needs are read from the need's side (REFERENCE_RANK, FIT_KNOTS) instead. On
+# simulated pools of 5 needs the employee calibration's strong band still held .86 right needs.
+EMPLOYEE_MIN_POOL = 5
 
 
 def reference(scores: np.ndarray, live: np.ndarray, rank: int = REFERENCE_RANK) -> np.ndarray:

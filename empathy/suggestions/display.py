@@ -12,9 +12,11 @@ from functools import lru_cache
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from empathy.matching.params import BAND_PRECISION
+from empathy.matching.params import BAND_PRECISION, BAND_PRECISION_FOR_EMPLOYEE
 
 BANDS = ("strong", "good", "partial", "weak")  # best first
+# The two calibrations (matching.calibration.KNOTS): people suggested for a need, needs suggested to a person.
+SIDES = ("need", "employee")
 
 
 @dataclass
@@ -49,9 +51,11 @@ def _words(locale: str) -> dict:
         "bands": _band_names(),
         "not_asked": _("not asked"),
         "tie_break": _("These only break ties among similar fits:"),
-        "legend_lead": _("How often such suggestions were the right person in our benchmark:"),
-        "legend": [_("%(band)s: about %(n)s in %(d)s", band=_band_names()[band], n=n, d=d)
-                   for band in BANDS for n, d in [_share_words(BAND_PRECISION[band])]],
+        "legend_lead": {"need": _("How often such suggestions were the right person in our benchmark:"),
+                        "employee": _("How often such suggestions were the right need in our benchmark:")},
+        "legend": {side: [_("%(band)s: about %(n)s in %(d)s", band=_band_names()[band], n=n, d=d)
+                          for band in BANDS for n, d in [_share_words(shares[band])]]
+                   for side, shares in (("need", BAND_PRECISION), ("employee", BAND_PRECISION_FOR_EMPLOYEE))},
         # Formats without their values: filled below by %, as gettext would.
         "own_level_for": _("%(skill)s (%(level)s) for %(need_skill)s"),
         "own_level": _("%(skill)s (%(level)s)"),
@@ -70,13 +74,15 @@ def level_name(level: int | None) -> str:
     return words()["levels"].get(level or 0, "")
 
 
-def band_legend() -> tuple[str, list[str]]:
+def band_legend(side: str = "need") -> tuple[str, list[str]]:
     """What the bands mean: a lead, then per band, best first, its share of right answers on the benchmark.
 
-    The shares are `params.BAND_PRECISION`, e.g. ("How often ...:", ["Strong fit: about 6 in 10", ...]).
+    `side` is "need" (people suggested for a need: `params.BAND_PRECISION`, e.g. ("How often ... the
+    right person ...:", ["Strong fit: about 6 in 10", ...])) or "employee" (needs suggested to a person:
+    `params.BAND_PRECISION_FOR_EMPLOYEE`, "... the right need ..."). KeyError for another side.
     """
     w = words()
-    return w["legend_lead"], w["legend"]
+    return w["legend_lead"][side], w["legend"][side]
 
 
 def words() -> dict:

@@ -7,12 +7,19 @@ from typing import Literal
 from pydantic import Field
 
 from empathy.api.schemas import Listing, Out, Paging, Query
-from empathy.matching.params import BAND_PRECISION
+from empathy.matching.params import BAND_PRECISION, BAND_PRECISION_FOR_EMPLOYEE
 from empathy.needs.schemas import NeedOut
 
 Band = Literal["strong", "good", "partial", "weak"]
-_BAND_MEANING = "Share of right answers in each band on the benchmark: " + ", ".join(
-    f"{band} about {share:.0%}" for band, share in BAND_PRECISION.items()) + "."
+
+
+def _shares(precision: dict[str, float]) -> str:
+    return ", ".join(f"{band} about {share:.0%}" for band, share in precision.items())
+
+
+_BAND_MEANING = (f"Share of right answers in each band on the benchmark, for a need's suggested people: "
+                 f"{_shares(BAND_PRECISION)}; for the needs suggested to you (their own calibration): "
+                 f"{_shares(BAND_PRECISION_FOR_EMPLOYEE)}.")
 
 
 class ScorePart(Out):
@@ -52,9 +59,11 @@ class Explanation(Out):
     employee_id: str | None = None
     score: float = Field(description="The ranking score, 0..1: compare it only among one need's suggestions.")
     fit: float = Field(description="The calibrated fit, 0..1: the share of right answers at this margin on the "
-                                   "benchmark.")
+                                   "benchmark (right people for a need, right needs for you).")
     band: Band = Field(description="The fit as a band. " + _BAND_MEANING)
-    margin: float | None = Field(default=None, description="The score minus the need's 10th best, which the fit reads.")
+    margin: float | None = Field(default=None, description="What the fit reads: for a need's suggested people, the "
+                                                           "score minus the need's 10th best person; for the needs "
+                                                           "suggested to you, minus your 3rd best open need.")
     base_score: float | None = Field(default=None, description="The specialty score (text and skills) before the "
                                                                "must-have factor; hidden with the skills.")
     must_have_factor: float | None = Field(default=None, description="The factor for must-haves covered, 0..1; "

@@ -39,9 +39,9 @@ def _fit_title(expl):
 
 
 @bp.app_template_global("band_legend_lines")
-def _band_legend_lines():
-    """What each band means, best first, in the reader's language."""
-    return band_legend()
+def _band_legend_lines(side="need"):
+    """What each band means, best first, in the reader's language, for one side ("need" or "employee")."""
+    return band_legend(side)
 
 
 @bp.app_template_global("level_name")
