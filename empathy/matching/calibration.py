@@ -62,7 +62,7 @@ def suggestions(ids: list[str], scores: list[float], references: np.ndarray,
     for i, (other_id, score, expl) in enumerate(zip(ids, scores, explanations)):
         fit, band = float(fits[i]), _BANDS[len(_BANDS) - 1 - int(bands[i])]
         if expl is not None:
-            expl.update(fit=fit, band=band, margin=round(float(margins[i]), 4))
+            expl.update(fit=fit, band=band, margin=round(float(margins[i]), 4), calibration=side)
         out.append(Suggestion(other_id, score, expl, fit, band))
     return out
 

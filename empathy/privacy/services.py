@@ -104,7 +104,8 @@ def redacted_explanation(explanation: dict, profile: EmployeeProfile) -> dict:
     parts = {name: {k: v for k, v in part.items() if k in ("score", "weight", "used", "share", "role")}
              for name, part in (explanation.get("parts") or {}).items() if isinstance(part, dict)}
     # The fit and its band say how well, not which skills: they stay.
-    kept = {k: explanation[k] for k in ("need_id", "employee_id", "score", "fit", "band", "margin", "tie_break_bonus")
+    kept = {k: explanation[k] for k in ("need_id", "employee_id", "score", "fit", "band", "margin", "calibration",
+                                               "tie_break_bonus")
             if k in explanation}
     return {**kept, "parts": parts, "matched_skills": [], "missing_must_have": [], "missing_nice_to_have": [],
             "top_terms": [], "skills_hidden": True}

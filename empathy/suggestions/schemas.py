@@ -64,6 +64,9 @@ class Explanation(Out):
     margin: float | None = Field(default=None, description="What the fit reads: for a need's suggested people, the "
                                                            "score minus the need's 10th best person; for the needs "
                                                            "suggested to you, minus your 3rd best open need.")
+    calibration: Literal["need", "employee"] | None = Field(
+        default=None, description="Which calibration gave the fit and band: need (the need's people; also used for "
+                                  "a person who can join fewer than 5 needs) or employee (a person's needs).")
     base_score: float | None = Field(default=None, description="The specialty score (text and skills) before the "
                                                                "must-have factor; hidden with the skills.")
     must_have_factor: float | None = Field(default=None, description="The factor for must-haves covered, 0..1; "

@@ -14,6 +14,8 @@ from empathy.admin.services.demo import seed_demo
 from empathy.demo import COORDINATOR_PASSWORD, COORDINATORS, EMPLOYEE_PASSWORD
 from empathy.models import EmployeeProfile, EmployeeSkill, Need, Skill, User
 from empathy.suggestions.index import fit_and_save
+from tests.api.fixtures import token_for
+from tests.factories import DEFAULT_PASSWORD, add_employee_skill, make_need, make_skill, make_user, profile_of
 
 TZ = ZoneInfo("Asia/Shanghai")
 VILLAGE_PV = "盐池县村级光伏电站运维培训"  # PV operations and maintenance at Yanchi's village stations (must, advanced)
@@ -87,3 +89,26 @@ def test_a_needs_suggestions_keep_the_legend_of_people_suggested_for_a_need(clie
         _set_language(client, code)
         html = client.get(f"/needs/{need.id}/suggestions").get_data(as_text=True)
         assert NEED_LEGEND[code] in html and EMPLOYEE_LEGEND[code] not in html
+
+
+def test_someone_who_can_join_few_needs_reads_them_under_the_legend_that_made_their_bands(client, auth, session, app):
+    owner = make_user(session, role="coordinator")
+    nursing = make_skill(session, name="Nursing")
+    for title in ("Blood pressure checks for elderly residents", "First aid training for volunteers"):
+        make_need(session, owner=owner, title=title, description=title + " by a registered nurse.",
+                  skills=[(nursing, "must", 2)])
+    nurse = make_user(session, display_name="Nina Nurse")
+    profile = profile_of(session, nurse)
+    profile.bio = "Registered nurse: blood pressure checks and first aid."
+    session.add(profile)
+    session.commit()
+    add_employee_skill(session, nurse, nursing, level=4)
+    fit_and_save(session, Path(app.config["MATCH_MODEL_PATH"]), TZ)
+
+    assert auth.login(nurse.email, DEFAULT_PASSWORD).status_code == 302
+    html = client.get("/home").get_data(as_text=True)
+    assert len(_cards(html)) == 2  # fewer than scoring.EMPLOYEE_MIN_POOL: the need-side calibration
+    assert NEED_LEGEND["en"] in html and EMPLOYEE_LEGEND["en"] not in html
+    token = token_for(session, nurse)  # the API says which calibration made the band
+    body = client.get("/api/v1/me/suggestions", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert [s["explanation"]["calibration"] for s in body["items"]] == ["need", "need"]
