@@ -74,3 +74,17 @@ def test_signed_in_users_keep_their_language(app, client, auth, session):
     other_browser = app.test_client()
     other_browser.post("/login", data={"email": "li@example.com", "password": DEFAULT_PASSWORD})
     assert "首页" in other_browser.get("/home", headers={"Accept-Language": "en"}).text
+
+
+def test_no_message_is_fuzzy():
+    # A fuzzy entry is left out of the compiled catalogue: the page would show English.
+    assert [m.id for m in _po() if m.id and m.fuzzy] == []
+
+
+def test_words_with_two_meanings_have_a_context_each():
+    # "Open" is a need's status and the link of a notification; "On" a setting's state and an audit column.
+    catalogue = {_key(m): m.string for m in _po() if m.id}
+    assert catalogue[("need status", "Open")] == "开放中"
+    assert catalogue[("link to what a notification is about", "Open")] == "查看"
+    assert catalogue[("setting state", "On")] != catalogue[("audit column: what an action was done to", "On")]
+    assert (None, "Open") not in catalogue and (None, "On") not in catalogue
