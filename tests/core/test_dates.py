@@ -199,3 +199,31 @@ def test_notification_link_is_a_verb(client, programme, lang, link, status):
 def test_need_status_open_keeps_its_own_word(client, programme):
     html = _pages_of(client, "admin@example.com", "zh", ["/needs/all"])["/needs/all"]
     assert "开放中" in html  # the status badge of an open need
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_demo_pages_show_spans_in_one_style(client, session, lang):
+    from sqlmodel import select
+
+    from empathy.admin.services.demo import seed_demo
+    from empathy.demo import build_demo
+    from empathy.models import Need
+
+    seed_demo(session=session)
+    coordinator = build_demo()["coordinators"][0]
+    client.post("/login", data={"email": coordinator["email"], "password": coordinator["password"]})
+    client.post("/language", data={"language": lang})
+    needs = session.exec(select(Need).order_by(Need.id).limit(6)).all()
+    day = r"\d{1,2} [A-Z][a-z]{2} \d{4}" if lang == "en" else r"\d{4}年\d{1,2}月\d{1,2}日"
+    joiner = ", " if lang == "en" else " "
+    span = re.compile(rf"{day}{joiner}\d\d:\d\d(–\d\d:\d\d| – {day}{joiner}\d\d:\d\d)")
+    for path in ["/home", "/needs", "/needs/mine", *(f"/needs/{n.id}" for n in needs)]:
+        response = client.get(path, follow_redirects=True)
+        assert response.status_code == 200, path
+        text = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+        for pattern in (WITH_SECONDS, SHORT_US_DATE, AM_PM):
+            assert not pattern.search(text), (path, pattern.search(text))
+        if path.startswith("/needs/") and path != "/needs/mine":
+            assert span.search(text), path
+    listing = re.sub(r"<[^>]+>", " ", client.get("/needs").get_data(as_text=True))
+    assert len(span.findall(listing)) >= 5  # every card on the list shows its span
