@@ -25,7 +25,8 @@ def _pybabel(*args: str) -> None:
 
 def update() -> None:
     POT.parent.mkdir(exist_ok=True)
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2",
+             "--no-location",
              "--sort-output", "-o", str(POT), ".")
     _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching",
              "--ignore-obsolete", "-w", "100")

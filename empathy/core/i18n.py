@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import format_datetime, format_number, get_locale, get_timezone, get_translations
+from flask_babel import format_number, get_locale, get_translations
 from flask_login import current_user
+
+from empathy.core import dates
 
 # How each interface language is named in its own tongue, for the switcher.
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
@@ -61,22 +61,9 @@ def _number(number) -> str:
     return format_number(number)
 
 
-@lru_cache(maxsize=4096)
-def _cached_datetime(value, zone, format, rebase, locale, tz) -> str:  # noqa: A002  (Flask-Babel's name)
-    # `zone` is in the key because aware datetimes at the same instant compare equal whatever their zone.
-    return format_datetime(value, format, rebase)
-
-
-def _datetime(value=None, format=None, rebase=True) -> str:  # noqa: A002
-    """Flask-Babel's datetimeformat, remembered by value, format, locale and time zone: the same needs'
-    dates are shown on page after page, and Babel takes a quarter of a millisecond for each."""
-    if value is None:
-        return format_datetime(value, format, rebase)  # now: nothing to remember
-    return _cached_datetime(value, getattr(value, "tzinfo", None), format, rebase, get_locale(), get_timezone())
-
-
 def install_fast_i18n(app: Flask) -> None:
-    """Replace Flask-Babel's Jinja gettext callables and two filters by ones that do the same work once."""
+    """Replace Flask-Babel's Jinja gettext callables and number filter by ones that do the same work once;
+    dates are shown through the named formats of empathy.core.dates."""
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
@@ -84,7 +71,8 @@ def install_fast_i18n(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
-    app.jinja_env.filters.update(numberformat=_number, datetimeformat=_datetime)
+    app.jinja_env.filters.update(numberformat=_number)
+    dates.init_app(app)
 
 
 def init_app(app: Flask) -> None:

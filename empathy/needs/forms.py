@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from pydantic import ValidationError
 from wtforms import (
@@ -57,12 +58,13 @@ from empathy.profiles.forms import (
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 STATUS_NAMES = {
-    NeedStatus.DRAFT: _l("Draft"),
-    NeedStatus.OPEN: _l("Open"),
-    NeedStatus.FILLED: _l("Filled"),
-    NeedStatus.CLOSED: _l("Closed"),
-    NeedStatus.COMPLETED: _l("Completed"),
-    NeedStatus.CANCELLED: _l("Cancelled"),
+    # "Open" is also a verb (the link of a notification): the context keeps the status apart in the catalogue.
+    NeedStatus.DRAFT: lazy_pgettext("need status", "Draft"),
+    NeedStatus.OPEN: lazy_pgettext("need status", "Open"),
+    NeedStatus.FILLED: lazy_pgettext("need status", "Filled"),
+    NeedStatus.CLOSED: lazy_pgettext("need status", "Closed"),
+    NeedStatus.COMPLETED: lazy_pgettext("need status", "Completed"),
+    NeedStatus.CANCELLED: lazy_pgettext("need status", "Cancelled"),
 }
 
 

@@ -76,8 +76,8 @@ def _cards(needs: list[Need], sites: dict, owners: dict, show_status: bool) -> l
                 labels["cause_names"].get(need.cause, need.cause),
                 labels["site_name"](sites.get(need.site_id)) if need.site_id else "",
                 owner.display_name if show_status and owner else "")
-        key = (need.id, need.title, str(need.status), need.cause, need.starts_at, need.site_id, need.is_remote,
-               need.seats, need.seats_taken, need.beneficiary, *args[1:], ui_language(),
+        key = (need.id, need.title, str(need.status), need.cause, need.starts_at, need.ends_at, need.site_id,
+               need.is_remote, need.seats, need.seats_taken, need.beneficiary, *args[1:], ui_language(),
                current_app.config["BABEL_DEFAULT_TIMEZONE"], request.script_root)
         html = _CARDS.get(key)
         if html is None:

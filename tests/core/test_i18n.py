@@ -11,7 +11,8 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 ROOT = Path(__file__).resolve().parents[2]
 ZH = ROOT / "empathy" / "translations" / "zh" / "LC_MESSAGES"
 METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+            "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
 
 
 def _po():
@@ -23,11 +24,17 @@ def _id(message_id):
     return message_id[0] if isinstance(message_id, tuple) else message_id
 
 
+def _key(message):
+    """A message's identity: its context (pgettext's first argument, or None) and its msgid."""
+    return message.context, _id(message.id)
+
+
 def test_every_string_in_the_code_is_in_the_catalogue():
     in_code = {
-        _id(msg) for _, _, msg, _, _ in extract_from_dir(ROOT / "empathy", METHODS, keywords=KEYWORDS)
+        (context, _id(msg))
+        for _, _, msg, _, context in extract_from_dir(ROOT / "empathy", METHODS, keywords=KEYWORDS)
     }
-    in_catalogue = {_id(m.id) for m in _po() if m.id}
+    in_catalogue = {_key(m) for m in _po() if m.id}
     missing = sorted(in_code - in_catalogue)
     assert not missing, f"run `python scripts/i18n.py update`, then translate: {missing[:10]}"
 
@@ -39,8 +46,8 @@ def test_every_message_is_translated():
 
 def test_compiled_catalogue_matches_the_source():
     with (ZH / "messages.mo").open("rb") as fh:
-        compiled = {m.id: m.string for m in read_mo(fh) if m.id}
-    source = {m.id: m.string for m in _po() if m.id and not m.fuzzy}
+        compiled = {_key(m): m.string for m in read_mo(fh) if m.id}
+    source = {_key(m): m.string for m in _po() if m.id and not m.fuzzy}
     assert compiled == source, "run `python scripts/i18n.py update` to recompile"
 
 
@@ -67,3 +74,17 @@ def test_signed_in_users_keep_their_language(app, client, auth, session):
     other_browser = app.test_client()
     other_browser.post("/login", data={"email": "li@example.com", "password": DEFAULT_PASSWORD})
     assert "首页" in other_browser.get("/home", headers={"Accept-Language": "en"}).text
+
+
+def test_no_message_is_fuzzy():
+    # A fuzzy entry is left out of the compiled catalogue: the page would show English.
+    assert [m.id for m in _po() if m.id and m.fuzzy] == []
+
+
+def test_words_with_two_meanings_have_a_context_each():
+    # "Open" is a need's status and the link of a notification; "On" a setting's state and an audit column.
+    catalogue = {_key(m): m.string for m in _po() if m.id}
+    assert catalogue[("need status", "Open")] == "开放中"
+    assert catalogue[("link to what a notification is about", "Open")] == "查看"
+    assert catalogue[("setting state", "On")] != catalogue[("audit column: what an action was done to", "On")]
+    assert (None, "Open") not in catalogue and (None, "On") not in catalogue

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import force_locale, format_datetime, gettext
+from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
+from empathy.core.dates import format_moment
 from empathy.core.db import begin_write, retrying, utcnow
 from empathy.core.errors import Forbidden, NotFound
 from empathy.core.mail import queue_mail
@@ -52,7 +53,7 @@ def render(kind: str, params: dict) -> str:
     shown = dict(params)
     for key, value in params.items():
         if key.endswith("_at") and isinstance(value, str):
-            shown[key] = format_datetime(datetime.fromisoformat(value), "medium")
+            shown[key] = format_moment(value)
     template = WITHOUT_NAME[kind] if kind in WITHOUT_NAME and "by" not in params else MESSAGES.get(kind)
     return str(template) % shown if template is not None else kind
 
