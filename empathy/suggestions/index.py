@@ -122,6 +122,7 @@ class MatchIndex:
             log.warning("matching model at %s cannot be used (%s); a refit will replace it", self.path, exc)
             self._mtime = mtime
             return
+        model.warm_explanations()  # the first pages after a load explain without computing skill vectors
         self._model = model
         self._mtime = mtime
         if model.employees_.n_rows >= FREEZE_MIN_EMPLOYEES:

@@ -138,3 +138,15 @@ def test_needs_of_an_employee_are_explained_like_one_pair_at_a_time(model):
         result = model._score(model._queries([need], NeedDoc, [row]), NeedDoc, [row])
         values = ranking.pick(result, 0, model.employees_.positions["e1"], model._weights())
         assert without_calibration(s.explanation) == explain_pair(model.featurizer_, need, EMPLOYEES[1], values)
+
+
+def test_warmed_skill_counts_spare_the_first_page_any_skill_vectorising(monkeypatch):
+    model = SkillMatcher(taxonomy=TAXONOMY).fit(EMPLOYEES, NEEDS)
+    distinct = {s.name for d in (*EMPLOYEES, *NEEDS) for s in d.skills}
+    assert model.warm_explanations(max_skills=2) == 2  # the most common names first
+    assert model.warm_explanations() == len(distinct)
+    expected = one_at_a_time(model, "wire", [e.id for e in EMPLOYEES])
+    model.rank_employees("wire", k=len(EMPLOYEES), explain=False)
+    monkeypatch.setattr(model.featurizer_, "char_counts", lambda *a: pytest.fail("skill counts recomputed"))
+    got = model.explain_employees("wire", [e.id for e in EMPLOYEES])
+    assert [without_calibration(s.explanation) for s in got] == expected
