@@ -382,17 +382,19 @@ class SkillMatcher(BaseEstimator):
         memo = self.__dict__.setdefault("_ranked_memo", {})
         key = (kind, *resolved)
         memo.pop(key, None)
-        memo[key] = dict(zip(rows, zip(ranking.pick_rows(result, 0, rows, self._weights()),
-                                       np.asarray(references(0, rows), np.float64).tolist())))
+        memo[key] = ({r: n for n, r in enumerate(rows)}, ranking.gather(result, 0, rows),
+                     np.asarray(references(0, rows), np.float64))
         while len(memo) > RANKED_MEMO:
             memo.pop(next(iter(memo)), None)
 
     def _ranked_values(self, resolved: tuple, kind: type, rows: list[int]) -> list[tuple[dict, float]] | None:
         """The kept (values, reference) of these pool rows for a query ranked before, or None."""
         kept = self.__dict__.get("_ranked_memo", {}).get((kind, *resolved))
-        if kept is None or any(r not in kept for r in rows):
+        if kept is None or any(r not in kept[0] for r in rows):
             return None
-        return [kept[r] for r in rows]
+        where, gathered, refs = kept
+        positions = [where[r] for r in rows]
+        return list(zip(ranking.values_at(gathered, positions, self._weights()), refs[positions].tolist()))
 
     def _explain_pairs(self, pairs: list, values: list[dict], rows: list[int], kind: type) -> list[dict]:
         """Explanations of (need, employee) pairs; ``rows`` are the pool rows of the other side (``kind``: the

@@ -6,7 +6,7 @@ with its fitted pools. A result dict holds (queries x pool) arrays, or arrays th
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -149,17 +149,33 @@ def pick(result: dict, i: int, j: int, weights: dict[str, float]) -> dict:
 
 def pick_rows(result: dict, i: int, rows: Sequence[int], weights: dict[str, float]) -> list[dict]:
     """:func:`pick` of query ``i`` against each pool row of ``rows``, in order (one gather per array)."""
+    return values_at(gather(result, i, rows), range(len(rows)), weights)
+
+
+def gather(result: dict, i: int, rows: Sequence[int]) -> dict[str, np.ndarray]:
+    """The values of query ``i`` at pool ``rows`` of a result: one float64 array (len(rows),) per value,
+    keyed ``score``, ``raw``, ``hub``, ``base``, ``must_factor``, ``bonus``, ``part:<p>`` and ``present:<p>``."""
     cols = np.asarray(rows, dtype=np.int64)
 
-    def at(a) -> list[float]:
+    def at(a) -> np.ndarray:
         a = np.asarray(a)
         row = a[min(i, a.shape[0] - 1)]
-        return (row[cols] if row.shape[0] > 1 else np.repeat(row[:1], cols.size)).astype(np.float64).tolist()
-    flat = {key: at(result[key]) for key in ("score", "raw", "hub", "base", "must_factor", "bonus")}
-    parts = {p: at(result["parts"][p]) for p in PARTS}
-    present = {p: at(result["present"][p]) for p in PARTS}
-    return [{**{key: flat[key][n] for key in flat}, "parts": {p: parts[p][n] for p in PARTS},
-             "present": {p: present[p][n] for p in PARTS}, "weights": weights} for n in range(cols.size)]
+        return (row[cols] if row.shape[0] > 1 else np.repeat(row[:1], cols.size)).astype(np.float64)
+    out = {key: at(result[key]) for key in ("score", "raw", "hub", "base", "must_factor", "bonus")}
+    out.update({f"part:{p}": at(result["parts"][p]) for p in PARTS})
+    out.update({f"present:{p}": at(result["present"][p]) for p in PARTS})
+    return out
+
+
+def values_at(gathered: dict[str, np.ndarray], positions: Iterable[int], weights: dict[str, float]) -> list[dict]:
+    """:func:`pick`-shaped dicts of the given positions of a :func:`gather` result."""
+    out = []
+    for n in positions:
+        v = {key: float(a[n]) for key, a in gathered.items()}
+        out.append({**{key: v[key] for key in ("score", "raw", "hub", "base", "must_factor", "bonus")},
+                    "parts": {p: v[f"part:{p}"] for p in PARTS}, "present": {p: v[f"present:{p}"] for p in PARTS},
+                    "weights": weights})
+    return out
 
 
 def ranked_rows(result: dict, q: Queries, pool: Pool, docs: dict, kind: type, k: int, exclude: Sequence[str],
