@@ -384,8 +384,9 @@ class SkillMatcher(BaseEstimator):
         memo.pop(key, None)
         memo[key] = ({r: n for n, r in enumerate(rows)}, ranking.gather(result, 0, rows),
                      np.asarray(references(0, rows), np.float64))
-        while len(memo) > RANKED_MEMO:
-            memo.pop(next(iter(memo)), None)
+        # list() copies the keys in one step: another request's thread may add one meanwhile.
+        for old in list(memo)[: max(0, len(memo) - RANKED_MEMO)]:
+            memo.pop(old, None)
 
     def _ranked_values(self, resolved: tuple, kind: type, rows: list[int]) -> list[tuple[dict, float]] | None:
         """The kept (values, reference) of these pool rows for a query ranked before, or None."""

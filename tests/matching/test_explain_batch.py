@@ -150,3 +150,13 @@ def test_warmed_skill_counts_spare_the_first_page_any_skill_vectorising(monkeypa
     monkeypatch.setattr(model.featurizer_, "char_counts", lambda *a: pytest.fail("skill counts recomputed"))
     got = model.explain_employees("wire", [e.id for e in EMPLOYEES])
     assert [without_calibration(s.explanation) for s in got] == expected
+
+
+def test_kept_rankings_are_bounded(monkeypatch):
+    from empathy.matching import model as model_module
+    monkeypatch.setattr(model_module, "RANKED_MEMO", 2)
+    model = SkillMatcher(taxonomy=TAXONOMY).fit(EMPLOYEES, NEEDS)
+    for need in NEEDS:
+        model.rank_employees(need.id, k=3, explain=False)
+    kept = model.__dict__["_ranked_memo"]
+    assert [key[1].id for key in kept] == [n.id for n in NEEDS[-2:]]  # the latest two
