@@ -16,7 +16,9 @@ as wide as real profiles) with 3 to 8 skills of the shipped taxonomy each. It fi
   coordinator pages and filters: the first view of a page explains its rows, a repeat view finds
   them cached with the need's ranking;
 and prints p50/p95/p99 in milliseconds of each kind and of all requests (after one request that
-loads the model file). `--reuse` times an existing database again.
+loads the model file), the same of each request's CPU time (this process only: on a shared machine
+wall time is noisy), the process's resident memory (RSS, with the model loaded) and the load
+average before and after. `--reuse` times an existing database again.
 The target: p99 <= 200 ms.
 """
 
@@ -55,6 +57,14 @@ def percentiles(values: list[float]) -> dict:
     q = statistics.quantiles(values, n=100, method="inclusive")
     return {"n": len(values), "p50_ms": round(q[49], 1), "p95_ms": round(q[94], 1), "p99_ms": round(q[98], 1),
             "max_ms": round(max(values), 1)}
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now, in MB (Linux /proc)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
 
 
 def build(args, app) -> None:
@@ -134,28 +144,41 @@ def main() -> int:
         owner = session.exec(select(User).where(User.email == COORDINATOR[0])).one()
         needs = list(session.exec(select(Need.id).where(Need.owner_id == owner.id, Need.status == "open")).all())
     client = sign_in(app)
+    load_before = os.getloadavg()
     started = time.perf_counter()
     assert client.get("/home").status_code == 200  # the process loads the model file once
     first_ms = (time.perf_counter() - started) * 1000
     cold, first_views, repeats, seen = [], [], [], set()
+    cpu = {"cold": [], "first": [], "repeat": []}
+
+    def timed(url: str):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        r = client.get(url)
+        return r, (time.perf_counter() - started) * 1000, (time.process_time() - cpu_started) * 1000
+
     for need_id in needs:
-        started = time.perf_counter()
-        r = client.get(f"/needs/{need_id}/suggestions")
-        cold.append((time.perf_counter() - started) * 1000)
+        r, ms, cpu_ms = timed(f"/needs/{need_id}/suggestions")
+        cold.append(ms)
+        cpu["cold"].append(cpu_ms)
         assert r.status_code == 200 and 'name="invite_one"' in r.text, r.status_code
     views = [f"/needs/{n}/suggestions?page={p}" for n in needs for p in (1, 2, 3)]
     views += [f"/needs/{n}/suggestions?department=Department+0{d}" for n in needs for d in range(3)]
     seen.update(f"/needs/{n}/suggestions?page=1" for n in needs)
     for i in range(args.requests):
         view = views[i % len(views)]
-        started = time.perf_counter()
-        r = client.get(view)
-        (repeats if view in seen else first_views).append((time.perf_counter() - started) * 1000)
+        r, ms, cpu_ms = timed(view)
+        (repeats if view in seen else first_views).append(ms)
+        cpu["repeat" if view in seen else "first"].append(cpu_ms)
         seen.add(view)
         assert r.status_code == 200, r.status_code
     print(json.dumps({"employees_in_db": args.employees, "needs": len(needs), "model_load_ms": round(first_ms),
                       "first_view_of_a_need": percentiles(cold), "first_view_of_a_page": percentiles(first_views),
-                      "repeat_views": percentiles(repeats), "all": percentiles(cold + first_views + repeats)}))
+                      "repeat_views": percentiles(repeats), "all": percentiles(cold + first_views + repeats),
+                      "cpu_first_view_of_a_need": percentiles(cpu["cold"]),
+                      "cpu_first_view_of_a_page": percentiles(cpu["first"]),
+                      "cpu_repeat_views": percentiles(cpu["repeat"]), "rss_mb": rss_mb(),
+                      "loadavg_before": [round(x, 2) for x in load_before],
+                      "loadavg_after": [round(x, 2) for x in os.getloadavg()]}))
     return 0
 
 

@@ -1,11 +1,13 @@
 """Plain, JSON-serialisable explanations of one (need, employee) score, in the people's own words."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+import scipy.sparse as sp
 
-from . import scoring
+from . import scoring, vectors
 from .documents import LEVELS, EmployeeDoc, NeedDoc
 from .features import UNKNOWN_LEVEL, Featurizer, need_text, skill_labels, written_text
 from .text import surface_forms, tokenize_short
@@ -19,17 +21,24 @@ TIE_BREAK_PARTS = ("cause", "language")
 
 def _skill_details(feat: Featurizer, need: NeedDoc, emp: EmployeeDoc) -> list[dict]:
     """One row per need skill: the person's own skill (name, canonical, level) that answers it, if any."""
+    # One vectorisation for every text of the pair: scipy's per-call overhead dominates here.
+    texts = [skill_labels(s.name, feat.taxonomy)[1] for s in emp.skills]
+    texts += [skill_labels(s.name, feat.taxonomy)[1] for s in need.skills]
+    vecs = feat.char([feat.skill_field_tokens(emp)] + [list(tokenize_short(t, feat.stemming)) for t in texts])
+    sims = (vecs[1 + len(emp.skills):] @ vecs[: 1 + len(emp.skills)].T).toarray()
+    return _skill_rows(feat, need, emp, sims)
+
+
+def _skill_rows(feat: Featurizer, need: NeedDoc, emp: EmployeeDoc, sims: np.ndarray) -> list[dict]:
+    """The rows of :func:`_skill_details` from ``sims`` (need skills x (1 + employee skills)): character
+    similarity of each need skill to the person's whole skill field (column 0) and to each of their skills."""
     tax = feat.taxonomy
     emp_canon = {}
     for s in emp.skills:
         canon = tax.resolve(s.name)
         if canon is not None and (s.level or UNKNOWN_LEVEL) >= (emp_canon.get(canon, (None, 0.0))[1]):
             emp_canon[canon] = (s, float(s.level or UNKNOWN_LEVEL))
-    # One vectorisation for every text of the pair: scipy's per-call overhead dominates here.
     need_labels = [skill_labels(s.name, tax) for s in need.skills]
-    texts = [skill_labels(s.name, tax)[1] for s in emp.skills] + [t for _, t in need_labels]
-    vecs = feat.char([feat.skill_field_tokens(emp)] + [list(tokenize_short(t, feat.stemming)) for t in texts])
-    sims = (vecs[1 + len(emp.skills):] @ vecs[: 1 + len(emp.skills)].T).toarray()
     out = []
     for i, skill in enumerate(need.skills):
         canon = need_labels[i][0]
@@ -72,10 +81,20 @@ def _top_terms(feat: Featurizer, need: NeedDoc, emp: EmployeeDoc) -> list[dict]:
     contrib = need_vec.multiply(feat.word([feat.employee_tokens(emp)])).tocoo()
     if contrib.nnz == 0:
         return []
+    return _terms_of(feat, need_forms, emp, contrib.col, contrib.data)
+
+
+def _terms_of(feat: Featurizer, need_forms: dict[str, str], emp: EmployeeDoc, cols: np.ndarray,
+              values: np.ndarray) -> list[dict]:
+    """The top terms of one pair from its word-view contributions (``values`` at columns ``cols``)."""
+    if len(cols) == 0:
+        return []
     names = feat.word_features_
-    forms = {**need_forms, **surface_forms(written_text(emp), stemming=feat.stemming)}
+    # Only the tokens that contribute need a surface form: the rest of the profile is not segmented.
+    forms = {**need_forms, **surface_forms(written_text(emp), stemming=feat.stemming,
+                                           only=frozenset(names[c] for c in cols))}
     totals: dict[str, float] = {}
-    for col, value in zip(contrib.col, contrib.data):
+    for col, value in zip(cols, values):
         word = forms.get(names[col])
         if word is not None:
             totals[word] = totals.get(word, 0.0) + float(value)
@@ -106,7 +125,11 @@ def explain_pair(featurizer: Featurizer, need: NeedDoc, emp: EmployeeDoc, values
     must-have factor and tie-break bonus, raw text similarity, hubness correction, and per part its
     value, presence and weight. Numbers are rounded to 4 places.
     """
-    skills = _skill_details(featurizer, need, emp)
+    return _explanation(need, emp, values, _skill_details(featurizer, need, emp), _top_terms(featurizer, need, emp))
+
+
+def _explanation(need: NeedDoc, emp: EmployeeDoc, values: dict, skills: list[dict], top_terms: list[dict]) -> dict:
+    """The explanation dict of one pair from its values, skill rows and top terms."""
     return {
         "need_id": need.id,
         "employee_id": emp.id,
@@ -114,6 +137,7 @@ def explain_pair(featurizer: Featurizer, need: NeedDoc, emp: EmployeeDoc, values
         "fit": None,  # filled in with band and margin by calibration.suggestion
         "band": None,
         "margin": None,
+        "calibration": None,  # "need" or "employee": whose calibration gave the fit
         "base_score": round(values["base"], 4),
         "must_have_factor": round(values["must_factor"], 4),
         "tie_break_bonus": round(values["bonus"], 4),
@@ -121,8 +145,67 @@ def explain_pair(featurizer: Featurizer, need: NeedDoc, emp: EmployeeDoc, values
         "matched_skills": [s for s in skills if s["match"] >= scoring.MATCHED],
         "missing_must_have": _missing(skills, "must"),
         "missing_nice_to_have": _missing(skills, "nice"),
-        "top_terms": _top_terms(featurizer, need, emp),
+        "top_terms": top_terms,
     }
+
+
+def explain_pairs(featurizer: Featurizer, pairs: Sequence[tuple[NeedDoc, EmployeeDoc]], values: Sequence[dict],
+                  word_rows: sp.csr_matrix | None = None) -> list[dict]:
+    """:func:`explain_pair` of many pairs at once: the same explanations, a few sparse products in all.
+
+    ``pairs`` and ``values`` are aligned (one ``values`` dict per pair, as for :func:`explain_pair`).
+    ``word_rows`` (pairs x word features, float32 CSR, unit rows) are the employees' word-view vectors
+    as the model stores them; None computes them from the profiles. Skill texts are vectorised from
+    the featurizer's memoised per-skill character counts (``Featurizer.skill_counts``): a profile's
+    skill field is the sum of its skills' counts. Raises ValueError when the lengths differ.
+    """
+    if len(pairs) != len(values) or (word_rows is not None and word_rows.shape[0] != len(pairs)):
+        raise ValueError("pairs, values and word_rows must be aligned")
+    if not pairs:
+        return []
+    sims = _pair_skill_sims(featurizer, pairs)
+    if word_rows is None:
+        word_rows = featurizer.word([featurizer.employee_tokens(emp) for _, emp in pairs])
+    terms = _need_terms_rows(featurizer, [need for need, _ in pairs])
+    contrib = sp.csr_matrix(terms.multiply(word_rows), dtype=np.float32)
+    out = []
+    for i, ((need, emp), vals) in enumerate(zip(pairs, values)):
+        a, b = contrib.indptr[i], contrib.indptr[i + 1]
+        top = _terms_of(featurizer, _need_terms(featurizer, need)[1], emp, contrib.indices[a:b], contrib.data[a:b])
+        out.append(_explanation(need, emp, vals, _skill_rows(featurizer, need, emp, sims[i]), top))
+    return out
+
+
+def _need_terms_rows(feat: Featurizer, needs: Sequence[NeedDoc]) -> sp.csr_matrix:
+    """The word vector of each need (memoised per need), one row per entry of ``needs``."""
+    distinct = list(dict.fromkeys(needs))
+    mats = sp.vstack([_need_terms(feat, n)[0] for n in distinct], format="csr")
+    where = {n: i for i, n in enumerate(distinct)}
+    return mats[[where[n] for n in needs]]
+
+
+def _pair_skill_sims(feat: Featurizer, pairs: Sequence[tuple[NeedDoc, EmployeeDoc]]) -> list[np.ndarray]:
+    """Per pair, the (need skills x (1 + employee skills)) character similarities of :func:`_skill_details`."""
+    names = list(dict.fromkeys([s.name for need, emp in pairs for s in (*need.skills, *emp.skills)]))
+    col = {n: i for i, n in enumerate(names)}
+    counts = feat.skill_counts(names)
+    emps = list(dict.fromkeys(emp for _, emp in pairs))
+    # Each profile's skill field: the sum of its skills' counts (a skill typed twice counts twice).
+    pick = [(r, col[s.name]) for r, emp in enumerate(emps) for s in emp.skills]
+    owner = sp.csr_matrix((np.ones(len(pick), np.float32), ([r for r, _ in pick], [c for _, c in pick])),
+                          shape=(len(emps), len(names)))
+    unit = vectors.tfidf(sp.vstack([counts, sp.csr_matrix(owner @ counts, dtype=np.float32)], format="csr"),
+                         feat.char_idf_)
+    need_names = list(dict.fromkeys(s.name for need, _ in pairs for s in need.skills))
+    full = (unit[[col[n] for n in need_names]] @ unit.T).toarray() if need_names else np.zeros((0, unit.shape[0]))
+    need_row = {n: i for i, n in enumerate(need_names)}
+    field = {emp: len(names) + r for r, emp in enumerate(emps)}
+    out = []
+    for need, emp in pairs:
+        rows = [need_row[s.name] for s in need.skills]
+        cols = [field[emp]] + [col[s.name] for s in emp.skills]
+        out.append(full[np.ix_(rows, cols)] if rows else np.zeros((0, len(cols))))
+    return out
 
 
 def _missing(skills: list[dict], importance: str) -> list[str]:

@@ -86,7 +86,8 @@ class Featurizer:
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        state.pop("_label_tokens", None)  # a cache, rebuilt on use
+        for cache in ("_label_tokens", "_skill_counts"):  # caches, rebuilt on use
+            state.pop(cache, None)
         return state
 
     def skill_weight(self, skill) -> float:
@@ -195,6 +196,13 @@ class Featurizer:
 
     def char(self, toks: Sequence[list[str]]) -> sp.csr_matrix:
         """Character-view TF-IDF (documents x n_char, float32 CSR, unit rows) of tokenised documents."""
+        return vectors.tfidf(self.char_counts(toks), self.char_idf_)
+
+    def char_counts(self, toks: Sequence[list[str]]) -> sp.csr_matrix:
+        """Character n-gram counts (documents x n_char, float32 CSR) of tokenised documents, before TF-IDF.
+
+        Counts add up: the counts of a concatenation of token lists are the sum of each list's counts.
+        """
         counts = vectors.count_matrix(toks, self.token_index_, grow=False) @ self.table_
         # Tokens unseen at fit still share n-grams with the vocabulary (typos, new words).
         lo, hi = self.char_ngram_range
@@ -202,7 +210,35 @@ class Featurizer:
                   for doc in toks]
         if any(unseen):
             counts = counts + vectors.count_matrix(unseen, self.ngram_index_, grow=False)
-        return vectors.tfidf(sp.csr_matrix(counts, dtype=np.float32), self.char_idf_)
+        return sp.csr_matrix(counts, dtype=np.float32)
+
+    def skill_counts(self, names: Sequence[str]) -> sp.csr_matrix:
+        """Character n-gram counts (names x n_char, float32 CSR) of typed skill names with their labels.
+
+        Row ``i`` is the count row of ``skill_labels(names[i])``'s tokens: the character vector of
+        one skill is its TF-IDF, and the skill field of a profile (:meth:`skill_field_tokens`) the
+        TF-IDF of the sum of its skills' rows. Rows are memoised per name (``LABEL_CACHE_SIZE``), so
+        explaining a page computes only the skills it has not seen yet, in one call.
+        """
+        cache = self.__dict__.setdefault("_skill_counts", {})
+        todo = list(dict.fromkeys(n for n in names if n not in cache))
+        if todo:
+            fresh = self.char_counts([list(tokenize_short(skill_labels(n, self.taxonomy)[1], self.stemming))
+                                      for n in todo])
+            for r, name in enumerate(todo):
+                a, b = fresh.indptr[r], fresh.indptr[r + 1]
+                if len(cache) < LABEL_CACHE_SIZE:
+                    cache[name] = (fresh.indices[a:b].copy(), fresh.data[a:b].copy())
+            local = {n: (fresh.indices[fresh.indptr[r]:fresh.indptr[r + 1]],
+                         fresh.data[fresh.indptr[r]:fresh.indptr[r + 1]]) for r, n in enumerate(todo)}
+        else:
+            local = {}
+        rows = [cache.get(n) or local[n] for n in names]
+        indptr = np.zeros(len(rows) + 1, np.int64)
+        indptr[1:] = np.cumsum([len(i) for i, _ in rows])
+        indices = np.concatenate([i for i, _ in rows]) if rows else np.zeros(0, np.int32)
+        data = np.concatenate([d for _, d in rows]) if rows else np.zeros(0, np.float32)
+        return sp.csr_matrix((data, indices, indptr), shape=(len(rows), self.n_char))
 
     def char_text(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Character-view TF-IDF of raw texts (tokenised first)."""

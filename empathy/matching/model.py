@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -18,7 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import calibration, encoding, expansion, hubness, ranking, scoring
 from .documents import EmployeeDoc, NeedDoc, Suggestion, validate_employee, validate_need
 from .encoding import Queries
-from .explain import explain_pair
+from .explain import explain_pair, explain_pairs
 from .features import Featurizer
 from .params import PARAMETER_CONSTRAINTS, check_tuple_params
 from .persistence import library_fingerprint
@@ -31,6 +32,11 @@ __all__ = ["SkillMatcher", "Suggestion"]
 PRF_BATCH_CELLS = 20_000_000
 # The hubness kernel is built from slices of about this many dense similarity cells (16 MB).
 HUB_CHUNK_CELLS = 4_000_000
+# Single-query rankings whose values (score parts of the rows returned) are kept for explaining
+# those rows later without scoring the pool again: about 30 floats per row, 500 rows a ranking.
+RANKED_MEMO = 64
+# Skill names whose character counts `warm_explanations` computes ahead (the most common first).
+WARM_SKILLS = 5_000
 
 
 class SkillMatcher(BaseEstimator):
@@ -212,7 +218,13 @@ class SkillMatcher(BaseEstimator):
         self._fit_hubness()
         self.fit_seconds_["hubness"] = time.perf_counter() - clock - sum(self.fit_seconds_.values())
         self.fingerprint_ = library_fingerprint()
+        self._forget_ranked()
         return self
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_ranked_memo", None)  # a per-process cache, rebuilt on use
+        return state
 
     def _fit_hubness(self) -> None:
         """Log scalings of both pools (zeros without ``hubness``), their means and the fade-in scale."""
@@ -296,6 +308,7 @@ class SkillMatcher(BaseEstimator):
     def upsert_employee(self, doc: EmployeeDoc) -> None:
         """Add or replace one employee using the fitted vocabulary (NotFittedError before fit)."""
         check_is_fitted(self, "featurizer_")
+        self._forget_ranked()
         q = self._queries([validate_employee(doc)], EmployeeDoc)
         attrs = {k: v[0] for k, v in q.attrs.items()}
         attrs["log_scaling"] = self._new_log_scaling(self._text_sims(q.weighted, self.needs_)[0], self.needs_, 1)
@@ -305,12 +318,14 @@ class SkillMatcher(BaseEstimator):
     def remove_employee(self, employee_id: str) -> bool:
         """Forget one employee; returns whether it was known."""
         check_is_fitted(self, "featurizer_")
+        self._forget_ranked()
         self.employee_docs_.pop(employee_id, None)
         return self.employees_.remove(employee_id)
 
     def upsert_need(self, doc: NeedDoc) -> None:
         """Add or replace one need using the fitted vocabulary (NotFittedError before fit)."""
         check_is_fitted(self, "featurizer_")
+        self._forget_ranked()
         q = self._queries([validate_need(doc)], NeedDoc)
         attrs = {k: v[0] for k, v in q.attrs.items()}
         attrs["log_scaling"] = self._new_log_scaling(self._text_sims(q.weighted, self.employees_)[0],
@@ -322,6 +337,7 @@ class SkillMatcher(BaseEstimator):
     def remove_need(self, need_id: str) -> bool:
         """Forget one need; returns whether it was known."""
         check_is_fitted(self, "featurizer_")
+        self._forget_ranked()
         self.need_docs_.pop(need_id, None)
         return self.needs_.remove(need_id)
 
@@ -341,16 +357,64 @@ class SkillMatcher(BaseEstimator):
         if not resolved or pool.n_rows == 0 or k <= 0:
             return [[] for _ in resolved]
         exclude, out, cache = list(exclude), [], {}
-        explainer = (lambda *pair: explain_pair(self.featurizer_, *pair)) if explain else None
+        explainer = (lambda pairs, values, rows: self._explain_pairs(pairs, values, rows, kind)) if explain else None
         step = ranking.batch_size(pool.n_rows)
         for start in range(0, len(resolved), step):
             part = resolved[start : start + step]
             rows = [r for _, r in part]
             q = self._queries([d for d, _ in part], kind, rows)
             result = self._score(q, kind, rows, cache)
-            out.extend(ranking.ranked_rows(result, q, pool, docs, kind, k, exclude, self._weights(), explainer,
-                                           self._references(result, kind, rows, q)))
+            references = self._references(result, kind, rows, q)
+            ranked = ranking.ranked_rows(result, q, pool, docs, kind, k, exclude, self._weights(), explainer,
+                                         references)
+            if len(resolved) == 1:  # a page ranks one query, then explains some of its rows
+                self._remember_ranked(part[0], kind, result, [pool.positions[s.id] for s in ranked[0]], references)
+            out.extend(ranked)
         return out
+
+    # ------------------------------------------------------------ explanations
+    def _forget_ranked(self) -> None:
+        """Drop the kept values of rankings: the pools changed, so their scores may have."""
+        self.__dict__["_ranked_memo"] = {}
+
+    def _remember_ranked(self, resolved: tuple, kind: type, result: dict, rows: list[int], references) -> None:
+        """Keep the values and reference scores of a single-query ranking's rows (see :meth:`explain_employees`)."""
+        memo = self.__dict__.setdefault("_ranked_memo", {})
+        key = (kind, *resolved)
+        memo.pop(key, None)
+        refs, side = references(0, rows)
+        memo[key] = ({r: n for n, r in enumerate(rows)}, ranking.gather(result, 0, rows),
+                     np.asarray(refs, np.float64), side)
+        # list() copies the keys in one step: another request's thread may add one meanwhile.
+        for old in list(memo)[: max(0, len(memo) - RANKED_MEMO)]:
+            memo.pop(old, None)
+
+    def _ranked_values(self, resolved: tuple, kind: type, rows: list[int]
+                       ) -> tuple[list[tuple[dict, float]], str] | None:
+        """The kept (values, reference) of these pool rows for a query ranked before, and the calibration
+        side of its references; None when not kept."""
+        kept = self.__dict__.get("_ranked_memo", {}).get((kind, *resolved))
+        if kept is None or any(r not in kept[0] for r in rows):
+            return None
+        where, gathered, refs, side = kept
+        positions = [where[r] for r in rows]
+        return list(zip(ranking.values_at(gathered, positions, self._weights()), refs[positions].tolist())), side
+
+    def _explain_pairs(self, pairs: list, values: list[dict], rows: list[int], kind: type) -> list[dict]:
+        """Explanations of (need, employee) pairs; ``rows`` are the pool rows of the other side (``kind``: the
+        query side), so stored employees' word vectors are read from the pool instead of recomputed."""
+        text = self.employees_.mats["text"]
+        word = None
+        if text.row_segments is not None:
+            if kind is NeedDoc:
+                word = text.take_rows(np.asarray(rows, np.int64))[:, : self.featurizer_.n_word]
+            else:
+                emp = pairs[0][1]
+                row = self.employees_.positions.get(emp.id)
+                if row is not None and self.employee_docs_.get(emp.id) == emp:
+                    one = text.take_rows(np.asarray([row], np.int64))[:, : self.featurizer_.n_word]
+                    word = one[np.zeros(len(pairs), np.int64)]
+        return explain_pairs(self.featurizer_, pairs, values, word)
 
     def _references(self, result: dict, kind: type, rows: Sequence[int | None], q: Queries):
         """``references(i, pool_rows) -> (reference scores, calibration side)`` for a scored batch.
@@ -379,6 +443,21 @@ class SkillMatcher(BaseEstimator):
                 return np.full(len(cols), own[i], np.float32), "employee"
             return self._need_references(cols), "need"
         return references
+
+    def warm_explanations(self, max_skills: int = WARM_SKILLS) -> int:
+        """Compute the character counts of the ``max_skills`` most common skill names now; returns how many.
+
+        Optional, like :meth:`warm_need_references`: explaining computes missing ones on the fly
+        (``Featurizer.skill_counts``), but the first pages after a load would pay for them
+        (about 30 ms a page at 100,000 profiles), and for the first Chinese text segmented.
+        The counts are a per-process cache, not saved with the model.
+        """
+        check_is_fitted(self, "featurizer_")
+        names = Counter(s.name for d in itertools.chain(self.employee_docs_.values(), self.need_docs_.values())
+                        for s in d.skills)
+        common = [name for name, _ in names.most_common(max_skills)]
+        self.featurizer_.skill_counts(common)
+        return len(common)
 
     def warm_need_references(self) -> int:
         """Compute the reference score of every live stored need now; returns how many were computed.
@@ -466,16 +545,19 @@ class SkillMatcher(BaseEstimator):
         wanted = [(i, pool.positions[i]) for i in dict.fromkeys(ids) if i in pool.positions]
         if not wanted:
             return []
-        q = self._queries([doc], kind, [row])
-        result = self._score(q, kind, [row])
-        refs, side = self._references(result, kind, [row], q)(0, [j for _, j in wanted])
-        out = []
-        for (other_id, j), ref in zip(wanted, refs):
-            values = ranking.pick(result, 0, j, self._weights())
-            pair = (doc, docs[other_id]) if kind is NeedDoc else (docs[other_id], doc)
-            out.append(calibration.suggestion(other_id, values["score"], float(ref),
-                                              explain_pair(self.featurizer_, *pair, values), side=side))
-        return out
+        cols = [j for _, j in wanted]
+        # Rows of the query's last ranking are explained from its values: the pool is not scored again.
+        kept = self._ranked_values((doc, row), kind, cols)
+        if kept is None:
+            q = self._queries([doc], kind, [row])
+            result = self._score(q, kind, [row])
+            refs, side = self._references(result, kind, [row], q)(0, cols)
+            kept = (list(zip(ranking.pick_rows(result, 0, cols, self._weights()), refs.tolist())), side)
+        values_refs, side = kept
+        pairs = [(doc, docs[i]) if kind is NeedDoc else (docs[i], doc) for i, _ in wanted]
+        expls = self._explain_pairs(pairs, [v for v, _ in values_refs], cols, kind)
+        return [calibration.suggestion(other_id, values["score"], float(ref), expl, side=side)
+                for (other_id, _), (values, ref), expl in zip(wanted, values_refs, expls)]
 
     def explain_employees(self, need: NeedDoc | str, employee_ids: Iterable[str]) -> list[Suggestion]:
         """Scores and explanations of the given employees for one need, in the given order.

@@ -6,7 +6,7 @@ with its fitted pools. A result dict holds (queries x pool) arrays, or arrays th
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -144,22 +144,49 @@ def top_k(scores: np.ndarray, mask: np.ndarray, ids: list[str], k: int) -> list[
 
 def pick(result: dict, i: int, j: int, weights: dict[str, float]) -> dict:
     """The values of one (query ``i``, pool row ``j``) pair of a result, as plain floats."""
-    def at(a):
+    return pick_rows(result, i, [j], weights)[0]
+
+
+def pick_rows(result: dict, i: int, rows: Sequence[int], weights: dict[str, float]) -> list[dict]:
+    """:func:`pick` of query ``i`` against each pool row of ``rows``, in order (one gather per array)."""
+    return values_at(gather(result, i, rows), range(len(rows)), weights)
+
+
+def gather(result: dict, i: int, rows: Sequence[int]) -> dict[str, np.ndarray]:
+    """The values of query ``i`` at pool ``rows`` of a result: one float64 array (len(rows),) per value,
+    keyed ``score``, ``raw``, ``hub``, ``base``, ``must_factor``, ``bonus``, ``part:<p>`` and ``present:<p>``."""
+    cols = np.asarray(rows, dtype=np.int64)
+
+    def at(a) -> np.ndarray:
         a = np.asarray(a)
-        return float(a[min(i, a.shape[0] - 1), min(j, a.shape[1] - 1)])
-    return {"score": at(result["score"]), "raw": at(result["raw"]), "hub": at(result["hub"]),
-            "base": at(result["base"]), "must_factor": at(result["must_factor"]), "bonus": at(result["bonus"]),
-            "parts": {p: at(result["parts"][p]) for p in PARTS},
-            "present": {p: at(result["present"][p]) for p in PARTS}, "weights": weights}
+        row = a[min(i, a.shape[0] - 1)]
+        return (row[cols] if row.shape[0] > 1 else np.repeat(row[:1], cols.size)).astype(np.float64)
+    out = {key: at(result[key]) for key in ("score", "raw", "hub", "base", "must_factor", "bonus")}
+    out.update({f"part:{p}": at(result["parts"][p]) for p in PARTS})
+    out.update({f"present:{p}": at(result["present"][p]) for p in PARTS})
+    return out
+
+
+def values_at(gathered: dict[str, np.ndarray], positions: Iterable[int], weights: dict[str, float]) -> list[dict]:
+    """:func:`pick`-shaped dicts of the given positions of a :func:`gather` result."""
+    out = []
+    for n in positions:
+        v = {key: float(a[n]) for key, a in gathered.items()}
+        out.append({**{key: v[key] for key in ("score", "raw", "hub", "base", "must_factor", "bonus")},
+                    "parts": {p: v[f"part:{p}"] for p in PARTS}, "present": {p: v[f"present:{p}"] for p in PARTS},
+                    "weights": weights})
+    return out
 
 
 def ranked_rows(result: dict, q: Queries, pool: Pool, docs: dict, kind: type, k: int, exclude: Sequence[str],
-                weights: dict[str, float], explain: Callable[[NeedDoc, EmployeeDoc, dict], dict] | None,
+                weights: dict[str, float],
+                explain: Callable[[list[tuple[NeedDoc, EmployeeDoc]], list[dict], list[int]], list[dict]] | None,
                 references: Callable[[int, list[int]], np.ndarray]) -> list[list[Suggestion]]:
     """Top-``k`` suggestions of each query of a scored batch, after the hard filters.
 
     ``kind`` is the query side (NeedDoc: the pool holds employees); ``docs`` the pool's documents
-    by id; ``explain(need, employee, values)`` builds each explanation (None: no explanations);
+    by id; ``explain(pairs, values, pool_rows)`` builds the explanations of a query's (need,
+    employee) pairs at once (None: no explanations);
     ``references(i, rows)`` gives ``(reference score of each pair, calibration side)``: the need's
     reference (``scoring.reference``, side "need") when needs are the queries; the employee's own
     (``employee_reference_pool``, side "employee") when employees are, or the needs' when the
@@ -174,11 +201,11 @@ def ranked_rows(result: dict, q: Queries, pool: Pool, docs: dict, kind: type, k:
             mask = need_mask(pool.attrs, attrs, pool.positions, exclude)
         top = top_k(result["score"][i], mask, pool.ids, k)
         expls = [None] * len(top)
-        if explain is not None:
-            for n, (j, _) in enumerate(top):
-                other = docs[pool.ids[j]]
-                pair = (doc, other) if kind is NeedDoc else (other, doc)
-                expls[n] = explain(*pair, pick(result, i, j, weights))
+        if explain is not None and top:
+            rows = [j for j, _ in top]
+            others = [docs[pool.ids[j]] for j in rows]
+            pairs = [(doc, other) if kind is NeedDoc else (other, doc) for other in others]
+            expls = explain(pairs, pick_rows(result, i, rows, weights), rows)
         refs, side = references(i, [j for j, _ in top])
         out.append(calibration.suggestions([pool.ids[j] for j, _ in top], [s for _, s in top], refs, expls,
                                            side=side))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Collection
 from functools import lru_cache
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -113,16 +114,22 @@ def _whole_words(run: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def surface_forms(text: str, *, stemming: bool = True) -> dict[str, str]:
+def surface_forms(text: str, *, stemming: bool = True, only: Collection[str] | None = None) -> dict[str, str]:
     """Map tokens of ``text`` to the whole word shown for them in explanations.
 
     English: each stem to the first word of the text that produced it. Chinese: jieba words to
     themselves and character bigrams to the jieba word they lie in; a bigram that straddles two
     words (a fragment such as ``气安`` in ``电气/安装``) and single characters map to nothing.
+    With ``only``, the map is exact for those tokens (others may be missing): Chinese runs that
+    contain none of them are not segmented, which spares jieba on long profiles.
     """
     forms: dict[str, str] = {}
+    cjk_only = None if only is None else [t for t in only if _IS_CJK.match(t)]
     for run in _TOKEN.findall(normalize(text)):
         if _IS_CJK.match(run):
+            # A token of a run is a substring of it: a run holding none of the wanted ones adds none.
+            if cjk_only is not None and not any(t in run for t in cjk_only):
+                continue
             for token, word in _whole_words(run):
                 forms.setdefault(token, word)
         elif run not in _EN_STOP and (len(run) > 1 or run.isdigit()):
