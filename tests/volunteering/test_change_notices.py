@@ -226,7 +226,8 @@ def test_the_feed_link_works_without_a_session_and_a_reset_ends_the_old_one(app,
     auth.login(person.email, DEFAULT_PASSWORD)
     page = client.post("/commitments/calendar-link").get_data(as_text=True)
     url = re.search(r'id="calendar-url" value="([^"]+)"', page).group(1)
-    path = url.removeprefix(app.config["BASE_URL"].rstrip("/"))
+    assert url.startswith("http://localhost/calendar/")  # the address the user reached the app by
+    path = url.removeprefix("http://localhost")
     assert path.startswith("/calendar/") and path.endswith(".ics")
     auth.logout()
     feed = client.get(path)
@@ -268,3 +269,13 @@ def test_the_download_and_the_api_name_the_same_entries_whatever_the_host(app, s
     headers = {"Authorization": f"Bearer {token_for(session, person)}"}
     two = _events(client.get("/api/v1/me/commitments.ics", headers=headers).get_data(as_text=True))
     assert one[0]["UID"] == two[0]["UID"] == f"match-{one[0]['UID'].split('-')[1].split('@')[0]}@127.0.0.1"
+
+
+def test_a_closed_need_still_reminds_its_confirmed_volunteers(app, session):
+    """Closing stops new sign-ups; the need still takes place with the people it has."""
+    owner = make_user(session, role="coordinator")
+    need = make_need(session, owner=owner, starts_at=utcnow() + timedelta(hours=20), is_remote=True)
+    make_match(session, need, make_user(session), status="confirmed")
+    with app.test_request_context():
+        needs.close_need(session=session, actor=owner, need_id=need.id)
+        assert notifications.send_reminders(session=session) == 1

@@ -16,10 +16,11 @@ from empathy.core.db import begin_write, retrying, utcnow
 from empathy.core.errors import Forbidden, NotFound
 from empathy.core.mail import queue_mail
 from empathy.core.pagination import Page, paginate
-from empathy.models import Match, MatchReminder, MatchStatus, Need, Notification, User
-from empathy.volunteering.services.seats import SEAT_STATUSES
+from empathy.models import Match, MatchReminder, MatchStatus, Need, NeedStatus, Notification, User
 
 REMINDER_AHEAD = timedelta(days=2)
+# Needs that take place with their confirmed volunteers: a closed need takes no one new, but still happens.
+TAKING_PLACE = (NeedStatus.OPEN, NeedStatus.FILLED, NeedStatus.CLOSED)
 
 # Stored as a kind plus parameters; the sentence is made in the language of whoever reads it.
 MESSAGES = {
@@ -160,7 +161,7 @@ def send_reminders(*, session: Session, base_url: str = "", now: datetime | None
         .join(Need, Need.id == Match.need_id)
         .join(User, User.id == Match.user_id)
         .outerjoin(MatchReminder, (MatchReminder.match_id == Match.id) & (MatchReminder.starts_at == Need.starts_at))
-        .where(Match.status == MatchStatus.CONFIRMED, Need.status.in_(SEAT_STATUSES),
+        .where(Match.status == MatchStatus.CONFIRMED, Need.status.in_(TAKING_PLACE),
                Need.starts_at > now, Need.starts_at <= now + REMINDER_AHEAD,
                MatchReminder.id.is_(None), User.active.is_(True))
         .order_by(Match.id)

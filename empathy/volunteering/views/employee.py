@@ -133,7 +133,8 @@ def calendar_link():
         flash(_("The form has expired. Try again."), "error")
         return redirect(url_for("workflow.commitments"))
     token = calendar.reset_feed_token(session=get_session(), user=me())
-    url = base_url() + url_for("workflow.calendar_feed", token=token)
+    # The address the user reached the app by (behind the trusted proxy setting): it is shown to them alone.
+    url = url_for("workflow.calendar_feed", token=token, _external=True)
     return render_template("workflow/calendar_link.html", url=url, form=ActionForm())
 
 
