@@ -37,9 +37,11 @@ def _feed(url: str):
 
 def test_a_moved_need_tells_reminds_and_updates_the_calendar(open_page, live_server):
     volunteer = open_page("/register")
+    volunteer.set_default_timeout(30_000)  # two helpers' servers share two cores
     register(volunteer, "Tang Wei", "tang.wei@empathy.example")
 
     coordinator = open_page()
+    coordinator.set_default_timeout(30_000)
     sign_in(coordinator, *COORDINATOR)
     first_start, new_start = tomorrow_at(9), tomorrow_at(14)  # both within the two days reminders look ahead
     coordinator.get_by_role("navigation", name="Main").get_by_role("link", name="New need").click()
