@@ -279,3 +279,11 @@ def test_a_closed_need_still_reminds_its_confirmed_volunteers(app, session):
     with app.test_request_context():
         needs.close_need(session=session, actor=owner, need_id=need.id)
         assert notifications.send_reminders(session=session) == 1
+
+
+def test_the_api_cancel_says_how_many_were_told(app, session, moved, client):
+    owner, need, _people = moved
+    headers = {"Authorization": f"Bearer {token_for(session, owner)}"}
+    response = client.post(f"/api/v1/needs/{need.id}/cancel", headers=headers)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["people_told"] == 3 and response.get_json()["sequence"] == 1
