@@ -75,7 +75,7 @@ def test_a_moved_need_tells_reminds_and_updates_the_calendar(open_page, live_ser
     coordinator.get_by_label("Starts").fill(local_input(new_start))
     coordinator.get_by_label("Ends").fill(local_input(new_start.replace(hour=17)))
     coordinator.get_by_role("button", name="Save").last.click()
-    expect(coordinator.get_by_role("status")).to_contain_text("1 person was told: Tang Wei.")
+    expect(coordinator.get_by_role("status")).to_contain_text("People told (1): Tang Wei.")
     told = coordinator.get_by_role("region", name="Who was told")
     expect(told.get_by_role("row").filter(has_text="Tang Wei")).to_contain_text("New time or place")
     screenshot(coordinator, "need-who-was-told", at=told)

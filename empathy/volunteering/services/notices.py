@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from sqlmodel import Session, select
 
 from empathy.models import Match, Need, Notification, Site, User
@@ -111,8 +111,8 @@ def told_sentence(told: list[str]) -> str:
     """Who was told, as a sentence in the current language (for the coordinator's confirmation)."""
     if not told:
         return gettext("Nobody was invited or signed up, so nobody needed telling.")
-    return ngettext("%(num)d person was told: %(names)s.", "%(num)d people were told: %(names)s.", len(told),
-                    names=", ".join(told))
+    # One wording for any count (no plural forms: the catalogue has none, and Chinese needs none).
+    return gettext("People told (%(num)d): %(names)s.", num=len(told), names=", ".join(told))
 
 
 def changed(before: Schedule, need: Need) -> bool:
