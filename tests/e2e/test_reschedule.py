@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import REPO, _env
 from tests.e2e.helpers import COORDINATOR, ORG_ZONE, local_input, register, screenshot, sign_in, tomorrow_at
+from tests.e2e.test_accessibility import RUN_AXE
 
 TITLE = "Sorting winter coats for the Harbour shelter"
 
@@ -35,7 +36,13 @@ def _feed(url: str):
         return _event(response.read().decode("utf-8"))
 
 
-def test_a_moved_need_tells_reminds_and_updates_the_calendar(open_page, live_server):
+def _no_serious_axe_violation(page, axe_source) -> None:
+    page.evaluate(axe_source)
+    blocking = [v for v in page.evaluate(RUN_AXE) if v["impact"] in ("serious", "critical")]
+    assert not blocking, f"axe-core on {page.url}: {blocking}"
+
+
+def test_a_moved_need_tells_reminds_and_updates_the_calendar(open_page, live_server, axe_source):
     volunteer = open_page("/register")
     volunteer.set_default_timeout(30_000)  # two helpers' servers share two cores
     register(volunteer, "Tang Wei", "tang.wei@empathy.example")
@@ -66,6 +73,7 @@ def test_a_moved_need_tells_reminds_and_updates_the_calendar(open_page, live_ser
     feed_url = volunteer.get_by_label("Calendar link").input_value()
     assert feed_url.startswith(live_server.url + "/calendar/")
     screenshot(volunteer, "calendar-link")
+    _no_serious_axe_violation(volunteer, axe_source)
     before = _feed(feed_url)
     assert before.decoded("DTSTART") == first_start
     assert "1 reminders sent." in _send_reminders(live_server)
@@ -79,6 +87,7 @@ def test_a_moved_need_tells_reminds_and_updates_the_calendar(open_page, live_ser
     told = coordinator.get_by_role("region", name="Who was told")
     expect(told.get_by_role("row").filter(has_text="Tang Wei")).to_contain_text("New time or place")
     screenshot(coordinator, "need-who-was-told", at=told)
+    _no_serious_axe_violation(coordinator, axe_source)
 
     # The volunteer sees the notice in the app, with the old and the new time.
     volunteer.goto("/notifications")
