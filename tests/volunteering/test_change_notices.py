@@ -287,3 +287,13 @@ def test_the_api_cancel_says_how_many_were_told(app, session, moved, client):
     response = client.post(f"/api/v1/needs/{need.id}/cancel", headers=headers)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["people_told"] == 3 and response.get_json()["sequence"] == 1
+
+
+def test_a_deactivated_accounts_feed_answers_404(app, session, client):
+    person = make_user(session)
+    token = calendar.reset_feed_token(session=session, user=person)
+    assert client.get(f"/calendar/{token}.ics").status_code == 200
+    person.active = False
+    session.add(person)
+    session.commit()
+    assert client.get(f"/calendar/{token}.ics").status_code == 404
