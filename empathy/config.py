@@ -70,6 +70,9 @@ class Defaults:
     # How long a device cookie makes a browser known to an account.
     DEVICE_COOKIE_LIFETIME = timedelta(days=180)
     REGISTER_LIMITS = "10 per hour"  # per address
+    # Calendar feed fetches per address: calendar apps poll each subscription every few minutes to hours,
+    # and one provider's servers fetch for many people.
+    CALENDAR_FEED_LIMITS = "600 per hour"
     # "Forgot your password?": requests per address (refused with 429 past it) ...
     RESET_REQUEST_LIMITS = "10 per hour"
     # ... and mails per account, known or not: past it the page still says "sent", and nothing is

@@ -11,7 +11,14 @@ from empathy.models.statuses import HoursStatus, MatchStatus, NeedStatus
 from empathy.models.submissions import FormSubmission
 from empathy.models.tokens import ApiToken
 from empathy.models.two_factor import TwoFactor
-from empathy.models.workflow import CREDENTIAL_KINDS, Credential, MatchReminder, NeedCredential, Notification
+from empathy.models.workflow import (
+    CREDENTIAL_KINDS,
+    CalendarFeed,
+    Credential,
+    MatchReminder,
+    NeedCredential,
+    Notification,
+)
 
 __all__ = [
     "AUDIT_ACTIONS",
@@ -22,6 +29,7 @@ __all__ = [
     "CREDENTIAL_KINDS",
     "Credential",
     "MatchReminder",
+    "CalendarFeed",
     "NeedCredential",
     "Notification",
     "HOURS_STATUSES",

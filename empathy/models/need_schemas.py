@@ -199,5 +199,7 @@ class NeedPublic(SQLModel):
     languages: list[str]
     credentials: list[str] = Field(description="Credential kinds every volunteer must hold, valid and verified, "
                                                "before they are confirmed.")
+    sequence: int = Field(default=0, description="Raised at each change of time, place or cancellation: the "
+                                                 "SEQUENCE of the need's calendar entries.")
     created_at: datetime
     updated_at: datetime

@@ -36,6 +36,8 @@ class Need(NeedBase, table=True):
     owner_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL", index=True)
     # Confirmed volunteers; only ever changed by a conditional UPDATE (see services.matches).
     seats_taken: int = Field(default=0)
+    # Calendar entries' SEQUENCE (RFC 5545): one more at each change of time, place or status people rely on.
+    sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field(index=True)
 
@@ -75,5 +77,8 @@ class Match(SQLModel, table=True):
     reason: str = Field(default="", sa_type=sa.Text)
     invited_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # One more each time the person takes or gives back a seat: their calendar entry's SEQUENCE is the
+    # need's plus this, so a withdrawal or a return shows as a newer version of the same entry.
+    sequence: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = created_at_field()
     updated_at: datetime = updated_at_field()

@@ -25,6 +25,8 @@ class Notification(SQLModel, table=True):
     kind: str = Field(max_length=40)
     params: dict = Field(default_factory=dict, sa_type=sa.JSON, nullable=False)
     link: str = Field(default="", max_length=300)
+    # The need it is about, for the notices its coordinator sees on the need's page (who was told).
+    need_id: int | None = Field(default=None, foreign_key="needs.id", ondelete="CASCADE", index=True)
     read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = created_at_field()
 
@@ -64,10 +66,24 @@ class NeedCredential(SQLModel, table=True):
 
 
 class MatchReminder(SQLModel, table=True):
-    """The start reminder sent for one match; the unique match id makes it go out once."""
+    """The start reminder sent for one match and one scheduled start: unique together, it goes out once
+    per start, and again when the need moves to a new one."""
 
     __tablename__ = "match_reminders"
+    __table_args__ = (sa.UniqueConstraint("match_id", "starts_at", name="uq_match_reminders_match_start"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    match_id: int = Field(foreign_key="matches.id", ondelete="CASCADE", unique=True)
+    match_id: int = Field(foreign_key="matches.id", ondelete="CASCADE", index=True)
+    starts_at: datetime = Field(sa_type=UTCDateTime)
     sent_at: datetime = created_at_field()
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A user's secret calendar subscription link; only a SHA-256 digest of its token is kept."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", unique=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = created_at_field()

@@ -56,12 +56,19 @@ def get_need(path: NeedPath):
     return ok(need_out(get_session(), detail.need))
 
 
-@bp.patch("/needs/<int:need_id>", tags=[NEEDS], security=BEARER, responses=answers(200, s.NeedOut, 409))
+def _changed(change):
+    """The need after a change that may have told its people, with how many were told."""
+    send_mail()
+    return ok(s.NeedChangeOut(**need_out(get_session(), change.need).model_dump(), people_told=len(change.told)))
+
+
+@bp.patch("/needs/<int:need_id>", tags=[NEEDS], security=BEARER, responses=answers(200, s.NeedChangeOut, 409))
 @roles("coordinator")
 def patch_need(path: NeedPath, body: s.NeedPatch):
-    """Change some fields of a need (its coordinator or an administrator)."""
-    need = needs.update_need(session=get_session(), actor=caller(), need_id=path.need_id, data=body)
-    return ok(need_out(get_session(), need))
+    """Change some fields of a need (its coordinator or an administrator). A new time or place tells everyone
+    invited, awaiting approval or confirmed (in-app and by e-mail); `people_told` says how many."""
+    return _changed(needs.change_need(session=get_session(), actor=caller(), need_id=path.need_id, data=body,
+                                      base_url=base_url()))
 
 
 def _transition(action, need_id: int, **kwargs):
@@ -91,11 +98,13 @@ def reopen_need(path: NeedPath):
     return _transition(needs.reopen_need, path.need_id)
 
 
-@bp.post("/needs/<int:need_id>/cancel", tags=[NEEDS], security=BEARER, responses=answers(200, s.NeedOut, 409))
+@bp.post("/needs/<int:need_id>/cancel", tags=[NEEDS], security=BEARER,
+         responses=answers(200, s.NeedChangeOut, 409))
 @roles("coordinator")
 def cancel_need(path: NeedPath):
-    """Cancel a need; its volunteers are told."""
-    return _transition(roster.cancel_need, path.need_id, base_url=base_url())
+    """Cancel a need; everyone invited, awaiting approval or confirmed is told (`people_told`)."""
+    return _changed(roster.cancel_need(session=get_session(), actor=caller(), need_id=path.need_id,
+                                       base_url=base_url()))
 
 
 @bp.delete("/needs/<int:need_id>", tags=[NEEDS], security=BEARER, responses=answers(204, None, 409))

@@ -48,6 +48,11 @@ class NeedOut(NeedPublic):
     skills: list[NeedSkillOut]
 
 
+class NeedChangeOut(NeedOut):
+    people_told: int = Field(description="How many people invited, awaiting approval or confirmed were told of a "
+                                         "new time or place, or of the cancellation (in-app and by e-mail).")
+
+
 class NeedList(Listing):
     items: list[NeedOut]
 

@@ -26,6 +26,8 @@ from empathy.models import Need, NeedSkill, NeedStatus, Site, Skill, User
 from empathy.models.need_schemas import MAX_TITLE, NeedBase, NeedCreate, NeedUpdate
 from empathy.needs.query import NeedDetail, get_need
 from empathy.profiles.services import resolve_skill_rows
+from empathy.volunteering.services import notices
+from empathy.volunteering.services.notices import NeedChange
 
 EDITABLE = (NeedStatus.DRAFT, NeedStatus.OPEN, NeedStatus.FILLED, NeedStatus.CLOSED)
 CHANGED_MEANWHILE = _l("The need changed meanwhile. Reload it and try again.")
@@ -139,12 +141,24 @@ def create_need(*, session: Session, owner: User, data: NeedCreate, submission: 
     return need
 
 
-def update_need(*, session: Session, actor: User, need_id: int, data: NeedUpdate) -> Need:
-    """Change the fields `data` sets (owner or admin); the result is checked as a whole need.
+def update_need(*, session: Session, actor: User, need_id: int, data: NeedUpdate, base_url: str = "") -> Need:
+    """Change the fields `data` sets (owner or admin), telling its people of a new time or place
+    (see `change_need`); the need as saved."""
+    return change_need(session=session, actor=actor, need_id=need_id, data=data, base_url=base_url).need
+
+
+def change_need(*, session: Session, actor: User, need_id: int, data: NeedUpdate, base_url: str = "") -> NeedChange:
+    """Change the fields `data` sets (owner or admin); the result is checked as a whole need. Commits.
+
+    A new time or place raises the need's calendar sequence and tells everyone invited, awaiting
+    approval or confirmed (in-app and by e-mail, with the time and place before and after, links under
+    `base_url`); the result names them. Raises NotFound, Forbidden, ServiceError (the field at fault)
+    or Conflict (a completed or cancelled need, or seats below those taken).
 
     The need is locked while it is checked and written: its status and seats taken cannot change
     under the edit (a sign-up or a cancellation at the same moment waits, or is waited for).
     """
+    told: list[str] = []
     with _writing(session):
         need = _editable(session, actor, need_id, lock=True)
         if need.status not in EDITABLE:
@@ -155,9 +169,15 @@ def update_need(*, session: Session, actor: User, need_id: int, data: NeedUpdate
             raise service_error(exc) from exc
         site = _resolve_site(session, merged.site, need.site_id)
         _check_seats(merged, need.seats_taken)
+        before = notices.Schedule.of(need)
         _apply(session, need, merged, site)
-        audit.record(session, actor_id=actor.id, action="need_edited", target_type="need", target_id=need.id)
-    return need
+        if notices.changed(before, need):
+            need.sequence += 1
+            session.add(need)
+            told = notices.tell_change(session, need, before, base_url=base_url)
+        audit.record(session, actor_id=actor.id, action="need_edited", target_type="need", target_id=need.id,
+                     **({"people_told": len(told)} if told else {}))
+    return NeedChange(need, told)
 
 
 def _transition(session: Session, actor: User, need_id: int, allowed: tuple[str, ...], message,

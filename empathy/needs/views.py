@@ -14,7 +14,7 @@ from empathy.core.errors import Conflict, ServiceError
 from empathy.core.i18n import ui_language
 from empathy.core.labels import localized, site_name, skill_label
 from empathy.core.memo import BoundedCache
-from empathy.core.runtime import org_timezone
+from empathy.core.runtime import org_timezone, send_mail_after_response
 from empathy.core.web import form_error
 from empathy.data import load_causes
 from empathy.models import Need, NeedStatus
@@ -23,6 +23,7 @@ from empathy.needs import query as needs_query
 from empathy.needs import services as need_service
 from empathy.needs.forms import STATUS_NAMES, DeleteForm, NeedFilterForm, need_form
 from empathy.profiles.services import active_sites, skill_suggestions
+from empathy.volunteering.services.notices import sent_notices, told_sentence
 
 bp = Blueprint("needs", __name__, url_prefix="/needs")
 web.init_blueprint(bp)
@@ -105,11 +106,18 @@ def all_needs():
     return _list({"heading": _("All needs"), "endpoint": "needs.all_needs", "show_status": True})
 
 
+def _base_url() -> str:
+    return current_app.config["BASE_URL"].rstrip("/")
+
+
 @bp.get("/<int:need_id>")
 @login_required
 def detail(need_id: int):
-    detail = needs_query.get_need(session=get_session(), viewer=me(), need_id=need_id)
-    return render_template("needs/detail.html", d=detail)
+    session, user = get_session(), me()
+    detail = needs_query.get_need(session=session, viewer=user, need_id=need_id)
+    manages = user.is_admin or (user.is_coordinator and detail.need.owner_id == user.id)
+    sent = sent_notices(session, need_id) if manages else []
+    return render_template("needs/detail.html", d=detail, sent_notices=sent)
 
 
 def _edit_page(need_id: int | None):
@@ -121,17 +129,24 @@ def _edit_page(need_id: int | None):
     if form.add_rows.data:
         form.add_blank_rows()
     elif form.validate_on_submit():
+        told = None
         try:
             if need_id:
-                need = need_service.update_need(session=session, actor=user, need_id=need_id, data=form.to_update())
+                change = need_service.change_need(session=session, actor=user, need_id=need_id,
+                                                  data=form.to_update(), base_url=_base_url())
+                need, told = change.need, change.told
             else:
                 need = need_service.create_need(session=session, owner=user, data=form.to_create(),
                                                 submission=once.submission())
         except ServiceError as exc:
             form_error(form, exc)
         else:
-            flash(_("The need is saved.") if need_id
-                  else _("The need is saved as a draft. Publish it when it is ready."), "success")
+            if told:  # the time or place changed and people were told: say who
+                send_mail_after_response()
+                flash(_("The need is saved with its new time or place.") + " " + told_sentence(told), "success")
+            else:
+                flash(_("The need is saved.") if need_id
+                      else _("The need is saved as a draft. Publish it when it is ready."), "success")
             return redirect(url_for("needs.detail", need_id=need.id))
     if request.method == "POST" and not form.add_rows.data:
         flash(_("Some fields need your attention; nothing was saved yet."), "error")

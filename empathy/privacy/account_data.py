@@ -15,6 +15,7 @@ from empathy.core.db import begin_write, lock_rows, retrying, utcnow
 from empathy.core.errors import Conflict, NotFound, ServiceError
 from empathy.models import (
     ApiToken,
+    CalendarFeed,
     Consent,
     Credential,
     EmployeeProfile,
@@ -80,6 +81,7 @@ def export_my_data(*, session: Session, user: User) -> dict:
         "credentials": rows(Credential, Credential.user_id),
         "consents": rows(Consent, Consent.user_id),
         "api_tokens": rows(ApiToken, ApiToken.user_id),
+        "calendar_feeds": rows(CalendarFeed, CalendarFeed.user_id),
         "sessions": rows(UserSession, UserSession.user_id),
         "two_factor": _two_factor(session, user),
         "emails": [_row(m) for m in session.exec(select(OutboxMessage).where(OutboxMessage.to_address == user.email)
@@ -162,7 +164,8 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
         sa.delete(HoursRecord).where(HoursRecord.user_id == user.id, HoursRecord.status == HoursStatus.PENDING))
     _forget_name_in_owners_notifications(session, user)
     _forget_name_in_invitations(session, user)
-    for model in (EmployeeProfile, Consent, Notification, Credential, ApiToken, UserSession, Match, TwoFactor):
+    for model in (EmployeeProfile, Consent, Notification, Credential, ApiToken, CalendarFeed, UserSession, Match,
+                  TwoFactor):
         session.execute(sa.delete(model).where(model.user_id == user.id))
     session.execute(sa.delete(OutboxMessage).where(OutboxMessage.to_address == user.email))
     # A reviewer's reason for refusing the person's hours is about them too (the CHECK wants it not NULL).

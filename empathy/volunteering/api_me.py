@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from urllib.parse import urlsplit
 
-from empathy.api import answers, bp, file_answers, ok
+from flask import Response
+
+from empathy.api import answers, base_url, bp, file_answers, ok
 from empathy.api.auth import BEARER, caller
 from empathy.api.schemas import Paging
 from empathy.api.tags import ACCOUNT
@@ -25,8 +27,11 @@ def my_matches():
 @bp.get("/me/commitments.ics", tags=[ACCOUNT], security=BEARER,
         responses=file_answers("text/calendar", "An iCalendar file."))
 def commitments_ics():
-    """Your confirmed commitments as an iCalendar file."""
-    body = calendar.commitments_calendar(session=get_session(), user=caller(), host=request.host.split(":")[0])
+    """Your commitments as an iCalendar file (RFC 5545): confirmed ones, and for 30 days those of a cancelled
+    need or given back, as STATUS:CANCELLED. Each entry keeps its UID; its SEQUENCE grows when the need's time,
+    place or status changes, so calendar apps replace the old copy."""
+    host = urlsplit(base_url()).hostname or "empathy"
+    body = calendar.commitments_calendar(session=get_session(), user=caller(), host=host)
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": 'attachment; filename="empathy-commitments.ics"'})
 

@@ -17,7 +17,8 @@ def register(app: Flask) -> None:
 @click.command("send-reminders")
 @with_appcontext
 def send_reminders_command() -> None:
-    """Remind confirmed volunteers of needs starting within two days (each once); safe to run often."""
+    """Remind confirmed volunteers of needs starting within two days: once per match and scheduled start
+    (a need moved to a new start is reminded again, a cancelled need never); safe to run often."""
     from empathy.cli import _require_migrated
     from empathy.core.mail import deliver_messages, queued_here
     from empathy.volunteering.services.notifications import send_reminders

@@ -157,6 +157,9 @@ workflow.withdraw                          POST   login 403 403 ok= 403 403
 workflow.volunteer                         GET    login ok ok ok ok ok
 workflow.volunteer                         POST   login ok= ok= ok= ok= ok=
 workflow.commitments_ics                   GET    login ok ok ok ok ok
+workflow.calendar_feed                     GET    404 404 404 404 404 404
+workflow.calendar_link                     POST   login ok ok ok ok ok
+workflow.revoke_calendar_link              POST   login ok= ok= ok= ok= ok=
 workflow.log_hours                         GET    login 403 403 ok 403 403
 workflow.log_hours                         POST   login 403 403 ok 403 403
 workflow.notifications_page                GET    login ok ok ok ok ok

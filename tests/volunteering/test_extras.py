@@ -140,15 +140,17 @@ def test_the_calendar_is_valid_rfc5545(session):
     assert "\n" not in text.replace("\r\n", "")
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     unfolded = text.replace("\r\n ", "")
-    assert text.count("BEGIN:VEVENT") == 1
+    assert text.count("BEGIN:VEVENT") == 2  # the cancelled need stays, marked cancelled
+    assert text.count("STATUS:CANCELLED") == 1 and text.count("STATUS:CONFIRMED") == 1
     assert "SUMMARY:Tutoring\\, maths\\; and reading" in unfolded
     assert f"DTSTART:{need.starts_at.strftime('%Y%m%dT%H%M%SZ')}" in unfolded
     for prop in ("UID:", "DTSTAMP:", "DTEND:", "LOCATION:"):
         assert "\r\n" + prop in unfolded
 
 
-def test_folding_never_splits_a_chinese_character():
-    line = "SUMMARY:" + "志愿服务" * 30
-    folded = calendar.fold(line)
-    assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
-    assert folded.replace("\r\n ", "") == line
+def test_folding_never_splits_a_chinese_character(session):
+    person = make_user(session)
+    make_match(session, make_need(session, title="志愿服务" * 30), person, status="confirmed")
+    text = calendar.commitments_calendar(session=session, user=person)
+    assert all(len(part.encode()) <= 75 for part in text.split("\r\n"))  # a split character would not decode
+    assert "SUMMARY:" + "志愿服务" * 30 in text.replace("\r\n ", "")

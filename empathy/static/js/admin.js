@@ -1,4 +1,4 @@
-// Administrators' area: "Copy" buttons next to read-only links. The pages work without it.
+// "Copy" buttons next to read-only links (activation links, calendar links). The pages work without it.
 (function () {
   "use strict";
   document.querySelectorAll("button[data-copy]").forEach(function (button) {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
@@ -15,10 +15,11 @@ from empathy.core.db import begin_write, retrying, utcnow
 from empathy.core.errors import Forbidden, NotFound
 from empathy.core.mail import queue_mail
 from empathy.core.pagination import Page, paginate
-from empathy.models import Match, MatchReminder, MatchStatus, Need, Notification, User
-from empathy.volunteering.services.seats import SEAT_STATUSES
+from empathy.models import Match, MatchReminder, MatchStatus, Need, NeedStatus, Notification, User
 
 REMINDER_AHEAD = timedelta(days=2)
+# Needs that take place with their confirmed volunteers: a closed need takes no one new, but still happens.
+TAKING_PLACE = (NeedStatus.OPEN, NeedStatus.FILLED, NeedStatus.CLOSED)
 
 # Stored as a kind plus parameters; the sentence is made in the language of whoever reads it.
 MESSAGES = {
@@ -30,6 +31,8 @@ MESSAGES = {
     "removed": _l("You were taken off “%(need)s”: %(reason)s"),
     "withdrawn": _l("%(name)s withdrew from “%(need)s”."),
     "cancelled": _l("“%(need)s” is cancelled."),
+    "need_changed": _l("“%(need)s” has changed: it was %(old_starts_at)s – %(old_ends_at)s at %(old_place)s; "
+                       "it is now %(starts_at)s – %(ends_at)s at %(place)s."),
     "hours_approved": _l("Your %(hours)s hours for “%(need)s” are approved."),
     "hours_rejected": _l("Your hours for “%(need)s” were not approved: %(reason)s"),
     "reminder": _l("Reminder: “%(need)s” starts %(starts_at)s."),
@@ -38,30 +41,61 @@ MESSAGES = {
 WITHOUT_NAME = {
     "invited": _l("You were invited to help with “%(need)s”."),
 }
+# Kinds whose newer notices also say when and where (older ones, stored without, keep their sentence).
+WITH_TIME = {
+    "cancelled": _l("“%(need)s” (%(starts_at)s – %(ends_at)s at %(place)s) is cancelled."),
+    "removed": _l("You were taken off “%(need)s” (%(starts_at)s – %(ends_at)s at %(place)s): %(reason)s"),
+}
 SUBJECTS = {
     "invited": _l("An invitation to volunteer"),
     "confirmed": _l("You are confirmed"),
     "cancelled": _l("A need you signed up for is cancelled"),
+    "need_changed": _l("A need you signed up for has changed"),
+    "removed": _l("You were taken off a need"),
     "hours_approved": _l("Your hours are approved"),
     "hours_rejected": _l("Your hours were not approved"),
     "reminder": _l("Your volunteering starts soon"),
 }
 
 
+def place_params(site, is_remote: bool) -> dict:
+    """A need's place as a notification stores it: the site's names in both languages and whether it is
+    remote (shown by `render` in the reader's language)."""
+    return {"en": site.name_en if site else "", "zh": (site.name_zh or site.name_en) if site else "",
+            "remote": bool(is_remote)}
+
+
+def _place(value: dict) -> str:
+    lang = str(get_locale() or "en")
+    name = value.get("zh") if lang == "zh" else value.get("en")
+    if not name:
+        return gettext("Remote")
+    return name + (" / " + gettext("Remote") if value.get("remote") else "")
+
+
 def render(kind: str, params: dict) -> str:
-    """The notification's sentence in the current language; datetimes (keys ending _at) localised."""
+    """The notification's sentence in the current language and the organisation's time zone: datetimes
+    (keys ending _at, ISO text) formatted, places (keys ending place, see `place_params`) named."""
     shown = dict(params)
     for key, value in params.items():
         if key.endswith("_at") and isinstance(value, str):
             shown[key] = format_moment(value)
-    template = WITHOUT_NAME[kind] if kind in WITHOUT_NAME and "by" not in params else MESSAGES.get(kind)
+        elif key.endswith("place") and isinstance(value, dict):
+            shown[key] = _place(value)
+    if kind in WITHOUT_NAME and "by" not in params:
+        template = WITHOUT_NAME[kind]
+    elif kind in WITH_TIME and "starts_at" in params:
+        template = WITH_TIME[kind]
+    else:
+        template = MESSAGES.get(kind)
     return str(template) % shown if template is not None else kind
 
 
 def notify(session: Session, user: User, kind: str, params: dict, *, link: str = "",
-           base_url: str = "", message: str = "") -> Notification:
-    """Add an in-app notification, and an e-mail for the kinds that send one. The caller commits."""
-    note = Notification(user_id=user.id, kind=kind, params=params, link=link)
+           base_url: str = "", message: str = "", need_id: int | None = None) -> Notification:
+    """Add an in-app notification (about the need `need_id`, if given), and an e-mail for the kinds that
+    send one, written in the recipient's language. The caller commits."""
+    note = Notification(user_id=user.id, kind=kind, params=params, link=link, need_id=need_id)
     session.add(note)
     if kind in SUBJECTS:
         with force_locale(user.preferred_language or "en"):
@@ -109,15 +143,17 @@ def mark_read(*, session: Session, user: User, notification_id: int | None = Non
 
 @retrying
 def send_reminders(*, session: Session, base_url: str = "", now: datetime | None = None) -> int:
-    """Remind confirmed volunteers of needs starting within two days, once per match. Commits."""
+    """Remind confirmed volunteers of needs starting within two days: once per match and scheduled start,
+    so a need moved to a new start is reminded again, and a cancelled need never. Returns how many were
+    sent. Commits."""
     now = now or utcnow()
     begin_write(session)  # it runs beside the web workers: a writer from the start, or SQLite refuses it
     due = session.exec(
         select(Match, Need, User)
         .join(Need, Need.id == Match.need_id)
         .join(User, User.id == Match.user_id)
-        .outerjoin(MatchReminder, MatchReminder.match_id == Match.id)
-        .where(Match.status == MatchStatus.CONFIRMED, Need.status.in_(SEAT_STATUSES),
+        .outerjoin(MatchReminder, (MatchReminder.match_id == Match.id) & (MatchReminder.starts_at == Need.starts_at))
+        .where(Match.status == MatchStatus.CONFIRMED, Need.status.in_(TAKING_PLACE),
                Need.starts_at > now, Need.starts_at <= now + REMINDER_AHEAD,
                MatchReminder.id.is_(None), User.active.is_(True))
         .order_by(Match.id)
@@ -125,14 +161,14 @@ def send_reminders(*, session: Session, base_url: str = "", now: datetime | None
     sent = 0
     for match, need, user in due:
         try:
-            # The unique match id in match_reminders keeps two overlapping runs from both sending.
+            # Unique (match, start) in match_reminders keeps two overlapping runs from both sending.
             with session.begin_nested():
-                session.add(MatchReminder(match_id=match.id))
+                session.add(MatchReminder(match_id=match.id, starts_at=need.starts_at))
                 session.flush()
         except IntegrityError:
             continue
         notify(session, user, "reminder", {"need": need.title, "starts_at": need.starts_at.isoformat()},
-               link="/commitments", base_url=base_url)
+               link="/commitments", base_url=base_url, need_id=need.id)
         sent += 1
     session.commit()
     return sent

@@ -12,7 +12,9 @@ from empathy.core.db import begin_write, compare_and_set, utcnow
 from empathy.core.errors import Conflict, ServiceError
 from empathy.models import EmployeeProfile, HoursRecord, HoursStatus, Match, MatchStatus, Need, NeedStatus, User
 from empathy.profiles.credentials import require_credentials
-from empathy.volunteering.lifecycle import BOARD_COLUMNS, HOLDS_SEAT, JOINED, LIVE, Action, transition
+from empathy.volunteering.lifecycle import BOARD_COLUMNS, HOLDS_SEAT, JOINED, Action, transition
+from empathy.volunteering.services import notices
+from empathy.volunteering.services.notices import NeedChange
 from empathy.volunteering.services.notifications import notify
 from empathy.volunteering.services.seats import load_match, load_need, move_match, require_owner, retrying
 
@@ -65,13 +67,14 @@ def reject_volunteer(*, session: Session, actor: User, match_id: int, reason: st
 
 
 @retrying
-def remove_volunteer(*, session: Session, actor: User, match_id: int, reason: str) -> Match:
-    """Take a confirmed volunteer off the need, with a reason; the seat is freed. Commits."""
+def remove_volunteer(*, session: Session, actor: User, match_id: int, reason: str, base_url: str = "") -> Match:
+    """Take a confirmed volunteer off the need, with a reason; the seat is freed and the person told
+    (in-app and by e-mail, with the need's time and place). Commits."""
     reason = _reason(reason, required=True)
     begin_write(session)
     match, need, person = _managed_match(session, actor, match_id)
     move_match(session, match, Action.REMOVE, need=need, reason=reason)
-    notify(session, person, "removed", {"need": need.title, "reason": reason}, link="/commitments")
+    notices.tell_removed(session, need, person, reason, base_url=base_url)
     session.commit()
     return match
 
@@ -89,8 +92,9 @@ def mark_attendance(*, session: Session, actor: User, match_id: int, attended: b
 
 
 @retrying
-def cancel_need(*, session: Session, actor: User, need_id: int, base_url: str = "") -> Need:
-    """Cancel a need and tell everyone invited, awaiting approval or confirmed. Commits.
+def cancel_need(*, session: Session, actor: User, need_id: int, base_url: str = "") -> NeedChange:
+    """Cancel a need and tell everyone invited, awaiting approval or confirmed (in-app and by e-mail,
+    with the time and place it had); the result names them. The calendar sequence goes up. Commits.
 
     Raises NotFound, Forbidden, or Conflict when the need is already cancelled or completed, also by
     a decision made at the same moment. The need changes by one conditional UPDATE, which on
@@ -101,18 +105,14 @@ def cancel_need(*, session: Session, actor: User, need_id: int, base_url: str = 
     require_owner(actor, need)
     final = (NeedStatus.CANCELLED, NeedStatus.COMPLETED)
     if need.status in final or not compare_and_set(session, need, Need.status.not_in(final),
-                                                   status=NeedStatus.CANCELLED, updated_at=utcnow()):
+                                                   status=NeedStatus.CANCELLED, updated_at=utcnow(),
+                                                   sequence=Need.sequence + 1):
         raise Conflict(str(_l("This need can no longer be cancelled.")))
-    people = session.exec(
-        select(User).join(Match, Match.user_id == User.id)
-        .where(Match.need_id == need.id, Match.status.in_(LIVE))
-    ).all()
-    for person in people:
-        notify(session, person, "cancelled", {"need": need.title}, link="/commitments", base_url=base_url)
+    told = notices.tell_cancelled(session, need, notices.live_people(session, need.id), base_url=base_url)
     audit.record(session, actor_id=actor.id, action="need_cancelled", target_type="need", target_id=need.id,
-                 people_told=len(people))
+                 people_told=len(told))
     session.commit()
-    return need
+    return NeedChange(need, told)
 
 
 @dataclass

@@ -128,10 +128,12 @@ def move_match(session: Session, match: Match, action: lifecycle.Action, *, need
         take_seat(session, need)
     elif row.seats < 0:
         free_seat(session, need)
+    # Taking or giving back a seat is a new version of the person's calendar entry (see calendar).
+    sequence = {"sequence": Match.sequence + 1} if row.seats else {}
     result = session.execute(
         sa.update(Match)
         .where(Match.id == match.id, Match.status.in_(row.sources))
-        .values(status=row.target, updated_at=utcnow(), **values)
+        .values(status=row.target, updated_at=utcnow(), **sequence, **values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:

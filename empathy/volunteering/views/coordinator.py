@@ -25,6 +25,7 @@ from empathy.suggestions.display import band_label
 from empathy.suggestions.runtime import match_index
 from empathy.volunteering.forms import ActionForm, InviteForm, NeedCredentialsForm, ReasonForm, SuggestionFilterForm
 from empathy.volunteering.services import hours, invitations, roster, team_reasons, teams
+from empathy.volunteering.services.notices import told_sentence
 from empathy.volunteering.views import base_url, bp, send_mail
 
 PAGE = 20
@@ -138,8 +139,9 @@ _ROSTER = {
                 _l("Volunteer confirmed.")),
     "reject": (lambda s, a, i, f: roster.reject_volunteer(session=s, actor=a, match_id=i, reason=f.get("reason", "")),
                _l("Volunteer turned down.")),
-    "remove": (lambda s, a, i, f: roster.remove_volunteer(session=s, actor=a, match_id=i, reason=f.get("reason", "")),
-               _l("Volunteer removed; the seat is free again.")),
+    "remove": (lambda s, a, i, f: roster.remove_volunteer(session=s, actor=a, match_id=i, reason=f.get("reason", ""),
+                                                          base_url=base_url()),
+               _l("Volunteer removed and told by e-mail; the seat is free again.")),
     "attended": (lambda s, a, i, f: roster.mark_attendance(session=s, actor=a, match_id=i, attended=True),
                  _l("Attendance recorded.")),
     "no-show": (lambda s, a, i, f: roster.mark_attendance(session=s, actor=a, match_id=i, attended=False),
@@ -170,9 +172,9 @@ def cancel(need_id: int):
     back = url_for("workflow.people", need_id=need_id)
     if ActionForm().validate_on_submit():
         web.return_to(back)
-        roster.cancel_need(session=get_session(), actor=me(), need_id=need_id, base_url=base_url())
+        change = roster.cancel_need(session=get_session(), actor=me(), need_id=need_id, base_url=base_url())
         send_mail()
-        flash(_("The need is cancelled; everyone invited or signed up is told."), "success")
+        flash(_("The need is cancelled.") + " " + told_sentence(change.told), "success")
     return redirect(back)
 
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from urllib.parse import urlsplit
+
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from empathy.accounts.login import me
+from empathy.accounts.throttling import client_address
 from empathy.core import once, web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
 from empathy.core.i18n import ui_language
 from empathy.core.runtime import org_timezone
 from empathy.core.web import form_error
+from empathy.extensions import limiter
 from empathy.models import MatchStatus
 from empathy.needs.joinable import has_started
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
@@ -30,6 +34,7 @@ def commitments():
     expls = [m.explanation for m, _n in mine.invitations if m.explanation]
     labels = skill_labels(session, explanation_skill_names(expls), ui_language())
     return render_template("workflow/commitments.html", c=mine, labels=labels, form=ActionForm(),
+                           has_calendar_link=calendar.has_feed(session=session, user=me()),
                            has_started=has_started,
                            totals=hours.totals_for(session=session, user=me()),
                            records=hours.records_for_user(session=session, user=me()))
@@ -85,12 +90,60 @@ def volunteer(need_id: int):
     return render_template("workflow/volunteer.html", need=need, form=form)
 
 
+def calendar_host() -> str:
+    """The host in every calendar entry's UID: the app's own (BASE_URL), however the request reached it,
+    so a download and a subscription name the same entries."""
+    return urlsplit(base_url()).hostname or "empathy"
+
+
+def _ics(user, *, download: bool) -> Response:
+    body = calendar.commitments_calendar(session=get_session(), user=user, host=calendar_host())
+    headers = {"Cache-Control": "private, no-cache"}
+    if download:
+        headers["Content-Disposition"] = 'attachment; filename="empathy-commitments.ics"'
+    return Response(body, mimetype="text/calendar", headers=headers)
+
+
 @bp.get("/commitments.ics")
 @login_required
 def commitments_ics():
-    body = calendar.commitments_calendar(session=get_session(), user=me(), host=request.host.split(":")[0])
-    return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": 'attachment; filename="empathy-commitments.ics"'})
+    return _ics(me(), download=True)
+
+
+def _feed_limit() -> str:
+    return current_app.config["CALENDAR_FEED_LIMITS"]
+
+
+@bp.get("/calendar/<token>.ics")
+@limiter.limit(_feed_limit, key_func=client_address)
+def calendar_feed(token: str):
+    """The subscription feed: the token in the link is the only credential (no session); an unknown or
+    reset token answers 404."""
+    user = calendar.feed_owner(session=get_session(), token=token)
+    if user is None:
+        abort(404)
+    return _ics(user, download=False)
+
+
+@bp.post("/commitments/calendar-link")
+@login_required
+def calendar_link():
+    """Make a new subscription link (the earlier one stops working) and show it, once."""
+    if not ActionForm().validate_on_submit():
+        flash(_("The form has expired. Try again."), "error")
+        return redirect(url_for("workflow.commitments"))
+    token = calendar.reset_feed_token(session=get_session(), user=me())
+    # The address the user reached the app by (behind the trusted proxy setting): it is shown to them alone.
+    url = url_for("workflow.calendar_feed", token=token, _external=True)
+    return render_template("workflow/calendar_link.html", url=url, form=ActionForm())
+
+
+@bp.post("/commitments/calendar-link/revoke")
+@login_required
+def revoke_calendar_link():
+    if ActionForm().validate_on_submit() and calendar.revoke_feed_token(session=get_session(), user=me()):
+        flash(_("Your calendar link is turned off: calendars subscribed to it no longer update."), "success")
+    return redirect(url_for("workflow.commitments"))
 
 
 @bp.route("/commitments/<int:match_id>/hours", methods=["GET", "POST"])
