@@ -71,7 +71,7 @@ def test_moving_a_need_tells_confirmed_and_invited_people_in_app_and_by_mail(app
     assert sorted(m.to_address for m in mails) == sorted([ann.email, bo.email, cy.email])
     english = next(m for m in mails if m.to_address == ann.email)
     # Old and new time in the organisation's zone (+08:00), and the place.
-    assert "Dec 19" in english.body and "Dec 20" in english.body and "9:00" in english.body
+    assert "19 Dec 2027, 09:00–12:00" in english.body and "20 Dec 2027, 09:00–12:00" in english.body
     assert "Harbour Library" in english.body
     chinese = next(m for m in mails if m.to_address == bo.email)
     assert "12月19日" in chinese.body and "12月20日" in chinese.body and "海港图书馆" in chinese.body
@@ -121,7 +121,7 @@ def test_cancelling_tells_with_the_time_and_place_and_says_who(app, session, mov
         told = roster.cancel_need(session=session, actor=owner, need_id=need.id)
     assert sorted(told.told) == ["Ann", "Bo", "Cy"]
     mail = next(m for m in _mails(session, "cancelled") if m.to_address == ann.email)
-    assert "Dec 19" in mail.body and "Harbour Library" in mail.body
+    assert "19 Dec 2027, 09:00–12:00" in mail.body and "Harbour Library" in mail.body
     assert {n.need_id for n in _notes(session, "cancelled")} == {need.id}
 
 
@@ -131,7 +131,7 @@ def test_a_removed_volunteer_gets_an_e_mail_too(app, session, moved):
     with app.test_request_context():
         roster.remove_volunteer(session=session, actor=owner, match_id=match.id, reason="Too many helpers")
     [mail] = _mails(session, "removed")
-    assert mail.to_address == ann.email and "Too many helpers" in mail.body and "Dec 19" in mail.body
+    assert mail.to_address == ann.email and "Too many helpers" in mail.body and "19 Dec 2027, 09:00–12:00" in mail.body
 
 
 # ----------------------------------------------------------------------------- fault 3: reminders

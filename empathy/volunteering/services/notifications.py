@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
-from empathy.core.dates import format_moment
+from empathy.core.dates import format_moment, format_when
 from empathy.core.db import begin_write, retrying, utcnow
 from empathy.core.errors import Forbidden, NotFound
 from empathy.core.mail import queue_mail
@@ -31,8 +31,8 @@ MESSAGES = {
     "removed": _l("You were taken off “%(need)s”: %(reason)s"),
     "withdrawn": _l("%(name)s withdrew from “%(need)s”."),
     "cancelled": _l("“%(need)s” is cancelled."),
-    "need_changed": _l("“%(need)s” has changed: it was %(old_starts_at)s – %(old_ends_at)s at %(old_place)s; "
-                       "it is now %(starts_at)s – %(ends_at)s at %(place)s."),
+    "need_changed": _l("“%(need)s” has changed: it was %(old_when)s at %(old_place)s; "
+                       "it is now %(when)s at %(place)s."),
     "hours_approved": _l("Your %(hours)s hours for “%(need)s” are approved."),
     "hours_rejected": _l("Your hours for “%(need)s” were not approved: %(reason)s"),
     "reminder": _l("Reminder: “%(need)s” starts %(starts_at)s."),
@@ -43,8 +43,8 @@ WITHOUT_NAME = {
 }
 # Kinds whose newer notices also say when and where (older ones, stored without, keep their sentence).
 WITH_TIME = {
-    "cancelled": _l("“%(need)s” (%(starts_at)s – %(ends_at)s at %(place)s) is cancelled."),
-    "removed": _l("You were taken off “%(need)s” (%(starts_at)s – %(ends_at)s at %(place)s): %(reason)s"),
+    "cancelled": _l("“%(need)s” (%(when)s at %(place)s) is cancelled."),
+    "removed": _l("You were taken off “%(need)s” (%(when)s at %(place)s): %(reason)s"),
 }
 SUBJECTS = {
     "invited": _l("An invitation to volunteer"),
@@ -82,6 +82,10 @@ def render(kind: str, params: dict) -> str:
             shown[key] = format_moment(value)
         elif key.endswith("place") and isinstance(value, dict):
             shown[key] = _place(value)
+    # A span reads as one date with two times when it starts and ends on one day (core.dates.format_when).
+    for prefix in ("", "old_"):
+        if isinstance(params.get(prefix + "starts_at"), str) and isinstance(params.get(prefix + "ends_at"), str):
+            shown[prefix + "when"] = format_when(params[prefix + "starts_at"], params[prefix + "ends_at"])
     if kind in WITHOUT_NAME and "by" not in params:
         template = WITHOUT_NAME[kind]
     elif kind in WITH_TIME and "starts_at" in params:
