@@ -11,13 +11,13 @@ from wtforms.fields.choices import SelectChoice
 from empathy.accounts.login import me, role_required
 from empathy.admin.services.sites import active_sites
 from empathy.core import web
-from empathy.core.db import get_session
+from empathy.core.db import get_session, recent_read
 from empathy.core.i18n import ui_language
 from empathy.core.inputs import id_in_text
 from empathy.core.labels import site_name
 from empathy.core.memo import BoundedCache
 from empathy.core.urls import safe_next
-from empathy.models import CREDENTIAL_KINDS
+from empathy.models import CREDENTIAL_KINDS, Need
 from empathy.needs.joinable import is_joinable
 from empathy.profiles import credentials
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
@@ -40,7 +40,7 @@ def _ids(name: str) -> list[int]:
 def _filter_form() -> SuggestionFilterForm:
     form = SuggestionFilterForm(request.args)
     lang = ui_language()
-    sites = active_sites(session=get_session())
+    sites = recent_read("admin.active_sites", lambda: active_sites(session=get_session()))  # read every few seconds
     form.site.choices = [SelectChoice("", _("Any site"))] + [SelectChoice(s.id, site_name(s, lang)) for s in sites]
     form.min_level.choices = [SelectChoice("", _("Any level"))] + [
         SelectChoice(n, label)
@@ -68,7 +68,8 @@ def suggestions(need_id: int):
     found = invitations.candidate_page(session=session, index=match_index(), actor=me(), need_id=need_id,
                                        filters=_filters(form), page=request.args.get("page", 1, type=int) or 1,
                                        per_page=PAGE)
-    need = roster.load_need(session, need_id)
+    # candidate_page has just loaded the need as stored now (or refused): this session holds it.
+    need = session.get(Need, need_id) or roster.load_need(session, need_id)
     joinable = is_joinable(need)
     fields = web.filter_fields_html(form, FILTER_FIELDS, tuple((c.value, str(c.label)) for c in form.site.choices))
     return render_template("workflow/suggestions.html", need=need, found=found, filter_fields=fields, form=InviteForm(),
