@@ -273,13 +273,13 @@ def test_the_home_cards_follow_the_need_the_skill_labels_and_the_language(client
     first = client.get("/home").text
     assert "Health checks" in first and "5 of 5 seats left" in first and "Nursing" in first
     assert client.get("/home").text == first  # kept, and the same
-    need = session.get(Need, crowd["need"].id)
+    need = _fresh(session).get(Need, crowd["need"].id)
     need.seats_taken, need.title = 1, "Health checks in the square"
     session.add(need)
     session.commit()
     changed = client.get("/home").text
     assert "Health checks in the square" in changed and "4 of 5 seats left" in changed
-    nursing = crowd["nursing"]
+    nursing = _fresh(session).merge(crowd["nursing"])
     nursing.label_en = "Nursing care"
     session.add(nursing)
     session.commit()
@@ -295,8 +295,9 @@ def test_the_suggestions_page_filter_offers_a_new_site_at_once(client, auth, ses
     _login(auth, crowd["owner"])
     url = f"/needs/{crowd['need'].id}/suggestions"
     assert "Harbour office" not in client.get(url).text
-    site = make_site(session, name_en="Harbour office")
+    site = make_site(_fresh(session), name_en="Harbour office")
     assert f'<option value="{site.id}">Harbour office</option>' in client.get(url).text
+    site = _fresh(session).merge(site)
     site.is_active = False
     session.add(site)
     session.commit()
