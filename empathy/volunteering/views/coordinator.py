@@ -41,14 +41,29 @@ def _filter_form() -> SuggestionFilterForm:
     form = SuggestionFilterForm(request.args)
     lang = ui_language()
     sites = recent_read("admin.active_sites", lambda: active_sites(session=get_session()))  # read every few seconds
-    form.site.choices = [SelectChoice("", _("Any site"))] + [SelectChoice(s.id, site_name(s, lang)) for s in sites]
-    form.min_level.choices = [SelectChoice("", _("Any level"))] + [
-        SelectChoice(n, label)
-        for n, label in ((1, _("beginner")), (2, _("intermediate")), (3, _("advanced")), (4, _("expert")))]
-    form.min_band.choices = [SelectChoice("", _("Any"))] + [
-        SelectChoice(b, _("%(band)s or better", band=band_label(b))) for b in MIN_BANDS[:-1]] + [
-        SelectChoice("strong", _("%(band)s only", band=band_label("strong")))]
+    site, level, band = _filter_choices(lang, tuple((s.id, site_name(s, lang)) for s in sites))
+    form.site.choices, form.min_level.choices, form.min_band.choices = list(site), list(level), list(band)
     return form
+
+
+# The filters' choices by language and sites (ids and names): a dozen translations on every visit otherwise.
+_CHOICES = BoundedCache(64)
+
+
+def _filter_choices(lang: str, sites: tuple[tuple[int, str], ...]) -> tuple[tuple[SelectChoice, ...], ...]:
+    key = (lang, sites)
+    held = _CHOICES.get(key)
+    if held is None:
+        held = _CHOICES.put(key, (
+            (SelectChoice("", _("Any site")), *(SelectChoice(i, name) for i, name in sites)),
+            (SelectChoice("", _("Any level")), *(
+                SelectChoice(n, label)
+                for n, label in ((1, _("beginner")), (2, _("intermediate")), (3, _("advanced")), (4, _("expert"))))),
+            (SelectChoice("", _("Any")), *(SelectChoice(b, _("%(band)s or better", band=band_label(b)))
+                                           for b in MIN_BANDS[:-1]),
+             SelectChoice("strong", _("%(band)s only", band=band_label("strong")))),
+        ))
+    return held
 
 
 def _filters(form: SuggestionFilterForm) -> invitations.SuggestionFilters:
@@ -72,8 +87,25 @@ def suggestions(need_id: int):
     need = session.get(Need, need_id) or roster.load_need(session, need_id)
     joinable = is_joinable(need)
     fields = web.filter_fields_html(form, FILTER_FIELDS, tuple((c.value, str(c.label)) for c in form.site.choices))
-    return render_template("workflow/suggestions.html", need=need, found=found, filter_fields=fields, form=InviteForm(),
+    invite = InviteForm()
+    return render_template("workflow/suggestions.html", need=need, found=found, filter_fields=fields, form=invite,
+                           message_field=_message_field(invite),
                            rows=_rows_html(session, found.items if found else [], joinable), joinable=joinable)
+
+
+# The invitation's empty message box (label, textarea, nothing typed, no error) in each language: WTForms took a
+# twentieth of the page to render it, the same every time.
+_MESSAGE = BoundedCache(16)
+
+
+def _message_field(form: InviteForm) -> Markup:
+    if form.message.data or form.message.errors:  # never on this GET page; rendered as it is, not kept
+        return get_template_attribute("_forms.html", "field")(form.message)
+    key = ui_language()
+    html = _MESSAGE.get(key)
+    if html is None:
+        html = _MESSAGE.put(key, Markup(get_template_attribute("_forms.html", "field")(form.message)))
+    return html
 
 
 # Rendered rows of the suggestions page, kept while what they show stays the same: the explanation (the same
