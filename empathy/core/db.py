@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 import random
 import threading
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Hashable, Iterable
 from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar
@@ -18,6 +19,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+
+from empathy.core.memo import BoundedCache
 
 T = TypeVar("T")
 M = TypeVar("M", bound=SQLModel)
@@ -65,6 +68,30 @@ def _note_commit(session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget_writes(session) -> None:
     session.info.pop("empathy_wrote", None)
+
+RECENT_READS_KEY = "empathy.recent_reads"
+RECENT_READ_TTL = 5.0  # seconds, as the unread count's
+
+
+def recent_read(name: Hashable, load: Callable[[], T], *, ttl: float = RECENT_READ_TTL) -> T:
+    """`load()`'s result, kept by the current app for up to `ttl` seconds while this process writes nothing.
+
+    For small lists every page shows and admins rarely change (the sites): a change made through this process
+    shows at once (`local_writes` moves), one made by another process within `ttl` seconds. The value is
+    shared by requests and threads: return rows that are only read (ORM objects are detached once the request
+    that loaded them ends; never add them to a session), not rows a use case changes or checks before writing.
+    """
+    store = current_app.extensions.get(RECENT_READS_KEY)
+    if store is None:
+        store = current_app.extensions.setdefault(RECENT_READS_KEY, BoundedCache(4096))
+    now, writes = time.monotonic(), local_writes()  # the count before the read: a write meanwhile refreshes it
+    kept = store.get(name)
+    if kept is not None and kept[1] == writes and now - kept[0] < ttl:
+        return kept[2]
+    value = load()
+    store.put(name, (now, writes, value))
+    return value
+
 
 # Stable constraint names: migrations can refer to them and downgrade can drop them.
 SQLModel.metadata.naming_convention = {

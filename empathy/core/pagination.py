@@ -35,10 +35,30 @@ class Page(Generic[T]):
         return self.page < self.pages
 
 
-def paginate(session: Session, statement: Any, *, page: int = 1, per_page: int = 20) -> Page:
-    """Run a select for one page; page and per_page are clamped to sensible values (a page past the end is empty)."""
+def paginate(session: Session, statement: Any, *, page: int = 1, per_page: int = 20, window_count: bool = False
+             ) -> Page:
+    """Run a select for one page; page and per_page are clamped to sensible values (a page past the end is empty).
+
+    The page comes first: a page that is not full and not empty tells the total (the rows before it plus its
+    own), so the count query runs only for a full page or an empty one past the first. `window_count=True`
+    asks the page query for the total as well (`count(*) OVER ()`), one statement instead of two for a full
+    page: for filtered lists of a few thousand rows, where the database reads every matching row for the
+    count anyway. Not for large tables ordered by an index, where the window makes it read all of them.
+    """
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     page = max(1, min(int(page), MAX_PAGE))
-    total = session.exec(sa_select(func.count()).select_from(statement.order_by(None).subquery())).one()[0]
-    items = list(session.exec(statement.limit(per_page).offset((page - 1) * per_page)).all())
+    paged = statement.limit(per_page).offset((page - 1) * per_page)
+    total: int | None = None
+    if window_count:
+        # execute, not exec: sqlmodel's exec would keep the first column only of a select(Model) with one added
+        rows = session.execute(paged.add_columns(func.count().over())).all()
+        items = [row[0] for row in rows]
+        if rows:
+            total = int(rows[0][-1])
+    else:
+        items = list(session.exec(paged).all())
+    if total is None and (0 < len(items) < per_page or (page == 1 and not items)):
+        total = (page - 1) * per_page + len(items)
+    if total is None:
+        total = session.exec(sa_select(func.count()).select_from(statement.order_by(None).subquery())).one()[0]
     return Page(items=items, total=int(total), page=page, per_page=per_page)

@@ -29,6 +29,7 @@ from wtforms.validators import ValidationError as FieldError
 
 from empathy.core.errors import ServiceError
 from empathy.core.inputs import id_in_text
+from empathy.core.memo import BoundedCache
 from empathy.core.runtime import org_timezone
 from empathy.core.validation import field_message, form_field
 from empathy.core.web import form_error
@@ -172,6 +173,10 @@ def need_form(*, detail=None, sites, lang: str, formdata=None) -> NeedForm:
     return form
 
 
+# The need lists' filter choices by language and sites: three dozen labels looked up on every visit otherwise.
+_FILTER_CHOICES = BoundedCache(64)
+
+
 class NeedFilterForm(Form):
     """The search and filter bar of the need lists (GET, no CSRF)."""
 
@@ -192,11 +197,19 @@ class NeedFilterForm(Form):
     validate_date_to = validate_date_from
 
     def set_choices(self, *, sites, lang: str) -> None:
-        self.status.choices = [SelectChoice("", str(_l("Any status")))] + [
-            SelectChoice(s, str(STATUS_NAMES[s])) for s in NEED_STATUSES]
-        self.cause.choices = [SelectChoice("", str(_l("Any cause")))] + cause_choices(lang)
-        self.where.choices = site_choices(sites, lang, _l("Anywhere"))
-        self.where.choices.insert(1, SelectChoice("remote", str(_l("Remote"))))
+        """The choices in `lang` (the request's language) with these sites; made once per language and sites."""
+        key = (lang, tuple((s.id, s.name_en, s.name_zh) for s in sites))
+        held = _FILTER_CHOICES.get(key)
+        if held is None:
+            where = site_choices(sites, lang, _l("Anywhere"))
+            where.insert(1, SelectChoice("remote", str(_l("Remote"))))
+            held = _FILTER_CHOICES.put(key, (
+                (SelectChoice("", str(_l("Any status"))),
+                 *(SelectChoice(s, str(STATUS_NAMES[s])) for s in NEED_STATUSES)),
+                (SelectChoice("", str(_l("Any cause"))), *cause_choices(lang)),
+                tuple(where),
+            ))
+        self.status.choices, self.cause.choices, self.where.choices = (list(c) for c in held)
 
     def criteria(self) -> dict:
         """Filters for services.needs_query.search_needs; values that did not validate are ignored."""

@@ -123,7 +123,7 @@ def search_needs(
         stmt = stmt.where(Need.starts_at < datetime.combine(date_to + timedelta(days=1), time.min, tz))
     if owner_id is not None:
         stmt = stmt.where(Need.owner_id == owner_id)
-    return paginate(session, stmt.order_by(Need.starts_at, Need.id), page=page, per_page=per_page)
+    return paginate(session, stmt.order_by(Need.starts_at, Need.id), page=page, per_page=per_page, window_count=True)
 
 
 def all_sites(session: Session) -> dict[int, Site]:

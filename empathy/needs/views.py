@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from empathy.accounts.login import me, role_required
 from empathy.core import once, web
-from empathy.core.db import get_session
+from empathy.core.db import get_session, recent_read
 from empathy.core.errors import Conflict, ServiceError
 from empathy.core.i18n import ui_language
 from empathy.core.labels import localized, site_name, skill_label
@@ -45,7 +45,8 @@ def _labels():
 def _list(template_args: dict, **fixed):
     session = get_session()
     filters = NeedFilterForm(request.args)
-    sites = needs_query.all_sites(session)  # one query for the filter's choices and the cards' names
+    # The filter's choices and the cards' names, read once every few seconds (core.db.recent_read).
+    sites = recent_read("needs.all_sites", lambda: needs_query.all_sites(session))
     filters.set_choices(sites=[s for s in sites.values() if s.is_active], lang=ui_language())
     page = needs_query.search_needs(
         session=session, viewer=me(), tz=org_timezone(), page=request.args.get("page", 1, type=int),
@@ -55,7 +56,8 @@ def _list(template_args: dict, **fixed):
         "q", "cause", "where", "date_from", "date_to")
     fields = web.filter_fields_html(filters, names, tuple((c.value, str(c.label)) for c in filters.where.choices),
                                     macro=("needs/_filters.html", "filter_field"))
-    owners = needs_query.owners_of(session, page.items)
+    # Only the lists with a status column name the owner: the open needs' list spares the query.
+    owners = needs_query.owners_of(session, page.items) if template_args["show_status"] else {}
     return render_template(
         "needs/list.html", page=page, filter_fields=fields,
         cards=_cards(page.items, sites, owners, template_args["show_status"]), **template_args,
@@ -71,6 +73,7 @@ def _cards(needs: list[Need], sites: dict, owners: dict, show_status: bool) -> l
     labels = _labels()
     card = None
     out = []
+    lang, where = ui_language(), (current_app.config["BABEL_DEFAULT_TIMEZONE"], request.script_root)
     for need in needs:
         owner = owners.get(need.owner_id)
         args = (need, show_status, str(labels["status_names"][need.status]) if show_status else "",
@@ -78,8 +81,7 @@ def _cards(needs: list[Need], sites: dict, owners: dict, show_status: bool) -> l
                 labels["site_name"](sites.get(need.site_id)) if need.site_id else "",
                 owner.display_name if show_status and owner else "")
         key = (need.id, need.title, str(need.status), need.cause, need.starts_at, need.ends_at, need.site_id,
-               need.is_remote, need.seats, need.seats_taken, need.beneficiary, *args[1:], ui_language(),
-               current_app.config["BABEL_DEFAULT_TIMEZONE"], request.script_root)
+               need.is_remote, need.seats, need.seats_taken, need.beneficiary, *args[1:], lang, *where)
         html = _CARDS.get(key)
         if html is None:
             card = card or get_template_attribute("needs/_card.html", "need_card")

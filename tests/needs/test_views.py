@@ -206,3 +206,42 @@ def test_languages_are_chosen_on_the_form_kept_on_edit_and_shown(client, auth, s
     assert session.get(Need, need.id).languages == ["zh", "en"]
     detail = client.get(f"/needs/{need.id}").text
     assert "Chinese (Mandarin), English" in detail
+
+
+def test_the_open_needs_list_reads_a_full_page_and_its_total_in_one_statement(app, client, auth, session):
+    import sqlalchemy as sa
+
+    from empathy.core.db import get_engine
+
+    _sign_in(session, auth)
+    for i in range(25):
+        make_need(session, title=f"Reading {i:02d}", is_remote=True)
+    client.get("/needs")  # the unread count and the sites, kept for a few seconds, are read here
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    sa.event.listen(get_engine(app), "before_cursor_execute", note)
+    try:
+        page = client.get("/needs").text
+    finally:
+        sa.event.remove(get_engine(app), "before_cursor_execute", note)
+    assert "25 results" in page and "Reading 19" in page and "Reading 20" not in page
+    # The sign-in check and the page with its total: no separate count, no owners, the sites kept.
+    assert len(seen) == 2, seen
+
+
+def test_a_renamed_or_new_site_shows_on_the_list_at_once(client, auth, session):
+    _sign_in(session, auth)
+    site = make_site(session, name_en="Yinchuan", name_zh="银川")
+    make_need(session, title="Panels", site_id=site.id, is_remote=False)
+    assert "Yinchuan" in client.get("/needs").text
+    site.name_en = "Yinchuan East"
+    session.add(site)
+    session.commit()
+    page = client.get("/needs").text
+    assert "Yinchuan East" in page
+    other = make_site(session, name_en="Harbour")
+    assert f'<option value="{other.id}">Harbour</option>' in client.get("/needs").text

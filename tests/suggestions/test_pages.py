@@ -263,3 +263,43 @@ def test_the_page_heads_each_row_with_its_band_and_states_what_bands_mean(client
         r'</th></tr>\s*<tr[^>]*><th scope="row">Cause</th>', page)
     zh = client.get(f"/needs/{crowd['need'].id}/suggestions", headers={"Accept-Language": "zh"}).text
     assert "在我们的基准测试中，各档推荐是合适人选的比例：" in zh and "高度契合：每 10 个中约 6 个" in zh
+
+
+# ----------------------------------------------------------------------------- kept home cards stay right
+def test_the_home_cards_follow_the_need_the_skill_labels_and_the_language(client, auth, session, crowd):
+    """The cards are kept between visits (suggestions.views._cards): a seat taken, a new title, a renamed skill
+    and another language each show on the next visit."""
+    _login(auth, crowd["nurses"][3])
+    first = client.get("/home").text
+    assert "Health checks" in first and "5 of 5 seats left" in first and "Nursing" in first
+    token = re.compile(r'name="csrf_token" value="[^"]+"')  # signed with a timestamp: differs between seconds
+    assert token.sub("", client.get("/home").text) == token.sub("", first)  # kept, and the same
+    need = _fresh(session).get(Need, crowd["need"].id)
+    need.seats_taken, need.title = 1, "Health checks in the square"
+    session.add(need)
+    session.commit()
+    changed = client.get("/home").text
+    assert "Health checks in the square" in changed and "4 of 5 seats left" in changed
+    nursing = _fresh(session).merge(crowd["nursing"])
+    nursing.label_en = "Nursing care"
+    session.add(nursing)
+    session.commit()
+    assert "Nursing care" in client.get("/home").text
+    client.post("/language", data={"language": "zh", "next": "/home"})
+    chinese = client.get("/home").text
+    assert "护理" in chinese and "Nursing care" not in chinese
+
+
+def test_the_suggestions_page_filter_offers_a_new_site_at_once(client, auth, session, crowd):
+    from tests.factories import make_site
+
+    _login(auth, crowd["owner"])
+    url = f"/needs/{crowd['need'].id}/suggestions"
+    assert "Harbour office" not in client.get(url).text
+    site = make_site(_fresh(session), name_en="Harbour office")
+    assert f'<option value="{site.id}">Harbour office</option>' in client.get(url).text
+    site = _fresh(session).merge(site)
+    site.is_active = False
+    session.add(site)
+    session.commit()
+    assert "Harbour office" not in client.get(url).text

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -109,6 +109,14 @@ def start_session(*, session: Session, user: User) -> str:
     return token
 
 
+# Built once (every signed-in request runs it); the session's four columns, not a UserSession object.
+_SESSION_USER = (
+    select(UserSession.id, UserSession.revoked_at, UserSession.last_seen_at, UserSession.created_at, User)
+    .join(User, User.id == UserSession.user_id)
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
+
+
 def load_session_user(
     *, session: Session, token: str, policy: SessionPolicy, now: datetime | None = None
 ) -> User | None:
@@ -118,13 +126,10 @@ def load_session_user(
     aside from the request (`write_aside`): that bookkeeping never fails the page it was made for."""
     now = now or utcnow()
     # One statement for the session and its user: every signed-in page pays for this lookup.
-    found = session.exec(
-        select(UserSession, User).join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == _token_hash(token))
-    ).first()
+    found = session.exec(_SESSION_USER, params={"token_hash": _token_hash(token)}).first()
     if found is None:
         return None
-    row, user = found
+    row, user = found, found.User
     if row.revoked_at is not None:
         return None
     if now - row.last_seen_at > policy.idle or now - row.created_at > policy.absolute:

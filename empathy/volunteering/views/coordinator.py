@@ -11,13 +11,13 @@ from wtforms.fields.choices import SelectChoice
 from empathy.accounts.login import me, role_required
 from empathy.admin.services.sites import active_sites
 from empathy.core import web
-from empathy.core.db import get_session
+from empathy.core.db import get_session, recent_read
 from empathy.core.i18n import ui_language
 from empathy.core.inputs import id_in_text
 from empathy.core.labels import site_name
 from empathy.core.memo import BoundedCache
 from empathy.core.urls import safe_next
-from empathy.models import CREDENTIAL_KINDS
+from empathy.models import CREDENTIAL_KINDS, Need
 from empathy.needs.joinable import is_joinable
 from empathy.profiles import credentials
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
@@ -41,15 +41,30 @@ def _ids(name: str) -> list[int]:
 def _filter_form() -> SuggestionFilterForm:
     form = SuggestionFilterForm(request.args)
     lang = ui_language()
-    sites = active_sites(session=get_session())
-    form.site.choices = [SelectChoice("", _("Any site"))] + [SelectChoice(s.id, site_name(s, lang)) for s in sites]
-    form.min_level.choices = [SelectChoice("", _("Any level"))] + [
-        SelectChoice(n, label)
-        for n, label in ((1, _("beginner")), (2, _("intermediate")), (3, _("advanced")), (4, _("expert")))]
-    form.min_band.choices = [SelectChoice("", _("Any"))] + [
-        SelectChoice(b, _("%(band)s or better", band=band_label(b))) for b in MIN_BANDS[:-1]] + [
-        SelectChoice("strong", _("%(band)s only", band=band_label("strong")))]
+    sites = recent_read("admin.active_sites", lambda: active_sites(session=get_session()))  # read every few seconds
+    site, level, band = _filter_choices(lang, tuple((s.id, site_name(s, lang)) for s in sites))
+    form.site.choices, form.min_level.choices, form.min_band.choices = list(site), list(level), list(band)
     return form
+
+
+# The filters' choices by language and sites (ids and names): a dozen translations on every visit otherwise.
+_CHOICES = BoundedCache(64)
+
+
+def _filter_choices(lang: str, sites: tuple[tuple[int, str], ...]) -> tuple[tuple[SelectChoice, ...], ...]:
+    key = (lang, sites)
+    held = _CHOICES.get(key)
+    if held is None:
+        held = _CHOICES.put(key, (
+            (SelectChoice("", _("Any site")), *(SelectChoice(i, name) for i, name in sites)),
+            (SelectChoice("", _("Any level")), *(
+                SelectChoice(n, label)
+                for n, label in ((1, _("beginner")), (2, _("intermediate")), (3, _("advanced")), (4, _("expert"))))),
+            (SelectChoice("", _("Any")), *(SelectChoice(b, _("%(band)s or better", band=band_label(b)))
+                                           for b in MIN_BANDS[:-1]),
+             SelectChoice("strong", _("%(band)s only", band=band_label("strong")))),
+        ))
+    return held
 
 
 def _filters(form: SuggestionFilterForm) -> invitations.SuggestionFilters:
@@ -69,11 +84,29 @@ def suggestions(need_id: int):
     found = invitations.candidate_page(session=session, index=match_index(), actor=me(), need_id=need_id,
                                        filters=_filters(form), page=request.args.get("page", 1, type=int) or 1,
                                        per_page=PAGE)
-    need = roster.load_need(session, need_id)
+    # candidate_page has just loaded the need as stored now (or refused): this session holds it.
+    need = session.get(Need, need_id) or roster.load_need(session, need_id)
     joinable = is_joinable(need)
     fields = web.filter_fields_html(form, FILTER_FIELDS, tuple((c.value, str(c.label)) for c in form.site.choices))
-    return render_template("workflow/suggestions.html", need=need, found=found, filter_fields=fields, form=InviteForm(),
+    invite = InviteForm()
+    return render_template("workflow/suggestions.html", need=need, found=found, filter_fields=fields, form=invite,
+                           message_field=_message_field(invite),
                            rows=_rows_html(session, found.items if found else [], joinable), joinable=joinable)
+
+
+# The invitation's empty message box (label, textarea, nothing typed, no error) in each language: WTForms took a
+# twentieth of the page to render it, the same every time.
+_MESSAGE = BoundedCache(16)
+
+
+def _message_field(form: InviteForm) -> Markup:
+    if form.message.data or form.message.errors:  # never on this GET page; rendered as it is, not kept
+        return get_template_attribute("_forms.html", "field")(form.message)
+    key = ui_language()
+    html = _MESSAGE.get(key)
+    if html is None:
+        html = _MESSAGE.put(key, Markup(get_template_attribute("_forms.html", "field")(form.message)))
+    return html
 
 
 # Rendered rows of the suggestions page, kept while what they show stays the same: the explanation (the same
