@@ -16,6 +16,7 @@ from empathy.core.pagination import Page
 from empathy.core.submissions import Submission
 from empathy.core.submissions import record as record_submission
 from empathy.models import EmployeeProfile, EmployeeSkill, Match, Need, NeedSkill, NeedStatus, User
+from empathy.needs.clashes import clashing_needs
 from empathy.profiles.credentials import missing_kinds
 from empathy.suggestions.display import BANDS
 from empathy.suggestions.index import MatchIndex
@@ -130,15 +131,17 @@ def filter_candidates(session: Session, need: Need, ids: list[int], bands: dict[
 
 def candidate_page(*, session: Session, index: MatchIndex, actor: User, need_id: int,
                    filters: SuggestionFilters = SuggestionFilters(), page: int = 1, per_page: int = 20,
-                   ) -> Page[Candidate] | None:
+                   keep_busy: bool = False) -> Page[Candidate] | None:
     """One page of the employees suggested for a need (owner or admin), filtered, only its rows explained.
 
     None while no model has been fitted. Each candidate carries the credentials the need requires that they lack.
+    People committed to another need at that time are left out unless `keep_busy` (the team builder names why).
     """
     need = load_need(session, need_id)
     require_owner(actor, need)
     found = suggest_employees_page(session=session, index=index, need_id=need.id, page=page, per_page=per_page,
-                                   keep=lambda ids, bands: filter_candidates(session, need, ids, bands, filters))
+                                   keep=lambda ids, bands: filter_candidates(session, need, ids, bands, filters),
+                                   keep_busy=keep_busy)
     if found is None:
         return None
     lacking = missing_kinds(session, need.id, [s.user.id for s in found.items])
@@ -148,10 +151,10 @@ def candidate_page(*, session: Session, index: MatchIndex, actor: User, need_id:
 
 def find_candidates(*, session: Session, index: MatchIndex, actor: User, need_id: int,
                     filters: SuggestionFilters = SuggestionFilters(), limit: int = 20,
-                    pool: int = POOL) -> tuple[list[Candidate] | None, bool]:
+                    pool: int = POOL, keep_busy: bool = False) -> tuple[list[Candidate] | None, bool]:
     """The best `limit` suggested employees passing the filters, and whether more are left (owner or admin)."""
     found = candidate_page(session=session, index=index, actor=actor, need_id=need_id, filters=filters,
-                           per_page=min(limit, pool))
+                           per_page=min(limit, pool), keep_busy=keep_busy)
     if found is None:
         return None, False
     return found.items, found.total > len(found.items)
@@ -173,7 +176,8 @@ def invite_employees(*, session: Session, index: MatchIndex, actor: User, need_i
     """Invite employees to a need, keeping their score and its explanation; returns how many. Commits.
 
     Refuses the whole request (ServiceError on `user_ids`, nothing written) when anyone chosen cannot be invited:
-    unknown, deactivated, or opted out of being suggested. Skips the owner and people the lifecycle does not let in.
+    unknown, deactivated, or opted out of being suggested. Skips the owner, people the lifecycle does not let in,
+    and people committed to another need at that time (empathy.needs.clashes: they could not accept).
     AlreadySubmitted when `submission` was recorded before (its row keeps the number invited).
     """
     message = (message or "").strip()
@@ -205,8 +209,9 @@ def invite_employees(*, session: Session, index: MatchIndex, actor: User, need_i
                                   "their account is closed. Nobody was invited.",
                                   ids=", ".join(map(str, refused)))), field="user_ids")
     invited = 0
+    busy = clashing_needs(session, list(people), need)
     for person in people.values():
-        if person.id == need.owner_id:
+        if person.id == need.owner_id or person.id in busy:
             continue
         match = match_of(session, need.id, person.id)
         if match is None:
