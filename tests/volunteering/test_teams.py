@@ -154,7 +154,7 @@ def test_the_page_and_the_api_say_why_nobody_can_join(client, auth, session, una
                  "availability kept private: 1",
                  "a required credential missing (Background check (work with children)): 1",
                  "already committed to a need at the same time: 1",
-                 "4 h free this month; the need asks 12 h", "already committed to “Blood drive” at the same time"):
+                 "4 h free this month; the need asks 12 h", "already committed at that time (“Blood drive”)"):
         assert line in text, line
 
     token = token_for(session, u["owner"])
