@@ -154,7 +154,10 @@ class NeedForm(SkillRowsMixin, FlaskForm):
         values = {name: self[name].data for name in NeedCreate.model_fields if name != "skills"}
         self._missing_times = []
         for name in ("starts_at", "ends_at"):
-            if values[name] is not None:
+            stored = getattr(self, "_stored", {}).get(name)
+            if values[name] is not None and stored is not None and values[name] == to_local_naive(stored):
+                values[name] = stored  # unchanged: keeps the second 01:30 of a fall-back night as it was
+            elif values[name] is not None:
                 try:
                     values[name] = local_datetime(values[name], zone)
                 except NonexistentTime:
@@ -182,6 +185,8 @@ def need_form(*, detail=None, sites, lang: str, formdata=None) -> NeedForm:
     else:
         form = NeedForm(formdata=None)
         form.add_blank_rows()
+    if detail is not None:  # an unchanged time stays the instant it was (see NeedForm._written)
+        form._stored = {"starts_at": detail.need.starts_at, "ends_at": detail.need.ends_at}
     form.set_choices(sites=sites, lang=lang)
     return form
 

@@ -85,3 +85,15 @@ def test_local_dates_and_hours_are_half_open():
     assert hours_on(*spring, spring[0].date(), NEW_YORK) == 5.0
     with pytest.raises(NonexistentTime):
         local_datetime(datetime(2027, 3, 14, 2, 30), NEW_YORK)
+
+
+def test_editing_a_need_at_the_second_occurrence_of_an_autumn_time_keeps_it(client, session, new_york):
+    # 01:30 EST on 7 Nov 2027 (the second 01:30 in New York): saving the form unchanged must not move it.
+    second = datetime(2027, 11, 7, 6, 30, tzinfo=UTC)
+    need = make_need(session, owner=new_york, status="draft", is_remote=True, starts_at=second,
+                     ends_at=datetime(2027, 11, 7, 8, tzinfo=UTC))
+    response = client.post(f"/needs/{need.id}/edit", data=_form(starts_at="2027-11-07T01:30",
+                                                                ends_at="2027-11-07T03:00"))
+    assert response.status_code == 302
+    session.refresh(need)
+    assert need.starts_at == second

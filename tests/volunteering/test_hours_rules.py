@@ -118,3 +118,20 @@ def test_the_owner_does_not_sign_up_for_their_own_need(api, client, auth, sessio
     response = client.post(f"/needs/{need.id}/volunteer", data={"message": ""})
     assert response.status_code in (302, 403)
     assert session.exec(select(Match).where(Match.user_id == coord.id, Match.status == "confirmed")).first() is None
+
+
+def test_the_same_entry_sent_twice_at_once_is_logged_once(session, held):
+    from empathy.volunteering.services import hours
+    from tests.races import PAIRS, as_user, race
+
+    need, match = held
+    need.allows_extra_hours = True  # room for every pair's entry that day
+    session.add(need)
+    session.commit()
+    for i in range(PAIRS):
+        def log(s, u, i=i):
+            return hours.log_hours(session=s, user=u, match_id=match.id, hours=0.5, worked_on=date(2026, 10, 10),
+                                   note=f"stint {i}", tz=TZ)
+        outcomes = race(session, as_user(match.user_id, log), as_user(match.user_id, log))
+        assert sorted(outcomes) == ["Conflict", "ok"], outcomes
+    assert len(session.exec(select(HoursRecord)).all()) == PAIRS

@@ -158,7 +158,8 @@ def my_commitments(*, session: Session, user: User) -> Commitments:
     ).all()
     out = Commitments()
     for match, need in rows:
-        if need.ends_at < now or need.status in (NeedStatus.CANCELLED, NeedStatus.COMPLETED) or match.status in SETTLED:
+        over = need.ends_at <= now  # half-open: a need ending now is over
+        if over or need.status in (NeedStatus.CANCELLED, NeedStatus.COMPLETED) or match.status in SETTLED:
             out.past.append((match, need))
         elif match.status == MatchStatus.INVITED:
             out.invitations.append((match, need))
