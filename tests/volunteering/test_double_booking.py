@@ -150,3 +150,14 @@ def test_the_team_builder_counts_a_pending_sign_up_as_a_commitment(session, unav
     page = teams.build_team(session=session, index=u["index"], actor=u["owner"], need_id=u["need"].id)
     assert [r.code for r in page.team.left_out[u["committed"].id]] == ["overlap"]
     assert reason_text(page.team.left_out[u["committed"].id][0]) == "already committed at that time (“Blood drive”)"
+
+
+def test_the_commitments_page_shows_a_clashing_invitation_without_accept(client, auth, session, two_needs):
+    first, second, _after = two_needs
+    person = make_user(session)
+    make_match(session, first, person, status="confirmed")
+    invited = make_match(session, second, person, status="invited")
+    auth.login(person.email, DEFAULT_PASSWORD)
+    page = client.get("/commitments").text
+    assert "You are already committed to “Morning clean-up” at that time." in page
+    assert f"/matches/{invited.id}/accept" not in page and f"/commitments/{invited.id}/accept" not in page

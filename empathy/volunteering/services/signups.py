@@ -13,7 +13,7 @@ from empathy.core.errors import Conflict, ServiceError
 from empathy.core.submissions import Submission
 from empathy.core.submissions import record as record_submission
 from empathy.models import Match, MatchStatus, Need, NeedStatus, User
-from empathy.needs.clashes import require_no_clash
+from empathy.needs.clashes import clashing_needs, require_no_clash
 from empathy.profiles.credentials import require_credentials
 from empathy.volunteering.lifecycle import JOINED, SETTLED, Action, transition
 from empathy.volunteering.services.notifications import notify
@@ -147,6 +147,8 @@ class Commitments:
     volunteered: list[tuple[Match, Need]] = field(default_factory=list)
     confirmed: list[tuple[Match, Need]] = field(default_factory=list)
     past: list[tuple[Match, Need]] = field(default_factory=list)
+    # Invitations (by match id) that clash with a need the employee is committed to: accepting is refused.
+    clashes: dict[int, Need] = field(default_factory=dict)
 
 
 def my_commitments(*, session: Session, user: User) -> Commitments:
@@ -168,4 +170,8 @@ def my_commitments(*, session: Session, user: User) -> Commitments:
         else:
             out.confirmed.append((match, need))
     out.past.reverse()
+    for match, need in out.invitations:
+        clash = clashing_needs(session, [user.id], need).get(user.id)
+        if clash:
+            out.clashes[match.id] = clash[0]
     return out
