@@ -4,7 +4,7 @@ and a searchable picker."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -278,3 +278,22 @@ def test_the_team_page_heads_people_with_their_band_and_inviting_the_team_opens_
     r = client.post(f"/needs/{wiring['need'].id}/invite", data={"user_ids": members, "next": nxt},
                     headers={"Referer": f"http://localhost{url}"})
     assert r.status_code == 302 and r.headers["Location"] == f"/needs/{wiring['need'].id}/people"
+
+
+def test_free_hours_count_the_organisations_month_not_utcs(session):
+    # 1 Dec 2026 00:30 in Shanghai is still 30 Nov in UTC: December has begun for the organisation.
+    from zoneinfo import ZoneInfo
+
+    from empathy.volunteering.services.invitations import month_hours
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    now = datetime(2026, 12, 1, 0, 30, tzinfo=shanghai)
+    person, owner = make_user(session), make_user(session, role="coordinator")
+    november = make_need(session, owner=owner, hours_per_volunteer=5,
+                         starts_at=datetime(2026, 11, 30, 20, tzinfo=shanghai))
+    december = make_need(session, owner=owner, hours_per_volunteer=3,
+                         starts_at=datetime(2026, 12, 1, 9, tzinfo=shanghai))
+    target = make_need(session, owner=owner)
+    for need in (november, december):
+        make_match(session, need, person, status="confirmed")
+    assert month_hours(session, [person.id], target, tz=shanghai, now=now) == {person.id: 3.0}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
@@ -12,6 +12,7 @@ from sqlmodel import Session, or_, select
 from empathy.core import audit
 from empathy.core.db import begin_write, utcnow
 from empathy.core.errors import ServiceError
+from empathy.core.localtime import day_start
 from empathy.core.pagination import Page
 from empathy.core.submissions import Submission
 from empathy.core.submissions import record as record_submission
@@ -79,10 +80,13 @@ def must_have_levels(session: Session, need_id: int, user_ids: list[int]) -> dic
     return out
 
 
-def month_hours(session: Session, user_ids: list[int], need: Need) -> dict[int, float]:
-    """Hours each person holds this month (UTC) through their other seated needs."""
-    start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    next_month = (start + timedelta(days=32)).replace(day=1)
+def month_hours(session: Session, user_ids: list[int], need: Need, *, tz: tzinfo = UTC,
+                now: datetime | None = None) -> dict[int, float]:
+    """Hours each person holds this month through their other seated needs: needs starting in the calendar month
+    of `now` in `tz` (the organisation's zone; from its local midnight on the 1st, not UTC's)."""
+    today = (now or utcnow()).astimezone(tz).date().replace(day=1)
+    start = day_start(today, tz)
+    next_month = day_start((today + timedelta(days=32)).replace(day=1), tz)
     rows = session.exec(
         select(Match.user_id, func.sum(Need.hours_per_volunteer)).join(Need, Need.id == Match.need_id)
         .where(Match.user_id.in_(user_ids), Match.status.in_(HOLDS_SEAT), Need.id != need.id,
@@ -93,7 +97,7 @@ def month_hours(session: Session, user_ids: list[int], need: Need) -> dict[int, 
 
 
 def filter_candidates(session: Session, need: Need, ids: list[int], bands: dict[int, str],
-                      f: SuggestionFilters) -> list[int]:
+                      f: SuggestionFilters, tz: tzinfo = UTC) -> list[int]:
     """The ids (order kept) passing the filters; `bands` maps ids to their band. Private counts as unknown: fails."""
     if not f.is_set or not ids:
         return ids
@@ -121,7 +125,7 @@ def filter_candidates(session: Session, need: Need, ids: list[int], bands: dict[
         levels = must_have_levels(session, need.id, shared)
         ids = [i for i in ids if i in levels and all(levels[i].get(s, 0) >= f.min_level for s in must)]
     if f.available:
-        busy = month_hours(session, ids, need)
+        busy = month_hours(session, ids, need, tz=tz)
         ids = [i for i in ids if profiles[i].hours_per_month - busy.get(i, 0.0) >= need.hours_per_volunteer]
     if f.has_credentials:
         lacking = missing_kinds(session, need.id, ids)
@@ -131,7 +135,7 @@ def filter_candidates(session: Session, need: Need, ids: list[int], bands: dict[
 
 def candidate_page(*, session: Session, index: MatchIndex, actor: User, need_id: int,
                    filters: SuggestionFilters = SuggestionFilters(), page: int = 1, per_page: int = 20,
-                   keep_busy: bool = False) -> Page[Candidate] | None:
+                   keep_busy: bool = False, tz: tzinfo = UTC) -> Page[Candidate] | None:
     """One page of the employees suggested for a need (owner or admin), filtered, only its rows explained.
 
     None while no model has been fitted. Each candidate carries the credentials the need requires that they lack.
@@ -140,7 +144,7 @@ def candidate_page(*, session: Session, index: MatchIndex, actor: User, need_id:
     need = load_need(session, need_id)
     require_owner(actor, need)
     found = suggest_employees_page(session=session, index=index, need_id=need.id, page=page, per_page=per_page,
-                                   keep=lambda ids, bands: filter_candidates(session, need, ids, bands, filters),
+                                   keep=lambda ids, bands: filter_candidates(session, need, ids, bands, filters, tz),
                                    keep_busy=keep_busy)
     if found is None:
         return None
@@ -151,10 +155,11 @@ def candidate_page(*, session: Session, index: MatchIndex, actor: User, need_id:
 
 def find_candidates(*, session: Session, index: MatchIndex, actor: User, need_id: int,
                     filters: SuggestionFilters = SuggestionFilters(), limit: int = 20,
-                    pool: int = POOL, keep_busy: bool = False) -> tuple[list[Candidate] | None, bool]:
+                    pool: int = POOL, keep_busy: bool = False, tz: tzinfo = UTC,
+                    ) -> tuple[list[Candidate] | None, bool]:
     """The best `limit` suggested employees passing the filters, and whether more are left (owner or admin)."""
     found = candidate_page(session=session, index=index, actor=actor, need_id=need_id, filters=filters,
-                           per_page=min(limit, pool), keep_busy=keep_busy)
+                           per_page=min(limit, pool), keep_busy=keep_busy, tz=tz)
     if found is None:
         return None, False
     return found.items, found.total > len(found.items)

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta, tzinfo
 
 from sqlmodel import Session, func, select
 
@@ -210,12 +210,14 @@ class TeamPage:
 
 
 def build_team(*, session: Session, index: MatchIndex, actor: User, need_id: int,
-               chosen: list[int] | None = None, language: str = "en") -> TeamPage | None:
-    """Propose a team for a need (or check the coordinator's own choice); None while no model. Reads only."""
+               chosen: list[int] | None = None, language: str = "en", tz: tzinfo = UTC) -> TeamPage | None:
+    """Propose a team for a need (or check the coordinator's own choice); None while no model. Reads only.
+
+    `tz`: the organisation's zone, whose calendar month the free hours are counted in."""
     need = load_need(session, need_id)
     require_owner(actor, need)
     found, _more = find_candidates(session=session, index=index, actor=actor, need_id=need.id, limit=POOL, pool=POOL,
-                                   keep_busy=True)
+                                   keep_busy=True, tz=tz)
     if found is None:
         return None
     ids = [c.user.id for c in found]
@@ -225,7 +227,8 @@ def build_team(*, session: Session, index: MatchIndex, actor: User, need_id: int
     required = [skill.name for _ns, skill in must]
     # Levels only say who holds a must-have below the asked level; private skills stay unread.
     levels = must_have_levels(session, need.id, [c.user.id for c in found if c.profile.share_skills])
-    busy, recent, overlap = month_hours(session, ids, need), _recent(session, ids), clashing_needs(session, ids, need)
+    busy, recent = month_hours(session, ids, need, tz=tz), _recent(session, ids)
+    overlap = clashing_needs(session, ids, need)
     pool = []
     for rank, c in enumerate(found):
         covers = covered_must_haves(c.explanation or {})
