@@ -17,12 +17,13 @@ APP_LEVEL_CODES = (400, 404, 405, 413, 415, 429, 500)
 
 
 def problem(status: int, detail: str = "", *, errors: list[dict] | None = None,
-            headers: dict | None = None) -> Response:
-    """A problem document response."""
+            headers: dict | None = None, extra: dict | None = None) -> Response:
+    """A problem document response; `extra` adds extension members (RFC 9457 section 3.2)."""
     body = {"type": "about:blank", "title": HTTP_STATUS_CODES.get(status, "Error"), "status": status,
             "detail": detail}
     if errors is not None:
         body["errors"] = errors
+    body.update(extra or {})
     response = Response(json.dumps(body), status=status, mimetype=MEDIA_TYPE)
     for key, value in (headers or {}).items():
         response.headers[key] = value
@@ -47,7 +48,7 @@ def service_problem(exc: ServiceError) -> Response:
     """A refused use case: 403, 404 and 409 keep their meaning; any other refusal is about the input (422)."""
     status = exc.status if exc.status in (403, 404, 409) else 422
     errors = [{"field": api_field(exc.field), "message": str(exc.message)}] if status in (409, 422) else None
-    return problem(status, str(exc.message), errors=errors)
+    return problem(status, str(exc.message), errors=errors, extra=exc.extra)
 
 
 def http_problem(exc: HTTPException) -> Response:

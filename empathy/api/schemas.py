@@ -6,7 +6,7 @@ parameter that several domains' operations take. Every other body lives in its d
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -15,7 +15,8 @@ from empathy.core.inputs import MAX_ID
 from empathy.models.fields import Str, iso_text
 from empathy.models.need_schemas import STRICT
 
-__all__ = ["Day", "FieldError", "Id", "Listing", "Model", "NeedPath", "Out", "Paging", "Problem", "Query", "Str"]
+__all__ = ["ClashingNeed", "Day", "FieldError", "Id", "Listing", "Model", "NeedPath", "Out", "Paging", "Problem",
+           "Query", "Str"]
 
 
 
@@ -41,6 +42,15 @@ class FieldError(Out):
     message: str
 
 
+class ClashingNeed(Out):
+    """A need someone is already committed to (signed up, confirmed) that runs at the same time."""
+
+    id: int | None = Field(description="Null when the need is another coordinator's to name.")
+    title: str = Field(description="Empty when the need is another coordinator's to name.")
+    starts_at: datetime
+    ends_at: datetime
+
+
 class Problem(Out):
     """An RFC 9457 problem document (media type application/problem+json)."""
 
@@ -49,6 +59,9 @@ class Problem(Out):
     status: int
     detail: str = ""
     errors: list[FieldError] | None = None
+    clashes_with: ClashingNeed | None = Field(
+        default=None, description="On a 409 for a sign-up, an accepted invitation or an approval: the need the "
+                                  "person is already committed to at that time (refused: nobody is double-booked).")
 
 
 class Listing(Out):

@@ -6,10 +6,12 @@ class ServiceError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, *, field: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None, extra: dict | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        # Members the API's problem document carries besides its detail (e.g. `clashes_with`); JSON values.
+        self.extra = extra or {}
 
 
 class NotFound(ServiceError):

@@ -90,6 +90,11 @@ class NeedBase(SQLModel):
     seats: Seats = 1
     hours_per_volunteer: Hours = 4.0
     requires_approval: bool = False
+    # Hours logged for one day are capped at the part of the need's run on that day, unless the coordinator
+    # allows more here (preparation, travel): then only the 24-hour day limits them.
+    allows_extra_hours: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()},
+                                     description="Volunteers may log more hours for a day than the need runs "
+                                                 "that day (at most 24).")
     # Languages volunteers should speak (ISO 639-1), empty when any will do.
     languages: Languages = Field(default_factory=list, sa_type=sa.JSON, nullable=False,
                                  description="Language codes volunteers should speak (as in profiles); empty: any.")
@@ -156,6 +161,7 @@ class NeedUpdate(SQLModel):
     seats: Seats | None = None
     hours_per_volunteer: Hours | None = None
     requires_approval: bool | None = None
+    allows_extra_hours: bool | None = None
     skills: SkillRows[NeedSkillCreate] | None = None
     languages: Languages | None = None
 
@@ -193,6 +199,7 @@ class NeedPublic(SQLModel):
     seats_taken: int
     hours_per_volunteer: float
     requires_approval: bool
+    allows_extra_hours: bool
     status: NeedStatusValue
     owner_id: int | None
     skills: list[NeedSkillPublic]

@@ -30,6 +30,7 @@ from wtforms.validators import ValidationError as FieldError
 from empathy.core.errors import ServiceError
 from empathy.core.inputs import id_in_text
 from empathy.core.memo import BoundedCache
+from empathy.core.localtime import NonexistentTime, local_datetime
 from empathy.core.runtime import org_timezone
 from empathy.core.validation import field_message, form_field
 from empathy.core.web import form_error
@@ -107,6 +108,9 @@ class NeedForm(SkillRowsMixin, FlaskForm):
     hours_per_volunteer = FloatField(_l("Hours per volunteer"), default=4,
                                      validators=[Hint(required=True, min=0.01, max=MAX_HOURS)])
     requires_approval = BooleanField(_l("Sign-ups need my approval"))
+    allows_extra_hours = BooleanField(_l("Volunteers may log more hours for a day than the need runs that day"),
+                                      description=_l("Otherwise hours are taken only for the need's own days, at "
+                                                     "most as many as it runs each day."))
     languages = MultiCheckboxField(_l("Languages volunteers should speak"), choices=[], validate_choice=False,
                                    description=_l("Leave all unticked when any language will do."))
     skills = FieldList(FormField(NeedSkillRowForm), min_entries=0)
@@ -122,15 +126,19 @@ class NeedForm(SkillRowsMixin, FlaskForm):
         """WTForms reads the input; NeedCreate judges it, and its errors land on their fields."""
         parsed = super().validate(extra_validators)
         self._need = None
+        written = self._written()
+        for name in self._missing_times:
+            form_error(self, ServiceError(str(_l("This time does not exist that day: the clocks skip it (daylight "
+                                                 "saving). Choose a time before or after the change.")), field=name))
         try:
-            self._need = NeedCreate.model_validate(self._written())
+            self._need = NeedCreate.model_validate(written)
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 name = form_field(err["loc"])
                 if not self._fields.get(name) or not self._fields[name].errors:  # one message per unreadable field
                     form_error(self, ServiceError(field_message(err), field=name))
             return False
-        return parsed
+        return parsed and not self._missing_times
 
     def to_create(self) -> NeedCreate:
         """The need as written (after a successful validate())."""
@@ -141,12 +149,23 @@ class NeedForm(SkillRowsMixin, FlaskForm):
         return NeedUpdate.model_validate(self._need.model_dump())
 
     def _written(self) -> dict:
-        """The need's fields (named as in NeedCreate) as WTForms read them; one it could not read is left out."""
+        """The need's fields (named as in NeedCreate) as WTForms read them; one it could not read is left out.
+
+        The form is in local time (empathy.core.localtime): a time the clocks skip is left out and named in
+        `_missing_times`; a time that happens twice is its first occurrence."""
         zone = org_timezone()
         values = {name: self[name].data for name in NeedCreate.model_fields if name != "skills"}
+        self._missing_times = []
         for name in ("starts_at", "ends_at"):
-            if values[name] is not None:
-                values[name] = values[name].replace(tzinfo=zone)  # the form is in local time
+            stored = getattr(self, "_stored", {}).get(name)
+            if values[name] is not None and stored is not None and values[name] == to_local_naive(stored):
+                values[name] = stored  # unchanged: keeps the second 01:30 of a fall-back night as it was
+            elif values[name] is not None:
+                try:
+                    values[name] = local_datetime(values[name], zone)
+                except NonexistentTime:
+                    values[name] = None
+                    self._missing_times.append(name)
         values["skills"] = [{"name": r.name.data or "", "importance": r.importance.data, "min_level": r.min_level.data}
                             for r in self.kept_rows()]
         return {name: value for name, value in values.items() if value is not None}
@@ -169,6 +188,8 @@ def need_form(*, detail=None, sites, lang: str, formdata=None) -> NeedForm:
     else:
         form = NeedForm(formdata=None)
         form.add_blank_rows()
+    if detail is not None:  # an unchanged time stays the instant it was (see NeedForm._written)
+        form._stored = {"starts_at": detail.need.starts_at, "ends_at": detail.need.ends_at}
     form.set_choices(sites=sites, lang=lang)
     return form
 

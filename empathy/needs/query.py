@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, timedelta, tzinfo
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from empathy.core.errors import NotFound
+from empathy.core.localtime import day_start
 from empathy.core.pagination import Page, paginate
 from empathy.core.text import like_pattern
 from empathy.models import (
@@ -23,6 +24,7 @@ from empathy.models import (
     Skill,
     User,
 )
+from empathy.needs.clashes import clashing_needs
 from empathy.needs.joinable import has_started, is_joinable, joinable_clause
 from empathy.volunteering.lifecycle import CAN_LOG_HOURS, JOINED
 
@@ -34,6 +36,7 @@ class NeedDetail:
     site: Site | None
     owner: User | None
     mine: Match | None = None  # the viewer's own sign-up or invitation, if any
+    clash: Need | None = None  # a need the viewer is committed to that overlaps this one (needs.clashes)
 
     @property
     def seats_left(self) -> int:
@@ -75,7 +78,9 @@ def get_need(*, session: Session, viewer: User, need_id: int) -> NeedDetail:
     site = session.get(Site, need.site_id) if need.site_id else None
     owner = session.get(User, need.owner_id) if need.owner_id else None
     mine = session.exec(select(Match).where(Match.need_id == need.id, Match.user_id == viewer.id)).first()
-    return NeedDetail(need=need, skills=[(ns, s) for ns, s in skills], site=site, owner=owner, mine=mine)
+    clash = next(iter(clashing_needs(session, [viewer.id], need).get(viewer.id, [])), None)
+    return NeedDetail(need=need, skills=[(ns, s) for ns, s in skills], site=site, owner=owner, mine=mine,
+                      clash=clash)
 
 
 
@@ -97,7 +102,8 @@ def search_needs(
 ) -> Page:
     """One page of the needs the viewer may see, filtered; soonest first.
 
-    Dates are days in `tz`; a need matches when it runs at some time within the range.
+    Dates are days in `tz`; a need matches when it runs at some time within the range, its run read as
+    half-open (empathy.core.localtime): one that ends at 00:00 does not touch the day that begins then.
     """
     stmt = select(Need).where(_visible_to(viewer))
     text = " ".join((query or "").split())
@@ -118,9 +124,11 @@ def search_needs(
     if remote is not None:
         stmt = stmt.where(Need.is_remote == remote)
     if date_from is not None:
-        stmt = stmt.where(Need.ends_at >= datetime.combine(date_from, time.min, tz))
+        lo = day_start(date_from, tz)
+        # A need of no length (start = end) at that very moment is on the day; any other must end after it.
+        stmt = stmt.where(sa.or_(Need.ends_at > lo, Need.starts_at >= lo))
     if date_to is not None:
-        stmt = stmt.where(Need.starts_at < datetime.combine(date_to + timedelta(days=1), time.min, tz))
+        stmt = stmt.where(Need.starts_at < day_start(date_to + timedelta(days=1), tz))
     if owner_id is not None:
         stmt = stmt.where(Need.owner_id == owner_id)
     return paginate(session, stmt.order_by(Need.starts_at, Need.id), page=page, per_page=per_page, window_count=True)

@@ -114,7 +114,9 @@ def _seats(session: Session, r: DateRange) -> tuple[int, int, int]:
 def _completed(session: Session, r: DateRange) -> int:
     lo, hi = r.utc_bounds()
     query = sa.select(sa.func.count()).select_from(Need).where(
-        Need.status == NeedStatus.COMPLETED, Need.ends_at >= lo, Need.ends_at < hi
+        # Half-open runs (empathy.core.localtime): a need ending at 00:00 of the range's first day ran the day
+        # before it; one ending at 00:00 after its last day ran within it.
+        Need.status == NeedStatus.COMPLETED, Need.ends_at > lo, Need.ends_at <= hi
     )
     return int(session.execute(query).scalar_one())
 

@@ -8,6 +8,7 @@ from empathy.api.auth import BEARER, caller, roles
 from empathy.api.schemas import NeedPath
 from empathy.api.tags import ACCOUNT, NEEDS
 from empathy.core.db import get_session
+from empathy.core.runtime import org_timezone
 from empathy.needs.schemas import needs_out
 from empathy.suggestions import schemas as s
 from empathy.suggestions import services as suggestions
@@ -38,7 +39,8 @@ def need_suggestions(path: NeedPath, query: s.CandidateQuery):
         weekends=query.weekends, min_level=query.min_level, min_band=query.min_band, available=query.available,
         has_credentials=query.has_credentials)
     found = invitations.candidate_page(session=session, index=match_index(), actor=caller(), need_id=path.need_id,
-                                       filters=filters, page=query.page, per_page=query.limit or query.per_page)
+                                       filters=filters, page=query.page, per_page=query.limit or query.per_page,
+                                       tz=org_timezone())
     if found is None:
         return ok(s.CandidateList(items=[], total=0, page=query.page, per_page=query.limit or query.per_page))
     items = [s.Candidate(user_id=c.user.id, display_name=c.user.display_name, department=c.profile.department,

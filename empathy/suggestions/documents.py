@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from empathy.core.db import utcnow
 from empathy.core.labels import site_codes
+from empathy.core.localtime import local_dates
 from empathy.matching import EmployeeDoc, NeedDoc, Taxonomy
 from empathy.matching import EmployeeSkill as DocEmployeeSkill
 from empathy.matching import NeedSkill as DocNeedSkill
@@ -69,11 +70,10 @@ def employee_documents(session: Session, *, since: datetime | None = None) -> li
 
 
 def need_days(need: Need, tz: ZoneInfo) -> tuple[bool, bool]:
-    """Whether the need runs on weekdays and on weekends, in the organisation's time zone."""
-    first = need.starts_at.astimezone(tz).date()
-    last = need.ends_at.astimezone(tz).date()
-    days = min((last - first).days + 1, 7)
-    weekdays = {(first + timedelta(days=i)).weekday() for i in range(max(days, 1))}
+    """Whether the need runs on weekdays and on weekends, in the organisation's time zone.
+
+    Its run is half-open (empathy.core.localtime): Friday 19:00 to Saturday 00:00 is a weekday need only."""
+    weekdays = {day.weekday() for day in local_dates(need.starts_at, need.ends_at, tz)[:7]}
     return bool(weekdays & {0, 1, 2, 3, 4}), bool(weekdays & {5, 6})
 
 

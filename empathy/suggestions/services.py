@@ -16,6 +16,7 @@ from empathy.core.errors import NotFound
 from empathy.core.pagination import MAX_PAGE, MAX_PER_PAGE
 from empathy.matching import SkillMatcher
 from empathy.models import EmployeeProfile, Match, Need, User
+from empathy.needs.clashes import busy_people, clashes_for
 from empathy.needs.joinable import joinable_clause
 from empathy.privacy.services import redacted_explanation, shared_view
 from empathy.suggestions.index import MatchIndex
@@ -62,14 +63,19 @@ def engaged_with(session: Session, need: Need) -> set[int]:
     return taken
 
 
-def ranked_candidates(*, session: Session, index: MatchIndex, need: Need, model: SkillMatcher | None = None
-                      ) -> tuple[list[int], dict[int, str]] | None:
-    """User ids suggested for the need, best first (engaged people left out), and their bands; None before a fit."""
+def ranked_candidates(*, session: Session, index: MatchIndex, need: Need, model: SkillMatcher | None = None,
+                      keep_busy: bool = False) -> tuple[list[int], dict[int, str]] | None:
+    """User ids suggested for the need, best first, and their bands; None before a fit.
+
+    Engaged people are left out, and so is everyone committed to another need at that time
+    (empathy.needs.clashes) unless `keep_busy`."""
     model = model or index.current(session)
     if model is None:
         return None
     ranking = need_ranking(session, index, model, need)
     taken = engaged_with(session, need)
+    if not keep_busy:
+        taken |= busy_people(session, need)
     return [i for i in ranking.ids if i not in taken], ranking.bands
 
 
@@ -100,8 +106,8 @@ def explain_employees(*, session: Session, index: MatchIndex, need: Need, user_i
 
 
 def suggest_employees_page(*, session: Session, index: MatchIndex, need_id: int, page: int = 1, per_page: int = 20,
-                           keep: Callable[[list[int], dict[int, str]], list[int]] | None = None
-                           ) -> EmployeePage | None:
+                           keep: Callable[[list[int], dict[int, str]], list[int]] | None = None,
+                           keep_busy: bool = False) -> EmployeePage | None:
     """One page of the best employees for a need, best first, only its rows explained; None before a fit.
 
     `keep(ids, bands)` filters the ranked ids (order kept). `page` and `per_page` are clamped (1..100 a page).
@@ -110,7 +116,7 @@ def suggest_employees_page(*, session: Session, index: MatchIndex, need_id: int,
     model = index.current(session)
     if model is None:
         return None
-    found = ranked_candidates(session=session, index=index, need=need, model=model)
+    found = ranked_candidates(session=session, index=index, need=need, model=model, keep_busy=keep_busy)
     ids, bands = found
     if keep is not None:
         ids = keep(ids, bands)
@@ -129,7 +135,9 @@ def suggest_employees(*, session: Session, index: MatchIndex, need_id: int, k: i
 
 
 def suggest_needs(*, session: Session, index: MatchIndex, user: User, k: int = 10) -> list[SuggestedNeed] | None:
-    """Joinable needs (open, a seat left, not started) that fit an employee, best first; None before a fit."""
+    """Joinable needs (open, a seat left, not started) that fit an employee, best first; None before a fit.
+
+    Needs they lead, and needs that overlap one they are committed to (empathy.needs.clashes), are left out."""
     model = index.current(session)
     if model is None:
         return None
@@ -139,7 +147,7 @@ def suggest_needs(*, session: Session, index: MatchIndex, user: User, k: int = 1
     mine = select(Match.need_id).where(Match.user_id == user.id)
     joinable = set(session.exec(
         select(Need.id).where(joinable_clause(utcnow()), Need.id.not_in(mine),
-                              Need.owner_id.is_distinct_from(user.id))).all())
+                              Need.owner_id.is_distinct_from(user.id), ~clashes_for(user.id))).all())
     ranked = employee_needs(index, model, user.id, frozenset(joinable), k)
     needs = {n.id: n for n in session.exec(select(Need).where(Need.id.in_([int(s.id) for s in ranked]))).all()}
     return [SuggestedNeed(needs[int(s.id)], s.score, s.explanation) for s in ranked if int(s.id) in needs]

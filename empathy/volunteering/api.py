@@ -23,7 +23,10 @@ def _employee_act(action, match_id: int, **kwargs):
 
 @bp.post("/matches/<int:match_id>/accept", tags=[MATCHES], security=BEARER, responses=answers(200, MatchOut, 409))
 def accept(path: s.MatchPath):
-    """Accept an invitation: it takes a seat."""
+    """Accept an invitation: it takes a seat.
+
+    409 when you are committed to another need at that time (the problem's `clashes_with` names it);
+    403 for the need's own coordinator."""
     return _employee_act(signups.accept_invitation, path.match_id, base_url=base_url())
 
 
@@ -53,7 +56,11 @@ def _match_again(session, match_id: int):
 @bp.post("/matches/<int:match_id>/hours", tags=[MATCHES], security=BEARER, responses=answers(201, s.HoursOut, 409))
 @idempotent(201, _hours_again)
 def log_hours(path: s.MatchPath, body: s.HoursIn):
-    """Log hours you gave; they wait for the coordinator's approval."""
+    """Log hours you gave; they wait for the coordinator's approval.
+
+    `worked_on` must be one of the need's own local days (its end is exclusive: a need ending at 00:00 does not
+    reach the next day), and the hours at most as long as the need ran that day unless the need
+    `allows_extra_hours` (422 on the field). An entry identical to one already logged is refused (409)."""
     record = hours.log_hours(session=get_session(), user=caller(), match_id=path.match_id, hours=body.hours,
                              worked_on=body.worked_on, note=body.note, tz=org_timezone(),
                              submission=idempotency.submission())
@@ -64,7 +71,10 @@ def log_hours(path: s.MatchPath, body: s.HoursIn):
          responses=answers(200, MatchOut, 409))
 @roles("coordinator")
 def approve_volunteer(path: s.MatchPath):
-    """Confirm a volunteer who awaits approval (the need's coordinator or an administrator)."""
+    """Confirm a volunteer who awaits approval (the need's coordinator or an administrator).
+
+    409 when they are committed to another need at that time (`clashes_with`; another coordinator's need
+    unnamed)."""
     match = roster.approve_volunteer(session=get_session(), actor=caller(), match_id=path.match_id,
                                      base_url=base_url())
     send_mail()
@@ -84,7 +94,9 @@ def reject_volunteer(path: s.MatchPath, body: SignupIn):
 @bp.post("/hours/<int:record_id>/approve", tags=[MATCHES], security=BEARER, responses=answers(200, s.HoursOut, 409))
 @roles("coordinator")
 def approve_hours(path: s.HoursPath):
-    """Approve pending hours (the need's coordinator or an administrator)."""
+    """Approve pending hours (the need's coordinator or an administrator).
+
+    403 for one's own hours: nobody reviews their own hours, an administrator does."""
     record = hours.approve_hours(session=get_session(), actor=caller(), record_id=path.record_id,
                                  base_url=base_url())
     send_mail()
@@ -94,7 +106,7 @@ def approve_hours(path: s.HoursPath):
 @bp.post("/hours/<int:record_id>/reject", tags=[MATCHES], security=BEARER, responses=answers(200, s.HoursOut, 409))
 @roles("coordinator")
 def reject_hours(path: s.HoursPath, body: s.RejectIn):
-    """Reject pending hours with a reason."""
+    """Reject pending hours with a reason (403 for one's own hours, as for approving)."""
     record = hours.reject_hours(session=get_session(), actor=caller(), record_id=path.record_id,
                                 reason=body.reason, base_url=base_url())
     send_mail()
@@ -117,7 +129,11 @@ def invite(path: NeedPath, body: s.InvitationsIn):
 @bp.post("/needs/<int:need_id>/signup", tags=[NEEDS], security=BEARER, responses=answers(201, s.MatchOut, 409))
 @idempotent(201, _match_again)
 def signup(path: NeedPath, body: s.SignupIn):
-    """Volunteer for a need: confirmed at once, or awaiting the coordinator's approval."""
+    """Volunteer for a need: confirmed at once, or awaiting the coordinator's approval.
+
+    409 when you are committed (signed up or confirmed) to another need whose time overlaps this one: nobody is
+    double-booked, and the problem's `clashes_with` names that need. 403 for the need's own coordinator, who
+    leads it rather than signing up."""
     match = signups.volunteer(session=get_session(), user=caller(), need_id=path.need_id, message=body.message,
                               base_url=base_url(), submission=idempotency.submission())
     send_mail()

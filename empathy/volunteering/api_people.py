@@ -8,6 +8,7 @@ from empathy.api.schemas import NeedPath
 from empathy.api.tags import MATCHES, NEEDS
 from empathy.core.db import get_session
 from empathy.core.i18n import ui_language
+from empathy.core.runtime import org_timezone
 from empathy.suggestions.runtime import match_index
 from empathy.volunteering import schemas as s
 from empathy.volunteering.schemas import MatchOut, match_out
@@ -27,7 +28,7 @@ def need_team(path: NeedPath, query: s.TeamQuery):
     """A proposed team covering the must-have skills first, or the coverage of your own choice (`member`), with a
     reason for everyone left out; invite it with POST /needs/{need_id}/invitations."""
     page = teams.build_team(session=get_session(), index=match_index(), actor=caller(), need_id=path.need_id,
-                            chosen=query.member or None, language=ui_language())
+                            chosen=query.member or None, language=ui_language(), tz=org_timezone())
     if page is None:
         return ok(s.no_team_out(roster.load_need(get_session(), path.need_id)))
     return ok(s.team_out(page))

@@ -169,7 +169,8 @@ class TeamReason(Out):
     code: TeamReasonCode = Field(description="no_hours: fewer free hours a month while the need runs than it "
                                  "asks a month; "
                                  "hours_private: keeps their availability private; credential: lacks a required "
-                                 "credential; overlap: holds a seat on a need at the same time; seats_full: could "
+                                 "credential; overlap: already committed (signed up or seated) to a need at "
+                                 "that time; seats_full: could "
                                  "join, but the seats went to people covering more must-haves or ranking higher; "
                                  "not_chosen: could join, not in the coordinator's choice.")
     text: str = Field(description="The reason in words, in the caller's language.")

@@ -54,7 +54,8 @@ def test_keys_are_each_callers_own(api, session):
 
 
 def test_hours_and_sign_ups_with_a_key_are_made_once(api, session, callers):
-    started = make_need(session, owner=callers["coord"].user, starts_at=utcnow() - timedelta(days=1))
+    started = make_need(session, owner=callers["coord"].user, starts_at=utcnow() - timedelta(days=1),
+                        ends_at=utcnow() + timedelta(days=1))  # today is one of its days
     match = make_match(session, started, callers["employee"].user, status="confirmed")
     hours = {"hours": 2.5, "worked_on": utcnow().date().isoformat(), "note": "Sorting"}
     answers = [api("POST", f"/matches/{match.id}/hours", "employee", json=hours, headers={"Idempotency-Key": "h1"})

@@ -392,11 +392,11 @@ class Seeder:
         return WebUser.sign_in(server, user.email, PASSWORD)
 
     def need(self, owner: User | None, *, seats: int = 5, starts_in: timedelta = timedelta(days=10),
-             **values) -> Need:
+             lasts: timedelta = timedelta(hours=6), **values) -> Need:
         start = utcnow() + starts_in
         with self.session() as s:
             need = Need(title=f"Need {self.tag()}", description="Help needed.", cause="education",
-                        starts_at=start, ends_at=start + timedelta(hours=6), seats=seats, status="open",
+                        starts_at=start, ends_at=start + lasts, seats=seats, status="open",
                         owner_id=owner.id if owner else None, **values)
             s.add(need)
             s.commit()

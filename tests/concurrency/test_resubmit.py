@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow  # real gunicorn workers
 @pytest.mark.parametrize("parallel", [2, 10])
 def test_parallel_posts_of_one_hours_form_log_once(seed, server, database, parallel):
     person = seed.users(1)[0]
-    need = seed.need(seed.users(1, role="coordinator")[0], starts_in=timedelta(days=-1))
+    need = seed.need(seed.users(1, role="coordinator")[0], starts_in=timedelta(days=-1), lasts=timedelta(days=2))
     match = seed.matches(need, [person], status="confirmed")[0]
     browser = seed.web_user(server, person)
     opened = browser.get(f"/commitments/{match.id}/hours")

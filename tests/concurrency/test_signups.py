@@ -38,3 +38,22 @@ def test_forty_api_signups_for_five_seats_confirm_exactly_five_and_refuse_the_re
     assert database.count(f"SELECT count(*) FROM notifications WHERE kind = 'confirmed' AND user_id IN ({ids})") == 5
     assert database.count("SELECT count(*) FROM notifications WHERE user_id = :o AND kind = 'signed_up'",
                           o=owner.id) == 5
+
+
+@pytest.mark.parametrize("which", ["server", "threaded_server"])
+def test_one_person_signing_up_for_ten_clashing_needs_at_once_gets_exactly_one(which, request, seed, database):
+    # Issue #16: the clash check reads the person's other commitments; at the same moment in other workers the
+    # sign-ups must take turns (the person's row is locked), or several overlapping needs are all confirmed.
+    server = request.getfixturevalue(which)
+    owner = seed.users(1, role="coordinator")[0]
+    needs = [seed.need(owner, seats=5) for _ in range(10)]  # all 10 days from now, 6 hours: they overlap
+    person = seed.users(1)[0]
+    caller = seed.api_users(server, [person])[0]
+    offset = len(server.log())
+    answers = burst([lambda n=n: caller.call("POST", f"/needs/{n.id}/signup", json={}) for n in needs])
+
+    assert_no_server_errors(answers, server, offset)
+    assert statuses(answers) == {201: 1, 409: 9}, describe(answers)
+    refused = [a for a in answers if a.status == 409]
+    assert all(a.json.get("clashes_with") or "signed up" in a.json["detail"] for a in refused)
+    assert database.count("SELECT count(*) FROM matches WHERE user_id = :u", u=person.id) == 1

@@ -193,3 +193,11 @@ def test_bad_dates_are_refused_with_the_field_named(raw_from, raw_to, field):
 def test_an_empty_range_means_this_calendar_year():
     r = parse_range("", None, today=date(2024, 6, 1), tz="Asia/Shanghai")
     assert (r.start, r.end) == (date(2024, 1, 1), date(2024, 12, 31))
+
+
+def test_a_need_completed_at_midnight_belongs_to_the_day_it_ran(session):
+    # 31 Dec 2023 20:00 to 1 Jan 2024 00:00 ran in 2023; 31 Dec 2024 20:00 to 1 Jan 2025 00:00 ran in 2024.
+    make_need(session, status="completed", starts_at=local(2023, 12, 31, 20), ends_at=local(2024, 1, 1, 0))
+    assert build_dashboard(session=session, range=YEAR, lang="en").needs_completed == 0
+    make_need(session, status="completed", starts_at=local(2024, 12, 31, 20), ends_at=local(2025, 1, 1, 0))
+    assert build_dashboard(session=session, range=YEAR, lang="en").needs_completed == 1

@@ -155,7 +155,7 @@ workflow.accept                            POST   login 403 403 ok= 403 403
 workflow.decline                           POST   login 403 403 ok= 403 403
 workflow.withdraw                          POST   login 403 403 ok= 403 403
 workflow.volunteer                         GET    login ok ok ok ok ok
-workflow.volunteer                         POST   login ok= ok= ok= ok= ok=
+workflow.volunteer                         POST   login ok= ok= ok= 403 ok=
 workflow.commitments_ics                   GET    login ok ok ok ok ok
 workflow.calendar_feed                     GET    404 404 404 404 404 404
 workflow.calendar_link                     POST   login ok ok ok ok ok
@@ -194,7 +194,7 @@ api.reopen_need                            POST   login 403 403 403 ok= ok=
 api.cancel_need                            POST   login 403 403 403 ok ok=
 api.need_suggestions                       GET    login 403 403 403 ok ok
 api.invite                                 POST   login 403 403 403 ok= ok=
-api.signup                                 POST   login ok= ok= ok= ok= ok=
+api.signup                                 POST   login ok= ok= ok= 403 ok=
 api.accept                                 POST   login 403 403 ok= 403 403
 api.decline                                POST   login 403 403 ok= 403 403
 api.withdraw                               POST   login 403 403 ok= 403 403

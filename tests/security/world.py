@@ -62,10 +62,11 @@ def build_world(session: Session) -> World:
     emp, coord = w.users["emp"], w.users["coord"]
     site, skill, target = make_site(session), make_skill(session), make_skill(session)
     need = make_need(session, owner=coord, requires_approval=True, site_id=site.id,
-                     starts_at=utcnow() - timedelta(days=1), ends_at=utcnow() - timedelta(hours=20), seats_taken=1)
+                     starts_at=utcnow() - timedelta(days=1), ends_at=utcnow() + timedelta(hours=2), seats_taken=1,
+                     allows_extra_hours=True)  # hours for today (any zone's) fall on one of the need's days
     match = make_match(session, need, emp, status="confirmed")
     record = HoursRecord(need_id=need.id, match_id=match.id, user_id=emp.id, hours=2, worked_on=date.today(),
-                         department="emp department")
+                         department="emp department", note="logged by the world")  # not a repeat of FORM's entry
     note = Notification(user_id=emp.id, kind="confirmed", params={"need": need.title})
     cred = Credential(user_id=emp.id, kind="first_aid", expires_on=date.today() + timedelta(days=300))
     session.add_all([record, note, cred])

@@ -181,3 +181,13 @@ def test_a_refit_saves_every_needs_reference_score(session, world, tmp_path):
     model = load_model(path, strict=False)
     assert model.need_docs_ and set(model.need_refs_) == set(model.needs_.positions.values())
     assert model.warm_need_references() == 0  # nothing left to compute on the first employee's ranking
+
+
+def test_a_need_ending_at_midnight_is_not_a_weekend_need(world):
+    need = world["need"]
+    # Friday 11 Dec 2026, 19:00 to Saturday 00:00 in Shanghai: a weekday evening, not a weekend.
+    need.starts_at = datetime(2026, 12, 11, 19, tzinfo=TZ)
+    need.ends_at = datetime(2026, 12, 12, 0, tzinfo=TZ)
+    assert need_days(need, TZ) == (True, False)
+    need.ends_at = datetime(2026, 12, 12, 0, 30, tzinfo=TZ)
+    assert need_days(need, TZ) == (True, True)

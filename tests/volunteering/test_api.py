@@ -37,7 +37,8 @@ def test_signup_accept_decline_withdraw(api, session, callers, need):
 
 
 def test_hours_are_logged_and_reviewed_by_the_owner(api, session, callers):
-    need = make_need(session, owner=callers["coord"].user, starts_at=utcnow() - timedelta(days=2))
+    need = make_need(session, owner=callers["coord"].user, starts_at=utcnow() - timedelta(days=2),
+                     ends_at=utcnow() + timedelta(days=1), allows_extra_hours=True)
     match = make_match(session, need, callers["employee"].user, status="confirmed")
     body = {"hours": 3, "worked_on": (date.today() - timedelta(days=1)).isoformat(), "note": "Done"}
     assert api("POST", f"/matches/{match.id}/hours", "other", json=body).status_code == 403
@@ -50,7 +51,8 @@ def test_hours_are_logged_and_reviewed_by_the_owner(api, session, callers):
     assert api("POST", f"/hours/{record_id}/reject", "coord", json={"reason": ""}).status_code == 422
     assert api("POST", f"/hours/{record_id}/approve", "coord").json["status"] == "approved"
     assert api("POST", f"/hours/{record_id}/approve", "coord").status_code == 409
-    r2 = api("POST", f"/matches/{match.id}/hours", "employee", json=body).json["id"]
+    assert api("POST", f"/matches/{match.id}/hours", "employee", json=body).status_code == 409  # a repeat
+    r2 = api("POST", f"/matches/{match.id}/hours", "employee", json={**body, "note": "Done, again"}).json["id"]
     r = api("POST", f"/hours/{r2}/reject", "admin", json={"reason": "Duplicate"})
     assert r.json["status"] == "rejected" and r.json["rejection_reason"] == "Duplicate"
     assert session.get(HoursRecord, record_id).status == "approved"

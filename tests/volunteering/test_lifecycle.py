@@ -81,9 +81,10 @@ def _stored(session, match_id: int, need_id: int) -> tuple[str, int]:
     return session.get(Match, match_id).status, session.get(Need, need_id).seats_taken
 
 
-def _need_and_match(session, status, person, *, owner=None, started=False, **need_fields):
-    """A need of its own with the person's match in `status`; its seat is counted when the status holds one."""
-    starts = utcnow() + (timedelta(hours=-1) if started else timedelta(days=5))
+def _need_and_match(session, status, person, *, owner=None, started=False, day=0, **need_fields):
+    """A need of its own with the person's match in `status`; its seat is counted when the status holds one.
+    `day` moves it that many days later (a person's needs on one day would clash: empathy.needs.clashes)."""
+    starts = utcnow() + (timedelta(hours=-1) if started else timedelta(days=5)) + timedelta(days=day)
     need = make_need(session, owner=owner, seats=3, seats_taken=_holds(status), starts_at=starts, **need_fields)
     return need, make_match(session, need, person, status=str(status))
 
@@ -163,8 +164,9 @@ def test_each_service_moves_only_from_its_rows(session, action):
 @pytest.mark.parametrize("requires_approval", [True, False])
 def test_volunteering_joins_or_awaits_approval_as_the_table_says(session, requires_approval):
     owner, person = make_user(session, role="coordinator"), make_user(session)
-    for status in MatchStatus:
-        need, match = _need_and_match(session, status, person, owner=owner, requires_approval=requires_approval)
+    for day, status in enumerate(MatchStatus):
+        need, match = _need_and_match(session, status, person, owner=owner, requires_approval=requires_approval,
+                                      day=day)
         # An invitation stands for the coordinator's approval.
         action = Action.VOLUNTEER if requires_approval and status != MatchStatus.INVITED else Action.JOIN
         if (action, status) in EXPECTED:

@@ -17,7 +17,8 @@ from tests.factories import DEFAULT_PASSWORD, make_match, make_need, make_user
 def confirmed(session):
     owner = make_user(session, role="coordinator")
     person = make_user(session)
-    need = make_need(session, owner=owner, seats=3, starts_at=utcnow() - timedelta(days=1))
+    need = make_need(session, owner=owner, seats=3, starts_at=utcnow() - timedelta(days=1),
+                     ends_at=utcnow() + timedelta(days=1), allows_extra_hours=True)
     return person, make_match(session, need, person, status="confirmed")
 
 
@@ -52,8 +53,8 @@ def test_hours_form_sent_twice_logs_once_and_says_already_recorded(client, auth,
     again = client.post(address, data=data, follow_redirects=True)
     assert again.status_code == 200 and "Already recorded" in again.text
     assert _count(session, HoursRecord) == 1
-    # A new form (a fresh token) logs more hours.
-    client.post(_form_address(client, f"/commitments/{match.id}/hours"), data=data)
+    # A new form (a fresh token) logs more hours (another stint: the same entry again is refused as a repeat).
+    client.post(_form_address(client, f"/commitments/{match.id}/hours"), data={**data, "note": "Kitchen, evening"})
     assert _count(session, HoursRecord) == 2
 
 

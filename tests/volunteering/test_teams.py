@@ -4,7 +4,7 @@ and a searchable picker."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -155,7 +155,7 @@ def test_the_page_and_the_api_say_why_nobody_can_join(client, auth, session, una
                  "a required credential missing (Background check (work with children)): 1",
                  "already committed to a need at the same time: 1",
                  "4 h a month free while the need runs; it asks 12 h a month",
-                 "already committed to “Blood drive” at the same time"):
+                 "already committed at that time (“Blood drive”)"):
         assert line in text, line
 
     token = token_for(session, u["owner"])
@@ -279,3 +279,24 @@ def test_the_team_page_heads_people_with_their_band_and_inviting_the_team_opens_
     r = client.post(f"/needs/{wiring['need'].id}/invite", data={"user_ids": members, "next": nxt},
                     headers={"Referer": f"http://localhost{url}"})
     assert r.status_code == 302 and r.headers["Location"] == f"/needs/{wiring['need'].id}/people"
+
+
+def test_free_hours_count_the_organisations_months_not_utcs(session):
+    # 1 Dec 2026 00:30 in Shanghai is still 30 Nov in UTC: for the organisation it is December.
+    from zoneinfo import ZoneInfo
+
+    from empathy.volunteering.services.invitations import month_hours
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    person, owner = make_user(session), make_user(session, role="coordinator")
+    november = make_need(session, owner=owner, hours_per_volunteer=5,
+                         starts_at=datetime(2026, 11, 30, 20, tzinfo=shanghai),
+                         ends_at=datetime(2026, 11, 30, 22, tzinfo=shanghai))
+    december = make_need(session, owner=owner, hours_per_volunteer=3,
+                         starts_at=datetime(2026, 12, 1, 0, 30, tzinfo=shanghai),
+                         ends_at=datetime(2026, 12, 1, 2, tzinfo=shanghai))
+    target = make_need(session, owner=owner, starts_at=datetime(2026, 12, 15, 9, tzinfo=shanghai),
+                       ends_at=datetime(2026, 12, 15, 12, tzinfo=shanghai))
+    for need in (november, december):
+        make_match(session, need, person, status="confirmed")
+    assert month_hours(session, [person.id], target, tz=shanghai) == {person.id: 3.0}

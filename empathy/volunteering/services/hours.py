@@ -11,7 +11,8 @@ from sqlmodel import Session, func, select
 
 from empathy.core import audit
 from empathy.core.db import begin_write, compare_and_set, lock_rows, utcnow
-from empathy.core.errors import Conflict, NotFound, ServiceError
+from empathy.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from empathy.core.localtime import hours_on, local_dates
 from empathy.core.submissions import Submission
 from empathy.core.submissions import record as record_submission
 from empathy.models import EmployeeProfile, HoursRecord, HoursStatus, Need, NeedStatus, User
@@ -21,6 +22,8 @@ from empathy.volunteering.services.seats import load_match, load_need, require_o
 
 MAX_DAY = 24.0
 MAX_NOTE = 1000
+# Why the review buttons are missing on one's own hours, and the refusal when they are sent anyway.
+OWN_HOURS = _l("Nobody reviews their own hours: an administrator reviews these.")
 
 
 def _err(message, field_name: str) -> ServiceError:
@@ -33,10 +36,15 @@ def log_hours(*, session: Session, user: User, match_id: int, hours: float, work
               submission: Submission | None = None) -> HoursRecord:
     """Log hours on a confirmed match; pending until the coordinator reviews them. Commits.
 
-    `hours` is a number of hours (0 < hours <= 24); at most 24 are logged for one person and day
-    (not counting rejected hours), also when two logs arrive at once. Raises ServiceError on the
-    field at fault, Forbidden, NotFound, or Conflict when the match or need does not allow hours;
-    AlreadySubmitted when `submission` was recorded before (nothing is logged twice).
+    `hours` is a number of hours (0 < hours <= 24). `worked_on` must be one of the need's own local days
+    in `tz` (`need_days`: its run read half-open, so a need ending at 00:00 does not reach the next day),
+    not after today. For that day the match takes at most as many hours as the need runs on it
+    (`day_cap`), unless the need `allows_extra_hours`; at most 24 are logged for one person and day over
+    all needs. Rejected hours do not count; the limits hold when two logs arrive at once. An entry
+    identical to one already logged (same day, hours and note, not rejected) is refused as a duplicate.
+    Raises ServiceError on the field at fault, Forbidden, NotFound, or Conflict when the match or need
+    does not allow hours or the entry repeats one; AlreadySubmitted when `submission` was recorded
+    before (nothing is logged twice).
     """
     now = now or utcnow()
     note = (note or "").strip()
@@ -58,8 +66,10 @@ def log_hours(*, session: Session, user: User, match_id: int, hours: float, work
         raise Conflict(str(_l("Hours can be logged once the need has started.")))
     if worked_on > now.astimezone(tz).date():
         raise _err(_l("The date cannot be in the future."), "worked_on")
-    if worked_on < need.starts_at.astimezone(tz).date():
-        raise _err(_l("The date cannot be before the need started."), "worked_on")
+    days = need_days(need, tz)
+    if worked_on not in days:
+        raise _err(_l("Hours are logged for the days the need ran: %(days)s.", days=_days_text(days)), "worked_on")
+    _check_match_day(session, match.id, need, worked_on, hours, note.strip(), tz)
     logged = session.exec(
         select(func.coalesce(func.sum(HoursRecord.hours), 0.0))
         .where(HoursRecord.user_id == user.id, HoursRecord.worked_on == worked_on,
@@ -77,15 +87,60 @@ def log_hours(*, session: Session, user: User, match_id: int, hours: float, work
     return record
 
 
+def need_days(need: Need, tz: ZoneInfo) -> list[date]:
+    """The local dates (in `tz`) the need runs on, first to last: the days hours may be logged for."""
+    return local_dates(need.starts_at, need.ends_at, tz)
+
+
+def day_cap(need: Need, day: date, tz: ZoneInfo) -> float:
+    """The most hours one volunteer logs on `need` for the local `day`: as long as the need runs that day
+    (real hours), a need of no length its hours per volunteer, and 24 when the coordinator allows more."""
+    if need.allows_extra_hours:
+        return MAX_DAY
+    if need.ends_at <= need.starts_at:
+        return min(MAX_DAY, need.hours_per_volunteer)
+    return round(hours_on(need.starts_at, need.ends_at, day, tz), 2)
+
+
+def _days_text(days: list[date]) -> str:
+    if len(days) <= 3:
+        return ", ".join(d.isoformat() for d in days)
+    return f"{days[0].isoformat()} – {days[-1].isoformat()}"
+
+
+def _check_match_day(session: Session, match_id: int, need: Need, day: date, hours: float, note: str,
+                     tz: ZoneInfo) -> None:
+    """Refuse hours beyond the need's run that day, or an entry that repeats one already logged."""
+    rows = session.exec(
+        select(HoursRecord).where(HoursRecord.match_id == match_id, HoursRecord.worked_on == day,
+                                  HoursRecord.status != HoursStatus.REJECTED)
+    ).all()
+    if any(r.hours == hours and (r.note or "").strip() == note for r in rows):
+        raise Conflict(str(_l("These hours are already logged for that day (%(n)s h). If this was another stint, "
+                              "say so in the note.", n=f"{hours:g}")))
+    cap = day_cap(need, day, tz)
+    logged = sum(r.hours for r in rows)
+    if logged + hours > cap + 1e-9:
+        raise _err(_l("The need ran %(cap)s h that day and %(n)s h are already logged for it: ask the coordinator "
+                      "to allow more hours if you gave more time.", cap=f"{cap:g}", n=f"{logged:g}"), "hours")
+
+
 def _reviewable(session: Session, actor: User, record_id: int) -> tuple[HoursRecord, Need]:
     record = session.get(HoursRecord, record_id, populate_existing=True)
     if record is None:
         raise NotFound(str(_l("These hours do not exist.")))
     need = load_need(session, record.need_id)
     require_owner(actor, need)
+    require_not_own_hours(actor, record)
     if record.status != HoursStatus.PENDING:
         raise Conflict(str(_l("These hours have already been reviewed.")))
     return record, need
+
+
+def require_not_own_hours(actor: User, record: HoursRecord) -> None:
+    """Nobody reviews their own hours (Forbidden): another coordinator of the need or an administrator does."""
+    if record.user_id is not None and record.user_id == actor.id:
+        raise Forbidden(str(OWN_HOURS))
 
 
 def _decide(session: Session, actor: User, record: HoursRecord, status: HoursStatus, **values) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, or_, select
@@ -11,10 +11,12 @@ from sqlmodel import Session, or_, select
 from empathy.core import audit
 from empathy.core.db import begin_write
 from empathy.core.errors import ServiceError
+from empathy.core.localtime import day_start
 from empathy.core.pagination import Page
 from empathy.core.submissions import Submission
 from empathy.core.submissions import record as record_submission
 from empathy.models import EmployeeProfile, EmployeeSkill, Match, Need, NeedSkill, NeedStatus, User
+from empathy.needs.clashes import clashing_needs
 from empathy.profiles.credentials import missing_kinds
 from empathy.suggestions.display import BANDS
 from empathy.suggestions.index import MatchIndex
@@ -91,22 +93,26 @@ def monthly_hours(need: Need) -> float:
     return hours * DAYS_PER_MONTH / days if days > DAYS_PER_MONTH else hours
 
 
-def month_window(need: Need) -> tuple:
-    """The calendar months (UTC) `need` runs in, as [first day of its first month, first day after its last)."""
-    start = need.starts_at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    last = need.ends_at or need.starts_at
-    return start, (last.replace(day=1, hour=0, minute=0, second=0, microsecond=0) + timedelta(days=32)).replace(day=1)
+def month_window(need: Need, tz: tzinfo = UTC) -> tuple[datetime, datetime]:
+    """The calendar months of the organisation's zone `tz` that `need` runs in: (the first instant of its first
+    month, the first instant after its last month), both UTC. Half-open: an end at local midnight on the 1st does
+    not touch that month."""
+    first = need.starts_at.astimezone(tz).date().replace(day=1)
+    end = need.ends_at if need.ends_at and need.ends_at > need.starts_at else None
+    last = (end - timedelta(microseconds=1)).astimezone(tz).date().replace(day=1) if end else first
+    return day_start(first, tz), day_start((last + timedelta(days=32)).replace(day=1), tz)
 
 
-def month_hours(session: Session, user_ids: list[int], need: Need) -> dict[int, float]:
+def month_hours(session: Session, user_ids: list[int], need: Need, *, tz: tzinfo = UTC) -> dict[int, float]:
     """Hours a month each person already holds in the months `need` runs in, through their other seated needs.
 
     Sums `monthly_hours` of every other need (not cancelled) they hold a seat on that runs in those calendar months
-    (`month_window`); compare with `EmployeeProfile.hours_per_month - month_hours` against `monthly_hours(need)`.
+    of `tz`, the organisation's zone (`month_window`); compare `EmployeeProfile.hours_per_month - month_hours` with
+    `monthly_hours(need)`.
     """
     if not user_ids:
         return {}
-    start, end = month_window(need)
+    start, end = month_window(need, tz)
     rows = session.exec(
         select(Match.user_id, Need).join(Need, Need.id == Match.need_id)
         .where(Match.user_id.in_(user_ids), Match.status.in_(HOLDS_SEAT), Need.id != need.id,
@@ -119,7 +125,7 @@ def month_hours(session: Session, user_ids: list[int], need: Need) -> dict[int, 
 
 
 def filter_candidates(session: Session, need: Need, ids: list[int], bands: dict[int, str],
-                      f: SuggestionFilters) -> list[int]:
+                      f: SuggestionFilters, tz: tzinfo = UTC) -> list[int]:
     """The ids (order kept) passing the filters; `bands` maps ids to their band. Private counts as unknown: fails."""
     if not f.is_set or not ids:
         return ids
@@ -147,7 +153,7 @@ def filter_candidates(session: Session, need: Need, ids: list[int], bands: dict[
         levels = must_have_levels(session, need.id, shared)
         ids = [i for i in ids if i in levels and all(levels[i].get(s, 0) >= f.min_level for s in must)]
     if f.available:
-        busy = month_hours(session, ids, need)
+        busy = month_hours(session, ids, need, tz=tz)
         asked = monthly_hours(need)
         ids = [i for i in ids if profiles[i].hours_per_month - busy.get(i, 0.0) >= asked]
     if f.has_credentials:
@@ -158,15 +164,17 @@ def filter_candidates(session: Session, need: Need, ids: list[int], bands: dict[
 
 def candidate_page(*, session: Session, index: MatchIndex, actor: User, need_id: int,
                    filters: SuggestionFilters = SuggestionFilters(), page: int = 1, per_page: int = 20,
-                   ) -> Page[Candidate] | None:
+                   keep_busy: bool = False, tz: tzinfo = UTC) -> Page[Candidate] | None:
     """One page of the employees suggested for a need (owner or admin), filtered, only its rows explained.
 
     None while no model has been fitted. Each candidate carries the credentials the need requires that they lack.
+    People committed to another need at that time are left out unless `keep_busy` (the team builder names why).
     """
     need = load_need(session, need_id)
     require_owner(actor, need)
     found = suggest_employees_page(session=session, index=index, need_id=need.id, page=page, per_page=per_page,
-                                   keep=lambda ids, bands: filter_candidates(session, need, ids, bands, filters))
+                                   keep=lambda ids, bands: filter_candidates(session, need, ids, bands, filters, tz),
+                                   keep_busy=keep_busy)
     if found is None:
         return None
     lacking = missing_kinds(session, need.id, [s.user.id for s in found.items])
@@ -176,10 +184,11 @@ def candidate_page(*, session: Session, index: MatchIndex, actor: User, need_id:
 
 def find_candidates(*, session: Session, index: MatchIndex, actor: User, need_id: int,
                     filters: SuggestionFilters = SuggestionFilters(), limit: int = 20,
-                    pool: int = POOL) -> tuple[list[Candidate] | None, bool]:
+                    pool: int = POOL, keep_busy: bool = False, tz: tzinfo = UTC,
+                    ) -> tuple[list[Candidate] | None, bool]:
     """The best `limit` suggested employees passing the filters, and whether more are left (owner or admin)."""
     found = candidate_page(session=session, index=index, actor=actor, need_id=need_id, filters=filters,
-                           per_page=min(limit, pool))
+                           per_page=min(limit, pool), keep_busy=keep_busy, tz=tz)
     if found is None:
         return None, False
     return found.items, found.total > len(found.items)
@@ -201,7 +210,8 @@ def invite_employees(*, session: Session, index: MatchIndex, actor: User, need_i
     """Invite employees to a need, keeping their score and its explanation; returns how many. Commits.
 
     Refuses the whole request (ServiceError on `user_ids`, nothing written) when anyone chosen cannot be invited:
-    unknown, deactivated, or opted out of being suggested. Skips the owner and people the lifecycle does not let in.
+    unknown, deactivated, or opted out of being suggested. Skips the owner, people the lifecycle does not let in,
+    and people committed to another need at that time (empathy.needs.clashes: they could not accept).
     AlreadySubmitted when `submission` was recorded before (its row keeps the number invited).
     """
     message = (message or "").strip()
@@ -233,8 +243,9 @@ def invite_employees(*, session: Session, index: MatchIndex, actor: User, need_i
                                   "their account is closed. Nobody was invited.",
                                   ids=", ".join(map(str, refused)))), field="user_ids")
     invited = 0
+    busy = clashing_needs(session, list(people), need)
     for person in people.values():
-        if person.id == need.owner_id:
+        if person.id == need.owner_id or person.id in busy:
             continue
         match = match_of(session, need.id, person.id)
         if match is None:

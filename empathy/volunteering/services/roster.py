@@ -11,6 +11,7 @@ from empathy.core import audit
 from empathy.core.db import begin_write, compare_and_set, utcnow
 from empathy.core.errors import Conflict, ServiceError
 from empathy.models import EmployeeProfile, HoursRecord, HoursStatus, Match, MatchStatus, Need, NeedStatus, User
+from empathy.needs.clashes import require_no_clash
 from empathy.profiles.credentials import require_credentials
 from empathy.volunteering.lifecycle import BOARD_COLUMNS, HOLDS_SEAT, JOINED, Action, transition
 from empathy.volunteering.services import notices
@@ -39,11 +40,14 @@ def _managed_match(session: Session, actor: User, match_id: int) -> tuple[Match,
 
 @retrying
 def approve_volunteer(*, session: Session, actor: User, match_id: int, base_url: str = "") -> Match:
-    """Confirm a volunteer who awaits approval; it takes a seat. Commits."""
+    """Confirm a volunteer who awaits approval; it takes a seat. Commits.
+
+    Conflict when they are committed to another need at that time (named for its coordinator or an admin)."""
     begin_write(session)
     match, need, person = _managed_match(session, actor, match_id)
     transition(Action.APPROVE, match.status)
     require_credentials(session, need, person.id)
+    require_no_clash(session, person, need, actor=actor)
     move_match(session, match, Action.APPROVE, need=need)
     audit.record(session, actor_id=actor.id, action="volunteer_approved", target_type="match", target_id=match.id,
                  need=need.id)

@@ -57,6 +57,14 @@ def require_owner(actor: User, need: Need) -> None:
         raise Forbidden(str(_l("Only the coordinator of this need or an administrator can do this.")))
 
 
+def require_not_owner(person: User, need: Need) -> None:
+    """A need's coordinator leads it and does not sign up for it as a volunteer (Forbidden): their own hours
+    would otherwise have nobody but themself to approve them, and suggestions never offer them their need."""
+    if need.owner_id is not None and need.owner_id == person.id:
+        raise Forbidden(str(_l("You lead this need as its coordinator, so you do not sign up for it as a "
+                               "volunteer.")))
+
+
 def require_own(actor: User, match: Match) -> None:
     """An employee acts on their own sign-ups only."""
     if match.user_id != actor.id:

@@ -13,6 +13,7 @@ from empathy.core.errors import Conflict, ServiceError
 from empathy.core.submissions import Submission
 from empathy.core.submissions import record as record_submission
 from empathy.models import Match, MatchStatus, Need, NeedStatus, User
+from empathy.needs.clashes import clashing_needs, require_no_clash
 from empathy.profiles.credentials import require_credentials
 from empathy.volunteering.lifecycle import JOINED, SETTLED, Action, transition
 from empathy.volunteering.services.notifications import notify
@@ -23,6 +24,7 @@ from empathy.volunteering.services.seats import (
     lock_need,
     match_of,
     move_match,
+    require_not_owner,
     require_own,
     retrying,
 )
@@ -39,17 +41,21 @@ def volunteer(*, session: Session, user: User, need_id: int, message: str = "", 
               submission: Submission | None = None) -> Match:
     """Sign up for a need: confirmed at once while seats remain, or awaiting approval. Commits.
 
-    Conflict when already signed up; AlreadySubmitted when `submission` was recorded before.
+    Conflict when already signed up, or when committed to another need at that time (naming it,
+    empathy.needs.clashes); Forbidden for the need's own coordinator (they lead it, see `require_not_owner`);
+    AlreadySubmitted when `submission` was recorded before.
     """
     message = (message or "").strip()
     if len(message) > MAX_MESSAGE:
         raise ServiceError(str(_l("Use at most %(n)d characters.", n=MAX_MESSAGE)), field="message")
     begin_write(session)
     need = lock_need(session, need_id)
+    require_not_owner(user, need)
     check_joinable(need)
     match = match_of(session, need.id, user.id)
     if match is not None and match.status in JOINED:
         raise Conflict(str(_l("You have already signed up for this need.")))
+    require_no_clash(session, user, need)
     # An invitation stands for the coordinator's approval.
     approving = need.requires_approval and (match is None or match.status != MatchStatus.INVITED)
     action = Action.VOLUNTEER if approving else Action.JOIN
@@ -87,13 +93,17 @@ def find_match(session: Session, match_id: int) -> Match | None:
 
 @retrying
 def accept_invitation(*, session: Session, user: User, match_id: int, base_url: str = "") -> Match:
-    """Accept an invitation: it takes a seat and confirms the employee. Commits."""
+    """Accept an invitation: it takes a seat and confirms the employee. Commits.
+
+    Conflict (naming the need) when the employee is committed to another need at that time."""
     begin_write(session)
     match = load_match(session, match_id)
     require_own(user, match)
     transition(Action.ACCEPT, match.status)
     need = lock_need(session, match.need_id)
+    require_not_owner(user, need)
     check_joinable(need)
+    require_no_clash(session, user, need)
     require_credentials(session, need, user.id)
     move_match(session, match, Action.ACCEPT, need=need, responded_at=utcnow())
     notify(session, user, "confirmed", {"need": need.title}, link="/commitments", base_url=base_url)
@@ -137,6 +147,8 @@ class Commitments:
     volunteered: list[tuple[Match, Need]] = field(default_factory=list)
     confirmed: list[tuple[Match, Need]] = field(default_factory=list)
     past: list[tuple[Match, Need]] = field(default_factory=list)
+    # Invitations (by match id) that clash with a need the employee is committed to: accepting is refused.
+    clashes: dict[int, Need] = field(default_factory=dict)
 
 
 def my_commitments(*, session: Session, user: User) -> Commitments:
@@ -148,7 +160,8 @@ def my_commitments(*, session: Session, user: User) -> Commitments:
     ).all()
     out = Commitments()
     for match, need in rows:
-        if need.ends_at < now or need.status in (NeedStatus.CANCELLED, NeedStatus.COMPLETED) or match.status in SETTLED:
+        over = need.ends_at <= now  # half-open: a need ending now is over
+        if over or need.status in (NeedStatus.CANCELLED, NeedStatus.COMPLETED) or match.status in SETTLED:
             out.past.append((match, need))
         elif match.status == MatchStatus.INVITED:
             out.invitations.append((match, need))
@@ -157,4 +170,8 @@ def my_commitments(*, session: Session, user: User) -> Commitments:
         else:
             out.confirmed.append((match, need))
     out.past.reverse()
+    for match, need in out.invitations:
+        clash = clashing_needs(session, [user.id], need).get(user.id)
+        if clash:
+            out.clashes[match.id] = clash[0]
     return out

@@ -27,8 +27,8 @@ def reason_text(r: Reason) -> str:
                  kinds=", ".join(credential_label(k) for k in v["kinds"]))
     if r.code == teams.OVERLAP:
         if not v["title"]:
-            return _("already committed to another need at the same time")
-        return _("already committed to “%(title)s” at the same time", title=v["title"])
+            return _("already committed at that time")
+        return _("already committed at that time (“%(title)s”)", title=v["title"])
     if r.code == teams.SEATS_FULL:
         return _("could join; the seats went to people who cover more must-haves or rank higher")
     return _("could join; not ticked")

@@ -7,12 +7,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta, tzinfo
 
 from sqlmodel import Session, func, select
 
 from empathy.core.db import utcnow
-from empathy.models import Match, Need, NeedSkill, NeedStatus, Skill, User
+from empathy.models import Match, Need, NeedSkill, Skill, User
+from empathy.needs.clashes import clashing_needs
 from empathy.profiles.taxonomy import skill_labels
 from empathy.suggestions.index import MatchIndex
 from empathy.volunteering.lifecycle import HOLDS_SEAT
@@ -25,7 +26,7 @@ POOL = 100  # how many of the best-ranked employees the builder considers
 NO_HOURS = "no_hours"  # free hours a month below what the need asks a month (`monthly_hours`)
 HOURS_PRIVATE = "hours_private"  # keeps their availability private: free hours unknown
 CREDENTIAL = "credential"  # lacks a valid, verified credential the need requires
-OVERLAP = "overlap"  # holds a seat on another need at the same time
+OVERLAP = "overlap"  # committed (signed up or seated) to another need at the same time (needs.clashes)
 SEATS_FULL = "seats_full"  # could join, but every seat went to people covering more must-haves or ranking higher
 NOT_CHOSEN = "not_chosen"  # could join; the coordinator did not tick them
 # Why a must-have stays uncovered; `uncovered_text` words each one.
@@ -187,20 +188,6 @@ def covered_must_haves(explanation: dict) -> tuple[Cover, ...]:
                  and row.get("meets_min_level") is not False)
 
 
-def _overlapping(session: Session, user_ids: list[int], need: Need) -> dict[int, list[Need]]:
-    """The other needs (not cancelled) each person holds a seat on that run at the same time as `need`."""
-    rows = session.exec(
-        select(Match.user_id, Need).join(Need, Need.id == Match.need_id)
-        .where(Match.user_id.in_(user_ids), Match.status.in_(HOLDS_SEAT), Need.id != need.id,
-               Need.status != NeedStatus.CANCELLED, Need.starts_at < need.ends_at, Need.ends_at > need.starts_at)
-        .order_by(Need.starts_at, Need.id)
-    ).all()
-    out: dict[int, list[Need]] = {}
-    for uid, other in rows:
-        out.setdefault(uid, []).append(other)
-    return out
-
-
 def _recent(session: Session, user_ids: list[int]) -> dict[int, int]:
     since = utcnow() - timedelta(days=90)
     rows = session.exec(
@@ -223,11 +210,14 @@ class TeamPage:
 
 
 def build_team(*, session: Session, index: MatchIndex, actor: User, need_id: int,
-               chosen: list[int] | None = None, language: str = "en") -> TeamPage | None:
-    """Propose a team for a need (or check the coordinator's own choice); None while no model. Reads only."""
+               chosen: list[int] | None = None, language: str = "en", tz: tzinfo = UTC) -> TeamPage | None:
+    """Propose a team for a need (or check the coordinator's own choice); None while no model. Reads only.
+
+    `tz`: the organisation's zone, whose calendar month the free hours are counted in."""
     need = load_need(session, need_id)
     require_owner(actor, need)
-    found, _more = find_candidates(session=session, index=index, actor=actor, need_id=need.id, limit=POOL, pool=POOL)
+    found, _more = find_candidates(session=session, index=index, actor=actor, need_id=need.id, limit=POOL, pool=POOL,
+                                   keep_busy=True, tz=tz)
     if found is None:
         return None
     ids = [c.user.id for c in found]
@@ -237,7 +227,8 @@ def build_team(*, session: Session, index: MatchIndex, actor: User, need_id: int
     required = [skill.name for _ns, skill in must]
     # Levels only say who holds a must-have below the asked level; private skills stay unread.
     levels = must_have_levels(session, need.id, [c.user.id for c in found if c.profile.share_skills])
-    busy, recent, overlap = month_hours(session, ids, need), _recent(session, ids), _overlapping(session, ids, need)
+    busy, recent = month_hours(session, ids, need, tz=tz), _recent(session, ids)
+    overlap = clashing_needs(session, ids, need)
     pool = []
     for rank, c in enumerate(found):
         covers = covered_must_haves(c.explanation or {})

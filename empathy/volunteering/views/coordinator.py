@@ -16,6 +16,7 @@ from empathy.core.i18n import ui_language
 from empathy.core.inputs import id_in_text
 from empathy.core.labels import site_name
 from empathy.core.memo import BoundedCache
+from empathy.core.runtime import org_timezone
 from empathy.core.urls import safe_next
 from empathy.models import CREDENTIAL_KINDS, Need
 from empathy.needs.joinable import is_joinable
@@ -83,7 +84,7 @@ def suggestions(need_id: int):
     form.validate()
     found = invitations.candidate_page(session=session, index=match_index(), actor=me(), need_id=need_id,
                                        filters=_filters(form), page=request.args.get("page", 1, type=int) or 1,
-                                       per_page=PAGE)
+                                       per_page=PAGE, tz=org_timezone())
     # candidate_page has just loaded the need as stored now (or refused): this session holds it.
     need = session.get(Need, need_id) or roster.load_need(session, need_id)
     joinable = is_joinable(need)
@@ -248,7 +249,7 @@ def team(need_id: int):
     chosen = [n for n in map(id_in_text, request.args.getlist("member")) if n is not None][:invitations.MAX_INVITES]
     query = request.args.get("q", "").strip()[:100]
     page = teams.build_team(session=get_session(), index=match_index(), actor=me(), need_id=need_id,
-                            chosen=chosen or None, language=ui_language())
+                            chosen=chosen or None, language=ui_language(), tz=org_timezone())
     need = roster.load_need(get_session(), need_id)
     search_text, visible = _picker(page, query)
     return render_template("workflow/team.html", need=need, page=page, form=InviteForm(), query=query,

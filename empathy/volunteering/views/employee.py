@@ -155,6 +155,8 @@ def log_hours(match_id: int):
     require_own(me(), match)
     need = load_need(session, match.need_id)
     form = HoursForm()
+    if not form.is_submitted():  # hours are logged for the need's own days: offer its first
+        form.worked_on.data = hours.need_days(need, org_timezone())[0]
     if form.validate_on_submit():
         try:
             hours.log_hours(session=session, user=me(), match_id=match_id, hours=form.hours.data,

@@ -1,0 +1,95 @@
+"""Nobody is committed to two needs that run at the same time: one rule, in Python and in SQL.
+
+A person is *committed* to a need once they have signed up for it (awaiting approval or confirmed) or
+hold its seat (attended, no-show): `COMMITTED`. Two needs *clash* when their runs overlap, read
+half-open (empathy.core.localtime): 09:00-12:00 and 12:00-15:00 do not clash, 09:00-12:00 and
+10:00-13:00 do. A cancelled need commits nobody.
+
+The decision is **refuse** (409), everywhere a commitment is made: signing up, accepting an invitation,
+a coordinator's approval. Suggestions leave such a person out in both directions, and the team builder
+names the reason. `require_no_clash` locks the person's row first, so two sign-ups of one person for
+clashing needs at the same moment take turns on PostgreSQL, and the second sees the first (SQLite's
+BEGIN IMMEDIATE serialises them anyway).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from empathy.core.db import lock_rows
+from empathy.core.errors import Conflict
+from empathy.models import Match, Need, NeedStatus, User
+from empathy.volunteering.lifecycle import JOINED
+
+# Signed up (awaiting approval) or holding a seat: such a person cannot be somewhere else at that time.
+COMMITTED = JOINED
+
+
+def _overlapping(other, need_starts, need_ends) -> sa.ColumnElement[bool]:
+    return sa.and_(other.starts_at < need_ends, other.ends_at > need_starts)
+
+
+def clashing_needs(session: Session, user_ids: list[int], need: Need) -> dict[int, list[Need]]:
+    """For each of `user_ids`, the other needs (not cancelled) they are committed to that overlap `need`,
+    soonest first; people with none are left out."""
+    if not user_ids:
+        return {}
+    rows = session.exec(
+        select(Match.user_id, Need).join(Need, Need.id == Match.need_id)
+        .where(Match.user_id.in_(user_ids), Match.status.in_(COMMITTED), Need.id != need.id,
+               Need.status != NeedStatus.CANCELLED, _overlapping(Need, need.starts_at, need.ends_at))
+        .order_by(Need.starts_at, Need.id)
+    ).all()
+    out: dict[int, list[Need]] = {}
+    for uid, other in rows:
+        out.setdefault(uid, []).append(other)
+    return out
+
+
+def busy_people(session: Session, need: Need) -> set[int]:
+    """Everyone committed to another need (not cancelled) that overlaps `need`."""
+    return set(session.exec(
+        select(Match.user_id).join(Need, Need.id == Match.need_id)
+        .where(Match.status.in_(COMMITTED), Need.id != need.id, Need.status != NeedStatus.CANCELLED,
+               _overlapping(Need, need.starts_at, need.ends_at))
+    ).all())
+
+
+def clashes_for(user_id: int) -> sa.ColumnElement[bool]:
+    """SQL over `needs`: the need overlaps another (not cancelled) that `user_id` is committed to."""
+    mine = aliased(Need)
+    return (
+        sa.select(Match.id).join(mine, mine.id == Match.need_id)
+        .where(Match.user_id == user_id, Match.status.in_(COMMITTED), mine.id != Need.id,
+               mine.status != NeedStatus.CANCELLED, _overlapping(mine, Need.starts_at, Need.ends_at))
+        .exists()
+    )
+
+
+def clash_details(other: Need, *, named: bool) -> dict:
+    """The problem document's `clashes_with` member (api.schemas.ClashingNeed)."""
+    return {"clashes_with": {"id": other.id if named else None, "title": other.title if named else "",
+                             "starts_at": other.starts_at.isoformat(), "ends_at": other.ends_at.isoformat()}}
+
+
+def require_no_clash(session: Session, person: User, need: Need, *, actor: User | None = None) -> None:
+    """Refuse (Conflict, naming the clashing need) when `person` is committed to another need that overlaps
+    `need`. `actor` is the coordinator deciding for them, None when it is the person themself.
+
+    Locks the person's row until the commit (PostgreSQL; call `begin_write` first), after the need's:
+    a commitment made at the same moment in another transaction is seen, never missed.
+    """
+    lock_rows(session, User, User.id == person.id)
+    other = next(iter(clashing_needs(session, [person.id], need).get(person.id, [])), None)
+    if other is None:
+        return
+    if actor is None:
+        raise Conflict(str(_l("You are already committed to “%(title)s” at that time. Nobody is signed up for two "
+                              "needs that overlap: withdraw from that one first, or choose another need.",
+                              title=other.title)), extra=clash_details(other, named=True))
+    named = actor.is_admin or other.owner_id == actor.id
+    raise Conflict(str(_l("%(name)s is already committed to another need at that time.",
+                          name=person.display_name)), extra=clash_details(other, named=named))
