@@ -29,8 +29,8 @@ from wtforms.validators import ValidationError as FieldError
 
 from empathy.core.errors import ServiceError
 from empathy.core.inputs import id_in_text
-from empathy.core.memo import BoundedCache
 from empathy.core.localtime import NonexistentTime, local_datetime
+from empathy.core.memo import BoundedCache
 from empathy.core.runtime import org_timezone
 from empathy.core.validation import field_message, form_field
 from empathy.core.web import form_error
