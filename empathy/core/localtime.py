@@ -36,7 +36,11 @@ def local_datetime(naive: datetime, tz: tzinfo) -> datetime:
     if naive.tzinfo is not None:
         return naive
     aware = naive.replace(tzinfo=tz, fold=0)
-    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+    try:
+        back = aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+    except OverflowError:  # within a day of year 1 or 9999: no daylight saving there; callers refuse the year
+        return aware
+    if back != naive:
         raise NonexistentTime(f"{naive:%Y-%m-%d %H:%M} does not exist in {tz}")
     return aware
 

@@ -97,3 +97,10 @@ def test_editing_a_need_at_the_second_occurrence_of_an_autumn_time_keeps_it(clie
     assert response.status_code == 302
     session.refresh(need)
     assert need.starts_at == second
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "America/Los_Angeles"])
+@pytest.mark.parametrize("naive", [datetime(1, 1, 1, 0, 0), datetime(9999, 12, 31, 23, 59)])
+def test_times_at_the_ends_of_the_calendar_read_without_overflow(zone, naive):
+    # Found by tests/core/test_bad_input.py: the DST round trip overflowed at 0001-01-01 east of UTC.
+    assert local_datetime(naive, ZoneInfo(zone)).replace(tzinfo=None) == naive
