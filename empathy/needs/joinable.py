@@ -39,8 +39,8 @@ def is_joinable(need: Need, now: datetime | None = None) -> bool:
 
 
 def joinable_clause(now: datetime | None = None) -> sa.ColumnElement[bool]:
-    """The SQL form of `is_joinable`, for a WHERE over `needs`."""
-    now = now or utcnow()
+    """The SQL form of `is_joinable`, for a WHERE over `needs`; `now` may be a bound parameter."""
+    now = utcnow() if now is None else now
     return sa.and_(Need.status.in_(SEAT_STATUSES), Need.seats_taken < Need.seats, Need.starts_at > now)
 
 
