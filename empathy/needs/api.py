@@ -59,7 +59,8 @@ def get_need(path: NeedPath):
 def _changed(change):
     """The need after a change that may have told its people, with how many were told."""
     send_mail()
-    return ok(s.NeedChangeOut(**need_out(get_session(), change.need).model_dump(), people_told=len(change.told)))
+    return ok(s.NeedChangeOut(**need_out(get_session(), change.need).model_dump(), people_told=len(change.told),
+                                  people_clashing=change.clashing))
 
 
 @bp.patch("/needs/<int:need_id>", tags=[NEEDS], security=BEARER, responses=answers(200, s.NeedChangeOut, 409))

@@ -51,6 +51,8 @@ class NeedOut(NeedPublic):
 class NeedChangeOut(NeedOut):
     people_told: int = Field(description="How many people invited, awaiting approval or confirmed were told of a "
                                          "new time or place, or of the cancellation (in-app and by e-mail).")
+    people_clashing: list[str] = Field(default_factory=list, description="After a move: the people committed to this "
+                                       "need who are also committed to another need at the new time (display names).")
 
 
 class NeedList(Listing):

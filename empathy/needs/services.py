@@ -24,6 +24,7 @@ from empathy.core.submissions import record as record_submission
 from empathy.core.validation import service_error
 from empathy.models import Need, NeedSkill, NeedStatus, Site, Skill, User
 from empathy.models.need_schemas import MAX_TITLE, NeedBase, NeedCreate, NeedUpdate
+from empathy.needs.clashes import committed_clashing
 from empathy.needs.query import NeedDetail, get_need
 from empathy.profiles.services import resolve_skill_rows
 from empathy.volunteering.services import notices
@@ -152,13 +153,15 @@ def change_need(*, session: Session, actor: User, need_id: int, data: NeedUpdate
 
     A new time or place raises the need's calendar sequence and tells everyone invited, awaiting
     approval or confirmed (in-app and by e-mail, with the time and place before and after, links under
-    `base_url`); the result names them. Raises NotFound, Forbidden, ServiceError (the field at fault)
+    `base_url`); the result names them, and those now committed to another need at the new time.
+    Raises NotFound, Forbidden, ServiceError (the field at fault)
     or Conflict (a completed or cancelled need, or seats below those taken).
 
     The need is locked while it is checked and written: its status and seats taken cannot change
     under the edit (a sign-up or a cancellation at the same moment waits, or is waited for).
     """
     told: list[str] = []
+    clashing: list[str] = []
     with _writing(session):
         need = _editable(session, actor, need_id, lock=True)
         if need.status not in EDITABLE:
@@ -175,9 +178,10 @@ def change_need(*, session: Session, actor: User, need_id: int, data: NeedUpdate
             need.sequence += 1
             session.add(need)
             told = notices.tell_change(session, need, before, base_url=base_url)
+            clashing = [u.display_name for u in committed_clashing(session, need)]
         audit.record(session, actor_id=actor.id, action="need_edited", target_type="need", target_id=need.id,
                      **({"people_told": len(told)} if told else {}))
-    return NeedChange(need, told)
+    return NeedChange(need, told, clashing)
 
 
 def _transition(session: Session, actor: User, need_id: int, allowed: tuple[str, ...], message,

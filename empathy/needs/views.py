@@ -146,6 +146,9 @@ def _edit_page(need_id: int | None):
             if told:  # the time or place changed and people were told: say who
                 send_mail_after_response()
                 flash(_("The need is saved with its new time or place.") + " " + told_sentence(told), "success")
+                if change.clashing:
+                    flash(_("At the new time these people are also committed to another need: %(names)s. Ask them "
+                            "whether they can still come.", names=", ".join(change.clashing)), "warning")
             else:
                 flash(_("The need is saved.") if need_id
                       else _("The need is saved as a draft. Publish it when it is ready."), "success")

@@ -297,3 +297,25 @@ def test_a_deactivated_accounts_feed_answers_404(app, session, client):
     session.add(person)
     session.commit()
     assert client.get(f"/calendar/{token}.ics").status_code == 404
+
+
+# ----------------------------------------------------------------------------- a sibling: a move that makes a clash
+def test_moving_a_need_onto_another_commitment_names_who_now_clashes(app, session, moved, client, auth):
+    owner, need, (ann, bo, _cy, _gone) = moved
+    other = make_need(session, owner=owner, title="Story time", starts_at=_at(12, 20, 10), ends_at=_at(12, 20, 11))
+    make_match(session, other, ann, status="confirmed")
+    auth.login(owner.email, DEFAULT_PASSWORD)
+    form = {"title": "Reading hour", "description": "Help needed.", "cause": "education", "beneficiary": "",
+            "site": str(need.site_id), "starts_at": f"{YEAR}-12-20T09:00", "ends_at": f"{YEAR}-12-20T12:00",
+            "seats": "3", "hours_per_volunteer": "4", "skills-0-name": "", "skills-0-importance": "must",
+            "skills-0-min_level": "1", "submit": "1"}
+    html = client.post(f"/needs/{need.id}/edit", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "At the new time these people are also committed to another need: Ann. Ask them" in html
+
+    headers = {"Authorization": f"Bearer {token_for(session, owner)}"}
+    response = client.patch(f"/api/v1/needs/{need.id}", headers=headers,
+                            json={"starts_at": _at(12, 20, 10).isoformat(), "ends_at": _at(12, 20, 13).isoformat()})
+    assert response.status_code == 200 and response.get_json()["people_clashing"] == ["Ann"]
+    response = client.patch(f"/api/v1/needs/{need.id}", headers=headers,
+                            json={"starts_at": _at(12, 21, 9).isoformat(), "ends_at": _at(12, 21, 12).isoformat()})
+    assert response.get_json()["people_clashing"] == []

@@ -25,10 +25,13 @@ SHOWN_NOTICES = 50  # the newest notices listed on the need's page
 
 @dataclass
 class NeedChange:
-    """A need after a use case that may have told its people: `told` holds their display names."""
+    """A need after a use case that may have told its people: `told` holds their display names; `clashing`
+    the display names of people committed to it who, after a move, are also committed to another need that
+    overlaps its new time (empathy.needs.clashes)."""
 
     need: Need
     told: list[str] = field(default_factory=list)
+    clashing: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
