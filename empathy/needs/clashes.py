@@ -3,7 +3,9 @@
 A person is *committed* to a need once they have signed up for it (awaiting approval or confirmed) or
 hold its seat (attended, no-show): `COMMITTED`. Two needs *clash* when their runs overlap, read
 half-open (empathy.core.localtime): 09:00-12:00 and 12:00-15:00 do not clash, 09:00-12:00 and
-10:00-13:00 do. A cancelled need commits nobody.
+10:00-13:00 do. A cancelled need commits nobody. Only needs that *block their time* clash: a need of up to
+`BLOCKS_UP_TO` (14 days: an event, a build, a camp) takes its whole run; a longer one is a programme whose
+hours people arrange within it (16 h over eight weeks), so it blocks no other need, and none blocks it.
 
 The decision is **refuse** (409), everywhere a commitment is made: signing up, accepting an invitation,
 a coordinator's approval. Suggestions leave such a person out in both directions, and the team builder
@@ -14,11 +16,11 @@ BEGIN IMMEDIATE serialises them anyway).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from empathy.core.db import lock_rows
@@ -30,14 +32,22 @@ from empathy.volunteering.lifecycle import JOINED
 COMMITTED = JOINED
 
 
+BLOCKS_UP_TO = timedelta(days=14)
+
+
+def blocks_time(need: Need) -> bool:
+    """Whether `need` takes its whole run from the people committed to it: it lasts at most `BLOCKS_UP_TO`."""
+    return need.ends_at - need.starts_at <= BLOCKS_UP_TO
+
+
 def _overlapping(other, need_starts, need_ends) -> sa.ColumnElement[bool]:
     return sa.and_(other.starts_at < need_ends, other.ends_at > need_starts)
 
 
 def clashing_needs(session: Session, user_ids: list[int], need: Need) -> dict[int, list[Need]]:
     """For each of `user_ids`, the other needs (not cancelled) they are committed to that overlap `need`,
-    soonest first; people with none are left out."""
-    if not user_ids:
+    soonest first; people with none are left out. Only needs that block their time (`blocks_time`) count."""
+    if not user_ids or not blocks_time(need):
         return {}
     rows = session.exec(
         select(Match.user_id, Need).join(Need, Need.id == Match.need_id)
@@ -47,7 +57,8 @@ def clashing_needs(session: Session, user_ids: list[int], need: Need) -> dict[in
     ).all()
     out: dict[int, list[Need]] = {}
     for uid, other in rows:
-        out.setdefault(uid, []).append(other)
+        if blocks_time(other):
+            out.setdefault(uid, []).append(other)
     return out
 
 
@@ -56,26 +67,31 @@ def _busy_statement() -> sa.Select:
     # Built once with bound parameters: composing it cost about 0.8 ms a suggestions page.
     when = Need.__table__.c.starts_at.type
     starts, ends = sa.bindparam("starts_at", type_=when), sa.bindparam("ends_at", type_=when)
-    return (select(Match.user_id).join(Need, Need.id == Match.need_id)
+    return (select(Match.user_id, Need.starts_at, Need.ends_at).join(Need, Need.id == Match.need_id)
             .where(Match.status.in_(COMMITTED), Need.id != sa.bindparam("need_id"),
                    Need.status != NeedStatus.CANCELLED, _overlapping(Need, starts, ends)))
 
 
 def busy_people(session: Session, need: Need) -> set[int]:
-    """Everyone committed to another need (not cancelled) that overlaps `need`."""
+    """Everyone committed to another need (not cancelled) that overlaps `need`, both blocking their time."""
+    if not blocks_time(need):
+        return set()
     params = {"need_id": need.id, "starts_at": need.starts_at, "ends_at": need.ends_at}
-    return set(session.exec(_busy_statement(), params=params).all())
+    return {uid for uid, starts, ends in session.exec(_busy_statement(), params=params).all()
+            if ends - starts <= BLOCKS_UP_TO}
 
 
-def clashes_for(user_id: int) -> sa.ColumnElement[bool]:
-    """SQL over `needs`: the need overlaps another (not cancelled) that `user_id` is committed to."""
-    mine = aliased(Need)
-    return (
-        sa.select(Match.id).join(mine, mine.id == Match.need_id)
-        .where(Match.user_id == user_id, Match.status.in_(COMMITTED), mine.id != Need.id,
-               mine.status != NeedStatus.CANCELLED, _overlapping(mine, Need.starts_at, Need.ends_at))
-        .exists()
-    )
+def blocked_windows(session: Session, user_id: int) -> list[tuple]:
+    """The (starts_at, ends_at) of the needs (not cancelled) `user_id` is committed to that block their time."""
+    rows = session.exec(select(Need.starts_at, Need.ends_at).join(Match, Match.need_id == Need.id)
+                        .where(Match.user_id == user_id, Match.status.in_(COMMITTED),
+                               Need.status != NeedStatus.CANCELLED)).all()
+    return [(s, e) for s, e in rows if e - s <= BLOCKS_UP_TO]
+
+
+def clashes_with_windows(starts_at, ends_at, windows: list[tuple]) -> bool:
+    """Whether a run [starts_at, ends_at) that blocks its time overlaps one of `windows` (`blocked_windows`)."""
+    return ends_at - starts_at <= BLOCKS_UP_TO and any(s < ends_at and e > starts_at for s, e in windows)
 
 
 def committed_clashing(session: Session, need: Need) -> list[User]:

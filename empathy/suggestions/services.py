@@ -19,7 +19,7 @@ from empathy.core.errors import NotFound
 from empathy.core.pagination import MAX_PAGE, MAX_PER_PAGE
 from empathy.matching import SkillMatcher
 from empathy.models import EmployeeProfile, Match, Need, User
-from empathy.needs.clashes import busy_people, clashes_for
+from empathy.needs.clashes import blocked_windows, busy_people, clashes_with_windows
 from empathy.needs.joinable import joinable_clause
 from empathy.privacy.services import redacted_explanation, shared_view
 from empathy.suggestions.index import MatchIndex
@@ -139,12 +139,12 @@ def suggest_employees(*, session: Session, index: MatchIndex, need_id: int, k: i
 
 @lru_cache(maxsize=1)
 def _joinable_for() -> Select:
-    """Ids of the needs a person (bound `user_id`) could join at `now`: joinable, not already theirs, not led
-    by them, not overlapping one they are committed to. Built once: composing it cost 1.7 ms a request."""
+    """(id, starts_at, ends_at) of the needs a person (bound `user_id`) could join at `now`: joinable, not
+    already theirs, not led by them. Built once: composing it cost 1.7 ms a request."""
     uid, now = sa.bindparam("user_id"), sa.bindparam("now", type_=Need.__table__.c.starts_at.type)
     mine = select(Match.need_id).where(Match.user_id == uid)
-    return select(Need.id).where(joinable_clause(now), Need.id.not_in(mine), Need.owner_id.is_distinct_from(uid),
-                                 ~clashes_for(uid))
+    return select(Need.id, Need.starts_at, Need.ends_at).where(joinable_clause(now), Need.id.not_in(mine),
+                                                               Need.owner_id.is_distinct_from(uid))
 
 
 def suggest_needs(*, session: Session, index: MatchIndex, user: User, k: int = 10) -> list[SuggestedNeed] | None:
@@ -157,7 +157,9 @@ def suggest_needs(*, session: Session, index: MatchIndex, user: User, k: int = 1
     key = str(user.id)
     if key not in model.employee_docs_:
         return []
-    joinable = set(session.exec(_joinable_for(), params={"user_id": user.id, "now": utcnow()}).all())
+    windows = blocked_windows(session, user.id)
+    joinable = {i for i, starts, ends in session.exec(_joinable_for(), params={"user_id": user.id, "now": utcnow()})
+                if not clashes_with_windows(starts, ends, windows)}
     ranked = employee_needs(index, model, user.id, frozenset(joinable), k)
     needs = {n.id: n for n in session.exec(select(Need).where(Need.id.in_([int(s.id) for s in ranked]))).all()}
     return [SuggestedNeed(needs[int(s.id)], s.score, s.explanation) for s in ranked if int(s.id) in needs]

@@ -211,6 +211,8 @@ def test_the_calendar_escapes_and_folds_what_people_type(app, session):
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     [event] = _events(text)
     assert str(event["SUMMARY"]) == title[:150]
+    # Durations in RFC 5545 form (3.3.6), the refresh hint of calendar apps included.
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in text and "X-PUBLISHED-TTL:PT1H\r\n" in text
 
 
 def test_a_need_row_starts_at_sequence_zero(session):

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import func, select
 
+from empathy.core.db import utcnow
 from empathy.models import Match, NeedSkill
 from empathy.suggestions.index import MatchIndex, fit_and_save
 from empathy.suggestions.services import suggest_employees, suggest_needs
@@ -20,10 +21,11 @@ from tests.races import PAIRS, as_user, race
 from tests.volunteering.test_teams import unavailable  # noqa: F401 (a fixture)
 
 TZ = ZoneInfo("Asia/Shanghai")
+YEAR = utcnow().year + 1  # the 12 Dec, always ahead
 
 
-def _at(day: int, hour: int) -> datetime:
-    return datetime(2026, 12, day, hour, tzinfo=TZ) if hour < 24 else datetime(2026, 12, day + 1, 0, tzinfo=TZ)
+def _at(day: int, hour: int, month: int = 12) -> datetime:
+    return datetime(YEAR, month, day, hour, tzinfo=TZ) if hour < 24 else datetime(YEAR, month, day + 1, 0, tzinfo=TZ)
 
 
 @pytest.fixture
@@ -86,7 +88,7 @@ def test_approving_a_volunteer_who_is_committed_elsewhere_is_refused(api, sessio
     assert r.status_code == 409
     # Another coordinator's need stays unnamed; the time still shows.
     assert r.json["clashes_with"]["id"] is None and r.json["clashes_with"]["title"] == ""
-    assert r.json["clashes_with"]["starts_at"].startswith("2026-12-12T01:00")
+    assert r.json["clashes_with"]["starts_at"].startswith(f"{YEAR}-12-12T01:00")
 
 
 def test_the_need_page_shows_the_clash_instead_of_the_volunteer_button(client, auth, session, two_needs):
@@ -161,3 +163,30 @@ def test_the_commitments_page_shows_a_clashing_invitation_without_accept(client,
     page = client.get("/commitments").text
     assert "You are already committed to “Morning clean-up” at that time." in page
     assert f"/matches/{invited.id}/accept" not in page and f"/commitments/{invited.id}/accept" not in page
+
+
+def test_a_long_programme_blocks_no_event_and_no_event_blocks_it(api, session, callers, two_needs):
+    # A need of more than 14 days is a programme whose hours people arrange (empathy.needs.clashes.BLOCKS_UP_TO).
+    first, _second, _after = two_needs
+    kw = {"owner": callers["coord"].user, "status": "open", "is_remote": True, "seats": 100}
+    programme = make_need(session, title="Weekly reading club", starts_at=_at(1, 18), ends_at=_at(28, 20), **kw)
+    camp = make_need(session, title="Two-week build", starts_at=_at(1, 8), ends_at=_at(14, 18), **kw)
+    assert api("POST", f"/needs/{first.id}/signup", "employee", json={}).status_code == 201
+    assert api("POST", f"/needs/{programme.id}/signup", "employee", json={}).status_code == 201
+    r = api("POST", f"/needs/{camp.id}/signup", "employee", json={})  # 14 days: it blocks, and 12 Dec is taken
+    assert r.status_code == 409 and r.json["clashes_with"]["id"] == first.id
+
+
+def test_a_long_programme_is_still_suggested_both_ways(app, session, callers, two_needs, fitted):
+    skill = session.exec(select(NeedSkill.skill_id).where(NeedSkill.need_id == two_needs[0].id)).first()
+    programme = make_need(session, owner=callers["coord"].user, title="Weekly tutoring club", status="open",
+                          is_remote=True, seats=100, starts_at=_at(1, 18), ends_at=_at(28, 20))
+    session.add(NeedSkill(need_id=programme.id, skill_id=skill, importance="must", min_level=1))
+    session.commit()
+    path = Path(app.config["MATCH_MODEL_PATH"])
+    fit_and_save(session, path, TZ)
+    index = MatchIndex(path, TZ)
+    offered = {s.need.id for s in suggest_needs(session=session, index=index, user=fitted["busy"], k=10)}
+    assert programme.id in offered
+    names = [s.user.display_name for s in suggest_employees(session=session, index=index, need_id=programme.id, k=10)]
+    assert "Busy Bee" in names

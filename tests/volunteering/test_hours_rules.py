@@ -36,7 +36,7 @@ def test_hours_for_a_day_the_need_did_not_run_are_refused(api, session, held, da
     r = _log(api, match, day, 8)
     assert r.status_code == 422
     assert r.json["errors"][0]["field"] == "worked_on"
-    assert "2026-10-10" in r.json["errors"][0]["message"]
+    assert "the days the need ran: 10 Oct 2026." in r.json["errors"][0]["message"]
     assert session.exec(select(HoursRecord)).all() == []
 
 

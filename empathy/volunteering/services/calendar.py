@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 from sqlmodel import Session, select
 
 from empathy.core.db import begin_write, retrying, utcnow
@@ -66,7 +66,7 @@ def commitments_calendar(*, session: Session, user: User, host: str = "empathy",
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", "Empathy")
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", REFRESH)
+    cal.add("x-published-ttl", vDuration(REFRESH))  # a DURATION ("PT1H"), as for REFRESH-INTERVAL
     for match, need, site in _rows(session, user, now):
         cancelled = need.status == NeedStatus.CANCELLED or match.status in LEFT_SEAT
         event = Event()

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, select
 
 from empathy.core import audit
+from empathy.core.dates import format_day, format_days
 from empathy.core.db import begin_write, compare_and_set, lock_rows, utcnow
 from empathy.core.errors import Conflict, Forbidden, NotFound, ServiceError
 from empathy.core.localtime import hours_on, local_dates
@@ -103,9 +104,10 @@ def day_cap(need: Need, day: date, tz: ZoneInfo) -> float:
 
 
 def _days_text(days: list[date]) -> str:
+    """The need's days in the reader's date style (core.dates): up to three listed, else the first and last."""
     if len(days) <= 3:
-        return ", ".join(d.isoformat() for d in days)
-    return f"{days[0].isoformat()} – {days[-1].isoformat()}"
+        return ", ".join(format_day(d) for d in days)
+    return format_days(days[0], days[-1])
 
 
 def _check_match_day(session: Session, match_id: int, need: Need, day: date, hours: float, note: str,
