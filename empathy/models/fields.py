@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
+from flask_babel import lazy_gettext as _l
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, ConfigDict, Field, ValidationError, WrapValidator
 from pydantic_core import PydanticCustomError
 
@@ -16,24 +17,24 @@ STRICT = ConfigDict(extra="forbid", allow_inf_nan=False, strict=True)
 def _clean(value: str) -> str:
     # PostgreSQL refuses NUL characters, and a lone surrogate cannot be stored as UTF-8.
     if "\x00" in value:
-        raise ValueError("NUL characters are not allowed")
+        raise refused("nul_character", _l("NUL characters are not allowed."))
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError("the text is not valid Unicode") from None
+        raise refused("invalid_unicode", _l("The text is not valid Unicode.")) from None
     return value
 
 
 def _sane_year(value: datetime) -> datetime:
     if not 1900 <= value.year <= 2200:
-        raise ValueError("the year must be between 1900 and 2200")
+        raise refused("year_out_of_range", _l("The year must be between 1900 and 2200."))
     return value
 
 
 def iso_text(value):
     # Lax parsing would read a number as a Unix time; the document says a string.
     if isinstance(value, (int, float, bool)):
-        raise ValueError("give an ISO 8601 string")
+        raise refused("not_iso_text", _l("Give the date and time as an ISO 8601 string."))
     return value
 
 
