@@ -131,33 +131,17 @@ def main() -> None:
     if args.side == "employee":
         employee_side(args.files, thresholds)
         return
-    data = [labelled_scores(f, args.raw) for f in args.files]
-    scores = np.concatenate([s for s, _ in data])
-    labels = np.concatenate([y for _, y in data])
-    xs, ys = knots(scores, labels)
-    print("FIT_KNOTS =", (tuple(xs), tuple(ys)))
-    print("pairs", labels.size, "right", int(labels.sum()))
-    print("in sample:", band_table(np.interp(scores, xs, ys), labels, thresholds))
-    for path, (s, y) in zip(args.files, data):
-        print(f"  {path} with these knots:", band_table(np.interp(s, xs, ys), y, thresholds))
-    fits = []
-    for i in range(len(data)):
-        rest = [d for j, d in enumerate(data) if j != i]
-        kx, ky = knots(np.concatenate([s for s, _ in rest]), np.concatenate([y for _, y in rest]))
-        fits.append(np.interp(data[i][0], kx, ky))
-        print(f"  {args.files[i]} with the others' knots:", band_table(fits[-1], data[i][1], thresholds))
-    print("leave one file out:", band_table(np.concatenate(fits), labels, thresholds))
+    fit_and_report("FIT_KNOTS", args.files, [labelled_scores(f, args.raw) for f in args.files], thresholds)
 
 
-def employee_side(files: list[str], thresholds: dict[str, float]) -> None:
-    """Fit and print ``FIT_KNOTS_FOR_EMPLOYEE`` and its band tables (see the module docstring)."""
-    rng = np.random.default_rng(SEED)
-    matrices = [employee_scores(f) for f in files]
-    data = [employee_pairs(s, r, rng) for s, r in matrices]
+def fit_and_report(name: str, files: list[str], data: list[tuple[np.ndarray, np.ndarray]],
+                   thresholds: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Fit the knots on every file's (margins, labels), print them as ``name`` with the band tables in sample,
+    per file and leaving each file out; returns the knots (xs, ys)."""
     margins = np.concatenate([m for m, _ in data])
     labels = np.concatenate([y for _, y in data])
     xs, ys = knots(margins, labels)
-    print("FIT_KNOTS_FOR_EMPLOYEE =", (tuple(xs), tuple(ys)))
+    print(f"{name} =", (tuple(xs), tuple(ys)))
     print("pairs", labels.size, "right", int(labels.sum()))
     print("in sample:", band_table(np.interp(margins, xs, ys), labels, thresholds))
     for path, (m, y) in zip(files, data):
@@ -169,6 +153,15 @@ def employee_side(files: list[str], thresholds: dict[str, float]) -> None:
         fits.append(np.interp(data[i][0], kx, ky))
         print(f"  {files[i]} with the others' knots:", band_table(fits[-1], data[i][1], thresholds))
     print("leave one file out:", band_table(np.concatenate(fits), labels, thresholds))
+    return xs, ys
+
+
+def employee_side(files: list[str], thresholds: dict[str, float]) -> None:
+    """Fit and print ``FIT_KNOTS_FOR_EMPLOYEE`` and its band tables (see the module docstring)."""
+    rng = np.random.default_rng(SEED)
+    matrices = [employee_scores(f) for f in files]
+    data = [employee_pairs(s, r, rng) for s, r in matrices]
+    xs, ys = fit_and_report("FIT_KNOTS_FOR_EMPLOYEE", files, data, thresholds)
     for label, kwargs in (("pools of 8 needs", {"sizes": (8, 8)}), ("pools of 20", {"sizes": (20, 20)}),
                           ("pools of 150", {"sizes": (150, 150)}), ("right need always open", {"p_open": 1.0}),
                           ("right need never open", {"p_open": 0.0})):
