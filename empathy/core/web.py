@@ -50,7 +50,7 @@ def main_nav(unread_notifications=0) -> Markup:
     kept = current_app.extensions[NAV_KEY]
     html = kept.get(key)
     if html is None:
-        html = kept.put(key, Markup(get_template_attribute("_nav.html", "links")(*key[:5])))
+        html = kept.put(key, get_template_attribute("_nav.html", "links")(*key[:5]))  # a macro: already Markup
     return html
 
 

@@ -106,7 +106,7 @@ def _message_field(form: InviteForm) -> Markup:
     key = ui_language()
     html = _MESSAGE.get(key)
     if html is None:
-        html = _MESSAGE.put(key, Markup(get_template_attribute("_forms.html", "field")(form.message)))
+        html = _MESSAGE.put(key, get_template_attribute("_forms.html", "field")(form.message))  # already Markup
     return html
 
 
