@@ -37,7 +37,11 @@ BLOCKS_UP_TO = timedelta(days=14)
 
 def blocks_time(need: Need) -> bool:
     """Whether `need` takes its whole run from the people committed to it: it lasts at most `BLOCKS_UP_TO`."""
-    return need.ends_at - need.starts_at <= BLOCKS_UP_TO
+    return _blocks(need.starts_at, need.ends_at)
+
+
+def _blocks(starts_at, ends_at) -> bool:
+    return ends_at - starts_at <= BLOCKS_UP_TO
 
 
 def _overlapping(other, need_starts, need_ends) -> sa.ColumnElement[bool]:
@@ -78,7 +82,7 @@ def busy_people(session: Session, need: Need) -> set[int]:
         return set()
     params = {"need_id": need.id, "starts_at": need.starts_at, "ends_at": need.ends_at}
     return {uid for uid, starts, ends in session.exec(_busy_statement(), params=params).all()
-            if ends - starts <= BLOCKS_UP_TO}
+            if _blocks(starts, ends)}
 
 
 def blocked_windows(session: Session, user_id: int) -> list[tuple]:
@@ -86,12 +90,12 @@ def blocked_windows(session: Session, user_id: int) -> list[tuple]:
     rows = session.exec(select(Need.starts_at, Need.ends_at).join(Match, Match.need_id == Need.id)
                         .where(Match.user_id == user_id, Match.status.in_(COMMITTED),
                                Need.status != NeedStatus.CANCELLED)).all()
-    return [(s, e) for s, e in rows if e - s <= BLOCKS_UP_TO]
+    return [(s, e) for s, e in rows if _blocks(s, e)]
 
 
 def clashes_with_windows(starts_at, ends_at, windows: list[tuple]) -> bool:
     """Whether a run [starts_at, ends_at) that blocks its time overlaps one of `windows` (`blocked_windows`)."""
-    return ends_at - starts_at <= BLOCKS_UP_TO and any(s < ends_at and e > starts_at for s, e in windows)
+    return _blocks(starts_at, ends_at) and any(s < ends_at and e > starts_at for s, e in windows)
 
 
 def committed_clashing(session: Session, need: Need) -> list[User]:
