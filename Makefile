@@ -30,8 +30,9 @@ demo: migrate
 	$(FLASK) seed-demo
 	$(FLASK) match refit
 
+# The web server and the queue worker together (Procfile); Ctrl-C stops both.
 run: demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	HOST=$(HOST) $(BIN)/honcho start --port $(PORT)
 
 # Everything but the browser tests on every core, then the browser tests in one process: they share
 # one seeded database, and a server per module whose tests run in order.

@@ -20,13 +20,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     apply_config(app, test_config)
     register_extensions(app)
     register_blueprints(app)
+    register_tasks(app)
     register_commands(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
     from empathy.accounts.login import init_login
-    from empathy.core import db, i18n, inputs, security, web
+    from empathy.core import db, i18n, inputs, queue, security, web
     from empathy.extensions import babel, csrf, limiter, login_manager
 
     inputs.init_app(app)  # before register_blueprints: routes bind their <int:...> converter when added
@@ -39,6 +40,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.init_app(app)
     web.init_app(app)
+    queue.init_app(app)
 
 
 # The document lists its sections (tags) in the order their first operation is imported: admin, account,
@@ -74,6 +76,19 @@ def register_blueprints(app: Flask) -> None:
     for name in API_MODULES:
         importlib.import_module(name)
     api.register(app)
+
+
+# The modules that declare queue tasks (empathy.core.queue): importing them declares their tasks, which
+# every app registers with its queue on first use. The worker runs what these declare.
+TASK_MODULES = (
+    "empathy.volunteering.tasks",
+    "empathy.admin.tasks",
+)
+
+
+def register_tasks(app: Flask) -> None:
+    for name in TASK_MODULES:
+        importlib.import_module(name)
 
 
 def register_commands(app: Flask) -> None:

@@ -18,10 +18,13 @@ db_cli = AppGroup("db", help="Create and migrate the database schema (Alembic)."
 
 match_cli = AppGroup("match", help="The matching model: refit it, or rank and evaluate benchmark cases.")
 
+queue_cli = AppGroup("queue", help="The task queue (QUEUE_URL): run a worker, or show what waits.")
+
 
 def register(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(match_cli)
+    app.cli.add_command(queue_cli)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(send_mail_command)
@@ -139,6 +142,45 @@ def send_mail_command(limit: int) -> None:
     kept = f", {outcomes['logged']} kept in the outbox (no SMTP server configured)" if outcomes["logged"] else ""
     click.echo(f"{outcomes['sent']} e-mails sent, {outcomes['queued']} to be tried again, "
                f"{outcomes['failed']} failed{kept}.")
+
+
+@queue_cli.command("worker")
+@click.option("-w", "--workers", default=2, show_default=True, type=click.IntRange(min=1),
+              help="How many tasks run at once (threads).")
+@click.option("--periodic/--no-periodic", default=True, show_default=True,
+              help="Also run the scheduler of periodic tasks (reminders, mail retries, model checks). Run it "
+                   "in one worker of an installation; give the others --no-periodic.")
+def queue_worker(workers: int, periodic: bool) -> None:
+    """Run queued tasks until stopped (Ctrl-C or SIGTERM: the tasks running are finished first).
+
+    Runs mail delivery, refits, imports and, with --periodic, the scheduled tasks. Start one per host
+    or more; they share the queue named by QUEUE_URL (instance/queue.sqlite3 by default).
+    """
+    import logging
+
+    from empathy.core.queue import queue_of
+
+    _require_migrated()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    huey = queue_of()
+    if huey.immediate:
+        raise click.ClickException("QUEUE_URL is 'immediate': tasks run where they are queued; no worker needed.")
+    # Poll every 0.1 s at first, backing off to 1 s when idle: a queued e-mail leaves within a second.
+    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=periodic,
+                                    initial_delay=0.1, backoff=1.15, max_delay=1.0, check_worker_health=True)
+    consumer.run()
+
+
+@queue_cli.command("status")
+def queue_status() -> None:
+    """Show how many tasks wait in the queue, how many are scheduled for later, and the declared tasks."""
+    from empathy.core.queue import declared_tasks, queue_of
+
+    huey = queue_of()
+    click.echo(f"queue {huey.name!r} ({type(huey.storage).__name__}): {huey.pending_count()} waiting, "
+               f"{huey.scheduled_count()} scheduled")
+    for spec in declared_tasks():
+        click.echo(f"  {spec.name}" + ("  (periodic)" if spec.schedule else ""))
 
 
 @match_cli.command("refit")

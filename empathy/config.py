@@ -107,6 +107,13 @@ class Defaults:
     # Absolute links in e-mails (activation, invitations) start with this.
     BASE_URL = "http://127.0.0.1:5000"
 
+    # The task queue (empathy/core/queue.py): empty keeps it in the SQLite file instance/queue.sqlite3,
+    # shared by the web and worker processes of one machine; "redis://host:6379/0" for several hosts;
+    # "immediate" runs each task in the caller at once (tests). An app made from a test mapping that names
+    # no queue gets "immediate".
+    QUEUE_URL = ""
+    QUEUE_NAME = "empathy"
+
 
 def apply_config(app: Flask, test_config: dict | None) -> None:
     """Defaults, then instance/config.py, then EMPATHY_* variables, then the test mapping."""
@@ -117,6 +124,9 @@ def apply_config(app: Flask, test_config: dict | None) -> None:
         app.config.from_prefixed_env(ENV_PREFIX)
     else:
         app.config.from_mapping(test_config)
+        app.config.setdefault("QUEUE_URL", "")
+        if "QUEUE_URL" not in test_config:
+            app.config["QUEUE_URL"] = "immediate"
     if not app.config.get("DATABASE_URL"):
         app.config["DATABASE_URL"] = "sqlite:///" + os.path.join(app.instance_path, "empathy.sqlite")
     # Our documented name is ..._URL; Flask-Limiter reads ..._URI. Empty means the default: the database.

@@ -1,13 +1,10 @@
-"""Commands of the volunteering workflow, for cron."""
+"""Commands of the volunteering workflow (the queue worker runs the same work on its schedule)."""
 
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import with_appcontext
-from sqlmodel import Session
-
-from empathy.core.db import get_engine
 
 
 def register(app: Flask) -> None:
@@ -18,13 +15,11 @@ def register(app: Flask) -> None:
 @with_appcontext
 def send_reminders_command() -> None:
     """Remind confirmed volunteers of needs starting within two days: once per match and scheduled start
-    (a need moved to a new start is reminded again, a cancelled need never); safe to run often."""
+    (a need moved to a new start is reminded again, a cancelled need never); safe to run often. The queue
+    worker's scheduler runs it every 10 minutes, so it needs no cron line."""
     from empathy.cli import _require_migrated
-    from empathy.core.mail import deliver_messages, queued_here
-    from empathy.volunteering.services.notifications import send_reminders
+    from empathy.volunteering.tasks import remind_due
 
     _require_migrated()
-    with Session(get_engine(), expire_on_commit=False) as session:
-        sent = send_reminders(session=session, base_url=current_app.config["BASE_URL"].rstrip("/"))
-        deliver_messages(session, current_app.config["SMTP"], queued_here(session))
+    sent = remind_due()
     click.echo(f"{sent} reminders sent.")
