@@ -53,22 +53,22 @@ def _unreachable(provider: Provider, exc: Exception):
                                 provider=provider.label), 503)
 
 
-@bp.get("/login/sso/<name>")
-def start(name: str):
-    provider = _provider_or_404(name)
+@bp.get("/login/sso/<provider>")
+def start(provider: str):
+    provider = _provider_or_404(provider)
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     try:
         discover(provider)
         browser_session[NEXT_KEY] = safe_next(request.args.get("next")) or ""
-        return client(provider).authorize_redirect(url_for("sso.callback", name=name, _external=True))
+        return client(provider).authorize_redirect(url_for("sso.callback", provider=provider.name, _external=True))
     except (requests.RequestException, ValueError) as exc:
         return _unreachable(provider, exc)
 
 
-@bp.get("/login/sso/<name>/callback")
-def callback(name: str):
-    provider = _provider_or_404(name)
+@bp.get("/login/sso/<provider>/callback")
+def callback(provider: str):
+    provider = _provider_or_404(provider)
     try:
         discover(provider)
         token = client(provider).authorize_access_token()
