@@ -9,7 +9,9 @@ Each provider is a mapping:
      "scopes": "openid email profile",     # optional, this is the default
      "claims": {"site": "office"},         # optional: which claim gives email, email_verified, name,
                                            # department and site (services.DEFAULT_CLAIMS otherwise)
-     "create_accounts": True}              # optional: False links existing accounts only
+     "create_accounts": True,              # optional: False links existing accounts only
+     "verified_domains": []}               # optional: e-mail domains whose addresses this provider
+                                           # issues itself, taken as verified without email_verified
 
 The registry is made per app (not one object in extensions.py), because each app's providers come
 from its own configuration. Nothing here touches the network until a sign-in starts: discovery
@@ -45,6 +47,7 @@ class Provider:
     scopes: str = DEFAULT_SCOPES
     claims: dict[str, str] = field(default_factory=dict)
     create_accounts: bool = True
+    verified_domains: tuple[str, ...] = ()
 
     @property
     def metadata_url(self) -> str:
@@ -70,9 +73,13 @@ def _provider(entry: object, index: int) -> Provider:
     claims = entry.get("claims") or {}
     if not isinstance(claims, dict) or not all(isinstance(v, str) for v in claims.values()):
         raise ValueError(f"{where}: claims must map our names to claim names")
+    domains = entry.get("verified_domains") or []
+    if not isinstance(domains, list | tuple) or not all(isinstance(d, str) and "." in d for d in domains):
+        raise ValueError(f"{where}: verified_domains must be a list of e-mail domains, e.g. [\"example.com\"]")
     return Provider(name=entry["name"], label=str(entry["label"]), issuer=str(entry["issuer"]).rstrip("/"),
                     client_id=str(entry["client_id"]), client_secret=str(entry["client_secret"]), scopes=scopes,
-                    claims=dict(claims), create_accounts=bool(entry.get("create_accounts", True)))
+                    claims=dict(claims), create_accounts=bool(entry.get("create_accounts", True)),
+                    verified_domains=tuple(d.strip().lower() for d in domains))
 
 
 def init_app(app: Flask) -> None:

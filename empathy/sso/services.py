@@ -3,7 +3,7 @@ e-mail address, or create it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -59,18 +59,26 @@ def _is_true(value: object) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
-def identity_from_claims(claims: Mapping[str, object], *, issuer: str, mapping: Mapping[str, str]) -> Identity:
+def identity_from_claims(claims: Mapping[str, object], *, issuer: str, mapping: Mapping[str, str],
+                         verified_domains: Iterable[str] = ()) -> Identity:
     """Our `Identity` from verified ID token claims, reading each field from the claim `mapping` names
-    (missing keys fall back to DEFAULT_CLAIMS). Raises ServiceError when `sub` is missing or too long."""
+    (missing keys fall back to DEFAULT_CLAIMS). Raises ServiceError when `sub` is missing or too long.
+
+    An address counts as verified when the provider says so (`email_verified` true), or when its domain
+    is one of `verified_domains`: the installation's word that this provider hands out the addresses of
+    those domains itself (a single-tenant work directory that sends no `email_verified`, such as
+    Microsoft Entra ID or Feishu's enterprise e-mail)."""
     names = {**DEFAULT_CLAIMS, **mapping}
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject or len(subject) > MAX_SUBJECT or len(issuer) > MAX_ISSUER:
         raise ServiceError(str(_l("The identity provider did not say who you are. Try again, or ask your "
                                   "administrator.")))
     email = normalize_email(_text(claims.get(names["email"]), 254))
+    domain = email.rpartition("@")[2]
+    managed = bool(domain) and domain in {d.strip().lower().lstrip("@") for d in verified_domains}
     return Identity(
         issuer=issuer, subject=subject, email=email,
-        email_verified=_is_true(claims.get(names["email_verified"])),
+        email_verified=_is_true(claims.get(names["email_verified"])) or managed,
         name=_text(claims.get(names["name"]), MAX_NAME),
         department=_text(claims.get(names["department"]), MAX_DEPARTMENT),
         site=_text(claims.get(names["site"]), 120),

@@ -94,7 +94,8 @@ def callback(provider: str):
         return _problem(provider, _("The answer from %(provider)s could not be verified. Start again, or ask "
                                     "your administrator.", provider=provider.label), 400)
     try:
-        identity = services.identity_from_claims(claims, issuer=provider.issuer, mapping=provider.claims)
+        identity = services.identity_from_claims(claims, issuer=provider.issuer, mapping=provider.claims,
+                                                 verified_domains=provider.verified_domains)
         user, outcome = services.sign_in_with_identity(session=get_session(), identity=identity,
                                                        create_accounts=provider.create_accounts)
     except ServiceError as exc:

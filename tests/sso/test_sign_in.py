@@ -198,3 +198,16 @@ def test_sign_out_ends_the_session_and_offers_the_providers_sign_out(sso, provid
     sso.client.set_cookie("session", cookie.value)
     assert _signed_in_as(sso.client) is None
     assert all(row.revoked_at is not None for row in session.exec(select(UserSession)).all())
+
+
+def test_a_verified_domain_vouches_for_addresses_without_email_verified(app, provider, session, client):
+    from empathy import create_app
+    from tests.sso.conftest import SignIn
+
+    trusting = create_app({**app.config, "OIDC_PROVIDERS": [provider.config(verified_domains=["corp.example"])]})
+    provider.set_user("nia-sub", email="nia@corp.example", name="Nia")  # no email_verified claim at all
+    assert SignIn(trusting.test_client(), provider)("nia-sub").status_code == 302
+    provider.set_user("oz-sub", email="oz@elsewhere.example", name="Oz")
+    # Other domains still need the provider's word.
+    assert SignIn(trusting.test_client(), provider)("oz-sub").status_code == 403
+    assert session.exec(select(User.email)).all() == ["nia@corp.example"]
