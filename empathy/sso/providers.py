@@ -10,8 +10,9 @@ Each provider is a mapping:
      "claims": {"site": "office"},         # optional: which claim gives email, email_verified, name,
                                            # department and site (services.DEFAULT_CLAIMS otherwise)
      "create_accounts": True,              # optional: False links existing accounts only
-     "verified_domains": []}               # optional: e-mail domains whose addresses this provider
+     "verified_domains": [],               # optional: e-mail domains whose addresses this provider
                                            # issues itself, taken as verified without email_verified
+     "token_endpoint_auth_method": "client_secret_basic"}  # or "client_secret_post"
 
 The registry is made per app (not one object in extensions.py), because each app's providers come
 from its own configuration. Nothing here touches the network until a sign-in starts: discovery
@@ -33,6 +34,8 @@ DEFAULT_SCOPES = "openid email profile"
 # Seconds to wait for the provider's discovery, keys and token endpoints.
 TIMEOUT = 10
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+# How the client secret reaches the token endpoint (RFC 6749, 2.3.1): the header, or the form body.
+AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Provider:
     claims: dict[str, str] = field(default_factory=dict)
     create_accounts: bool = True
     verified_domains: tuple[str, ...] = ()
+    token_endpoint_auth_method: str = "client_secret_basic"
 
     @property
     def metadata_url(self) -> str:
@@ -76,10 +80,14 @@ def _provider(entry: object, index: int) -> Provider:
     domains = entry.get("verified_domains") or []
     if not isinstance(domains, list | tuple) or not all(isinstance(d, str) and "." in d for d in domains):
         raise ValueError(f"{where}: verified_domains must be a list of e-mail domains, e.g. [\"example.com\"]")
+    auth_method = entry.get("token_endpoint_auth_method") or "client_secret_basic"
+    if auth_method not in AUTH_METHODS:
+        raise ValueError(f"{where}: token_endpoint_auth_method must be one of {', '.join(AUTH_METHODS)}")
     return Provider(name=entry["name"], label=str(entry["label"]), issuer=str(entry["issuer"]).rstrip("/"),
                     client_id=str(entry["client_id"]), client_secret=str(entry["client_secret"]), scopes=scopes,
                     claims=dict(claims), create_accounts=bool(entry.get("create_accounts", True)),
-                    verified_domains=tuple(d.strip().lower() for d in domains))
+                    verified_domains=tuple(d.strip().lower() for d in domains),
+                    token_endpoint_auth_method=auth_method)
 
 
 def init_app(app: Flask) -> None:
@@ -94,6 +102,7 @@ def init_app(app: Flask) -> None:
         oauth.register(p.name, client_id=p.client_id, client_secret=p.client_secret,
                        server_metadata_url=p.metadata_url,
                        client_kwargs={"scope": p.scopes, "code_challenge_method": "S256",
+                                      "token_endpoint_auth_method": p.token_endpoint_auth_method,
                                       "default_timeout": TIMEOUT})
     app.extensions[EXTENSION] = {p.name: p for p in providers}
 

@@ -25,6 +25,15 @@ def test_a_good_provider_is_registered_with_pkce_and_its_scopes():
         oauth_client = client(provider)
         assert oauth_client.client_kwargs["code_challenge_method"] == "S256"
         assert oauth_client.client_kwargs["scope"] == "openid email profile"
+        assert oauth_client.client_kwargs["token_endpoint_auth_method"] == "client_secret_basic"
+
+
+def test_the_secret_may_go_in_the_form_body():
+    app = _app({**GOOD, "token_endpoint_auth_method": "client_secret_post"})
+    with app.app_context():
+        from empathy.sso.providers import client, find
+
+        assert client(find("entra")).client_kwargs["token_endpoint_auth_method"] == "client_secret_post"
 
 
 @pytest.mark.parametrize("bad,message", [
@@ -34,6 +43,7 @@ def test_a_good_provider_is_registered_with_pkce_and_its_scopes():
     ({**GOOD, "scopes": "email profile"}, "must include openid"),
     ({**GOOD, "claims": {"email": 3}}, "claims must map"),
     ({**GOOD, "verified_domains": "corp.example"}, "verified_domains"),
+    ({**GOOD, "token_endpoint_auth_method": "private_key_jwt"}, "token_endpoint_auth_method"),
     ("entra", "must be a mapping"),
 ])
 def test_a_bad_provider_is_refused_with_the_entry_named(bad, message):

@@ -211,3 +211,4 @@ def test_a_verified_domain_vouches_for_addresses_without_email_verified(app, pro
     # Other domains still need the provider's word.
     assert SignIn(trusting.test_client(), provider)("oz-sub").status_code == 403
     assert session.exec(select(User.email)).all() == ["nia@corp.example"]
+
