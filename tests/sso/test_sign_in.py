@@ -212,3 +212,34 @@ def test_a_verified_domain_vouches_for_addresses_without_email_verified(app, pro
     assert SignIn(trusting.test_client(), provider)("oz-sub").status_code == 403
     assert session.exec(select(User.email)).all() == ["nia@corp.example"]
 
+
+
+def test_a_callback_without_code_or_state_is_a_clear_page(client, sso):
+    resp = client.get("/login/sso/mock/callback")
+    assert resp.status_code == 400
+    assert "does not belong to a sign-in started in this browser" in resp.get_data(as_text=True)
+    sso.start()  # also with a sign-in under way in this browser
+    assert client.get("/login/sso/mock/callback?state=&code=").status_code == 400
+
+
+def test_an_unreachable_provider_is_a_clear_page_not_an_error(app, provider):
+    from empathy import create_app
+    from tests.sso.provider import free_port
+
+    down = create_app({**app.config, "OIDC_PROVIDERS": [
+        provider.config(issuer=f"http://127.0.0.1:{free_port()}")]}).test_client()
+    resp = down.get("/login/sso/mock")
+    assert resp.status_code == 503
+    assert "Mock ID cannot be reached just now" in resp.get_data(as_text=True)
+
+
+def test_a_provider_naming_another_issuer_is_refused(app, client, session):
+    from empathy.sso.providers import client as oauth_client
+    from empathy.sso.providers import find
+
+    with app.app_context():
+        # Discovery answered, but with another issuer than the one configured (Discovery 1.0, 4.3).
+        oauth_client(find("mock")).server_metadata.update({"issuer": "https://elsewhere.example", "_loaded_at": 1})
+    assert client.get("/login/sso/mock").status_code == 503
+    assert client.get("/login/sso/mock/callback?code=x&state=y").status_code == 503
+    assert session.exec(select(User)).all() == []
