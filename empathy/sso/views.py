@@ -61,6 +61,10 @@ def start(provider: str):
     try:
         discover(provider)
         browser_session[NEXT_KEY] = safe_next(request.args.get("next")) or ""
+        # Authlib keeps each started sign-in (state, nonce, PKCE verifier) in the cookie for an hour; one at a
+        # time is enough, and keeps a browser that starts many from outgrowing the 4 KB cookie.
+        for key in [k for k in browser_session if k.startswith(f"_state_{provider.name}_")]:
+            browser_session.pop(key)
         return client(provider).authorize_redirect(url_for("sso.callback", provider=provider.name, _external=True))
     except (requests.RequestException, ValueError) as exc:
         return _unreachable(provider, exc)
@@ -114,10 +118,12 @@ def callback(provider: str):
 @bp.get("/logout/sso")
 def signed_out():
     """After the local sign-out (auth.logout sends a single sign-on session here): offer the provider's."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
     provider = find(browser_session.pop(PROVIDER_KEY, "") or "")
     id_token = browser_session.pop(ID_TOKEN_KEY, None)
-    if current_user.is_authenticated or provider is None:
-        return redirect(url_for("main.home") if current_user.is_authenticated else url_for("auth.login"))
+    if provider is None:
+        return redirect(url_for("auth.login"))
     try:
         metadata = discover(provider)
     except (requests.RequestException, ValueError):

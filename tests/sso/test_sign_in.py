@@ -243,3 +243,13 @@ def test_a_provider_naming_another_issuer_is_refused(app, client, session):
     assert client.get("/login/sso/mock").status_code == 503
     assert client.get("/login/sso/mock/callback?code=x&state=y").status_code == 503
     assert session.exec(select(User)).all() == []
+
+
+def test_starting_again_keeps_one_pending_sign_in_in_the_cookie(sso, provider):
+    provider.set_user("rae-sub", email="rae@example.com", email_verified=True, name="Rae")
+    for _ in range(20):
+        authorize = sso.start()
+    with sso.client.session_transaction() as cookie:
+        assert len([key for key in cookie if key.startswith("_state_mock_")]) == 1
+    assert sso.come_back(sso.authorise(authorize, "rae-sub")).status_code == 302
+    assert _signed_in_as(sso.client) is not None
