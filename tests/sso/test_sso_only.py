@@ -127,3 +127,8 @@ def test_the_api_refuses_a_password_token_except_for_break_glass(sso_only, clien
     assert client.post("/api/v1/auth/token", json=["not", "an", "object"]).status_code == 403
     allowed = client.post("/api/v1/auth/token", json={"email": BREAK_GLASS, "password": DEFAULT_PASSWORD})
     assert allowed.status_code == 200 and allowed.get_json()["token"]
+
+
+def test_the_api_document_lists_the_refusal(client):
+    responses = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/auth/token"]["post"]["responses"]
+    assert "403" in responses
