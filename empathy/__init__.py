@@ -28,8 +28,6 @@ def register_extensions(app: Flask) -> None:
     from empathy.accounts.login import init_login
     from empathy.core import db, i18n, inputs, security, web
     from empathy.extensions import babel, csrf, limiter, login_manager
-    from empathy.sso import gate as sso_gate
-    from empathy.sso import providers as sso_providers
 
     inputs.init_app(app)  # before register_blueprints: routes bind their <int:...> converter when added
     db.init_app(app)
@@ -41,8 +39,6 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.init_app(app)
     web.init_app(app)
-    sso_providers.init_app(app)  # checks OIDC_PROVIDERS; no network until a sign-in starts
-    sso_gate.init_app(app)  # SSO_ONLY: the password pages refuse all but break-glass administrators
 
 
 # The document lists its sections (tags) in the order their first operation is imported: admin, account,
@@ -66,6 +62,8 @@ def register_blueprints(app: Flask) -> None:
     from empathy.privacy import views as privacy_views
     from empathy.profiles import views as profiles_views
     from empathy.reports import views as reports_views
+    from empathy.sso import gate as sso_gate
+    from empathy.sso import providers as sso_providers
     from empathy.sso import views as sso_views
     from empathy.suggestions import views as suggestions_views
     from empathy.volunteering import views as volunteering_views
@@ -74,6 +72,8 @@ def register_blueprints(app: Flask) -> None:
                    profiles_views, needs_views, reports_views, volunteering_views, token_views,
                    privacy_views, sso_views):
         app.register_blueprint(module.bp)
+    sso_providers.init_app(app)  # the identity providers' clients: checks OIDC_PROVIDERS, no network yet
+    sso_gate.init_app(app)  # SSO_ONLY: the password pages refuse all but break-glass administrators
     # Importing a domain's API module adds its operations (and their tags, in this order) to the
     # shared blueprint.
     for name in API_MODULES:
