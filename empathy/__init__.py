@@ -64,13 +64,18 @@ def register_blueprints(app: Flask) -> None:
     from empathy.privacy import views as privacy_views
     from empathy.profiles import views as profiles_views
     from empathy.reports import views as reports_views
+    from empathy.sso import gate as sso_gate
+    from empathy.sso import providers as sso_providers
+    from empathy.sso import views as sso_views
     from empathy.suggestions import views as suggestions_views
     from empathy.volunteering import views as volunteering_views
 
     for module in (suggestions_views, accounts_views, two_factor_views, admin_views, activation_views,
                    profiles_views, needs_views, reports_views, volunteering_views, token_views,
-                   privacy_views):
+                   privacy_views, sso_views):
         app.register_blueprint(module.bp)
+    sso_providers.init_app(app)  # the identity providers' clients: checks OIDC_PROVIDERS, no network yet
+    sso_gate.init_app(app)  # SSO_ONLY: the password pages refuse all but break-glass administrators
     # Importing a domain's API module adds its operations (and their tags, in this order) to the
     # shared blueprint.
     for name in API_MODULES:

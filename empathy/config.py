@@ -94,6 +94,15 @@ class Defaults:
     TOTP_KEYS: list[str] = []
     TOTP_KEY_FILE = "totp-key"
 
+    # OpenID Connect providers people sign in through (README, "Single sign-on"): a list of mappings with
+    # name, label, issuer, client_id, client_secret, and optionally scopes, claims and create_accounts
+    # (empathy/sso/providers.py). As an environment variable: EMPATHY_OIDC_PROVIDERS='[{"name": ...}]'.
+    OIDC_PROVIDERS: list[dict] = []
+    # "Single sign-on only": no password sign-in, registration, reset, activation or password token for
+    # anyone but the break-glass administrators below (active admins with one of these addresses).
+    SSO_ONLY = False
+    SSO_BREAK_GLASS_EMAILS: list[str] = []
+
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_MAX_LENGTH = 128
 

@@ -19,14 +19,16 @@ from empathy.core.errors import ServiceError
 from empathy.core.runtime import totp_keys
 
 
-@bp.post("/auth/token", tags=[ACCOUNT], responses={200: s.TokenOut, 401: Problem, 413: Problem,
+@bp.post("/auth/token", tags=[ACCOUNT], responses={200: s.TokenOut, 401: Problem, 403: Problem, 413: Problem,
                                                     422: Problem, 429: Problem, 503: Problem})
 @public
 def create_token(body: s.TokenRequest):
     """Exchange an email and password (and, with two-factor sign-in, a code) for a token valid for 30 days.
 
     Failed attempts are counted per address, per account and address, and per account (429 with
-    Retry-After past a limit); 503 with Retry-After when they cannot be counted just now.
+    Retry-After past a limit); 503 with Retry-After when they cannot be counted just now. 403 when the
+    installation is "single sign-on only" and the account is not a break-glass administrator's: sign in
+    through the identity provider and create a token on the API tokens page instead.
     """
     attempt = throttling.sign_in_attempt(body.email, api=True)
     try:

@@ -87,6 +87,8 @@ def logout():
         auth_service.end_session(session=get_session(), token=token)
     logout_user()
     flash(_("You are signed out."), "info")
+    if browser_session.get("sso_provider"):  # signed in through an identity provider: offer its sign-out too
+        return redirect(url_for("sso.signed_out"))
     return redirect(url_for("auth.login"))
 
 

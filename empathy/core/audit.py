@@ -30,6 +30,8 @@ ACTION_LABELS = {
     "two_factor_enabled": _l("Two-factor sign-in turned on"),
     "two_factor_disabled": _l("Two-factor sign-in turned off"),
     "two_factor_reset": _l("Two-factor sign-in turned off by an administrator"),
+    "sso_account_created": _l("Account created through single sign-on"),
+    "sso_account_linked": _l("Account linked to a single sign-on provider"),
 }
 
 

@@ -7,6 +7,7 @@ from empathy.models.needs import MATCH_STATUSES, NEED_STATUSES, Match, Need, Nee
 from empathy.models.privacy import AUDIT_ACTIONS, CONSENT_KINDS, AuditEntry, Consent
 from empathy.models.profiles import EmployeeProfile, EmployeeSkill, Site, Skill, SkillKey, skill_keys
 from empathy.models.ratelimit import RateLimitCounter
+from empathy.models.sso import ExternalIdentity
 from empathy.models.statuses import HoursStatus, MatchStatus, NeedStatus
 from empathy.models.submissions import FormSubmission
 from empathy.models.tokens import ApiToken
@@ -38,6 +39,7 @@ __all__ = [
     "OUTBOX_STATUSES",
     "ROLES",
     "EmployeeProfile",
+    "ExternalIdentity",
     "EmployeeSkill",
     "FormSubmission",
     "HoursRecord",

@@ -20,6 +20,7 @@ from empathy.models import (
     Credential,
     EmployeeProfile,
     EmployeeSkill,
+    ExternalIdentity,
     HoursRecord,
     HoursStatus,
     Match,
@@ -83,6 +84,7 @@ def export_my_data(*, session: Session, user: User) -> dict:
         "api_tokens": rows(ApiToken, ApiToken.user_id),
         "calendar_feeds": rows(CalendarFeed, CalendarFeed.user_id),
         "sessions": rows(UserSession, UserSession.user_id),
+        "identity_provider_links": rows(ExternalIdentity, ExternalIdentity.user_id),
         "two_factor": _two_factor(session, user),
         "emails": [_row(m) for m in session.exec(select(OutboxMessage).where(OutboxMessage.to_address == user.email)
                                                  .order_by(OutboxMessage.id)).all()],
@@ -165,7 +167,7 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
     _forget_name_in_owners_notifications(session, user)
     _forget_name_in_invitations(session, user)
     for model in (EmployeeProfile, Consent, Notification, Credential, ApiToken, CalendarFeed, UserSession, Match,
-                  TwoFactor):
+                  TwoFactor, ExternalIdentity):
         session.execute(sa.delete(model).where(model.user_id == user.id))
     session.execute(sa.delete(OutboxMessage).where(OutboxMessage.to_address == user.email))
     # A reviewer's reason for refusing the person's hours is about them too (the CHECK wants it not NULL).

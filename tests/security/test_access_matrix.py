@@ -29,8 +29,10 @@ from tests.security.world import ROLES, World, build_world
 # Placeholders in rules, filled from the world's ids.
 PARAMS = {"need_id": "need_id", "match_id": "match_id", "record_id": "record_id", "user_id": "user_id",
           "notification_id": "notification_id", "credential_id": "credential_id", "token_id": "token_id",
-          "site_id": "site_id", "skill_id": "skill_id", "token": None, "fmt": None, "filename": None}
-FIXED = {"token": "not-a-real-activation-token", "fmt": "csv", "filename": "css/empathy.css"}
+          "site_id": "site_id", "skill_id": "skill_id", "token": None, "fmt": None, "filename": None, "provider": None}
+# No identity provider is configured here: tests/sso covers the sign-in itself against a real one.
+FIXED = {"token": "not-a-real-activation-token", "fmt": "csv", "filename": "css/empathy.css",
+         "provider": "no-such-provider"}
 
 FORM = {"reason": "Reason given", "role": "coordinator", "active": "0", "message": "Hello", "hours": "2",
         "worked_on": date.today().isoformat(), "note": "", "name": "A token", "language": "zh",
@@ -80,6 +82,9 @@ auth.forgot_password                       POST   ok= ok= ok= ok= ok= ok=
 auth.reset_link                            GET    ok ok ok ok ok ok
 auth.reset_password                        GET    ok ok ok ok ok ok
 auth.reset_password                        POST   ok= ok= ok= ok= ok= ok=
+sso.start                                  GET    404 404 404 404 404 404
+sso.callback                               GET    404 404 404 404 404 404
+sso.signed_out                             GET    login ok ok ok ok ok
 two_factor.login_code                      GET    login login login login login login
 two_factor.login_code                      POST   login login login login login login
 two_factor.settings                        GET    login ok ok ok ok ok

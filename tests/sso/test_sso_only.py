@@ -1,0 +1,134 @@
+"""SSO-only mode: passwords are turned off for everyone but the break-glass administrators."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from empathy.models import User, UserSession
+from empathy.sso.gate import GATED, RESET_TOKEN_KEY
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+BREAK_GLASS = "root@example.com"
+
+
+@pytest.fixture
+def sso_only(app):
+    app.config.update(SSO_ONLY=True, SSO_BREAK_GLASS_EMAILS=[BREAK_GLASS.upper()])
+    return app
+
+
+def _home(client) -> int:
+    return client.get("/home").status_code
+
+
+def test_every_gated_endpoint_exists(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert set(GATED) <= endpoints
+
+
+def test_the_reset_token_key_is_the_one_the_reset_pages_use():
+    from empathy.accounts.views import RESET_TOKEN_KEY as used
+
+    assert RESET_TOKEN_KEY == used
+
+
+def test_password_sign_in_is_refused_with_a_clear_message(sso_only, client, auth, session):
+    make_user(session, email="emp@example.com")
+    resp = auth.login("emp@example.com", DEFAULT_PASSWORD)
+    assert resp.status_code == 303 and resp.headers["Location"].endswith("/login")
+    page = client.get("/login").get_data(as_text=True)
+    assert "Passwords are turned off here" in page
+    assert _home(client) == 302
+    assert session.exec(select(UserSession)).all() == []
+
+
+def test_an_admin_not_on_the_break_glass_list_is_refused_too(sso_only, client, auth, session):
+    make_user(session, email="admin2@example.com", role="admin")
+    auth.login("admin2@example.com", DEFAULT_PASSWORD)
+    assert _home(client) == 302
+
+
+def test_a_break_glass_address_without_the_admin_role_is_refused(sso_only, client, auth, session):
+    make_user(session, email=BREAK_GLASS, role="employee")
+    auth.login(BREAK_GLASS, DEFAULT_PASSWORD)
+    assert _home(client) == 302
+
+
+def test_the_break_glass_admin_signs_in_with_a_password(sso_only, client, auth, session):
+    make_user(session, email=BREAK_GLASS, role="admin")
+    resp = auth.login(BREAK_GLASS, DEFAULT_PASSWORD)
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/home")
+    assert _home(client) == 200
+    assert client.get("/account/password").status_code == 200  # and may change it
+
+
+def test_the_login_page_says_passwords_are_off_and_hides_registration(sso_only, client):
+    page = client.get("/login").get_data(as_text=True)
+    assert "The form below is for break-glass administrators only" in page
+    assert "Sign in with Mock ID" in page
+    assert 'href="/register"' not in page
+    zh = client.get("/login", headers={"Accept-Language": "zh"}).get_data(as_text=True)
+    assert "下面的表单仅供应急管理员使用" in zh
+
+
+def test_without_sso_only_passwords_work(app, client, auth, session):
+    make_user(session, email="emp@example.com")
+    auth.login("emp@example.com", DEFAULT_PASSWORD)
+    assert _home(client) == 200
+
+
+@pytest.mark.parametrize("path", ["/register", "/activate/some-token"])
+def test_registration_reset_and_activation_are_off(sso_only, client, session, path):
+    for resp in (client.get(path), client.post(path, data={"email": "new@example.com", "display_name": "N",
+                                                            "password": "x" * 12, "confirm": "x" * 12})):
+        assert resp.status_code == 403
+        assert "Passwords are turned off here" in resp.get_data(as_text=True)
+    assert session.exec(select(User)).all() == []
+
+
+def test_others_may_not_ask_for_a_reset_link(sso_only, client, session):
+    make_user(session, email="emp@example.com")
+    resp = client.post("/forgot", data={"email": "emp@example.com"})
+    assert resp.status_code == 403
+    assert "Passwords are turned off here" in resp.get_data(as_text=True)
+
+
+def test_the_break_glass_admin_may_ask_for_a_reset_link(sso_only, client, session):
+    make_user(session, email=BREAK_GLASS, role="admin")
+    assert client.post("/forgot", data={"email": BREAK_GLASS}).status_code == 200
+
+
+def test_a_reset_link_works_for_the_break_glass_admin_only(sso_only, client, session, app):
+    from empathy.accounts.services import password_links, password_reset
+
+    admin = make_user(session, email=BREAK_GLASS, role="admin")
+    employee = make_user(session, email="emp@example.com")
+    for user, status in ((employee, 403), (admin, 200)):
+        token = password_links.make_token(password_reset.LINK, user, secret_key=app.config["SECRET_KEY"])
+        client.get(f"/reset/{token}")
+        assert client.get("/reset").status_code == status
+
+
+def test_a_signed_in_employee_may_not_set_a_password(sso_only, client, sso, provider):
+    provider.set_user("emp-sub", email="emp@example.com", email_verified=True, name="Emp")
+    sso("emp-sub")
+    assert _home(client) == 200  # single sign-on works in SSO-only mode
+    assert client.get("/account/password").status_code == 403
+
+
+def test_the_api_refuses_a_password_token_except_for_break_glass(sso_only, client, session):
+    make_user(session, email="emp@example.com")
+    make_user(session, email=BREAK_GLASS, role="admin")
+    refused = client.post("/api/v1/auth/token", json={"email": "emp@example.com", "password": DEFAULT_PASSWORD})
+    assert refused.status_code == 403
+    assert refused.content_type == "application/problem+json"
+    assert "Passwords are turned off here" in refused.get_json()["detail"]
+    assert client.post("/api/v1/auth/token", json=["not", "an", "object"]).status_code == 403
+    allowed = client.post("/api/v1/auth/token", json={"email": BREAK_GLASS, "password": DEFAULT_PASSWORD})
+    assert allowed.status_code == 200 and allowed.get_json()["token"]
+
+
+def test_the_api_document_lists_the_refusal(client):
+    responses = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/auth/token"]["post"]["responses"]
+    assert "403" in responses
