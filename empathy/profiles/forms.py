@@ -84,6 +84,17 @@ def place_errors(form, exc: ValidationError) -> None:
             form_error(form, ServiceError(field_message(err), field=name))
 
 
+class NumberField(FloatField):
+    """A FloatField whose box shows a whole number as one (8, not 8.0) and a fraction as typed (3.5).
+
+    The box keeps "." as its decimal mark whatever the language: browsers read number inputs that way."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data:g}"
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -99,7 +110,7 @@ class SkillRowForm(Form):
     # validate_choice=False here and below: the profile family refuses a value off the list, in its own words.
     level = SelectField(_l("Level"), coerce=int, default=2, validate_choice=False)
     # Optional: an empty box is no years (and no "not a number" error).
-    years = FloatField(_l("Years (optional)"), validators=[Optional(), Hint(min=0, max=MAX_YEARS)])
+    years = NumberField(_l("Years (optional)"), validators=[Optional(), Hint(min=0, max=MAX_YEARS)])
     remove = BooleanField(_l("Remove"))
 
     def __init__(self, *args, **kwargs):

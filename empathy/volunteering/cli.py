@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from flask_babel import ngettext
 from sqlmodel import Session
 
 from empathy.core.db import get_engine
@@ -27,4 +28,4 @@ def send_reminders_command() -> None:
     with Session(get_engine(), expire_on_commit=False) as session:
         sent = send_reminders(session=session, base_url=current_app.config["BASE_URL"].rstrip("/"))
         deliver_messages(session, current_app.config["SMTP"], queued_here(session))
-    click.echo(f"{sent} reminders sent.")
+    click.echo(ngettext("%(num)d reminder sent.", "%(num)d reminders sent.", sent))

@@ -205,7 +205,7 @@ def test_languages_are_chosen_on_the_form_kept_on_edit_and_shown(client, auth, s
     session.expire_all()
     assert session.get(Need, need.id).languages == ["zh", "en"]
     detail = client.get(f"/needs/{need.id}").text
-    assert "Chinese (Mandarin), English" in detail
+    assert "Chinese (Mandarin) and English" in detail  # the locale's list pattern
 
 
 def test_the_open_needs_list_reads_a_full_page_and_its_total_in_one_statement(app, client, auth, session):
