@@ -88,9 +88,11 @@ class NeedSkillRowForm(Form):
 class NeedForm(SkillRowsMixin, FlaskForm):
     title = StringField(_l("Title"), validators=[Hint(required=True, maxlength=MAX_TITLE)])
     description = TextAreaField(_l("Description"), validators=[Hint(maxlength=MAX_DESCRIPTION)])
-    cause = SelectField(_l("Cause"), choices=[], validate_choice=False)
+    cause = SelectField(_l("Cause"), choices=[], validate_choice=False, validators=[Hint(required=True)])
     beneficiary = StringField(_l("Beneficiary organisation"), validators=[Hint(maxlength=MAX_BENEFICIARY)])
-    site = SelectField(_l("Site"), choices=[], validate_choice=False)  # the service knows the sites
+    # Required unless the need is remote (NeedCreate says so): marked, and the help says when it is not.
+    site = SelectField(_l("Site"), choices=[], validate_choice=False, validators=[Hint(required=True)],
+                       description=_l("Required unless the need is remote."))
     remote = BooleanField(_l("Remote: volunteers can help from anywhere"))
     starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMATS, validators=[Hint(required=True)])
     ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMATS, validators=[Hint(required=True)])
@@ -121,6 +123,10 @@ class NeedForm(SkillRowsMixin, FlaskForm):
         for name in self._missing_times:
             form_error(self, ServiceError(str(_l("This time does not exist that day: the clocks skip it (daylight "
                                                  "saving). Choose a time before or after the change.")), field=name))
+        # A site that is no longer offered (deactivated meanwhile) is named with the other errors of this
+        # submit, not after them by the service.
+        if self.site.data and self.site.data not in {str(value) for value, *_ in self.site.choices}:
+            form_error(self, ServiceError(str(_l("Choose one of the listed sites.")), field="site"))
         try:
             self._need = NeedCreate.model_validate(written)
         except ValidationError as exc:
@@ -129,7 +135,7 @@ class NeedForm(SkillRowsMixin, FlaskForm):
                 if not self._fields.get(name) or not self._fields[name].errors:  # one message per unreadable field
                     form_error(self, ServiceError(field_message(err), field=name))
             return False
-        return parsed and not self._missing_times
+        return parsed and not self._missing_times and not self.site.errors
 
     def to_create(self) -> NeedCreate:
         """The need as written (after a successful validate())."""

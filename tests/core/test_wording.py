@@ -71,7 +71,8 @@ def test_an_approved_hour_is_one_hour_and_eight_hours_are_not_eight_point_zero(a
         assert notifications.render("hours_approved", {"need": "Tutoring", "hours": 2.5}) == \
             "Your 2.5 hours for “Tutoring” are approved."
     with app.test_request_context(), force_locale("zh"):
-        assert notifications.render("hours_approved", {"need": "辅导", "hours": 8.0}) == "您为“辅导”登记的 8 小时已获批准。"
+        zh = notifications.render("hours_approved", {"need": "辅导", "hours": 8.0})
+        assert zh == "您为“辅导”登记的 8 小时已获批准。"
 
 
 def test_command_output_counts_in_the_singular(runner, monkeypatch):
