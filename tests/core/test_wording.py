@@ -185,3 +185,15 @@ def test_reminders_sent_from_the_command_link_to_base_url(app, session, runner, 
     runner.invoke(args=["send-reminders"])
     mail = session.exec(select(OutboxMessage).where(OutboxMessage.kind.like("reminder:%"))).one()
     assert "https://empathy.example.org/commitments" in mail.body and ":5000" not in mail.body
+
+
+# ---- the printable record is reachable ----------------------------------------------------------------
+
+def test_the_printable_record_is_linked_from_the_commitments_hours_and_profile_pages(client, auth, session):
+    user = _sign_in(session, auth)
+    need = make_need(session, starts_at=utcnow() - timedelta(days=2))
+    match = make_match(session, need, user, status="confirmed")
+    for url in ("/commitments", f"/commitments/{match.id}/hours", "/profile"):
+        page = client.get(url, follow_redirects=True).text
+        assert 'href="/me/record"' in page, url
+    assert client.get("/me/record").status_code == 200
