@@ -117,7 +117,9 @@ def test_a_moved_need_tells_reminds_and_updates_the_calendar(open_page, live_ser
 
     # Resetting the link ends the old one.
     volunteer.goto("/commitments")
-    volunteer.get_by_role("button", name="Reset the calendar link").click()
+    # A confirmation step first (the old link stops working): open it, then confirm.
+    volunteer.locator("summary", has_text="Reset the calendar link…").click()
+    volunteer.get_by_role("button", name="Yes, make a new link").click()
     expect(volunteer.get_by_label("Calendar link")).not_to_have_value(feed_url)
     try:
         urllib.request.urlopen(feed_url, timeout=10)
