@@ -71,3 +71,13 @@ def test_revoking_a_token_and_merging_skills_ask_first(app, client, auth, sessio
     # The only submit button of the merge form is inside the step.
     form = page.split('<form method="post"', 1)[1].split("</form>", 1)[0]
     assert form.count('type="submit"') == 1
+
+
+def test_an_admin_turning_off_someones_two_factor_sign_in_asks_first(client, auth, session, monkeypatch):
+    _sign_in(session, auth, role="admin")
+    person = make_user(session, display_name="Li Wei")
+    # Who uses two-factor sign-in is the accounts service's business: here, Li Wei does.
+    monkeypatch.setattr("empathy.accounts.services.two_factor.users_with_two_factor", lambda *a: {person.id})
+    page = client.get("/admin/users").text
+    summary, body = _guarded(page, f"/admin/users/{person.id}/two-factor/reset")
+    assert summary == "Turn off two-factor…" and "Li Wei is signed out everywhere" in body
