@@ -53,6 +53,7 @@ from empathy.profiles.forms import (
     cause_choices,
     language_choices,
     level_choices,
+    refuse_unoffered_site,
     site_choices,
     skill_label,
 )
@@ -123,10 +124,7 @@ class NeedForm(SkillRowsMixin, FlaskForm):
         for name in self._missing_times:
             form_error(self, ServiceError(str(_l("This time does not exist that day: the clocks skip it (daylight "
                                                  "saving). Choose a time before or after the change.")), field=name))
-        # A site that is no longer offered (deactivated meanwhile) is named with the other errors of this
-        # submit, not after them by the service.
-        if self.site.data and self.site.data not in {str(value) for value, *_ in self.site.choices}:
-            form_error(self, ServiceError(str(_l("Choose one of the listed sites.")), field="site"))
+        unoffered = refuse_unoffered_site(self, self.site)
         try:
             self._need = NeedCreate.model_validate(written)
         except ValidationError as exc:
@@ -135,7 +133,7 @@ class NeedForm(SkillRowsMixin, FlaskForm):
                 if not self._fields.get(name) or not self._fields[name].errors:  # one message per unreadable field
                     form_error(self, ServiceError(field_message(err), field=name))
             return False
-        return parsed and not self._missing_times and not self.site.errors
+        return parsed and not self._missing_times and not unoffered
 
     def to_create(self) -> NeedCreate:
         """The need as written (after a successful validate())."""

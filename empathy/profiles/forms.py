@@ -75,6 +75,16 @@ class Hint:
         pass
 
 
+def refuse_unoffered_site(form, field, name: str = "site") -> bool:
+    """Put "Choose one of the listed sites." under `field` when its value is not among its choices (a site
+    deactivated since the page was drawn), so it shows with the other errors of the same submit rather than
+    after them, from the service. True when refused."""
+    if field.data and field.data not in {str(value) for value, *_ in field.choices}:
+        form_error(form, ServiceError(str(_l("Choose one of the listed sites.")), field=name))
+        return True
+    return False
+
+
 def place_errors(form, exc: ValidationError) -> None:
     """A family's errors under their fields; a field WTForms could not read keeps its one message."""
     for err in exc.errors(include_url=False):
@@ -181,12 +191,13 @@ class ProfileForm(SkillRowsMixin, FlaskForm):
         """WTForms reads the input; ProfileUpdate judges it, and its errors land on their fields."""
         parsed = super().validate(extra_validators)
         self._profile = None
+        unoffered = refuse_unoffered_site(self, self.site_id)
         try:
             self._profile = ProfileUpdate.model_validate(self._written())
         except ValidationError as exc:
             place_errors(self, exc)
             return False
-        return parsed
+        return parsed and not unoffered
 
     def to_update(self) -> ProfileUpdate:
         """The profile as written (after a successful validate())."""
