@@ -114,7 +114,7 @@ def test_coordinator_need_from_post_to_impact_report(open_page):
     row = coordinator.get_by_role("row").filter(has_text="Zhou Ming")
     expect(row).to_contain_text("6.5")
     row.get_by_role("button", name="Approve").click()
-    expect(coordinator.get_by_role("row").filter(has_text="Zhou Ming")).to_contain_text("approved")
+    expect(coordinator.get_by_role("row").filter(has_text="Zhou Ming")).to_contain_text("Approved")
 
     # The impact report counts them, under the employee's department.
     coordinator.get_by_role("link", name="Reports").click()
