@@ -27,7 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from empathy.accounts.login import init_login
-    from empathy.core import db, i18n, inputs, queue, security, web
+    from empathy.core import db, i18n, inputs, queue, security, urls, web
     from empathy.extensions import babel, csrf, limiter, login_manager
 
     inputs.init_app(app)  # before register_blueprints: routes bind their <int:...> converter when added
@@ -41,6 +41,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     web.init_app(app)
     queue.init_app(app)
+    urls.init_app(app)  # warns once when BASE_URL is not the address the app answers on
 
 
 # The document lists its sections (tags) in the order their first operation is imported: admin, account,

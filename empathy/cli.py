@@ -7,6 +7,7 @@ import sys
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from flask_babel import ngettext
 from sqlmodel import Session
 
 from empathy.core import schema
@@ -139,9 +140,13 @@ def send_mail_command(limit: int) -> None:
     _require_migrated()
     with Session(get_engine(), expire_on_commit=False) as session:
         outcomes = deliver_queued(session, current_app.config["SMTP"], limit=limit)
-    kept = f", {outcomes['logged']} kept in the outbox (no SMTP server configured)" if outcomes["logged"] else ""
-    click.echo(f"{outcomes['sent']} e-mails sent, {outcomes['queued']} to be tried again, "
-               f"{outcomes['failed']} failed{kept}.")
+    parts = [ngettext("%(num)d e-mail sent", "%(num)d e-mails sent", outcomes["sent"]),
+             ngettext("%(num)d to be tried again", "%(num)d to be tried again", outcomes["queued"]),
+             ngettext("%(num)d failed", "%(num)d failed", outcomes["failed"])]
+    if outcomes["logged"]:
+        parts.append(ngettext("%(num)d kept in the outbox (no SMTP server configured)",
+                              "%(num)d kept in the outbox (no SMTP server configured)", outcomes["logged"]))
+    click.echo(", ".join(parts) + ".")
 
 
 @queue_cli.command("worker")
@@ -259,4 +264,6 @@ def prune_submissions_command(days: int) -> None:
     _require_migrated()
     with Session(get_engine(), expire_on_commit=False) as session:
         removed = prune(session=session, older_than=timedelta(days=days))
-    click.echo(f"{removed} submissions older than {days} days deleted.")
+    age = ngettext("%(num)d day", "%(num)d days", days)
+    click.echo(ngettext("%(num)d submission older than %(days)s deleted.",
+                        "%(num)d submissions older than %(days)s deleted.", removed, days=age))

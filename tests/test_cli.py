@@ -110,7 +110,7 @@ def test_prune_submissions_deletes_only_old_tokens(migrated_app):
     runner = migrated_app.test_cli_runner()
     assert "older than DAYS days" in runner.invoke(args=["prune-submissions", "--help"]).output
     result = runner.invoke(args=["prune-submissions"])
-    assert result.exit_code == 0 and "1 submissions older than 30 days deleted." in result.output
+    assert result.exit_code == 0 and "1 submission older than 30 days deleted." in result.output
     with Session(get_engine(migrated_app)) as s:
         assert [r.key[0] for r in s.exec(select(FormSubmission)).all()] == ["b"]
     assert "0 submissions" in runner.invoke(args=["prune-submissions", "--days", "30"]).output

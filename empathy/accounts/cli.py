@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import ngettext
 from sqlmodel import Session
 
 from empathy.core.db import get_engine
@@ -34,7 +35,7 @@ def totp_status() -> None:
 
     with _session() as session:
         status = key_status(session=session, keys=totp_keys())
-    click.echo(f"Keys: {status.where} ({status.keys} key{'s' if status.keys != 1 else ''}).")
+    click.echo(f"Keys: {status.where} ({ngettext('%(num)d key', '%(num)d keys', status.keys)}).")
     click.echo(f"Users with two-factor sign-in: {status.users}; sealed with the newest key: {status.newest}; "
                f"with an older key: {status.older}; opened by no key: {len(status.unopenable)}.")
     if status.older:
@@ -66,8 +67,9 @@ def totp_rotate_key(keep_old: bool) -> None:
             done = rotate_key(session=session, keys=keys, keep_old=keep_old)
         except ServiceError as exc:
             raise click.ClickException(exc.message) from None
-    click.echo(f"Re-sealed {done.resealed} two-factor secret{'s' if done.resealed != 1 else ''} "
-               f"with the newest key in {done.where}.")
+    click.echo(ngettext("Re-sealed %(num)d two-factor secret with the newest key in %(where)s.",
+                        "Re-sealed %(num)d two-factor secrets with the newest key in %(where)s.",
+                        done.resealed, where=done.where))
     if keys.is_file:
         kept = "kept" if keep_old else f"removed ({done.dropped})"
         click.echo(f"Old keys {kept}. Back up {done.where} now: backups made before today need the old key.")

@@ -7,9 +7,10 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from empathy.core import labels
 from empathy.models import ROLES
 
-ROLE_LABELS = {"employee": _l("Employee"), "coordinator": _l("Coordinator"), "admin": _l("Admin")}
+ROLE_LABELS = labels.ROLES  # by role, as every page names it
 
 
 class RoleForm(FlaskForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 from flask import current_app, jsonify, render_template
+from markupsafe import Markup, escape
 
 from empathy.api import PREFIX, bp, idempotency
 from empathy.api.auth import public
@@ -81,6 +82,18 @@ def _schema_name(schema: dict | None) -> str:
     return schema.get("type", "")
 
 
+CODE_SPAN = Markup("<code>{}</code>")
+
+
+def code_spans(text: str | None) -> Markup:
+    """A description of the OpenAPI document as HTML: its `code spans` (CommonMark's backticks, which
+    tools such as Swagger UI render) as <code>, everything else escaped. An unpaired backtick stays as it is."""
+    parts = str(text or "").split("`")
+    if len(parts) % 2 == 0:  # an odd number of backticks: the last one opens nothing
+        parts[-2:] = [parts[-2] + "`" + parts[-1]]
+    return Markup("").join(CODE_SPAN.format(part) if i % 2 else escape(part) for i, part in enumerate(parts))
+
+
 @bp.get("/docs", doc_ui=False)
 @public
 def docs():
@@ -95,4 +108,4 @@ def docs():
         by_tag.setdefault((op[2].get("tags") or ["other"])[0], []).append(op)
     return render_template("api/docs.html", doc=doc, by_tag=by_tag, tags={t["name"]: t for t in doc.get("tags", [])},
                            schemas=doc.get("components", {}).get("schemas", {}), schema_name=_schema_name,
-                           prefix=PREFIX)
+                           prefix=PREFIX, code_spans=code_spans)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
+from empathy.core.labels import code_label, skill_label
 from empathy.core.pagination import Page, paginate
-from empathy.models import AUDIT_ACTIONS, AuditEntry
+from empathy.models import AUDIT_ACTIONS, AuditEntry, HoursRecord, Match, Need, Skill, User
 
 ACTION_LABELS = {
     "role_changed": _l("Role changed"),
@@ -52,3 +56,100 @@ def list_entries(*, session: Session, action: str = "", page: int = 1, per_page:
     if action in AUDIT_ACTIONS:
         stmt = stmt.where(AuditEntry.action == action)
     return paginate(session, stmt, page=page, per_page=per_page)
+
+
+# What an entry names, by kind: the target types, and the details that hold the id of a row.
+SUBJECT_KINDS = {
+    "user": _l("User"), "need": _l("Need"), "skill": _l("Skill"), "hours": _l("Hours"), "match": _l("Sign-up"),
+}
+DETAIL_SUBJECTS = {"need": "need", "merged": "skill", "copied_from": "need"}
+# Details that hold a stored code, shown through its label table (core.labels.TABLES).
+DETAIL_CODES = {"old": "role", "new": "role"}
+DETAIL_LABELS = {
+    "need": _l("Need"), "merged": _l("Merged skill"), "copied_from": _l("Copied from"), "old": _l("Before"),
+    "new": _l("After"), "created": _l("Accounts created"), "updated": _l("Accounts updated"), "invited": _l("Invited"),
+    "people_told": _l("People told"), "active": _l("Active"), "kind": _l("Kind"),
+}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A row an audit entry names: its kind ("user", "need", ...), id, and name ("" once it is deleted)."""
+
+    kind: str
+    id: int | None
+    name: str
+
+    @property
+    def gone(self) -> bool:
+        return not self.name
+
+    @property
+    def kind_label(self) -> str:
+        return str(SUBJECT_KINDS.get(self.kind, self.kind))
+
+
+@dataclass
+class EntryView:
+    """One audit entry as the log page shows it: names first, ids beside them."""
+
+    entry: AuditEntry
+    actor: Subject | None
+    target: Subject | None
+    details: list[tuple[str, Subject | str]]
+
+
+def describe_entries(*, session: Session, entries: list[AuditEntry], lang: str) -> list[EntryView]:
+    """Name the people, needs, skills, hours and sign-ups a page of entries refers to: one query per kind
+    of row, whatever the page's length (not one per entry). A deleted row is a Subject without a name."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for e in entries:
+        if e.actor_id is not None:
+            wanted["user"].add(e.actor_id)
+        if e.target_id is not None and e.target_type in SUBJECT_KINDS:
+            wanted[e.target_type].add(e.target_id)
+        for key, kind in DETAIL_SUBJECTS.items():
+            if isinstance((e.details or {}).get(key), int):
+                wanted[kind].add(e.details[key])
+    names = _names(session, wanted, lang)
+
+    def subject(kind: str, row_id: int | None) -> Subject | None:
+        return None if row_id is None else Subject(kind, row_id, names.get((kind, row_id), ""))
+
+    views = []
+    for e in entries:
+        details: list[tuple[str, Subject | str]] = []
+        for key, value in (e.details or {}).items():  # in the order the action wrote them
+            label = str(DETAIL_LABELS.get(key, key))
+            if key in DETAIL_SUBJECTS and isinstance(value, int):
+                details.append((label, subject(DETAIL_SUBJECTS[key], value)))
+            elif key in DETAIL_CODES:
+                details.append((label, code_label(DETAIL_CODES[key], str(value))))
+            else:
+                details.append((label, "" if value is None else str(value)))
+        target = subject(e.target_type, e.target_id) if e.target_type in SUBJECT_KINDS else None
+        views.append(EntryView(e, subject("user", e.actor_id), target, details))
+    return views
+
+
+def _names(session: Session, wanted: dict[str, set[int]], lang: str) -> dict[tuple[str, int], str]:
+    names: dict[tuple[str, int], str] = {}
+    if wanted["user"]:
+        for uid, name in session.exec(select(User.id, User.display_name).where(User.id.in_(wanted["user"]))):
+            names[("user", uid)] = name
+    if wanted["need"]:
+        for nid, title in session.exec(select(Need.id, Need.title).where(Need.id.in_(wanted["need"]))):
+            names[("need", nid)] = title
+    if wanted["skill"]:
+        for skill in session.exec(select(Skill).where(Skill.id.in_(wanted["skill"]))):
+            names[("skill", skill.id)] = skill_label(skill, lang)
+    # Hours and sign-ups are named by their person and need ("Ann Lee · Reading club").
+    for kind, table in (("hours", HoursRecord), ("match", Match)):
+        if wanted[kind]:
+            rows = session.exec(
+                select(table.id, User.display_name, Need.title)
+                .join(Need, Need.id == table.need_id).outerjoin(User, User.id == table.user_id)
+                .where(table.id.in_(wanted[kind])))
+            for row_id, person, title in rows:
+                names[(kind, row_id)] = f"{person} · {title}" if person else title
+    return names

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from babel import Locale, lists
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import format_number, get_locale, get_translations
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from empathy.core import dates
 
@@ -61,6 +63,32 @@ def _number(number) -> str:
     return format_number(number)
 
 
+def format_list(items) -> str:
+    """Items (strings) joined by the request's language's list pattern (Babel's "standard" style):
+    ["a", "b", "c"] reads "a, b, and c" in English and "a、b和c" in Chinese; "" for none."""
+    items = [str(item) for item in items]  # plain text: Jinja's autoescape escapes the result
+    if len(items) < 2:
+        return "".join(items)
+    return lists.format_list(items, style="standard", locale=get_locale() or "en")
+
+
+def _format_list_filter(items, via=None) -> Markup:
+    """`items|format_list` in templates, or `items|format_list(func)` to name each item through `func` first.
+
+    Items are escaped unless they are markup already (a `{% set %}` block); the locale's patterns are
+    filled the way Babel's `format_list` fills them."""
+    items = [escape(via(item) if via is not None else item) for item in items]
+    if len(items) < 2:
+        return escape("").join(items)
+    patterns = Locale.parse(str(get_locale() or "en")).list_patterns["standard"]
+    if len(items) == 2:
+        return escape(patterns["2"]).format(*items)
+    joined = escape(patterns["start"]).format(items[0], items[1])
+    for item in items[2:-1]:
+        joined = escape(patterns["middle"]).format(joined, item)
+    return escape(patterns["end"]).format(joined, items[-1])
+
+
 def install_fast_i18n(app: Flask) -> None:
     """Replace Flask-Babel's Jinja gettext callables and number filter by ones that do the same work once;
     dates are shown through the named formats of empathy.core.dates."""
@@ -71,7 +99,7 @@ def install_fast_i18n(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
-    app.jinja_env.filters.update(numberformat=_number)
+    app.jinja_env.filters.update(numberformat=_number, format_list=_format_list_filter)
     dates.init_app(app)
 
 
@@ -86,6 +114,20 @@ def init_app(app: Flask) -> None:
             "html_lang": HTML_LANG.get(code, code),
             "language_names": LANGUAGE_NAMES,
         }
+
+    @app.template_global("code_label")
+    def _code_label(family: str, code: str | None) -> str:
+        """A stored code (a status, a role) in the reader's language: core.labels.code_label."""
+        from empathy.core.labels import code_label
+
+        return code_label(family, code)
+
+    @app.template_global("category_label")
+    def _category_label(code: str | None) -> str:
+        """A skill category code in the reader's language: core.labels.category_label."""
+        from empathy.core.labels import category_label
+
+        return category_label(code, ui_language())
 
     @app.template_filter("language_name")
     def _language_name(code: str) -> str:

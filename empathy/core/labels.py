@@ -2,9 +2,59 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlmodel import Session, select
 
+from empathy.data import load_categories
 from empathy.models import Site
+
+# Stored codes as people read them, one table per family of codes, in sentence case everywhere (badges,
+# lists, e-mails). Families share English words ("Open", "Rejected") that other languages tell apart, so
+# each keeps a context of its own in the catalogue.
+NEED_STATUS = {
+    # "Open" is also a verb (the link of a notification): the context keeps the status apart in the catalogue.
+    "draft": lazy_pgettext("need status", "Draft"),
+    "open": lazy_pgettext("need status", "Open"),
+    "filled": lazy_pgettext("need status", "Filled"),
+    "closed": lazy_pgettext("need status", "Closed"),
+    "completed": lazy_pgettext("need status", "Completed"),
+    "cancelled": lazy_pgettext("need status", "Cancelled"),
+}
+SIGNUP_STATUS = {
+    "suggested": lazy_pgettext("sign-up status", "Suggested"),
+    "invited": lazy_pgettext("sign-up status", "Invited"),
+    "volunteered": lazy_pgettext("sign-up status", "Awaiting approval"),
+    "confirmed": lazy_pgettext("sign-up status", "Confirmed"),
+    "declined": lazy_pgettext("sign-up status", "Declined"),
+    "rejected": lazy_pgettext("sign-up status", "Not taken up"),
+    "removed": lazy_pgettext("sign-up status", "Removed"),
+    "withdrawn": lazy_pgettext("sign-up status", "Withdrawn"),
+    "attended": lazy_pgettext("sign-up status", "Attended"),
+    "no_show": lazy_pgettext("sign-up status", "Did not come"),
+}
+HOURS_STATUS = {
+    "pending": lazy_pgettext("hours status", "Pending"),
+    "approved": lazy_pgettext("hours status", "Approved"),
+    "rejected": lazy_pgettext("hours status", "Not approved"),
+}
+ROLES = {"employee": _l("Employee"), "coordinator": _l("Coordinator"), "admin": _l("Administrator")}
+# The tables by family, as templates name them: code_label("need_status", need.status).
+TABLES = {"need_status": NEED_STATUS, "signup_status": SIGNUP_STATUS, "hours_status": HOURS_STATUS, "role": ROLES}
+
+
+def code_label(family: str, code: str | None) -> str:
+    """A stored code of `family` (a key of TABLES) in the reader's language; an unknown code as it is.
+    KeyError for an unknown family."""
+    label = TABLES[family].get(code or "")
+    return str(label) if label is not None else (code or "")
+
+
+def category_label(code: str | None, lang: str) -> str:
+    """A skill category code ("creative") by its label in `lang` ("Arts & creative"); "other" and unknown
+    codes read "Other"."""
+    entry = load_categories().get(code or "")
+    return localized(entry, lang) if entry else str(_l("Other"))
 
 
 def skill_label(skill, lang: str) -> str:

@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from . import scoring, vectors
 from .documents import LEVELS, EmployeeDoc, NeedDoc
 from .features import UNKNOWN_LEVEL, Featurizer, need_text, skill_labels, written_text
-from .text import surface_forms, tokenize_short
+from .text import is_filler, surface_forms, tokenize_short
 
 # Terms listed as driving a text score: enough to read why, few enough to scan.
 N_TERMS = 8
@@ -96,7 +96,7 @@ def _terms_of(feat: Featurizer, need_forms: dict[str, str], emp: EmployeeDoc, co
     totals: dict[str, float] = {}
     for col, value in zip(cols, values):
         word = forms.get(names[col])
-        if word is not None:
+        if word is not None and not is_filler(word):
             totals[word] = totals.get(word, 0.0) + float(value)
     best = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:N_TERMS]
     return [{"term": word, "contribution": round(value, 4)} for word, value in best]

@@ -16,6 +16,12 @@ _IS_CJK = re.compile(rf"[{_CJK}]")
 _ZH_STOP = frozenset(("的 了 和 与 及 或 是 在 有 为 对 等 也 就 都 而 并 把 被 让 我 你 他 她 它 们 这 那 之 其 于 以 "
                      "及其 以及 一个 我们 他们 可以 进行").split())
 _EN_STOP = frozenset(ENGLISH_STOP_WORDS)
+# Words that carry no meaning of their own, never shown as "words that counted" (explanations only: they
+# stay in the documents and the scores, which the benchmarks measure). General language, not from data.
+_FILLERS = frozenset(("一些 一起 一下 一种 一样 事情 其他 其它 这些 那些 这个 那个 这样 那样 什么 还有 等等 "
+                      "如果 因为 所以 但是 而且 或者 非常 比较 已经 可能 能够 通过 自己 大家 方面 相关 时候 "
+                      "没有 不是 就是 还是 需要 "
+                      "etc also thing things lot lots way ways").split())
 # The fallback stripper leaves at least this many letters ("ring" must not become "r").
 MIN_STEM_CHARS = 3
 # A Chinese run of two characters is its own only bigram: longer runs also yield their bigrams.
@@ -112,6 +118,16 @@ def _whole_words(run: str) -> tuple[tuple[str, str], ...]:
             out.append((word, word))
             out.extend((word[i : i + 2], word) for i in range(len(word) - 1))
     return tuple(out)
+
+
+def is_filler(word: str) -> bool:
+    """Whether a shown word is a function or filler word ("the", "and", "的", "其他", "一些", ...),
+    which an explanation leaves out of its words that counted."""
+    folded = normalize(word)
+    if folded in _EN_STOP or folded in _ZH_STOP or folded in _FILLERS:
+        return True
+    # A Chinese run made only of function characters ("的和") says nothing either.
+    return bool(folded) and _IS_CJK.match(folded) is not None and all(ch in _ZH_STOP for ch in folded)
 
 
 def surface_forms(text: str, *, stemming: bool = True, only: Collection[str] | None = None) -> dict[str, str]:

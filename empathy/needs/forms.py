@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from pydantic import ValidationError
 from wtforms import (
@@ -13,7 +12,6 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     FieldList,
-    FloatField,
     Form,
     FormField,
     IntegerField,
@@ -29,12 +27,12 @@ from wtforms.validators import ValidationError as FieldError
 
 from empathy.core.errors import ServiceError
 from empathy.core.inputs import id_in_text
+from empathy.core.labels import NEED_STATUS
 from empathy.core.localtime import NonexistentTime, local_datetime
 from empathy.core.memo import BoundedCache
 from empathy.core.runtime import org_timezone
 from empathy.core.validation import field_message, form_field
 from empathy.core.web import form_error
-from empathy.models import NeedStatus
 from empathy.models.need_schemas import (
     MAX_BENEFICIARY,
     MAX_DESCRIPTION,
@@ -50,24 +48,18 @@ from empathy.models.profile_schemas import MAX_SKILL_NAME
 from empathy.profiles.forms import (
     Hint,
     MultiCheckboxField,
+    NumberField,
     SkillRowsMixin,
     cause_choices,
     language_choices,
     level_choices,
+    refuse_unoffered_site,
     site_choices,
     skill_label,
 )
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
-STATUS_NAMES = {
-    # "Open" is also a verb (the link of a notification): the context keeps the status apart in the catalogue.
-    NeedStatus.DRAFT: lazy_pgettext("need status", "Draft"),
-    NeedStatus.OPEN: lazy_pgettext("need status", "Open"),
-    NeedStatus.FILLED: lazy_pgettext("need status", "Filled"),
-    NeedStatus.CLOSED: lazy_pgettext("need status", "Closed"),
-    NeedStatus.COMPLETED: lazy_pgettext("need status", "Completed"),
-    NeedStatus.CANCELLED: lazy_pgettext("need status", "Cancelled"),
-}
+STATUS_NAMES = NEED_STATUS  # the labels of core.labels, by status
 
 
 def to_local_naive(value: datetime) -> datetime:
@@ -97,15 +89,17 @@ class NeedSkillRowForm(Form):
 class NeedForm(SkillRowsMixin, FlaskForm):
     title = StringField(_l("Title"), validators=[Hint(required=True, maxlength=MAX_TITLE)])
     description = TextAreaField(_l("Description"), validators=[Hint(maxlength=MAX_DESCRIPTION)])
-    cause = SelectField(_l("Cause"), choices=[], validate_choice=False)
+    cause = SelectField(_l("Cause"), choices=[], validate_choice=False, validators=[Hint(required=True)])
     beneficiary = StringField(_l("Beneficiary organisation"), validators=[Hint(maxlength=MAX_BENEFICIARY)])
-    site = SelectField(_l("Site"), choices=[], validate_choice=False)  # the service knows the sites
+    # Required unless the need is remote (NeedCreate says so): marked, and the help says when it is not.
+    site = SelectField(_l("Site"), choices=[], validate_choice=False, validators=[Hint(required=True)],
+                       description=_l("Required unless the need is remote."))
     remote = BooleanField(_l("Remote: volunteers can help from anywhere"))
     starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMATS, validators=[Hint(required=True)])
     ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMATS, validators=[Hint(required=True)])
     seats = IntegerField(_l("Volunteers needed"), default=1, validators=[Hint(required=True, min=1, max=MAX_SEATS)])
     # 0.01: the browser's nearest hint for "above 0" (the family refuses 0 itself).
-    hours_per_volunteer = FloatField(_l("Hours per volunteer"), default=4,
+    hours_per_volunteer = NumberField(_l("Hours per volunteer"), default=4,
                                      validators=[Hint(required=True, min=0.01, max=MAX_HOURS)])
     requires_approval = BooleanField(_l("Sign-ups need my approval"))
     allows_extra_hours = BooleanField(_l("Volunteers may log more hours for a day than the need runs that day"),
@@ -130,6 +124,7 @@ class NeedForm(SkillRowsMixin, FlaskForm):
         for name in self._missing_times:
             form_error(self, ServiceError(str(_l("This time does not exist that day: the clocks skip it (daylight "
                                                  "saving). Choose a time before or after the change.")), field=name))
+        unoffered = refuse_unoffered_site(self, self.site)
         try:
             self._need = NeedCreate.model_validate(written)
         except ValidationError as exc:
@@ -138,7 +133,7 @@ class NeedForm(SkillRowsMixin, FlaskForm):
                 if not self._fields.get(name) or not self._fields[name].errors:  # one message per unreadable field
                     form_error(self, ServiceError(field_message(err), field=name))
             return False
-        return parsed and not self._missing_times
+        return parsed and not self._missing_times and not unoffered
 
     def to_create(self) -> NeedCreate:
         """The need as written (after a successful validate())."""

@@ -11,6 +11,7 @@ from datetime import UTC
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -48,8 +49,9 @@ def _resolve_site(session: Session, ref: str | None, current: int | None) -> Sit
 
 def _check_seats(data: NeedCreate, seats_taken: int) -> None:
     if data.seats < seats_taken:
-        raise ServiceError(str(_l("%(n)d volunteers are already confirmed: keep at least that many seats.",
-                                  n=seats_taken)), field="seats")
+        raise ServiceError(ngettext("%(num)d volunteer is already confirmed: keep at least that many seats.",
+                                    "%(num)d volunteers are already confirmed: keep at least that many seats.",
+                                    seats_taken), field="seats")
 
 
 def _apply(session: Session, need: Need, data: NeedCreate, site: Site | None) -> None:

@@ -11,7 +11,7 @@ from empathy.accounts.login import me, role_required
 from empathy.core import once, web
 from empathy.core.db import get_session, recent_read
 from empathy.core.errors import Conflict, ServiceError
-from empathy.core.i18n import ui_language
+from empathy.core.i18n import format_list, ui_language
 from empathy.core.labels import localized, site_name, skill_label
 from empathy.core.memo import BoundedCache
 from empathy.core.runtime import org_timezone, send_mail_after_response
@@ -148,7 +148,7 @@ def _edit_page(need_id: int | None):
                 flash(_("The need is saved with its new time or place.") + " " + told_sentence(told), "success")
                 if change.clashing:
                     flash(_("At the new time these people are also committed to another need: %(names)s. Ask them "
-                            "whether they can still come.", names=", ".join(change.clashing)), "warning")
+                            "whether they can still come.", names=format_list(change.clashing)), "warning")
             else:
                 flash(_("The need is saved.") if need_id
                       else _("The need is saved as a draft. Publish it when it is ready."), "success")

@@ -12,6 +12,7 @@ from empathy.accounts.login import me, role_required
 from empathy.core import audit, web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
+from empathy.core.i18n import ui_language
 from empathy.core.runtime import after_response
 from empathy.core.web import form_error
 from empathy.models import AUDIT_ACTIONS
@@ -69,5 +70,6 @@ def delete():
 def audit_log():
     action = request.args.get("action", "")
     page = audit.list_entries(session=get_session(), action=action, page=request.args.get("page", 1, type=int))
-    return render_template("privacy/audit.html", page=page, action=action, actions=AUDIT_ACTIONS,
+    views = audit.describe_entries(session=get_session(), entries=page.items, lang=ui_language())
+    return render_template("privacy/audit.html", page=page, views=views, action=action, actions=AUDIT_ACTIONS,
                            labels=audit.ACTION_LABELS)

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from empathy.core.db import begin_write, compare_and_set, lock_rows, retrying, utcnow
 from empathy.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from empathy.core.i18n import format_list
 from empathy.core.pagination import Page, paginate
 from empathy.core.submissions import Submission
 from empathy.core.submissions import record as record_submission
@@ -65,7 +66,7 @@ def require_credentials(session: Session, need: Need, user_id: int) -> None:
     lacking = missing_kinds(session, need.id, [user_id])[user_id]
     if lacking:
         raise Conflict(str(_l("A valid, verified credential is needed for this work: %(kinds)s.",
-                              kinds=", ".join(label(k) for k in lacking))))
+                              kinds=format_list(label(k) for k in lacking))))
 
 
 @retrying

@@ -75,6 +75,16 @@ class Hint:
         pass
 
 
+def refuse_unoffered_site(form, field, name: str = "site") -> bool:
+    """Put "Choose one of the listed sites." under `field` when its value is not among its choices (a site
+    deactivated since the page was drawn), so it shows with the other errors of the same submit rather than
+    after them, from the service. True when refused."""
+    if field.data and field.data not in {str(value) for value, *_ in field.choices}:
+        form_error(form, ServiceError(str(_l("Choose one of the listed sites.")), field=name))
+        return True
+    return False
+
+
 def place_errors(form, exc: ValidationError) -> None:
     """A family's errors under their fields; a field WTForms could not read keeps its one message."""
     for err in exc.errors(include_url=False):
@@ -82,6 +92,17 @@ def place_errors(form, exc: ValidationError) -> None:
         field = form.error_field(name)
         if field is None or not field.errors:
             form_error(form, ServiceError(field_message(err), field=name))
+
+
+class NumberField(FloatField):
+    """A FloatField whose box shows a whole number as one (8, not 8.0) and a fraction as typed (3.5).
+
+    The box keeps "." as its decimal mark whatever the language: browsers read number inputs that way."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data:g}"
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -99,7 +120,7 @@ class SkillRowForm(Form):
     # validate_choice=False here and below: the profile family refuses a value off the list, in its own words.
     level = SelectField(_l("Level"), coerce=int, default=2, validate_choice=False)
     # Optional: an empty box is no years (and no "not a number" error).
-    years = FloatField(_l("Years (optional)"), validators=[Optional(), Hint(min=0, max=MAX_YEARS)])
+    years = NumberField(_l("Years (optional)"), validators=[Optional(), Hint(min=0, max=MAX_YEARS)])
     remove = BooleanField(_l("Remove"))
 
     def __init__(self, *args, **kwargs):
@@ -170,12 +191,13 @@ class ProfileForm(SkillRowsMixin, FlaskForm):
         """WTForms reads the input; ProfileUpdate judges it, and its errors land on their fields."""
         parsed = super().validate(extra_validators)
         self._profile = None
+        unoffered = refuse_unoffered_site(self, self.site_id)
         try:
             self._profile = ProfileUpdate.model_validate(self._written())
         except ValidationError as exc:
             place_errors(self, exc)
             return False
-        return parsed
+        return parsed and not unoffered
 
     def to_update(self) -> ProfileUpdate:
         """The profile as written (after a successful validate())."""

@@ -32,6 +32,19 @@ class SkillGaps:
         rows = [row for row in self.wanted.rows if row["employees"] < self.few]
         return Table(self.wanted.name, self.wanted.title, self.wanted.columns, rows, value_key="needs")
 
+    @property
+    def short(self) -> Table:
+        """The chart: the wanted skills that lack people, by how many (open seats of the open needs asking
+        for the skill, minus the active employees at the level asked), largest shortfall first.
+
+        Counting open needs per skill drew a bar of 1 for almost every skill (most skills are asked by one
+        need); the shortfall says how many more qualified people the open needs wait for, which is what a
+        coordinator can act on (recruit, train, or lower the level asked)."""
+        rows = sorted((row for row in self.wanted.rows if row["shortfall"] > 0),
+                      key=lambda row: (-row["shortfall"], row["employees"], row["label"]))
+        return Table(self.wanted.name, _l("People short: open seats minus qualified employees"),
+                     self.wanted.columns, rows, value_key="shortfall")
+
 
 def skill_gaps(*, session: Session, lang: str) -> SkillGaps:
     """Skills open needs wait on (rarest first) and common skills no open need uses."""
@@ -91,6 +104,7 @@ def _wanted(session: Session, lang: str) -> Table:
             "seats": int(r.seats or 0),
             "min_level": r.min_level,
             "employees": r.qualified,
+            "shortfall": max(int(r.seats or 0) - int(r.qualified), 0),
         }
         for r in result
     ]
@@ -100,6 +114,7 @@ def _wanted(session: Session, lang: str) -> Table:
         Column("seats", _l("Open seats"), "int"),
         Column("min_level", _l("Lowest level asked"), "int"),
         Column("employees", _l("Employees at that level"), "int"),
+        Column("shortfall", _l("People short"), "int"),
     ]
     return Table("skill_gaps", _l("Skills open needs wait on"), columns, rows, value_key="needs")
 

@@ -34,12 +34,16 @@ class ExplanationView:
     tie_title: str = ""  # "These only break ties among similar fits:"
 
 
-def _share_words(share: float) -> tuple[int, int]:
-    """A share as "n in d" people read at a glance: in 10 when that is within 3 points, else in 100."""
-    tenths = round(share * 10)
-    if tenths >= 1 and abs(tenths / 10 - share) <= 0.03:
-        return tenths, 10
-    return max(1, round(share * 100)), 100
+def _share_scale(shares) -> int:
+    """One denominator for a whole legend, so that its bands compare at a glance: 10 when every share is
+    within 3 points of a (non-zero) tenth, else 100."""
+    fits_tenths = all(round(s * 10) >= 1 and abs(round(s * 10) / 10 - s) <= 0.03 for s in shares)
+    return 10 if fits_tenths else 100
+
+
+def _share_words(share: float, scale: int) -> tuple[int, int]:
+    """A share as "n in `scale`" (at least 1: a band is never said to be never right)."""
+    return max(1, round(share * scale)), scale
 
 
 @lru_cache(maxsize=8)
@@ -54,7 +58,7 @@ def _words(locale: str) -> dict:
         "legend_lead": {"need": _("How often such suggestions were the right person in our benchmark:"),
                         "employee": _("How often such suggestions were the right need in our benchmark:")},
         "legend": {side: [_("%(band)s: about %(n)s in %(d)s", band=_band_names()[band], n=n, d=d)
-                          for band in BANDS for n, d in [_share_words(shares[band])]]
+                          for band in BANDS for n, d in [_share_words(shares[band], _share_scale(shares.values()))]]
                    for side, shares in (("need", BAND_PRECISION), ("employee", BAND_PRECISION_FOR_EMPLOYEE))},
         # Formats without their values: filled below by %, as gettext would.
         "own_level_for": _("%(skill)s (%(level)s) for %(need_skill)s"),

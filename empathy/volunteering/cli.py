@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from flask_babel import ngettext
 
 
 def register(app: Flask) -> None:
@@ -22,4 +23,4 @@ def send_reminders_command() -> None:
 
     _require_migrated()
     sent = remind_due()
-    click.echo(f"{sent} reminders sent.")
+    click.echo(ngettext("%(num)d reminder sent.", "%(num)d reminders sent.", sent))

@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    FloatField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from empathy.models import CREDENTIAL_KINDS
+from empathy.profiles.forms import NumberField
 
 
 class ActionForm(FlaskForm):
@@ -58,7 +58,7 @@ class SuggestionFilterForm(FlaskForm):
 
 
 class HoursForm(FlaskForm):
-    hours = FloatField(_l("Hours"), validators=[InputRequired(), NumberRange(min=0.01, max=24,
+    hours = NumberField(_l("Hours"), validators=[InputRequired(), NumberRange(min=0.01, max=24,
                        message=_l("Enter more than 0 and at most 24 hours."))])
     worked_on = DateField(_l("Day"), validators=[DataRequired()])
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])

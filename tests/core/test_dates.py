@@ -168,7 +168,7 @@ def test_need_pages_show_spans_in_one_style(client, programme, lang, one_day, tw
 
 
 @pytest.mark.parametrize(("lang", "rejected", "wrong"), [
-    ("en", "not approved", "not taken up"),
+    ("en", "Not approved", "not taken up"),  # statuses read in sentence case everywhere
     ("zh", "未获批准", "未采纳"),
 ])
 def test_rejected_hours_read_not_approved(client, programme, lang, rejected, wrong):

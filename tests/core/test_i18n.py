@@ -11,7 +11,7 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 ROOT = Path(__file__).resolve().parents[2]
 ZH = ROOT / "empathy" / "translations" / "zh" / "LC_MESSAGES"
 METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_ngettext": (1, 2), "_l": None, "lazy_gettext": None,
             "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
 
 
@@ -21,7 +21,12 @@ def _po():
 
 
 def _id(message_id):
-    return message_id[0] if isinstance(message_id, tuple) else message_id
+    return message_id[0] if isinstance(message_id, tuple | list) else message_id  # a plural: its singular
+
+
+def _forms(string):
+    """A msgstr, or a plural entry's forms as one tuple (the .mo reader gives a list, the .po reader a tuple)."""
+    return tuple(string) if isinstance(string, tuple | list) else string
 
 
 def _key(message):
@@ -40,14 +45,15 @@ def test_every_string_in_the_code_is_in_the_catalogue():
 
 
 def test_every_message_is_translated():
-    untranslated = [m.id for m in _po() if m.id and not m.string]
+    # A plural entry's msgstr is a tuple of forms (Chinese has one): each form must be filled in.
+    untranslated = [m.id for m in _po() if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)]
     assert untranslated == []
 
 
 def test_compiled_catalogue_matches_the_source():
     with (ZH / "messages.mo").open("rb") as fh:
-        compiled = {_key(m): m.string for m in read_mo(fh) if m.id}
-    source = {_key(m): m.string for m in _po() if m.id and not m.fuzzy}
+        compiled = {_key(m): _forms(m.string) for m in read_mo(fh) if m.id}
+    source = {_key(m): _forms(m.string) for m in _po() if m.id and not m.fuzzy}
     assert compiled == source, "run `python scripts/i18n.py update` to recompile"
 
 

@@ -76,7 +76,7 @@ def test_a_moved_need_tells_reminds_and_updates_the_calendar(open_page, live_ser
     _no_serious_axe_violation(volunteer, axe_source)
     before = _feed(feed_url)
     assert before.decoded("DTSTART") == first_start
-    assert "1 reminders sent." in _send_reminders(live_server)
+    assert "1 reminder sent." in _send_reminders(live_server)
 
     # The coordinator moves the need; the page says who was told, and the need's page keeps it.
     coordinator.goto(f"/needs/{need_id}/edit")
@@ -99,7 +99,7 @@ def test_a_moved_need_tells_reminds_and_updates_the_calendar(open_page, live_ser
     screenshot(volunteer, "notice-need-moved", at=notice)
 
     # The reminder for the new start goes out, once.
-    assert "1 reminders sent." in _send_reminders(live_server)
+    assert "1 reminder sent." in _send_reminders(live_server)
     assert "0 reminders sent." in _send_reminders(live_server)
     volunteer.reload()
     expect(volunteer.get_by_role("listitem").filter(has_text=f"Reminder: “{TITLE}” starts").first).to_contain_text(
@@ -117,7 +117,9 @@ def test_a_moved_need_tells_reminds_and_updates_the_calendar(open_page, live_ser
 
     # Resetting the link ends the old one.
     volunteer.goto("/commitments")
-    volunteer.get_by_role("button", name="Reset the calendar link").click()
+    # A confirmation step first (the old link stops working): open it, then confirm.
+    volunteer.locator("summary", has_text="Reset the calendar link…").click()
+    volunteer.get_by_role("button", name="Yes, make a new link").click()
     expect(volunteer.get_by_label("Calendar link")).not_to_have_value(feed_url)
     try:
         urllib.request.urlopen(feed_url, timeout=10)

@@ -49,7 +49,7 @@ def test_coordinator_invites_the_right_people_for_a_chinese_and_an_english_need(
     assert right.count() >= 2
     # Each row is headed by its band, and the legend says what the bands mean.
     expect(right.first.locator(".band")).to_have_text(re.compile(r"^(Strong|Good|Partial|Weak) fit$"))
-    expect(page.locator("p.legend")).to_contain_text("the right person in our benchmark: Strong fit: about 6 in 10")
+    expect(page.locator("p.legend")).to_contain_text("the right person in our benchmark: Strong fit: about 60 in 100")
     screenshot(page, "suggestions", at=page.get_by_role("group", name="Invite the people you tick"))
 
     # Tick two of them with the keyboard, then invite them together from the bar at the top.

@@ -39,7 +39,7 @@ def test_coordinator_filters_the_picker_and_adds_a_person_to_the_team(open_page,
     # Each person is headed by the calibrated band, not a raw percent; the legend says what bands mean.
     expect(rows.first.locator(".band")).to_have_text(re.compile(r"^(Strong|Good|Partial|Weak) fit$"))
     expect(picker).not_to_contain_text("fit %")
-    expect(picker.locator("p.legend")).to_contain_text("Strong fit: about 6 in 10")
+    expect(picker.locator("p.legend")).to_contain_text("Strong fit: about 60 in 100")
     url = page.url
 
     # Someone who could join but was not proposed, found by typing part of their name.

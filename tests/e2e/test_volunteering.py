@@ -81,8 +81,9 @@ def test_coordinator_need_from_post_to_impact_report(open_page):
     invitation.get_by_role("button", name="Accept").click()
     expect(employee.get_by_text("No invitation waits for your answer.")).to_be_visible()
     # Confirmed; hours can be logged only once the need has started, until then the seat can be given back.
+    # Withdrawing is behind a confirmation step: its first button only opens it.
     confirmed = employee.locator("li").filter(has_text=NEED_TITLE).filter(
-        has=employee.get_by_role("button", name="Withdraw"))
+        has=employee.locator("summary", has_text="Withdraw…"))
     expect(confirmed).to_be_visible()
     expect(confirmed.get_by_role("link", name="Log hours")).to_have_count(0)
     employee.goto(f"/needs/{need_id}")
@@ -113,7 +114,7 @@ def test_coordinator_need_from_post_to_impact_report(open_page):
     row = coordinator.get_by_role("row").filter(has_text="Zhou Ming")
     expect(row).to_contain_text("6.5")
     row.get_by_role("button", name="Approve").click()
-    expect(coordinator.get_by_role("row").filter(has_text="Zhou Ming")).to_contain_text("approved")
+    expect(coordinator.get_by_role("row").filter(has_text="Zhou Ming")).to_contain_text("Approved")
 
     # The impact report counts them, under the employee's department.
     coordinator.get_by_role("link", name="Reports").click()

@@ -1,5 +1,6 @@
 """Need pages: coordinators write and manage needs, everyone browses the open ones."""
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -205,7 +206,7 @@ def test_languages_are_chosen_on_the_form_kept_on_edit_and_shown(client, auth, s
     session.expire_all()
     assert session.get(Need, need.id).languages == ["zh", "en"]
     detail = client.get(f"/needs/{need.id}").text
-    assert "Chinese (Mandarin), English" in detail
+    assert "Chinese (Mandarin) and English" in detail  # the locale's list pattern
 
 
 def test_the_open_needs_list_reads_a_full_page_and_its_total_in_one_statement(app, client, auth, session):
@@ -245,3 +246,19 @@ def test_a_renamed_or_new_site_shows_on_the_list_at_once(client, auth, session):
     assert "Yinchuan East" in page
     other = make_site(session, name_en="Harbour")
     assert f'<option value="{other.id}">Harbour</option>' in client.get("/needs").text
+
+
+def test_every_required_field_is_marked_and_all_errors_of_a_submit_show_at_once(client, auth, session):
+    _sign_in(session, auth, role="coordinator")
+    page = client.get("/needs/new", follow_redirects=True).text
+    assert "Fields marked * are required." in page
+    for name in ("title", "cause", "site", "starts_at", "ends_at", "seats"):
+        row = re.search(rf'<label for="{name}">[^<]*</label>(<span class="req"[^>]*>\*</span>)?</div>'
+                        r'\s*<(select|input|textarea)[^>]*>', page)
+        assert row and row.group(1), f"{name} has no required marker"
+        assert re.search(r"\brequired\b", row.group(0)), f"{name} lacks the required attribute"
+    closed = make_site(session, is_active=False)
+    # No cause, a site no longer offered, no title: three errors on the first submit, not one per submit.
+    response = client.post("/needs/new", data=_form(cause="", site=str(closed.id), remote="", title=""))
+    errors = re.findall(r'<p class="error" id="([a-z_]+)-error">', response.text)
+    assert {"title", "cause", "site"} <= set(errors), errors

@@ -117,3 +117,13 @@ def test_a_post_without_hours_is_refused_not_saved_with_the_default(client, auth
     assert 'id="hours_per_month-error">Enter a whole number of hours from 0 to 744.' in page.text
     session.expire_all()
     assert profile_of(session, user).bio == ""
+
+
+def test_a_site_no_longer_offered_is_refused_with_the_other_errors_of_the_submit(client, auth, session):
+    _sign_in(session, auth)
+    closed = make_site(session, is_active=False)
+    response = client.post("/profile", data=_form(site_id=str(closed.id), hours_per_month="800"))
+    assert response.status_code == 200
+    # Both at once: not the hours first and the site on the next submit.
+    assert "Choose one of the listed sites." in response.text
+    assert "Enter a whole number of hours from 0 to 744." in response.text

@@ -136,10 +136,40 @@ def test_gap_tables_export_too(session):
     make_need(session, skills=[(skill, "must", 1)])
     out = export_table(session=session, name="skill_gaps", fmt="csv", range=YEAR, lang="en")
     rows = list(csv.reader(io.StringIO(out.content.decode("utf-8-sig"))))
-    assert rows[1] == ["Law", "1", "3", "1", "0"]
+    assert rows[1] == ["Law", "1", "3", "1", "0", "3"]  # ..., employees at that level, people short
 
 
 @pytest.mark.parametrize(("name", "fmt"), [("users", "csv"), ("by_cause", "pdf"), ("", "csv")])
 def test_unknown_tables_and_formats_are_not_found(session, name, fmt):
     with pytest.raises(NotFound):
         export_table(session=session, name=name, fmt=fmt, range=YEAR, lang="en")
+
+
+def test_the_gap_chart_shows_how_many_people_each_skill_is_short_of(session):
+    """Not the number of open needs per skill (1 for almost every skill): open seats minus qualified people."""
+    rare, common, plenty = (make_skill(session, name="Sign language"), make_skill(session, name="Excel"),
+                            make_skill(session, name="Driving"))
+    make_need(session, skills=[(rare, "must", 2)], seats=6, seats_taken=1)  # 5 open seats
+    make_need(session, skills=[(common, "must", 1)], seats=3)  # 3 open seats
+    make_need(session, skills=[(plenty, "must", 1)], seats=1)  # 1 open seat
+    person = make_user(session)
+    for skill in (rare, common, plenty):
+        add_employee_skill(session, person, skill, level=2)
+    add_employee_skill(session, make_user(session), plenty, level=1)
+
+    short = skill_gaps(session=session, lang="en").short
+    assert short.value_key == "shortfall"
+    assert [(r["label"], r["shortfall"]) for r in short.rows] == [("Sign language", 4), ("Excel", 2)]
+    assert len({r["shortfall"] for r in short.rows}) > 1  # the bars differ: not every bar is 1
+
+
+def test_the_gap_page_draws_the_shortfall(client, auth, session):
+    from tests.factories import DEFAULT_PASSWORD
+
+    admin = make_user(session, role="admin")
+    skill = make_skill(session, name="Sign language")
+    make_need(session, skills=[(skill, "must", 1)], seats=4)
+    auth.login(admin.email, DEFAULT_PASSWORD)
+    page = client.get("/reports/skills").text
+    assert "People short: open seats minus qualified employees" in page
+    assert "data-values='[4]'" in page

@@ -27,8 +27,8 @@ EMPLOYEE_LEGEND = {
 }
 NEED_LEGEND = {
     "en": 'How often such suggestions were the right person in our benchmark: <span class="nowrap">Strong fit: about '
-          "6 in 10</span>",
-    "zh": '在我们的基准测试中，各档推荐是合适人选的比例： <span class="nowrap">高度契合：每 10 个中约 6 个</span>',
+          "60 in 100</span>",
+    "zh": '在我们的基准测试中，各档推荐是合适人选的比例： <span class="nowrap">高度契合：每 100 个中约 60 个</span>',
 }
 
 

@@ -257,12 +257,15 @@ def test_the_page_heads_each_row_with_its_band_and_states_what_bands_mean(client
     page = client.get(f"/needs/{crowd['need'].id}/suggestions").text
     assert re.search(r'class="band band-(strong|good|partial|weak)" title="Fit \d+ %"', page)
     assert "How often such suggestions were the right person in our benchmark:" in page
-    assert "Strong fit: about 6 in 10<" in page and "Partial fit: about 14 in 100<" in page
+    # One scale for every band of the legend (never "in 10" beside "in 100").
+    assert "Strong fit: about 60 in 100<" in page and "Partial fit: about 14 in 100<" in page
+    legend = re.search(r'<p class="muted legend">(.*?)</p>', page, re.S).group(1)
+    assert re.findall(r"about \d+ in (\d+)<", legend) == ["100"] * 4
     assert "Match score" not in page and re.search(
         r'<tbody class="tie-break">\s*<tr><th scope="rowgroup" colspan="3">These only break ties among similar fits:'
         r'</th></tr>\s*<tr[^>]*><th scope="row">Cause</th>', page)
     zh = client.get(f"/needs/{crowd['need'].id}/suggestions", headers={"Accept-Language": "zh"}).text
-    assert "在我们的基准测试中，各档推荐是合适人选的比例：" in zh and "高度契合：每 10 个中约 6 个" in zh
+    assert "在我们的基准测试中，各档推荐是合适人选的比例：" in zh and "高度契合：每 100 个中约 60 个" in zh
 
 
 # ----------------------------------------------------------------------------- kept home cards stay right

@@ -110,7 +110,7 @@ def test_the_edit_page_says_who_was_told_and_the_need_page_keeps_it(app, session
             "skills-0-min_level": "1", "submit": "1"}
     response = client.post(f"/needs/{need.id}/edit", data=form, follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert "People told (3): Ann, Bo, Cy." in html and "Ann" in html and "Cy" in html
+    assert "People told (3): Ann, Bo, and Cy." in html and "Ann" in html and "Cy" in html
     again = client.get(f"/needs/{need.id}").get_data(as_text=True)
     assert "Who was told" in again and "Bo" in again
 

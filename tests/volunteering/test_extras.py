@@ -36,7 +36,7 @@ def test_send_reminders_command_prints_the_count(app, session, runner, monkeypat
     monkeypatch.setattr("empathy.cli._require_migrated", lambda: None)
     result = runner.invoke(args=["send-reminders"])
     assert result.exit_code == 0, result.output
-    assert "1 reminders sent." in result.output
+    assert "1 reminder sent." in result.output  # one reminder, in the singular (ngettext)
     assert "0 reminders sent." in runner.invoke(args=["send-reminders"]).output
 
 

@@ -272,7 +272,7 @@ def test_the_team_page_heads_people_with_their_band_and_inviting_the_team_opens_
     url = f"/needs/{wiring['need'].id}/team"
     page = client.get(url).text
     assert re.search(r'class="band band-(strong|good|partial|weak)"', page) and "fit %" not in page.lower()
-    assert "Strong fit: about 6 in 10" in page
+    assert "Strong fit: about 60 in 100" in page
     members = re.findall(r'name="user_ids" value="(\d+)"', page)
     invite_form = page[page.index('id="invite-team"'):]
     nxt = re.search(r'name="next" value="([^"]+)"', invite_form).group(1)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask_babel import ngettext
 from sqlmodel import Session, select
 
 from empathy.accounts.services.auth import normalize_email
@@ -33,6 +34,19 @@ DEMO_EMPLOYEE_PASSWORD = "volunteer-with-empathy"
 DEMO_TIMEZONE = ZoneInfo("Asia/Shanghai")
 
 
+def _counted(what: str, n: int) -> str:
+    """"1 need", "3 needs": a count of one kind of demo record, in the interface language."""
+    nouns = {
+        "skills": lambda: ngettext("%(num)d skill", "%(num)d skills", n),
+        "sites": lambda: ngettext("%(num)d site", "%(num)d sites", n),
+        "employees": lambda: ngettext("%(num)d employee", "%(num)d employees", n),
+        "coordinators": lambda: ngettext("%(num)d coordinator", "%(num)d coordinators", n),
+        "admins": lambda: ngettext("%(num)d administrator", "%(num)d administrators", n),
+        "needs": lambda: ngettext("%(num)d need", "%(num)d needs", n),
+    }
+    return nouns[what]() if what in nouns else f"{n} {what}"
+
+
 @dataclass
 class SeedReport:
     added: dict[str, int] = field(default_factory=dict)
@@ -43,7 +57,7 @@ class SeedReport:
     def summary(self) -> str:
         if not any(self.added.values()):
             return "Demo data already loaded: nothing to add."
-        parts = ", ".join(f"{n} {what}" for what, n in self.added.items() if n)
+        parts = ", ".join(_counted(what, n) for what, n in self.added.items() if n)
         return f"Demo data loaded: {parts}."
 
 

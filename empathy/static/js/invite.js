@@ -7,6 +7,10 @@
   if (!form || !out) { return; }
   form.addEventListener("change", function () {
     var n = form.querySelectorAll('input[name="user_ids"]:checked').length;
-    if (n) { out.textContent = out.getAttribute("data-ticked").replace("__N__", String(n)); }
+    // The page gives each plural form of the language (data-ticked-one, data-ticked-other); the browser
+    // knows which one a number takes.
+    var form_ = new Intl.PluralRules(document.documentElement.lang || "en").select(n);
+    var text = out.getAttribute("data-ticked-" + form_) || out.getAttribute("data-ticked-other");
+    if (n) { out.textContent = text.replace("__N__", String(n)); }
   });
 })();

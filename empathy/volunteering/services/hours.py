@@ -13,6 +13,7 @@ from empathy.core import audit
 from empathy.core.dates import format_day, format_days
 from empathy.core.db import begin_write, compare_and_set, lock_rows, utcnow
 from empathy.core.errors import Conflict, Forbidden, NotFound, ServiceError
+from empathy.core.i18n import format_list
 from empathy.core.localtime import hours_on, local_dates
 from empathy.core.submissions import Submission
 from empathy.core.submissions import record as record_submission
@@ -106,7 +107,7 @@ def day_cap(need: Need, day: date, tz: ZoneInfo) -> float:
 def _days_text(days: list[date]) -> str:
     """The need's days in the reader's date style (core.dates): up to three listed, else the first and last."""
     if len(days) <= 3:
-        return ", ".join(format_day(d) for d in days)
+        return format_list(format_day(d) for d in days)
     return format_days(days[0], days[-1])
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from flask_babel import gettext
 from sqlmodel import Session, select
 
+from empathy.core.i18n import format_list
 from empathy.models import Match, Need, Notification, Site, User
 from empathy.volunteering.lifecycle import LIVE
 from empathy.volunteering.services.notifications import notify, place_params
@@ -114,8 +115,8 @@ def told_sentence(told: list[str]) -> str:
     """Who was told, as a sentence in the current language (for the coordinator's confirmation)."""
     if not told:
         return gettext("Nobody was invited or signed up, so nobody needed telling.")
-    # One wording for any count (no plural forms: the catalogue has none, and Chinese needs none).
-    return gettext("People told (%(num)d): %(names)s.", num=len(told), names=", ".join(told))
+    # One wording for any count: the number stands in brackets, not before a noun.
+    return gettext("People told (%(num)d): %(names)s.", num=len(told), names=format_list(told))
 
 
 def changed(before: Schedule, need: Need) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import force_locale, get_locale, gettext
+from flask_babel import force_locale, format_decimal, get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
@@ -33,9 +33,13 @@ MESSAGES = {
     "cancelled": _l("“%(need)s” is cancelled."),
     "need_changed": _l("“%(need)s” has changed: it was %(old_when)s at %(old_place)s; "
                        "it is now %(when)s at %(place)s."),
-    "hours_approved": _l("Your %(hours)s hours for “%(need)s” are approved."),
     "hours_rejected": _l("Your hours for “%(need)s” were not approved: %(reason)s"),
     "reminder": _l("Reminder: “%(need)s” starts %(starts_at)s."),
+}
+# Kinds whose sentence counts something: the count's key, then the sentence for that count (ngettext).
+COUNTED = {
+    "hours_approved": ("hours", lambda n, v: ngettext("Your %(hours)s hour for “%(need)s” is approved.",
+                                                      "Your %(hours)s hours for “%(need)s” are approved.", n, **v)),
 }
 # Kinds whose sentence names someone, worded without the name once that person deleted their account.
 WITHOUT_NAME = {
@@ -86,6 +90,12 @@ def render(kind: str, params: dict) -> str:
     for prefix in ("", "old_"):
         if isinstance(params.get(prefix + "starts_at"), str) and isinstance(params.get(prefix + "ends_at"), str):
             shown[prefix + "when"] = format_when(params[prefix + "starts_at"], params[prefix + "ends_at"])
+    if kind in COUNTED:
+        key, sentence = COUNTED[kind]
+        count = float(params.get(key) or 0)  # stored as a number (older rows: its text)
+        shown[key] = format_decimal(count)  # 8.0 reads "8", 1.5 "1.5" (in the reader's locale)
+        # gettext's plural rules take whole numbers; a fraction takes the "other" form (CLDR: "1.5 hours").
+        return sentence(int(count) if count.is_integer() else 2, shown)
     if kind in WITHOUT_NAME and "by" not in params:
         template = WITHOUT_NAME[kind]
     elif kind in WITH_TIME and "starts_at" in params:

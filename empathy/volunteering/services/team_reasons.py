@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from empathy.core.i18n import format_list
 from empathy.profiles.credentials import label as credential_label
 from empathy.volunteering.services import teams
 from empathy.volunteering.services.invitations import monthly_hours
@@ -24,7 +26,7 @@ def reason_text(r: Reason) -> str:
         return _("keeps their availability private, so their free hours are unknown")
     if r.code == teams.CREDENTIAL:
         return _("lacks a valid, verified credential: %(kinds)s",
-                 kinds=", ".join(credential_label(k) for k in v["kinds"]))
+                 kinds=format_list(credential_label(k) for k in v["kinds"]))
     if r.code == teams.OVERLAP:
         if not v["title"]:
             return _("already committed at that time")
@@ -39,20 +41,23 @@ def uncovered_text(r: Reason, page: TeamPage) -> str:
     names = {tc.id: c.user.display_name for tc, c in page.candidates}
     v = r.values
     if r.code == teams.NOBODY:
-        text = _("nobody among the %(n)s best-ranked people has it at the asked level", n=len(page.candidates))
+        text = ngettext("the %(num)s best-ranked person does not have it at the asked level",
+                        "nobody among the %(num)s best-ranked people has it at the asked level",
+                        len(page.candidates))
         if v.get("below"):
-            text += "; " + _("below that level: %(names)s", names=", ".join(names[i] for i in v["below"]))
+            text += "; " + _("below that level: %(names)s", names=format_list(names[i] for i in v["below"]))
         if v.get("hidden"):
-            text += "; " + _("skills kept private: %(n)s people", n=v["hidden"])
+            text += "; " + ngettext("skills kept private: %(num)s person", "skills kept private: %(num)s people",
+                                    v["hidden"])
         return text
     if r.code == teams.UNAVAILABLE:
         why = page.team.left_out
         return _("the people who have it cannot join: %(people)s", people="; ".join(
-            f"{names[i]} ({', '.join(reason_text(x) for x in why.get(i, []))})" for i in v["people"]))
+            f"{names[i]} ({format_list(reason_text(x) for x in why.get(i, []))})" for i in v["people"]))
     if r.code == teams.NOT_IN_CHOICE:
-        return _("not in your choice; %(people)s could cover it", people=", ".join(names[i] for i in v["people"]))
+        return _("not in your choice; %(people)s could cover it", people=format_list(names[i] for i in v["people"]))
     return _("%(people)s could cover it, but every seat went to people covering other must-haves",
-             people=", ".join(names[i] for i in v["people"]))
+             people=format_list(names[i] for i in v["people"]))
 
 
 def why_empty(page: TeamPage) -> list[str]:
@@ -76,7 +81,7 @@ def why_empty(page: TeamPage) -> list[str]:
                                     h=_h(monthly_hours(page.need)), n=n),
         teams.HOURS_PRIVATE: lambda n: _("availability kept private: %(n)s", n=n),
         teams.CREDENTIAL: lambda n: _("a required credential missing (%(kinds)s): %(n)s",
-                                      kinds=", ".join(credential_label(k) for k in kinds), n=n),
+                                      kinds=format_list(credential_label(k) for k in kinds), n=n),
         teams.OVERLAP: lambda n: _("already committed to a need at the same time: %(n)s", n=n),
     }
     return [head] + [line(counts[code]) for code, line in lines.items() if code in counts]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
@@ -149,7 +150,7 @@ def invite(need_id: int):
     n = invitations.invite_employees(session=get_session(), index=match_index(), actor=me(), need_id=need_id,
                                      user_ids=user_ids, message=form.message.data or "", base_url=base_url())
     send_mail()
-    flash(_("%(n)s people invited.", n=n), "success")
+    flash(ngettext("%(num)s person invited.", "%(num)s people invited.", n), "success")
     # The suggestions page comes back to itself (same page and filters); the team page names the people board.
     return redirect(safe_next(request.form.get("next")) or web.referer_path()
                     or url_for("workflow.people", need_id=need_id))

@@ -1,0 +1,86 @@
+"""The audit log names people, needs and skills (with their ids beside), a deleted one gracefully, and reads
+them in one query per kind of row, however many entries the page shows."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from empathy.core import audit
+from empathy.core.db import get_engine
+from empathy.models import User
+from tests.factories import DEFAULT_PASSWORD, make_need, make_skill, make_user
+
+
+def _admin(session, auth):
+    admin = make_user(session, role="admin", display_name="Ada Admin")
+    auth.login(admin.email, DEFAULT_PASSWORD)
+    return admin
+
+
+def _selects(app, client, url) -> tuple[str, list[str]]:
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    sa.event.listen(get_engine(app), "before_cursor_execute", note)
+    try:
+        page = client.get(url).text
+    finally:
+        sa.event.remove(get_engine(app), "before_cursor_execute", note)
+    return page, seen
+
+
+def test_entries_show_names_with_ids_and_deleted_rows_gracefully(client, auth, session):
+    admin = _admin(session, auth)
+    person = make_user(session, display_name="Li Wei")
+    kept = make_skill(session, name="Sign language")
+    need = make_need(session, title="Reading club")
+    audit.record(session, actor_id=admin.id, action="role_changed", target_type="user", target_id=person.id,
+                 old="employee", new="coordinator")
+    audit.record(session, actor_id=admin.id, action="skills_merged", target_type="skill", target_id=kept.id,
+                 merged=9999)  # the merged skill is deleted by the merge
+    audit.record(session, actor_id=admin.id, action="need_created", target_type="need", target_id=need.id)
+    session.commit()
+    page = client.get("/admin/audit").text
+    assert "user " + str(person.id) not in page and f"skill #{kept.id}" not in page
+    assert re.search(rf"User: Li Wei\s*<span class=\"muted\">#{person.id}</span>", page)
+    assert re.search(rf"Skill: Sign language\s*<span class=\"muted\">#{kept.id}</span>", page)
+    assert "Need: Reading club" in page and "Ada Admin" in page
+    assert re.search(r"Merged skill: <span class=\"muted\">Deleted: Skill</span>\s*<span class=\"muted\">#9999</span>",
+                     page)
+    assert "Before: Employee; After: Coordinator" in page  # role codes by their labels
+
+
+def test_a_page_of_entries_names_them_in_a_fixed_number_of_queries(app, client, auth, session):
+    admin = _admin(session, auth)
+    people = [make_user(session) for _ in range(3)]
+    for p in people:
+        audit.record(session, actor_id=admin.id, action="role_changed", target_type="user", target_id=p.id,
+                     old="employee", new="admin")
+    session.commit()
+    client.get("/admin/audit")
+    _, few = _selects(app, client, "/admin/audit")
+    more = [make_user(session) for _ in range(30)]
+    for p in more:
+        audit.record(session, actor_id=p.id, action="need_created", target_type="need",
+                     target_id=make_need(session).id)
+    session.commit()
+    page, many = _selects(app, client, "/admin/audit")
+    assert more[-1].display_name in page
+    names = [q for q in many if " IN (" in q]  # the batched lookups of the names a page shows
+    assert len([q for q in few if " IN (" in q]) == 1  # the people
+    assert len(names) == 2 and len(many) < 10, many  # the people and the needs, not one query per entry
+
+
+def test_an_actor_whose_account_is_gone_reads_as_deleted(app, session):
+    gone = make_user(session)
+    entry = audit.record(session, actor_id=gone.id, action="need_created", target_type="need", target_id=1)
+    session.commit()
+    session.execute(sa.delete(User).where(User.id == gone.id))  # the foreign key would set NULL; say it is not
+    with app.test_request_context():
+        (view,) = audit.describe_entries(session=session, entries=[entry], lang="en")
+    assert view.actor.gone and view.actor.id == gone.id and view.target.gone
