@@ -62,3 +62,21 @@ def paginate(session: Session, statement: Any, *, page: int = 1, per_page: int =
     if total is None:
         total = session.exec(sa_select(func.count()).select_from(statement.order_by(None).subquery())).one()[0]
     return Page(items=items, total=int(total), page=page, per_page=per_page)
+
+
+@dataclass(frozen=True)
+class Glimpse:
+    """The first rows of a list and how many rows it has in all (a home page's section)."""
+
+    rows: list
+    total: int
+
+
+def glimpse(session: Session, statement: Any, *, limit: int | None, width: int = 1) -> Glimpse:
+    """The first `limit` rows of `statement` (None: all) and their total, in one query (a window count).
+
+    `width` is the number of columns `statement` selects: with 1 each row is that entity, else a tuple."""
+    rows = session.execute(statement.add_columns(func.count().over()).limit(limit)).all()
+    if not rows:
+        return Glimpse(rows=[], total=0)
+    return Glimpse(rows=[tuple(r[:width]) if width > 1 else r[0] for r in rows], total=int(rows[0][width]))

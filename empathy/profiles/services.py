@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 from sqlmodel import Session, select
@@ -34,6 +35,15 @@ def profile_skills(*, session: Session, profile: EmployeeProfile) -> list[tuple[
         .order_by(EmployeeSkill.level.desc(), Skill.label_en)
     ).all()
     return [(es, s) for es, s in rows]
+
+
+def has_skills(*, session: Session, user: User) -> bool:
+    """Whether the user's profile lists at least one skill (one query)."""
+    return session.exec(
+        select(sa.literal(True)).select_from(EmployeeSkill).join(EmployeeProfile,
+                                                                  EmployeeProfile.id == EmployeeSkill.profile_id)
+        .where(EmployeeProfile.user_id == user.id).limit(1)
+    ).first() is not None
 
 
 def skill_suggestions(session: Session, lang: str) -> list[tuple[str, str]]:
