@@ -7,7 +7,8 @@ Usage (from the repository root, with the project's venv):
 It builds a SQLite demo as ../shared/load/web_load.py does (db upgrade, seed-demo, match refit), signs in
 through the Flask test client as the README's demo coordinator and the demo employee web_load uses, warms
 each page up, then GETs the coordinator's suggestions page of their first open need, /home and /needs
-(employee), and /home of the coordinator and of the admin (`home_coordinator`, `home_admin`) `--requests` times each and prints, per page, the Python function calls per request (cProfile)
+(employee), and /home of the coordinator and of the admin (`home_coordinator`, `home_admin`) `--requests`
+times each and prints, per page, the Python function calls per request (cProfile)
 and the CPU milliseconds per request (process time: steadier than wall time on a shared machine, yet still
 noisy). `--profile PAGE` prints the page's cProfile table (top 40 by own time; SORT=cumulative, TOP=n and
 CALLERS=pattern,... in the environment change it). Function calls are exact and the same from run to run:

@@ -277,3 +277,13 @@ def test_admin_home_lists_skills_failed_mail_and_imports(client, auth, session):
     assert "Kite repair" in page and "Your invitation" in page and "550 mailbox unavailable" in page
     assert "12 created, 3 updated" in page and "Ada Admin" in page
     assert "Your to-do" in page  # an administrator who leads needs sees both
+
+
+def test_approving_a_volunteer_from_home_comes_back_home(client, auth, session, coord, board):
+    _login(auth, coord)
+    match = session.exec(select(Match).where(Match.user_id == board["bob"].id, Match.need_id == board["soon"].id)).one()
+    r = client.post(f"/matches/{match.id}/approve", data={"next": "/home"})
+    assert r.status_code == 302 and r.headers["Location"] == "/home"
+    session.rollback()
+    assert session.get(Match, match.id).status == "confirmed"
+    assert "Nobody is waiting for your approval." in client.get("/home").get_data(as_text=True)

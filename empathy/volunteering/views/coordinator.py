@@ -202,7 +202,9 @@ def roster_action(match_id: int, action: str):
         flash(" ".join(form.reason.errors) or _("The form has expired. Try again."), "error")
         return redirect(web.referer_path() or url_for("workflow.commitments"))
     run, done = _ROSTER[action]
-    back = url_for("workflow.people", need_id=roster.load_match(session, match_id).need_id)
+    # The home page's to-do approves and declines too, and comes back to itself.
+    back = (safe_next(request.form.get("next"))
+            or url_for("workflow.people", need_id=roster.load_match(session, match_id).need_id))
     web.return_to(back)
     run(session, me(), match_id, request.form)
     send_mail()
