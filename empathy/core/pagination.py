@@ -72,11 +72,20 @@ class Glimpse:
     total: int
 
 
-def glimpse(session: Session, statement: Any, *, limit: int | None, width: int = 1) -> Glimpse:
+def with_total(statement: Any, limit: int | None) -> Any:
+    """`statement` with a window count of all its rows as its last column, cut to `limit` rows (None: all).
+    Build it once for a hot page and run it through `glimpse(..., counted=True)` with bound parameters."""
+    return statement.add_columns(func.count().over()).limit(limit)
+
+
+def glimpse(session: Session, statement: Any, *, limit: int | None = None, width: int = 1,
+            params: dict | None = None, counted: bool = False) -> Glimpse:
     """The first `limit` rows of `statement` (None: all) and their total, in one query (a window count).
 
-    `width` is the number of columns `statement` selects: with 1 each row is that entity, else a tuple."""
-    rows = session.execute(statement.add_columns(func.count().over()).limit(limit)).all()
+    `width` is the number of columns `statement` selects: with 1 each row is that entity, else a tuple.
+    `counted`: `statement` already went through `with_total` (its `limit` applies; `limit` here is ignored).
+    `params` are its bound parameters."""
+    rows = session.execute(statement if counted else with_total(statement, limit), params or {}).all()
     if not rows:
         return Glimpse(rows=[], total=0)
     return Glimpse(rows=[tuple(r[:width]) if width > 1 else r[0] for r in rows], total=int(rows[0][width]))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
@@ -37,13 +39,16 @@ def profile_skills(*, session: Session, profile: EmployeeProfile) -> list[tuple[
     return [(es, s) for es, s in rows]
 
 
+@lru_cache(maxsize=1)
+def _has_skills() -> sa.Select:
+    return (select(sa.literal(True)).select_from(EmployeeSkill)
+            .join(EmployeeProfile, EmployeeProfile.id == EmployeeSkill.profile_id)
+            .where(EmployeeProfile.user_id == sa.bindparam("user")).limit(1))
+
+
 def has_skills(*, session: Session, user: User) -> bool:
-    """Whether the user's profile lists at least one skill (one query)."""
-    return session.exec(
-        select(sa.literal(True)).select_from(EmployeeSkill).join(EmployeeProfile,
-                                                                  EmployeeProfile.id == EmployeeSkill.profile_id)
-        .where(EmployeeProfile.user_id == user.id).limit(1)
-    ).first() is not None
+    """Whether the user's profile lists at least one skill (one query, its statement built once)."""
+    return session.execute(_has_skills(), {"user": user.id}).first() is not None
 
 
 def skill_suggestions(session: Session, lang: str) -> list[tuple[str, str]]:
