@@ -7,7 +7,8 @@ Usage (from the repository root, with the project's venv):
 It builds a SQLite demo as ../shared/load/web_load.py does (db upgrade, seed-demo, match refit), signs in
 through the Flask test client as the README's demo coordinator and the demo employee web_load uses, warms
 each page up, then GETs the coordinator's suggestions page of their first open need, /home and /needs
-(employee) `--requests` times each and prints, per page, the Python function calls per request (cProfile)
+(employee), and /home of the coordinator and of the admin (`home_coordinator`, `home_admin`) `--requests`
+times each and prints, per page, the Python function calls per request (cProfile)
 and the CPU milliseconds per request (process time: steadier than wall time on a shared machine, yet still
 noisy). `--profile PAGE` prints the page's cProfile table (top 40 by own time; SORT=cumulative, TOP=n and
 CALLERS=pattern,... in the environment change it). Function calls are exact and the same from run to run:
@@ -38,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 COORDINATOR = ("coordinator@empathy.example", "Empathy-Coord-2017")
 EMPLOYEE = ("haolin.xie.6@empathy.example", "volunteer-with-empathy")
+ADMIN = ("admin@empathy.example", "Empathy-Admin-2017")
 
 
 def build(work: str) -> dict:
@@ -78,10 +80,13 @@ def main() -> int:
     from empathy import create_app
 
     app = create_app()
-    coord, emp = app.test_client(), app.test_client()
+    coord, emp, admin = app.test_client(), app.test_client(), app.test_client()
     sign_in(coord, *COORDINATOR)
     sign_in(emp, *EMPLOYEE)
-    pages = {"suggestions": (coord, f"/needs/{need}/suggestions"), "home": (emp, "/home"), "needs": (emp, "/needs")}
+    sign_in(admin, *ADMIN)
+    # /home once per role: each role's home shows other sections (its suggestions, to-do or admin matters).
+    pages = {"suggestions": (coord, f"/needs/{need}/suggestions"), "home": (emp, "/home"), "needs": (emp, "/needs"),
+             "home_coordinator": (coord, "/home"), "home_admin": (admin, "/home")}
     for client, url in pages.values():
         for _ in range(3):
             assert client.get(url).status_code == 200, url

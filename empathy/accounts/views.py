@@ -75,7 +75,7 @@ def register():
         else:
             sign_in(user, remember=False)
             flash(_("Welcome to Empathy, %(name)s.", name=user.display_name), "success")
-            return redirect(url_for("main.home"))
+            return redirect(url_for("employees.welcome", step=1))  # the guided profile, skills first
     return render_template("auth/register.html", form=form)
 
 

@@ -62,3 +62,30 @@ def paginate(session: Session, statement: Any, *, page: int = 1, per_page: int =
     if total is None:
         total = session.exec(sa_select(func.count()).select_from(statement.order_by(None).subquery())).one()[0]
     return Page(items=items, total=int(total), page=page, per_page=per_page)
+
+
+@dataclass(frozen=True)
+class Glimpse:
+    """The first rows of a list and how many rows it has in all (a home page's section)."""
+
+    rows: list
+    total: int
+
+
+def with_total(statement: Any, limit: int | None) -> Any:
+    """`statement` with a window count of all its rows as its last column, cut to `limit` rows (None: all).
+    Build it once for a hot page and run it through `glimpse(..., counted=True)` with bound parameters."""
+    return statement.add_columns(func.count().over()).limit(limit)
+
+
+def glimpse(session: Session, statement: Any, *, limit: int | None = None, width: int = 1,
+            params: dict | None = None, counted: bool = False) -> Glimpse:
+    """The first `limit` rows of `statement` (None: all) and their total, in one query (a window count).
+
+    `width` is the number of columns `statement` selects: with 1 each row is that entity, else a tuple.
+    `counted`: `statement` already went through `with_total` (its `limit` applies; `limit` here is ignored).
+    `params` are its bound parameters."""
+    rows = session.execute(statement if counted else with_total(statement, limit), params or {}).all()
+    if not rows:
+        return Glimpse(rows=[], total=0)
+    return Glimpse(rows=[tuple(r[:width]) if width > 1 else r[0] for r in rows], total=int(rows[0][width]))

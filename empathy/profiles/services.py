@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 from sqlmodel import Session, select
@@ -34,6 +37,18 @@ def profile_skills(*, session: Session, profile: EmployeeProfile) -> list[tuple[
         .order_by(EmployeeSkill.level.desc(), Skill.label_en)
     ).all()
     return [(es, s) for es, s in rows]
+
+
+@lru_cache(maxsize=1)
+def _has_skills() -> sa.Select:
+    return (select(sa.literal(True)).select_from(EmployeeSkill)
+            .join(EmployeeProfile, EmployeeProfile.id == EmployeeSkill.profile_id)
+            .where(EmployeeProfile.user_id == sa.bindparam("user")).limit(1))
+
+
+def has_skills(*, session: Session, user: User) -> bool:
+    """Whether the user's profile lists at least one skill (one query, its statement built once)."""
+    return session.execute(_has_skills(), {"user": user.id}).first() is not None
 
 
 def skill_suggestions(session: Session, lang: str) -> list[tuple[str, str]]:

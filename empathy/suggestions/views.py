@@ -8,15 +8,20 @@ from markupsafe import Markup
 
 from empathy.accounts.login import me
 from empathy.accounts.services import settings as accounts
+from empathy.admin.services.attention import admin_attention
 from empathy.core import web
 from empathy.core.db import get_session, recent_read
 from empathy.core.i18n import ui_language
+from empathy.core.labels import site_name
 from empathy.core.memo import BoundedCache
 from empathy.core.urls import safe_next
+from empathy.profiles.services import has_skills
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
 from empathy.suggestions.display import band_label, band_legend, explanation_view, fit_title, level_name
 from empathy.suggestions.runtime import match_index
 from empathy.suggestions.services import suggest_needs
+from empathy.volunteering.forms import BulkHoursForm
+from empathy.volunteering.services.home import coordinator_todo, employee_home, leads_needs
 
 bp = Blueprint("main", __name__)
 web.init_blueprint(bp)
@@ -62,9 +67,27 @@ def index():
 @bp.get("/home")
 @login_required
 def home():
-    session = get_session()
-    suggestions = suggest_needs(session=session, index=match_index(), user=me(), k=5)
-    return render_template("main/home.html", suggestions=suggestions, cards=_cards(session, suggestions or []))
+    """Each role's home: an administrator's matters, a coordinator's to-do (an administrator's too when they
+    lead needs), an employee's next commitment, hours to log and suggestions (or the invitation to describe
+    their skills first, while the profile has none)."""
+    session, user = get_session(), me()
+    page: dict = {"attention": None, "todo": None, "mine": None, "suggestions": None, "cards": [],
+                  "has_skills": True}
+    if user.is_admin:
+        page["attention"] = admin_attention(session=session)
+    if user.is_coordinator:
+        todo = coordinator_todo(session=session, actor=user)
+        if not user.is_admin or not todo.is_empty or leads_needs(session=session, user=user):
+            page["todo"] = todo
+        page["bulk"] = BulkHoursForm()
+    else:
+        page["mine"] = mine = employee_home(session=session, user=user)
+        page["place"] = site_name(mine.next_commitment[2], ui_language()) if mine.next_commitment else ""
+        page["has_skills"] = has_skills(session=session, user=user)
+        if page["has_skills"]:
+            suggestions = suggest_needs(session=session, index=match_index(), user=user, k=5)
+            page.update(suggestions=suggestions, cards=_cards(session, suggestions or []))
+    return render_template("main/home.html", **page)
 
 
 # Rendered suggestion cards of the home page, kept while what they show stays the same: the explanation (the

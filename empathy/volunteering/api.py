@@ -103,6 +103,20 @@ def approve_hours(path: s.HoursPath):
     return ok(s.hours_out(record))
 
 
+@bp.post("/hours/approve", tags=[MATCHES], security=BEARER, responses=answers(200, s.HoursApproved, 409))
+@roles("coordinator")
+def approve_many_hours(body: s.BulkHoursIn):
+    """Approve several pending hours records at once, all or none (the needs' coordinator or an administrator).
+
+    Nothing is approved when one of them is not found (404), is on another coordinator's need or is your own
+    (403), or is no longer pending (409, e.g. reviewed meanwhile). `items` are the approved records, in the
+    order sent; a repeated id counts once."""
+    records = hours.approve_many_hours(session=get_session(), actor=caller(), record_ids=body.record_ids,
+                                       base_url=base_url())
+    send_mail()
+    return ok(s.HoursApproved(items=[s.hours_out(r) for r in records]))
+
+
 @bp.post("/hours/<int:record_id>/reject", tags=[MATCHES], security=BEARER, responses=answers(200, s.HoursOut, 409))
 @roles("coordinator")
 def reject_hours(path: s.HoursPath, body: s.RejectIn):

@@ -84,3 +84,13 @@ class NeedCredentialsForm(FlaskForm):
     kinds = MultiCheckboxField(_l("Credentials every volunteer must hold"),
                                choices=[SelectChoice(k, k) for k in CREDENTIAL_KINDS],
                                validate_choice=False)
+
+
+class BulkHoursForm(FlaskForm):
+    """The ticked hours records of a review list (the service checks each id: not on the choices here)."""
+
+    record_ids = SelectMultipleField(_l("Hours to approve"), coerce=int, choices=[], validate_choice=False)
+
+    def record_ids_sent(self) -> list[int]:
+        """The ticked ids; one that is not a number is dropped (it names no record)."""
+        return [n for n in (self.record_ids.data or []) if isinstance(n, int)]

@@ -88,6 +88,10 @@ class RejectIn(Model):
     reason: Str = Field(min_length=1, max_length=1000)
 
 
+class BulkHoursIn(Model):
+    record_ids: list[Id] = Field(min_length=1, max_length=100, description="Pending hours records to approve.")
+
+
 class HoursOut(Out):
     id: int
     need_id: int
@@ -230,6 +234,10 @@ class TeamOut(Out):
 def my_match_out(m: Match, need: Need) -> MyMatch:
     return MyMatch(**match_out(m).model_dump(), need_title=need.title, need_starts_at=need.starts_at,
                    need_ends_at=need.ends_at, need_status=need.status)
+
+
+class HoursApproved(Out):
+    items: list[HoursOut]
 
 
 def hours_out(r: HoursRecord) -> HoursOut:

@@ -29,7 +29,7 @@ def test_register_signs_in_and_home_shows_the_name(client, session):
               "password": DEFAULT_PASSWORD, "confirm": DEFAULT_PASSWORD},
     )
     assert response.status_code == 302
-    assert response.headers["Location"] == "/home"
+    assert response.headers["Location"] == "/welcome/1"  # the guided profile, skills first
     assert "Wang Fang" in client.get("/home").text
     user = session.exec(select(User).where(User.email == "wang.fang@example.com")).one()
     assert user.role == "employee"

@@ -82,9 +82,18 @@ def seeded_database(tmp_path_factory) -> Path:
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port: any, or the first free one of EMPATHY_E2E_PORTS ("5620-5629") on a shared machine."""
+    span = os.environ.get("EMPATHY_E2E_PORTS", "")
+    first, _, last = span.partition("-")
+    candidates = range(int(first), int(last or first) + 1) if first.isdigit() else [0]
+    for port in candidates:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free port in EMPATHY_E2E_PORTS={span}")
 
 
 @dataclass

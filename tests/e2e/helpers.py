@@ -44,14 +44,16 @@ def sign_in(page: Page, email: str, password: str) -> None:
 
 
 def register(page: Page, name: str, email: str, password: str = PASSWORD) -> None:
-    """Create an account through the registration form; it signs the new user in."""
+    """Create an account through the registration form; it signs the new user in and opens the guided
+    profile's first step (skills)."""
     page.goto("/register")
     page.get_by_label("Name").fill(name)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_label("Repeat password").fill(password)
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {name}")
+    page.wait_for_url("**/welcome/1")
+    expect(page.get_by_role("heading", level=1)).to_have_text("What can you offer?")
 
 
 def fill_profile(page: Page, *, skills: list[tuple[str, str]], bio: str, department: str,

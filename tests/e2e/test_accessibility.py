@@ -7,13 +7,14 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import ADMIN, DESKTOP, sign_in
+from tests.e2e.helpers import ADMIN, COORDINATOR, DESKTOP, sign_in
 
 # Demo employees: one who reads English, one who has chosen Chinese.
 PEOPLE = {
     "employee": ("oliver.bennett.2@empathy.example", "volunteer-with-empathy"),
     "employee-zh": ("haolin.xie.6@empathy.example", "volunteer-with-empathy"),
     "admin": ADMIN,
+    "coordinator": COORDINATOR,
 }
 RUN_AXE = """async () => {
   const result = await axe.run(document, {
@@ -61,6 +62,8 @@ PAGES = [
     ("visitor", "/register"),
     ("visitor", "/forgot"),
     ("employee", "/home"),
+    ("employee", "/welcome/1"),
+    ("employee", "/welcome/2"),
     ("employee", "/profile"),
     ("employee", "/commitments"),
     ("employee", "/needs"),
@@ -70,6 +73,9 @@ PAGES = [
     ("admin", "/reports"),
     ("admin", "/admin/users"),
     ("admin", "/admin/import"),
+    ("admin", "/home"),
+    ("coordinator", "/home"),
+    ("coordinator", "/review"),
     ("employee-zh", "/home"),
     ("employee-zh", "/profile"),
 ]

@@ -92,7 +92,7 @@ def test_employee_home_shows_the_fit_and_their_own_skills_in_their_language(open
     village = suggested.locator("li").filter(has=page.get_by_role("heading", name=VILLAGE_PV))
     expect(village.locator(".band")).to_have_text(re.compile(r"^(高度契合|较为契合)$"))
     expect(page.locator("p.legend")).to_contain_text("各档推荐是合适需求的比例： 高度契合：每 100 个中约 76 个")
-    screenshot(page, "home", at=page.get_by_role("heading", name="为您推荐"))
+    screenshot(page, "home")  # from the top: the next commitment and hours to log, then the suggestions
 
     page.get_by_role("button", name="English").click()
     suggested = page.get_by_role("list", name="Suggested for you")
@@ -100,4 +100,4 @@ def test_employee_home_shows_the_fit_and_their_own_skills_in_their_language(open
     expect(village.locator(".band")).to_have_text(re.compile(r"^(Strong|Good) fit$"))
     expect(page.locator("p.legend")).to_contain_text(
         "How often such suggestions were the right need in our benchmark: Strong fit: about 76 in 100")
-    screenshot(page, "home-en", at=page.get_by_role("heading", name="Suggested for you"))
+    screenshot(page, "home-en")

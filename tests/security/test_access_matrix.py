@@ -29,10 +29,11 @@ from tests.security.world import ROLES, World, build_world
 # Placeholders in rules, filled from the world's ids.
 PARAMS = {"need_id": "need_id", "match_id": "match_id", "record_id": "record_id", "user_id": "user_id",
           "notification_id": "notification_id", "credential_id": "credential_id", "token_id": "token_id",
-          "site_id": "site_id", "skill_id": "skill_id", "token": None, "fmt": None, "filename": None, "provider": None}
+          "site_id": "site_id", "skill_id": "skill_id", "token": None, "fmt": None, "filename": None, "provider": None,
+          "step": None}
 # No identity provider is configured here: tests/sso covers the sign-in itself against a real one.
 FIXED = {"token": "not-a-real-activation-token", "fmt": "csv", "filename": "css/empathy.css",
-         "provider": "no-such-provider"}
+         "provider": "no-such-provider", "step": 1}
 
 FORM = {"reason": "Reason given", "role": "coordinator", "active": "0", "message": "Hello", "hours": "2",
         "worked_on": date.today().isoformat(), "note": "", "name": "A token", "language": "zh",
@@ -60,6 +61,7 @@ def api_body(endpoint: str, w: World) -> dict | None:
         "api.record_credential": {"kind": "driving_licence", "expires_on": later},
         "api.mark_attendance": {"attended": True}, "api.set_need_credentials": {"kinds": ["first_aid"]},
         "api.remove_volunteer": {"reason": "Reason given"},
+        "api.approve_many_hours": {"record_ids": [w.ids["record_id"]]},
     }
     return bodies.get(endpoint)
 
@@ -123,6 +125,8 @@ activation.activate                        GET    ok ok ok ok ok ok
 activation.activate                        POST   ok= ok= ok= ok= ok= ok=
 employees.profile                          GET    login ok ok ok ok ok
 employees.profile                          POST   login ok= ok= ok= ok= ok=
+employees.welcome                          GET    login ok ok ok ok ok
+employees.welcome                          POST   login ok ok ok ok ok
 needs.browse                               GET    login ok ok ok ok ok
 needs.mine                                 GET    login 403 ok 403 ok ok
 needs.all_needs                            GET    login 403 ok 403 ok ok
@@ -145,6 +149,8 @@ reports.my_record                          GET    login ok ok ok ok ok
 workflow.suggestions                       GET    login 403 403 403 ok ok
 workflow.invite                            POST   login 403 403 403 ok= ok=
 workflow.people                            GET    login 403 403 403 ok ok
+workflow.review                            GET    login 403 ok 403 ok ok
+workflow.approve_many_hours                POST   login 403 ok= 403 ok= ok=
 workflow.roster_action[approve]            POST   login 403 403 403 ok= ok=
 workflow.roster_action[attended]           POST   login 403 403 403 ok ok
 workflow.roster_action[no-show]            POST   login 403 403 403 ok ok
@@ -207,6 +213,7 @@ api.log_hours                              POST   login 403 403 ok 403 403
 api.approve_volunteer                      POST   login 403 403 403 ok= ok=
 api.reject_volunteer                       POST   login 403 403 403 ok= ok=
 api.approve_hours                          POST   login 403 403 403 ok ok=
+api.approve_many_hours                     POST   login 403 403 403 ok ok=
 api.reject_hours                           POST   login 403 403 403 ok ok=
 tokens.tokens                              GET    login ok ok ok ok ok
 tokens.tokens                              POST   login ok ok ok ok ok

@@ -64,6 +64,28 @@ def test_approving_and_rejecting_the_same_hours_at_once_leaves_one_decision(sess
     assert _count(session, OutboxMessage, OutboxMessage.to_address == w["person"].email) == PAIRS
 
 
+def test_a_bulk_approval_and_a_rejection_at_once_leave_all_or_nothing_of_the_bulk(session, started_need):
+    w = started_need
+    records = [HoursRecord(need_id=w["need"].id, match_id=w["match"].id, user_id=w["person"].id, hours=2,
+                           worked_on=(utcnow() - timedelta(days=i + 1)).date()) for i in range(2 * PAIRS)]
+    session.add_all(records)
+    session.commit()
+
+    for first, second in zip(records[::2], records[1::2]):
+        outcomes = race(
+            session,
+            as_user(w["owner"].id, lambda s, u, a=first.id, b=second.id: hours.approve_many_hours(
+                session=s, actor=u, record_ids=[a, b])),
+            as_user(w["admin"].id, lambda s, u, r=second.id: hours.reject_hours(session=s, actor=u, record_id=r,
+                                                                                reason="Not on that day")),
+        )
+        assert sorted(outcomes) == ["Conflict", "ok"], outcomes
+        a = session.get(HoursRecord, first.id, populate_existing=True)
+        b = session.get(HoursRecord, second.id, populate_existing=True)
+        # The bulk won both, or lost both: never one of its records approved and the other not.
+        assert (a.status, b.status) == (("approved", "approved") if outcomes[0] == "ok" else ("pending", "rejected"))
+
+
 def test_two_logs_at_once_cannot_pass_24_hours_a_day(session, started_need):
     w = started_need
 

@@ -179,6 +179,65 @@ def approve_hours(*, session: Session, actor: User, record_id: int, base_url: st
     return record
 
 
+MAX_BULK = 100  # hours records one bulk approval takes (a page of the review list holds fewer)
+
+
+@retrying
+def approve_many_hours(*, session: Session, actor: User, record_ids: list[int],
+                       base_url: str = "") -> list[HoursRecord]:
+    """Approve several pending hours records at once (owner of each need, or admin). Commits once.
+
+    All or nothing: each record must exist, belong to a need `actor` manages, not be `actor`'s own hours and
+    still be pending, or nothing is approved. Repeated ids count once. Returns the approved records in the
+    order given. Raises ServiceError on `record_ids` when none or more than MAX_BULK are given, NotFound,
+    Forbidden (another coordinator's need, or one's own hours), or Conflict naming the day and person of a
+    record reviewed meanwhile (also by a review made at the same moment).
+    """
+    ids = list(dict.fromkeys(record_ids))
+    if not ids:
+        raise _err(_l("Tick the hours to approve."), "record_ids")
+    if len(ids) > MAX_BULK:
+        raise _err(_l("Approve at most %(n)d records at once.", n=MAX_BULK), "record_ids")
+    begin_write(session)
+    records = session.exec(select(HoursRecord).where(HoursRecord.id.in_(ids))
+                           .execution_options(populate_existing=True)).all()
+    by_id = {r.id: r for r in records}
+    needs = {n.id: n for n in session.exec(select(Need).where(Need.id.in_({r.need_id for r in records}))).all()}
+    people = {u.id: u for u in session.exec(
+        select(User).where(User.id.in_({r.user_id for r in records if r.user_id is not None}))).all()}
+    out = []
+    for record_id in ids:
+        record = by_id.get(record_id)
+        if record is None:
+            raise NotFound(str(_l("These hours do not exist.")))
+        need = needs[record.need_id]
+        require_owner(actor, need)
+        require_not_own_hours(actor, record)
+        if record.status != HoursStatus.PENDING:
+            raise _changed(record, people.get(record.user_id))
+        out.append((record, need))
+    for record, need in out:
+        if not compare_and_set(session, record, HoursRecord.status == HoursStatus.PENDING,
+                               status=HoursStatus.APPROVED, reviewed_by_id=actor.id, reviewed_at=utcnow()):
+            raise _changed(record, people.get(record.user_id))
+        audit.record(session, actor_id=actor.id, action="hours_approved", target_type="hours",
+                     target_id=record.id, need=need.id)
+        person = people.get(record.user_id)
+        if person is not None:
+            notify(session, person, "hours_approved", {"need": need.title, "hours": record.hours},
+                   link="/commitments", base_url=base_url)
+    session.commit()
+    return [record for record, _need in out]
+
+
+def _changed(record: HoursRecord, person: User | None) -> Conflict:
+    """The refusal of a bulk approval when one record is no longer pending: nothing was approved."""
+    return Conflict(str(_l("The hours of %(name)s on %(day)s have already been reviewed meanwhile; nothing was "
+                           "approved. Tick the others again.",
+                           name=person.display_name if person else _l("a former employee"),
+                           day=format_day(record.worked_on))), field="record_ids")
+
+
 @retrying
 def reject_hours(*, session: Session, actor: User, record_id: int, reason: str, base_url: str = "") -> HoursRecord:
     """Reject pending hours with a reason (owner or admin). Commits.

@@ -13,20 +13,29 @@ from empathy.accounts.login import me, role_required
 from empathy.admin.services.sites import active_sites
 from empathy.core import web
 from empathy.core.db import get_session, recent_read
+from empathy.core.errors import ServiceError
 from empathy.core.i18n import ui_language
 from empathy.core.inputs import id_in_text
 from empathy.core.labels import site_name
 from empathy.core.memo import BoundedCache
 from empathy.core.runtime import org_timezone
 from empathy.core.urls import safe_next
+from empathy.core.web import form_error
 from empathy.models import CREDENTIAL_KINDS, Need
 from empathy.needs.joinable import is_joinable
 from empathy.profiles import credentials
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
 from empathy.suggestions.display import band_label
 from empathy.suggestions.runtime import match_index
-from empathy.volunteering.forms import ActionForm, InviteForm, NeedCredentialsForm, ReasonForm, SuggestionFilterForm
-from empathy.volunteering.services import hours, invitations, roster, team_reasons, teams
+from empathy.volunteering.forms import (
+    ActionForm,
+    BulkHoursForm,
+    InviteForm,
+    NeedCredentialsForm,
+    ReasonForm,
+    SuggestionFilterForm,
+)
+from empathy.volunteering.services import home, hours, invitations, roster, team_reasons, teams
 from empathy.volunteering.services.notices import told_sentence
 from empathy.volunteering.views import base_url, bp, send_mail
 
@@ -193,7 +202,9 @@ def roster_action(match_id: int, action: str):
         flash(" ".join(form.reason.errors) or _("The form has expired. Try again."), "error")
         return redirect(web.referer_path() or url_for("workflow.commitments"))
     run, done = _ROSTER[action]
-    back = url_for("workflow.people", need_id=roster.load_match(session, match_id).need_id)
+    # The home page's to-do approves and declines too, and comes back to itself.
+    back = (safe_next(request.form.get("next"))
+            or url_for("workflow.people", need_id=roster.load_match(session, match_id).need_id))
     web.return_to(back)
     run(session, me(), match_id, request.form)
     send_mail()
@@ -231,6 +242,40 @@ def review_hours(record_id: int, action: str):
         send_mail()
         flash(_("Hours approved.") if action == "approve" else _("Hours rejected."), "success")
     return redirect(back)
+
+
+@bp.get("/review")
+@role_required("coordinator")
+def review():
+    """Everything that waits for the coordinator on the needs they lead: the home page's to-do in full."""
+    return _review_page(BulkHoursForm())
+
+
+def _review_page(form: BulkHoursForm, status: int = 200):
+    todo = home.coordinator_todo(session=get_session(), actor=me(), limit=home.LISTED)
+    return render_template("workflow/review.html", todo=todo, form=ActionForm(), bulk=form,
+                           listed=home.LISTED), status
+
+
+@bp.post("/hours/approve")
+@role_required("coordinator")
+def approve_many_hours():
+    """Approve the ticked hours records at once (all or none), then back to the page that listed them."""
+    form = BulkHoursForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            flash(_("The form has expired. Try again."), "error")
+            return redirect(url_for("workflow.review"))
+        return _review_page(form, 422)  # an id that is not a number: under the list
+    try:
+        done = hours.approve_many_hours(session=get_session(), actor=me(), record_ids=form.record_ids_sent(),
+                                        base_url=base_url())
+    except ServiceError as exc:
+        form_error(form, exc, "record_ids")  # 403 and 404 go on to the error page
+        return _review_page(form, 409 if exc.status == 409 else 422)
+    send_mail()
+    flash(ngettext("%(num)d hours record approved.", "%(num)d hours records approved.", len(done)), "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("workflow.review"))
 
 
 @bp.post("/needs/<int:need_id>/credentials")

@@ -1,0 +1,97 @@
+"""The home pages by role in a browser: a new employee's guided profile leads to their suggestions; the demo
+coordinator bulk-approves hours from their to-do; the administrator sees what waits for them."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import ADMIN, COORDINATOR, register, screenshot, sign_in
+
+
+def test_new_employee_walks_the_guided_profile_to_their_suggestions(open_page):
+    page = open_page("/register")
+    register(page, "Gao Lan", "gao.lan@empathy.example")  # lands on step 1: skills
+    expect(page.get_by_text("Step 1 of 3")).to_be_visible()
+    page.get_by_label("Skill", exact=True).nth(0).fill("光伏安装")
+    page.get_by_label("Level", exact=True).nth(0).select_option(label="4 – Expert")
+    page.get_by_label("Skill", exact=True).nth(1).fill("Electrical safety inspection")
+    page.get_by_label("Level", exact=True).nth(1).select_option(label="3 – Advanced")
+    screenshot(page, "welcome-skills")
+    page.get_by_role("button", name="Save and continue").last.click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("When are you free, and what do you care about?")
+    page.get_by_label("Hours per month you can give").fill("12")
+    page.get_by_label("Weekends").check()
+    page.get_by_role("checkbox", name="Poverty alleviation", exact=True).check()
+    page.get_by_role("button", name="Save and continue").last.click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your profile is ready")
+    page.get_by_role("link", name="See your suggestions").click()
+    suggested = page.get_by_role("list", name="Suggested for you")
+    expect(suggested.get_by_text("Solar PV installation (expert)").first).to_be_visible()
+    expect(page.get_by_text("Tell us your skills first")).to_have_count(0)
+
+
+def test_employee_who_skips_is_invited_to_describe_their_skills(open_page):
+    page = open_page("/register")
+    register(page, "Qin Hao", "qin.hao@empathy.example")
+    page.get_by_role("link", name="Finish later").click()
+    expect(page.get_by_text("Tell us your skills first, and we will suggest needs that fit you.")).to_be_visible()
+    expect(page.get_by_role("list", name="Suggested for you")).to_have_count(0)
+    page.get_by_role("link", name="Describe your skills").click()
+    expect(page.get_by_text("Step 1 of 3")).to_be_visible()
+
+
+def _pending_work(live_server) -> list[int]:
+    """Three pending hours records (copies of approved ones) on the demo coordinator's needs, and one person
+    waiting for approval on an open need of theirs; the ids of the hours records."""
+    with sqlite3.connect(live_server.directory / "e.sqlite") as db:
+        coordinator = db.execute("SELECT id FROM users WHERE email = ?", (COORDINATOR[0],)).fetchone()[0]
+        db.execute(
+            "INSERT INTO hours_records (need_id, match_id, user_id, hours, worked_on, note, department, status, "
+            "created_at, updated_at) SELECT h.need_id, h.match_id, h.user_id, 2, h.worked_on, 'Preparation', "
+            "h.department, 'pending', h.created_at, h.updated_at FROM hours_records h JOIN needs n ON n.id = h.need_id "
+            "WHERE n.owner_id = ? AND h.status = 'approved' ORDER BY h.id LIMIT 3", (coordinator,))
+        need = db.execute("SELECT id, created_at FROM needs WHERE owner_id = ? AND status = 'open' "
+                          "AND seats_taken < seats ORDER BY starts_at LIMIT 1", (coordinator,)).fetchone()
+        person = db.execute("SELECT id FROM users WHERE role = 'employee' AND id NOT IN "
+                            "(SELECT user_id FROM matches WHERE need_id = ?) ORDER BY id LIMIT 1",
+                            (need[0],)).fetchone()
+        db.execute("INSERT INTO matches (need_id, user_id, status, message, reason, sequence, created_at, updated_at) "
+                   "VALUES (?, ?, 'volunteered', 'I would love to help.', '', 0, ?, ?)",
+                   (need[0], person[0], need[1], need[1]))
+        return [r[0] for r in db.execute("SELECT id FROM hours_records WHERE status = 'pending' ORDER BY id")]
+
+
+def test_coordinator_bulk_approves_hours_from_the_home_page(open_page, live_server):
+    pending = _pending_work(live_server)
+    assert len(pending) == 3
+    page = open_page()
+    sign_in(page, *COORDINATOR)
+    todo = page.get_by_role("region", name="Your to-do")
+    expect(todo.get_by_role("heading", name="Volunteers waiting for approval")).to_contain_text("1")
+    hours = page.locator(".bulk-hours")
+    boxes = hours.get_by_role("checkbox")
+    expect(boxes).to_have_count(3)
+    screenshot(page, "home-coordinator")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    hours.get_by_role("button", name="Approve selected").click()
+    expect(page.get_by_role("status").first).to_contain_text("2 hours records approved.")
+    expect(page.locator(".bulk-hours").get_by_role("checkbox")).to_have_count(1)
+    with sqlite3.connect(live_server.directory / "e.sqlite") as db:
+        statuses = [r[0] for r in db.execute(
+            f"SELECT status FROM hours_records WHERE id IN ({','.join('?' * len(pending))}) ORDER BY id", pending)]
+    assert statuses == ["approved", "approved", "pending"]
+
+
+def test_admin_home_shows_skills_mail_and_imports(open_page):
+    page = open_page()
+    sign_in(page, *ADMIN)
+    region = page.get_by_role("region", name="Waiting for an administrator")
+    expect(region.get_by_role("heading", name="Skills to review")).to_be_visible()
+    expect(region.get_by_role("heading", name="Failed e-mails")).to_be_visible()
+    expect(region.get_by_role("heading", name="Latest imports")).to_be_visible()
+    screenshot(page, "home-admin")

@@ -1,0 +1,289 @@
+"""The home page by role: the coordinator's to-do with bulk approval of hours, the employee's next commitment
+and hours to log, the administrator's matters; the review page and the bulk approval API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import select
+
+from empathy.core import audit
+from empathy.core.db import get_engine, utcnow
+from empathy.core.errors import Conflict, Forbidden, ServiceError
+from empathy.models import AuditEntry, HoursRecord, Match, OutboxMessage
+from empathy.volunteering.services import hours as hours_service
+from empathy.volunteering.services.home import coordinator_todo
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    add_employee_skill,
+    make_match,
+    make_need,
+    make_site,
+    make_skill,
+    make_user,
+)
+
+
+def _hours(session, need, user, *, day=None, status="pending", **kw) -> HoursRecord:
+    match = session.exec(select(Match).where(Match.need_id == need.id, Match.user_id == user.id)).first()
+    match = match or make_match(session, need, user, status="confirmed")
+    record = HoursRecord(need_id=need.id, match_id=match.id, user_id=user.id, hours=3,
+                         worked_on=day or (utcnow() - timedelta(days=2)).date(), status=status, **kw)
+    session.add(record)
+    session.commit()
+    return record
+
+
+@pytest.fixture
+def coord(session):
+    return make_user(session, role="coordinator", email="coco@example.com", display_name="Coco")
+
+
+@pytest.fixture
+def board(session, coord):
+    """Coco's needs: one with a volunteer waiting and two pending hours records, one short of volunteers
+    starting in three days, and another coordinator's need with pending hours."""
+    ann = make_user(session, display_name="Ann Volunteer")
+    bob = make_user(session, display_name="Bob Helper")
+    past = make_need(session, owner=coord, title="Beach clean-up", starts_at=utcnow() - timedelta(days=3),
+                     seats=2, seats_taken=2, status="filled")
+    soon = make_need(session, owner=coord, title="Reading club", starts_at=utcnow() + timedelta(days=3),
+                     seats=4, seats_taken=1, requires_approval=True)
+    make_match(session, soon, bob, status="volunteered")
+    other = make_need(session, owner=make_user(session, role="coordinator"), title="Someone else's need",
+                      starts_at=utcnow() - timedelta(days=3))
+    return {"ann": ann, "bob": bob, "past": past, "soon": soon, "other": other,
+            "h1": _hours(session, past, ann), "h2": _hours(session, past, bob),
+            "h_other": _hours(session, other, ann)}
+
+
+def _login(auth, user):
+    assert auth.login(user.email, DEFAULT_PASSWORD).status_code in (302, 303)
+
+
+# --- coordinator -------------------------------------------------------------------------------
+
+
+def test_coordinator_home_empty_states_and_no_suggestions(client, auth, coord):
+    _login(auth, coord)
+    page = client.get("/home").get_data(as_text=True)
+    assert "Your to-do" in page
+    for empty in ("Nobody is waiting for your approval.", "No hours wait for your review.",
+                  "Every open need you lead has its volunteers.", "None of your needs starts in the next 7 days."):
+        assert empty in page
+    assert "Suggested for you" not in page and "Waiting for an administrator" not in page
+
+
+def test_coordinator_home_lists_what_waits(client, auth, session, coord, board):
+    _login(auth, coord)
+    page = client.get("/home").get_data(as_text=True)
+    assert "Bob Helper" in page and "/matches/" in page  # the volunteer with approve / decline
+    assert f'value="{board["h1"].id}"' in page and f'value="{board["h2"].id}"' in page
+    assert f'value="{board["h_other"].id}"' not in page  # another coordinator's need
+    assert "Reading club" in page and "3 seats left" in page
+    todo = coordinator_todo(session=session, actor=coord)
+    assert (todo.volunteers.total, todo.hours.total, todo.short.total, todo.this_week.total) == (1, 2, 1, 1)
+
+
+def test_todo_shows_the_first_rows_and_counts_them_all(session, coord):
+    people = [make_user(session, display_name=f"P{i}") for i in range(7)]
+    need = make_need(session, owner=coord, starts_at=utcnow() - timedelta(days=1), seats=10)
+    for p in people:
+        _hours(session, need, p)
+    todo = coordinator_todo(session=session, actor=coord, limit=5)
+    assert len(todo.hours.rows) == 5 and todo.hours.total == 7
+    assert coordinator_todo(session=session, actor=coord, limit=None).hours.total == 7
+
+
+def test_own_hours_are_not_in_the_todo(session, coord):
+    need = make_need(session, owner=coord, starts_at=utcnow() - timedelta(days=1))
+    _hours(session, need, coord)  # e.g. written before they led it
+    assert coordinator_todo(session=session, actor=coord).hours.total == 0
+
+
+def test_home_costs_the_same_queries_with_more_rows(client, auth, session, app, coord, board):
+    _login(auth, coord)
+    client.get("/home")
+    counted = []
+
+    def count(*_args, **_kwargs):
+        counted.append(1)
+
+    sa.event.listen(get_engine(app), "before_cursor_execute", count)
+    try:
+        client.get("/home")
+        few = len(counted)
+        for i in range(6):
+            _hours(session, board["past"], make_user(session, display_name=f"Extra {i}"))
+            make_match(session, board["soon"], make_user(session), status="volunteered")
+        client.get("/home")  # the writes above make the per-process caches (unread count) read again once
+        counted.clear()
+        client.get("/home")
+        assert len(counted) == few
+    finally:
+        sa.event.remove(get_engine(app), "before_cursor_execute", count)
+
+
+# --- bulk approval -----------------------------------------------------------------------------
+
+
+def test_bulk_approve_from_home_approves_all_in_one_go(client, auth, session, coord, board):
+    _login(auth, coord)
+    ids = [board["h1"].id, board["h2"].id]
+    r = client.post("/hours/approve", data={"record_ids": ids, "next": "/home"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/home")
+    session.expire_all()
+    assert [session.get(HoursRecord, i).status for i in ids] == ["approved", "approved"]
+    assert session.exec(select(AuditEntry).where(AuditEntry.action == "hours_approved")).all().__len__() == 2
+    assert "2 hours records approved." in client.get("/home").get_data(as_text=True)
+
+
+def test_bulk_approve_refuses_all_when_one_was_reviewed_meanwhile(client, auth, session, coord, board):
+    _login(auth, coord)
+    h1, h2 = board["h1"], board["h2"]
+    session.execute(sa.update(HoursRecord).where(HoursRecord.id == h2.id).values(status="approved"))
+    session.commit()
+    r = client.post("/hours/approve", data={"record_ids": [h1.id, h2.id]})
+    assert r.status_code == 409
+    page = r.get_data(as_text=True)
+    assert "Bob Helper" in page and "already been reviewed meanwhile; nothing was approved" in page
+    session.expire_all()
+    assert session.get(HoursRecord, h1.id).status == "pending"
+
+
+def test_bulk_approve_refuses_own_hours_and_nothing_is_approved(client, auth, session, coord, board):
+    own = _hours(session, board["past"], coord)
+    _login(auth, coord)
+    r = client.post("/hours/approve", data={"record_ids": [board["h1"].id, own.id]})
+    assert r.status_code == 403
+    session.expire_all()
+    assert session.get(HoursRecord, board["h1"].id).status == "pending"
+    assert session.get(HoursRecord, own.id).status == "pending"
+
+
+def test_bulk_approve_with_nothing_ticked_or_bad_ids_is_a_form_error(client, auth, coord, board):
+    _login(auth, coord)
+    r = client.post("/hours/approve", data={})
+    assert r.status_code == 422 and "Tick the hours to approve." in r.get_data(as_text=True)
+    assert client.post("/hours/approve", data={"record_ids": ["x"]}).status_code == 422
+
+
+def test_bulk_approve_service_is_all_or_nothing(session, coord, board):
+    with pytest.raises(Forbidden):
+        hours_service.approve_many_hours(session=session, actor=coord,
+                                         record_ids=[board["h1"].id, board["h_other"].id])
+    assert session.get(HoursRecord, board["h1"].id).status == "pending"
+    with pytest.raises(ServiceError) as empty:
+        hours_service.approve_many_hours(session=session, actor=coord, record_ids=[])
+    assert empty.value.field == "record_ids"
+    done = hours_service.approve_many_hours(session=session, actor=coord,
+                                            record_ids=[board["h2"].id, board["h1"].id, board["h2"].id])
+    assert [r.id for r in done] == [board["h2"].id, board["h1"].id]
+    with pytest.raises(Conflict):
+        hours_service.approve_many_hours(session=session, actor=coord, record_ids=[board["h1"].id])
+
+
+def test_review_page_lists_everything(client, auth, coord, board):
+    _login(auth, coord)
+    page = client.get("/review").get_data(as_text=True)
+    assert "Bob Helper" in page and f'value="{board["h2"].id}"' in page
+
+
+def test_review_page_is_for_coordinators(client, auth, session):
+    _login(auth, make_user(session))
+    assert client.get("/review").status_code == 403
+
+
+def test_bulk_approve_api(api, session, callers):
+    need = make_need(session, owner=callers["coord"].user, starts_at=utcnow() - timedelta(days=2))
+    a = _hours(session, need, callers["employee"].user)
+    b = _hours(session, need, callers["other"].user)
+    assert api("POST", "/hours/approve", "coord2", json={"record_ids": [a.id]}).status_code == 403
+    assert api("POST", "/hours/approve", "coord", json={"record_ids": []}).status_code == 422
+    r = api("POST", "/hours/approve", "coord", json={"record_ids": [a.id, b.id]})
+    assert r.status_code == 200 and [i["status"] for i in r.json["items"]] == ["approved", "approved"]
+    assert api("POST", "/hours/approve", "coord", json={"record_ids": [a.id]}).status_code == 409
+    assert api("POST", "/hours/approve", "employee", json={"record_ids": [a.id]}).status_code == 403
+
+
+def test_bulk_approve_is_in_the_openapi_document(client):
+    doc = client.get("/api/v1/openapi.json").json
+    op = doc["paths"]["/api/v1/hours/approve"]["post"]
+    assert {"200", "409"} <= set(op["responses"])
+
+
+# --- employee ----------------------------------------------------------------------------------
+
+
+def test_employee_without_skills_is_invited_to_describe_them(client, auth, session):
+    _login(auth, make_user(session))
+    page = client.get("/home").get_data(as_text=True)
+    assert "Tell us your skills first" in page and "/welcome/1" in page
+    assert 'class="suggestions"' not in page
+    assert "You have no commitment coming up." in page
+    assert "Nothing to log: every past commitment has its hours." in page
+
+
+def test_employee_with_skills_is_not_invited(client, auth, session):
+    user = make_user(session)
+    add_employee_skill(session, user, make_skill(session, name="Cooking"))
+    _login(auth, user)
+    page = client.get("/home").get_data(as_text=True)
+    assert "Tell us your skills first" not in page and "Suggested for you" in page
+
+
+def test_employee_sees_next_commitment_and_hours_to_log(client, auth, session):
+    user = make_user(session)
+    site = make_site(session, name_en="North Campus")
+    later = make_need(session, title="Later need", starts_at=utcnow() + timedelta(days=20), site_id=site.id)
+    nxt = make_need(session, title="Next need", starts_at=utcnow() + timedelta(days=2), site_id=site.id)
+    done = make_need(session, title="Done need", starts_at=utcnow() - timedelta(days=5))
+    logged = make_need(session, title="Logged need", starts_at=utcnow() - timedelta(days=6))
+    for need in (later, nxt, done):
+        make_match(session, need, user, status="confirmed")
+    _hours(session, logged, user)
+    _login(auth, user)
+    page = client.get("/home").get_data(as_text=True)
+    section = page.split('id="next-commitment"')[1].split("</section>")[0]
+    assert "Next need" in section and "North Campus" in section and "Later need" not in section
+    to_log = page.split('id="hours-to-log"')[1].split("</section>")[0]
+    assert "Done need" in to_log and "Logged need" not in to_log and "/hours" in to_log
+
+
+# --- administrator -----------------------------------------------------------------------------
+
+
+def test_admin_home_empty_states(client, auth, session):
+    _login(auth, make_user(session, role="admin"))
+    page = client.get("/home").get_data(as_text=True)
+    assert "Waiting for an administrator" in page
+    for empty in ("Every skill in the list is reviewed.", "No e-mail has failed.", "No employees have been imported"):
+        assert empty in page
+    assert "Your to-do" not in page  # leads no need
+
+
+def test_admin_home_lists_skills_failed_mail_and_imports(client, auth, session):
+    admin = make_user(session, role="admin", display_name="Ada Admin")
+    make_skill(session, name="Kite repair", needs_review=True)
+    session.add(OutboxMessage(to_address="x@example.com", subject="Your invitation", body="...", status="failed",
+                              error="550 mailbox unavailable"))
+    audit.record(session, actor_id=admin.id, action="employees_imported", created=12, updated=3)
+    session.commit()
+    make_need(session, owner=admin, title="Admin's own need")
+    _login(auth, admin)
+    page = client.get("/home").get_data(as_text=True)
+    assert "Kite repair" in page and "Your invitation" in page and "550 mailbox unavailable" in page
+    assert "12 created, 3 updated" in page and "Ada Admin" in page
+    assert "Your to-do" in page  # an administrator who leads needs sees both
+
+
+def test_approving_a_volunteer_from_home_comes_back_home(client, auth, session, coord, board):
+    _login(auth, coord)
+    match = session.exec(select(Match).where(Match.user_id == board["bob"].id, Match.need_id == board["soon"].id)).one()
+    r = client.post(f"/matches/{match.id}/approve", data={"next": "/home"})
+    assert r.status_code == 302 and r.headers["Location"] == "/home"
+    session.rollback()
+    assert session.get(Match, match.id).status == "confirmed"
+    assert "Nobody is waiting for your approval." in client.get("/home").get_data(as_text=True)
