@@ -99,7 +99,8 @@ def _use_language(context, role: str, lang: str) -> None:
     """Choose the language with the header's switch (kept with the account for a signed-in user)."""
     page = context.new_page()
     page.goto("/login" if role == "visitor" else "/home")
-    page.locator(f'.lang-switch button[value="{lang}"]').click()
+    with page.expect_navigation():
+        page.locator(f'.lang-switch button[value="{lang}"]').click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans" if lang == "zh" else "en")
     page.close()
 
@@ -230,13 +231,15 @@ def test_the_header_is_one_line_from_1024_px_and_folds_below(people, role, axe_s
     try:
         for lang in ("en", "zh"):
             page.goto("/home")
-            page.locator(f'.lang-switch button[value="{lang}"]').click()
+            with page.expect_navigation():
+                page.locator(f'.lang-switch button[value="{lang}"]').click()
             for width in (1024, 1280, 1366, 1920):
                 page.set_viewport_size({"width": width, "height": 768})
                 header = page.evaluate(HEADER)
                 assert header["height"] <= ONE_LINE_HEADER_PX and header["spread"] <= 6, (role, lang, width, header)
                 assert page.evaluate("document.documentElement.scrollWidth") <= width, (role, lang, width)
-        page.locator('.lang-switch button[value="en"]').click()
+        with page.expect_navigation():
+            page.locator('.lang-switch button[value="en"]').click()
 
         # The account menu holds the rarely used pages and signing out.
         page.set_viewport_size(DESK)
