@@ -71,7 +71,6 @@ README_SHOTS = {
     ("landing", "desk", "en"): "landing",
     ("landing", "phone", "zh"): "landing-phone-zh",
     ("need-long", "phone", "en"): "need-long-words-phone",
-    ("needs-mine", "desk", "zh"): "needs-mine-zh",
 }
 
 HEADER = """() => {
@@ -274,3 +273,18 @@ def test_the_header_is_one_line_from_1024_px_and_folds_below(people, role, axe_s
         expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
     finally:
         page.close()
+
+
+def test_without_javascript_the_navigation_stays_open(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in(page, *COORDINATOR)
+        expect(page.get_by_role("button", name="Menu")).to_be_hidden()  # it would do nothing
+        nav = page.get_by_role("navigation", name="Main")
+        expect(nav.get_by_role("link", name="New need")).to_be_visible()
+        expect(nav.get_by_role("link", name="API tokens")).to_be_visible()
+        expect(nav.get_by_role("button", name="Sign out")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
