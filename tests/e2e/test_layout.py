@@ -130,7 +130,7 @@ def people(browser, live_server):
     for role, who in (("visitor", None), ("employee", EMPLOYEE), ("coordinator", COORDINATOR), ("admin", ADMIN),
                       ("long-name", None)):
         context = browser.new_context(base_url=live_server.url, viewport=DESK, locale="en-US")
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(30_000)  # the first sign-ins load the matching index
         page = context.new_page()
         if who is not None:
             sign_in(page, *who)
