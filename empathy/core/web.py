@@ -34,11 +34,14 @@ def init_app(app: Flask) -> None:
 NAV_KEY = "empathy.nav"
 
 
-def main_nav(unread_notifications=0) -> Markup:
-    """The main navigation's links for the signed-in user on this page (_nav.html's `links`), rendered once for
-    each endpoint, role, language, URL root and unread count, and kept by the app: sixteen url_for calls and
-    a dozen translations were a tenth of a need list's time, the same on every visit. Holds nothing personal
-    but the role and the count (no token, no name)."""
+def main_nav(unread_notifications=0, part: str = "links") -> Markup:
+    """The main navigation's links for the signed-in user on this page, rendered once for each endpoint, role,
+    language, URL root and unread count, and kept by the app: sixteen url_for calls and a dozen translations
+    were a tenth of a need list's time, the same on every visit. Holds nothing personal but the role and the
+    count (no token, no name). `part` names the macro of _nav.html: "links" (the everyday pages) or
+    "account_links" (those of the account menu); any other value raises ValueError."""
+    if part not in ("links", "account_links"):
+        raise ValueError(f"no navigation part {part!r}")
     from flask_login import current_user
 
     from empathy.core.i18n import ui_language
@@ -46,11 +49,11 @@ def main_nav(unread_notifications=0) -> Markup:
     unread = int(unread_notifications or 0)
     user = current_user._get_current_object()
     key = (request.endpoint, request.blueprint, user.is_coordinator, user.is_admin, unread, ui_language(),
-           request.script_root)
+           request.script_root, part)
     kept = current_app.extensions[NAV_KEY]
     html = kept.get(key)
     if html is None:
-        html = kept.put(key, get_template_attribute("_nav.html", "links")(*key[:5]))  # a macro: already Markup
+        html = kept.put(key, get_template_attribute("_nav.html", part)(*key[:5]))  # a macro: already Markup
     return html
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, get_template_attribute, redirect, rend
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from empathy.accounts.forms import LoginForm
 from empathy.accounts.login import me
 from empathy.accounts.services import settings as accounts
 from empathy.admin.services.attention import admin_attention
@@ -59,9 +60,10 @@ def _level_name(level):
 
 @bp.get("/")
 def index():
+    """The landing page for visitors (what Empathy does, a screenshot, the sign-in form); home when signed in."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
-    return render_template("main/landing.html")
+    return render_template("main/landing.html", form=LoginForm())
 
 
 @bp.get("/home")

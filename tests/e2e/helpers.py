@@ -43,6 +43,15 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.wait_for_url("**/home")
 
 
+def sign_out(page: Page, name: str = "Sign out") -> None:
+    """Sign out through the account menu (the button with the user's initial) and land on a signed-out page."""
+    button = page.get_by_role("button", name=name)
+    if not button.is_visible():
+        page.locator(".account-button").click()
+    button.click()
+    expect(page.locator(".account-button")).to_have_count(0)
+
+
 def register(page: Page, name: str, email: str, password: str = PASSWORD) -> None:
     """Create an account through the registration form; it signs the new user in and opens the guided
     profile's first step (skills)."""

@@ -58,6 +58,7 @@ def _need_path(context, suffix: str = "") -> str:
 
 
 PAGES = [
+    ("visitor", "/"),
     ("visitor", "/login"),
     ("visitor", "/register"),
     ("visitor", "/forgot"),

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import PASSWORD, PHONE, fill_profile, register, screenshot, sign_in
+from tests.e2e.helpers import PASSWORD, PHONE, fill_profile, register, screenshot, sign_in, sign_out
 
 EMPLOYEE = ("maya.chen@empathy.example", PASSWORD)
 
@@ -34,7 +34,7 @@ def test_user_switches_to_chinese_and_back(open_page):
     screenshot(page, "profile-zh")
 
     # The choice is kept with the account: signing in from another browser finds Chinese again.
-    page.get_by_role("button", name="退出登录").click()
+    sign_out(page, "退出登录")
     expect(page.get_by_role("banner").get_by_role("link", name="登录")).to_be_visible()
     page = open_page()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()

@@ -9,7 +9,7 @@ import time
 import pyotp
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import SCREENSHOTS, sign_in
+from tests.e2e.helpers import SCREENSHOTS, sign_in, sign_out
 from tests.e2e.test_accessibility import RUN_AXE
 
 EMPLOYEE = ("oliver.bennett.2@empathy.example", "volunteer-with-empathy")
@@ -38,7 +38,7 @@ def test_two_factor_is_set_up_and_then_asked_for_at_sign_in(open_page, axe_sourc
     page.get_by_role("link", name="I have saved them").click()
     expect(page.get_by_text("10 of 10 recovery codes left")).to_be_visible()
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     page.get_by_label("Email").fill(EMPLOYEE[0])
     page.get_by_label("Password").fill(EMPLOYEE[1])
     page.get_by_role("button", name="Sign in").click()
