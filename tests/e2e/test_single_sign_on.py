@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import REPO, LiveServer, _env
-from tests.e2e.helpers import screenshot
+from tests.e2e.helpers import screenshot, sign_out
 from tests.sso.provider import free_port, running_provider
 
 
@@ -89,7 +89,7 @@ def test_sign_in_with_the_identity_provider_and_out_again(new_context, sso_serve
     page.goto("/profile")
     expect(page.get_by_label("Department")).to_have_value("Treasury")
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("You are signed out of Empathy")
     page.get_by_role("link", name="Sign out of Contoso ID too").click()
     page.get_by_role("button", name="End session").click()
