@@ -62,12 +62,14 @@ def register_blueprints(app: Flask) -> None:
     from empathy.privacy import views as privacy_views
     from empathy.profiles import views as profiles_views
     from empathy.reports import views as reports_views
+    from empathy.scim import api as scim_api
+    from empathy.scim import views as scim_views
     from empathy.suggestions import views as suggestions_views
     from empathy.volunteering import views as volunteering_views
 
     for module in (suggestions_views, accounts_views, two_factor_views, admin_views, activation_views,
                    profiles_views, needs_views, reports_views, volunteering_views, token_views,
-                   privacy_views):
+                   privacy_views, scim_views, scim_api):
         app.register_blueprint(module.bp)
     # Importing a domain's API module adds its operations (and their tags, in this order) to the
     # shared blueprint.

@@ -30,6 +30,10 @@ ACTION_LABELS = {
     "two_factor_enabled": _l("Two-factor sign-in turned on"),
     "two_factor_disabled": _l("Two-factor sign-in turned off"),
     "two_factor_reset": _l("Two-factor sign-in turned off by an administrator"),
+    "provisioning_token_created": _l("Provisioning token created"),
+    "provisioning_token_revoked": _l("Provisioning token revoked"),
+    "registration_policy_changed": _l("Registration policy changed"),
+    "user_created": _l("Account added"),
 }
 
 

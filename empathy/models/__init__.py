@@ -8,6 +8,7 @@ from empathy.models.privacy import AUDIT_ACTIONS, CONSENT_KINDS, AuditEntry, Con
 from empathy.models.profiles import EmployeeProfile, EmployeeSkill, Site, Skill, SkillKey, skill_keys
 from empathy.models.ratelimit import RateLimitCounter
 from empathy.models.statuses import HoursStatus, MatchStatus, NeedStatus
+from empathy.models.scim import ProvisioningToken, ScimGroup, ScimGroupMember, ScimUser, Setting
 from empathy.models.submissions import FormSubmission
 from empathy.models.tokens import ApiToken
 from empathy.models.two_factor import TwoFactor
@@ -48,7 +49,12 @@ __all__ = [
     "NeedSkill",
     "NeedStatus",
     "OutboxMessage",
+    "ProvisioningToken",
     "RateLimitCounter",
+    "ScimGroup",
+    "ScimGroupMember",
+    "ScimUser",
+    "Setting",
     "Site",
     "Skill",
     "SkillKey",
