@@ -89,11 +89,16 @@ def service_error(exc: ServiceError) -> Response:
     return error(exc.status, exc.message, "uniqueness" if exc.status == 409 else None)
 
 
-@bp.errorhandler(HTTPException)
 def http_error(exc: HTTPException) -> Response:
     if isinstance(exc, InternalServerError):
         return error(500, "The server could not answer; the failure is logged.")
     return error(exc.code or 500, exc.description or "")
+
+
+# By code as well as by class: the app's handlers by code (pages, /api/ problems) would otherwise win.
+bp.register_error_handler(HTTPException, http_error)
+for _code in (400, 401, 403, 404, 405, 413, 415, 429, 500):
+    bp.register_error_handler(_code, http_error)
 
 
 # ----------------------------------------------------------------------------- request helpers
