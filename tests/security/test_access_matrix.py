@@ -29,8 +29,10 @@ from tests.security.world import ROLES, World, build_world
 # Placeholders in rules, filled from the world's ids.
 PARAMS = {"need_id": "need_id", "match_id": "match_id", "record_id": "record_id", "user_id": "user_id",
           "notification_id": "notification_id", "credential_id": "credential_id", "token_id": "token_id",
-          "site_id": "site_id", "skill_id": "skill_id", "token": None, "fmt": None, "filename": None}
-FIXED = {"token": "not-a-real-activation-token", "fmt": "csv", "filename": "css/empathy.css"}
+          "site_id": "site_id", "skill_id": "skill_id", "token": None, "fmt": None, "filename": None,
+          "resource_id": "user_id"}
+FIXED = {"token": "not-a-real-activation-token", "fmt": "csv", "filename": "css/empathy.css",
+         "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User", "type_id": "User", "rest": "Nothing"}
 
 FORM = {"reason": "Reason given", "role": "coordinator", "active": "0", "message": "Hello", "hours": "2",
         "worked_on": date.today().isoformat(), "note": "", "name": "A token", "language": "zh",
@@ -234,6 +236,47 @@ api.need_people                            GET    login 403 403 403 ok ok
 api.need_team                              GET    login 403 403 403 ok ok
 api.mark_attendance                        POST   login 403 403 403 ok ok
 api.remove_volunteer                       POST   login 403 403 403 ok ok=
+provisioning.tokens                        GET    login 403 403 403 403 ok
+provisioning.tokens                        POST   login 403 403 403 403 ok
+provisioning.revoke                        POST   login 403 403 403 403 ok=
+# SCIM takes a provisioning token only: a signed-in browser or a personal access token (sent too) is refused.
+scim.service_provider_config               GET    401 401 401 401 401 401
+scim.service_provider_config               POST   401 401 401 401 401 401
+scim.service_provider_config               PUT    401 401 401 401 401 401
+scim.service_provider_config               PATCH  401 401 401 401 401 401
+scim.service_provider_config               DELETE 401 401 401 401 401 401
+scim.schemas                               GET    401 401 401 401 401 401
+scim.schemas                               POST   401 401 401 401 401 401
+scim.schemas                               PUT    401 401 401 401 401 401
+scim.schemas                               PATCH  401 401 401 401 401 401
+scim.schemas                               DELETE 401 401 401 401 401 401
+scim.schema                                GET    401 401 401 401 401 401
+scim.resource_types                        GET    401 401 401 401 401 401
+scim.resource_types                        POST   401 401 401 401 401 401
+scim.resource_types                        PUT    401 401 401 401 401 401
+scim.resource_types                        PATCH  401 401 401 401 401 401
+scim.resource_types                        DELETE 401 401 401 401 401 401
+scim.resource_type                         GET    401 401 401 401 401 401
+scim.user_collection                       GET    401 401 401 401 401 401
+scim.user_collection                       POST   401 401 401 401 401 401
+scim.user_search                           POST   401 401 401 401 401 401
+scim.user                                  GET    401 401 401 401 401 401
+scim.user                                  PUT    401 401 401 401 401 401
+scim.user                                  PATCH  401 401 401 401 401 401
+scim.user                                  DELETE 401 401 401 401 401 401
+scim.group_collection                      GET    401 401 401 401 401 401
+scim.group_collection                      POST   401 401 401 401 401 401
+scim.group_search                          POST   401 401 401 401 401 401
+scim.group                                 GET    401 401 401 401 401 401
+scim.group                                 PUT    401 401 401 401 401 401
+scim.group                                 PATCH  401 401 401 401 401 401
+scim.group                                 DELETE 401 401 401 401 401 401
+scim.root_search                           POST   401 401 401 401 401 401
+scim.unknown                               GET    401 401 401 401 401 401
+scim.unknown                               POST   401 401 401 401 401 401
+scim.unknown                               PUT    401 401 401 401 401 401
+scim.unknown                               PATCH  401 401 401 401 401 401
+scim.unknown                               DELETE 401 401 401 401 401 401
 """
 EXPECTED = {tuple(line.split()[:2]): tuple(line.split()[2:]) for line in EXPECTED_TEXT.strip().splitlines()
             if line.strip() and not line.startswith("#")}
@@ -327,9 +370,11 @@ def request_as(app, role: str, w: World, rule, method: str, values: dict):
                                data=b"email,name\n"), is_api
         return client.open(url, method=method, headers=headers, json=body if body is not None else {}), is_api
     query = {"table": "by_cause"} if rule.endpoint == "reports.export" else None
+    if rule.rule.startswith("/scim/") and role != "anon":
+        headers["Authorization"] = f"Bearer {w.tokens[role]}"  # the actor's personal access token, with its cookie
     if method == "GET":
-        return client.open(url, method=method, query_string=query), is_api
-    return client.open(url, method=method, data=form), is_api
+        return client.open(url, method=method, query_string=query, headers=headers), is_api
+    return client.open(url, method=method, data=form, headers=headers), is_api
 
 
 def observe(app, rule, method, values) -> tuple[str, ...]:
