@@ -7,8 +7,8 @@ from empathy.models.needs import MATCH_STATUSES, NEED_STATUSES, Match, Need, Nee
 from empathy.models.privacy import AUDIT_ACTIONS, CONSENT_KINDS, AuditEntry, Consent
 from empathy.models.profiles import EmployeeProfile, EmployeeSkill, Site, Skill, SkillKey, skill_keys
 from empathy.models.ratelimit import RateLimitCounter
-from empathy.models.statuses import HoursStatus, MatchStatus, NeedStatus
 from empathy.models.scim import ProvisioningToken, ScimGroup, ScimGroupMember, ScimUser, Setting
+from empathy.models.statuses import HoursStatus, MatchStatus, NeedStatus
 from empathy.models.submissions import FormSubmission
 from empathy.models.tokens import ApiToken
 from empathy.models.two_factor import TwoFactor

@@ -74,7 +74,8 @@ def test_default_policy_is_the_first_admins_domain_and_open_before_any_admin(cli
 
 def test_admin_sets_the_policy_and_the_register_page_explains_it(client, session, app):
     admin = sign_in_admin(client, session)
-    response = client.post("/admin/registration", data={"mode": "domains", "domains": "@a.example, b.example\nA.example"})
+    response = client.post("/admin/registration",
+                           data={"mode": "domains", "domains": "@a.example, b.example\nA.example"})
     assert response.status_code == 302
     session.rollback()
     assert session.get(Setting, "registration").value == {"mode": "domains", "domains": ["a.example", "b.example"]}

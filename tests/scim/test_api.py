@@ -275,7 +275,8 @@ def test_pushed_groups_keep_their_members_and_grant_nothing(scim, session):
     found = scim("GET", '/Groups?filter=displayName eq "volunteers shanghai"').json
     assert found["totalResults"] == 1 and found["Resources"][0]["members"][0]["value"] == user_id
     assert session.get(User, int(user_id)).role == "employee"
-    assert [g["display"] for g in scim("GET", f"/Users/{user_id}").json["groups"]] == ["employee", "Volunteers Shanghai"]
+    groups = scim("GET", f"/Users/{user_id}").json["groups"]
+    assert [g["display"] for g in groups] == ["employee", "Volunteers Shanghai"]
     scim_error(scim("POST", "/Groups", json={"schemas": [GROUP], "displayName": "x", "members": [{"value": "999"}]}),
                400, "invalidValue")
     assert scim("DELETE", f"/Groups/{created.json['id']}").status_code == 204

@@ -116,6 +116,10 @@ admin.set_active                           POST   login 403 403 403 403 ok
 admin.activation_link                      GET    login 403 403 403 403 ok
 admin.resend_activation                    POST   login 403 403 403 403 ok=
 admin.reset_two_factor                     POST   login 403 403 403 403 ok=
+admin.new_user                             GET    login 403 403 403 403 ok
+admin.new_user                             POST   login 403 403 403 403 ok
+admin.registration_policy                  GET    login 403 403 403 403 ok
+admin.registration_policy                  POST   login 403 403 403 403 ok=
 activation.activate                        GET    ok ok ok ok ok ok
 activation.activate                        POST   ok= ok= ok= ok= ok= ok=
 employees.profile                          GET    login ok ok ok ok ok

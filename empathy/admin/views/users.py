@@ -121,7 +121,9 @@ def new_user():
 def registration_policy():
     session = get_session()
     policy = registration.current_policy(session)
-    form = RegistrationPolicyForm(data={"mode": policy.mode, "domains": "\n".join(policy.domains)})
+    # The stored policy fills the form on GET only: a POST is judged on what it sent.
+    shown = {"mode": policy.mode, "domains": "\n".join(policy.domains)} if request.method == "GET" else None
+    form = RegistrationPolicyForm(data=shown)
     if form.validate_on_submit():
         try:
             domains = registration.parse_domains(form.domains.data or "")

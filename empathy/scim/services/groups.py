@@ -27,7 +27,7 @@ from scim2_models import (
     ScimFilter,
     UniquenessException,
 )
-from scim2_models.path.expressions import Comparison, CompareOperator
+from scim2_models.path.expressions import CompareOperator, Comparison
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 

@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from scim2_models import (
-    Meta,
     URN,
     AuthenticationScheme,
     Bulk,
@@ -23,6 +22,7 @@ from scim2_models import (
     ETag,
     Filter,
     Group,
+    Meta,
     Mutability,
     Patch,
     Required,

@@ -27,7 +27,7 @@ from scim2_models import (
     ScimFilter,
     UniquenessException,
 )
-from scim2_models.path.expressions import Comparison, CompareOperator
+from scim2_models.path.expressions import CompareOperator, Comparison
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -117,7 +117,8 @@ def to_resource(user: User, loaded: _Loaded, base_url: str) -> ScimUserModel:
         user_name=row.user_name if row is not None else user.email,
         display_name=kept.get("displayName"),
         name=Name(**{_snake(k): v for k, v in kept["name"].items()}) if kept.get("name") else None,
-        emails=[{"value": user.email, "type": kept.get("emailType", "work"), "primary": kept.get("emailPrimary", True)}],
+        emails=[{"value": user.email, "type": kept.get("emailType", "work"),
+                 "primary": kept.get("emailPrimary", True)}],
         active=bool(user.active),
         groups=groups,
         meta=Meta(resource_type="User", location=f"{base_url}/Users/{user.id}", created=user.created_at,
@@ -240,7 +241,8 @@ def _write(session: Session, user: User, state: Any, *, admins: list[User], toke
     user.email, user.display_name = email, display
     session.add(user)
     row = row or ScimUser(user_id=user.id, user_name=user_name, user_name_key=user_key(user_name))
-    row.user_name, row.user_name_key, row.external_id, row.attributes = user_name, user_key(user_name), external_id, kept
+    row.user_name, row.user_name_key = user_name, user_key(user_name)
+    row.external_id, row.attributes = external_id, kept
     session.add(row)
     profile = session.exec(select(EmployeeProfile).where(EmployeeProfile.user_id == user.id)).first()
     if profile is not None and profile.department != department:
@@ -294,7 +296,8 @@ def replace_user(*, session: Session, resource_id: str, resource: Any, token_id:
 
 
 @retrying
-def patch_user(*, session: Session, resource_id: str, patch: PatchOp, token_id: int, base_url: str) -> ScimUserModel:
+def patch_user(*, session: Session, resource_id: str, patch: PatchOp, token_id: int,
+               base_url: str) -> ScimUserModel:
     """PATCH (add, replace, remove; `active` included) applied by scim2-models to the account's resource,
     then written as a PUT of the result. Commits. Raises as `replace_user`, and the SCIM errors of the
     operations themselves (invalidPath, mutability on `groups`, noTarget)."""
