@@ -140,7 +140,9 @@ def _set_role_members(session: Session, role: str, wanted: Any, token_id: int) -
         for user_id in session.exec(select(User.id).where(User.role == role)).all():
             if user_id not in ids:
                 changes[user_id] = "employee"
-    remaining = {a.id for a in admins if changes.get(a.id, "admin") == "admin"}
+    promoted = set(session.exec(select(User.id).where(User.id.in_(ids), User.active.is_(True))).all()) \
+        if role == "admin" else set()
+    remaining = {a.id for a in admins if changes.get(a.id, "admin") == "admin"} | promoted
     if admins and not remaining:
         raise ConflictException(detail="The only active administrator cannot leave the admin group.")
     for user in lock_rows(session, User, User.id.in_(list(changes))):
