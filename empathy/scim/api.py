@@ -18,11 +18,11 @@ from scim2_models import (
     Context,
     Error,
     Group,
+    InvalidFilterException,
     InvalidSyntaxException,
     InvalidValueException,
     ListResponse,
     NotFoundException,
-    NotImplementedException,
     PatchOp,
     ResponseParameters,
     SCIMException,
@@ -297,7 +297,21 @@ def group(resource_id: str) -> Response:
 # ----------------------------------------------------------------------------- the rest
 @bp.post("/.search")
 def root_search() -> Response:
-    raise NotImplementedException(detail="Search one resource type at a time: POST /Users/.search or /Groups/.search.")
+    """Every resource, the Users then the Groups, a page at a time (RFC 7644 §3.4.3). A filter is answered
+    per resource type only: with one, this is a 400 telling to search /Users/.search or /Groups/.search."""
+    search = _search_request()
+    if search.filter:
+        raise InvalidFilterException(detail="Filter one resource type at a time: POST /Users/.search or "
+                                            "/Groups/.search.")
+    start, count = max(1, search.start_index or 1), max(0, min(search.count or MAX_RESULTS, MAX_RESULTS))
+    session, base = get_session(), base_url()
+    user_total, found = users.list_users(session=session, filter=None, start_index=start, count=count,
+                                         base_url=base)
+    first_group = max(1, start - user_total)
+    group_total, more = groups.list_groups(session=session, filter=None, start_index=first_group,
+                                           count=count - len(found), base_url=base,
+                                           with_members=_with_members(search))
+    return _listed(ScimUserModel | Group, user_total + group_total, start, [*found, *more], search)
 
 
 @bp.route("/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

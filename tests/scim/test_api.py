@@ -296,5 +296,16 @@ def test_discovery_documents(scim):
     assert scim("GET", f"/Schemas/{GROUP}").json["id"] == GROUP
     scim_error(scim("POST", "/ServiceProviderConfig", json={}), 405)
     scim_error(scim("GET", "/Nothing/here"), 404)
-    scim_error(scim("POST", "/.search", json={"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]}),
-               501)
+
+
+def test_search_at_the_root_lists_users_then_groups_a_page_at_a_time(scim, admin):
+    search = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
+    user_id = new_user(scim)["id"]
+    everything = scim("POST", "/.search", json={"schemas": [search]}).json
+    assert everything["totalResults"] == 5  # two users, three role groups
+    assert [r["id"] for r in everything["Resources"]] == [str(admin.id), user_id, "employee", "coordinator", "admin"]
+    page = scim("POST", "/.search", json={"schemas": [search], "startIndex": 2, "count": 2,
+                                          "excludedAttributes": ["members"]}).json
+    assert [r["id"] for r in page["Resources"]] == [user_id, "employee"]
+    assert "members" not in page["Resources"][1]
+    scim_error(scim("POST", "/.search", json={"schemas": [search], "filter": 'userName eq "x"'}), 400, "invalidFilter")
