@@ -42,7 +42,9 @@ def register_extensions(app: Flask) -> None:
 
 
 # The document lists its sections (tags) in the order their first operation is imported: admin, account,
-# skills, needs, matches (tests/api/test_plumbing.py checks it).
+# skills, needs, matches (tests/api/test_plumbing.py checks it). SCIM (/scim/v2, empathy.scim.api) is not in
+# it on purpose: a SCIM service describes itself at /ServiceProviderConfig, /Schemas and /ResourceTypes, which
+# is what provisioning clients read, and its bodies are SCIM's, not the API's.
 API_MODULES = (
     "empathy.admin.api", "empathy.reports.api", "empathy.admin.api_manage",
     "empathy.accounts.api", "empathy.profiles.api", "empathy.profiles.api_credentials", "empathy.suggestions.api",

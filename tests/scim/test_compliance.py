@@ -11,17 +11,16 @@ import collections
 import socket
 import threading
 
+import httpx2
 import pytest
+from scim2_client.engines.httpx2 import SyncSCIMClient
+from scim2_tester import Status, check_server
 from sqlmodel import Session
 from werkzeug.serving import make_server
 
 from empathy.core.db import get_engine
 from empathy.scim.services import tokens
 from tests.factories import make_user
-
-httpx2 = pytest.importorskip("httpx2")  # scim2-tester[httpx2], in the test extra
-from scim2_client.engines.httpx2 import SyncSCIMClient  # noqa: E402
-from scim2_tester import Status, check_server  # noqa: E402
 
 PORTS = range(5650, 5660)
 
