@@ -19,9 +19,10 @@ def _named(outcomes: list) -> list[str]:
     return sorted(o if o == "ok" else ("Conflict" if "Uniqueness" in o or "Conflict" in o else o) for o in outcomes)
 
 
-def _create(user_name: str):
+def _create(user_name: str, email: str | None = None):
     def load(session):
-        resource = ScimUserModel(user_name=user_name, emails=[{"value": user_name, "primary": True}], active=True)
+        resource = ScimUserModel(user_name=user_name, emails=[{"value": email or user_name, "primary": True}],
+                                 active=True)
         return lambda: users.create_user(session=session, resource=resource, token_id=1, base_url=BASE)
     return load
 
@@ -34,6 +35,15 @@ def test_two_creations_of_one_user_name_at_once_make_one_account(session):
         assert session.exec(select(func.count()).select_from(User).where(User.email == name)).one() == 1
         assert session.exec(select(func.count()).select_from(ScimUser)
                             .where(ScimUser.user_name_key == name)).one() == 1
+
+
+def test_one_user_name_for_two_addresses_at_once_makes_one_account(session):
+    for n in range(PAIRS):
+        name = f"E{n}"  # an HR employee number as userName, two different addresses
+        outcomes = race(session, _create(name, f"a{n}@corp.example"), _create(name, f"b{n}@corp.example"))
+        assert _named(outcomes) == ["Conflict", "ok"], outcomes
+        assert session.exec(select(func.count()).select_from(ScimUser)
+                            .where(ScimUser.user_name_key == name.lower())).one() == 1
 
 
 def test_two_admins_removed_from_the_admin_group_at_once_leave_one(session):
@@ -57,3 +67,15 @@ def test_two_admins_removed_from_the_admin_group_at_once_leave_one(session):
             user.role = "employee"
             session.add(user)
         session.commit()
+
+
+def test_two_groups_of_one_name_at_once_make_one(session):
+    def create(name):
+        def load(session):
+            return lambda: groups.create_group(session=session, resource=Group(display_name=name), token_id=1,
+                                               base_url=BASE)
+        return load
+
+    for n in range(PAIRS):
+        outcomes = race(session, create(f"Team {n}"), create(f"team {n}"))
+        assert _named(outcomes) == ["Conflict", "ok"], outcomes

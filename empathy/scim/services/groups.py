@@ -29,6 +29,7 @@ from scim2_models import (
 )
 from scim2_models.path.expressions import CompareOperator, Comparison
 from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from empathy.core import audit
@@ -175,11 +176,16 @@ def _store(session: Session, group: ScimGroup, wanted: Any) -> None:
     ids = _member_ids(session, wanted)
     group.display_name, group.display_name_key = name, name.lower()
     group.external_id = _text(wanted.external_id, "externalId", MAX_TEXT)
-    session.add(group)
-    session.flush()
-    session.execute(delete(ScimGroupMember).where(ScimGroupMember.group_id == group.id))
-    session.add_all([ScimGroupMember(group_id=group.id, user_id=i) for i in sorted(ids)])
-    session.commit()
+    try:
+        session.add(group)
+        session.flush()
+        session.execute(delete(ScimGroupMember).where(ScimGroupMember.group_id == group.id))
+        session.add_all([ScimGroupMember(group_id=group.id, user_id=i) for i in sorted(ids)])
+        session.commit()
+    except IntegrityError:  # a group of that name made, or a member deleted, by another request meanwhile
+        session.rollback()
+        raise ConflictException(detail=f"The Group {name!r} or one of its members changed at the same time; "
+                                       "read it again and retry.") from None
 
 
 @retrying

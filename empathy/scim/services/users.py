@@ -29,6 +29,7 @@ from scim2_models import (
 )
 from scim2_models.path.expressions import CompareOperator, Comparison
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from empathy.accounts.services import auth as auth_service
@@ -238,23 +239,28 @@ def _write(session: Session, user: User, state: Any, *, admins: list[User], toke
     if not active and user.active and user.role == "admin" and not [a for a in admins if a.id != user.id]:
         raise ConflictException(detail="This is the only active administrator: it cannot be deactivated.")
 
-    user.email, user.display_name = email, display
-    session.add(user)
-    row = row or ScimUser(user_id=user.id, user_name=user_name, user_name_key=user_key(user_name))
-    row.user_name, row.user_name_key = user_name, user_key(user_name)
-    row.external_id, row.attributes = external_id, kept
-    session.add(row)
-    profile = session.exec(select(EmployeeProfile).where(EmployeeProfile.user_id == user.id)).first()
-    if profile is not None and profile.department != department:
-        profile.department = department
-        session.add(profile)
-    if active != bool(user.active):
-        audit.record(session, actor_id=None, action="user_activated" if active else "user_deactivated",
-                     target_type="user", target_id=user.id, via="scim", token=token_id)
-        # The administrators' own service: ends every session and token on deactivation; commits.
-        auth_service.set_active(session=session, user=user, active=active)
-    else:
-        session.commit()
+    try:
+        user.email, user.display_name = email, display
+        session.add(user)
+        row = row or ScimUser(user_id=user.id, user_name=user_name, user_name_key=user_key(user_name))
+        row.user_name, row.user_name_key = user_name, user_key(user_name)
+        row.external_id, row.attributes = external_id, kept
+        session.add(row)
+        profile = session.exec(select(EmployeeProfile).where(EmployeeProfile.user_id == user.id)).first()
+        if profile is not None and profile.department != department:
+            profile.department = department
+            session.add(profile)
+        if active != bool(user.active):
+            audit.record(session, actor_id=None, action="user_activated" if active else "user_deactivated",
+                         target_type="user", target_id=user.id, via="scim", token=token_id)
+            # The administrators' own service: ends every session and token on deactivation; commits.
+            auth_service.set_active(session=session, user=user, active=active)
+        else:
+            session.commit()
+    except IntegrityError:  # the same address or userName written by another request at the same moment
+        session.rollback()
+        raise UniquenessException(detail=f"Another account has the userName {user_name!r} or the address "
+                                         f"{email}.") from None
 
 
 def _conflict_on_address(exc: Conflict) -> UniquenessException:
