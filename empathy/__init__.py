@@ -45,7 +45,9 @@ def register_extensions(app: Flask) -> None:
 
 
 # The document lists its sections (tags) in the order their first operation is imported: admin, account,
-# skills, needs, matches (tests/api/test_plumbing.py checks it).
+# skills, needs, matches (tests/api/test_plumbing.py checks it). SCIM (/scim/v2, empathy.scim.api) is not in
+# it on purpose: a SCIM service describes itself at /ServiceProviderConfig, /Schemas and /ResourceTypes, which
+# is what provisioning clients read, and its bodies are SCIM's, not the API's.
 API_MODULES = (
     "empathy.admin.api", "empathy.reports.api", "empathy.admin.api_manage",
     "empathy.accounts.api", "empathy.profiles.api", "empathy.profiles.api_credentials", "empathy.suggestions.api",
@@ -65,6 +67,8 @@ def register_blueprints(app: Flask) -> None:
     from empathy.privacy import views as privacy_views
     from empathy.profiles import views as profiles_views
     from empathy.reports import views as reports_views
+    from empathy.scim import api as scim_api
+    from empathy.scim import views as scim_views
     from empathy.sso import gate as sso_gate
     from empathy.sso import providers as sso_providers
     from empathy.sso import views as sso_views
@@ -73,7 +77,7 @@ def register_blueprints(app: Flask) -> None:
 
     for module in (suggestions_views, accounts_views, two_factor_views, admin_views, activation_views,
                    profiles_views, needs_views, reports_views, volunteering_views, token_views,
-                   privacy_views, sso_views):
+                   privacy_views, sso_views, scim_views, scim_api):
         app.register_blueprint(module.bp)
     sso_providers.init_app(app)  # the identity providers' clients: checks OIDC_PROVIDERS, no network yet
     sso_gate.init_app(app)  # SSO_ONLY: the password pages refuse all but break-glass administrators

@@ -11,7 +11,7 @@ from empathy.accounts import throttling
 from empathy.accounts.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, SetPasswordForm
 from empathy.accounts.login import current_session_token, me, sign_in
 from empathy.accounts.services import auth as auth_service
-from empathy.accounts.services import password_reset, two_factor
+from empathy.accounts.services import password_reset, registration, two_factor
 from empathy.accounts.two_factor_views import start_code_step
 from empathy.core import web
 from empathy.core.db import get_session
@@ -61,10 +61,10 @@ def login():
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
-    form = RegisterForm()
+    form, policy = RegisterForm(), registration.current_policy(get_session())
     if form.validate_on_submit():
         try:
-            user = auth_service.create_user(
+            user = registration.register(
                 session=get_session(),
                 email=form.email.data,
                 display_name=form.display_name.data,
@@ -76,7 +76,8 @@ def register():
             sign_in(user, remember=False)
             flash(_("Welcome to Empathy, %(name)s.", name=user.display_name), "success")
             return redirect(url_for("employees.welcome", step=1))  # the guided profile, skills first
-    return render_template("auth/register.html", form=form)
+    return render_template("auth/register.html", form=form, policy=policy,
+                           closed=registration.refusal(policy) if policy.mode == "off" else None)
 
 
 @bp.post("/logout")

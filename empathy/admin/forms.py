@@ -3,9 +3,18 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from empathy.core import labels
 from empathy.models import ROLES
@@ -57,3 +66,31 @@ class ImportForm(FlaskForm):
     dry_run = BooleanField(_l("Dry run: check the file and show what would change, write nothing"), default=True)
     submit = SubmitField(_l("Upload"))
 
+
+
+class NewUserForm(FlaskForm):
+    """One account added by an administrator; the person sets a password through the activation link."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(_l("Role"), default="employee", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES],
+                       validators=[DataRequired()])
+    department = StringField(_l("Department"), validators=[Optional(), Length(max=120)])
+    site = SelectField(_l("Site"), validators=[Optional()])
+    send_mail = BooleanField(_l("E-mail the activation link to the person now"), default=True)
+    submit = SubmitField(_l("Add user"))
+
+
+REGISTRATION_MODES = {
+    "domains": _l("Only addresses at these domains"),
+    "open": _l("Anyone"),
+    "off": _l("Nobody: administrators and provisioning add accounts"),
+}
+
+
+class RegistrationPolicyForm(FlaskForm):
+    mode = RadioField(_l("Who may create an account themselves"), validators=[DataRequired()],
+                      choices=[SelectChoice(m, label) for m, label in REGISTRATION_MODES.items()])
+    domains = TextAreaField(_l("Domains"), validators=[Optional(), Length(max=5000)],
+                            description=_l("One per line or separated by commas, e.g. corp.example."))
+    submit = SubmitField(_l("Save"))

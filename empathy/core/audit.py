@@ -36,6 +36,10 @@ ACTION_LABELS = {
     "two_factor_reset": _l("Two-factor sign-in turned off by an administrator"),
     "sso_account_created": _l("Account created through single sign-on"),
     "sso_account_linked": _l("Account linked to a single sign-on provider"),
+    "provisioning_token_created": _l("Provisioning token created"),
+    "provisioning_token_revoked": _l("Provisioning token revoked"),
+    "registration_policy_changed": _l("Registration policy changed"),
+    "user_created": _l("Account added"),
 }
 
 

@@ -7,6 +7,7 @@ from empathy.models.needs import MATCH_STATUSES, NEED_STATUSES, Match, Need, Nee
 from empathy.models.privacy import AUDIT_ACTIONS, CONSENT_KINDS, AuditEntry, Consent
 from empathy.models.profiles import EmployeeProfile, EmployeeSkill, Site, Skill, SkillKey, skill_keys
 from empathy.models.ratelimit import RateLimitCounter
+from empathy.models.scim import ProvisioningToken, ScimGroup, ScimGroupMember, ScimUser, Setting
 from empathy.models.sso import ExternalIdentity
 from empathy.models.statuses import HoursStatus, MatchStatus, NeedStatus
 from empathy.models.submissions import FormSubmission
@@ -50,7 +51,12 @@ __all__ = [
     "NeedSkill",
     "NeedStatus",
     "OutboxMessage",
+    "ProvisioningToken",
     "RateLimitCounter",
+    "ScimGroup",
+    "ScimGroupMember",
+    "ScimUser",
+    "Setting",
     "Site",
     "Skill",
     "SkillKey",

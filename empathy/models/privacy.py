@@ -17,6 +17,8 @@ AUDIT_ACTIONS = (
     "password_reset", "need_created", "need_edited", "need_published", "need_closed", "need_reopened",
     "need_cancelled", "volunteers_invited", "two_factor_enabled", "two_factor_disabled", "two_factor_reset",
     "sso_account_created", "sso_account_linked",
+    # 0019: provisioning (SCIM), the registration policy, accounts an administrator adds one at a time
+    "provisioning_token_created", "provisioning_token_revoked", "registration_policy_changed", "user_created",
 )
 
 

@@ -144,13 +144,28 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
     """
     if not verify_password(user.password_hash, password or ""):
         raise ServiceError(str(_l("The password is not correct.")), field="password")
+    _erase(session, user.id, only_admin=_l("You are the only administrator: make someone else an administrator first."))
+
+
+@retrying
+def erase_account(*, session: Session, user_id: int, **details: int | str | None) -> None:
+    """Delete an account and its personal data on another's behalf (a provisioning system), as
+    `delete_account` does without the password; `details` go into the audit entry. Commits.
+
+    Raises Conflict for the only active administrator, NotFound when the account is already gone.
+    """
+    _erase(session, user_id, only_admin=_l("This is the only active administrator: "
+                                          "make someone else an administrator first."), **details)
+
+
+def _erase(session: Session, user_id: int, *, only_admin, **details: int | str | None) -> None:
     begin_write(session)
     admins = lock_rows(session, User, User.role == "admin", User.active.is_(True))
-    user = next(iter(lock_rows(session, User, User.id == user.id)), None)
+    user = next(iter(lock_rows(session, User, User.id == user_id)), None)
     if user is None:
         raise NotFound(str(_l("This user does not exist.")))
     if user.role == "admin" and not [a for a in admins if a.id != user.id]:
-        raise Conflict(str(_l("You are the only administrator: make someone else an administrator first.")))
+        raise Conflict(str(only_admin))
     now = utcnow()
     need_ids = session.exec(select(Match.need_id).where(Match.user_id == user.id)).all()
     needs = {n.id: n for n in lock_rows(session, Need, Need.id.in_(need_ids))}
@@ -174,7 +189,7 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
     session.execute(sa.update(HoursRecord).where(HoursRecord.user_id == user.id,
                                                  HoursRecord.rejection_reason.is_not(None)).values(rejection_reason=""))
     session.execute(sa.update(HoursRecord).where(HoursRecord.user_id == user.id).values(user_id=None, note=""))
-    audit.record(session, actor_id=None, action="account_deleted", target_type="user", target_id=user.id)
+    audit.record(session, actor_id=None, action="account_deleted", target_type="user", target_id=user.id, **details)
     session.execute(sa.delete(User).where(User.id == user.id))
     session.commit()
     session.expunge_all()

@@ -30,10 +30,11 @@ from tests.security.world import ROLES, World, build_world
 PARAMS = {"need_id": "need_id", "match_id": "match_id", "record_id": "record_id", "user_id": "user_id",
           "notification_id": "notification_id", "credential_id": "credential_id", "token_id": "token_id",
           "site_id": "site_id", "skill_id": "skill_id", "token": None, "fmt": None, "filename": None, "provider": None,
-          "step": None}
+          "step": None, "resource_id": "user_id"}
 # No identity provider is configured here: tests/sso covers the sign-in itself against a real one.
 FIXED = {"token": "not-a-real-activation-token", "fmt": "csv", "filename": "css/empathy.css",
-         "provider": "no-such-provider", "step": 1}
+         "provider": "no-such-provider", "step": 1,
+         "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User", "type_id": "User", "rest": "Nothing"}
 
 FORM = {"reason": "Reason given", "role": "coordinator", "active": "0", "message": "Hello", "hours": "2",
         "worked_on": date.today().isoformat(), "note": "", "name": "A token", "language": "zh",
@@ -121,6 +122,10 @@ admin.set_active                           POST   login 403 403 403 403 ok
 admin.activation_link                      GET    login 403 403 403 403 ok
 admin.resend_activation                    POST   login 403 403 403 403 ok=
 admin.reset_two_factor                     POST   login 403 403 403 403 ok=
+admin.new_user                             GET    login 403 403 403 403 ok
+admin.new_user                             POST   login 403 403 403 403 ok
+admin.registration_policy                  GET    login 403 403 403 403 ok
+admin.registration_policy                  POST   login 403 403 403 403 ok=
 activation.activate                        GET    ok ok ok ok ok ok
 activation.activate                        POST   ok= ok= ok= ok= ok= ok=
 employees.profile                          GET    login ok ok ok ok ok
@@ -246,6 +251,47 @@ api.need_people                            GET    login 403 403 403 ok ok
 api.need_team                              GET    login 403 403 403 ok ok
 api.mark_attendance                        POST   login 403 403 403 ok ok
 api.remove_volunteer                       POST   login 403 403 403 ok ok=
+provisioning.tokens                        GET    login 403 403 403 403 ok
+provisioning.tokens                        POST   login 403 403 403 403 ok
+provisioning.revoke                        POST   login 403 403 403 403 ok=
+# SCIM takes a provisioning token only: a signed-in browser or a personal access token (sent too) is refused.
+scim.service_provider_config               GET    401 401 401 401 401 401
+scim.service_provider_config               POST   401 401 401 401 401 401
+scim.service_provider_config               PUT    401 401 401 401 401 401
+scim.service_provider_config               PATCH  401 401 401 401 401 401
+scim.service_provider_config               DELETE 401 401 401 401 401 401
+scim.schemas                               GET    401 401 401 401 401 401
+scim.schemas                               POST   401 401 401 401 401 401
+scim.schemas                               PUT    401 401 401 401 401 401
+scim.schemas                               PATCH  401 401 401 401 401 401
+scim.schemas                               DELETE 401 401 401 401 401 401
+scim.schema                                GET    401 401 401 401 401 401
+scim.resource_types                        GET    401 401 401 401 401 401
+scim.resource_types                        POST   401 401 401 401 401 401
+scim.resource_types                        PUT    401 401 401 401 401 401
+scim.resource_types                        PATCH  401 401 401 401 401 401
+scim.resource_types                        DELETE 401 401 401 401 401 401
+scim.resource_type                         GET    401 401 401 401 401 401
+scim.user_collection                       GET    401 401 401 401 401 401
+scim.user_collection                       POST   401 401 401 401 401 401
+scim.user_search                           POST   401 401 401 401 401 401
+scim.user                                  GET    401 401 401 401 401 401
+scim.user                                  PUT    401 401 401 401 401 401
+scim.user                                  PATCH  401 401 401 401 401 401
+scim.user                                  DELETE 401 401 401 401 401 401
+scim.group_collection                      GET    401 401 401 401 401 401
+scim.group_collection                      POST   401 401 401 401 401 401
+scim.group_search                          POST   401 401 401 401 401 401
+scim.group                                 GET    401 401 401 401 401 401
+scim.group                                 PUT    401 401 401 401 401 401
+scim.group                                 PATCH  401 401 401 401 401 401
+scim.group                                 DELETE 401 401 401 401 401 401
+scim.root_search                           POST   401 401 401 401 401 401
+scim.unknown                               GET    401 401 401 401 401 401
+scim.unknown                               POST   401 401 401 401 401 401
+scim.unknown                               PUT    401 401 401 401 401 401
+scim.unknown                               PATCH  401 401 401 401 401 401
+scim.unknown                               DELETE 401 401 401 401 401 401
 """
 EXPECTED = {tuple(line.split()[:2]): tuple(line.split()[2:]) for line in EXPECTED_TEXT.strip().splitlines()
             if line.strip() and not line.startswith("#")}
@@ -339,9 +385,11 @@ def request_as(app, role: str, w: World, rule, method: str, values: dict):
                                data=b"email,name\n"), is_api
         return client.open(url, method=method, headers=headers, json=body if body is not None else {}), is_api
     query = {"table": "by_cause"} if rule.endpoint == "reports.export" else None
+    if rule.rule.startswith("/scim/") and role != "anon":
+        headers["Authorization"] = f"Bearer {w.tokens[role]}"  # the actor's personal access token, with its cookie
     if method == "GET":
-        return client.open(url, method=method, query_string=query), is_api
-    return client.open(url, method=method, data=form), is_api
+        return client.open(url, method=method, query_string=query, headers=headers), is_api
+    return client.open(url, method=method, data=form, headers=headers), is_api
 
 
 def observe(app, rule, method, values) -> tuple[str, ...]:

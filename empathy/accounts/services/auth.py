@@ -68,22 +68,36 @@ def create_user(
         check_password_rules(password)
     # Hashed before the write lock is taken: scrypt takes a tenth of a second.
     password_hash = hash_password(password) if password is not None else None
-    taken = Conflict(str(_l("An account with this email already exists.")), field="email")
     begin_write(session)
+    user = add_account(session, email=email, display_name=display_name, role=role,
+                       preferred_language=preferred_language, password_hash=password_hash)
+    session.commit()
+    return user
+
+
+def add_account(session: Session, *, email: str, display_name: str, role: str = "employee",
+                preferred_language: str | None = None, password_hash: str | None = None) -> User:
+    """Add an account and its employee profile to the caller's write transaction (`begin_write` first);
+    the caller commits. The e-mail is normalised here; the name must not be blank.
+
+    Raises ServiceError on `role` or `display_name`, Conflict on `email` when an account has that address
+    (also one added at the same moment: the unique address decides, and the transaction is rolled back).
+    """
+    email = normalize_email(email)
+    if role not in ROLES:
+        raise ServiceError(str(_l("Unknown role.")), field="role")
+    if not display_name.strip():
+        raise ServiceError(str(_l("Enter a name.")), field="display_name")
+    taken = Conflict(str(_l("An account with this email already exists.")), field="email")
     if find_user_by_email(session, email) is not None:
         raise taken
-    user = User(
-        email=email,
-        display_name=display_name.strip(),
-        role=role,
-        preferred_language=preferred_language,
-        password_hash=password_hash,
-    )
+    user = User(email=email, display_name=display_name.strip(), role=role,
+                preferred_language=preferred_language, password_hash=password_hash)
     try:
         session.add(user)
         session.flush()
         session.add(EmployeeProfile(user_id=user.id))
-        session.commit()
+        session.flush()
     except IntegrityError:
         session.rollback()
         raise taken from None

@@ -1,4 +1,4 @@
-"""Administration of user accounts: search, roles, deactivation.
+"""Administration of user accounts: search, adding one, roles, deactivation.
 
 A role change or a (de)activation takes the rows of every active administrator and of the account
 it changes before it decides (`_lock_for_change`): two administrators acting at the same moment take
@@ -12,13 +12,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
+from empathy.accounts.services import activation
 from empathy.accounts.services import auth as auth_service
 from empathy.core import audit
 from empathy.core.db import begin_write, lock_rows, retrying
 from empathy.core.errors import Forbidden, NotFound, ServiceError
 from empathy.core.pagination import Page, paginate
 from empathy.core.text import like_pattern
-from empathy.models import ROLES, User
+from empathy.models import ROLES, EmployeeProfile, Site, User
+from empathy.models.profile_schemas import MAX_DEPARTMENT
 
 MAX_QUERY = 100
 
@@ -104,3 +106,37 @@ def set_user_active(*, session: Session, actor: User, user_id: int, active: bool
                      target_type="user", target_id=user.id)
     auth_service.set_active(session=session, user=user, active=active)  # commits the entry with the change
     return user
+
+
+@retrying
+def add_user(*, session: Session, actor: User, email: str, display_name: str, role: str, department: str = "",
+             site_id: int | None = None, secret_key: str, base_url: str, send_mail: bool = True) -> tuple[User, str]:
+    """Add one account without a password (audited); returns it and its one-time activation link, which is
+    also e-mailed when `send_mail`. Commits.
+
+    Raises ServiceError on `role`, `display_name`, `department` or `site_id`, Conflict on `email` when an
+    account has that address, Forbidden when the actor is no longer an active administrator.
+    """
+    department = " ".join((department or "").split())
+    if len(department) > MAX_DEPARTMENT:
+        raise ServiceError(str(_l("Use at most %(n)d characters.", n=MAX_DEPARTMENT)), field="department")
+    begin_write(session)
+    admins = lock_rows(session, User, User.role == "admin", User.active.is_(True))
+    if actor.id not in {a.id for a in admins}:
+        raise Forbidden(str(_l("You are no longer an administrator.")))
+    if site_id is not None:
+        site = session.get(Site, site_id)
+        if site is None or not site.is_active:
+            raise ServiceError(str(_l("Choose a site from the list.")), field="site_id")
+    user = auth_service.add_account(session, email=email, display_name=display_name, role=role)
+    profile = session.exec(select(EmployeeProfile).where(EmployeeProfile.user_id == user.id)).one()
+    profile.department, profile.site_id = department, site_id
+    session.add(profile)
+    audit.record(session, actor_id=actor.id, action="user_created", target_type="user", target_id=user.id,
+                 via="form", role=role)
+    if send_mail:
+        url = activation.queue_activation_mail(session, user, secret_key=secret_key, base_url=base_url)
+    else:
+        url = activation.activation_url(user, secret_key=secret_key, base_url=base_url)
+    session.commit()
+    return user, url

@@ -1,4 +1,4 @@
-"""Users: search, roles, deactivation, activation links and two-factor resets."""
+"""Users: search, adding one, roles, deactivation, activation links, two-factor resets, the registration policy."""
 
 from __future__ import annotations
 
@@ -6,14 +6,19 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 
 from empathy.accounts.login import me
-from empathy.accounts.services import activation, two_factor
-from empathy.admin.forms import ROLE_LABELS, ActiveForm, RoleForm
+from empathy.accounts.services import activation, registration, two_factor
+from empathy.admin.forms import ROLE_LABELS, ActiveForm, NewUserForm, RegistrationPolicyForm, RoleForm
+from empathy.admin.services import sites as sites_service
 from empathy.admin.services import users as admin_service
 from empathy.admin.views import bp, page_arg
 from empathy.core import web
 from empathy.core.db import get_session
+from empathy.core.errors import ServiceError
+from empathy.core.i18n import ui_language
 from empathy.core.runtime import send_mail_after_response
 from empathy.core.urls import safe_next
+from empathy.core.web import form_error
+from empathy.profiles.forms import site_choices
 
 
 def _back_url() -> str:
@@ -88,3 +93,44 @@ def reset_two_factor(user_id: int):
     flash(_("Two-factor sign-in is off for %(name)s, who is signed out everywhere and can set it up again.",
             name=user.display_name), "success")
     return redirect(back)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    session = get_session()
+    form = NewUserForm()
+    form.site.choices = site_choices(sites_service.active_sites(session=session), ui_language(), _("— No site —"))
+    if form.validate_on_submit():
+        try:
+            user, url = admin_service.add_user(
+                session=session, actor=me(), email=form.email.data, display_name=form.display_name.data,
+                role=form.role.data, department=form.department.data or "",
+                site_id=int(form.site.data) if form.site.data else None, send_mail=form.send_mail.data,
+                secret_key=current_app.config["SECRET_KEY"], base_url=current_app.config["BASE_URL"])
+        except ServiceError as exc:
+            form_error(form, exc, "email")
+        else:
+            send_mail_after_response()
+            flash(_("%(name)s is added. They choose a password through the activation link.",
+                    name=user.display_name), "success")
+            return render_template("admin/activation_link.html", user=user, url=url, form=ActiveForm())
+    return render_template("admin/user_form.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/registration", methods=["GET", "POST"])
+def registration_policy():
+    session = get_session()
+    policy = registration.current_policy(session)
+    # The stored policy fills the form on GET only: a POST is judged on what it sent.
+    shown = {"mode": policy.mode, "domains": "\n".join(policy.domains)} if request.method == "GET" else None
+    form = RegistrationPolicyForm(data=shown)
+    if form.validate_on_submit():
+        try:
+            domains = registration.parse_domains(form.domains.data or "")
+            registration.set_policy(session=session, actor=me(), mode=form.mode.data, domains=domains)
+        except ServiceError as exc:
+            form_error(form, exc, "domains")
+        else:
+            flash(_("The registration policy is saved."), "success")
+            return redirect(url_for("admin.registration_policy"))
+    return render_template("admin/registration.html", form=form, policy=policy), 422 if form.errors else 200

@@ -1,0 +1,13 @@
+"""The provisioning page's form."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+from empathy.scim.services.tokens import MAX_NAME
+
+
+class ProvisioningTokenForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_NAME)],
+                       description=_l("Which system uses it, e.g. “Microsoft Entra ID”."))
