@@ -80,7 +80,9 @@ class ModelStore:
     def key(self) -> str:
         """Names this store in a process (the caches of rankings are kept per store)."""
         where = str(self.directory) if self.directory is not None else "database"
-        return f"{self.engine.url.render_as_string(hide_password=True)}|{where}"
+        # The engine's identity too: two apps over one database (tests) must not share an index whose
+        # version numbers another app's rows reuse.
+        return f"{self.engine.url.render_as_string(hide_password=True)}|{id(self.engine)}|{where}"
 
     # -------------------------------------------------------------------------------- versions
     def latest_version(self) -> int | None:
