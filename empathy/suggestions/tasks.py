@@ -7,6 +7,8 @@ import threading
 import time
 from datetime import datetime
 
+from flask import has_app_context
+
 from empathy.core.db import utcnow
 from empathy.core.queue import crontab, enqueue, enqueue_after_commit, periodic, task
 from empathy.core.runtime import org_timezone
@@ -73,5 +75,8 @@ def request_refit(reason: str, *, forget: bool = False, force: bool = False) -> 
 def refit_after_commit(session, reason: str) -> None:
     """Queue a refit once `session` commits (never after a rollback): the taxonomy changed, say. Each call
     queues one; the worker coalesces those that come while a refit runs."""
+    if not has_app_context():  # a service run by a script or test of its own, with no app and so no queue
+        log.info("no app: no refit queued (%s); the nightly refit will follow", reason)
+        return
     log.info("refit to be queued after the commit: %s", reason)
     enqueue_after_commit(session, refit_model, utcnow().isoformat(), False)
