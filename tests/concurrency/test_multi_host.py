@@ -122,7 +122,7 @@ def _until(check, timeout: float, what: str, logs=lambda: ""):
 
 def test_two_hosts_share_edits_model_versions_and_mail(cluster, database, mail_server):  # noqa: F811
     host_a, host_b, worker_log = cluster
-    logs = lambda: worker_log.read_text(errors="replace") + host_b.log()  # noqa: E731
+    logs = lambda: host_b.log()[-3000:] + worker_log.read_text(errors="replace")  # noqa: E731
     seed = Seeder(database)
     admin, coordinator = seed.users(1, role="admin", prefix="admin")[0], seed.users(1, role="coordinator")[0]
     teacher = seed.users(1, prefix="teacher")[0]
@@ -139,7 +139,8 @@ def test_two_hosts_share_edits_model_versions_and_mail(cluster, database, mail_s
     # 1. No model anywhere: A's first page queues a refit (and answers at once); the worker fits version 1.
     asked = time.monotonic()
     assert _suggested(coord_a, need.id) == ([], None)
-    _until(lambda: _suggested(coord_b, need.id)[1] == 1, 120, "version 1 on host B", logs)
+    # (B asked for a refit of its own at its first page: it may go from none straight to version 2.)
+    _until(lambda: (_suggested(coord_b, need.id)[1] or 0) >= 1, 120, "a version on host B", logs)
     first_used_s = time.monotonic() - asked
 
     # 2. A profile edit on A shows on B: B folds the changed row into its model.
