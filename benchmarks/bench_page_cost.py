@@ -44,7 +44,8 @@ ADMIN = ("admin@empathy.example", "Empathy-Admin-2017")
 
 def build(work: str) -> dict:
     env = dict(os.environ, EMPATHY_DATABASE_URL=f"sqlite:///{work}/empathy.sqlite3", EMPATHY_SECRET_KEY="cost-secret",
-               EMPATHY_MATCH_MODEL_PATH=f"{work}/model.joblib", PYTHONPATH=str(ROOT))
+               EMPATHY_MATCH_MODEL_PATH=f"{work}/model.joblib",
+               EMPATHY_MATCH_MODEL_DIR=f"{work}/models", PYTHONPATH=str(ROOT))
     if not os.path.exists(f"{work}/model.joblib"):
         for step in (["db", "upgrade"], ["seed-demo"], ["match", "refit"]):
             subprocess.run([sys.executable, "-m", "flask", "--app", "empathy", *step], env=env, check=True,
@@ -71,7 +72,8 @@ def main() -> int:
     work = a.work or tempfile.mkdtemp(prefix="cost.")
     os.makedirs(work, exist_ok=True)
     env = build(work)
-    os.environ.update({k: env[k] for k in ("EMPATHY_DATABASE_URL", "EMPATHY_SECRET_KEY", "EMPATHY_MATCH_MODEL_PATH")})
+    os.environ.update({k: env[k] for k in ("EMPATHY_DATABASE_URL", "EMPATHY_SECRET_KEY", "EMPATHY_MATCH_MODEL_PATH",
+                                                   "EMPATHY_MATCH_MODEL_DIR")})
     con = sqlite3.connect(f"{work}/empathy.sqlite3")
     need = con.execute("SELECT n.id FROM needs n JOIN users u ON u.id = n.owner_id WHERE u.email = ? AND "
                        "n.status = 'open' ORDER BY n.id LIMIT 1", (COORDINATOR[0],)).fetchone()[0]

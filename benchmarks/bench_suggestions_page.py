@@ -130,7 +130,8 @@ def main() -> int:
     if not args.reuse and db.exists():
         db.unlink()
     os.environ.update(EMPATHY_DATABASE_URL=f"sqlite:///{db}", EMPATHY_SECRET_KEY="bench-secret",
-                      EMPATHY_MATCH_MODEL_PATH=str(db.with_suffix(".joblib")))
+                      EMPATHY_MATCH_MODEL_PATH=str(db.with_suffix(".joblib")),
+                      EMPATHY_MATCH_MODEL_DIR=str(db.with_suffix(".models")))
     from sqlmodel import Session, select
 
     from empathy import create_app

@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
 TASK_MODULES = (
     "empathy.volunteering.tasks",
     "empathy.admin.tasks",
+    "empathy.suggestions.tasks",
 )
 
 

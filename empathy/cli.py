@@ -190,19 +190,21 @@ def queue_status() -> None:
 
 @match_cli.command("refit")
 def match_refit() -> None:
-    """Fit the matching model on every employee and need and save it in instance/.
+    """Fit the matching model on every employee and need now, store it as a new version and print it.
 
-    Running workers pick the new file up on their next request; they keep answering with
-    the old model meanwhile.
+    Takes the same lock as the worker's refits (waits while one runs, then refits after it). Where the
+    versions are kept: MATCH_MODEL_STORE / MATCH_MODEL_DIR. Every web process loads the new version
+    before its next requests; it keeps answering with the old model meanwhile.
     """
     from empathy.core.runtime import org_timezone
-    from empathy.suggestions.index import fit_and_save
-    from empathy.suggestions.runtime import model_path
+    from empathy.suggestions.refits import refit
+    from empathy.suggestions.runtime import model_path, model_store
 
     _require_migrated()
-    with Session(get_engine(), expire_on_commit=False) as session:
-        report = fit_and_save(session, model_path(), org_timezone())
-    click.echo(report.summary())
+    outcome = refit(store=model_store(), tz=org_timezone(), wait=True, retire=model_path())
+    info = outcome.info
+    click.echo(f"Fitted on {info.employees} employees and {info.needs} needs in {info.seconds:.1f} s; "
+               f"stored as version {info.version} ({info.size_bytes / 1e6:.1f} MB).")
 
 
 @match_cli.command("rank")

@@ -106,7 +106,14 @@ class Defaults:
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_MAX_LENGTH = 128
 
-    # Where the fitted matching model is kept; relative paths are in the instance folder.
+    # Where the fitted matching model's versions are kept (empathy/suggestions/store.py): "directory" keeps
+    # each version's file in MATCH_MODEL_DIR (empty: the instance folder; on several hosts, a folder they
+    # all mount), "database" keeps them in the database (no shared folder needed). A row per version in
+    # match_models either way; the worker refits, every web process loads the newest version.
+    MATCH_MODEL_STORE = "directory"
+    MATCH_MODEL_DIR = ""
+    # The single model file of releases before versions, followed until the first version is stored and
+    # deleted then; relative paths are in the instance folder.
     MATCH_MODEL_PATH = "match-model.joblib"
     ITEMS_PER_PAGE = 20
 

@@ -90,6 +90,7 @@ def app(database_url, tmp_path):
             "SECRET_KEY": "test-secret-key",
             "WTF_CSRF_ENABLED": False,
             "MATCH_MODEL_PATH": str(tmp_path / "model.joblib"),
+            "MATCH_MODEL_DIR": str(tmp_path / "models"),
             "TOTP_KEY_FILE": str(tmp_path / "totp-key"),
         }
     )

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import gc
+import io
 import os
 import platform
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import joblib
 
@@ -48,8 +49,16 @@ def save_model(model: Any, path: str | Path, *, data_fingerprint: str | None = N
     return path
 
 
-def load_model(path: str | Path, *, data_fingerprint: str | None = None, strict: bool = True) -> Any:
-    """Read a matcher saved by :func:`save_model`.
+def model_bytes(model: Any, *, data_fingerprint: str | None = None) -> bytes:
+    """The bytes :func:`save_model` would write (for a store that keeps models elsewhere than in files)."""
+    buffer = io.BytesIO()
+    joblib.dump({"model": model, "fingerprint": library_fingerprint(), "data_fingerprint": data_fingerprint,
+                 "format": MODEL_FORMAT}, buffer)
+    return buffer.getvalue()
+
+
+def load_model(path: str | Path | IO[bytes], *, data_fingerprint: str | None = None, strict: bool = True) -> Any:
+    """Read a matcher saved by :func:`save_model` (or :func:`model_bytes`) from a path or a binary file object.
 
     With ``strict``, raise :class:`StaleModelError` when the file's model format or library
     versions differ from the running ones, or when ``data_fingerprint`` is given and differs from the saved one.
@@ -60,7 +69,7 @@ def load_model(path: str | Path, *, data_fingerprint: str | None = None, strict:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        payload = joblib.load(Path(path))
+        payload = joblib.load(path if hasattr(path, "read") else Path(path))
     finally:
         if enabled:
             gc.enable()

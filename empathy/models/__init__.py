@@ -3,6 +3,7 @@
 from empathy.models.accounts import ROLES, User, UserSession
 from empathy.models.hours import HOURS_STATUSES, HoursRecord
 from empathy.models.mail import OUTBOX_STATUSES, OutboxMessage
+from empathy.models.matching import MatchModel, MatchRefitLock
 from empathy.models.needs import MATCH_STATUSES, NEED_STATUSES, Match, Need, NeedSkill
 from empathy.models.privacy import AUDIT_ACTIONS, CONSENT_KINDS, AuditEntry, Consent
 from empathy.models.profiles import EmployeeProfile, EmployeeSkill, Site, Skill, SkillKey, skill_keys
@@ -46,6 +47,8 @@ __all__ = [
     "HoursRecord",
     "HoursStatus",
     "Match",
+    "MatchModel",
+    "MatchRefitLock",
     "MatchStatus",
     "Need",
     "NeedSkill",

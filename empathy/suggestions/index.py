@@ -1,4 +1,5 @@
-"""The fitted model of this process: loaded from its file, kept current by `updated_at`."""
+"""The fitted model of this process: loaded from its source (a file or the stored versions), kept current by
+`updated_at`. Fitting happens in the queue's worker (`suggestions.refits`), never here."""
 
 from __future__ import annotations
 
@@ -13,18 +14,18 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from empathy.core.db import local_writes, utcnow
 from empathy.matching import SkillMatcher, load_model, save_model
 from empathy.models import AuditEntry, EmployeeProfile, Need, User
 from empathy.suggestions.documents import SYNC_OVERLAP, build_taxonomy, employee_documents, need_documents
+from empathy.suggestions.store import ModelStore
 
 log = logging.getLogger(__name__)
 
 # Upserted rows keep the fitted vocabulary and hubness scalings; after this many (or this share
-# of the pool) a background refit brings both up to date.
+# of the pool) a refit (queued for the worker) brings both up to date.
 REFIT_AFTER_CHANGES = 200
 REFIT_AFTER_SHARE = 0.2
 
@@ -47,45 +48,132 @@ class FitReport:
     employees: int
     needs: int
     seconds: float
-    path: Path
+    path: Path | str
+    version: int | None = None
 
     def summary(self) -> str:
+        where = f"stored as version {self.version}" if self.version is not None else f"saved to {self.path}"
         return (f"Fitted on {self.employees} employees and {self.needs} needs in "
-                f"{self.seconds:.1f} s; saved to {self.path}.")
+                f"{self.seconds:.1f} s; {where}.")
 
 
-def fit_and_save(session: Session, path: Path, tz: ZoneInfo) -> FitReport:
-    """Fit a new model on every row, warm its need references and write it atomically; workers pick it up."""
+@dataclass
+class Fitted:
+    """A model fitted on every row as of `until` (the moment before the rows were read)."""
+
+    model: SkillMatcher
+    employees: int
+    needs: int
+    until: datetime
+    seconds: float
+
+    @property
+    def data_fingerprint(self) -> str:
+        return json.dumps({"employees": self.employees, "needs": self.needs, "until": self.until.isoformat()})
+
+
+def fit_model(session: Session, tz: ZoneInfo) -> Fitted:
+    """Fit a new model on every row and warm its need references (saved with it, so the first ranking of
+    needs for an employee is cheap). Takes seconds to minutes: run it in the worker, never in a request."""
     started = time.perf_counter()
     until = utcnow()
     employees = employee_documents(session)
     needs = need_documents(session, tz)
     model = SkillMatcher(taxonomy=build_taxonomy(session)).fit(employees, needs)
-    fingerprint = json.dumps({"employees": len(employees), "needs": len(needs), "until": until.isoformat()})
-    # Saved with every need's reference score, so the first ranking of needs for an employee is cheap.
     model.warm_need_references()
-    save_model(model, path, data_fingerprint=fingerprint)
-    return FitReport(len(employees), len(needs), time.perf_counter() - started, path)
+    return Fitted(model, len(employees), len(needs), until, time.perf_counter() - started)
+
+
+def fit_and_save(session: Session, path: Path, tz: ZoneInfo) -> FitReport:
+    """Fit a new model on every row and write it atomically to one file (no version row: tests and tools;
+    the app's refits go through `suggestions.refits.refit`, which stores versions)."""
+    fitted = fit_model(session, tz)
+    save_model(fitted.model, path, data_fingerprint=fitted.data_fingerprint)
+    return FitReport(fitted.employees, fitted.needs, fitted.seconds, path)
+
+
+class ModelFile:
+    """A model source of one file, followed by its modification time."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.key = str(self.path)
+
+    def token(self) -> float | None:
+        """Changes whenever the file is replaced; None while there is none."""
+        try:
+            return self.path.stat().st_mtime
+        except FileNotFoundError:
+            return None
+
+    def load(self, token) -> SkillMatcher:
+        return load_model(self.path)
+
+
+class StoredModels:
+    """A model source following the newest stored version (`suggestions.store.ModelStore`).
+
+    The newest version number is read at most once per `SYNC_PROBE_INTERVAL` (at once after a write of
+    this process), so every request compares it without a query of its own. While no version is stored,
+    the file `fallback` is followed instead (a model saved by `fit_and_save`, or by a release before
+    versions), so an upgrade keeps answering until the first refit.
+    """
+
+    def __init__(self, store: ModelStore, fallback: Path | None = None):
+        self.store = store
+        self.fallback = ModelFile(fallback) if fallback is not None else None
+        self.key = store.key
+        self._read: tuple[float, int, int | None] | None = None  # (monotonic, local_writes, version)
+
+    def token(self):
+        """("version", n) for a stored version, ("file", mtime) for the fallback, None for neither."""
+        seen = local_writes()
+        read = self._read
+        if read is None or read[1] != seen or time.monotonic() - read[0] >= SYNC_PROBE_INTERVAL:
+            read = self._read = (time.monotonic(), seen, self.store.latest_version())
+        if read[2] is not None:
+            return ("version", read[2])
+        mtime = self.fallback.token() if self.fallback is not None else None
+        return ("file", mtime) if mtime is not None else None
+
+    def load(self, token) -> SkillMatcher:
+        kind, value = token
+        return self.store.load(value) if kind == "version" else self.fallback.load(token)
 
 
 class MatchIndex:
-    """One per model file and process; thread-safe."""
+    """This process's copy of the fitted model, kept current; thread-safe.
 
-    def __init__(self, path: Path, tz: ZoneInfo):
-        self.path = path
+    `source` is a file path or a `StoredModels`. A newer model is noticed before each request (the
+    source's token); with `load_in_background`, it is read on a thread of its own while requests keep
+    using the model they have, and swapped in when ready (the very first model is read at once). This
+    index never fits: when it has no usable model or has folded in too many changes (`wants_refit`), the
+    caller queues a refit (`suggestions.runtime.match_index`).
+    """
+
+    def __init__(self, source: Path | str | ModelFile | StoredModels, tz: ZoneInfo, *,
+                 load_in_background: bool = False):
+        self.source = source if isinstance(source, (ModelFile, StoredModels)) else ModelFile(Path(source))
+        self.path = self.source.key  # names the source in the caches of rankings (`suggestions.ranked`)
         self.tz = tz
+        self.load_in_background = load_in_background
         self._lock = threading.Lock()
         self._model: SkillMatcher | None = None
-        self._mtime: float | None = None
+        self._token = None  # of the model held, or of the last one that could not be used
+        self._loading = None  # the token being read on a thread, if any
+        self._loader: threading.Thread | None = None
         self._synced_until: datetime | None = None
         self._probed: tuple[float, int] | None = None  # (time.monotonic(), local_writes()) at the last probe
-        self._refitting = False
-        self._refit_again = False
-        self._thread: threading.Thread | None = None
         self.changes_since_fit = 0
         # Bumped whenever the model or its pools change (a new file, rows folded in, people forgotten):
         # part of the key of cached rankings (`suggestions.ranked`).
         self.generation = 0
+
+    @property
+    def version(self) -> int | None:
+        """The stored version of the model held (None: none held, or one from a plain file)."""
+        token = self._token if self._model is not None else None
+        return token[1] if isinstance(token, tuple) and token[0] == "version" else None
 
     def has_model(self) -> bool:
         """Whether a usable fitted model is loaded (a stale or missing file gives none)."""
@@ -109,24 +197,56 @@ class MatchIndex:
             self._sync(session)
             return self._model
 
+    def wait_for_load(self, timeout: float | None = None) -> bool:
+        """Wait until no newer model is being read on a thread; returns whether none is."""
+        loader = self._loader
+        if loader is not None:
+            loader.join(timeout)
+        return self._loading is None
+
     def _reload_if_newer(self) -> None:
         try:
-            mtime = self.path.stat().st_mtime
-        except FileNotFoundError:
+            token = self.source.token()
+        except Exception:  # the store cannot be read now: keep answering with the model held
+            log.exception("cannot read which matching model is the newest")
             return
-        if mtime == self._mtime:
+        if token is None or token == self._token or token == self._loading:
             return
+        if self._model is None or not self.load_in_background:
+            self._install(token, self._read(token))
+            return
+        self._loading = token
+        self._loader = threading.Thread(target=self._load_aside, args=(token,), name="empathy-model-load",
+                                        daemon=True)
+        self._loader.start()
+
+    def _read(self, token) -> SkillMatcher | None:
         try:
-            model = load_model(self.path)
-        except Exception as exc:  # stale, truncated or foreign: any of them means "refit"
-            log.warning("matching model at %s cannot be used (%s); a refit will replace it", self.path, exc)
-            self._mtime = mtime
-            return
+            model = self.source.load(token)
+        except Exception as exc:  # stale, truncated, foreign or gone: any of them means "refit"
+            log.warning("matching model %s of %s cannot be used (%s); a refit will replace it",
+                        token, self.path, exc)
+            return None
         model.warm_explanations()  # the first pages after a load explain without computing skill vectors
+        return model
+
+    def _load_aside(self, token) -> None:
+        try:
+            model = self._read(token)
+            with self._lock:
+                self._install(token, model)
+        finally:
+            self._loading = None
+
+    def _install(self, token, model: SkillMatcher | None) -> None:
+        self._token = token
+        if model is None:
+            return
         self._model = model
-        self._mtime = mtime
         if model.employees_.n_rows >= FREEZE_MIN_EMPLOYEES:
-            gc.collect()
+            # A full collection walks every object of the process (a second at 100,000 employees): the
+            # young generations suffice before freezing what the load made.
+            gc.collect(1)
             gc.freeze()
         self._synced_until = datetime.fromisoformat(json.loads(model.data_fingerprint_)["until"])
         self._probed = None
@@ -169,56 +289,15 @@ class MatchIndex:
             self._model.remove_employee(employee_id)
             self.generation += 1
 
-    def refit_in_background(self, engine: Engine, *, again: bool = False) -> bool:
-        """Start a refit on a thread of its own; the app keeps answering meanwhile.
-
-        Returns False when a refit is running already; with `again`, that refit is then followed by
-        another one, which reads the rows as they are after the caller's change (an account deletion
-        must not be undone by a refit that read the rows just before it).
-        """
-        with self._lock:
-            if self._refitting:
-                self._refit_again = self._refit_again or again
-                return False
-            self._refitting = True
-
-        def run():
-            while True:
-                try:
-                    with Session(engine) as session:
-                        report = fit_and_save(session, self.path, self.tz)
-                    log.info("background refit: %s", report.summary())
-                except Exception:  # a failed refit must not take the app down; the old model stays
-                    log.exception("background refit failed")
-                with self._lock:
-                    if not self._refit_again:
-                        self._refitting = False
-                        return
-                    self._refit_again = False
-
-        self._thread = threading.Thread(target=run, name="empathy-refit", daemon=True)
-        self._thread.start()
-        return True
-
-    def wait_for_refit(self, timeout: float | None = None) -> bool:
-        """Wait until no background refit runs (at most `timeout` seconds); returns whether none does."""
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
-        return not self._refitting
-
-    @property
-    def is_refitting(self) -> bool:
-        return self._refitting
-
 
 _INDEXES: dict[str, MatchIndex] = {}
 _INDEXES_LOCK = threading.Lock()
 
 
-def index_for(path: Path, tz: ZoneInfo) -> MatchIndex:
-    key = str(path.resolve())
+def index_for(source: Path | StoredModels, tz: ZoneInfo, *, load_in_background: bool = False) -> MatchIndex:
+    """The one index of this process for `source` (a model file, or the stored versions of a store)."""
+    key = source.key if isinstance(source, StoredModels) else str(Path(source).resolve())
     with _INDEXES_LOCK:
         if key not in _INDEXES:
-            _INDEXES[key] = MatchIndex(path, tz)
+            _INDEXES[key] = MatchIndex(source, tz, load_in_background=load_in_background)
         return _INDEXES[key]

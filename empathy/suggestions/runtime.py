@@ -1,35 +1,35 @@
-"""The matching index of the running app: where its model file is, and this process's copy of it."""
+"""The matching model of the running app: this process's copy of it, and the requests for a refit (queued
+for the worker: a web process never fits). Where the model is stored: `suggestions.location`."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from flask import current_app, g
 
-from flask import current_app
-
-from empathy.core.db import get_engine
 from empathy.core.runtime import org_timezone
-from empathy.suggestions.index import MatchIndex, index_for
+from empathy.suggestions.index import MatchIndex, StoredModels, index_for
+from empathy.suggestions.location import model_path, model_store
+from empathy.suggestions.tasks import request_refit
 
-
-def model_path() -> Path:
-    return Path(os.path.join(current_app.instance_path, current_app.config["MATCH_MODEL_PATH"]))
+__all__ = ["match_index", "model_path", "model_store", "refit_without_deleted", "request_refit"]
 
 
 def match_index() -> MatchIndex:
-    """This process's matching index; starts a background refit when it has no usable model
-    (none yet, or one saved by other library versions) or has drifted far from its fit."""
-    index = index_for(model_path(), org_timezone())
-    if not current_app.testing and not index.is_refitting and index.wants_refit():
-        index.refit_in_background(get_engine())
+    """This process's matching index. Queues a refit (at most once a minute per process) when it has no
+    usable model (none yet, or one saved by other library versions) or has drifted far from its fit;
+    it keeps answering with what it has meanwhile."""
+    index = index_for(StoredModels(model_store(), fallback=model_path()), org_timezone(),
+                      load_in_background=current_app.config.get("MATCH_LOAD_IN_BACKGROUND", True))
+    if current_app.config.get("MATCH_QUEUE_REFITS", not current_app.testing) and index.wants_refit():
+        request_refit("no usable model" if not index.has_model() else "many rows changed since the fit")
+    g.match_model_version = index.version
     return index
 
 
 def refit_without_deleted() -> None:
-    """After an account deletion: refit and rewrite the saved model, so that its file keeps none of the
-    person's profile text (their document, and words of the vocabulary only they used). Runs on a
-    thread of its own; a refit already running is followed by another. No file yet: nothing to do."""
-    path = model_path()
-    if path.exists():
-        index_for(path, org_timezone()).refit_in_background(get_engine(), again=True)
-
+    """After an account deletion: queue a refit that rewrites the stored model and keeps no older version,
+    so that no stored model holds the person's profile text (their document, and words of the vocabulary
+    only they used). A refit running meanwhile is followed by another (see `suggestions.refits`). No model
+    stored yet: nothing to do."""
+    if model_store().latest_version() is None and not model_path().exists():
+        return
+    request_refit("an account was deleted", forget=True, force=True)

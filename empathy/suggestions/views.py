@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, get_template_attribute, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -26,6 +36,16 @@ from empathy.volunteering.services.home import coordinator_todo, employee_home, 
 
 bp = Blueprint("main", __name__)
 web.init_blueprint(bp)
+
+
+@bp.after_app_request
+def _model_version(response):
+    """Pages that used the matching model say which stored version they used (X-Match-Model-Version):
+    operators (and the multi-host test) see when every host follows a new version."""
+    version = g.get("match_model_version")
+    if version is not None:
+        response.headers["X-Match-Model-Version"] = str(version)
+    return response
 
 
 @bp.app_template_global("explanation_view")

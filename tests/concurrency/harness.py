@@ -160,6 +160,7 @@ class Server:
             EMPATHY_DATABASE_URL=self.database.url,
             EMPATHY_SECRET_KEY=SECRET_KEY,
             EMPATHY_MATCH_MODEL_PATH=str(self.directory / "model.joblib"),
+            EMPATHY_MATCH_MODEL_DIR=str(self.directory / "models"),
             EMPATHY_BASE_URL="http://127.0.0.1",
             PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
             PYTHONUNBUFFERED="1",

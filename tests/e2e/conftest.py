@@ -55,6 +55,8 @@ def _env(directory: Path) -> dict[str, str]:
     env.update(
         EMPATHY_DATABASE_URL=f"sqlite:///{directory / 'e.sqlite'}",
         EMPATHY_MATCH_MODEL_PATH=str(directory / "model.joblib"),
+        # The fitted model travels with the database file each test copies from the template.
+        EMPATHY_MATCH_MODEL_STORE="database",
         EMPATHY_TOTP_KEY_FILE=str(directory / "totp-key"),
         EMPATHY_SECRET_KEY="e2e-secret-key-not-for-production",
         FLASK_APP="empathy",

@@ -259,32 +259,52 @@ def test_a_deleted_coordinators_name_leaves_the_invitations_others_received(clie
     assert "You were invited to help with" in page and "Coralie" not in page
 
 
-def _bio_traces(path) -> list[str]:
-    """Encodings in which the test bio's made-up word is still in the model file (numpy keeps UTF-32)."""
-    raw = path.read_bytes()
+def _bio_traces(raw: bytes) -> list[str]:
+    """Encodings in which the test bio's made-up word is still in a stored model (numpy keeps UTF-32)."""
     return [enc for enc in ("utf-8", "utf-32-le") if "zyxquokk".encode(enc) in raw]
 
 
-def test_delete_leaves_nothing_of_the_profile_in_the_saved_matching_model(app, client, auth, session, person):
+def _stored_models(app) -> list[bytes]:
+    """Every stored model: each version's bytes (file or row) and the file of releases before versions."""
     from pathlib import Path
-    from zoneinfo import ZoneInfo
 
-    from empathy.matching import load_model
-    from empathy.suggestions.index import fit_and_save, index_for
+    from empathy.models import MatchModel
+
+    with app.app_context():
+        from empathy.core.db import get_session
+        from empathy.suggestions.location import model_path, model_store
+
+        store = model_store()
+        rows = get_session().exec(select(MatchModel)).all()
+        found = [r.payload if r.payload is not None else (Path(store.directory) / r.location).read_bytes()
+                 for r in rows]
+        return found + ([model_path().read_bytes()] if model_path().exists() else [])
+
+
+@pytest.mark.parametrize("kind", ["directory", "database"])
+def test_delete_leaves_nothing_of_the_profile_in_any_stored_matching_model(app, client, auth, session, person, kind):
+    from empathy.core.runtime import org_timezone
+    from empathy.suggestions.location import model_path, model_store
+    from empathy.suggestions.refits import refit
     from tests.factories import profile_of
 
+    app.config["MATCH_MODEL_STORE"] = kind
     emp = person["emp"]
     profile = profile_of(session, emp)
     profile.bio = "Zyxquokka whisperer, weekends only"
     session.add(profile)
     session.commit()
-    path, tz = Path(app.config["MATCH_MODEL_PATH"]), ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
-    fit_and_save(session, path, tz)
-    assert _bio_traces(path)  # the fitted model keeps profile texts, vocabulary included
+    with app.app_context():
+        for _ in range(2):  # two versions kept, both with the bio
+            refit(store=model_store(), tz=org_timezone())
+        newest = model_store().latest_version()
+    assert len(_stored_models(app)) == 2 and all(_bio_traces(raw) for raw in _stored_models(app))
     login(auth)
     response = client.post("/account/delete", data={"password": DEFAULT_PASSWORD, "understood": "y"})
     assert response.status_code == 302
-    response.close()  # what a WSGI server does once the response is sent: the after-response work runs
-    assert index_for(path, tz).wait_for_refit(timeout=120)
-    assert _bio_traces(path) == []
-    assert str(emp.id) not in load_model(path).employee_docs_
+    response.close()  # what a WSGI server does once the response is sent: the refit is queued (run at once here)
+    stored = _stored_models(app)
+    assert len(stored) == 1 and _bio_traces(stored[0]) == []
+    with app.app_context():
+        assert model_store().latest_version() > newest and not model_path().exists()
+        assert str(emp.id) not in model_store().load(model_store().latest_version()).employee_docs_

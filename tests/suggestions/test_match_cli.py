@@ -81,15 +81,17 @@ def test_evaluate_reports_both_directions(cli, cases):
     assert report["n_employees"] == 3 and report["fit_seconds"] >= 0
 
 
-def test_refit_writes_the_model(tmp_path):
-    model = tmp_path / "model.joblib"
+def test_refit_stores_a_version_and_prints_it(tmp_path):
+    models = tmp_path / "models"
     app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "SECRET_KEY": "k",
-                      "MATCH_MODEL_PATH": str(model)})
+                      "MATCH_MODEL_DIR": str(models)})
     runner = app.test_cli_runner()
     assert "not migrated" in runner.invoke(args=["match", "refit"]).output
     schema.upgrade(app)
     result = runner.invoke(args=["match", "refit"])
     assert result.exit_code == 0, result.output
-    assert "Fitted on 0 employees" in result.output
-    assert model.exists()
+    assert "Fitted on 0 employees" in result.output and "stored as version 1" in result.output
+    assert len(list(models.glob("match-model-v*.joblib"))) == 1
+    result = runner.invoke(args=["match", "refit"])
+    assert "stored as version 2" in result.output
     get_engine(app).dispose()

@@ -68,6 +68,10 @@ def seed_demo(*, session: Session, today: datetime | None = None) -> SeedReport:
     report = SeedReport()
     skills_added, sites_added = sync_shipped_taxonomy(session, load_skills(), load_sites())
     report.count("skills", skills_added)
+    if skills_added:
+        from empathy.suggestions.tasks import refit_after_commit
+
+        refit_after_commit(session, "the shipped taxonomy was imported")
     report.count("sites", sites_added)
     demo = build_demo()
     sites = {s.code: s for s in session.exec(select(Site)).all()}

@@ -18,6 +18,7 @@ from empathy.core.text import fold, like_pattern, tidy
 from empathy.data import load_categories
 from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, Skill
 from empathy.profiles.taxonomy import MAX_SKILL_NAME, find_skills
+from empathy.suggestions.tasks import refit_after_commit
 
 MAX_SYNONYMS = 50
 
@@ -137,6 +138,7 @@ def create_skill(*, session: Session, data: SkillInput) -> Skill:
     name, label_en, label_zh, category, synonyms = _validate(session, data, None)
     skill = Skill(name=name, label_en=label_en, label_zh=label_zh, category=category, synonyms=synonyms)
     session.add(skill)
+    refit_after_commit(session, "a skill was added to the taxonomy")  # its names now match typed skills
     _commit_names(session, data, None)
     return skill
 
@@ -150,6 +152,7 @@ def update_skill(*, session: Session, skill_id: int, data: SkillInput, mark_revi
     if mark_reviewed:
         skill.needs_review = False
     session.add(skill)
+    refit_after_commit(session, "a skill was renamed")  # the model matches skills by their names
     _commit_names(session, data, skill.id)
     return skill
 
@@ -236,5 +239,6 @@ def merge_skills(*, session: Session, keep_id: int, merge_id: int, actor_id: int
     session.add(keep)
     audit.record(session, actor_id=actor_id, action="skills_merged", target_type="skill", target_id=keep.id,
                  merged=gone.id)
+    refit_after_commit(session, "two skills were merged")
     session.commit()
     return keep

@@ -1,0 +1,28 @@
+"""Where the app keeps its matching model: the store of versions and the file of releases before them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import current_app
+
+from empathy.core.db import get_engine
+from empathy.suggestions.store import STORES, ModelStore
+
+
+def model_path() -> Path:
+    """The single model file of releases before versions (still followed while no version is stored)."""
+    return Path(os.path.join(current_app.instance_path, current_app.config["MATCH_MODEL_PATH"]))
+
+
+def model_store() -> ModelStore:
+    """The app's model store: files in MATCH_MODEL_DIR (default: the instance folder), or the database
+    when MATCH_MODEL_STORE is "database". Raises ValueError for another MATCH_MODEL_STORE."""
+    kind = current_app.config.get("MATCH_MODEL_STORE") or "directory"
+    if kind not in STORES:
+        raise ValueError(f"MATCH_MODEL_STORE {kind!r}: use one of {', '.join(STORES)}")
+    if kind == "database":
+        return ModelStore(get_engine(), None)
+    directory = current_app.config.get("MATCH_MODEL_DIR") or current_app.instance_path
+    return ModelStore(get_engine(), Path(os.path.join(current_app.instance_path, directory)))
