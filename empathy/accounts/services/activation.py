@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import sqlalchemy as sa
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -10,10 +14,10 @@ from sqlmodel import Session
 
 from empathy.accounts.services import password_links as links
 from empathy.accounts.services.password_links import LinkKind
-from empathy.core.db import begin_write, retrying
+from empathy.core.db import begin_write, retrying, utcnow
 from empathy.core.errors import NotFound, ServiceError
 from empathy.core.mail import queue_mail
-from empathy.models import User
+from empathy.models import OutboxMessage, User
 
 MAIL_KIND = "activation"
 LINK = LinkKind(
@@ -52,21 +56,65 @@ def activate_account(*, session: Session, token: str, password: str, secret_key:
     return links.set_password(LINK, session=session, token=token, password=password, secret_key=secret_key)
 
 
+def _activation_message(user: User, url: str) -> tuple[str, str]:
+    """The subject and body of the activation e-mail, in the current locale."""
+    subject = str(_l("Activate your Empathy account"))
+    body = str(_l(
+        "Hello %(name)s,\n\n"
+        "An account on Empathy, our skills-based volunteering platform, has been created for you.\n"
+        "Open this link to choose your password (it works once and expires in %(days)d days):\n\n"
+        "%(url)s\n\n"
+        "If you did not expect this message, you can ignore it.",
+        name=user.display_name, days=MAX_AGE.days, url=url,
+    ))
+    return subject, body
+
+
 def queue_activation_mail(session: Session, user: User, *, secret_key: str, base_url: str) -> str:
     """Queue the activation e-mail in the user's language (else English); the caller commits."""
     url = activation_url(user, secret_key=secret_key, base_url=base_url)
     with force_locale(user.preferred_language or "en"):
-        subject = str(_l("Activate your Empathy account"))
-        body = str(_l(
-            "Hello %(name)s,\n\n"
-            "An account on Empathy, our skills-based volunteering platform, has been created for you.\n"
-            "Open this link to choose your password (it works once and expires in %(days)d days):\n\n"
-            "%(url)s\n\n"
-            "If you did not expect this message, you can ignore it.",
-            name=user.display_name, days=MAX_AGE.days, url=url,
-        ))
+        subject, body = _activation_message(user, url)
     queue_mail(session, to=user.email, subject=subject, body=body, kind=MAIL_KIND)
     return url
+
+
+class NewAccount(Protocol):
+    """What an activation link and its e-mail read of an account (a User, or a lighter record of one)."""
+
+    id: int
+    email: str
+    display_name: str
+    preferred_language: str | None
+    password_hash: str | None
+    created_at: datetime
+
+
+def queue_activation_mails(session: Session, users: Sequence[NewAccount], *, secret_key: str,
+                           base_url: str) -> tuple[list[int], list[tuple[str, str, str]]]:
+    """Queue the activation e-mails of many new accounts with bulk INSERTs (an import of thousands).
+
+    The same messages as `queue_activation_mail`, each in its user's language. Returns the outbox ids
+    (for the caller to deliver after its commit) and (email, name, link) per user, in order. The caller
+    commits."""
+    rows, links = [], []
+    now = utcnow()
+    by_language: dict[str, list[NewAccount]] = {}
+    for user in users:
+        by_language.setdefault(user.preferred_language or "en", []).append(user)
+    urls = {user.id: activation_url(user, secret_key=secret_key, base_url=base_url) for user in users}
+    for language, group in by_language.items():
+        with force_locale(language):
+            for user in group:
+                subject, body = _activation_message(user, urls[user.id])
+                rows.append({"to_address": user.email, "subject": subject, "body": body, "kind": MAIL_KIND,
+                             "status": "queued", "created_at": now})
+    ids: list[int] = []
+    table = OutboxMessage.__table__
+    for start in range(0, len(rows), 1000):
+        ids += session.execute(sa.insert(table).returning(table.c.id), rows[start:start + 1000]).scalars().all()
+    links = [(user.email, user.display_name, urls[user.id]) for user in users]
+    return ids, links
 
 
 def activation_link_for(*, session: Session, user_id: int, secret_key: str, base_url: str) -> tuple[User, str]:
