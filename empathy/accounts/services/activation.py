@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 import sqlalchemy as sa
-
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
