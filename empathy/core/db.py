@@ -339,17 +339,36 @@ def write_aside(session: Session, statement: sa.Executable) -> bool:
     write it once. The read transaction open so far is committed first: it holds no changes at that
     point (call this before the use case starts), and on SQLite a transaction that has read and then
     writes fails at once with "database is locked" when another writer committed meanwhile, where one
-    that starts with its write waits for the lock (busy_timeout). A write that still fails (the lock did
-    not come in time, a serialization failure on PostgreSQL) is rolled back, logged and skipped: the
-    request goes on, and a later one writes it.
+    that starts with its write waits for the lock, here ASIDE_BUSY_TIMEOUT_MS at most (a long import may
+    hold it for seconds). A write that still fails (the lock did not come in time, a serialization failure
+    on PostgreSQL) is rolled back, logged and skipped: the request goes on, and a later one writes it.
     """
     try:
         if session.in_transaction():
             session.commit()
-        session.execute(statement)
+        if session.get_bind().dialect.name == "sqlite":
+            _execute_without_waiting(session, statement)
+        else:
+            session.execute(statement)
         session.commit()
     except DBAPIError as exc:
         session.rollback()
         log.warning("bookkeeping write skipped: %s", type(exc.orig).__name__ if exc.orig else type(exc).__name__)
         return False
     return True
+
+
+# How long a bookkeeping write waits for SQLite's write lock before it is skipped (milliseconds). A long write
+# transaction (an import of thousands of rows) holds that lock for seconds; a page view must not wait for it
+# over something a later request writes anyway.
+ASIDE_BUSY_TIMEOUT_MS = 100
+
+
+def _execute_without_waiting(session: Session, statement: sa.Executable) -> None:
+    connection = session.connection()
+    waited = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={ASIDE_BUSY_TIMEOUT_MS}")
+    try:
+        session.execute(statement)
+    finally:  # the lock is taken (or not) by now: the commit needs no wait; the pooled connection gets its own back
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(waited)}")

@@ -230,9 +230,7 @@ def test_links_are_sealed_shown_to_the_admin_who_started_the_import_and_gone_onc
 
     page = client.get(f"/admin/imports/{job.id}").text
     assert page.count("/activate/") == 2 and 'id="forget-links"' in page
-    session.rollback()
-    assert session.get(ImportJob, job.id).links_expire_at <= utcnow() + import_jobs.LINKS_AFTER_SHOWN
-    assert client.get(f"/admin/imports/{job.id}").text.count("/activate/") == 2  # still there on this page
+    assert client.get(f"/admin/imports/{job.id}").text.count("/activate/") == 2  # until the admin leaves
     assert client.post(f"/admin/imports/{job.id}/links/forget", data={"beacon": "1"}).status_code == 204
     page = client.get(f"/admin/imports/{job.id}").text
     assert "/activate/" not in page and "Accounts created: 2" in page

@@ -89,6 +89,11 @@ class NewAccount(Protocol):
     created_at: datetime
 
 
+class _Marker:
+    display_name = "\x00name\x00"
+    url = "\x00url\x00"
+
+
 def queue_activation_mails(session: Session, users: Sequence[NewAccount], *, secret_key: str,
                            base_url: str) -> tuple[list[int], list[tuple[str, str, str]]]:
     """Queue the activation e-mails of many new accounts with bulk INSERTs (an import of thousands).
@@ -96,24 +101,26 @@ def queue_activation_mails(session: Session, users: Sequence[NewAccount], *, sec
     The same messages as `queue_activation_mail`, each in its user's language. Returns the outbox ids
     (for the caller to deliver after its commit) and (email, name, link) per user, in order. The caller
     commits."""
-    rows, links = [], []
+    rows = []
     now = utcnow()
-    by_language: dict[str, list[NewAccount]] = {}
-    for user in users:
-        by_language.setdefault(user.preferred_language or "en", []).append(user)
-    urls = {user.id: activation_url(user, secret_key=secret_key, base_url=base_url) for user in users}
+    by_language: dict[str, list[tuple[NewAccount, str]]] = {}
+    urls = links.link_urls(LINK, users, secret_key=secret_key, base_url=base_url)
+    for user, url in zip(users, urls):
+        by_language.setdefault(user.preferred_language or "en", []).append((user, url))
     for language, group in by_language.items():
         with force_locale(language):
-            for user in group:
-                subject, body = _activation_message(user, urls[user.id])
-                rows.append({"to_address": user.email, "subject": subject, "body": body, "kind": MAIL_KIND,
-                             "status": "queued", "created_at": now})
+            # Rendered once per language around two markers, which each user's link and name replace (the file
+            # cannot hold a NUL, so no name contains a marker).
+            subject, body = _activation_message(_Marker, _Marker.url)
+        for user, url in group:
+            text = body.replace(_Marker.url, url).replace(_Marker.display_name, user.display_name)
+            rows.append({"to_address": user.email, "subject": subject, "body": text, "kind": MAIL_KIND,
+                         "status": "queued", "created_at": now})
     ids: list[int] = []
     table = OutboxMessage.__table__
     for start in range(0, len(rows), 1000):
         ids += session.execute(sa.insert(table).returning(table.c.id), rows[start:start + 1000]).scalars().all()
-    links = [(user.email, user.display_name, urls[user.id]) for user in users]
-    return ids, links
+    return ids, [(user.email, user.display_name, url) for user, url in zip(users, urls)]
 
 
 def activation_link_for(*, session: Session, user_id: int, secret_key: str, base_url: str) -> tuple[User, str]:

@@ -18,8 +18,8 @@ failed with the report and the progress of the end. A status read is the row plu
 
 The activation links of the new accounts are kept with the job for the administrator who started it,
 sealed with a key kept out of the database (empathy.core.crypto.KeyRing, purpose IMPORT_LINKS_PURPOSE), for at
-most LINKS_KEEP; once shown they are kept LINKS_AFTER_SHOWN more at most, and they are deleted when the
-administrator leaves the page or dismisses them (the API: once retrieved). Old jobs go after KEEP_JOBS.
+most LINKS_KEEP after the import ends; they are deleted when the administrator who saw them leaves the page
+or dismisses them (the API: once retrieved). Old jobs go after KEEP_JOBS.
 """
 
 from __future__ import annotations
@@ -53,8 +53,7 @@ log = logging.getLogger(__name__)
 # The API imports a file of at most this many rows in the request itself and answers 200 at once (about a
 # second); a larger one becomes a job (202 and a Location to poll). The web page always makes a job.
 SYNC_ROWS = 200
-LINKS_KEEP = timedelta(hours=1)
-LINKS_AFTER_SHOWN = timedelta(minutes=10)
+LINKS_KEEP = timedelta(minutes=30)
 KEEP_JOBS = timedelta(days=30)
 # A job still `running` after this long lost its worker (stopped, killed): it is marked failed.
 STALLED = timedelta(hours=1)
@@ -269,22 +268,15 @@ def _open_links(job: ImportJob, keys: KeyRing, now: datetime) -> list[tuple[str,
         return None
 
 
-def show_links(*, session: Session, job: ImportJob, viewer_id: int, keys: KeyRing,
+def show_links(*, job: ImportJob, viewer_id: int, keys: KeyRing,
                now: datetime | None = None) -> list[tuple[str, str, str]]:
     """The (email, name, link) of the accounts the job created, for the administrator who started it (no
-    one else: an empty list). Showing them shortens what is left of their life to LINKS_AFTER_SHOWN. Commits."""
+    one else: an empty list), until they are dismissed or expire. Reads only: the page that shows them
+    writes nothing (its beacon deletes them when the administrator leaves)."""
     now = now or utcnow()
     if job.created_by != viewer_id:
         return []
-    links = _open_links(job, keys, now)
-    if links is None:
-        return []
-    until = now + LINKS_AFTER_SHOWN
-    if job.links_expire_at > until:
-        session.execute(sa.update(ImportJob).where(ImportJob.id == job.id, ImportJob.links_expire_at > until)
-                        .values(links_expire_at=until).execution_options(synchronize_session=False))
-        session.commit()
-    return links
+    return _open_links(job, keys, now) or []
 
 
 def take_links(*, session: Session, job: ImportJob, viewer_id: int, keys: KeyRing,
@@ -302,11 +294,13 @@ def take_links(*, session: Session, job: ImportJob, viewer_id: int, keys: KeyRin
     return links
 
 
+@retrying
 def forget_links(*, session: Session, job: ImportJob, viewer_id: int) -> bool:
     """Delete the job's links (the administrator left the page, or dismissed them); True when there were
     links and this call deleted them. Only the administrator who started the job can. Commits."""
     if job.created_by != viewer_id:
         return False
+    begin_write(session)
     result = session.execute(sa.update(ImportJob).where(ImportJob.id == job.id, ImportJob.links_sealed.is_not(None))
                              .values(links_sealed=None, links_expire_at=None)
                              .execution_options(synchronize_session=False))

@@ -54,11 +54,11 @@ def import_job(job_id: int):
                                     live=read_note(import_jobs.progress_note_name(job_id)))
     links = []
     if status.finished:
-        links = import_jobs.show_links(session=session, job=status.job, viewer_id=me().id, keys=import_link_keys())
+        links = import_jobs.show_links(job=status.job, viewer_id=me().id, keys=import_link_keys())
     return render_template("admin/import_job.html", status=status, job=status.job,
                            report=import_jobs.report_of(status.job), failure=import_jobs.failure_of(status.job),
                            links=links, forget_form=FlaskForm(),
-                           links_minutes=int(import_jobs.LINKS_AFTER_SHOWN.total_seconds() // 60))
+                           links_until=status.job.links_expire_at)
 
 
 @bp.get("/imports/<int:job_id>/status")
