@@ -3,6 +3,7 @@ the worker's scheduler instead of cron."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from flask import current_app
@@ -37,9 +38,21 @@ def run_import(job_id: int) -> str | None:
             session=session, job_id=job_id, secret_key=current_app.config["SECRET_KEY"],
             base_url=current_app.config["BASE_URL"], keys=import_link_keys(),
             note=lambda value: drop_note(name) if value is None else put_note(name, value))
-        if outcome.mail_ids:
-            deliver_messages(session, current_app.config["SMTP"], outcome.mail_ids)
+        _deliver(session, outcome.mail_ids)
         return outcome.job.state if outcome.job else None
+
+
+MAIL_BATCH = 100
+MAIL_PAUSE = 0.05  # seconds between batches: on SQLite, other writers get the lock in between
+
+
+def _deliver(session: Session, ids: list[int]) -> None:
+    # Thousands of activation e-mails: each is committed on its own, so in batches with a pause, lest a
+    # loop of short write transactions keep SQLite's write lock from the web requests for seconds.
+    for start in range(0, len(ids), MAIL_BATCH):
+        if start:
+            time.sleep(MAIL_PAUSE)
+        deliver_messages(session, current_app.config["SMTP"], ids[start:start + MAIL_BATCH])
 
 
 @periodic(crontab(minute="*/5"))

@@ -96,6 +96,8 @@ def test_an_upload_becomes_a_queued_job_whose_page_shows_progress_then_the_resul
     assert job.content is None and job.finished_at is not None  # the file is not kept once imported
     assert count(session, User) == 4 and count(session, EmployeeSkill) == 6
     assert {m.status for m in session.exec(select(OutboxMessage)).all()} == {"logged"}  # the task delivered them
+    download = client.get(f"/admin/imports/{job.id}/links.csv")
+    assert download.mimetype == "text/csv" and download.data.decode("utf-8-sig").count("/activate/") == 3
 
 
 def test_a_file_the_import_cannot_read_is_refused_at_the_upload(app, client, admin, session):
@@ -234,6 +236,7 @@ def test_links_are_sealed_shown_to_the_admin_who_started_the_import_and_gone_onc
     assert client.post(f"/admin/imports/{job.id}/links/forget", data={"beacon": "1"}).status_code == 204
     page = client.get(f"/admin/imports/{job.id}").text
     assert "/activate/" not in page and "Accounts created: 2" in page
+    assert client.get(f"/admin/imports/{job.id}/links.csv").status_code == 404
     session.rollback()
     assert session.get(ImportJob, job.id).links_sealed is None
 

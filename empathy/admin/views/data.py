@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -68,6 +68,16 @@ def import_job_status(job_id: int):
                                     live=read_note(import_jobs.progress_note_name(job_id)))
     return jsonify(state=status.state, stage=status.stage, done=status.done, total=status.total,
                    percent=status.percent, finished=status.finished)
+
+
+@bp.get("/imports/<int:job_id>/links.csv")
+def import_links_csv(job_id: int):
+    """Every activation link of the job as CSV (email, name, link), for the administrator who started it."""
+    job = import_jobs.get_job(session=get_session(), job_id=job_id)
+    links = import_jobs.show_links(job=job, viewer_id=me().id, keys=import_link_keys())
+    if not links:
+        abort(404)
+    return _download(exports.links_csv(links), f"activation-links-{job_id}")
 
 
 @bp.post("/imports/<int:job_id>/links/forget")
