@@ -56,6 +56,8 @@ def _env(directory: Path) -> dict[str, str]:
         EMPATHY_DATABASE_URL=f"sqlite:///{directory / 'e.sqlite'}",
         EMPATHY_MATCH_MODEL_PATH=str(directory / "model.joblib"),
         EMPATHY_TOTP_KEY_FILE=str(directory / "totp-key"),
+        # A queue of this server's own (never the repository's instance/queue.sqlite3), run by its own worker.
+        EMPATHY_QUEUE_URL=f"sqlite:///{directory / 'queue.sqlite3'}",
         EMPATHY_SECRET_KEY="e2e-secret-key-not-for-production",
         FLASK_APP="empathy",
         PYTHONUNBUFFERED="1",
@@ -82,9 +84,16 @@ def seeded_database(tmp_path_factory) -> Path:
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port: any, or the first free one of EMPATHY_E2E_PORTS ("5690-5699") on a shared machine."""
+    low, _, high = os.environ.get("EMPATHY_E2E_PORTS", "0").partition("-")
+    for port in range(int(low), int(high or low) + 1):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free port in EMPATHY_E2E_PORTS={low}-{high}")
 
 
 @dataclass
@@ -95,7 +104,8 @@ class LiveServer:
 
 @pytest.fixture(scope="module")
 def live_server(seeded_database, tmp_path_factory):
-    """The app served by `flask run` on a free port, over a fresh copy of the seeded database."""
+    """The app served by `flask run` on a free port, over a fresh copy of the seeded database, with a queue
+    worker of its own (imports run as queue tasks)."""
     directory = tmp_path_factory.mktemp("e2e-server")
     for name in ("e.sqlite", "model.joblib"):
         shutil.copy2(seeded_database / name, directory / name)
@@ -104,6 +114,10 @@ def live_server(seeded_database, tmp_path_factory):
     proc = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "empathy", "run", "--host", "127.0.0.1",
          "--port", str(port), "--no-reload", "--no-debugger", "--with-threads"],
+        cwd=REPO, env=_env(directory), stdout=log, stderr=subprocess.STDOUT,
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "empathy", "queue", "worker", "--workers", "1", "--no-periodic"],
         cwd=REPO, env=_env(directory), stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -124,12 +138,13 @@ def live_server(seeded_database, tmp_path_factory):
             time.sleep(0.2)
         yield LiveServer(url=url, directory=directory)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        for process in (proc, worker):
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         log.close()
 
 

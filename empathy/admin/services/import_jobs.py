@@ -198,9 +198,7 @@ def run_import_job(*, session: Session, job_id: int, secret_key: str, base_url: 
             report = report_to_json(result)
             state = "failed" if result.errors else "done"
             links, mail_ids = result.activation_links, result.mail_ids
-    sealed = _seal(keys, links) if links else None
-    if links and sealed is None:
-        report["links_lost"] = True
+    sealed = _seal(keys, links) if links else None  # None when no key can seal them: the Users page has each
     _store_result(session=session, job_id=job_id, state=state, report=report, sealed=sealed)
     note(None)
     return JobOutcome(session.get(ImportJob, job_id), mail_ids)
@@ -306,13 +304,6 @@ def forget_links(*, session: Session, job: ImportJob, viewer_id: int) -> bool:
                              .execution_options(synchronize_session=False))
     session.commit()
     return result.rowcount == 1
-
-
-def links_waiting(job: ImportJob, viewer_id: int, now: datetime | None = None) -> bool:
-    """Whether the job still keeps links for this viewer (without opening them)."""
-    now = now or utcnow()
-    return (job.created_by == viewer_id and job.links_sealed is not None and job.links_expire_at is not None
-            and job.links_expire_at > now)
 
 
 # ----------------------------------------------------------------------------- housekeeping
