@@ -372,3 +372,43 @@ def _execute_without_waiting(session: Session, statement: sa.Executable) -> None
         session.execute(statement)
     finally:  # the lock is taken (or not) by now: the commit needs no wait; the pooled connection gets its own back
         connection.exec_driver_sql(f"PRAGMA busy_timeout={int(waited)}")
+
+
+# ----------------------------------------------------------------------------- bulk writes
+def bulk_insert(session: Session, table: sa.Table, rows: list[dict], *, returning: tuple[str, ...] = ()) -> list:
+    """INSERT `rows` (dicts with the same keys) into `table` in the session's transaction; the `returning`
+    columns of each inserted row (tuples, in no particular order), or [] without `returning`.
+
+    Columns a row leaves out get their scalar defaults. On PostgreSQL it is one `INSERT ... SELECT FROM
+    unnest(<one array per column>)` per call: a short statement whatever the row count (psycopg parses a
+    long multi-VALUES statement anew each time, which cost 0.4 s per 1,000 rows). Elsewhere it is
+    SQLAlchemy's executemany. The caller commits.
+    """
+    if not rows:
+        return []
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        if returning:
+            return list(session.execute(sa.insert(table).returning(*(table.c[c] for c in returning)), rows).all())
+        session.execute(sa.insert(table), rows)
+        return []
+    defaults = {c.name: c.default.arg for c in table.columns
+                if c.name not in rows[0] and c.default is not None and c.default.is_scalar}
+    names = [*rows[0], *defaults]
+    import json
+
+    arrays, params = [], {}
+    for i, name in enumerate(names):
+        column = table.c[name]
+        values = [row[name] for row in rows] if name in rows[0] else [defaults[name]] * len(rows)
+        if isinstance(column.type, sa.JSON):
+            params[f"p{i}"] = [None if v is None else json.dumps(v) for v in values]
+            arrays.append(f"CAST(:p{i} AS TEXT[])::JSON[]")
+        else:
+            params[f"p{i}"] = values
+            arrays.append(f"CAST(:p{i} AS {column.type.compile(dialect=bind.dialect)}[])")
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({', '.join(arrays)})"
+    if returning:
+        return list(session.execute(sa.text(sql + " RETURNING " + ", ".join(returning)), params).all())
+    session.execute(sa.text(sql), params)
+    return []

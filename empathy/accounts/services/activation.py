@@ -6,14 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
-import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from empathy.accounts.services import password_links as links
 from empathy.accounts.services.password_links import LinkKind
-from empathy.core.db import begin_write, retrying, utcnow
+from empathy.core.db import begin_write, bulk_insert, retrying, utcnow
 from empathy.core.errors import NotFound, ServiceError
 from empathy.core.mail import queue_mail
 from empathy.models import OutboxMessage, User
@@ -116,10 +115,7 @@ def queue_activation_mails(session: Session, users: Sequence[NewAccount], *, sec
             text = body.replace(_Marker.url, url).replace(_Marker.display_name, user.display_name)
             rows.append({"to_address": user.email, "subject": subject, "body": text, "kind": MAIL_KIND,
                          "status": "queued", "created_at": now})
-    ids: list[int] = []
-    table = OutboxMessage.__table__
-    for start in range(0, len(rows), 1000):
-        ids += session.execute(sa.insert(table).returning(table.c.id), rows[start:start + 1000]).scalars().all()
+    ids = [row[0] for row in bulk_insert(session, OutboxMessage.__table__, rows, returning=("id",))]
     return ids, [(user.email, user.display_name, url) for user, url in zip(users, urls)]
 
 

@@ -23,7 +23,7 @@ from empathy.admin.services.imports_check import (
     read_rows,
 )
 from empathy.core import audit
-from empathy.core.db import begin_write, retrying, utcnow
+from empathy.core.db import begin_write, bulk_insert, retrying, utcnow
 from empathy.core.errors import Conflict, ServiceError
 from empathy.core.text import fold
 from empathy.models import EmployeeProfile, EmployeeSkill, User
@@ -267,8 +267,7 @@ class _Plan:
             values = [{"email": r.email, "display_name": r.name, "role": "employee", "password_hash": None,
                        "preferred_language": next((c for c in r.languages or [] if c in UI_LANGUAGES), None),
                        "active": True, "created_at": now, "updated_at": now} for r in new]
-            ids = dict(self.session.execute(
-                sa.insert(_USERS).returning(_USERS.c.email, _USERS.c.id), values).all())
+            ids = dict(bulk_insert(self.session, _USERS, values, returning=("email", "id")))
             for value in values:
                 self.users[value["email"]] = {"id": ids[value["email"]], "display_name": value["display_name"]}
                 created.append(NewAccount(ids[value["email"]], value["email"], value["display_name"],
@@ -298,8 +297,7 @@ class _Plan:
                 profile.update(merged)
         if inserts:
             by_user = {value["user_id"]: value for value in inserts}
-            found = self.session.execute(sa.insert(_PROFILES).returning(_PROFILES.c.user_id, _PROFILES.c.id), inserts)
-            for user_id, profile_id in found:
+            for user_id, profile_id in bulk_insert(self.session, _PROFILES, inserts, returning=("user_id", "id")):
                 self.profiles[user_id] = {"id": profile_id, "user_id": user_id,
                                           **{name: by_user[user_id][name] for name in PROFILE_FIELDS}}
         if updates:
@@ -326,7 +324,7 @@ class _Plan:
                     updates.append({"b_id": existing[0], "b_level": level})
                     have[skill_id] = (existing[0], level)
         if inserts:
-            self.session.execute(sa.insert(_SKILLS), inserts)
+            bulk_insert(self.session, _SKILLS, inserts)
         if updates:
             self.session.execute(sa.update(_SKILLS).where(_SKILLS.c.id == sa.bindparam("b_id"))
                                  .values(level=sa.bindparam("b_level")), updates)
