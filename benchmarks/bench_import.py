@@ -89,8 +89,11 @@ class Pages(threading.Thread):
         while not self.stop.is_set():
             path = PAGES[i % len(PAGES)].format(job=self.job)
             started = time.monotonic()
-            response = self.user.http.get(self.user.server.url + path, timeout=30)
-            self.samples.append((time.monotonic() - started, path, response.status_code))
+            try:
+                status = self.user.http.get(self.user.server.url + path, timeout=30).status_code
+            except requests.RequestException:
+                status = 599  # no answer within 30 s: counted as an error, and as a 30 s latency
+            self.samples.append((time.monotonic() - started, path, status))
             i += 1
 
 

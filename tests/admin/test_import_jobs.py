@@ -252,6 +252,7 @@ def test_links_expire_and_stalled_jobs_fail_in_the_periodic_sweep(app, client, a
     later = utcnow() + import_jobs.LINKS_KEEP + timedelta(seconds=1)
     assert import_jobs.prune_import_jobs(session=session, now=later) == {"links": 1, "stalled": 1, "deleted": 0}
     session.rollback()
+    session.expire_all()
     jobs = {j.id: j for j in session.exec(select(ImportJob)).all()}
     assert all(j.links_sealed is None for j in jobs.values())
     assert jobs[stalled.id].state == "failed" and "stopped" in jobs[stalled.id].report["message"]
