@@ -3,6 +3,7 @@ of writing under concurrency: write transactions, compare-and-set decisions, row
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import threading
@@ -395,20 +396,20 @@ def bulk_insert(session: Session, table: sa.Table, rows: list[dict], *, returnin
     defaults = {c.name: c.default.arg for c in table.columns
                 if c.name not in rows[0] and c.default is not None and c.default.is_scalar}
     names = [*rows[0], *defaults]
-    import json
+    from sqlalchemy.dialects.postgresql import ARRAY
 
-    arrays, params = [], {}
-    for i, name in enumerate(names):
+    arrays = []
+    for name in names:
         column = table.c[name]
         values = [row[name] for row in rows] if name in rows[0] else [defaults[name]] * len(rows)
-        if isinstance(column.type, sa.JSON):
-            params[f"p{i}"] = [None if v is None else json.dumps(v) for v in values]
-            arrays.append(f"CAST(:p{i} AS TEXT[])::JSON[]")
+        if isinstance(column.type, sa.JSON):  # a JSON[] parameter is sent as text[] and cast
+            text = sa.bindparam(None, [None if v is None else json.dumps(v) for v in values], type_=ARRAY(sa.Text))
+            arrays.append(sa.cast(sa.cast(text, ARRAY(sa.Text)), ARRAY(sa.JSON)))
         else:
-            params[f"p{i}"] = values
-            arrays.append(f"CAST(:p{i} AS {column.type.compile(dialect=bind.dialect)}[])")
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({', '.join(arrays)})"
+            arrays.append(sa.cast(sa.bindparam(None, values, type_=ARRAY(column.type)), ARRAY(column.type)))
+    statement = sa.insert(table).from_select(names, sa.select(sa.literal_column("*"))
+                                             .select_from(sa.func.unnest(*arrays)))
     if returning:
-        return list(session.execute(sa.text(sql + " RETURNING " + ", ".join(returning)), params).all())
-    session.execute(sa.text(sql), params)
+        return list(session.execute(statement.returning(*(table.c[c] for c in returning))).all())
+    session.execute(statement)
     return []
