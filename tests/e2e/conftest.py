@@ -116,13 +116,10 @@ def live_server(seeded_database, tmp_path_factory):
          "--port", str(port), "--no-reload", "--no-debugger", "--with-threads"],
         cwd=REPO, env=_env(directory), stdout=log, stderr=subprocess.STDOUT,
     )
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "empathy", "queue", "worker", "--workers", "1", "--no-periodic"],
-        cwd=REPO, env=_env(directory), stdout=log, stderr=subprocess.STDOUT,
-    )
+    worker = None
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
                 log.seek(0)
@@ -134,11 +131,17 @@ def live_server(seeded_database, tmp_path_factory):
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail("the server did not answer within 30 s")
+                pytest.fail("the server did not answer within 60 s")
             time.sleep(0.2)
+        # Started once the server answers: two processes importing the app at once on a busy machine took
+        # longer than the deadline.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "empathy", "queue", "worker", "--workers", "1", "--no-periodic"],
+            cwd=REPO, env=_env(directory), stdout=log, stderr=subprocess.STDOUT,
+        )
         yield LiveServer(url=url, directory=directory)
     finally:
-        for process in (proc, worker):
+        for process in (p for p in (proc, worker) if p is not None):
             process.terminate()
             try:
                 process.wait(timeout=10)
