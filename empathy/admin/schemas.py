@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from empathy.accounts.schemas import UserOut, user_out
+from empathy.admin.services.import_jobs import JobStatus, report_of
 from empathy.admin.services.imports import ImportReport
 from empathy.api.schemas import Id, Listing, Model, Out, Paging, Query, Str
 from empathy.models import Site, User
@@ -56,6 +57,40 @@ class ImportOut(Out):
     warnings: list[ImportIssueOut]
     rows: list[ImportRowOut]
     new_skills: list[str]
+
+
+class ImportJobPath(Model):
+    job_id: Id
+
+
+class ImportProgressOut(Out):
+    stage: Literal["waiting", "checking", "writing", "finished"] = Field(
+        description="checking reads every cell; writing stores the rows in one transaction.")
+    done: int = Field(description="Rows through the current stage.")
+    total: int = Field(description="Rows in the file.")
+    percent: int = Field(description="0-100 over both stages.")
+
+
+class ActivationLinkOut(Out):
+    email: str
+    name: str
+    url: str
+
+
+class ImportJobOut(Out):
+    """An import run by a worker. Poll it (its URL is the `Location` of the 202) until `state` is done or failed."""
+
+    id: int
+    state: Literal["queued", "running", "done", "failed"]
+    dry_run: bool
+    progress: ImportProgressOut
+    report: ImportOut | None = Field(description="Once finished, unless the file as a whole was refused.")
+    message: str | None = Field(description="Why the whole import failed (a problem of the file, a worker stopped).")
+    activation_links: list[ActivationLinkOut] | None = Field(
+        description="The new accounts' one-time links, for the caller who started the import: given once, in "
+                    "the first answer after it is done, then deleted (null afterwards, and for other callers).")
+    created_at: datetime
+    finished_at: datetime | None
 
 
 # --- path parameters and changes --------------------------------------------------------------
@@ -143,12 +178,25 @@ def site_out(site: Site) -> SiteOut:
                    active=bool(site.is_active))
 
 
-def import_out(report: ImportReport) -> ImportOut:
+def import_job_out(status: JobStatus, links: list[tuple[str, str, str]] | None) -> ImportJobOut:
+    job = status.job
+    report = report_of(job)
+    return ImportJobOut(
+        id=job.id, state=job.state, dry_run=job.dry_run,
+        progress=ImportProgressOut(stage=status.stage, done=status.done, total=status.total, percent=status.percent),
+        report=import_out(report, written=job.state == "done" and not job.dry_run) if report is not None else None,
+        message=(job.report or {}).get("message"),
+        activation_links=[ActivationLinkOut(email=e, name=n, url=u) for e, n, u in links] if links else None,
+        created_at=job.created_at, finished_at=job.finished_at)
+
+
+def import_out(report: ImportReport, *, written: bool | None = None) -> ImportOut:
     def issues(items) -> list[ImportIssueOut]:
         return [ImportIssueOut(line=i.line, field=i.field, message=str(i.message)) for i in items]
 
     return ImportOut(
-        dry_run=report.dry_run, written=report.written, created=report.created, updated=report.updated,
+        dry_run=report.dry_run, written=report.written if written is None else written,
+        created=report.created, updated=report.updated,
         unchanged=report.unchanged, errors=issues(report.errors), warnings=issues(report.warnings),
         rows=[ImportRowOut(line=r.line, email=r.email, name=r.name, action=r.action) for r in report.rows],
         new_skills=list(report.new_skills))

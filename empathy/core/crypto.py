@@ -22,6 +22,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 MIN_KEY_LENGTH = 32
 TOTP_PURPOSE = b"empathy two-factor seeds v1"
+# The activation links an import keeps for its administrator for a short while (empathy.admin.services.import_jobs).
+IMPORT_LINKS_PURPOSE = b"empathy import activation links v1"
 
 
 class KeyRingError(RuntimeError):

@@ -31,6 +31,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
 __all__ = ["task", "periodic", "crontab", "enqueue", "enqueue_after_commit", "queue_of", "init_app",
+           "put_note", "read_note", "drop_note",
            "QueueConfigError", "QUEUE_FILE", "declared_tasks"]
 
 log = logging.getLogger(__name__)
@@ -204,3 +205,37 @@ def _queue_committed(session) -> None:
 def _forget_rolled_back(session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the outermost transaction: nothing of it was committed
         session.info.pop(_AFTER_COMMIT, None)
+
+
+# ----------------------------------------------------------------------------- notes beside the queue
+# Small values a task shares with the web processes while it runs (an import's progress), kept in the queue's
+# own storage (the SQLite queue file, or Redis): a write there takes no lock of the app's database, so it is
+# seen at once even while the task's own database transaction is open (on SQLite, a second writer of the app's
+# database would wait for that transaction to end). Best effort: a note that cannot be written or read is
+# logged and taken as missing.
+_NOTE_PREFIX = "empathy.note:"
+
+
+def put_note(name: str, value: Any) -> None:
+    """Keep `value` (a JSON-like value) under `name` for `read_note`, replacing what was there."""
+    try:
+        queue_of().put(_NOTE_PREFIX + name, value)
+    except Exception:
+        log.warning("could not write the queue note %s", name, exc_info=True)
+
+
+def read_note(name: str) -> Any:
+    """The value last put under `name`, or None."""
+    try:
+        return queue_of().get(_NOTE_PREFIX + name, peek=True)
+    except Exception:
+        log.warning("could not read the queue note %s", name, exc_info=True)
+        return None
+
+
+def drop_note(name: str) -> None:
+    """Forget the note `name` (no error when there is none)."""
+    try:
+        queue_of().delete(_NOTE_PREFIX + name)
+    except Exception:
+        log.warning("could not drop the queue note %s", name, exc_info=True)

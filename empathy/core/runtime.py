@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from empathy.core.crypto import KeyRing
+from empathy.core.crypto import IMPORT_LINKS_PURPOSE, KeyRing
 
 
 def org_timezone() -> ZoneInfo:
@@ -23,6 +23,14 @@ def org_today() -> date:
 def totp_keys() -> KeyRing:
     """The keys that seal two-factor secrets: TOTP_KEYS, or the instance file TOTP_KEY_FILE."""
     return KeyRing.for_totp(current_app.config, current_app.instance_path)
+
+
+def import_link_keys() -> KeyRing:
+    """The keys that seal the activation links an import keeps for its administrator: the two-factor keys'
+    source (TOTP_KEYS, or the instance file TOTP_KEY_FILE) under a purpose of their own."""
+    keys = totp_keys()
+    keys.purpose = IMPORT_LINKS_PURPOSE
+    return keys
 
 
 def after_response(task) -> None:

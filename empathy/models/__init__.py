@@ -2,6 +2,7 @@
 
 from empathy.models.accounts import ROLES, User, UserSession
 from empathy.models.hours import HOURS_STATUSES, HoursRecord
+from empathy.models.imports import IMPORT_STATES, ImportJob
 from empathy.models.mail import OUTBOX_STATUSES, OutboxMessage
 from empathy.models.matching import MatchModel, MatchRefitLock
 from empathy.models.needs import MATCH_STATUSES, NEED_STATUSES, Match, Need, NeedSkill
@@ -36,6 +37,8 @@ __all__ = [
     "NeedCredential",
     "Notification",
     "HOURS_STATUSES",
+    "IMPORT_STATES",
+    "ImportJob",
     "MATCH_STATUSES",
     "NEED_STATUSES",
     "OUTBOX_STATUSES",

@@ -67,6 +67,14 @@ def find_skills(session: Session, texts: list[str]) -> dict[str, Skill]:
     return found
 
 
+def skill_index(session: Session) -> dict[str, int]:
+    """Every name of every skill as it is compared (empathy.core.text.fold) -> the skill's id.
+
+    One read of the skill keys (a few thousand short rows for the shipped taxonomy): build it once for a
+    bulk job such as an import and look names up in the dict, instead of one query per name."""
+    return dict(session.execute(sa.select(SkillKey.key, SkillKey.skill_id)).all())
+
+
 def skill_name(text: str) -> str:
     """A typed skill name as it is stored; ServiceError (field `skills`) when empty or too long."""
     name = tidy(text)

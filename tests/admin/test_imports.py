@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from empathy.admin.services import imports_check
 from empathy.admin.services.imports import import_employees
 from empathy.core.errors import ServiceError
 from empathy.models import EmployeeProfile, EmployeeSkill, OutboxMessage, Skill, User
@@ -196,12 +197,18 @@ def test_imported_profiles_get_a_fresh_updated_at(session, taxonomy):
     assert session.exec(select(EmployeeProfile)).one().user_id == user.id
 
 
-def test_a_file_of_more_than_2000_employees_is_refused_before_anything_is_checked(session, taxonomy):
-    text = HEADER + "".join(f"person{i}@example.com,Person {i},,,,,,\n" for i in range(2001))
+def test_a_file_of_more_than_max_rows_employees_is_refused_before_anything_is_checked(session, taxonomy,
+                                                                                       monkeypatch):
+    monkeypatch.setattr(imports_check, "MAX_ROWS", 50)
+    text = HEADER + "".join(f"person{i}@example.com,Person {i},,,,,,\n" for i in range(51))
     with pytest.raises(ServiceError) as info:
-        run(session, text)
-    assert info.value.field == "file" and "more than 2000 employees" in info.value.message
-    assert run(session, text.rsplit("person2000", 1)[0], dry_run=True).errors == []  # 2000 are fine
+        run(session, text.replace("person50@example.com", "not an email"))
+    assert info.value.field == "file" and "more than 50 employees" in info.value.message
+    assert run(session, text.rsplit("person50", 1)[0], dry_run=True).errors == []  # 50 are fine
+
+
+def test_the_limit_is_ten_thousand_employees():
+    assert imports_check.MAX_ROWS == 10_000
 
 
 def test_an_employee_row_lists_at_most_fifty_skills(session, taxonomy):

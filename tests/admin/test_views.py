@@ -131,7 +131,7 @@ def upload(client, data: bytes, *, dry_run: bool):
     form = {"file": (io.BytesIO(data), "people.csv")}
     if dry_run:
         form["dry_run"] = "y"
-    return client.post("/admin/import", data=form, content_type="multipart/form-data")
+    return client.post("/admin/import", data=form, content_type="multipart/form-data", follow_redirects=True)
 
 
 CSV = "email,name,site,skills\nzhang@example.com,张伟,sh,会计:3\n".encode("gb18030")

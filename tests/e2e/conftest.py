@@ -58,6 +58,8 @@ def _env(directory: Path) -> dict[str, str]:
         # The fitted model travels with the database file each test copies from the template.
         EMPATHY_MATCH_MODEL_STORE="database",
         EMPATHY_TOTP_KEY_FILE=str(directory / "totp-key"),
+        # A queue of this server's own (never the repository's instance/queue.sqlite3), run by its own worker.
+        EMPATHY_QUEUE_URL=f"sqlite:///{directory / 'queue.sqlite3'}",
         EMPATHY_SECRET_KEY="e2e-secret-key-not-for-production",
         FLASK_APP="empathy",
         PYTHONUNBUFFERED="1",
@@ -106,7 +108,8 @@ class LiveServer:
 
 @pytest.fixture(scope="module")
 def live_server(seeded_database, tmp_path_factory):
-    """The app served by `flask run` on a free port, over a fresh copy of the seeded database."""
+    """The app served by `flask run` on a free port, over a fresh copy of the seeded database, with a queue
+    worker of its own (imports run as queue tasks)."""
     directory = tmp_path_factory.mktemp("e2e-server")
     for name in ("e.sqlite", "model.joblib"):
         shutil.copy2(seeded_database / name, directory / name)
@@ -117,6 +120,7 @@ def live_server(seeded_database, tmp_path_factory):
          "--port", str(port), "--no-reload", "--no-debugger", "--with-threads"],
         cwd=REPO, env=_env(directory), stdout=log, stderr=subprocess.STDOUT,
     )
+    worker = None
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90  # a loaded CI machine took over 30 s to import the app
@@ -133,14 +137,21 @@ def live_server(seeded_database, tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail("the server did not answer within 90 s")
             time.sleep(0.2)
+        # Started once the server answers: two processes importing the app at once on a busy machine took
+        # longer than the deadline.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "empathy", "queue", "worker", "--workers", "1", "--no-periodic"],
+            cwd=REPO, env=_env(directory), stdout=log, stderr=subprocess.STDOUT,
+        )
         yield LiveServer(url=url, directory=directory)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        for process in (p for p in (proc, worker) if p is not None):
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         log.close()
 
 

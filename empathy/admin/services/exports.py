@@ -76,3 +76,8 @@ def export_needs_csv(*, session: Session, timezone: str) -> bytes:
         )
         for n in needs
     ))
+
+
+def links_csv(links: list[tuple[str, str, str]]) -> bytes:
+    """(email, name, link) rows as CSV, e.g. an import's activation links for the administrator to pass on."""
+    return _csv(("email", "name", "activation_link"), links)
