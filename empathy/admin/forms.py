@@ -12,6 +12,10 @@ from empathy.models import ROLES
 ROLE_LABELS = {"employee": _l("Employee"), "coordinator": _l("Coordinator"), "admin": _l("Admin")}
 
 
+class ConfirmForm(FlaskForm):
+    """A confirmation button: only the CSRF token."""
+
+
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES],
                        validators=[DataRequired()])

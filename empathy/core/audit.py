@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "two_factor_enabled": _l("Two-factor sign-in turned on"),
     "two_factor_disabled": _l("Two-factor sign-in turned off"),
     "two_factor_reset": _l("Two-factor sign-in turned off by an administrator"),
+    "mail_retried": _l("E-mail queued again"),
 }
 
 

@@ -16,6 +16,7 @@ AUDIT_ACTIONS = (
     "account_deleted", "hours_approved", "hours_rejected", "volunteer_approved", "volunteer_rejected",
     "password_reset", "need_created", "need_edited", "need_published", "need_closed", "need_reopened",
     "need_cancelled", "volunteers_invited", "two_factor_enabled", "two_factor_disabled", "two_factor_reset",
+    "mail_retried",
 )
 
 

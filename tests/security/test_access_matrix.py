@@ -29,7 +29,8 @@ from tests.security.world import ROLES, World, build_world
 # Placeholders in rules, filled from the world's ids.
 PARAMS = {"need_id": "need_id", "match_id": "match_id", "record_id": "record_id", "user_id": "user_id",
           "notification_id": "notification_id", "credential_id": "credential_id", "token_id": "token_id",
-          "site_id": "site_id", "skill_id": "skill_id", "token": None, "fmt": None, "filename": None}
+          "site_id": "site_id", "skill_id": "skill_id", "message_id": "message_id",
+          "token": None, "fmt": None, "filename": None}
 FIXED = {"token": "not-a-real-activation-token", "fmt": "csv", "filename": "css/empathy.css"}
 
 FORM = {"reason": "Reason given", "role": "coordinator", "active": "0", "message": "Hello", "hours": "2",
@@ -109,6 +110,11 @@ admin.merge_skill                          GET    login 403 403 403 403 ok
 admin.merge_skill                          POST   login 403 403 403 403 ok=
 admin.index                                GET    login 403 403 403 403 ok
 admin.users                                GET    login 403 403 403 403 ok
+admin.outbox                               GET    login 403 403 403 403 ok
+admin.retry_mail                           GET    login 403 403 403 403 ok
+admin.retry_mail                           POST   login 403 403 403 403 ok
+workflow.answer_invitation                 GET    ok ok ok ok ok ok
+workflow.confirm_answer                    POST   ok= ok= ok= ok= ok= ok=
 admin.change_role                          POST   login 403 403 403 403 ok
 admin.set_active                           POST   login 403 403 403 403 ok
 admin.activation_link                      GET    login 403 403 403 403 ok
@@ -172,6 +178,7 @@ api.openapi_json                           GET    ok ok ok ok ok ok
 api.docs                                   GET    ok ok ok ok ok ok
 api.import_employees                       POST   login 403 403 403 403 ok=
 api.list_users                             GET    login 403 403 403 403 ok
+api.list_outbox                            GET    login 403 403 403 403 ok
 api.impact                                 GET    login 403 ok 403 ok ok
 api.create_token                           POST   ok ok ok ok ok ok
 api.get_me                                 GET    login ok ok ok ok ok

@@ -13,7 +13,7 @@ from empathy.admin.services.imports import COLUMNS, IMPORT_LIMITS, import_employ
 from empathy.admin.views import bp
 from empathy.core.db import get_session, utcnow
 from empathy.core.errors import ServiceError
-from empathy.core.runtime import org_timezone, send_mail_after_response
+from empathy.core.runtime import org_timezone
 from empathy.core.web import form_error
 
 
@@ -30,8 +30,6 @@ def import_employees_page():
         except ServiceError as exc:
             form_error(form, exc, "file")
         else:
-            if report.written and report.created:
-                send_mail_after_response()  # the links table must reach the admin whatever the mail does
             form.dry_run.data = True  # the next upload starts as a check again
     return render_template("admin/import.html", form=form, report=report, columns=COLUMNS, limits=IMPORT_LIMITS)
 
