@@ -46,9 +46,9 @@ class _Inbox:
 class MailServer:
     """`smtp` is the app's SMTP setting for this server; `received` lists what it accepted so far."""
 
-    def __init__(self):
+    def __init__(self, port: int = 0):
         with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
+            s.bind(("127.0.0.1", port))
             self.port = s.getsockname()[1]
         self._inbox = _Inbox()
         self._controller = Controller(self._inbox, hostname="127.0.0.1", port=self.port)

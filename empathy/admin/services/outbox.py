@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlmodel import Session, select
 
 from empathy.core import audit
@@ -13,11 +14,11 @@ from empathy.core.pagination import Page, paginate
 from empathy.models import OUTBOX_STATUSES, OutboxMessage, User
 
 STATUS_LABELS = {
-    "queued": _l("Queued"),
-    "sending": _l("Sending"),
-    "sent": _l("Sent"),
-    "logged": _l("Kept (no mail server)"),
-    "failed": _l("Failed"),
+    "queued": lazy_pgettext("e-mail state", "Queued"),
+    "sending": lazy_pgettext("e-mail state", "Sending"),
+    "sent": lazy_pgettext("e-mail state", "Sent"),
+    "logged": lazy_pgettext("e-mail state", "Kept (no mail server)"),
+    "failed": lazy_pgettext("e-mail state", "Failed"),
 }
 
 
