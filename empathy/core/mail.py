@@ -114,12 +114,14 @@ def render_mail(template: str | list[str], language: str | None, **context) -> t
     of a list that has a template), rendered in `language` (en when None) with `context`.
 
     Outside an application (a script, a test without one) there are no templates: the text is
-    `context["body"]` or `context["sentence"]`, and there is no HTML part. Raises
+    `context["body"]` (or its `sentence`, `message` and `url`), and there is no HTML part. Raises
     jinja2.TemplateNotFound when no name has a template.
     """
     names = [template] if isinstance(template, str) else list(template)
     if not has_app_context():
-        return str(context.get("body") or context.get("sentence") or ""), None
+        parts = [context.get("body") or context.get("sentence") or "", context.get("message") or "",
+                 f"Open: {context['url']}" if context.get("url") else ""]
+        return "\n\n".join(str(p) for p in parts if p), None
     # The app's Jinja environment without the page context processors (no request, no signed-in user here).
     env = current_app.jinja_env
     language = language or "en"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 import time
-from email.header import decode_header, make_header
 from datetime import UTC, datetime
+from email.header import decode_header, make_header
 
 import pytest
 from itsdangerous import TimestampSigner

@@ -65,7 +65,8 @@ def queue_activation_mail(session: Session, user: User, *, secret_key: str, base
             "If you did not expect this message, you can ignore it.",
             name=user.display_name, days=MAX_AGE.days, url=url,
         ))
-    queue_mail(session, to=user.email, subject=subject, body=body, kind=MAIL_KIND)
+    queue_mail(session, to=user.email, subject=subject, body=body, kind=MAIL_KIND,
+               language=user.preferred_language)
     return url
 
 
