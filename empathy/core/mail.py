@@ -133,9 +133,10 @@ def render_mail(template: str | list[str], language: str | None, **context) -> t
 
 @task
 def deliver_batch(ids: list[int]) -> dict:
-    """Queue task: claim and send these messages (those still due) over one connection; the outcomes."""
+    """Queue task: claim and send these messages (those still due) and other due ones, up to BATCH, over one
+    connection (`deliver_with_others`); the outcomes."""
     with Session(get_engine(), expire_on_commit=False) as session:
-        return dict(deliver_messages(session, current_app.config.get("SMTP"), ids))
+        return dict(deliver_with_others(session, current_app.config.get("SMTP"), ids))
 
 
 @periodic(crontab())
@@ -157,6 +158,22 @@ def deliver_messages(session: Session, smtp: dict | None, ids: Iterable[int]) ->
     return _send_claimed(session, smtp, _claim(session, OutboxMessage.id.in_(ids)))
 
 
+def deliver_with_others(session: Session, smtp: dict | None, ids: Iterable[int]) -> Counter[str]:
+    """Claim these messages and, up to BATCH in all, other due ones (queued by other requests meanwhile, or
+    due again), and send them together over one connection. What a worker runs for a commit's mail: under a
+    burst of requests the first tasks take the messages of the next ones, whose tasks then find nothing.
+
+    Returns how many messages this call left in each status (as deliver_messages). Commits after each
+    claim and after each message.
+    """
+    ids = sorted(set(ids))
+    claimed = _claim(session, OutboxMessage.id.in_(ids)) if ids else []
+    room = BATCH - len(claimed)
+    if room > 0:
+        claimed += _claim(session, OutboxMessage.id.in_(_due_ids(room).scalar_subquery()))
+    return _send_claimed(session, smtp, sorted(claimed, key=lambda m: m.id))
+
+
 def deliver_queued(session: Session, smtp: dict | None, *, limit: int = 1000) -> Counter[str]:
     """Claim and send every due message, at most `limit`: queued ones whose retry time has come, and those
     whose sender stopped more than CLAIM_TIMEOUT ago, and those whose task never ran. For `sweep_outbox`
@@ -168,14 +185,18 @@ def deliver_queued(session: Session, smtp: dict | None, *, limit: int = 1000) ->
     _fail_abandoned(session)
     outcomes: Counter[str] = Counter()
     while outcomes.total() < limit:
-        due = (select(OutboxMessage.id).where(_due(utcnow())).order_by(OutboxMessage.id)
-               .limit(min(BATCH, limit - outcomes.total()))
-               .with_for_update(skip_locked=True))  # PostgreSQL: pass over rows another sender is claiming
+        due = _due_ids(min(BATCH, limit - outcomes.total()))
         claimed = _claim(session, OutboxMessage.id.in_(due.scalar_subquery()))
         if not claimed:
             break
         outcomes += _send_claimed(session, smtp, claimed)
     return outcomes
+
+
+def _due_ids(limit: int):
+    """The ids of at most `limit` due messages, oldest first, as a subquery for a claim."""
+    return (select(OutboxMessage.id).where(_due(utcnow())).order_by(OutboxMessage.id).limit(limit)
+            .with_for_update(skip_locked=True))  # PostgreSQL: pass over rows another sender is claiming
 
 
 def _due(now) -> sa.ColumnElement[bool]:

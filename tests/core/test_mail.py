@@ -195,10 +195,16 @@ def test_a_request_only_queues_and_the_commit_queues_its_delivery(app, client, s
     assert func is mail.deliver_batch
     [mine] = session.exec(select(OutboxMessage).where(OutboxMessage.to_address == "volunteer@example.com")).all()
     assert ids == [mine.id] and mine.status == "queued"
-    with app.app_context():  # the worker runs the task
-        assert mail.deliver_batch(ids) == {"sent": 1}
-    assert [str(m["To"]) for m in mail_server.received] == ["volunteer@example.com"]
-    assert _stored(session, waiting).status == "queued"  # the sweep's, not this task's
+    later = _message(session, to_address="later@example.com", next_attempt_at=utcnow() + timedelta(minutes=5),
+                     attempts=1)
+    with app.app_context():  # the worker runs the task: its message, and the others due, over one connection
+        assert mail.deliver_batch(ids) == {"sent": 2}
+        assert mail.deliver_batch(ids) == {}  # run twice: nothing is sent twice
+    assert sorted(str(m["To"]) for m in mail_server.received) == ["someone.else@example.com",
+                                                                   "volunteer@example.com"]
+    assert mail_server.connections_used() == 1
+    assert _stored(session, waiting).status == "sent"
+    assert _stored(session, later).status == "queued"  # not due yet: left for the sweep
 
 
 def test_under_an_immediate_queue_a_request_s_mail_is_delivered_at_its_commit(app, client, session,
