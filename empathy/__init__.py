@@ -91,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
 # The modules that declare queue tasks (empathy.core.queue): importing them declares their tasks, which
 # every app registers with its queue on first use. The worker runs what these declare.
 TASK_MODULES = (
+    "empathy.core.mail",
     "empathy.volunteering.tasks",
     "empathy.admin.tasks",
     "empathy.suggestions.tasks",

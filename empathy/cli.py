@@ -132,9 +132,10 @@ def seed_demo_command() -> None:
 @click.option("--limit", default=1000, show_default=True, type=click.IntRange(min=1),
               help="Send at most this many messages in one run.")
 def send_mail_command(limit: int) -> None:
-    """Send the queued e-mails that are due: retries of failed attempts (up to 5, spaced from 1 minute to 2
-    hours) and messages whose sender stopped. Each message is claimed first, so runs may overlap; run it
-    from cron, e.g. every 5 minutes."""
+    """Send the queued e-mails that are due now, by hand: the queue worker does this itself (each commit that
+    queues mail queues its delivery; a sweep every minute takes retries and messages whose sender stopped).
+    Batches of 50 go over one SMTP connection each; failed attempts are tried again up to 5 times, from 1
+    minute to 2 hours apart. Each message is claimed first, so a run may overlap the worker."""
     from empathy.core.mail import deliver_queued
 
     _require_migrated()

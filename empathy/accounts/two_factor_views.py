@@ -18,7 +18,7 @@ from empathy.accounts.services.password_links import password_fingerprint
 from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
-from empathy.core.runtime import send_mail_after_response, totp_keys
+from empathy.core.runtime import totp_keys
 from empathy.core.urls import safe_next
 from empathy.core.web import form_error
 from empathy.models import User
@@ -132,7 +132,6 @@ def confirm_setup():
         else:
             browser_session.pop(SETUP, None)
             sign_in(me(), remember=False)  # every other session ended: this one starts afresh
-            send_mail_after_response()
             flash(_("Two-factor sign-in is on. Other devices are signed out."), "success")
             return render_template("auth/recovery_codes.html", codes=codes)
     uri = service.provisioning_uri(secret, me())
@@ -168,7 +167,6 @@ def disable():
             form_error(form, exc, "code")
         else:
             attempt.refund()
-            send_mail_after_response()
             flash(_("Two-factor sign-in is off."), "success")
             return redirect(url_for("two_factor.settings"))
     row = service.get(get_session(), me().id)

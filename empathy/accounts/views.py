@@ -16,7 +16,6 @@ from empathy.accounts.two_factor_views import start_code_step
 from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
-from empathy.core.mail import deliver_messages, queued_here
 from empathy.core.runtime import after_response
 from empathy.core.urls import safe_next
 from empathy.core.web import form_error
@@ -135,9 +134,8 @@ def forgot_password():
 def _send_reset_link(email: str, device: str | None) -> None:
     if not throttling.may_mail_reset_link(email, device):
         return
-    if password_reset.request_reset(session=get_session(), email=email, secret_key=current_app.config["SECRET_KEY"],
-                                    base_url=current_app.config["BASE_URL"]):
-        deliver_messages(get_session(), current_app.config["SMTP"], queued_here(get_session()))
+    password_reset.request_reset(session=get_session(), email=email, secret_key=current_app.config["SECRET_KEY"],
+                                 base_url=current_app.config["BASE_URL"])
 
 
 @bp.get("/reset/<token>")

@@ -1,4 +1,4 @@
-"""Administrators: import employees from an HR system's CSV, list users."""
+"""Administrators: import employees from an HR system's CSV, list users, list the outbox."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from flask_babel import get_locale
 from flask_openapi3 import RawModel
 
 from empathy.admin import schemas as s
-from empathy.admin.services import import_jobs, imports
+from empathy.admin.services import import_jobs, imports, outbox
 from empathy.admin.services import users as admin
 from empathy.admin.tasks import run_import
-from empathy.api import PREFIX, answers, bp, ok, send_mail
+from empathy.api import PREFIX, answers, bp, ok
 from empathy.api.auth import BEARER, caller, roles
 from empathy.api.tags import ADMIN
 from empathy.core.db import get_session
@@ -49,8 +49,6 @@ def import_employees(query: s.ImportQuery, raw: CsvBody):
     report = imports.import_employees(session=get_session(), data=data, dry_run=query.dry_run,
                                       secret_key=current_app.config["SECRET_KEY"],
                                       base_url=current_app.config["BASE_URL"], actor_id=caller().id)
-    if report.written and report.created:
-        send_mail()
     return ok(s.import_out(report))
 
 
@@ -77,3 +75,13 @@ def list_users(query: s.UserQuery):
                             per_page=query.per_page)
     return ok(s.UserList(items=[s.admin_user_out(u) for u in page.items], total=page.total,
                          page=page.page, per_page=page.per_page))
+
+
+@bp.get("/admin/outbox", tags=[ADMIN], security=BEARER, responses=answers(200, s.OutboxList))
+@roles("admin")
+def list_outbox(query: s.OutboxQuery):
+    """The outbox, newest first: every e-mail with its state (queued, sending, sent, logged: kept because no
+    mail server is configured, failed), attempts and last error; `status` keeps one state."""
+    page = outbox.list_outbox(session=get_session(), status=query.status, page=query.page, per_page=query.per_page)
+    return ok(s.OutboxList(items=[s.OutboxMessageOut.model_validate(m, from_attributes=True) for m in page.items],
+                           total=page.total, page=page.page, per_page=page.per_page))

@@ -22,6 +22,10 @@ from empathy.models import ROLES
 ROLE_LABELS = labels.ROLES  # by role, as every page names it
 
 
+class ConfirmForm(FlaskForm):
+    """A confirmation button: only the CSRF token."""
+
+
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES],
                        validators=[DataRequired()])

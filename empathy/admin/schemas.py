@@ -30,6 +30,28 @@ class UserQuery(Paging):
     role: Literal["", "employee", "coordinator", "admin"] = ""
 
 
+class OutboxQuery(Paging):
+    status: Literal["", "queued", "sending", "sent", "logged", "failed"] = Field(
+        default="", description="Only messages in this state (empty: all).")
+
+
+class OutboxMessageOut(Out):
+    id: int
+    to_address: str
+    subject: str
+    kind: str
+    status: Literal["queued", "sending", "sent", "logged", "failed"]
+    attempts: int
+    error: str | None = Field(description="The last failed attempt's error, as the mail server gave it.")
+    next_attempt_at: datetime | None = Field(description="When a queued message is tried again.")
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class OutboxList(Listing):
+    items: list[OutboxMessageOut]
+
+
 class ImportQuery(Query):
     dry_run: bool = Field(default=False, description="Check the file and report, writing nothing.")
 

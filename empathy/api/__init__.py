@@ -18,7 +18,6 @@ from flask_openapi3 import APIBlueprint, Info, OpenAPI
 from empathy.api import problems
 from empathy.api.auth import authenticate_request
 from empathy.api.schemas import Problem
-from empathy.core.runtime import send_mail_after_response
 from empathy.extensions import csrf
 
 PREFIX = "/api/v1"
@@ -61,12 +60,6 @@ def ok(model, status: int = 200) -> Response:
 
 def base_url() -> str:
     return current_app.config["BASE_URL"].rstrip("/")
-
-
-def send_mail() -> None:
-    """Send what the use case queued, once the response has gone out (never failing it: the use case
-    has committed, and its answer must say so)."""
-    send_mail_after_response()
 
 
 def register(app: Flask) -> None:

@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "provisioning_token_revoked": _l("Provisioning token revoked"),
     "registration_policy_changed": _l("Registration policy changed"),
     "user_created": _l("Account added"),
+    "mail_retried": _l("E-mail queued again"),
 }
 
 

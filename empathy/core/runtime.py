@@ -53,16 +53,3 @@ def after_response(task) -> None:
         response.call_on_close(_run)
         return response
 
-
-def send_mail_after_response() -> None:
-    """Send the mail this request queued (and committed), after the response: the user does not wait for
-    the mail server, and a delivery that fails (a busy database, a mail server away) cannot turn an
-    answer given after the commit into an error; what stays queued goes out with `flask send-mail`.
-    Other messages are not this request's to send (see empathy.core.mail)."""
-    from empathy.core.db import get_session
-    from empathy.core.mail import deliver_messages, queued_here
-
-    ids = queued_here(get_session())
-    if ids:
-        smtp = current_app.config["SMTP"]
-        after_response(lambda: deliver_messages(get_session(), smtp, ids))

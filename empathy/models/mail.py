@@ -29,7 +29,8 @@ class OutboxMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     to_address: str = Field(max_length=254, index=True)
     subject: str = Field(max_length=300)
-    body: str = Field(sa_type=sa.Text)
+    body: str = Field(sa_type=sa.Text)  # the plain-text part
+    html_body: str | None = Field(default=None, sa_type=sa.Text)  # the HTML part (none: text only)
     # What the message is about, e.g. "activation" or "invitation:12", so a job sends it once.
     kind: str = Field(default="", max_length=80, index=True)
     status: str = Field(default="queued", max_length=20, index=True)

@@ -19,6 +19,7 @@ AUDIT_ACTIONS = (
     "sso_account_created", "sso_account_linked",
     # 0019: provisioning (SCIM), the registration policy, accounts an administrator adds one at a time
     "provisioning_token_created", "provisioning_token_revoked", "registration_policy_changed", "user_created",
+    "mail_retried",
 )
 
 

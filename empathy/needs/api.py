@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response
 
 from empathy.admin.services.sites import site_by_code
-from empathy.api import answers, base_url, bp, idempotency, ok, send_mail
+from empathy.api import answers, base_url, bp, idempotency, ok
 from empathy.api.auth import BEARER, caller, roles
 from empathy.api.idempotency import idempotent
 from empathy.api.schemas import NeedPath
@@ -58,7 +58,6 @@ def get_need(path: NeedPath):
 
 def _changed(change):
     """The need after a change that may have told its people, with how many were told."""
-    send_mail()
     return ok(s.NeedChangeOut(**need_out(get_session(), change.need).model_dump(), people_told=len(change.told),
                                   people_clashing=change.clashing))
 
@@ -74,7 +73,6 @@ def patch_need(path: NeedPath, body: s.NeedPatch):
 
 def _transition(action, need_id: int, **kwargs):
     need = action(session=get_session(), actor=caller(), need_id=need_id, **kwargs)
-    send_mail()
     return ok(need_out(get_session(), need))
 
 

@@ -14,7 +14,7 @@ from empathy.core.errors import Conflict, ServiceError
 from empathy.core.i18n import format_list, ui_language
 from empathy.core.labels import localized, site_name, skill_label
 from empathy.core.memo import BoundedCache
-from empathy.core.runtime import org_timezone, send_mail_after_response
+from empathy.core.runtime import org_timezone
 from empathy.core.web import form_error
 from empathy.data import load_causes
 from empathy.models import Need, NeedStatus
@@ -144,7 +144,6 @@ def _edit_page(need_id: int | None):
             form_error(form, exc)
         else:
             if told:  # the time or place changed and people were told: say who
-                send_mail_after_response()
                 flash(_("The need is saved with its new time or place.") + " " + told_sentence(told), "success")
                 if change.clashing:
                     flash(_("At the new time these people are also committed to another need: %(names)s. Ask them "

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from empathy.api import answers, base_url, bp, idempotency, ok, send_mail
+from flask import current_app
+
+from empathy.api import answers, base_url, bp, idempotency, ok
 from empathy.api.auth import BEARER, caller, roles
 from empathy.api.idempotency import idempotent
 from empathy.api.schemas import NeedPath
@@ -17,7 +19,6 @@ from empathy.volunteering.services import hours, invitations, roster, signups
 
 def _employee_act(action, match_id: int, **kwargs):
     match = action(session=get_session(), user=caller(), match_id=match_id, **kwargs)
-    send_mail()
     return ok(match_out(match))
 
 
@@ -77,7 +78,6 @@ def approve_volunteer(path: s.MatchPath):
     unnamed)."""
     match = roster.approve_volunteer(session=get_session(), actor=caller(), match_id=path.match_id,
                                      base_url=base_url())
-    send_mail()
     return ok(match_out(match))
 
 
@@ -99,7 +99,6 @@ def approve_hours(path: s.HoursPath):
     403 for one's own hours: nobody reviews their own hours, an administrator does."""
     record = hours.approve_hours(session=get_session(), actor=caller(), record_id=path.record_id,
                                  base_url=base_url())
-    send_mail()
     return ok(s.hours_out(record))
 
 
@@ -113,7 +112,6 @@ def approve_many_hours(body: s.BulkHoursIn):
     order sent; a repeated id counts once."""
     records = hours.approve_many_hours(session=get_session(), actor=caller(), record_ids=body.record_ids,
                                        base_url=base_url())
-    send_mail()
     return ok(s.HoursApproved(items=[s.hours_out(r) for r in records]))
 
 
@@ -123,7 +121,6 @@ def reject_hours(path: s.HoursPath, body: s.RejectIn):
     """Reject pending hours with a reason (403 for one's own hours, as for approving)."""
     record = hours.reject_hours(session=get_session(), actor=caller(), record_id=path.record_id,
                                 reason=body.reason, base_url=base_url())
-    send_mail()
     return ok(s.hours_out(record))
 
 
@@ -135,8 +132,8 @@ def invite(path: NeedPath, body: s.InvitationsIn):
     """Invite employees to the need; returns how many were invited."""
     n = invitations.invite_employees(session=get_session(), index=match_index(), actor=caller(),
                                      need_id=path.need_id, user_ids=body.user_ids, message=body.message,
-                                     base_url=base_url(), submission=idempotency.submission())
-    send_mail()
+                                     base_url=base_url(), secret_key=current_app.config["SECRET_KEY"],
+                                     submission=idempotency.submission())
     return ok(s.InvitationsOut(invited=n))
 
 
@@ -150,5 +147,4 @@ def signup(path: NeedPath, body: s.SignupIn):
     leads it rather than signing up."""
     match = signups.volunteer(session=get_session(), user=caller(), need_id=path.need_id, message=body.message,
                               base_url=base_url(), submission=idempotency.submission())
-    send_mail()
     return ok(s.match_out(match), 201)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from empathy.api import answers, base_url, bp, ok, send_mail
+from empathy.api import answers, base_url, bp, ok
 from empathy.api.auth import BEARER, caller, roles
 from empathy.api.schemas import NeedPath
 from empathy.api.tags import MATCHES, NEEDS
@@ -50,5 +50,4 @@ def remove_volunteer(path: s.MatchPath, body: s.RemoveIn):
     """Take a confirmed volunteer off the need with a reason; the seat is freed and they are told."""
     match = roster.remove_volunteer(session=get_session(), actor=caller(), match_id=path.match_id,
                                     reason=body.reason, base_url=base_url())
-    send_mail()
     return ok(match_out(match))

@@ -7,18 +7,16 @@ from flask import current_app
 from sqlmodel import Session
 
 from empathy.core.db import get_engine
-from empathy.core.mail import deliver_messages, queued_here
 from empathy.core.queue import crontab, periodic
 from empathy.volunteering.services.notifications import send_reminders
 
 
 def remind_due() -> int:
-    """Remind confirmed volunteers of needs starting within two days and send those e-mails; returns how many
-    reminders were sent. Safe to run often and in parallel: each (match, start) is reminded once."""
+    """Remind confirmed volunteers of needs starting within two days (their e-mails are queued for delivery by
+    the commit); returns how many reminders were sent. Safe to run often and in parallel: each (match, start)
+    is reminded once."""
     with Session(get_engine(), expire_on_commit=False) as session:
-        sent = send_reminders(session=session, base_url=current_app.config["BASE_URL"].rstrip("/"))
-        deliver_messages(session, current_app.config["SMTP"], queued_here(session))
-    return sent
+        return send_reminders(session=session, base_url=current_app.config["BASE_URL"].rstrip("/"))
 
 
 @periodic(crontab(minute="*/10"))

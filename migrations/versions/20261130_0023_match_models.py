@@ -18,7 +18,7 @@ import empathy.core.db
 
 # revision identifiers, used by Alembic.
 revision: str = '0023'
-down_revision: Union[str, Sequence[str], None] = '0019'
+down_revision: Union[str, Sequence[str], None] = '0022'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -150,6 +150,7 @@ class Server:
     threads: int = 1
     extra_env: dict[str, str] = field(default_factory=dict)
     generous_limits: bool = True  # False: the configured sign-in limits, for tests of the limits themselves
+    port: int = 0  # 0: any free port
     url: str = ""
     _proc: subprocess.Popen | None = None
     _log_path: Path | None = None
@@ -170,7 +171,7 @@ class Server:
         return env
 
     def start(self, timeout: float = 60) -> Server:
-        port = free_port()
+        port = self.port or free_port()
         self.url = f"http://127.0.0.1:{port}"
         self._log_path = self.directory / f"gunicorn-{port}.log"
         # --preload: the app is imported once and the workers fork from it (it opens no connection on import).

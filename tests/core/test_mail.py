@@ -123,35 +123,149 @@ def test_a_refused_recipient_fails_at_once_and_a_busy_server_is_tried_again(sess
     assert _stored(session, busy).status == "queued" and _stored(session, busy).next_attempt_at > utcnow()
 
 
-def test_a_dropped_connection_is_tried_again_at_once(session, mail_server, monkeypatch):  # noqa: F811
+def test_a_dropped_connection_is_opened_again_at_once(session, mail_server, monkeypatch):  # noqa: F811
     message = _message(session)
-    real_send, calls = mail._send, []
+    real_send, calls = smtplib.SMTP.send_message, []
 
-    def drop_first(msg, smtp):
-        calls.append(msg.id)
+    def drop_first(client, msg, *args, **kwargs):
+        calls.append(msg["Subject"])
         if len(calls) == 1:
             raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-        real_send(msg, smtp)
+        return real_send(client, msg, *args, **kwargs)
 
-    monkeypatch.setattr(mail, "_send", drop_first)
+    monkeypatch.setattr(smtplib.SMTP, "send_message", drop_first)
     assert mail.deliver_queued(session, mail_server.smtp) == {"sent": 1}
     assert len(calls) == 2 and len(mail_server.received) == 1
     assert _stored(session, message).attempts == 1  # one attempt, two connections
 
 
-def test_a_request_sends_only_the_mail_it_queued(app, client, session, mail_server):  # noqa: F811
+def test_a_batch_goes_over_one_connection(session, mail_server):  # noqa: F811
+    for i in range(12):
+        _message(session, to_address=f"person{i}@example.com", subject=f"message {i:02}")
+
+    assert mail.deliver_queued(session, mail_server.smtp) == {"sent": 12}
+
+    assert len(mail_server.received) == 12
+    assert mail_server.connections_used() == 1
+
+
+def test_a_refusal_in_a_batch_leaves_the_connection_to_the_other_messages(session, mail_server):  # noqa: F811
+    mail_server.answer("gone@example.com", "550 5.1.1 no such user")
+    _message(session, to_address="first@example.com", subject="first")
+    _message(session, to_address="gone@example.com", subject="refused")
+    _message(session, to_address="last@example.com", subject="last")
+
+    assert mail.deliver_queued(session, mail_server.smtp) == {"sent": 2, "failed": 1}
+
+    assert mail_server.subjects() == ["first", "last"]
+    assert mail_server.connections_used() == 1
+
+
+def test_a_server_that_cannot_be_reached_is_tried_once_per_batch(session, monkeypatch):
+    for i in range(5):
+        _message(session, subject=f"message {i}")
+    opened = []
+    real_init = smtplib.SMTP.__init__
+
+    def counting_init(client, *args, **kwargs):
+        opened.append(args)
+        real_init(client, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "__init__", counting_init)
+    assert mail.deliver_queued(session, _closed_port()) == {"queued": 5}
+    assert len(opened) == 1  # the other four failed with the same error, without waiting for it again
+
+
+def test_a_request_only_queues_and_the_commit_queues_its_delivery(app, client, session, mail_server,  # noqa: F811
+                                                                   monkeypatch):
     app.config["SMTP"] = mail_server.smtp
     waiting = _message(session, to_address="someone.else@example.com", subject="queued by another request")
     need = make_need(session, owner=make_user(session, role="coordinator"))
     volunteer = make_user(session, email="volunteer@example.com")
+    queued = []
+    monkeypatch.setattr("empathy.core.queue.enqueue", lambda func, *args, **kw: queued.append((func, args)))
 
     answer = client.post(f"/api/v1/needs/{need.id}/signup", json={},
                          headers={"Authorization": f"Bearer {token_for(session, volunteer)}"})
-    answer.close()  # as a WSGI server does once the response is sent: the request's mail goes out then
+    answer.close()
 
     assert answer.status_code == 201
-    assert [str(m["To"]) for m in mail_server.received] == ["volunteer@example.com"]
-    assert _stored(session, waiting).status == "queued"  # the send-mail command's, not this request's
+    assert mail_server.received == []  # nothing is sent by the request, during or after its response
+    [(func, (ids,))] = queued
+    assert func is mail.deliver_batch
+    [mine] = session.exec(select(OutboxMessage).where(OutboxMessage.to_address == "volunteer@example.com")).all()
+    assert ids == [mine.id] and mine.status == "queued"
+    later = _message(session, to_address="later@example.com", next_attempt_at=utcnow() + timedelta(minutes=5),
+                     attempts=1)
+    with app.app_context():  # the worker runs the task: its message, and the others due, over one connection
+        assert mail.deliver_batch(ids) == {"sent": 2}
+        assert mail.deliver_batch(ids) == {}  # run twice: nothing is sent twice
+    assert sorted(str(m["To"]) for m in mail_server.received) == ["someone.else@example.com",
+                                                                   "volunteer@example.com"]
+    assert mail_server.connections_used() == 1
+    assert _stored(session, waiting).status == "sent"
+    assert _stored(session, later).status == "queued"  # not due yet: left for the sweep
+
+
+def test_under_an_immediate_queue_a_request_s_mail_is_delivered_at_its_commit(app, client, session,
+                                                                               mail_server):  # noqa: F811
+    app.config["SMTP"] = mail_server.smtp
+    need = make_need(session, owner=make_user(session, role="coordinator"))
+    volunteer = make_user(session, email="volunteer@example.com", preferred_language="zh")
+
+    answer = client.post(f"/api/v1/needs/{need.id}/signup", json={},
+                         headers={"Authorization": f"Bearer {token_for(session, volunteer)}"})
+
+    assert answer.status_code == 201
+    [received] = mail_server.received
+    assert received.get_content_type() == "multipart/alternative"
+    text, html = (part.get_payload(decode=True).decode() for part in received.get_payload())
+    assert need.title in text and need.title in html
+    assert '<html lang="zh-Hans">' in html
+
+
+def test_a_rolled_back_transaction_queues_no_delivery(app, mail_server, monkeypatch):  # noqa: F811
+    queued = []
+    monkeypatch.setattr("empathy.core.queue.enqueue", lambda func, *args, **kw: queued.append(args))
+    with app.app_context(), Session(get_engine(app)) as session:
+        mail.queue_mail(session, to="a@example.com", subject="never", body="x")
+        session.flush()
+        session.rollback()
+        mail.queue_mail(session, to="b@example.com", subject="one", body="x")
+        mail.queue_mail(session, to="c@example.com", subject="two", body="x")
+        session.commit()
+        ids = session.exec(select(OutboxMessage.id).order_by(OutboxMessage.id)).all()
+    assert queued == [([*ids],)] and len(ids) == 2  # one task for the transaction's two messages
+
+
+def test_the_sweep_sends_retries_whose_time_came_over_one_connection(app, session, mail_server):  # noqa: F811
+    app.config["SMTP"] = mail_server.smtp
+    mail_server.answer("busy@example.com", "451 4.3.0 try again later", times=1)
+    busy = _message(session, to_address="busy@example.com", subject="busy")
+    with app.app_context():
+        assert mail.sweep_outbox() == {"queued": 1}  # transient: tried again later
+        assert mail.sweep_outbox() == {}  # not yet
+        stored = _stored(session, busy)
+        stored.next_attempt_at = utcnow() - timedelta(seconds=1)  # time passes
+        session.add(stored)
+        session.commit()
+        assert mail.sweep_outbox() == {"sent": 1}
+        assert mail.sweep_outbox() == {}
+    assert mail_server.subjects() == ["busy"]  # delivered once
+    assert (_stored(session, busy).status, _stored(session, busy).attempts) == ("sent", 2)
+
+
+def test_a_failed_message_queued_again_by_an_admin_is_delivered(app, session, mail_server):  # noqa: F811
+    app.config["SMTP"] = mail_server.smtp
+    failed = _message(session, status="failed", attempts=mail.MAX_ATTEMPTS, error="550 no such user")
+    with app.app_context():
+        assert mail.retry_failed(session, failed.id) is True
+        session.commit()  # the commit queues the delivery (immediate here)
+    assert mail_server.subjects() == ["Hello"]
+    assert _stored(session, failed).status == "sent"
+    with app.app_context():
+        assert mail.retry_failed(session, failed.id) is False  # only a failed message
+        session.commit()
 
 
 def test_send_mail_command_sends_what_is_due_and_says_what_happened(app, runner, session, mail_server,  # noqa: F811

@@ -30,7 +30,7 @@ from tests.security.world import ROLES, World, build_world
 PARAMS = {"need_id": "need_id", "match_id": "match_id", "record_id": "record_id", "user_id": "user_id",
           "notification_id": "notification_id", "credential_id": "credential_id", "token_id": "token_id",
           "site_id": "site_id", "skill_id": "skill_id", "token": None, "fmt": None, "filename": None, "provider": None,
-          "step": None, "resource_id": "user_id"}
+          "step": None, "resource_id": "user_id", "message_id": "message_id"}
 # No identity provider is configured here: tests/sso covers the sign-in itself against a real one.
 FIXED = {"token": "not-a-real-activation-token", "fmt": "csv", "filename": "css/empathy.css",
          "provider": "no-such-provider", "step": 1,
@@ -117,6 +117,11 @@ admin.merge_skill                          GET    login 403 403 403 403 ok
 admin.merge_skill                          POST   login 403 403 403 403 ok=
 admin.index                                GET    login 403 403 403 403 ok
 admin.users                                GET    login 403 403 403 403 ok
+admin.outbox                               GET    login 403 403 403 403 ok
+admin.retry_mail                           GET    login 403 403 403 403 ok
+admin.retry_mail                           POST   login 403 403 403 403 ok
+workflow.answer_invitation                 GET    ok ok ok ok ok ok
+workflow.confirm_answer                    POST   ok= ok= ok= ok= ok= ok=
 admin.change_role                          POST   login 403 403 403 403 ok
 admin.set_active                           POST   login 403 403 403 403 ok
 admin.activation_link                      GET    login 403 403 403 403 ok
@@ -188,6 +193,7 @@ api.openapi_json                           GET    ok ok ok ok ok ok
 api.docs                                   GET    ok ok ok ok ok ok
 api.import_employees                       POST   login 403 403 403 403 ok=
 api.list_users                             GET    login 403 403 403 403 ok
+api.list_outbox                            GET    login 403 403 403 403 ok
 api.impact                                 GET    login 403 ok 403 ok ok
 api.create_token                           POST   ok ok ok ok ok ok
 api.get_me                                 GET    login ok ok ok ok ok

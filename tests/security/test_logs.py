@@ -7,7 +7,7 @@ import re
 import smtplib
 from pathlib import Path
 
-from empathy.core import mail
+from empathy.core import mail, smtp
 from empathy.models import OutboxMessage
 
 LOG_CALL = re.compile(r"\b(log|logger|current_app\.logger)\.(debug|info|warning|error|exception|critical)\(")
@@ -17,10 +17,10 @@ def test_a_refused_recipient_is_not_written_to_the_log(session, caplog, monkeypa
     session.add(OutboxMessage(to_address="private.person@example.com", subject="s", body="b", kind="test"))
     session.commit()
 
-    def refuse(message, smtp):
+    def refuse(connection, email):
         raise smtplib.SMTPRecipientsRefused({"private.person@example.com": (550, b"no such user")})
 
-    monkeypatch.setattr(mail, "_send", refuse)
+    monkeypatch.setattr(smtp.Connection, "send", refuse)
     with caplog.at_level(logging.DEBUG):
         mail.deliver_queued(session, {"host": "smtp.example.com"})
     assert "failed" in caplog.text and "private.person" not in caplog.text

@@ -16,7 +16,7 @@ from empathy.accounts.services import auth as auth_service
 from empathy.accounts.services import tokens as token_service
 from empathy.accounts.services.passwords import hash_password
 from empathy.core.db import utcnow
-from empathy.models import Credential, EmployeeProfile, HoursRecord, Notification, User
+from empathy.models import Credential, EmployeeProfile, HoursRecord, Notification, OutboxMessage, User
 from tests.factories import DEFAULT_PASSWORD, make_match, make_need, make_site, make_skill
 
 SECRET = "test-secret-key"  # the app fixture's SECRET_KEY
@@ -69,9 +69,11 @@ def build_world(session: Session) -> World:
                          department="emp department", note="logged by the world")  # not a repeat of FORM's entry
     note = Notification(user_id=emp.id, kind="confirmed", params={"need": need.title})
     cred = Credential(user_id=emp.id, kind="first_aid", expires_on=date.today() + timedelta(days=300))
-    session.add_all([record, note, cred])
+    failed_mail = OutboxMessage(to_address=emp.email, subject="s", body="b", kind="test", status="failed",
+                                attempts=5, error="550 no such user")
+    session.add_all([record, note, cred, failed_mail])
     session.commit()
     w.ids.update(user_id=emp.id, need_id=need.id, match_id=match.id, record_id=record.id,
                  notification_id=note.id, credential_id=cred.id, token_id=w.ids["token_emp"],
-                 site_id=site.id, skill_id=skill.id, target_skill_id=target.id)
+                 site_id=site.id, skill_id=skill.id, target_skill_id=target.id, message_id=failed_mail.id)
     return w

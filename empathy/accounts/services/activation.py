@@ -73,7 +73,8 @@ def queue_activation_mail(session: Session, user: User, *, secret_key: str, base
     url = activation_url(user, secret_key=secret_key, base_url=base_url)
     with force_locale(user.preferred_language or "en"):
         subject, body = _activation_message(user, url)
-    queue_mail(session, to=user.email, subject=subject, body=body, kind=MAIL_KIND)
+    queue_mail(session, to=user.email, subject=subject, body=body, kind=MAIL_KIND,
+               language=user.preferred_language)
     return url
 
 

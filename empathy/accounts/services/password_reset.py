@@ -51,7 +51,8 @@ def request_reset(*, session: Session, email: str, secret_key: str, base_url: st
             "If you did not ask for this, ignore this message: your password stays as it is.",
             name=user.display_name, minutes=LINK_MINUTES, url=url,
         ))
-    queue_mail(session, to=user.email, subject=subject, body=body, kind=MAIL_KIND)
+    queue_mail(session, to=user.email, subject=subject, body=body, kind=MAIL_KIND,
+               language=user.preferred_language)
     session.commit()
     return True
 

@@ -121,7 +121,8 @@ def _notice(session: Session, user: User, change: str) -> None:
                 "reset": _l("An administrator turned off two-factor sign-in for your account.")}[change]
         body = str(_l("Hello %(name)s,\n\n%(what)s\n\nIf this was not you or someone you asked, change your password "
                       "at once and tell an administrator.", name=user.display_name, what=str(what)))
-    queue_mail(session, to=user.email, subject=subject, body=body, kind="two_factor")
+    queue_mail(session, to=user.email, subject=subject, body=body, kind="two_factor",
+               language=user.preferred_language)
 
 
 def get(session: Session, user_id: int) -> TwoFactor | None:

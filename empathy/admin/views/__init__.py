@@ -22,4 +22,4 @@ def page_arg() -> int:
     return request.args.get("page", 1, type=int) or 1
 
 
-from empathy.admin.views import data, sites, skills, users  # noqa: E402,F401  (their routes register on bp)
+from empathy.admin.views import data, outbox, sites, skills, users  # noqa: E402,F401  (their routes register on bp)

@@ -15,7 +15,6 @@ from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
 from empathy.core.i18n import ui_language
-from empathy.core.runtime import send_mail_after_response
 from empathy.core.urls import safe_next
 from empathy.core.web import form_error
 from empathy.profiles.forms import site_choices
@@ -80,7 +79,6 @@ def resend_activation(user_id: int):
     user = activation.resend_activation_mail(
         session=get_session(), user_id=user_id, secret_key=current_app.config["SECRET_KEY"],
         base_url=current_app.config["BASE_URL"])
-    send_mail_after_response()
     flash(_("The activation e-mail is sent again to %(email)s.", email=user.email), "success")
     return redirect(url_for("admin.activation_link", user_id=user_id))
 
@@ -89,7 +87,6 @@ def resend_activation(user_id: int):
 def reset_two_factor(user_id: int):
     back = _back_url()
     user = two_factor.reset_by_admin(session=get_session(), actor=me(), user_id=user_id)
-    send_mail_after_response()
     flash(_("Two-factor sign-in is off for %(name)s, who is signed out everywhere and can set it up again.",
             name=user.display_name), "success")
     return redirect(back)
@@ -110,7 +107,6 @@ def new_user():
         except ServiceError as exc:
             form_error(form, exc, "email")
         else:
-            send_mail_after_response()
             flash(_("%(name)s is added. They choose a password through the activation link.",
                     name=user.display_name), "success")
             return render_template("admin/activation_link.html", user=user, url=url, form=ActiveForm())

@@ -22,7 +22,8 @@ from empathy.suggestions.display import BANDS
 from empathy.suggestions.index import MatchIndex
 from empathy.suggestions.services import explain_employees, suggest_employees_page
 from empathy.volunteering.lifecycle import HOLDS_SEAT, Action, allows
-from empathy.volunteering.services.notifications import notify
+from empathy.volunteering.services.answer_links import answer_urls
+from empathy.volunteering.services.notifications import need_details, notify
 from empathy.volunteering.services.seats import (
     check_joinable,
     load_need,
@@ -206,8 +207,12 @@ def invitable(session: Session, user_ids: list[int]) -> dict[int, User]:
 
 @retrying
 def invite_employees(*, session: Session, index: MatchIndex, actor: User, need_id: int, user_ids: list[int],
-                     message: str = "", base_url: str = "", submission: Submission | None = None) -> int:
+                     message: str = "", base_url: str = "", secret_key: str = "",
+                     submission: Submission | None = None) -> int:
     """Invite employees to a need, keeping their score and its explanation; returns how many. Commits.
+
+    Each invitee gets an e-mail with the need's time, place and hours and, given the app's `secret_key`,
+    signed one-click accept and decline links (answer_links).
 
     Refuses the whole request (ServiceError on `user_ids`, nothing written) when anyone chosen cannot be invited:
     unknown, deactivated, or opted out of being suggested. Skips the owner, people the lifecycle does not let in,
@@ -243,6 +248,7 @@ def invite_employees(*, session: Session, index: MatchIndex, actor: User, need_i
                                   "their account is closed. Nobody was invited.",
                                   ids=", ".join(map(str, refused)))), field="user_ids")
     invited = 0
+    details = need_details(session, need)  # when, where, how many hours: the e-mail says them
     busy = clashing_needs(session, list(people), need)
     for person in people.values():
         if person.id == need.owner_id or person.id in busy:
@@ -257,8 +263,10 @@ def invite_employees(*, session: Session, index: MatchIndex, actor: User, need_i
         hit = scored.get(person.id)
         scores = {"score": hit.score, "explanation": hit.explanation} if hit is not None else {}
         move_match(session, match, Action.INVITE, message=message, invited_by_id=actor.id, **scores)
-        notify(session, person, "invited", {"by": actor.display_name, "need": need.title},
-               link="/commitments", base_url=base_url, message=message)
+        links = answer_urls(match, secret_key=secret_key, base_url=base_url) if secret_key else {}
+        notify(session, person, "invited", {"by": actor.display_name, "need": need.title, **details},
+               link="/commitments", base_url=base_url, message=message,
+               mail_context={"answer_urls": links})
         invited += 1
     if invited:
         audit.record(session, actor_id=actor.id, action="volunteers_invited", target_type="need", target_id=need.id,

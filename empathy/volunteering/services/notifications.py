@@ -13,9 +13,9 @@ from sqlmodel import Session, func, select
 from empathy.core.dates import format_moment, format_when
 from empathy.core.db import begin_write, retrying, utcnow
 from empathy.core.errors import Forbidden, NotFound
-from empathy.core.mail import queue_mail
+from empathy.core.mail import queue_mail, render_mail
 from empathy.core.pagination import Page, paginate
-from empathy.models import Match, MatchReminder, MatchStatus, Need, NeedStatus, Notification, User
+from empathy.models import Match, MatchReminder, MatchStatus, Need, NeedStatus, Notification, Site, User
 
 REMINDER_AHEAD = timedelta(days=2)
 # Needs that take place with their confirmed volunteers: a closed need takes no one new, but still happens.
@@ -69,6 +69,14 @@ def place_params(site, is_remote: bool) -> dict:
             "remote": bool(is_remote)}
 
 
+def need_details(session: Session, need: Need) -> dict:
+    """A need's time, place and hours per volunteer as notification parameters (starts_at, ends_at,
+    place, hours), shown by `shown_params` in the reader's language and the organisation's time zone."""
+    site = session.get(Site, need.site_id) if need.site_id else None
+    return {"starts_at": need.starts_at.isoformat(), "ends_at": need.ends_at.isoformat(),
+            "place": place_params(site, need.is_remote), "hours": need.hours_per_volunteer}
+
+
 def _place(value: dict) -> str:
     lang = str(get_locale() or "en")
     name = value.get("zh") if lang == "zh" else value.get("en")
@@ -77,9 +85,10 @@ def _place(value: dict) -> str:
     return name + (" / " + gettext("Remote") if value.get("remote") else "")
 
 
-def render(kind: str, params: dict) -> str:
-    """The notification's sentence in the current language and the organisation's time zone: datetimes
-    (keys ending _at, ISO text) formatted, places (keys ending place, see `place_params`) named."""
+def shown_params(params: dict) -> dict:
+    """The parameters as a reader sees them, in the current language and the organisation's time zone:
+    datetimes (keys ending _at, ISO text) formatted, places (keys ending place, see `place_params`) named,
+    and `when` (`old_when`) for a stored start and end."""
     shown = dict(params)
     for key, value in params.items():
         if key.endswith("_at") and isinstance(value, str):
@@ -90,10 +99,19 @@ def render(kind: str, params: dict) -> str:
     for prefix in ("", "old_"):
         if isinstance(params.get(prefix + "starts_at"), str) and isinstance(params.get(prefix + "ends_at"), str):
             shown[prefix + "when"] = format_when(params[prefix + "starts_at"], params[prefix + "ends_at"])
+    for key, _sentence in COUNTED.values():
+        if key in params:  # stored as a number (older rows: its text); 8.0 reads "8", 1.5 "1.5" (reader's locale)
+            shown[key] = format_decimal(float(params.get(key) or 0))
+    return shown
+
+
+def render(kind: str, params: dict) -> str:
+    """The notification's sentence in the current language and the organisation's time zone (the
+    parameters as `shown_params` gives them)."""
+    shown = shown_params(params)
     if kind in COUNTED:
         key, sentence = COUNTED[kind]
-        count = float(params.get(key) or 0)  # stored as a number (older rows: its text)
-        shown[key] = format_decimal(count)  # 8.0 reads "8", 1.5 "1.5" (in the reader's locale)
+        count = float(params.get(key) or 0)
         # gettext's plural rules take whole numbers; a fraction takes the "other" form (CLDR: "1.5 hours").
         return sentence(int(count) if count.is_integer() else 2, shown)
     if kind in WITHOUT_NAME and "by" not in params:
@@ -106,20 +124,22 @@ def render(kind: str, params: dict) -> str:
 
 
 def notify(session: Session, user: User, kind: str, params: dict, *, link: str = "",
-           base_url: str = "", message: str = "", need_id: int | None = None) -> Notification:
+           base_url: str = "", message: str = "", need_id: int | None = None,
+           mail_context: dict | None = None) -> Notification:
     """Add an in-app notification (about the need `need_id`, if given), and an e-mail for the kinds that
-    send one, written in the recipient's language. The caller commits."""
+    send one, written in the recipient's language from the templates `mail/<kind>.txt` and `.html` (else
+    `mail/notification.*`). `mail_context`: more for the e-mail's templates only (e.g. answer links). The
+    caller commits."""
     note = Notification(user_id=user.id, kind=kind, params=params, link=link, need_id=need_id)
     session.add(note)
     if kind in SUBJECTS:
-        with force_locale(user.preferred_language or "en"):
-            body = render(kind, params)
-            if message:
-                body += "\n\n" + message
-            if link:
-                body += "\n\n" + gettext("Open: %(url)s", url=base_url + link)
-            queue_mail(session, to=user.email, subject=str(SUBJECTS[kind]), body=body,
-                       kind=f"{kind}:{user.id}")
+        language = user.preferred_language or "en"
+        with force_locale(language):
+            context = {"sentence": render(kind, params), "params": shown_params(params), "message": message,
+                       "url": base_url + link if link else "", "name": user.display_name, **(mail_context or {})}
+            text, html = render_mail([kind, "notification"], language, **context)
+            queue_mail(session, to=user.email, subject=str(SUBJECTS[kind]), body=text, html=html,
+                       kind=f"{kind}:{user.id}", language=language)
     return note
 
 

@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from empathy.core import web
 from empathy.core.db import get_session, local_writes
-from empathy.core.runtime import send_mail_after_response
 
 bp = Blueprint("workflow", __name__)
 web.init_blueprint(bp)
@@ -17,12 +16,6 @@ web.init_blueprint(bp)
 
 def base_url() -> str:
     return current_app.config["BASE_URL"].rstrip("/")
-
-
-def send_mail() -> None:
-    """Send what the use case queued, once the response has gone out (never failing it: the use case
-    has committed, and the page must say so)."""
-    send_mail_after_response()
 
 
 # Every signed-in page shows the unread count. This process keeps each user's count for a few seconds
@@ -50,4 +43,4 @@ def unread_notifications() -> dict:
     return {"unread_notifications": count}
 
 
-from empathy.volunteering.views import coordinator, employee, notices  # noqa: E402,F401  (their routes register on bp)
+from empathy.volunteering.views import answer, coordinator, employee, notices  # noqa: E402,F401  (their routes register on bp)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, get_template_attribute, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -37,7 +37,7 @@ from empathy.volunteering.forms import (
 )
 from empathy.volunteering.services import home, hours, invitations, roster, team_reasons, teams
 from empathy.volunteering.services.notices import told_sentence
-from empathy.volunteering.views import base_url, bp, send_mail
+from empathy.volunteering.views import base_url, bp
 
 PAGE = 20
 MIN_BANDS = ("partial", "good", "strong")  # the choices of the "Minimum fit" filter
@@ -157,8 +157,8 @@ def invite(need_id: int):
     one_id = id_in_text(one)
     user_ids = [one_id] if one_id is not None else _ids("user_ids")
     n = invitations.invite_employees(session=get_session(), index=match_index(), actor=me(), need_id=need_id,
-                                     user_ids=user_ids, message=form.message.data or "", base_url=base_url())
-    send_mail()
+                                     user_ids=user_ids, message=form.message.data or "", base_url=base_url(),
+                                     secret_key=current_app.config["SECRET_KEY"])
     flash(ngettext("%(num)s person invited.", "%(num)s people invited.", n), "success")
     # The suggestions page comes back to itself (same page and filters); the team page names the people board.
     return redirect(safe_next(request.form.get("next")) or web.referer_path()
@@ -207,7 +207,6 @@ def roster_action(match_id: int, action: str):
             or url_for("workflow.people", need_id=roster.load_match(session, match_id).need_id))
     web.return_to(back)
     run(session, me(), match_id, request.form)
-    send_mail()
     flash(str(done), "success")
     return redirect(back)
 
@@ -219,7 +218,6 @@ def cancel(need_id: int):
     if ActionForm().validate_on_submit():
         web.return_to(back)
         change = roster.cancel_need(session=get_session(), actor=me(), need_id=need_id, base_url=base_url())
-        send_mail()
         flash(_("The need is cancelled.") + " " + told_sentence(change.told), "success")
     return redirect(back)
 
@@ -239,7 +237,6 @@ def review_hours(record_id: int, action: str):
         else:
             hours.reject_hours(session=session, actor=me(), record_id=record_id,
                                reason=form.reason.data or "", base_url=base_url())
-        send_mail()
         flash(_("Hours approved.") if action == "approve" else _("Hours rejected."), "success")
     return redirect(back)
 
@@ -273,7 +270,6 @@ def approve_many_hours():
     except ServiceError as exc:
         form_error(form, exc, "record_ids")  # 403 and 404 go on to the error page
         return _review_page(form, 409 if exc.status == 409 else 422)
-    send_mail()
     flash(ngettext("%(num)d hours record approved.", "%(num)d hours records approved.", len(done)), "success")
     return redirect(safe_next(request.form.get("next")) or url_for("workflow.review"))
 

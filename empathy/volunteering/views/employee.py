@@ -23,7 +23,7 @@ from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
 from empathy.volunteering.forms import ActionForm, HoursForm, VolunteerForm
 from empathy.volunteering.services import calendar, hours, signups
 from empathy.volunteering.services.seats import load_match, load_need, require_own
-from empathy.volunteering.views import base_url, bp, send_mail
+from empathy.volunteering.views import base_url, bp
 
 
 @bp.get("/commitments")
@@ -45,7 +45,6 @@ def _act(action, match_id: int, done: str, **kwargs):
     if ActionForm().validate_on_submit():
         web.return_to(back)
         action(session=get_session(), user=me(), match_id=match_id, **kwargs)
-        send_mail()
         flash(done, "success")
     return redirect(back)
 
@@ -83,7 +82,6 @@ def volunteer(need_id: int):
         match = signups.volunteer(session=session, user=me(), need_id=need_id,
                                   message=form.message.data or "", base_url=base_url(),
                                   submission=once.submission())
-        send_mail()
         flash(_("You are confirmed. Thank you!") if match.status == MatchStatus.CONFIRMED
               else _("Thank you! The coordinator will confirm your place."), "success")
         return redirect(url_for("workflow.commitments"))
