@@ -33,7 +33,7 @@ PARAMS = {"need_id": "need_id", "match_id": "match_id", "record_id": "record_id"
           "step": None, "resource_id": "user_id", "message_id": "message_id"}
 # No identity provider is configured here: tests/sso covers the sign-in itself against a real one.
 FIXED = {"token": "not-a-real-activation-token", "fmt": "csv", "filename": "css/empathy.css",
-         "provider": "no-such-provider", "step": 1,
+         "provider": "no-such-provider", "step": 1, "job_id": 999999,
          "schema_id": "urn:ietf:params:scim:schemas:core:2.0:User", "type_id": "User", "rest": "Nothing"}
 
 FORM = {"reason": "Reason given", "role": "coordinator", "active": "0", "message": "Hello", "hours": "2",
@@ -118,6 +118,13 @@ admin.merge_skill                          POST   login 403 403 403 403 ok=
 admin.index                                GET    login 403 403 403 403 ok
 admin.users                                GET    login 403 403 403 403 ok
 admin.outbox                               GET    login 403 403 403 403 ok
+# No import job exists in the world: an administrator is told so (404); tests/admin/test_import_jobs.py
+# covers a job's pages and who may see its links.
+admin.import_job                           GET    login 403 403 403 403 404
+admin.import_job_status                    GET    login 403 403 403 403 404
+admin.import_links_csv                     GET    login 403 403 403 403 404
+admin.forget_import_links                  POST   login 403 403 403 403 404
+api.get_import                             GET    login 403 403 403 403 404
 admin.retry_mail                           GET    login 403 403 403 403 ok
 admin.retry_mail                           POST   login 403 403 403 403 ok
 workflow.answer_invitation                 GET    ok ok ok ok ok ok
