@@ -115,4 +115,4 @@ def test_prune_submissions_deletes_only_old_tokens(migrated_app):
         assert [r.key[0] for r in s.exec(select(FormSubmission)).all()] == ["b"]
     assert "0 submissions" in runner.invoke(args=["prune-submissions", "--days", "30"]).output
     assert runner.invoke(args=["prune-submissions", "--days", "0"]).exit_code != 0
-    assert "1 submissions" in runner.invoke(args=["prune-submissions", "--days", "1"]).output
+    assert "1 submission older than 1 day deleted." in runner.invoke(args=["prune-submissions", "--days", "1"]).output

@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from empathy.core.inputs import MAX_ID
 from empathy.models import CREDENTIAL_KINDS
 from empathy.profiles.forms import NumberField
 
@@ -92,5 +93,5 @@ class BulkHoursForm(FlaskForm):
     record_ids = SelectMultipleField(_l("Hours to approve"), coerce=int, choices=[], validate_choice=False)
 
     def record_ids_sent(self) -> list[int]:
-        """The ticked ids; one that is not a number is dropped (it names no record)."""
-        return [n for n in (self.record_ids.data or []) if isinstance(n, int)]
+        """The ticked ids; one that is not a number the database can hold is dropped (it names no record)."""
+        return [n for n in (self.record_ids.data or []) if isinstance(n, int) and 1 <= n <= MAX_ID]

@@ -163,6 +163,9 @@ class Server:
             EMPATHY_MATCH_MODEL_PATH=str(self.directory / "model.joblib"),
             EMPATHY_MATCH_MODEL_DIR=str(self.directory / "models"),
             EMPATHY_BASE_URL="http://127.0.0.1",
+            # Tasks run in the request that queues them, unless a test gives the server a queue (and a worker)
+            # in extra_env: never the repository's instance/queue.sqlite3, which no worker here reads.
+            EMPATHY_QUEUE_URL="immediate",
             PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
             PYTHONUNBUFFERED="1",
             **(GENEROUS_LIMITS if self.generous_limits else {}),

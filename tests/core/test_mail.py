@@ -278,5 +278,5 @@ def test_send_mail_command_sends_what_is_due_and_says_what_happened(app, runner,
     result = runner.invoke(args=["send-mail"])
 
     assert result.exit_code == 0, result.output
-    assert "1 e-mails sent, 0 to be tried again, 0 failed." in result.output
+    assert "1 e-mail sent, 0 to be tried again, 0 failed." in result.output
     assert mail_server.subjects() == ["due"]

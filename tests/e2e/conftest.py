@@ -111,8 +111,9 @@ def live_server(seeded_database, tmp_path_factory):
     """The app served by `flask run` on a free port, over a fresh copy of the seeded database, with a queue
     worker of its own (imports run as queue tasks)."""
     directory = tmp_path_factory.mktemp("e2e-server")
-    for name in ("e.sqlite", "model.joblib"):
-        shutil.copy2(seeded_database / name, directory / name)
+    for name in ("e.sqlite", "model.joblib"):  # with the database store the model is inside e.sqlite
+        if (seeded_database / name).exists():
+            shutil.copy2(seeded_database / name, directory / name)
     port = _free_port()
     log = open(directory / "server.log", "w+")
     proc = subprocess.Popen(

@@ -17,7 +17,7 @@ from empathy.models import MatchModel
 from empathy.suggestions.index import MatchIndex, StoredModels, fit_and_save
 from empathy.suggestions.refits import refit, stale_reason
 from empathy.suggestions.store import ModelStore, lock_holder, try_lock, unlock
-from tests.factories import make_skill, make_user, profile_of
+from tests.factories import add_employee_skill, make_skill, make_user, profile_of
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -29,6 +29,8 @@ def people(session):
     profile.bio = "Registered nurse, ten years in aged care"
     session.add(profile)
     session.commit()
+    # A profile with a skill: home shows suggestions (without one it asks for skills and ranks nothing).
+    add_employee_skill(session, nurse, make_skill(session, name="Aged care nursing"))
     return {"nurse": nurse}
 
 

@@ -134,6 +134,7 @@ def start_import(*, session: Session, data: bytes, filename: str, dry_run: bool,
     total = count_rows(decode_csv(data))
     job = ImportJob(dry_run=dry_run, filename=(filename or "")[:255], language=language or "en", content=data,
                     rows_total=total, created_by=actor_id)
+    begin_write(session)  # a writer from the start: SQLite refuses a read transaction that turns writer under load
     session.add(job)
     session.commit()
     return job
