@@ -30,7 +30,8 @@ def sso_server(seeded_database, tmp_path_factory, provider):
     """The app served by `flask run`, with the mock provider configured through EMPATHY_OIDC_PROVIDERS."""
     directory = tmp_path_factory.mktemp("e2e-sso-server")
     for name in ("e.sqlite", "model.joblib"):  # with the database store the model is inside e.sqlite
-        shutil.copy2(seeded_database / name, directory / name)
+        if (seeded_database / name).exists():
+            shutil.copy2(seeded_database / name, directory / name)
     port = free_port()
     env = {**_env(directory), "EMPATHY_OIDC_PROVIDERS": json.dumps([provider.config(label="Contoso ID")])}
     log = open(directory / "server.log", "w+")

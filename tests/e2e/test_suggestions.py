@@ -73,7 +73,7 @@ def test_coordinator_invites_the_right_people_for_a_chinese_and_an_english_need(
     expect(rows.filter(has_text="Missing must-have skills")).to_have_count(0)
     first = _name(rows.first)
     rows.first.get_by_role("button", name=f"Invite {first}").click()
-    expect(page.get_by_role("status").first).to_contain_text("1 people invited.")
+    expect(page.get_by_role("status").first).to_contain_text("1 person invited.")
 
     # The people board lists everyone invited.
     page.get_by_role("link", name="People").first.click()
