@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Flask, Response, json, request
 from flask_babel import gettext as _
 from pydantic import ValidationError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.orm.exc import ObjectDeletedError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 from werkzeug.http import HTTP_STATUS_CODES
 
+from empathy.core.db import gone_message
 from empathy.core.errors import ServiceError
 from empathy.core.validation import field_message
 
@@ -88,3 +90,12 @@ def init_app(app: Flask) -> None:
     # Code-specific handlers come before the general one of empathy.core.security, which renders pages.
     for code in APP_LEVEL_CODES:
         app.register_error_handler(code, app_level)
+
+    def deleted_meanwhile(exc: ObjectDeletedError):
+        # A row this request had loaded (the signed-in user, a need) was deleted by another request before
+        # this one read it again: the same answer as a later request would get, 404, not a crash.
+        if request.path.startswith("/api/"):
+            return http_problem(NotFound(gone_message()))
+        return security.error_page(NotFound(), message=gone_message())
+
+    app.register_error_handler(ObjectDeletedError, deleted_meanwhile)

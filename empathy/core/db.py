@@ -15,12 +15,15 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g
+from flask_babel import gettext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import ObjectDeletedError
 from sqlmodel import Session, SQLModel
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
+from empathy.core.errors import NotFound
 from empathy.core.memo import BoundedCache
 
 T = TypeVar("T")
@@ -265,6 +268,11 @@ def is_transient(exc: BaseException) -> bool:
     return code in ("40001", "40P01") or "database is locked" in str(exc.orig)
 
 
+def gone_message() -> str:
+    """What a user is told when a row their request relies on was deleted by another request meanwhile."""
+    return gettext("This was deleted meanwhile: reload the page to see what is left.")
+
+
 def _pause(state: RetryCallState) -> float:
     # Spread the retries of transactions that collided, more with each attempt (seconds).
     return random.uniform(0.01, 0.05) * state.attempt_number
@@ -277,6 +285,10 @@ def retrying(service: Callable[..., T]) -> Callable[..., T]:
     nothing and reaches the caller at once; only `is_transient` errors are tried again, up to ATTEMPTS
     times in all, after a short random pause that grows with each attempt. The service must take its
     session as the keyword argument `session`.
+
+    A rollback expires the objects the caller passed in (the acting user, say). When one of them was
+    deleted meanwhile by another transaction (the account deleted while its owner accepts an invitation),
+    reading it again raises SQLAlchemy's ObjectDeletedError: that is a refusal, NotFound, not a crash.
     """
 
     @wraps(service)
@@ -284,6 +296,9 @@ def retrying(service: Callable[..., T]) -> Callable[..., T]:
         def attempt() -> T:
             try:
                 return service(*args, session=session, **kwargs)
+            except ObjectDeletedError as exc:
+                session.rollback()
+                raise NotFound(str(gone_message())) from exc
             except BaseException:
                 session.rollback()
                 raise

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from empathy.core import db
 from empathy.core.db import ATTEMPTS, compare_and_delete, compare_and_set, is_transient, lock_rows, retrying
@@ -123,3 +124,52 @@ def test_lock_rows_reads_the_stored_rows_in_key_order(session):
     rows = lock_rows(session, Site, Site.id.in_([s.id for s in reversed(sites)]))
     assert [r.id for r in rows] == sorted(s.id for s in sites)
     session.commit()
+
+
+def test_a_row_deleted_by_another_transaction_before_the_retry_is_a_refusal_not_a_crash(session, monkeypatch):
+    # The account deleted while its owner accepts an invitation (tests/privacy/test_races.py): the first
+    # attempt collides and is rolled back, which expires the acting user; the account is deleted before the
+    # retry, which reads the user again.
+    from empathy.core.errors import NotFound
+    from empathy.models import User
+    from tests.factories import make_user
+
+    person = make_user(session, password=None)
+    session.commit()
+    person_id = person.id
+
+    def delete_meanwhile(state):
+        with Session(session.get_bind()) as other:
+            if (gone := other.get(User, person_id)) is not None:
+                other.delete(gone)
+                other.commit()
+        return 0
+
+    monkeypatch.setattr(db, "_pause", delete_meanwhile)
+    attempts = []
+
+    @retrying
+    def accept(user, *, session):
+        db.begin_write(session)  # as every write use case starts, then reads (a transaction is open)
+        session.connection()
+        attempts.append(user.email)  # the retry refreshes the expired user here
+        raise _locked()
+
+    with pytest.raises(NotFound, match="deleted meanwhile"):
+        accept(person, session=session)
+    assert len(attempts) == 1
+
+
+def test_a_page_or_api_call_that_finds_its_row_deleted_meanwhile_answers_404(app, client):
+    from sqlalchemy.orm.exc import ObjectDeletedError
+
+    def crash():
+        raise ObjectDeletedError(sa.inspect(Site(id=1)), "gone")
+
+    app.add_url_rule("/api/v1/_gone", "_gone_api", crash)
+    app.add_url_rule("/_gone", "_gone_page", crash)
+    api = client.get("/api/v1/_gone")
+    assert api.status_code == 404 and api.mimetype == "application/problem+json"
+    assert "deleted meanwhile" in api.get_json()["detail"]
+    page = client.get("/_gone")
+    assert page.status_code == 404 and "deleted meanwhile" in page.get_data(as_text=True)
