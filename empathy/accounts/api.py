@@ -26,9 +26,10 @@ def create_token(body: s.TokenRequest):
     """Exchange an email and password (and, with two-factor sign-in, a code) for a token valid for 30 days.
 
     Failed attempts are counted per address, per account and address, and per account (429 with
-    Retry-After past a limit); 503 with Retry-After when they cannot be counted just now. 403 when the
-    installation is "single sign-on only" and the account is not a break-glass administrator's: sign in
-    through the identity provider and create a token on the API tokens page instead.
+    Retry-After past a limit); 503 with Retry-After when they cannot be counted just now. When the
+    installation is "single sign-on only", only break-glass administrators may use a password: any other
+    address gets the same 401 as a wrong password (sign in through the identity provider and create a token
+    on the API tokens page instead).
     """
     attempt = throttling.sign_in_attempt(body.email, api=True)
     try:

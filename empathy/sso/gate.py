@@ -1,17 +1,22 @@
 """SSO-only mode at the web edge: the password pages and the password token operation refuse everyone
-but the break-glass administrators, with a message that says where to sign in instead.
+but the break-glass administrators. Registration, activation and setting a password say where to sign in
+instead; sign-in, "forgot your password" and the token exchange answer as they answer a wrong password or
+an unknown address, so that they do not tell which addresses are the break-glass administrators'.
 
 One hook for the whole app (like the security headers), so the accounts pages stay unaware of single
 sign-on; GATED names every endpoint it closes, and a test checks that each one exists."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, flash, redirect, render_template, request, url_for
+from flask import Flask, current_app, render_template, request
 from flask import session as browser_session
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from empathy.accounts import throttling
+from empathy.accounts.forms import ForgotPasswordForm, LoginForm
 from empathy.accounts.services import password_reset
+from empathy.accounts.services.passwords import verify_password
 from empathy.api.problems import problem
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
@@ -43,11 +48,8 @@ def _passwords_off_page():
 
 def _allowed(endpoint: str) -> bool:
     session = get_session()
-    if endpoint == "auth.login":
-        # The form is shown (break-glass administrators use it); a POST is refused unless the address is theirs.
-        return request.method != "POST" or policy.may_use_password(session, request.form.get("email", ""),
-                                                                   _break_glass())
-    if endpoint == "auth.forgot_password":
+    if endpoint in ("auth.login", "auth.forgot_password"):
+        # The form is shown (break-glass administrators use it); a POST goes ahead only for their addresses.
         return request.method != "POST" or policy.may_use_password(session, request.form.get("email", ""),
                                                                    _break_glass())
     if endpoint == "auth.reset_link":
@@ -64,7 +66,7 @@ def _allowed(endpoint: str) -> bool:
     if endpoint == "api.create_token":
         body = request.get_json(silent=True)
         email = body.get("email") if isinstance(body, dict) else None
-        return isinstance(email, str) and policy.may_use_password(session, email, _break_glass())
+        return not isinstance(email, str) or policy.may_use_password(session, email, _break_glass())
     return False  # registration and activation: accounts come from the identity provider
 
 
@@ -78,10 +80,41 @@ def _gate():
         return None
     if _allowed(request.endpoint):
         return None
+    # The password forms and the token exchange answer an address that may not use a password exactly as
+    # they answer a wrong password or an unknown address (the same page, status, counting and cost), so that
+    # nobody can find out which addresses are the break-glass administrators'. Their pages say that
+    # passwords are off for everyone else.
     if request.endpoint == "api.create_token":
-        return problem(403, _("Passwords are turned off here. Sign in with your organisation's account, then "
-                              "create a token on the API tokens page."))
+        return _token_refused()
     if request.endpoint == "auth.login":
-        flash(passwords_off_message(), "error")
-        return redirect(url_for("auth.login"), code=303)
+        return _as_a_wrong_password()
+    if request.endpoint == "auth.forgot_password":
+        return _as_an_unknown_address()
     return _passwords_off_page()
+
+
+def _as_a_wrong_password():
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return None  # the sign-in page shows what is missing, as for anyone
+    throttling.sign_in_attempt(form.email.data)  # counted as a failure is, never refunded (429 past the limit)
+    verify_password(None, form.password.data)  # as long as checking a password takes
+    form.form_errors.append(_("The email or password is not correct."))
+    return render_template("auth/login.html", form=form)
+
+
+def _as_an_unknown_address():
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        return None
+    throttling.reset_request(form.email.data)
+    return render_template("auth/forgot.html", form=None, minutes=password_reset.LINK_MINUTES)
+
+
+def _token_refused():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("password"), str):
+        return None  # the API's own validation answers (422)
+    throttling.sign_in_attempt(body["email"], api=True)
+    verify_password(None, body["password"])
+    return problem(401, _("The email or password is not correct."))

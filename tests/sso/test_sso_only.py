@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlmodel import select
 
@@ -36,11 +38,35 @@ def test_the_reset_token_key_is_the_one_the_reset_pages_use():
 def test_password_sign_in_is_refused_with_a_clear_message(sso_only, client, auth, session):
     make_user(session, email="emp@example.com")
     resp = auth.login("emp@example.com", DEFAULT_PASSWORD)
-    assert resp.status_code == 303 and resp.headers["Location"].endswith("/login")
-    page = client.get("/login").get_data(as_text=True)
-    assert "Passwords are turned off here" in page
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "The email or password is not correct." in page
+    assert "The form below is for break-glass administrators only" in page
     assert _home(client) == 302
     assert session.exec(select(UserSession)).all() == []
+
+
+def _answers(client, method, path, **kwargs):
+    resp = getattr(client, method)(path, **kwargs)
+    body = resp.get_data(as_text=True)
+    body = body.replace(kwargs.get("data", {}).get("email", "") or "@@", "EMAIL")  # the form echoes the address
+    return resp.status_code, re.sub(r'name="csrf_token"[^>]*', "", body)
+
+
+@pytest.mark.parametrize("email", ["emp@example.com", "nobody@example.com", "admin2@example.com"])
+def test_nothing_tells_which_addresses_are_break_glass(sso_only, app, client, session, email):
+    # Without the break-glass list at hand, a wrong password for the break-glass administrator, an employee's
+    # address, an unknown one and another admin's get the same sign-in page, reset page and API answer.
+    app.config["WTF_CSRF_ENABLED"] = False
+    make_user(session, email="emp@example.com")
+    make_user(session, email="admin2@example.com", role="admin")
+    make_user(session, email=BREAK_GLASS, role="admin")
+
+    def answers(address, password):
+        return (_answers(client, "post", "/login", data={"email": address, "password": password}),
+                _answers(client, "post", "/forgot", data={"email": address}),
+                client.post("/api/v1/auth/token", json={"email": address, "password": password}).get_json())
+
+    assert answers(email, DEFAULT_PASSWORD) == answers(BREAK_GLASS, "not the password")
 
 
 def test_an_admin_not_on_the_break_glass_list_is_refused_too(sso_only, client, auth, session):
@@ -87,11 +113,13 @@ def test_registration_reset_and_activation_are_off(sso_only, client, session, pa
     assert session.exec(select(User)).all() == []
 
 
-def test_others_may_not_ask_for_a_reset_link(sso_only, client, session):
+def test_others_may_not_ask_for_a_reset_link(sso_only, client, session, app):
+    from empathy.models import OutboxMessage
+
     make_user(session, email="emp@example.com")
     resp = client.post("/forgot", data={"email": "emp@example.com"})
-    assert resp.status_code == 403
-    assert "Passwords are turned off here" in resp.get_data(as_text=True)
+    assert resp.status_code == 200  # the page an unknown address gets
+    assert session.exec(select(OutboxMessage)).all() == []
 
 
 def test_the_break_glass_admin_may_ask_for_a_reset_link(sso_only, client, session):
@@ -121,14 +149,15 @@ def test_the_api_refuses_a_password_token_except_for_break_glass(sso_only, clien
     make_user(session, email="emp@example.com")
     make_user(session, email=BREAK_GLASS, role="admin")
     refused = client.post("/api/v1/auth/token", json={"email": "emp@example.com", "password": DEFAULT_PASSWORD})
-    assert refused.status_code == 403
+    assert refused.status_code == 401
     assert refused.content_type == "application/problem+json"
-    assert "Passwords are turned off here" in refused.get_json()["detail"]
-    assert client.post("/api/v1/auth/token", json=["not", "an", "object"]).status_code == 403
+    assert refused.get_json()["detail"] == "The email or password is not correct."
+    assert client.post("/api/v1/auth/token", json=["not", "an", "object"]).status_code == 422
     allowed = client.post("/api/v1/auth/token", json={"email": BREAK_GLASS, "password": DEFAULT_PASSWORD})
     assert allowed.status_code == 200 and allowed.get_json()["token"]
 
 
-def test_the_api_document_lists_the_refusal(client):
-    responses = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/auth/token"]["post"]["responses"]
-    assert "403" in responses
+def test_the_api_document_says_sso_only_refuses_as_a_wrong_password(client):
+    operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/auth/token"]["post"]
+    assert "401" in operation["responses"]
+    assert "same 401 as a wrong password" in operation["description"]
