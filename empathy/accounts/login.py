@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from functools import wraps
 
 from flask import Flask, abort, current_app, g
@@ -42,8 +43,29 @@ def sign_in(user: User, *, remember: bool) -> None:
     # Flask-Login keeps user.get_id() (the row id) as the cookie's user id, for the user loader and
     # the remember-me cookie. Ours is the server-side session's token, which logout revokes.
     cookie["_user_id"] = token
+    mark_confirmed()  # signing in proves who one is, as a confirmation does
     # This browser now knows the password (and code): someone else's failures must not stop it.
     remember_device(user.email)
+
+
+# When this browser last proved who is using it (a sign-in, or signing in again at the identity provider
+# to confirm a sensitive step), in seconds since the epoch; kept in the signed session cookie.
+CONFIRMED_AT_KEY = "confirmed_at"
+CONFIRMED_FOR = 300  # seconds a confirmation stands for: as GitHub's "sudo mode" and the two-factor step
+
+
+def mark_confirmed() -> None:
+    """Record that the person at this browser has just proved who they are."""
+    cookie[CONFIRMED_AT_KEY] = int(time.time())
+
+
+def recently_confirmed(max_age: int = CONFIRMED_FOR) -> bool:
+    """Whether the person at this browser proved who they are within `max_age` seconds (sign-in included).
+
+    For accounts with no password (single sign-on): the steps that ask others for their current password
+    (deleting the account) ask them to sign in again at their identity provider instead."""
+    at = cookie.get(CONFIRMED_AT_KEY)
+    return isinstance(at, int) and 0 <= time.time() - at <= max_age
 
 
 def current_session_token() -> str | None:

@@ -104,13 +104,25 @@ def login_code():
 def settings():
     row = service.get(get_session(), me().id)
     return render_template("auth/two_factor.html", row=row, form=TwoFactorCodeForm(),
-                           disable_form=DisableTwoFactorForm())
+                           disable_form=_disable_form(), has_password=me().password_hash is not None)
+
+
+def _disable_form() -> DisableTwoFactorForm:
+    # An account without a password (single sign-on) turns two-factor sign-in off with a code alone.
+    form = DisableTwoFactorForm()
+    if me().password_hash is None:
+        del form.password
+    return form
 
 
 @bp.post("/account/two-factor/setup")
 @login_required
 def begin_setup():
     if service.is_enabled(get_session(), me()):
+        return redirect(url_for("two_factor.settings"))
+    if me().password_hash is None:
+        # Signing in through the identity provider never asks for our code: a second factor belongs there.
+        flash(_("You sign in with your organisation's account: set up a second factor there."), "info")
         return redirect(url_for("two_factor.settings"))
     browser_session[SETUP] = service.new_secret()
     return redirect(url_for("two_factor.confirm_setup"))
@@ -155,11 +167,12 @@ def new_recovery_codes():
 @bp.post("/account/two-factor/disable")
 @login_required
 def disable():
-    form = DisableTwoFactorForm()
+    form = _disable_form()
     if form.validate_on_submit():
         attempt = throttling.code_attempt(me())  # a wrong password counts as much as a wrong code
+        password = form.password.data if "password" in form else None
         try:
-            service.disable(session=get_session(), user=me(), password=form.password.data, code=form.code.data,
+            service.disable(session=get_session(), user=me(), password=password, code=form.code.data,
                             keys=totp_keys())
         except ServiceError as exc:
             if isinstance(exc, service.KeyUnavailable):
@@ -170,4 +183,5 @@ def disable():
             flash(_("Two-factor sign-in is off."), "success")
             return redirect(url_for("two_factor.settings"))
     row = service.get(get_session(), me().id)
-    return render_template("auth/two_factor.html", row=row, form=TwoFactorCodeForm(), disable_form=form), 200
+    return render_template("auth/two_factor.html", row=row, form=TwoFactorCodeForm(), disable_form=form,
+                           has_password=me().password_hash is not None), 200

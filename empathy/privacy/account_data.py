@@ -126,8 +126,12 @@ def _forget_name_in_invitations(session: Session, user: User) -> None:
 
 
 @retrying
-def delete_account(*, session: Session, user: User, password: str) -> None:
+def delete_account(*, session: Session, user: User, password: str | None, confirmed_elsewhere: bool = False) -> None:
     """Delete the account and its personal data after checking the password. Commits.
+
+    An account with no password (single sign-on) is deleted with `confirmed_elsewhere`: the caller has
+    checked that its owner signed in again at the identity provider minutes ago (accounts.login.
+    recently_confirmed). An account with a password always needs it.
 
     Approved hours stay in the reports without a person (hours_records.user_id becomes NULL and
     the person's free-text note and a reviewer's reason for refusing them are blanked; hours, date
@@ -142,7 +146,8 @@ def delete_account(*, session: Session, user: User, password: str) -> None:
     administrators, the account, the needs of its sign-ups, the sign-ups): a sign-up or withdrawal
     at the same moment is counted in the seats, and two administrators cannot both leave.
     """
-    if not verify_password(user.password_hash, password or ""):
+    proved_at_provider = user.password_hash is None and confirmed_elsewhere
+    if not proved_at_provider and not verify_password(user.password_hash, password or ""):
         raise ServiceError(str(_l("The password is not correct.")), field="password")
     _erase(session, user.id, only_admin=_l("You are the only administrator: make someone else an administrator first."))
 

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required, logout_user
 
-from empathy.accounts.login import me, role_required
+from empathy.accounts.login import me, recently_confirmed, role_required
 from empathy.core import audit, web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
@@ -51,18 +51,30 @@ def download():
 @bp.route("/account/delete", methods=["GET", "POST"])
 @login_required
 def delete():
+    # An account with a password confirms with it; one without (single sign-on) by signing in again at its
+    # identity provider, minutes before (the page offers the button).
+    has_password = me().password_hash is not None
+    confirmed = has_password or recently_confirmed()
     form = DeleteAccountForm()
+    if not has_password:
+        del form.password
     if form.validate_on_submit():
         try:
-            account_data.delete_account(session=get_session(), user=me(), password=form.password.data)
+            if not confirmed:
+                raise ServiceError(_("Confirm that it is you first: sign in again with your organisation's "
+                                     "account, then delete within five minutes."))
+            account_data.delete_account(session=get_session(), user=me(),
+                                        password=form.password.data if has_password else None,
+                                        confirmed_elsewhere=not has_password)
         except ServiceError as exc:
-            form_error(form, exc, "password")
+            form_error(form, exc, "password" if has_password else None)
         else:
             logout_user()
             after_response(refit_without_deleted)  # the saved matching model must forget their profile too
             flash(_("Your account and personal data are deleted."), "success")
             return redirect(url_for("main.index"))
-    return render_template("privacy/delete.html", form=form), 422 if form.errors else 200
+    return render_template("privacy/delete.html", form=form, has_password=has_password, confirmed=confirmed), \
+        422 if form.errors or form.form_errors else 200
 
 
 @bp.get("/admin/audit")

@@ -96,6 +96,13 @@ def _site_id(session: Session, name: str) -> int | None:
     return None
 
 
+def is_identity_of(*, session: Session, identity: Identity, user_id: int) -> bool:
+    """Whether this provider identity (issuer and subject) is linked to the account `user_id`."""
+    link = session.exec(select(ExternalIdentity).where(ExternalIdentity.issuer == identity.issuer,
+                                                       ExternalIdentity.subject == identity.subject)).first()
+    return link is not None and link.user_id == user_id
+
+
 def sign_in_with_identity(*, session: Session, identity: Identity, create_accounts: bool = True) -> tuple[User, str]:
     """The account this identity signs in to, and what happened: "signed_in", "linked" or "created". Commits.
 

@@ -10,10 +10,10 @@ from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask import session as browser_session
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from joserfc.errors import JoseError
 
-from empathy.accounts.login import sign_in
+from empathy.accounts.login import mark_confirmed, sign_in
 from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
@@ -28,6 +28,7 @@ web.init_blueprint(bp)
 NEXT_KEY = "sso_next"
 PROVIDER_KEY = "sso_provider"  # the provider of this browser's session, for the sign-out page
 ID_TOKEN_KEY = "sso_id_token"  # its ID token, the hint the provider's sign-out asks for
+CONFIRM_KEY = "sso_confirm"  # a signed-in user confirming who they are: {"u": user id, "n": where to go next}
 MAX_KEPT_ID_TOKEN = 2000  # larger tokens are not kept: the signed cookie holds 4 KB in all
 
 
@@ -61,13 +62,34 @@ def start(provider: str):
     try:
         discover(provider)
         browser_session[NEXT_KEY] = safe_next(request.args.get("next")) or ""
-        # Authlib keeps each started sign-in (state, nonce, PKCE verifier) in the cookie for an hour; one at a
-        # time is enough, and keeps a browser that starts many from outgrowing the 4 KB cookie.
-        for key in [k for k in browser_session if k.startswith(f"_state_{provider.name}_")]:
-            browser_session.pop(key)
-        return client(provider).authorize_redirect(url_for("sso.callback", provider=provider.name, _external=True))
+        browser_session.pop(CONFIRM_KEY, None)
+        return _redirect_to(provider)
     except (requests.RequestException, ValueError) as exc:
         return _unreachable(provider, exc)
+
+
+@bp.get("/account/confirm/sso/<provider>")
+@login_required
+def confirm(provider: str):
+    """A signed-in user without a password proves who they are before a sensitive step (deleting the account):
+    they sign in again at the provider (`prompt=login`, OpenID Connect Core 1.0 section 3.1.2.1), and come back
+    to `next` confirmed for accounts.login.CONFIRMED_FOR seconds."""
+    provider = _provider_or_404(provider)
+    try:
+        discover(provider)
+        browser_session[CONFIRM_KEY] = {"u": current_user.id, "n": safe_next(request.args.get("next")) or ""}
+        return _redirect_to(provider, prompt="login")
+    except (requests.RequestException, ValueError) as exc:
+        return _unreachable(provider, exc)
+
+
+def _redirect_to(provider: Provider, **params: str):
+    # Authlib keeps each started sign-in (state, nonce, PKCE verifier) in the cookie for an hour; one at a
+    # time is enough, and keeps a browser that starts many from outgrowing the 4 KB cookie.
+    for key in [k for k in browser_session if k.startswith(f"_state_{provider.name}_")]:
+        browser_session.pop(key)
+    return client(provider).authorize_redirect(url_for("sso.callback", provider=provider.name, _external=True),
+                                               **params)
 
 
 @bp.get("/login/sso/<provider>/callback")
@@ -100,6 +122,9 @@ def callback(provider: str):
     try:
         identity = services.identity_from_claims(claims, issuer=provider.issuer, mapping=provider.claims,
                                                  verified_domains=provider.verified_domains)
+        confirming = browser_session.pop(CONFIRM_KEY, None)
+        if confirming is not None:
+            return _confirmed(provider, identity, confirming)
         user, outcome = services.sign_in_with_identity(session=get_session(), identity=identity,
                                                        create_accounts=provider.create_accounts)
     except ServiceError as exc:
@@ -113,6 +138,16 @@ def callback(provider: str):
     if outcome == "created":
         flash(_("Welcome to Empathy, %(name)s.", name=user.display_name), "success")
     return redirect(next_url or url_for("main.home"))
+
+
+def _confirmed(provider: Provider, identity: services.Identity, confirming: dict):
+    if not current_user.is_authenticated or current_user.id != confirming.get("u"):
+        return _problem(provider, _("You are no longer signed in here: sign in, then try again."), 400)
+    if not services.is_identity_of(session=get_session(), identity=identity, user_id=current_user.id):
+        return _problem(provider, _("You signed in at %(provider)s as someone other than the person signed in "
+                                    "here, so nothing was confirmed.", provider=provider.label), 403)
+    mark_confirmed()
+    return redirect(confirming.get("n") or url_for("main.home"))
 
 
 @bp.get("/logout/sso")

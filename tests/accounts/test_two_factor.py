@@ -336,3 +336,31 @@ def test_tokens_made_before_a_role_required_two_factor_stop_working(app, client,
     app.config["TWO_FACTOR_REQUIRED_ROLES"] = ["admin"]
     refused = client.get("/api/v1/me", headers=headers)
     assert refused.status_code == 401 and "two-factor" in refused.get_json()["detail"]
+
+
+def test_an_account_without_a_password_turns_it_off_with_a_code_and_cannot_set_it_up_here(
+        client, session, user, enrolled):
+    # Single sign-on accounts have no password: the identity provider asks for their second factor.
+    _password_step(client)
+    client.post("/login/code", data={"code": enrolled["codes"][1]})
+    row = _fresh(session).get(User, user.id)
+    row.password_hash = None  # as an account made by single sign-on
+    session.add(row)
+    session.commit()
+    page = client.get("/account/two-factor").text
+    assert 'name="password"' not in page and 'name="code"' in page
+    off = client.post("/account/two-factor/disable", data={"code": enrolled["codes"][2]})
+    assert off.status_code == 302
+    assert _fresh(session).get(TwoFactor, user.id) is None
+    page = client.get("/account/two-factor").text
+    assert "Set up two-factor sign-in" not in page and "Set it up there" in page
+    assert client.post("/account/two-factor/setup").headers["Location"].endswith("/account/two-factor")
+    assert "set up a second factor there" in client.get("/account/two-factor").text
+
+
+def test_turning_off_without_a_password_is_refused_for_an_account_that_has_one(session, user, keys):
+    secret = two_factor.new_secret()
+    now = time.time()
+    two_factor.enable(session=session, user=user, secret=secret, code=_code(secret, now - 30), keys=keys, now=now)
+    with pytest.raises(ServiceError, match="password is not correct"):
+        two_factor.disable(session=session, user=user, password=None, code=_code(secret, now), keys=keys, now=now)

@@ -87,6 +87,7 @@ auth.reset_password                        GET    ok ok ok ok ok ok
 auth.reset_password                        POST   ok= ok= ok= ok= ok= ok=
 sso.start                                  GET    404 404 404 404 404 404
 sso.callback                               GET    404 404 404 404 404 404
+sso.confirm                                GET    login 404 404 404 404 404
 sso.signed_out                             GET    login ok ok ok ok ok
 two_factor.login_code                      GET    login login login login login login
 two_factor.login_code                      POST   login login login login login login

@@ -253,15 +253,16 @@ def _turn_off(session: Session, user_id: int) -> None:
         raise off
 
 
-def disable(*, session: Session, user: User, password: str, code: str, keys: KeyRing,
+def disable(*, session: Session, user: User, password: str | None, code: str, keys: KeyRing,
             now: float | None = None) -> None:
     """Turn two-factor sign-in off, with the password and a current code. Commits.
 
-    Raises ServiceError on `password` or `code` when either is not right, KeyUnavailable when `keys`
+    An account with no password (single sign-on, which the identity provider secures) turns it off with
+    the code alone. Raises ServiceError on `password` or `code` when either is not right, KeyUnavailable when `keys`
     cannot open the secret, or Conflict when it was turned off meanwhile (by an administrator's
     reset, for instance).
     """
-    if not verify_password(user.password_hash, password or ""):
+    if user.password_hash is not None and not verify_password(user.password_hash, password or ""):
         raise ServiceError(str(_l("The password is not correct.")), field="password")
     if not verify(session=session, user=user, code=code, keys=keys, now=now):
         raise ServiceError(str(_l("This code is not right.")), field="code")
