@@ -14,7 +14,7 @@ from empathy.accounts.services import password_links as links
 from empathy.accounts.services.password_links import LinkKind
 from empathy.core.db import begin_write, bulk_insert, retrying, utcnow
 from empathy.core.errors import NotFound, ServiceError
-from empathy.core.mail import queue_mail
+from empathy.core.mail import queue_inserted, queue_mail
 from empathy.models import OutboxMessage, User
 
 MAIL_KIND = "activation"
@@ -99,8 +99,8 @@ def queue_activation_mails(session: Session, users: Sequence[NewAccount], *, sec
     """Queue the activation e-mails of many new accounts with bulk INSERTs (an import of thousands).
 
     The same messages as `queue_activation_mail`, each in its user's language. Returns the outbox ids
-    (for the caller to deliver after its commit) and (email, name, link) per user, in order. The caller
-    commits."""
+    and (email, name, link) per user, in order. The caller commits; its commit queues their delivery
+    (`deliver_batch`, as for any e-mail)."""
     rows = []
     now = utcnow()
     by_language: dict[str, list[tuple[NewAccount, str]]] = {}
@@ -117,6 +117,7 @@ def queue_activation_mails(session: Session, users: Sequence[NewAccount], *, sec
             rows.append({"to_address": user.email, "subject": subject, "body": text, "kind": MAIL_KIND,
                          "status": "queued", "created_at": now})
     ids = [row[0] for row in bulk_insert(session, OutboxMessage.__table__, rows, returning=("id",))]
+    queue_inserted(session, ids)  # delivered by deliver_batch tasks once the caller commits
     return ids, [(user.email, user.display_name, url) for user, url in zip(users, urls)]
 
 
