@@ -126,7 +126,7 @@ def confirm_setup():
     if form.validate_on_submit():
         try:
             codes = service.enable(session=get_session(), user=me(), secret=secret, code=form.code.data,
-                                   keys=totp_keys())
+                                   keys=totp_keys(), base_url=current_app.config["BASE_URL"])
         except ServiceError as exc:
             form_error(form, exc, "code")
         else:
@@ -160,7 +160,7 @@ def disable():
         attempt = throttling.code_attempt(me())  # a wrong password counts as much as a wrong code
         try:
             service.disable(session=get_session(), user=me(), password=form.password.data, code=form.code.data,
-                            keys=totp_keys())
+                            keys=totp_keys(), base_url=current_app.config["BASE_URL"])
         except ServiceError as exc:
             if isinstance(exc, service.KeyUnavailable):
                 attempt.refund()  # a wrong password counts as much as a wrong code; the server's missing key does not

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from empathy.admin.services import import_jobs
 from empathy.core.db import get_engine
-from empathy.core.queue import crontab, drop_note, periodic, put_note, task
+from empathy.core.queue import background_priority, crontab, drop_note, periodic, put_note, task
 from empathy.core.runtime import import_link_keys
 from empathy.core.submissions import prune
 
@@ -32,7 +32,8 @@ def run_import(job_id: int) -> str | None:
     `deliver_batch` tasks for them (empathy.core.mail), which this worker or another runs next. Not retried:
     a failed import fails its job, with the reasons, and the administrator uploads the file again."""
     name = import_jobs.progress_note_name(job_id)
-    with Session(get_engine(), expire_on_commit=False) as session:
+    # Tens of seconds of CPU for a large file: below the web workers', so that pages stay quick meanwhile.
+    with background_priority(), Session(get_engine(), expire_on_commit=False) as session:
         outcome = import_jobs.run_import_job(
             session=session, job_id=job_id, secret_key=current_app.config["SECRET_KEY"],
             base_url=current_app.config["BASE_URL"], keys=import_link_keys(),

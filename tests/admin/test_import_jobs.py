@@ -4,7 +4,9 @@ and polling, and the activation links kept for the administrator who started the
 from __future__ import annotations
 
 import io
+import os
 import re
+import threading
 from collections import Counter
 from datetime import timedelta
 
@@ -17,7 +19,7 @@ from empathy.admin.services import import_jobs, imports
 from empathy.core import mail
 from empathy.core.crypto import KeyRing
 from empathy.core.db import get_engine, utcnow
-from empathy.core.queue import queue_of, read_note
+from empathy.core.queue import BACKGROUND_NICE, queue_of, read_note
 from empathy.models import EmployeeSkill, ImportJob, OutboxMessage, User
 from tests.api.fixtures import Api, token_for
 from tests.factories import DEFAULT_PASSWORD, make_skill, make_user
@@ -164,9 +166,34 @@ def test_an_import_s_activation_mail_is_delivered_by_deliver_batch_tasks_each_me
     assert mail_server.connections_used() == 3  # one connection per batch
     first = mail_server.received[0]
     assert first.get_content_type() == "multipart/alternative"
-    assert "/activate/" in first.get_body(("html",)).get_content()
+    text, html = (part.get_payload(decode=True).decode() for part in first.get_payload())
+    assert "/activate/" in text and "/activate/" in html and "<html" in html
     session.rollback()
     assert {m.status for m in session.exec(select(OutboxMessage)).all()} == {"sent"}
+
+
+def test_the_import_task_runs_at_a_lower_cpu_priority_than_the_web_workers(app, client, admin, monkeypatch):
+    seen = []
+    real = import_jobs.run_import_job
+
+    def recording(**kwargs):
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return real(**kwargs)
+
+    monkeypatch.setattr(import_jobs, "run_import_job", recording)
+    upload(client, people(2))
+    huey = queue_of(app)
+    task = huey.dequeue()
+    before = []
+
+    def work():  # a thread of its own, like a worker's: its priority is its own
+        before.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        huey.execute(task)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert seen == [min(19, before[0] + BACKGROUND_NICE)]
 
 
 def test_a_job_whose_task_cannot_be_queued_fails_with_a_clear_message(app, client, admin, session, monkeypatch):
