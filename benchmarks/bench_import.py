@@ -14,8 +14,9 @@ of the shipped taxonomy, in English, Chinese or a synonym, with levels) is POSTe
 /api/v1/admin/employees/import, which answers 202 and a Location; the script polls it until the job is done.
 Meanwhile one thread, signed in as the administrator in a browser session, requests pages without pause
 (the import job's page, its status JSON, the users list, the import page, the home page) and records each
-latency. It prints the import's wall time (POST to done) and the job's own (started to finished), and the
-page requests' count, p50, p99 and max.
+latency. It prints the import's wall time (POST to done) and the job's own (started to finished), the
+page requests' count, p50, p99 and max, and the five slowest with the job's stage when each was sent
+(queued, checking, writing: as last polled).
 """
 
 from __future__ import annotations
