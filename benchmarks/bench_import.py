@@ -14,8 +14,9 @@ of the shipped taxonomy, in English, Chinese or a synonym, with levels) is POSTe
 /api/v1/admin/employees/import, which answers 202 and a Location; the script polls it until the job is done.
 Meanwhile one thread, signed in as the administrator in a browser session, requests pages without pause
 (the import job's page, its status JSON, the users list, the import page, the home page) and records each
-latency. It prints the import's wall time (POST to done) and the job's own (started to finished), and the
-page requests' count, p50, p99 and max.
+latency. It prints the import's wall time (POST to done) and the job's own (started to finished), the
+page requests' count, p50, p99 and max, and the five slowest with the job's stage when each was sent
+(queued, checking, writing: as last polled).
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ class Pages(threading.Thread):
         super().__init__(daemon=True)
         self.user, self.job = user, job
         self.samples: list[tuple[float, str, int]] = []
+        self.started: list[float] = []  # when each sample's request was sent (time.monotonic())
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -94,6 +96,7 @@ class Pages(threading.Thread):
             except requests.RequestException:
                 status = 599  # no answer within 30 s: counted as an error, and as a 30 s latency
             self.samples.append((time.monotonic() - started, path, status))
+            self.started.append(started)
             i += 1
 
 
@@ -130,7 +133,7 @@ def run_once(rows: int, *, postgres: str | None, queue: str | None, port: int, w
             location = answer.headers["Location"]
             pages = Pages(web, answer.json()["id"])
             pages.start()
-            state, progress_seen = "queued", set()
+            state, progress_seen, stages = "queued", set(), []  # stages: (monotonic time, stage seen from then on)
             while state in ("queued", "running"):
                 time.sleep(0.25)
                 job = requests.get(server.url + location, timeout=30,
@@ -138,6 +141,9 @@ def run_once(rows: int, *, postgres: str | None, queue: str | None, port: int, w
                 if "state" not in job:
                     raise RuntimeError(f"{job}\n{server.log()[-3000:]}")
                 state = job["state"]
+                stage = job["progress"]["stage"] if state == "running" else state
+                if not stages or stages[-1][1] != stage:
+                    stages.append((time.monotonic(), stage))
                 if state == "running":
                     progress_seen.add((job["progress"]["stage"], job["progress"]["done"]))
             wall = time.monotonic() - started
@@ -151,6 +157,11 @@ def run_once(rows: int, *, postgres: str | None, queue: str | None, port: int, w
             latencies = sorted(s[0] for s in pages.samples)
             errors = [s for s in pages.samples if s[2] >= 500]
             slowest = max(pages.samples, key=lambda s: s[0])
+
+            def stage_at(moment: float) -> str:  # the job's stage (as polled) when a request was sent
+                return next((stage for t, stage in reversed(stages) if t <= moment), "queued")
+
+            worst = sorted(zip(pages.samples, pages.started), key=lambda pair: -pair[0][0])[:5]
             return {
                 "rows": rows, "database": database.dialect, "queue": queue_url.split(":")[0],
                 "post_seconds": round(post_seconds, 2), "import_seconds": round(wall, 1),
@@ -160,6 +171,7 @@ def run_once(rows: int, *, postgres: str | None, queue: str | None, port: int, w
                 "p50_ms": round(statistics.median(latencies) * 1000),
                 "p99_ms": round(latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] * 1000),
                 "max_ms": round(latencies[-1] * 1000), "slowest": slowest[1],
+                "worst": [f"{round(sample[0] * 1000)} ms {sample[1]} ({stage_at(sent)})" for sample, sent in worst],
             }
         finally:
             server.stop()

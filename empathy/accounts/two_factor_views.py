@@ -138,7 +138,7 @@ def confirm_setup():
     if form.validate_on_submit():
         try:
             codes = service.enable(session=get_session(), user=me(), secret=secret, code=form.code.data,
-                                   keys=totp_keys())
+                                   keys=totp_keys(), base_url=current_app.config["BASE_URL"])
         except ServiceError as exc:
             form_error(form, exc, "code")
         else:
@@ -173,7 +173,7 @@ def disable():
         password = form.password.data if "password" in form else None
         try:
             service.disable(session=get_session(), user=me(), password=password, code=form.code.data,
-                            keys=totp_keys())
+                            keys=totp_keys(), base_url=current_app.config["BASE_URL"])
         except ServiceError as exc:
             if isinstance(exc, service.KeyUnavailable):
                 attempt.refund()  # a wrong password counts as much as a wrong code; the server's missing key does not

@@ -1,11 +1,13 @@
 """Outgoing e-mail: kept in the outbox, and delivered by the task queue's workers over SMTP.
 
 A request only queues: `queue_mail` adds an outbox row to the caller's transaction and, once that
-transaction commits, queues one `deliver_batch` task with the ids of every message it committed (never
-after a rollback). A worker runs the task: it claims the messages, sends them over one SMTP connection,
-and stores each outcome. Every minute the worker's scheduler runs `sweep_outbox`, which sends what is due
-again (a retry whose time has come, a message whose sender stopped) and what a queue that could not be
-reached never got; `flask send-mail` does the same by hand.
+transaction commits, queues a `deliver_batch` task with the ids of the messages it committed, one per BATCH
+of them (never after a rollback); rows inserted in bulk (an import's activation e-mails) are handed to the
+same path by `queue_inserted`. `deliver_batch` is the one way a new message is sent. A worker runs the
+task: it claims the messages, sends them over one SMTP connection, and stores each outcome.
+Every minute the worker's scheduler runs `sweep_outbox`, which sends what is due again (a retry whose
+time has come, a message whose sender stopped) and what a queue that could not be reached never got;
+`flask send-mail` does the same by hand.
 
 Every sender claims a message before it sends it: one conditional UPDATE moves it from `queued` to
 `sending` under the sender's own token, and a sender sends only the rows its UPDATE changed. Two workers
@@ -58,8 +60,28 @@ _BATCH_KEY = "empathy.mail.batch"  # session.info key: the messages queued in th
 
 @dataclass
 class _Batch:
+    """The messages a transaction queued, and the ids of those flushed so far, in chunks of BATCH: the commit
+    queues one `deliver_batch` per chunk (an import's thousands of activation e-mails as well as one sign-up's
+    e-mail), so no task claims more than a connection sends in one go."""
+
     messages: list[OutboxMessage] = field(default_factory=list)
-    ids: list[int] = field(default_factory=list)  # filled as the messages are flushed; read after the commit
+    chunks: list[list[int]] = field(default_factory=list)  # filled as messages are flushed; read after the commit
+
+    def add(self, session: Session, ids: Iterable[int]) -> None:
+        for message_id in ids:
+            if not self.chunks or len(self.chunks[-1]) >= BATCH:
+                self.chunks.append([])
+                if has_app_context():
+                    # The list is read when the commit queues the task: by then it holds its ids.
+                    enqueue_after_commit(session, deliver_batch, self.chunks[-1])
+            self.chunks[-1].append(message_id)
+
+
+def _batch_of(session: Session) -> _Batch:
+    batch = session.info.get(_BATCH_KEY)
+    if batch is None:
+        batch = session.info[_BATCH_KEY] = _Batch()
+    return batch
 
 
 def queue_mail(session: Session, *, to: str, subject: str, body: str, html: str | None = None, kind: str = "",
@@ -73,14 +95,15 @@ def queue_mail(session: Session, *, to: str, subject: str, body: str, html: str 
         _text, html = render_mail("text", language, body=body)
     message = OutboxMessage(to_address=to, subject=subject, body=body, html_body=html, kind=kind)
     session.add(message)
-    batch = session.info.get(_BATCH_KEY)
-    if batch is None:
-        batch = session.info[_BATCH_KEY] = _Batch()
-        if has_app_context():
-            # The list is read when the commit queues the task: by then it holds every id of the transaction.
-            enqueue_after_commit(session, deliver_batch, batch.ids)
-    batch.messages.append(message)
+    _batch_of(session).messages.append(message)
     return message
+
+
+def queue_inserted(session: Session, ids: Iterable[int]) -> None:
+    """Deliver outbox rows the caller inserted itself (in bulk, e.g. an import's activation e-mails) like the
+    messages of `queue_mail`: through `deliver_batch` tasks queued when the caller's transaction commits,
+    and never after a rollback. The caller commits."""
+    _batch_of(session).add(session, ids)
 
 
 @event.listens_for(OrmSession, "after_flush_postexec")
@@ -88,14 +111,15 @@ def _note_ids(session, _flush_context) -> None:
     batch = session.info.get(_BATCH_KEY)
     if batch is None:
         return
-    waiting = []
+    waiting, flushed = [], []
     for message in batch.messages:
         identity = sa.inspect(message).identity
         if identity is not None:
-            batch.ids.append(identity[0])
+            flushed.append(identity[0])
         else:
             waiting.append(message)
     batch.messages = waiting
+    batch.add(session, flushed)
 
 
 @event.listens_for(OrmSession, "after_commit")

@@ -18,9 +18,11 @@ The Huey instance itself is made on first use, so creating an app opens no file 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,6 +33,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
 __all__ = ["task", "periodic", "crontab", "enqueue", "enqueue_after_commit", "queue_of", "init_app",
+           "background_priority", "BACKGROUND_NICE",
            "put_note", "read_note", "drop_note",
            "QueueConfigError", "QUEUE_FILE", "declared_tasks"]
 
@@ -239,3 +242,37 @@ def drop_note(name: str) -> None:
         queue_of().delete(_NOTE_PREFIX + name)
     except Exception:
         log.warning("could not drop the queue note %s", name, exc_info=True)
+
+
+# ----------------------------------------------------------------------------- CPU priority of long tasks
+# How much lower a long task (a large import) runs than the web processes on the same cores: with 2 cores, a
+# worker at full speed beside 3 web workers made page views wait for the CPU (issue #17).
+BACKGROUND_NICE = 10
+
+
+@contextlib.contextmanager
+def background_priority(increment: int = BACKGROUND_NICE) -> Iterator[bool]:
+    """Run the block with this thread's CPU priority lowered by `increment` (its nice value, Linux: a thread
+    has its own), so that the web requests served on the same cores go first; yields whether it was lowered.
+
+    Only in a queue worker's thread: under QUEUE_URL=immediate the task runs in a web request's thread, which
+    keeps its priority. Restored afterwards where the system lets a process raise its priority again (root,
+    or RLIMIT_NICE); elsewhere the worker thread stays lower, which only ever delays background work.
+    """
+    lowered = False
+    if hasattr(os, "setpriority") and not getattr(queue_of(), "immediate", False):
+        thread = threading.get_native_id()
+        try:
+            before = os.getpriority(os.PRIO_PROCESS, thread)
+            os.setpriority(os.PRIO_PROCESS, thread, min(19, before + increment))
+            lowered = True
+        except OSError:
+            log.debug("could not lower the priority of thread %s", thread, exc_info=True)
+    try:
+        yield lowered
+    finally:
+        if lowered:
+            try:
+                os.setpriority(os.PRIO_PROCESS, thread, before)
+            except OSError:
+                log.debug("thread %s keeps its lower priority (no permission to raise it)", thread)

@@ -4,7 +4,10 @@ and polling, and the activation links kept for the administrator who started the
 from __future__ import annotations
 
 import io
+import os
 import re
+import threading
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -13,12 +16,14 @@ from sqlmodel import Session, func, select
 
 from empathy import create_app
 from empathy.admin.services import import_jobs, imports
+from empathy.core import mail
 from empathy.core.crypto import KeyRing
 from empathy.core.db import get_engine, utcnow
-from empathy.core.queue import queue_of, read_note
+from empathy.core.queue import BACKGROUND_NICE, queue_of, read_note
 from empathy.models import EmployeeSkill, ImportJob, OutboxMessage, User
 from tests.api.fixtures import Api, token_for
 from tests.factories import DEFAULT_PASSWORD, make_skill, make_user
+from tests.mail_server import mail_server  # noqa: F401  (a fixture)
 
 HEADER = "email,name,skills\n"
 KEYS = "k" * 40
@@ -85,7 +90,7 @@ def test_an_upload_becomes_a_queued_job_whose_page_shows_progress_then_the_resul
         "state": "queued", "stage": "waiting", "done": 0, "total": 3, "percent": 0, "finished": False}
     assert count(session, User) == 1  # only the admin: nothing is imported in the request
 
-    assert run_worker(app) == 1
+    assert run_worker(app) == 2  # the import, then the delivery of its e-mails (one deliver_batch)
     status = client.get(f"/admin/imports/{job.id}/status").json
     assert status["state"] == "done" and status["finished"] and status["done"] == 3 and status["percent"] == 100
     page = client.get(f"/admin/imports/{job.id}").text
@@ -133,8 +138,62 @@ def test_a_job_runs_once_even_if_queued_twice(app, client, admin, session):
         from empathy.core.queue import enqueue
 
         enqueue(run_import, job.id)
-    assert run_worker(app) == 2
+    assert run_worker(app) == 3  # the import twice (the second finds it taken), one deliver_batch
     assert count(session, User) == 3 and count(session, OutboxMessage) == 2
+
+
+def test_an_import_s_activation_mail_is_delivered_by_deliver_batch_tasks_each_message_once(
+        app, client, admin, session, mail_server):  # noqa: F811
+    app.config["SMTP"] = mail_server.smtp
+    upload(client, people(120))
+    huey = queue_of(app)
+    huey.execute(huey.dequeue())  # the import task
+
+    assert mail_server.received == []  # the import sent nothing itself: its commit queued the deliveries
+    tasks = []
+    while (task := huey.dequeue()) is not None:
+        tasks.append(task)
+    assert {t.name for t in tasks} == {"deliver_batch"}
+    assert [len(t.args[0]) for t in tasks] == [mail.BATCH, mail.BATCH, 20]
+    session.rollback()
+    ids = set(session.exec(select(OutboxMessage.id)).all())
+    assert {i for t in tasks for i in t.args[0]} == ids and len(ids) == 120
+    for task in tasks + tasks:  # each task run twice (a retry, a second worker): still once per message
+        huey.execute(task)
+
+    received = Counter(str(m["To"]) for m in mail_server.received)
+    assert received == Counter(f"p{i}@example.com" for i in range(120))
+    assert mail_server.connections_used() == 3  # one connection per batch
+    first = mail_server.received[0]
+    assert first.get_content_type() == "multipart/alternative"
+    text, html = (part.get_payload(decode=True).decode() for part in first.get_payload())
+    assert "/activate/" in text and "/activate/" in html and "<html" in html
+    session.rollback()
+    assert {m.status for m in session.exec(select(OutboxMessage)).all()} == {"sent"}
+
+
+def test_the_import_task_runs_at_a_lower_cpu_priority_than_the_web_workers(app, client, admin, monkeypatch):
+    seen = []
+    real = import_jobs.run_import_job
+
+    def recording(**kwargs):
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return real(**kwargs)
+
+    monkeypatch.setattr(import_jobs, "run_import_job", recording)
+    upload(client, people(2))
+    huey = queue_of(app)
+    task = huey.dequeue()
+    before = []
+
+    def work():  # a thread of its own, like a worker's: its priority is its own
+        before.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        huey.execute(task)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert seen == [min(19, before[0] + BACKGROUND_NICE)]
 
 
 def test_a_job_whose_task_cannot_be_queued_fails_with_a_clear_message(app, client, admin, session, monkeypatch):

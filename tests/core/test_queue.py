@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import threading
+
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from empathy import create_app
 from empathy.core.db import get_engine
-from empathy.core.queue import QueueConfigError, enqueue, enqueue_after_commit, queue_of, task
+from empathy.core.queue import (
+    BACKGROUND_NICE,
+    QueueConfigError,
+    background_priority,
+    enqueue,
+    enqueue_after_commit,
+    queue_of,
+    task,
+)
 
 RUNS: list[tuple] = []
 
@@ -123,3 +134,30 @@ def test_queue_status_lists_the_periodic_tasks(tmp_path):
     assert result.exit_code == 0, result.output
     assert "0 waiting" in result.output
     assert "empathy.volunteering.tasks.send_due_reminders  (periodic)" in result.output
+
+
+def _in_a_thread(fn):
+    """Run `fn` in a thread of its own (its priority is its own) and return what it returned."""
+    out = []
+    thread = threading.Thread(target=lambda: out.append(fn()))
+    thread.start()
+    thread.join()
+    return out[0]
+
+
+def _priority() -> int:
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+def test_a_long_task_runs_below_the_web_workers_priority_in_a_worker_but_not_in_a_request(tmp_path):
+    def measure(app):
+        with app.app_context():
+            before = _priority()
+            with background_priority() as lowered:
+                inside = _priority()
+            return lowered, before, inside
+
+    lowered, before, inside = _in_a_thread(lambda: measure(_app(tmp_path, QUEUE_URL=f"sqlite:///{tmp_path / 'q'}")))
+    assert lowered and inside == min(19, before + BACKGROUND_NICE)
+    # Under an immediate queue the task runs in the request's thread: that thread keeps its priority.
+    assert _in_a_thread(lambda: measure(_app(tmp_path))) == (False, before, before)

@@ -8,13 +8,14 @@ from typing import Protocol
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 from sqlmodel import Session
 
 from empathy.accounts.services import password_links as links
 from empathy.accounts.services.password_links import LinkKind
 from empathy.core.db import begin_write, bulk_insert, retrying, utcnow
 from empathy.core.errors import NotFound, ServiceError
-from empathy.core.mail import queue_mail
+from empathy.core.mail import queue_inserted, queue_mail, render_mail
 from empathy.models import OutboxMessage, User
 
 MAIL_KIND = "activation"
@@ -54,27 +55,20 @@ def activate_account(*, session: Session, token: str, password: str, secret_key:
     return links.set_password(LINK, session=session, token=token, password=password, secret_key=secret_key)
 
 
-def _activation_message(user: User, url: str) -> tuple[str, str]:
-    """The subject and body of the activation e-mail, in the current locale."""
-    subject = str(_l("Activate your Empathy account"))
-    body = str(_l(
-        "Hello %(name)s,\n\n"
-        "An account on Empathy, our skills-based volunteering platform, has been created for you.\n"
-        "Open this link to choose your password (it works once and expires in %(days)d days):\n\n"
-        "%(url)s\n\n"
-        "If you did not expect this message, you can ignore it.",
-        name=user.display_name, days=MAX_AGE.days, url=url,
-    ))
-    return subject, body
+def _activation_message(name: str, url: str, language: str) -> tuple[str, str, str | None]:
+    """The subject, text and HTML of the activation e-mail (templates mail/activation.*) in `language`."""
+    with force_locale(language):
+        subject = str(_l("Activate your Empathy account"))
+        text, html = render_mail("activation", language, name=name, url=url, days=MAX_AGE.days)
+    return subject, text, html
 
 
 def queue_activation_mail(session: Session, user: User, *, secret_key: str, base_url: str) -> str:
     """Queue the activation e-mail in the user's language (else English); the caller commits."""
     url = activation_url(user, secret_key=secret_key, base_url=base_url)
-    with force_locale(user.preferred_language or "en"):
-        subject, body = _activation_message(user, url)
-    queue_mail(session, to=user.email, subject=subject, body=body, kind=MAIL_KIND,
-               language=user.preferred_language)
+    language = user.preferred_language or "en"
+    subject, body, html = _activation_message(user.display_name, url, language)
+    queue_mail(session, to=user.email, subject=subject, body=body, html=html, kind=MAIL_KIND, language=language)
     return url
 
 
@@ -99,8 +93,8 @@ def queue_activation_mails(session: Session, users: Sequence[NewAccount], *, sec
     """Queue the activation e-mails of many new accounts with bulk INSERTs (an import of thousands).
 
     The same messages as `queue_activation_mail`, each in its user's language. Returns the outbox ids
-    (for the caller to deliver after its commit) and (email, name, link) per user, in order. The caller
-    commits."""
+    and (email, name, link) per user, in order. The caller commits; its commit queues their delivery
+    (`deliver_batch`, as for any e-mail)."""
     rows = []
     now = utcnow()
     by_language: dict[str, list[tuple[NewAccount, str]]] = {}
@@ -108,15 +102,18 @@ def queue_activation_mails(session: Session, users: Sequence[NewAccount], *, sec
     for user, url in zip(users, urls):
         by_language.setdefault(user.preferred_language or "en", []).append((user, url))
     for language, group in by_language.items():
-        with force_locale(language):
-            # Rendered once per language around two markers, which each user's link and name replace (the file
-            # cannot hold a NUL, so no name contains a marker).
-            subject, body = _activation_message(_Marker, _Marker.url)
+        # Rendered once per language around two markers, which each user's link and name replace (the file
+        # cannot hold a NUL, so no name contains a marker); in the HTML part, escaped.
+        subject, body, html = _activation_message(_Marker.display_name, _Marker.url, language)
         for user, url in group:
             text = body.replace(_Marker.url, url).replace(_Marker.display_name, user.display_name)
-            rows.append({"to_address": user.email, "subject": subject, "body": text, "kind": MAIL_KIND,
-                         "status": "queued", "created_at": now})
+            page = (html.replace(_Marker.url, str(escape(url))).replace(_Marker.display_name,
+                                                                       str(escape(user.display_name)))
+                    if html is not None else None)
+            rows.append({"to_address": user.email, "subject": subject, "body": text, "html_body": page,
+                         "kind": MAIL_KIND, "status": "queued", "created_at": now})
     ids = [row[0] for row in bulk_insert(session, OutboxMessage.__table__, rows, returning=("id",))]
+    queue_inserted(session, ids)  # delivered by deliver_batch tasks once the caller commits
     return ids, [(user.email, user.display_name, url) for user, url in zip(users, urls)]
 
 

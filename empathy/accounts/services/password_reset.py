@@ -12,7 +12,7 @@ from empathy.accounts.services import password_links as links
 from empathy.accounts.services.auth import find_user_by_email
 from empathy.accounts.services.password_links import LinkKind
 from empathy.core.db import begin_write, retrying
-from empathy.core.mail import queue_mail
+from empathy.core.mail import queue_mail, render_mail
 from empathy.models import User
 
 MAIL_KIND = "password_reset"
@@ -40,19 +40,11 @@ def request_reset(*, session: Session, email: str, secret_key: str, base_url: st
     if user is None or not user.active:
         return False
     url = links.link_url(LINK, user, secret_key=secret_key, base_url=base_url)
-    with force_locale(user.preferred_language or "en"):
+    language = user.preferred_language or "en"
+    with force_locale(language):
         subject = str(_l("Reset your Empathy password"))
-        body = str(_l(
-            "Hello %(name)s,\n\n"
-            "Someone, probably you, asked to reset the password of your Empathy account.\n"
-            "Open this link to choose a new one (it works once and expires in %(minutes)d minutes):\n\n"
-            "%(url)s\n\n"
-            "Setting a new password signs you out everywhere.\n"
-            "If you did not ask for this, ignore this message: your password stays as it is.",
-            name=user.display_name, minutes=LINK_MINUTES, url=url,
-        ))
-    queue_mail(session, to=user.email, subject=subject, body=body, kind=MAIL_KIND,
-               language=user.preferred_language)
+        body, html = render_mail("password_reset", language, name=user.display_name, minutes=LINK_MINUTES, url=url)
+    queue_mail(session, to=user.email, subject=subject, body=body, html=html, kind=MAIL_KIND, language=language)
     session.commit()
     return True
 

@@ -30,7 +30,7 @@ from empathy.core import audit
 from empathy.core.crypto import KeyRing, KeyRingError
 from empathy.core.db import begin_write, compare_and_delete, retrying, utcnow
 from empathy.core.errors import Conflict, NotFound, ServiceError
-from empathy.core.mail import queue_mail
+from empathy.core.mail import queue_mail, render_mail
 from empathy.models import TwoFactor, User
 
 log = logging.getLogger(__name__)
@@ -112,17 +112,20 @@ def _new_recovery_codes() -> list[str]:
     return codes
 
 
-def _notice(session: Session, user: User, change: str) -> None:
+SETTINGS_PATH = "/account/two-factor"  # the page an e-mail about a change links to (after BASE_URL)
+
+
+def _notice(session: Session, user: User, change: str, base_url: str = "") -> None:
     """Tell the user by e-mail that their second factor changed: if it was not them, they learn it now."""
-    with force_locale(user.preferred_language or "en"):
+    language = user.preferred_language or "en"
+    with force_locale(language):
         subject = str(_l("Two-factor sign-in changed on your Empathy account"))
         what = {"on": _l("Two-factor sign-in was turned on for your account."),
                 "off": _l("Two-factor sign-in was turned off for your account."),
                 "reset": _l("An administrator turned off two-factor sign-in for your account.")}[change]
-        body = str(_l("Hello %(name)s,\n\n%(what)s\n\nIf this was not you or someone you asked, change your password "
-                      "at once and tell an administrator.", name=user.display_name, what=str(what)))
-    queue_mail(session, to=user.email, subject=subject, body=body, kind="two_factor",
-               language=user.preferred_language)
+        body, html = render_mail("two_factor", language, name=user.display_name, what=str(what),
+                                 url=base_url.rstrip("/") + SETTINGS_PATH if base_url else "")
+    queue_mail(session, to=user.email, subject=subject, body=body, html=html, kind="two_factor", language=language)
 
 
 def get(session: Session, user_id: int) -> TwoFactor | None:
@@ -136,7 +139,7 @@ def is_enabled(session: Session, user: User) -> bool:
 
 @retrying
 def enable(*, session: Session, user: User, secret: str, code: str, keys: KeyRing,
-           now: float | None = None) -> list[str]:
+           now: float | None = None, base_url: str = "") -> list[str]:
     """Turn two-factor sign-in on once a code from the new secret checks out; returns the recovery codes. Commits.
 
     The secret is stored sealed with `keys`. Raises Conflict when it is on already, ServiceError
@@ -157,7 +160,7 @@ def enable(*, session: Session, user: User, secret: str, code: str, keys: KeyRin
     revoke_all_sessions(session, user.id)
     revoke_all_tokens(session, user.id)
     audit.record(session, actor_id=user.id, action="two_factor_enabled", target_type="user", target_id=user.id)
-    _notice(session, user, "on")
+    _notice(session, user, "on", base_url)
     try:
         session.commit()
     except IntegrityError:
@@ -254,7 +257,7 @@ def _turn_off(session: Session, user_id: int) -> None:
 
 
 def disable(*, session: Session, user: User, password: str | None, code: str, keys: KeyRing,
-            now: float | None = None) -> None:
+            now: float | None = None, base_url: str = "") -> None:
     """Turn two-factor sign-in off, with the password and a current code. Commits.
 
     An account with no password (single sign-on, which the identity provider secures) turns it off with
@@ -266,19 +269,19 @@ def disable(*, session: Session, user: User, password: str | None, code: str, ke
         raise ServiceError(str(_l("The password is not correct.")), field="password")
     if not verify(session=session, user=user, code=code, keys=keys, now=now):
         raise ServiceError(str(_l("This code is not right.")), field="code")
-    _disable_now(session=session, user=user)
+    _disable_now(session=session, user=user, base_url=base_url)
 
 
 @retrying
-def _disable_now(*, session: Session, user: User) -> None:
+def _disable_now(*, session: Session, user: User, base_url: str = "") -> None:
     _turn_off(session, user.id)
     audit.record(session, actor_id=user.id, action="two_factor_disabled", target_type="user", target_id=user.id)
-    _notice(session, user, "off")
+    _notice(session, user, "off", base_url)
     session.commit()
 
 
 @retrying
-def reset_by_admin(*, session: Session, actor: User, user_id: int) -> User:
+def reset_by_admin(*, session: Session, actor: User, user_id: int, base_url: str = "") -> User:
     """An administrator turns off a user's two-factor sign-in (lost phone, no codes) and signs them out. Commits.
 
     Raises NotFound, or Conflict when the user does not use it (also when they turned it off at the
@@ -294,7 +297,7 @@ def reset_by_admin(*, session: Session, actor: User, user_id: int) -> User:
     revoke_all_sessions(session, user.id)
     revoke_all_tokens(session, user.id)
     audit.record(session, actor_id=actor.id, action="two_factor_reset", target_type="user", target_id=user.id)
-    _notice(session, user, "reset")
+    _notice(session, user, "reset", base_url)
     session.commit()
     return user
 

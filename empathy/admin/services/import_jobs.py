@@ -161,10 +161,9 @@ def fail_unqueued(*, session: Session, job_id: int) -> None:
 # ----------------------------------------------------------------------------- the worker's part
 @dataclass
 class JobOutcome:
-    """What a run did: the job, and the outbox ids of the activation e-mails to deliver now."""
+    """What a run did: the job as stored at its end (None when there is no such job)."""
 
     job: ImportJob | None
-    mail_ids: list[int]
 
 
 def run_import_job(*, session: Session, job_id: int, secret_key: str, base_url: str, keys: KeyRing,
@@ -177,13 +176,13 @@ def run_import_job(*, session: Session, job_id: int, secret_key: str, base_url: 
     at the end."""
     job = session.get(ImportJob, job_id)
     if job is None or not _claim(session=session, job=job):
-        return JobOutcome(job, [])
+        return JobOutcome(job)
     data, language = job.content or b"", job.language
 
     def progress(stage: str, rows: int) -> None:
         note({"stage": stage, "done": rows})
 
-    state, report, links, mail_ids = "failed", None, [], []
+    state, report, links = "failed", None, []
     with force_locale(language):
         try:
             result = import_employees(session=session, data=data, dry_run=job.dry_run, secret_key=secret_key,
@@ -198,11 +197,11 @@ def run_import_job(*, session: Session, job_id: int, secret_key: str, base_url: 
         else:
             report = report_to_json(result)
             state = "failed" if result.errors else "done"
-            links, mail_ids = result.activation_links, result.mail_ids
+            links = result.activation_links
     sealed = _seal(keys, links) if links else None  # None when no key can seal them: the Users page has each
     _store_result(session=session, job_id=job_id, state=state, report=report, sealed=sealed)
     note(None)
-    return JobOutcome(session.get(ImportJob, job_id), mail_ids)
+    return JobOutcome(session.get(ImportJob, job_id))
 
 
 @retrying

@@ -78,7 +78,7 @@ class ImportReport:
     new_skills: list[str] = field(default_factory=list)
     # (email, name, link) of every account created, for the admin to pass on.
     activation_links: list[tuple[str, str, str]] = field(default_factory=list)
-    # The outbox rows of their activation e-mails, to deliver once the import has committed.
+    # The outbox rows of their activation e-mails (their delivery is queued when the import commits).
     mail_ids: list[int] = field(default_factory=list)
 
     def count(self, action: str) -> int:

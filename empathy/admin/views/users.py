@@ -86,7 +86,8 @@ def resend_activation(user_id: int):
 @bp.post("/users/<int:user_id>/two-factor/reset")
 def reset_two_factor(user_id: int):
     back = _back_url()
-    user = two_factor.reset_by_admin(session=get_session(), actor=me(), user_id=user_id)
+    user = two_factor.reset_by_admin(session=get_session(), actor=me(), user_id=user_id,
+                                     base_url=current_app.config["BASE_URL"])
     flash(_("Two-factor sign-in is off for %(name)s, who is signed out everywhere and can set it up again.",
             name=user.display_name), "success")
     return redirect(back)

@@ -174,7 +174,7 @@ def approve_hours(*, session: Session, actor: User, record_id: int, base_url: st
     person = session.get(User, record.user_id) if record.user_id else None
     if person is not None:
         notify(session, person, "hours_approved", {"need": need.title, "hours": record.hours},
-               link="/commitments", base_url=base_url)
+               link="/commitments", base_url=base_url, need=need)
     session.commit()
     return record
 
@@ -225,7 +225,7 @@ def approve_many_hours(*, session: Session, actor: User, record_ids: list[int],
         person = people.get(record.user_id)
         if person is not None:
             notify(session, person, "hours_approved", {"need": need.title, "hours": record.hours},
-                   link="/commitments", base_url=base_url)
+                   link="/commitments", base_url=base_url, need=need)
     session.commit()
     return [record for record, _need in out]
 
@@ -258,7 +258,7 @@ def reject_hours(*, session: Session, actor: User, record_id: int, reason: str, 
     person = session.get(User, record.user_id) if record.user_id else None
     if person is not None:
         notify(session, person, "hours_rejected", {"need": need.title, "reason": reason},
-               link="/commitments", base_url=base_url)
+               link="/commitments", base_url=base_url, need=need)
     session.commit()
     return record
 

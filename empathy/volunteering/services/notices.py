@@ -72,7 +72,7 @@ def tell_change(session: Session, need: Need, before: Schedule, *, base_url: str
     params = {"need": need.title, **before.params(session, "old_"), **Schedule.of(need).params(session)}
     for person in people:
         notify(session, person, "need_changed", params, link=f"/needs/{need.id}", base_url=base_url,
-               need_id=need.id)
+               need_id=need.id, need=need)
     return [p.display_name for p in people]
 
 
@@ -80,14 +80,15 @@ def tell_cancelled(session: Session, need: Need, people: list[User], *, base_url
     """Tell `people` that the need is cancelled, with the time and place it had. The caller commits."""
     params = {"need": need.title, **Schedule.of(need).params(session)}
     for person in people:
-        notify(session, person, "cancelled", params, link="/commitments", base_url=base_url, need_id=need.id)
+        notify(session, person, "cancelled", params, link="/commitments", base_url=base_url, need_id=need.id,
+               need=need)
     return [p.display_name for p in people]
 
 
 def tell_removed(session: Session, need: Need, person: User, reason: str, *, base_url: str = "") -> None:
     """Tell a volunteer they were taken off the need, why, and which time and place. The caller commits."""
     notify(session, person, "removed", {"need": need.title, "reason": reason, **Schedule.of(need).params(session)},
-           link="/commitments", base_url=base_url, need_id=need.id)
+           link="/commitments", base_url=base_url, need_id=need.id, need=need)
 
 
 @dataclass(frozen=True)

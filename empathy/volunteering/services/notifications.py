@@ -123,20 +123,32 @@ def render(kind: str, params: dict) -> str:
     return str(template) % shown if template is not None else kind
 
 
+def mail_facts(session: Session, need: Need | None, params: dict) -> dict | None:
+    """What an e-mail about a need states (its title, when in the organisation's time zone, where), in the
+    current language: the notice's own time and place when it has them (a change notice's new ones), else
+    the need's. None for a notice about no need."""
+    if need is None and "starts_at" not in params:
+        return None
+    shown = shown_params({**(need_details(session, need) if need is not None else {}), **params})
+    return {"need": params.get("need") or (need.title if need is not None else ""),
+            "when": shown.get("when") or shown.get("starts_at"), "place": shown.get("place")}
+
+
 def notify(session: Session, user: User, kind: str, params: dict, *, link: str = "",
-           base_url: str = "", message: str = "", need_id: int | None = None,
+           base_url: str = "", message: str = "", need_id: int | None = None, need: Need | None = None,
            mail_context: dict | None = None) -> Notification:
     """Add an in-app notification (about the need `need_id`, if given), and an e-mail for the kinds that
     send one, written in the recipient's language from the templates `mail/<kind>.txt` and `.html` (else
-    `mail/notification.*`). `mail_context`: more for the e-mail's templates only (e.g. answer links). The
-    caller commits."""
+    `mail/notification.*`), with the facts of `need` (`mail_facts`) and the link `base_url + link`.
+    `mail_context`: more for the e-mail's templates only (e.g. answer links). The caller commits."""
     note = Notification(user_id=user.id, kind=kind, params=params, link=link, need_id=need_id)
     session.add(note)
     if kind in SUBJECTS:
         language = user.preferred_language or "en"
         with force_locale(language):
             context = {"sentence": render(kind, params), "params": shown_params(params), "message": message,
-                       "url": base_url + link if link else "", "name": user.display_name, **(mail_context or {})}
+                       "url": base_url + link if link else "", "name": user.display_name,
+                       "facts": mail_facts(session, need, params), **(mail_context or {})}
             text, html = render_mail([kind, "notification"], language, **context)
             queue_mail(session, to=user.email, subject=str(SUBJECTS[kind]), body=text, html=html,
                        kind=f"{kind}:{user.id}", language=language)
@@ -202,7 +214,7 @@ def send_reminders(*, session: Session, base_url: str = "", now: datetime | None
         except IntegrityError:
             continue
         notify(session, user, "reminder", {"need": need.title, "starts_at": need.starts_at.isoformat()},
-               link="/commitments", base_url=base_url, need_id=need.id)
+               link="/commitments", base_url=base_url, need_id=need.id, need=need)
         sent += 1
     session.commit()
     return sent

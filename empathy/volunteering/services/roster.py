@@ -51,7 +51,7 @@ def approve_volunteer(*, session: Session, actor: User, match_id: int, base_url:
     move_match(session, match, Action.APPROVE, need=need)
     audit.record(session, actor_id=actor.id, action="volunteer_approved", target_type="match", target_id=match.id,
                  need=need.id)
-    notify(session, person, "confirmed", {"need": need.title}, link="/commitments", base_url=base_url)
+    notify(session, person, "confirmed", {"need": need.title}, link="/commitments", base_url=base_url, need=need)
     session.commit()
     return match
 

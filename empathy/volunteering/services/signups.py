@@ -77,7 +77,7 @@ def volunteer(*, session: Session, user: User, need_id: int, message: str = "", 
             notify(session, owner, "volunteered", {"name": user.display_name, "need": need.title},
                    link=f"/needs/{need.id}/people")
     else:
-        notify(session, user, "confirmed", {"need": need.title}, link="/commitments", base_url=base_url)
+        notify(session, user, "confirmed", {"need": need.title}, link="/commitments", base_url=base_url, need=need)
         if owner is not None:
             notify(session, owner, "signed_up", {"name": user.display_name, "need": need.title},
                    link=f"/needs/{need.id}/people")
@@ -106,7 +106,7 @@ def accept_invitation(*, session: Session, user: User, match_id: int, base_url: 
     require_no_clash(session, user, need)
     require_credentials(session, need, user.id)
     move_match(session, match, Action.ACCEPT, need=need, responded_at=utcnow())
-    notify(session, user, "confirmed", {"need": need.title}, link="/commitments", base_url=base_url)
+    notify(session, user, "confirmed", {"need": need.title}, link="/commitments", base_url=base_url, need=need)
     session.commit()
     return match
 
