@@ -72,7 +72,7 @@ SUBJECT_KINDS = {
     "user": _l("User"), "need": _l("Need"), "skill": _l("Skill"), "hours": _l("Hours"), "match": _l("Sign-up"),
     "site": _l("Site"),
 }
-DETAIL_SUBJECTS = {"need": "need", "merged": "skill", "copied_from": "need", "owner": "user"}
+DETAIL_SUBJECTS = {"need": "need", "merged": "skill", "copied_from": "need", "owner": "user", "self_review": "user"}
 # Details that hold a stored code, shown through its label table (core.labels.TABLES).
 DETAIL_CODES = {"old": "role", "new": "role"}
 DETAIL_LABELS = {
@@ -80,6 +80,7 @@ DETAIL_LABELS = {
     "new": _l("After"), "created": _l("Accounts created"), "updated": _l("Accounts updated"), "invited": _l("Invited"),
     "people_told": _l("People told"), "active": _l("Active"), "kind": _l("Kind"),
     "owner": _l("Owner"), "token": _l("Provisioning token"),
+    "self_review": _l("Own hours reviewed by their author, as nobody else could"),
 }
 
 
