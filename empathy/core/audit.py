@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "site_deactivated": _l("Site deactivated"),
     "site_reactivated": _l("Site reactivated"),
     "scim_group_deleted": _l("Group deleted by the provisioning system"),
+    "volunteer_removed": _l("Volunteer taken off a need"),
 }
 
 

@@ -21,7 +21,7 @@ AUDIT_ACTIONS = (
     "provisioning_token_created", "provisioning_token_revoked", "registration_policy_changed", "user_created",
     "mail_retried",
     # 0025: every delete by a coordinator, an administrator or the provisioning system
-    "need_deleted", "site_deactivated", "site_reactivated", "scim_group_deleted",
+    "need_deleted", "site_deactivated", "site_reactivated", "scim_group_deleted", "volunteer_removed",
 )
 
 

@@ -1,11 +1,12 @@
-"""the audited actions need_deleted, site_deactivated, site_reactivated and scim_group_deleted
+"""the audited actions need_deleted, site_deactivated, site_reactivated, scim_group_deleted, volunteer_removed
 
 Revision ID: 0025
 Revises: 0024
 Create Date: 2026-11-30 23:10:00
 
 Every delete made by a coordinator, an administrator or the provisioning system is recorded in the audit
-log: a draft need deleted, a site taken out of the forms (or put back), a pushed group forgotten.
+log: a draft need deleted, a site taken out of the forms (or put back), a pushed group forgotten, a
+volunteer taken off a need.
 """
 from typing import Sequence, Union
 
@@ -26,7 +27,7 @@ OLD = ('role_changed', 'user_activated', 'user_deactivated', 'employees_imported
        'provisioning_token_created', 'provisioning_token_revoked', 'registration_policy_changed',
        'user_created',  # 0019
        'mail_retried')  # 0022
-NEW = OLD + ('need_deleted', 'site_deactivated', 'site_reactivated', 'scim_group_deleted')
+NEW = OLD + ('need_deleted', 'site_deactivated', 'site_reactivated', 'scim_group_deleted', 'volunteer_removed')
 
 
 def _check(values: tuple[str, ...]) -> str:
