@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel
 import empathy.models  # noqa: F401
 from empathy import create_app
 from empathy.core.db import get_engine
+from tests.browser_client import BrowserClient
 
 pytest_plugins = ("tests.api.fixtures",)  # callers with tokens and the `api` client, for every domain's API tests
 
@@ -94,6 +95,7 @@ def app(database_url, tmp_path):
             "TOTP_KEY_FILE": str(tmp_path / "totp-key"),
         }
     )
+    app.test_client_class = BrowserClient  # posts a one-time form to a tokened address, as a browser does
     yield app
     get_engine(app).dispose()
 

@@ -43,7 +43,7 @@ def _page(form: TokenForm, new_token: str | None = None, status: int = 200):
 @once.one_time_form(lambda _row: url_for("tokens.tokens"))
 def tokens():
     form = TokenForm()
-    if form.validate_on_submit():
+    if once.validate(form):
         lifetime = None if form.expires.data == "never" else timedelta(days=int(form.expires.data))
         try:
             _row, secret = token_service.create_token(session=get_session(), user=me(), name=form.name.data,

@@ -98,7 +98,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            auth_service.change_password(
+            calendar_token = auth_service.change_password(
                 session=get_session(),
                 user=me(),
                 current=form.current_password.data,
@@ -110,8 +110,17 @@ def change_password():
             # Every session ended, this one included: sign in again with the new password.
             sign_in(me(), remember=False)
             flash(_("Your password is changed. Other devices are signed out."), "success")
+            if calendar_token:
+                return _renewed_calendar_link(calendar_token, signed_out=False)
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)
+
+
+def _renewed_calendar_link(token: str, *, signed_out: bool):
+    """The calendar link a new password replaced, shown on this response only (never flashed: the session
+    cookie is signed, not encrypted), as the page that makes a link shows it."""
+    url = url_for("workflow.calendar_feed", token=token, _external=True)
+    return render_template("workflow/calendar_link.html", url=url, renewed=True, signed_out=signed_out)
 
 
 RESET_TOKEN_KEY = "reset_token"
@@ -157,8 +166,8 @@ def reset_password():
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
-            password_reset.reset_password(session=get_session(), token=token, password=form.password.data,
-                                          secret_key=secret)
+            _user, calendar_token = password_reset.reset_password(
+                session=get_session(), token=token, password=form.password.data, secret_key=secret)
         except ServiceError as exc:
             form_error(form, exc, "password")
         else:
@@ -171,5 +180,7 @@ def reset_password():
             logout_user()
             flash(_("Your password is changed and every device is signed out. Sign in with your new password."),
                   "success")
+            if calendar_token:  # this browser proved the mailbox, as a sign-in would: it sees the new link once
+                return _renewed_calendar_link(calendar_token, signed_out=True)
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", problem=None, form=form, user=user)

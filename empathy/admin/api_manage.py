@@ -110,7 +110,7 @@ def patch_site(path: s.SitePath, body: s.SitePatch):
         site = sites.update_site(session=session, site_id=site.id, **{
             "code": site.code, "name_en": site.name_en, "name_zh": site.name_zh or "", **changes})
     if body.active is not None:
-        site = sites.set_site_active(session=session, site_id=site.id, active=body.active)
+        site = sites.set_site_active(session=session, site_id=site.id, active=body.active, actor=caller())
     return ok(s.site_out(site))
 
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from empathy.core.labels import code_label, skill_label
+from empathy.core.labels import code_label, site_name, skill_label
 from empathy.core.pagination import Page, paginate
-from empathy.models import AUDIT_ACTIONS, AuditEntry, HoursRecord, Match, Need, Skill, User
+from empathy.models import AUDIT_ACTIONS, AuditEntry, HoursRecord, Match, Need, Site, Skill, User
 
 ACTION_LABELS = {
     "role_changed": _l("Role changed"),
@@ -41,6 +41,11 @@ ACTION_LABELS = {
     "registration_policy_changed": _l("Registration policy changed"),
     "user_created": _l("Account added"),
     "mail_retried": _l("E-mail queued again"),
+    "need_deleted": _l("Draft need deleted"),
+    "site_deactivated": _l("Site deactivated"),
+    "site_reactivated": _l("Site reactivated"),
+    "scim_group_deleted": _l("Group deleted by the provisioning system"),
+    "volunteer_removed": _l("Volunteer taken off a need"),
 }
 
 
@@ -66,14 +71,17 @@ def list_entries(*, session: Session, action: str = "", page: int = 1, per_page:
 # What an entry names, by kind: the target types, and the details that hold the id of a row.
 SUBJECT_KINDS = {
     "user": _l("User"), "need": _l("Need"), "skill": _l("Skill"), "hours": _l("Hours"), "match": _l("Sign-up"),
+    "site": _l("Site"),
 }
-DETAIL_SUBJECTS = {"need": "need", "merged": "skill", "copied_from": "need"}
+DETAIL_SUBJECTS = {"need": "need", "merged": "skill", "copied_from": "need", "owner": "user", "self_review": "user"}
 # Details that hold a stored code, shown through its label table (core.labels.TABLES).
 DETAIL_CODES = {"old": "role", "new": "role"}
 DETAIL_LABELS = {
     "need": _l("Need"), "merged": _l("Merged skill"), "copied_from": _l("Copied from"), "old": _l("Before"),
     "new": _l("After"), "created": _l("Accounts created"), "updated": _l("Accounts updated"), "invited": _l("Invited"),
     "people_told": _l("People told"), "active": _l("Active"), "kind": _l("Kind"),
+    "owner": _l("Owner"), "token": _l("Provisioning token"),
+    "self_review": _l("Own hours reviewed by their author, as nobody else could"),
 }
 
 
@@ -148,6 +156,9 @@ def _names(session: Session, wanted: dict[str, set[int]], lang: str) -> dict[tup
     if wanted["skill"]:
         for skill in session.exec(select(Skill).where(Skill.id.in_(wanted["skill"]))):
             names[("skill", skill.id)] = skill_label(skill, lang)
+    if wanted["site"]:
+        for site in session.exec(select(Site).where(Site.id.in_(wanted["site"]))):
+            names[("site", site.id)] = site_name(site, lang)
     # Hours and sign-ups are named by their person and need ("Ann Lee · Reading club").
     for kind, table in (("hours", HoursRecord), ("match", Match)):
         if wanted[kind]:

@@ -5,6 +5,12 @@ A hidden field is not enough: Back makes the browser fetch the (uncached) form p
 bring a fresh token. The address survives Back, so the form posts to the address it was shown at and
 the second POST finds the token already recorded (empathy.core.submissions): "Already recorded", and
 a redirect to what the first one created.
+
+A POST without a valid token (a page saved before tokens, a damaged address, a script) creates nothing:
+two of them could not be told apart from one. The view checks the form with `validate(form)`, which
+shows it again with what was typed, posting to an address with a fresh token (`g.once_action`, used by
+the form's template), and says to send it again. The JSON API has its own Idempotency-Key and is not
+concerned.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from urllib.parse import urlencode
 from flask import flash, g, make_response, redirect, request
 from flask import session as cookie
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from empathy.core.db import get_session
@@ -44,8 +51,28 @@ def _url_with(token: str) -> str:
 
 
 def submission() -> Submission | None:
-    """This POST's one-time token for the use case to record, or None (a POST without one creates as before)."""
+    """This POST's one-time token for the use case to record, or None (not a one-time form's POST)."""
     return g.get("once_submission")
+
+
+def held() -> bool:
+    """Whether this POST came without a valid one-time token: its view must create nothing."""
+    return bool(g.get("once_action"))
+
+
+NO_TOKEN = _l("To be sure nothing is created twice, check what you entered and send the form again. "
+              "Nothing was saved yet.")
+
+
+def validate(form) -> bool:
+    """`form.validate_on_submit()` for a one-time form: False also for a valid POST without its token,
+    which is shown again (with what was typed and a fresh token) and told to be sent again."""
+    if not form.validate_on_submit():
+        return False
+    if held():
+        flash(str(NO_TOKEN), "warning")
+        return False
+    return True
 
 
 def _answer_repeat(row: FormSubmission, target: Callable[[FormSubmission], str]):
@@ -74,7 +101,8 @@ def one_time_form(target: Callable[[FormSubmission], str]):
                         cookie["_flashes"] = waiting
                     return redirect(_url_with(new_token()))
                 return page
-            if token is None:
+            if token is None:  # the view shows its form again, posting to a fresh token (see validate)
+                g.once_action = _url_with(new_token())
                 return view(*args, **kwargs)
             user_id = current_user.id if current_user.is_authenticated else None
             key = submission_key(WEB, user_id, token)
@@ -92,6 +120,7 @@ def one_time_form(target: Callable[[FormSubmission], str]):
                     raise
                 return _answer_repeat(row, target)
 
+        run.one_time_form = True  # for the tests' client, which sends the form as a browser would
         return run
 
     return decorate

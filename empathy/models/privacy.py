@@ -20,6 +20,8 @@ AUDIT_ACTIONS = (
     # 0019: provisioning (SCIM), the registration policy, accounts an administrator adds one at a time
     "provisioning_token_created", "provisioning_token_revoked", "registration_policy_changed", "user_created",
     "mail_retried",
+    # 0025: every delete by a coordinator, an administrator or the provisioning system
+    "need_deleted", "site_deactivated", "site_reactivated", "scim_group_deleted", "volunteer_removed",
 )
 
 

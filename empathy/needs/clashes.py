@@ -98,17 +98,6 @@ def clashes_with_windows(starts_at, ends_at, windows: list[tuple]) -> bool:
     return _blocks(starts_at, ends_at) and any(s < ends_at and e > starts_at for s, e in windows)
 
 
-def committed_clashing(session: Session, need: Need) -> list[User]:
-    """People committed to `need` who are also committed to another need (not cancelled) overlapping it, by name:
-    after a move, the coordinator asks them whether they can still come."""
-    ids = list(session.exec(select(Match.user_id).where(Match.need_id == need.id,
-                                                        Match.status.in_(COMMITTED))).all())
-    clashing = clashing_needs(session, ids, need)
-    if not clashing:
-        return []
-    return sorted(session.exec(select(User).where(User.id.in_(list(clashing)))).all(), key=lambda u: u.display_name)
-
-
 def clash_details(other: Need, *, named: bool) -> dict:
     """The problem document's `clashes_with` member (api.schemas.ClashingNeed)."""
     return {"clashes_with": {"id": other.id if named else None, "title": other.title if named else "",

@@ -25,7 +25,6 @@ from empathy.core.submissions import record as record_submission
 from empathy.core.validation import service_error
 from empathy.models import Need, NeedSkill, NeedStatus, Site, Skill, User
 from empathy.models.need_schemas import MAX_TITLE, NeedBase, NeedCreate, NeedUpdate
-from empathy.needs.clashes import committed_clashing
 from empathy.needs.query import NeedDetail, get_need
 from empathy.profiles.services import resolve_skill_rows
 from empathy.volunteering.services import notices
@@ -180,7 +179,7 @@ def change_need(*, session: Session, actor: User, need_id: int, data: NeedUpdate
             need.sequence += 1
             session.add(need)
             told = notices.tell_change(session, need, before, base_url=base_url)
-            clashing = [u.display_name for u in committed_clashing(session, need)]
+            clashing = [u.display_name for u in notices.tell_clashes(session, need, base_url=base_url)]
         audit.record(session, actor_id=actor.id, action="need_edited", target_type="need", target_id=need.id,
                      **({"people_told": len(told)} if told else {}))
     return NeedChange(need, told, clashing)
@@ -276,8 +275,12 @@ def delete_draft(*, session: Session, actor: User, need_id: int) -> None:
     """
     with _writing(session):
         need = _editable(session, actor, need_id)
+        owner_id = need.owner_id
         if need.status != NeedStatus.DRAFT or not compare_and_delete(session, need, Need.status == NeedStatus.DRAFT):
             raise Conflict(str(NOT_A_DRAFT))
+        # The need's id stays in the entry (its title is gone with it); the owner tells whose draft it was.
+        audit.record(session, actor_id=actor.id, action="need_deleted", target_type="need", target_id=need_id,
+                     owner=owner_id)
 
 
 def editable_need(*, session: Session, actor: User, need_id: int) -> NeedDetail:

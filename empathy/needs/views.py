@@ -130,7 +130,7 @@ def _edit_page(need_id: int | None):
                      formdata=request.form if request.method == "POST" else None)
     if form.add_rows.data:
         form.add_blank_rows()
-    elif form.validate_on_submit():
+    elif form.validate_on_submit() if need_id else once.validate(form):
         told = None
         try:
             if need_id:
@@ -146,13 +146,14 @@ def _edit_page(need_id: int | None):
             if told:  # the time or place changed and people were told: say who
                 flash(_("The need is saved with its new time or place.") + " " + told_sentence(told), "success")
                 if change.clashing:
-                    flash(_("At the new time these people are also committed to another need: %(names)s. Ask them "
-                            "whether they can still come.", names=format_list(change.clashing)), "warning")
+                    flash(_("At the new time these people are also committed to another need: %(names)s. They "
+                            "and that need's coordinator are told; ask them whether they can still come.",
+                            names=format_list(change.clashing)), "warning")
             else:
                 flash(_("The need is saved.") if need_id
                       else _("The need is saved as a draft. Publish it when it is ready."), "success")
             return redirect(url_for("needs.detail", need_id=need.id))
-    if request.method == "POST" and not form.add_rows.data:
+    if request.method == "POST" and not form.add_rows.data and form.errors:
         flash(_("Some fields need your attention; nothing was saved yet."), "error")
     return render_template("needs/form.html", form=form, current=current,
                            skill_suggestions=skill_suggestions(session, lang))
@@ -193,6 +194,9 @@ def _done_messages() -> dict:
 def change_status(need_id: int, action: str):
     use_case = getattr(need_service, f"{action}_need")
     web.return_to(url_for("needs.detail", need_id=need_id))
+    if action == "duplicate" and once.held():  # the need's page has a Duplicate button with a fresh token
+        flash(_("To be sure only one copy is made, press “Duplicate as a draft” again."), "warning")
+        return redirect(url_for("needs.detail", need_id=need_id))
     extra = {"submission": once.submission()} if action == "duplicate" else {}
     need = use_case(session=get_session(), actor=me(), need_id=need_id, **extra)
     flash(_done_messages()[action], "success")

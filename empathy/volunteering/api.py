@@ -96,7 +96,8 @@ def reject_volunteer(path: s.MatchPath, body: SignupIn):
 def approve_hours(path: s.HoursPath):
     """Approve pending hours (the need's coordinator or an administrator).
 
-    403 for one's own hours: nobody reviews their own hours, an administrator does."""
+    403 for one's own hours while someone else may review them (the need's coordinator or another
+    administrator); when nobody else can, one reviews them oneself, and the audit log says so."""
     record = hours.approve_hours(session=get_session(), actor=caller(), record_id=path.record_id,
                                  base_url=base_url())
     return ok(s.hours_out(record))

@@ -227,3 +227,20 @@ def test_requests_are_throttled_per_address(client):
     for n in range(10):
         assert _ask(client, f"person{n}@example.com").status_code == 200
     assert _ask(client, "one.more@example.com").status_code == 429
+
+
+def test_a_reset_replaces_the_calendar_link_and_shows_the_new_one_once(app, client, session):
+    from empathy.volunteering.services import calendar
+
+    user = make_user(session, email="li.na@example.com")
+    with app.test_request_context():
+        old = f"/calendar/{calendar.reset_feed_token(session=session, user=user)}.ics"
+    _ask(client, "li.na@example.com")
+    client.get(f"/reset/{_token_from_mail(session)}")
+    response = client.post("/reset", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 200 and "your calendar link changed too" in response.text
+    assert 'href="/login"' in response.text and "every device is signed out" in response.text
+    new = re.search(r'id="calendar-url" value="http://[^/"]+(/calendar/[^"]+\.ics)"', response.text).group(1)
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+

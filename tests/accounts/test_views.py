@@ -181,3 +181,51 @@ def test_forms_require_a_csrf_token(app, session):
     assert response.status_code == 302
     assert c.post("/logout").status_code == 400  # logout needs its token too
     assert c.get("/home").status_code == 200
+
+
+FEED_LINK = re.compile(r'id="calendar-url" value="http://[^/"]+(/calendar/[^"]+\.ics)"')
+
+
+def _feed_link(session, user, app) -> str:
+    from empathy.volunteering.services import calendar
+
+    with app.test_request_context():
+        return f"/calendar/{calendar.reset_feed_token(session=session, user=user)}.ics"
+
+
+def test_password_change_replaces_the_calendar_link_and_shows_the_new_one(app, client, auth, session):
+    user = make_user(session, email="li@example.com")
+    old = _feed_link(session, user, app)
+    assert client.get(old).status_code == 200
+    auth.login("li@example.com", DEFAULT_PASSWORD)
+    response = client.post("/account/password", data={
+        "current_password": DEFAULT_PASSWORD, "new_password": "a brand new passphrase",
+        "confirm": "a brand new passphrase"})
+    assert response.status_code == 200 and "your calendar link changed too" in response.text
+    assert "Your password is changed" in response.text
+    new = FEED_LINK.search(response.text).group(1)
+    assert new != old
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+    assert "You have a calendar link" in client.get("/commitments").text
+
+
+def test_password_change_without_a_calendar_link_makes_none(app, client, auth, session):
+    from empathy.models import CalendarFeed
+
+    make_user(session, email="li@example.com")
+    auth.login("li@example.com", DEFAULT_PASSWORD)
+    response = client.post("/account/password", data={
+        "current_password": DEFAULT_PASSWORD, "new_password": "a brand new passphrase",
+        "confirm": "a brand new passphrase"})
+    assert response.status_code == 302
+    assert session.exec(select(CalendarFeed)).all() == []
+
+
+def test_deactivation_ends_the_calendar_link_for_good(app, session):
+    user = make_user(session, email="li@example.com")
+    link = _feed_link(session, user, app)
+    with app.app_context():
+        auth_service.set_active(session=session, user=user, active=False)
+        auth_service.set_active(session=session, user=user, active=True)
+    assert app.test_client().get(link).status_code == 404

@@ -9,7 +9,7 @@ from empathy.accounts.services import auth as auth_service
 from empathy.admin.services import sites as sites_service
 from empathy.admin.services import users as service
 from empathy.core.errors import Conflict, ServiceError
-from empathy.models import Site, UserSession
+from empathy.models import AuditEntry, Site, UserSession
 from tests.factories import make_site, make_user
 
 
@@ -67,7 +67,13 @@ def test_sites_create_edit_deactivate(session):
     sites_service.update_site(session=session, site_id=site.id, code="chengdu-office", name_en="Chengdu office",
                               name_zh="成都办公室")
     other = make_site(session)
-    sites_service.set_site_active(session=session, site_id=other.id, active=False)
+    admin = make_user(session, role="admin")
+    sites_service.set_site_active(session=session, site_id=other.id, active=False, actor=admin)
+    sites_service.set_site_active(session=session, site_id=other.id, active=False, actor=admin)  # no change
+    entries = session.exec(select(AuditEntry).where(AuditEntry.target_type == "site")).all()
+    assert [(e.action, e.actor_id, e.target_id) for e in entries] == [("site_deactivated", admin.id, other.id)]
+    from empathy.core.audit import describe_entries
+    assert describe_entries(session=session, entries=entries, lang="en")[0].target.name == other.name_en
     assert [s.code for s in sites_service.active_sites(session=session)] == ["chengdu-office"]
     assert len(sites_service.list_sites(session=session)) == 2
     assert session.get(Site, other.id) is not None

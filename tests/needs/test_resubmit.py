@@ -107,3 +107,26 @@ def test_duplicate_clicked_twice_makes_one_copy(client, auth, session):
     page = client.get(f"/needs/{need.id}").text
     client.post(re.search(rf'action="(/needs/{need.id}/duplicate\?once=[^"]+)"', page).group(1))
     assert _needs(session) == 3
+
+
+def test_a_need_form_sent_without_its_token_creates_nothing_and_comes_back_ready(client, auth, session):
+    _sign_in(session, auth, role="coordinator")
+    for address in ("/needs/new?once=", "/needs/new?once=bad"):  # none, or a damaged one
+        page = client.post(address, data=_form(title="Kept title"))
+        assert page.status_code == 200 and _needs(session) == 0
+        assert "send the form again" in page.text and "Some fields need your attention" not in page.text
+        assert 'value="Kept title"' in page.text  # what was typed is kept
+        action = re.search(r'action="(/needs/new\?[^"]+)"', page.text).group(1).replace("&amp;", "&")
+        assert re.fullmatch(r"/needs/new\?once=[\w-]{22}", action)
+    assert client.post(action, data=_form(title="Kept title")).status_code == 302
+    assert client.post(action, data=_form(title="Kept title")).status_code == 302  # Back and Save: one need
+    assert _needs(session) == 1
+
+
+def test_duplicate_without_its_token_makes_no_copy(client, auth, session):
+    owner = _sign_in(session, auth, role="coordinator")
+    need = make_need(session, owner=owner, status="open")
+    answer = client.post(f"/needs/{need.id}/duplicate?once=", follow_redirects=True)
+    assert "press “Duplicate as a draft” again" in answer.text
+    assert _needs(session) == 1
+    assert client.post(f"/needs/{need.id}/publish?once=").status_code == 302  # not a create: unaffected

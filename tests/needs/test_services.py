@@ -289,3 +289,16 @@ def test_a_need_asks_for_languages_from_the_list(ctx, session):
 def _fresh_need(session, need):
     session.expire_all()
     return session.get(Need, need.id)
+
+
+def test_deleting_a_draft_is_in_the_audit_log_with_its_owner(ctx, session):
+    from empathy.models import AuditEntry
+
+    owner = make_user(session, role="coordinator")
+    admin = make_user(session, role="admin")
+    need = svc.create_need(session=session, owner=owner, data=_input())
+    need_id = need.id
+    svc.delete_draft(session=session, actor=admin, need_id=need_id)
+    entry = session.exec(select(AuditEntry).where(AuditEntry.action == "need_deleted")).one()
+    assert (entry.actor_id, entry.target_type, entry.target_id) == (admin.id, "need", need_id)
+    assert entry.details == {"owner": owner.id}

@@ -281,6 +281,8 @@ def test_pushed_groups_keep_their_members_and_grant_nothing(scim, session):
                400, "invalidValue")
     assert scim("DELETE", f"/Groups/{created.json['id']}").status_code == 204
     assert session.get(User, int(user_id)) is not None
+    assert session.exec(select(AuditEntry.action).where(AuditEntry.action == "scim_group_deleted")).all() == [
+        "scim_group_deleted"]
 
 
 def test_discovery_documents(scim):

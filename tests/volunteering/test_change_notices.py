@@ -312,7 +312,7 @@ def test_moving_a_need_onto_another_commitment_names_who_now_clashes(app, sessio
             "seats": "3", "hours_per_volunteer": "4", "skills-0-name": "", "skills-0-importance": "must",
             "skills-0-min_level": "1", "submit": "1"}
     html = client.post(f"/needs/{need.id}/edit", data=form, follow_redirects=True).get_data(as_text=True)
-    assert "At the new time these people are also committed to another need: Ann. Ask them" in html
+    assert "At the new time these people are also committed to another need: Ann. They and" in html
 
     headers = {"Authorization": f"Bearer {token_for(session, owner)}"}
     response = client.patch(f"/api/v1/needs/{need.id}", headers=headers,
@@ -321,3 +321,40 @@ def test_moving_a_need_onto_another_commitment_names_who_now_clashes(app, sessio
     response = client.patch(f"/api/v1/needs/{need.id}", headers=headers,
                             json={"starts_at": _at(12, 21, 9).isoformat(), "ends_at": _at(12, 21, 12).isoformat()})
     assert response.get_json()["people_clashing"] == []
+
+
+def test_a_move_that_makes_a_clash_tells_the_person_and_the_other_coordinator(app, session, moved, client, auth):
+    owner, need, (ann, _bo, _cy, _gone) = moved
+    elsewhere = make_user(session, role="coordinator", display_name="Dee")
+    other = make_need(session, owner=elsewhere, title="Story time", starts_at=_at(12, 20, 10),
+                      ends_at=_at(12, 20, 11))
+    make_match(session, other, ann, status="confirmed")
+    headers = {"Authorization": f"Bearer {token_for(session, owner)}"}
+    response = client.patch(f"/api/v1/needs/{need.id}", headers=headers,
+                            json={"starts_at": _at(12, 20, 9).isoformat(), "ends_at": _at(12, 20, 12).isoformat()})
+    assert response.status_code == 200
+    session.expire_all()
+    (note,) = _notes(session, "clash")
+    assert note.user_id == ann.id and note.params == {"need": "Reading hour", "other": "Story time"}
+    assert len(_mails(session, "clash")) == 1
+    (told,) = _notes(session, "clash_elsewhere")
+    assert told.user_id == elsewhere.id and told.params["name"] == "Ann" and told.link == f"/needs/{other.id}/people"
+    auth.login(ann.email, DEFAULT_PASSWORD)
+    page = client.get("/commitments").text
+    assert "This overlaps “Story time”" in page and "This overlaps “Reading hour”" in page
+    assert page.count("/withdraw") >= 2  # each of the two can be given back from here
+
+
+def test_the_commitments_page_flags_a_clash_made_before_the_rule(app, session, client, auth):
+    owner = make_user(session, role="coordinator")
+    person = make_user(session)
+    first = make_need(session, owner=owner, title="Beach clean-up", starts_at=_at(12, 22, 9), ends_at=_at(12, 22, 12))
+    second = make_need(session, owner=owner, title="Food bank", starts_at=_at(12, 22, 11), ends_at=_at(12, 22, 14))
+    make_match(session, first, person, status="confirmed")
+    match = make_match(session, second, person, status="volunteered")
+    auth.login(person.email, DEFAULT_PASSWORD)
+    page = client.get("/commitments").text
+    assert "This overlaps “Beach clean-up”" in page and "This overlaps “Food bank”" in page
+    assert client.post(f"/commitments/{match.id}/withdraw").status_code == 302
+    assert "This overlaps" not in client.get("/commitments").text
+

@@ -155,6 +155,7 @@ def test_bulk_approve_refuses_all_when_one_was_reviewed_meanwhile(client, auth, 
 
 def test_bulk_approve_refuses_own_hours_and_nothing_is_approved(client, auth, session, coord, board):
     own = _hours(session, board["past"], coord)
+    make_user(session, role="admin")  # someone else who may review them (else the only reviewer reviews them)
     _login(auth, coord)
     r = client.post("/hours/approve", data={"record_ids": [board["h1"].id, own.id]})
     assert r.status_code == 403

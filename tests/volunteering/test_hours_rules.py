@@ -100,7 +100,7 @@ def test_the_people_page_hides_the_review_buttons_on_ones_own_hours(client, auth
     session.commit()
     auth.login(coord.email, DEFAULT_PASSWORD)
     page = client.get(f"/needs/{need.id}/people").text
-    assert "Nobody reviews their own hours: an administrator reviews these." in page
+    assert "Nobody reviews their own hours: the need's coordinator or another administrator reviews" in page
     assert "/approve" not in page.split('id="hours"')[1]
 
 
@@ -135,3 +135,45 @@ def test_the_same_entry_sent_twice_at_once_is_logged_once(session, held):
         outcomes = race(session, as_user(match.user_id, log), as_user(match.user_id, log))
         assert sorted(outcomes) == ["Conflict", "ok"], outcomes
     assert len(session.exec(select(HoursRecord)).all()) == PAIRS
+
+
+def _own_hours(session, author, need):
+    match = make_match(session, need, author, status="confirmed")
+    record = HoursRecord(need_id=need.id, match_id=match.id, user_id=author.id, hours=2, worked_on=date(2026, 10, 10))
+    session.add(record)
+    session.commit()
+    return record
+
+
+def test_the_only_administrator_reviews_their_own_hours_and_the_audit_log_says_so(api, client, auth, session,
+                                                                                   callers):
+    from empathy.models import AuditEntry, User
+
+    admin = callers["admin"].user
+    # The need's coordinator has left: nobody but the only administrator may review the hours.
+    gone = callers["coord"].user
+    need = make_need(session, owner=gone, is_remote=True, starts_at=datetime(2026, 10, 10, 9, tzinfo=TZ))
+    record = _own_hours(session, admin, need)
+    session.get(User, gone.id).active = False
+    session.commit()
+    auth.login(admin.email, DEFAULT_PASSWORD)
+    assert "Nobody else can review these hours" in client.get("/commitments").text
+    page = client.get(f"/needs/{need.id}/people").text.split('id="hours"')[1]
+    assert "Nobody else can review these hours" in page and f"/hours/{record.id}/approve" in page
+    assert api("POST", f"/hours/{record.id}/approve", "admin").status_code == 200
+    session.expire_all()
+    assert session.get(HoursRecord, record.id).status == "approved"
+    entry = session.exec(select(AuditEntry).where(AuditEntry.action == "hours_approved")).one()
+    assert entry.details == {"need": need.id, "self_review": admin.id}
+
+
+def test_own_hours_wait_for_another_reviewer_while_there_is_one(api, client, auth, session, callers):
+    admin = callers["admin"].user
+    need = make_need(session, owner=callers["coord"].user, is_remote=True,
+                     starts_at=datetime(2026, 10, 10, 9, tzinfo=TZ))
+    record = _own_hours(session, admin, need)
+    r = api("POST", f"/hours/{record.id}/approve", "admin")
+    assert r.status_code == 403 and "the need's coordinator or another administrator" in r.json["detail"]
+    auth.login(admin.email, DEFAULT_PASSWORD)
+    assert "Nobody else can review these hours" not in client.get("/commitments").text
+    assert api("POST", f"/hours/{record.id}/approve", "coord").status_code == 200

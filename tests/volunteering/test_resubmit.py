@@ -93,3 +93,28 @@ def test_volunteer_form_sent_twice_signs_up_once(client, auth, session):
     again = client.post(address, data={"message": ""}, follow_redirects=True)
     assert "Already recorded" in again.text and "already signed up" not in again.text
     assert _count(session, Match) == 1
+
+
+def test_hours_volunteer_and_token_forms_sent_without_a_token_create_nothing(client, auth, session, confirmed):
+    from empathy.models import ApiToken
+
+    person, match = confirmed
+    other = make_need(session, owner=make_user(session, role="coordinator"), seats=3)
+    _sign_in(auth, person)
+    forms = [
+        (f"/commitments/{match.id}/hours", {"hours": "3", "worked_on": utcnow().date().isoformat(),
+                                            "note": "Kitchen"}, HoursRecord, "Kitchen"),
+        (f"/needs/{other.id}/volunteer", {"message": "Happy to help"}, Match, "Happy to help"),
+        ("/account/tokens", {"name": "laptop", "expires": "30"}, ApiToken, "laptop"),
+    ]
+    for path, data, model, typed in forms:
+        before = _count(session, model)
+        page = client.post(f"{path}?once=", data=data)
+        assert page.status_code == 200, path
+        assert "send the form again" in page.text and typed in page.text
+        assert _count(session, model) == before
+        action = page.text.split(f'action="{path}?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+        action = f"{path}?{action}"
+        assert urlsplit(action).path == path and len(parse_qs(urlsplit(action).query)["once"][0]) >= 16
+        assert client.post(action, data=data).status_code in (200, 302)  # the token page shows the secret
+        assert _count(session, model) == before + 1

@@ -72,6 +72,9 @@ def test_removing_needs_a_reason_and_frees_the_seat(session, world):
     roster.remove_volunteer(session=session, actor=world["owner"], match_id=match.id, reason="Unwell")
     need = session.get(Need, world["need"].id, populate_existing=True)
     assert (need.seats_taken, need.status) == (0, "open")
+    from empathy.models import AuditEntry
+    (entry,) = session.exec(select(AuditEntry).where(AuditEntry.action == "volunteer_removed")).all()
+    assert (entry.actor_id, entry.target_id, entry.details) == (world["owner"].id, match.id, {"need": need.id})
 
 
 def test_attendance_only_after_the_start(session, world):

@@ -52,7 +52,9 @@ def check_token(*, session: Session, token: str, secret_key: str) -> User:
 
 def activate_account(*, session: Session, token: str, password: str, secret_key: str) -> User:
     """Set the first password through a live link; the link stops working at once."""
-    return links.set_password(LINK, session=session, token=token, password=password, secret_key=secret_key)
+    user, _calendar_token = links.set_password(LINK, session=session, token=token, password=password,
+                                               secret_key=secret_key)
+    return user
 
 
 def _activation_message(name: str, url: str, language: str) -> tuple[str, str, str | None]:

@@ -188,8 +188,18 @@ def revoke_all_tokens(session: Session, user_id: int) -> None:
     revoke(session, user_id)
 
 
-def change_password(*, session: Session, user: User, current: str, new: str) -> None:
-    """Change a password after checking the current one; ends every session of the user. Commits.
+def rotate_calendar_link(session: Session, user_id: int) -> str | None:
+    """A new password gives the calendar link (the other personal bearer link, besides API tokens) a new
+    secret, if the user has one: the old link stops working. Returns the new token, to be shown once, or
+    None; the caller commits (imported here: volunteering's services import accounts)."""
+    from empathy.volunteering.services.calendar import rotate_feed_token
+
+    return rotate_feed_token(session, user_id)
+
+
+def change_password(*, session: Session, user: User, current: str, new: str) -> str | None:
+    """Change a password after checking the current one; ends every session and API token of the user, and
+    replaces their calendar link. Returns the new calendar link's token (shown once), or None. Commits.
 
     Raises ServiceError on `current_password` when it is not right, also when another change from
     the same password was made at the same moment, or on `new_password` when it breaks a rule.
@@ -199,17 +209,21 @@ def change_password(*, session: Session, user: User, current: str, new: str) -> 
         raise wrong
     check_password_rules(new, field="new_password")
     # scrypt before the write lock, as the check above: neither may hold up other writers.
-    _store_password(session=session, user=user, checked=user.password_hash, new_hash=hash_password(new), wrong=wrong)
+    return _store_password(session=session, user=user, checked=user.password_hash, new_hash=hash_password(new),
+                           wrong=wrong)
 
 
 @retrying
-def _store_password(*, session: Session, user: User, checked: str, new_hash: str, wrong: ServiceError) -> None:
+def _store_password(*, session: Session, user: User, checked: str, new_hash: str,
+                    wrong: ServiceError) -> str | None:
     # A retry reloads `user`: it must still hold the hash the current password was checked against.
     if user.password_hash != checked or not replace_password_hash(session, user, new_hash):
         raise wrong  # another change from the same password won; retrying has rolled back
     revoke_all_sessions(session, user.id)
     revoke_all_tokens(session, user.id)
+    calendar_token = rotate_calendar_link(session, user.id)
     session.commit()
+    return calendar_token
 
 
 def set_active(*, session: Session, user: User, active: bool) -> None:
@@ -220,4 +234,8 @@ def set_active(*, session: Session, user: User, active: bool) -> None:
     if not active:
         revoke_all_sessions(session, user.id)
         revoke_all_tokens(session, user.id)
+        # Its calendar link too: a reactivated account does not bring the old one back.
+        from empathy.volunteering.services.calendar import end_feed
+
+        end_feed(session, user.id)
     session.commit()

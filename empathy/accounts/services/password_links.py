@@ -17,7 +17,7 @@ from flask_babel import LazyString
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session
 
-from empathy.accounts.services.auth import revoke_all_sessions, revoke_all_tokens
+from empathy.accounts.services.auth import revoke_all_sessions, revoke_all_tokens, rotate_calendar_link
 from empathy.accounts.services.passwords import check_password_rules, hash_password, replace_password_hash
 from empathy.core import audit
 from empathy.core.db import retrying
@@ -87,8 +87,10 @@ def check_token(kind: LinkKind, *, session: Session, token: str, secret_key: str
 
 
 @retrying
-def set_password(kind: LinkKind, *, session: Session, token: str, password: str, secret_key: str) -> User:
-    """Set a password through a live link: the link stops working and every session and token ends. Commits.
+def set_password(kind: LinkKind, *, session: Session, token: str, password: str,
+                 secret_key: str) -> tuple[User, str | None]:
+    """Set a password through a live link: the link stops working, every session and token ends, and the
+    calendar link gets a new secret. Returns the user and the new calendar link's token (or None). Commits.
 
     Raises ServiceError when the link is invalid, expired or used, also by a request using it at the
     same moment (only one of them sets a password), or when the password breaks a rule.
@@ -101,7 +103,8 @@ def set_password(kind: LinkKind, *, session: Session, token: str, password: str,
         raise ServiceError(str(kind.used))
     revoke_all_sessions(session, user.id)
     revoke_all_tokens(session, user.id)
+    calendar_token = rotate_calendar_link(session, user.id)
     if kind.audit_action:
         audit.record(session, actor_id=user.id, action=kind.audit_action, target_type="user", target_id=user.id)
     session.commit()
-    return user
+    return user, calendar_token

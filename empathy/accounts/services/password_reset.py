@@ -54,6 +54,7 @@ def check_token(*, session: Session, token: str, secret_key: str) -> User:
     return links.check_token(LINK, session=session, token=token, secret_key=secret_key)
 
 
-def reset_password(*, session: Session, token: str, password: str, secret_key: str) -> User:
-    """Set a new password through a live link; every session and API token of the user ends. Commits."""
+def reset_password(*, session: Session, token: str, password: str, secret_key: str) -> tuple[User, str | None]:
+    """Set a new password through a live link; every session and API token of the user ends, and their
+    calendar link gets a new secret. Returns the user and that link's new token (or None). Commits."""
     return links.set_password(LINK, session=session, token=token, password=password, secret_key=secret_key)

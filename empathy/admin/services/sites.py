@@ -8,9 +8,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from empathy.core import audit
 from empathy.core.db import begin_write, retrying
 from empathy.core.errors import Conflict, NotFound, ServiceError
-from empathy.models import Site
+from empathy.models import Site, User
 
 MAX_CODE = 60
 MAX_NAME = 120
@@ -99,10 +100,15 @@ def update_site(*, session: Session, site_id: int, code: str, name_en: str, name
 
 
 @retrying
-def set_site_active(*, session: Session, site_id: int, active: bool) -> Site:
-    """Deactivate (no longer offered in forms; references stay) or reactivate a site."""
+def set_site_active(*, session: Session, site_id: int, active: bool, actor: User | None = None) -> Site:
+    """Deactivate (no longer offered in forms; references stay) or reactivate a site; audited when it
+    changes. Commits."""
     begin_write(session)
     site = get_site(session=session, site_id=site_id)
+    if site.is_active != active:
+        audit.record(session, actor_id=actor.id if actor else None,
+                     action="site_reactivated" if active else "site_deactivated", target_type="site",
+                     target_id=site.id)
     site.is_active = active
     session.add(site)
     session.commit()

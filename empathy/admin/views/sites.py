@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from empathy.accounts.login import me
 from empathy.admin.forms import ActiveForm, SiteForm
 from empathy.admin.services import sites as service
 from empathy.admin.views import bp
@@ -52,7 +53,7 @@ def edit_site(site_id: int):
 @bp.post("/sites/<int:site_id>/active")
 def set_site_active(site_id: int):
     active = ActiveForm().active.data == "1"
-    site = service.set_site_active(session=get_session(), site_id=site_id, active=active)
+    site = service.set_site_active(session=get_session(), site_id=site_id, active=active, actor=me())
     if active:
         flash(_("The site “%(name)s” is offered in forms again.", name=site.name_en), "success")
     else:

@@ -235,4 +235,5 @@ def delete_group(*, session: Session, resource_id: str, token_id: int) -> None:
     if group is None:
         raise NotFoundException(detail=f"No Group {resource_id!r}.")
     session.delete(group)
+    audit.record(session, actor_id=None, action="scim_group_deleted", target_type="scim_group", token=token_id)
     session.commit()

@@ -96,12 +96,30 @@ def reset_feed_token(*, session: Session, user: User) -> str:
 
     Only its SHA-256 digest is stored: the token is returned once, to be shown in the feed's link. Commits.
     """
-    token = secrets.token_urlsafe(TOKEN_BYTES)
     begin_write(session)
-    session.execute(sa.delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
-    session.add(CalendarFeed(user_id=user.id, token_hash=_digest(token)))
+    token = _replace_token(session, user.id)
     session.commit()
     return token
+
+
+def _replace_token(session: Session, user_id: int) -> str:
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    session.execute(sa.delete(CalendarFeed).where(CalendarFeed.user_id == user_id))
+    session.add(CalendarFeed(user_id=user_id, token_hash=_digest(token)))
+    return token
+
+
+def rotate_feed_token(session: Session, user_id: int) -> str | None:
+    """Replace the user's calendar link by a new one if they have one (a new password: the old link stops
+    working); returns the new token, to be shown once, or None. The caller has begun the write and commits."""
+    if session.exec(select(CalendarFeed.id).where(CalendarFeed.user_id == user_id)).first() is None:
+        return None
+    return _replace_token(session, user_id)
+
+
+def end_feed(session: Session, user_id: int) -> None:
+    """End the user's calendar link, if any (an account deactivated); the caller commits."""
+    session.execute(sa.delete(CalendarFeed).where(CalendarFeed.user_id == user_id))
 
 
 @retrying

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, select
 
@@ -25,7 +26,9 @@ from empathy.volunteering.services.seats import load_match, load_need, require_o
 MAX_DAY = 24.0
 MAX_NOTE = 1000
 # Why the review buttons are missing on one's own hours, and the refusal when they are sent anyway.
-OWN_HOURS = _l("Nobody reviews their own hours: an administrator reviews these.")
+OWN_HOURS = _l("Nobody reviews their own hours: the need's coordinator or another administrator reviews these.")
+# Beside the review buttons when nobody else could review one's own hours (and the audit log says so).
+OWN_HOURS_ALONE = _l("Nobody else can review these hours, so you review them yourself; the audit log records it.")
 
 
 def _err(message, field_name: str) -> ServiceError:
@@ -134,16 +137,29 @@ def _reviewable(session: Session, actor: User, record_id: int) -> tuple[HoursRec
         raise NotFound(str(_l("These hours do not exist.")))
     need = load_need(session, record.need_id)
     require_owner(actor, need)
-    require_not_own_hours(actor, record)
+    require_not_own_hours(session, actor, record, need)
     if record.status != HoursStatus.PENDING:
         raise Conflict(str(_l("These hours have already been reviewed.")))
     return record, need
 
 
-def require_not_own_hours(actor: User, record: HoursRecord) -> None:
-    """Nobody reviews their own hours (Forbidden): another coordinator of the need or an administrator does."""
-    if record.user_id is not None and record.user_id == actor.id:
+def others_may_review(session: Session, author_id: int, need: Need) -> bool:
+    """Whether someone other than the author may review their hours on `need`: its coordinator (still an active
+    coordinator or administrator) or any active administrator."""
+    owner = sa.and_(User.id == need.owner_id, User.role.in_(("coordinator", "admin"))) if need.owner_id else sa.false()
+    return session.exec(select(User.id).where(User.active, User.id != author_id,
+                                              sa.or_(User.role == "admin", owner)).limit(1)).first() is not None
+
+
+def require_not_own_hours(session: Session, actor: User, record: HoursRecord, need: Need) -> bool:
+    """Nobody reviews their own hours (Forbidden) while someone else may (`others_may_review`); when nobody
+    else can (the only administrator, say), they do, or the hours would wait for ever. True then: the review
+    is recorded as one's own in the audit log."""
+    if record.user_id is None or record.user_id != actor.id:
+        return False
+    if others_may_review(session, actor.id, need):
         raise Forbidden(str(OWN_HOURS))
+    return True
 
 
 def _decide(session: Session, actor: User, record: HoursRecord, status: HoursStatus, **values) -> None:
@@ -170,7 +186,7 @@ def approve_hours(*, session: Session, actor: User, record_id: int, base_url: st
     record, need = _reviewable(session, actor, record_id)
     _decide(session, actor, record, HoursStatus.APPROVED)
     audit.record(session, actor_id=actor.id, action="hours_approved", target_type="hours", target_id=record.id,
-                 need=need.id)
+                 need=need.id, **_own(actor, record))
     person = session.get(User, record.user_id) if record.user_id else None
     if person is not None:
         notify(session, person, "hours_approved", {"need": need.title, "hours": record.hours},
@@ -212,7 +228,7 @@ def approve_many_hours(*, session: Session, actor: User, record_ids: list[int],
             raise NotFound(str(_l("These hours do not exist.")))
         need = needs[record.need_id]
         require_owner(actor, need)
-        require_not_own_hours(actor, record)
+        require_not_own_hours(session, actor, record, need)
         if record.status != HoursStatus.PENDING:
             raise _changed(record, people.get(record.user_id))
         out.append((record, need))
@@ -221,13 +237,18 @@ def approve_many_hours(*, session: Session, actor: User, record_ids: list[int],
                                status=HoursStatus.APPROVED, reviewed_by_id=actor.id, reviewed_at=utcnow()):
             raise _changed(record, people.get(record.user_id))
         audit.record(session, actor_id=actor.id, action="hours_approved", target_type="hours",
-                     target_id=record.id, need=need.id)
+                     target_id=record.id, need=need.id, **_own(actor, record))
         person = people.get(record.user_id)
         if person is not None:
             notify(session, person, "hours_approved", {"need": need.title, "hours": record.hours},
                    link="/commitments", base_url=base_url, need=need)
     session.commit()
     return [record for record, _need in out]
+
+
+def _own(actor: User, record: HoursRecord) -> dict:
+    """The audit detail of a review of one's own hours (allowed only when nobody else could review them)."""
+    return {"self_review": actor.id} if record.user_id == actor.id else {}
 
 
 def _changed(record: HoursRecord, person: User | None) -> Conflict:
@@ -254,7 +275,7 @@ def reject_hours(*, session: Session, actor: User, record_id: int, reason: str, 
     record, need = _reviewable(session, actor, record_id)
     _decide(session, actor, record, HoursStatus.REJECTED, rejection_reason=reason)
     audit.record(session, actor_id=actor.id, action="hours_rejected", target_type="hours", target_id=record.id,
-                 need=need.id)
+                 need=need.id, **_own(actor, record))
     person = session.get(User, record.user_id) if record.user_id else None
     if person is not None:
         notify(session, person, "hours_rejected", {"need": need.title, "reason": reason},
@@ -296,6 +317,17 @@ def records_for_user(*, session: Session, user: User) -> dict[int, list[HoursRec
     for r in session.exec(records).all():
         out.setdefault(r.match_id, []).append(r)
     return out
+
+
+def needs_reviewed_by_oneself(*, session: Session, user: User, records: dict[int, list[HoursRecord]]) -> set[int]:
+    """The needs on which `user`'s pending hours have nobody else to review them, while `user` may: theirs to
+    review (require_not_own_hours), said on their commitments page so they do not wait for ever."""
+    pending = {r.need_id for rows in records.values() for r in rows if r.status == HoursStatus.PENDING}
+    if not pending or not user.is_coordinator:
+        return set()
+    needs = session.exec(select(Need).where(Need.id.in_(pending))).all()
+    return {n.id for n in needs
+            if (user.is_admin or n.owner_id == user.id) and not others_may_review(session, user.id, n)}
 
 
 def find_record(session: Session, record_id: int) -> HoursRecord | None:

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from empathy.core.i18n import format_list
 from empathy.models import Match, Need, Notification, Site, User
+from empathy.needs.clashes import COMMITTED, clashing_needs
 from empathy.volunteering.lifecycle import LIVE
 from empathy.volunteering.services.notifications import notify, place_params
 
@@ -74,6 +75,29 @@ def tell_change(session: Session, need: Need, before: Schedule, *, base_url: str
         notify(session, person, "need_changed", params, link=f"/needs/{need.id}", base_url=base_url,
                need_id=need.id, need=need)
     return [p.display_name for p in people]
+
+
+def tell_clashes(session: Session, need: Need, *, base_url: str = "") -> list[User]:
+    """After `need` moved: tell each person now committed to it and to another need at the same time (in-app
+    and e-mail), and that other need's coordinator (in-app). Returns those people, by name; the caller
+    commits."""
+    ids = list(session.exec(select(Match.user_id).where(Match.need_id == need.id,
+                                                        Match.status.in_(COMMITTED))).all())
+    clashing = clashing_needs(session, ids, need)
+    if not clashing:
+        return []
+    people = {u.id: u for u in session.exec(select(User).where(User.id.in_(list(clashing)))).all()}
+    for uid, others in clashing.items():
+        person = people[uid]
+        for other in others:
+            notify(session, person, "clash", {"need": need.title, "other": other.title}, link="/commitments",
+                   base_url=base_url, need_id=need.id)
+            owner = session.get(User, other.owner_id) if other.owner_id else None
+            if owner is not None and owner.active and owner.id != need.owner_id:
+                notify(session, owner, "clash_elsewhere",
+                       {"moved": need.title, "need": other.title, "name": person.display_name},
+                       link=f"/needs/{other.id}/people", base_url=base_url, need_id=other.id)
+    return sorted((people[uid] for uid in clashing), key=lambda u: u.display_name)
 
 
 def tell_cancelled(session: Session, need: Need, people: list[User], *, base_url: str = "") -> list[str]:

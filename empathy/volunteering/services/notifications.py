@@ -35,6 +35,10 @@ MESSAGES = {
                        "it is now %(when)s at %(place)s."),
     "hours_rejected": _l("Your hours for “%(need)s” were not approved: %(reason)s"),
     "reminder": _l("Reminder: “%(need)s” starts %(starts_at)s."),
+    "clash": _l("“%(need)s” has moved and now overlaps “%(other)s”, which you are also committed to. You cannot be "
+                "at both: withdraw from one of them on your commitments page."),
+    "clash_elsewhere": _l("“%(moved)s” has moved and now overlaps your need “%(need)s”: %(name)s is committed to "
+                          "both. Ask them which one they will come to."),
 }
 # Kinds whose sentence counts something: the count's key, then the sentence for that count (ngettext).
 COUNTED = {
@@ -59,6 +63,7 @@ SUBJECTS = {
     "hours_approved": _l("Your hours are approved"),
     "hours_rejected": _l("Your hours were not approved"),
     "reminder": _l("Your volunteering starts soon"),
+    "clash": _l("Two of your commitments now overlap"),
 }
 
 

@@ -79,6 +79,8 @@ def remove_volunteer(*, session: Session, actor: User, match_id: int, reason: st
     match, need, person = _managed_match(session, actor, match_id)
     move_match(session, match, Action.REMOVE, need=need, reason=reason)
     notices.tell_removed(session, need, person, reason, base_url=base_url)
+    audit.record(session, actor_id=actor.id, action="volunteer_removed", target_type="match", target_id=match.id,
+                 need=need.id)
     session.commit()
     return match
 

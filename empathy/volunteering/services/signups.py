@@ -149,6 +149,9 @@ class Commitments:
     past: list[tuple[Match, Need]] = field(default_factory=list)
     # Invitations (by match id) that clash with a need the employee is committed to: accepting is refused.
     clashes: dict[int, Need] = field(default_factory=dict)
+    # Commitments (by match id) that overlap another of the employee's (made before the rule, or by a need
+    # that moved): the first need they overlap, so the page asks them to withdraw from one.
+    overlaps: dict[int, Need] = field(default_factory=dict)
 
 
 def my_commitments(*, session: Session, user: User) -> Commitments:
@@ -174,4 +177,8 @@ def my_commitments(*, session: Session, user: User) -> Commitments:
         clash = clashing_needs(session, [user.id], need).get(user.id)
         if clash:
             out.clashes[match.id] = clash[0]
+    for match, need in out.volunteered + out.confirmed:
+        clash = clashing_needs(session, [user.id], need).get(user.id)
+        if clash:
+            out.overlaps[match.id] = clash[0]
     return out

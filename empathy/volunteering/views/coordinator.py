@@ -21,7 +21,7 @@ from empathy.core.memo import BoundedCache
 from empathy.core.runtime import org_timezone
 from empathy.core.urls import safe_next
 from empathy.core.web import form_error
-from empathy.models import CREDENTIAL_KINDS, Need
+from empathy.models import CREDENTIAL_KINDS, HoursStatus, Need
 from empathy.needs.joinable import is_joinable
 from empathy.profiles import credentials
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
@@ -171,10 +171,13 @@ def people(need_id: int):
     session = get_session()
     board = roster.people_board(session=session, actor=me(), need_id=need_id)
     records = hours.records_for_need(session=session, actor=me(), need_id=need_id)
+    # One's own pending hours: reviewed by someone else, or by oneself when nobody else can.
+    own_alone = any(r.user_id == me().id and r.status == HoursStatus.PENDING for r, _p in records) and not (
+        hours.others_may_review(session, me().id, board.need))
     required = credentials.required_kinds(session, need_id)
     creds = NeedCredentialsForm(kinds=required)
     creds.kinds.choices = [SelectChoice(k, credentials.label(k)) for k in CREDENTIAL_KINDS]
-    return render_template("workflow/people.html", board=board, records=records, form=ActionForm(),
+    return render_template("workflow/people.html", board=board, records=records, form=ActionForm(), own_alone=own_alone,
                            reason_form=ReasonForm(), creds=creds, required=required, cred_label=credentials.label)
 
 

@@ -33,11 +33,12 @@ def commitments():
     mine = signups.my_commitments(session=session, user=me())
     expls = [m.explanation for m, _n in mine.invitations if m.explanation]
     labels = skill_labels(session, explanation_skill_names(expls), ui_language())
+    records = hours.records_for_user(session=session, user=me())
     return render_template("workflow/commitments.html", c=mine, labels=labels, form=ActionForm(),
                            has_calendar_link=calendar.has_feed(session=session, user=me()),
                            has_started=has_started,
-                           totals=hours.totals_for(session=session, user=me()),
-                           records=hours.records_for_user(session=session, user=me()))
+                           totals=hours.totals_for(session=session, user=me()), records=records,
+                           review_alone=hours.needs_reviewed_by_oneself(session=session, user=me(), records=records))
 
 
 def _act(action, match_id: int, done: str, **kwargs):
@@ -78,7 +79,7 @@ def volunteer(need_id: int):
     session = get_session()
     need = load_need(session, need_id)
     form = VolunteerForm()
-    if form.validate_on_submit():
+    if once.validate(form):
         match = signups.volunteer(session=session, user=me(), need_id=need_id,
                                   message=form.message.data or "", base_url=base_url(),
                                   submission=once.submission())
@@ -155,7 +156,7 @@ def log_hours(match_id: int):
     form = HoursForm()
     if not form.is_submitted():  # hours are logged for the need's own days: offer its first
         form.worked_on.data = hours.need_days(need, org_timezone())[0]
-    if form.validate_on_submit():
+    if once.validate(form):
         try:
             hours.log_hours(session=session, user=me(), match_id=match_id, hours=form.hours.data,
                             worked_on=form.worked_on.data, note=form.note.data or "", tz=org_timezone(),
