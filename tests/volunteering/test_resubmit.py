@@ -71,8 +71,12 @@ def test_a_refused_entry_keeps_the_token_usable(client, auth, session, confirmed
 def test_tokens_are_each_users_own(client, auth, session, confirmed):
     person, match = confirmed
     other = make_user(session)
+    # Like `confirmed`'s need, it runs from yesterday to tomorrow: today is one of its days in any time zone
+    # (a need of yesterday only did not run "today" in the organisation's time zone from 00:00 to 16:00 UTC).
     other_match = make_match(session, make_need(session, owner=make_user(session, role="coordinator"),
-                                                starts_at=utcnow() - timedelta(days=1)), other, status="confirmed")
+                                                starts_at=utcnow() - timedelta(days=1),
+                                                ends_at=utcnow() + timedelta(days=1), allows_extra_hours=True),
+                             other, status="confirmed")
     _sign_in(auth, person)
     address = _form_address(client, f"/commitments/{match.id}/hours")
     data = {"hours": "1", "worked_on": utcnow().date().isoformat()}
