@@ -167,3 +167,17 @@ def test_when_only_weak_fits_are_left_nobody_is_proposed_and_the_page_says_why(c
     html = client.get(f"/needs/{w['need'].id}/team").text
     assert "Nobody can be proposed" in html and "The only candidate left is a weak fit" in html
     assert "Invite the whole team" not in html
+
+
+def test_the_open_seats_note_names_five_weak_fits_and_counts_the_others(app):
+    from types import SimpleNamespace
+
+    from empathy.volunteering.services.team_reasons import weak_seats_note
+
+    pool = [_c(1, 0.9, {"Nursing"})] + [_c(i, 0.5 - i / 100, weak=True) for i in range(2, 10)]
+    team = teams.propose_team(pool, ["Nursing"], seats=4, hours_needed=4)
+    people = [(tc, SimpleNamespace(user=SimpleNamespace(display_name=f"P{tc.id}"))) for tc in pool]
+    page = teams.TeamPage(need=None, team=team, candidates=people, required=["Nursing"], labels={}, seats_left=4)
+    with app.test_request_context():
+        assert weak_seats_note(page).startswith(
+            "3 seats stay open: only weak fits could take them (P2, P3, P4, P5, P6, and 3 others)")

@@ -100,6 +100,9 @@ def why_empty(page: TeamPage) -> list[str]:
     return [head] + [line(counts[code]) for code, line in lines.items() if code in counts]
 
 
+NAMED = 5  # weak fits named in the note on open seats
+
+
 def weak_seats_note(page: TeamPage) -> str:
     """When the proposal leaves seats free because only weak fits could take them: how many, and who they are."""
     weak = page.team.weak_left_out
@@ -107,8 +110,11 @@ def weak_seats_note(page: TeamPage) -> str:
         return ""
     names = {tc.id: c.user.display_name for tc, c in page.candidates}
     free = max(0, page.seats_left - len(page.team.members))
+    shown = [names[i] for i in weak[:NAMED]]  # best-ranked first; the picker below lists them all
+    if len(weak) > NAMED:
+        shown.append(ngettext("%(num)s other", "%(num)s others", len(weak) - NAMED))
     return ngettext("%(num)s seat stays open: only weak fits could take it (%(names)s), who share little with this "
                     "need, so they are not proposed. Tick them below only if you know they can help.",
                     "%(num)s seats stay open: only weak fits could take them (%(names)s), who share little with "
                     "this need, so they are not proposed. Tick them below only if you know they can help.",
-                    free, names=format_list(names[i] for i in weak))
+                    free, names=format_list(shown))
