@@ -37,7 +37,10 @@ def _load_user(token: str) -> User | None:
 
 def sign_in(user: User, *, remember: bool) -> None:
     """Start a new server-side session for the user and bind this browser to it."""
-    cookie.clear()  # a new session at login: nothing from before carries over
+    lang = cookie.get("lang")
+    cookie.clear()  # a new session at login: nothing from before carries over ...
+    if lang:
+        cookie["lang"] = lang  # ... but the language the visitor chose, for an account that has none of its own
     token = g.auth_session_token = auth_service.start_session(session=get_session(), user=user)
     login_user(user, remember=remember)
     # Flask-Login keeps user.get_id() (the row id) as the cookie's user id, for the user loader and

@@ -16,6 +16,7 @@ from empathy.accounts.two_factor_views import start_code_step
 from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
+from empathy.core.i18n import ui_language
 from empathy.core.runtime import after_response
 from empathy.core.urls import safe_next
 from empathy.core.web import form_error
@@ -68,6 +69,9 @@ def register():
                 email=form.email.data,
                 display_name=form.display_name.data,
                 password=form.password.data,
+                # The language the visitor was reading (their switch, else their browser's): the guided
+                # profile and everything after it stay in it, and so does the mail the account gets.
+                preferred_language=ui_language(),
             )
         except ServiceError as exc:
             form_error(form, exc, "email")

@@ -103,25 +103,30 @@ def is_identity_of(*, session: Session, identity: Identity, user_id: int) -> boo
     return link is not None and link.user_id == user_id
 
 
-def sign_in_with_identity(*, session: Session, identity: Identity, create_accounts: bool = True) -> tuple[User, str]:
+def sign_in_with_identity(*, session: Session, identity: Identity, create_accounts: bool = True,
+                          preferred_language: str | None = None) -> tuple[User, str]:
     """The account this identity signs in to, and what happened: "signed_in", "linked" or "created". Commits.
 
     An identity already linked signs in to its account whatever its address is now. Otherwise the
     provider must vouch for the address (`email_verified`): an account with that address is linked,
     or, when `create_accounts`, an employee account is created with the name, department and site
-    the claims give. Raises UnverifiedEmail, AccountDisabled (a deactivated account is neither
+    the claims give, speaking `preferred_language` (the language the person was reading; an existing
+    account keeps its own). Raises UnverifiedEmail, AccountDisabled (a deactivated account is neither
     signed in nor linked), or Forbidden when no account may be created.
     """
     try:
-        return _sign_in(session=session, identity=identity, create_accounts=create_accounts)
+        return _sign_in(session=session, identity=identity, create_accounts=create_accounts,
+                        preferred_language=preferred_language)
     except Conflict:
         # Two first sign-ins of one person at the same moment: the other one linked or created the
         # account, so this one finds it by its link now.
-        return _sign_in(session=session, identity=identity, create_accounts=create_accounts)
+        return _sign_in(session=session, identity=identity, create_accounts=create_accounts,
+                        preferred_language=preferred_language)
 
 
 @retrying
-def _sign_in(*, session: Session, identity: Identity, create_accounts: bool) -> tuple[User, str]:
+def _sign_in(*, session: Session, identity: Identity, create_accounts: bool,
+             preferred_language: str | None = None) -> tuple[User, str]:
     disabled = AccountDisabled(str(_l("This account is deactivated. Ask your administrator to reactivate it.")))
     begin_write(session)
     link = session.exec(select(ExternalIdentity).where(ExternalIdentity.issuer == identity.issuer,
@@ -150,7 +155,7 @@ def _sign_in(*, session: Session, identity: Identity, create_accounts: bool) -> 
             raise Forbidden(str(_l("There is no account for %(email)s here. Ask your administrator to add "
                                    "you.", email=identity.email)))
         user = User(email=identity.email, display_name=identity.name or identity.email.split("@")[0],
-                    role="employee", password_hash=None)
+                    role="employee", password_hash=None, preferred_language=preferred_language)
         session.add(user)
         session.flush()
         session.add(EmployeeProfile(user_id=user.id, department=identity.department,

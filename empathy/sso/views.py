@@ -17,6 +17,7 @@ from empathy.accounts.login import mark_confirmed, sign_in
 from empathy.core import web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
+from empathy.core.i18n import ui_language
 from empathy.core.urls import safe_next
 from empathy.sso import services
 from empathy.sso.providers import Provider, client, discover, find, providers
@@ -126,7 +127,8 @@ def callback(provider: str):
         if confirming is not None:
             return _confirmed(provider, identity, confirming)
         user, outcome = services.sign_in_with_identity(session=get_session(), identity=identity,
-                                                       create_accounts=provider.create_accounts)
+                                                       create_accounts=provider.create_accounts,
+                                                       preferred_language=ui_language())
     except ServiceError as exc:
         return _problem(provider, exc.message, exc.status)
     next_url = browser_session.get(NEXT_KEY) or None

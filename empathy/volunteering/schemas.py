@@ -12,7 +12,7 @@ from empathy.api.schemas import Day, Id, Listing, Model, Out, Query, Str
 from empathy.models import HOURS_STATUSES, HoursRecord, HoursStatus, Match, Need, Notification
 from empathy.volunteering.services.notifications import render
 from empathy.volunteering.services.roster import Board
-from empathy.volunteering.services.team_reasons import reason_text, uncovered_text, why_empty
+from empathy.volunteering.services.team_reasons import reason_text, uncovered_text, weak_seats_note, why_empty
 from empathy.volunteering.services.teams import TeamPage
 
 
@@ -165,7 +165,7 @@ class TeamQuery(Query):
                                          "proposing a team. Ids that are not among the candidates are ignored.")
 
 
-TeamReasonCode = Literal["no_hours", "hours_private", "credential", "overlap", "seats_full", "not_chosen"]
+TeamReasonCode = Literal["no_hours", "hours_private", "credential", "overlap", "seats_full", "not_chosen", "weak_fit"]
 UncoveredCode = Literal["nobody", "unavailable", "no_seat_left", "not_in_choice"]
 
 
@@ -176,7 +176,8 @@ class TeamReason(Out):
                                  "credential; overlap: already committed (signed up or seated) to a need at "
                                  "that time; seats_full: could "
                                  "join, but the seats went to people covering more must-haves or ranking higher; "
-                                 "not_chosen: could join, not in the coordinator's choice.")
+                                 "not_chosen: could join, not in the coordinator's choice; weak_fit: could join, "
+                                 "but only a weak fit covering no must-have, so not proposed for a free seat.")
     text: str = Field(description="The reason in words, in the caller's language.")
 
 
@@ -223,6 +224,8 @@ class TeamOut(Out):
     uncovered_reasons: list[UncoveredSkill]
     why_empty: list[str] = Field(description="When nobody is proposed: why, in words (the first line sums up).")
     not_kept: list[int] = Field(description="People of the `member` choice beyond the seats left: not in the team.")
+    weak_seats: str = Field("", description="When the proposal leaves seats free because only weak fits (reason "
+                                            "`weak_fit`) could take them: how many and who, in words; else empty.")
     total_score: float
     candidates: list[TeamMember] = Field(description="Everyone considered, best-ranked first, each with the reasons "
                                                      "they are not in the team.")
@@ -284,7 +287,7 @@ def team_out(page: TeamPage) -> TeamOut:
     return TeamOut(ready=True, seats_left=page.seats_left, required=page.required,
                    members=[member(m, team.warnings.get(m.id, [])) for m in team.members], coverage=team.coverage,
                    uncovered=team.uncovered, uncovered_reasons=uncovered, why_empty=why_empty(page),
-                   not_kept=page.dropped,
+                   not_kept=page.dropped, weak_seats=weak_seats_note(page),
                    total_score=team.total_score,
                    candidates=[member(tc, team.left_out.get(tc.id, team.warnings.get(tc.id, [])))
                                for tc, _c in page.candidates])

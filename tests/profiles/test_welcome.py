@@ -89,3 +89,46 @@ def test_unknown_step_is_not_found(client, auth, session):
     auth.login(make_user(session).email, DEFAULT_PASSWORD)
     assert client.get("/welcome/4").status_code == 404
     assert client.get("/welcome/0").status_code == 404
+
+
+def test_a_visitor_who_chose_chinese_registers_and_keeps_chinese(client, session):
+    """The language switch of a visitor (kept in the cookie session) becomes the new account's language: the
+    guided profile and the home page are in Chinese, whatever the browser asks for."""
+    from sqlmodel import select
+
+    from empathy.models import User
+
+    make_skill(session, name="Accounting")
+    client.post("/language", data={"language": "zh", "next": "/register"})
+    english = {"Accept-Language": "en"}
+    r = client.post("/register", headers=english, data={"display_name": "Li Lei", "email": "li.lei@example.com",
+                                                       "password": DEFAULT_PASSWORD, "confirm": DEFAULT_PASSWORD})
+    assert r.status_code == 302 and r.headers["Location"] == "/welcome/1"
+    user = session.exec(select(User).where(User.email == "li.lei@example.com")).one()
+    assert user.preferred_language == "zh"
+    page = client.get("/welcome/1", headers=english).get_data(as_text=True)
+    assert "第 1 步，共 3 步" in page and "Step 1 of 3" not in page
+    client.post("/welcome/1", data={"skills-0-name": "Accounting", "skills-0-level": "4"})
+    home = client.get("/home", headers=english).get_data(as_text=True)
+    assert "为您推荐" in home and "Suggested for you" not in home
+
+
+def test_a_visitor_reading_in_english_registers_in_english(client, session):
+    from sqlmodel import select
+
+    from empathy.models import User
+
+    client.post("/language", data={"language": "en"})
+    _register(client)
+    assert session.exec(select(User.preferred_language).where(User.email == "li.lei@example.com")).one() == "en"
+
+
+def test_signing_in_keeps_the_language_the_visitor_chose(client, session):
+    """An account without a language of its own keeps the visitor's choice after signing in (the sign-in starts a
+    new cookie session, which used to drop it)."""
+    make_user(session, email="wang@example.com")
+    client.post("/language", data={"language": "zh"})
+    r = client.post("/login", data={"email": "wang@example.com", "password": DEFAULT_PASSWORD},
+                    headers={"Accept-Language": "en"})
+    assert r.status_code == 302
+    assert "为您推荐" in client.get("/home", headers={"Accept-Language": "en"}).get_data(as_text=True)

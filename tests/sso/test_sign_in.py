@@ -253,3 +253,21 @@ def test_starting_again_keeps_one_pending_sign_in_in_the_cookie(sso, provider):
         assert len([key for key in cookie if key.startswith("_state_mock_")]) == 1
     assert sso.come_back(sso.authorise(authorize, "rae-sub")).status_code == 302
     assert _signed_in_as(sso.client) is not None
+
+
+def test_a_first_sign_in_after_choosing_chinese_creates_a_chinese_account(sso, provider, session):
+    sso.client.post("/language", data={"language": "zh"})
+    provider.set_user("mei-sub", email="mei@example.com", email_verified=True, name="Mei Chen")
+    assert sso("mei-sub").status_code == 302
+    session.expire_all()
+    assert session.exec(select(User.preferred_language).where(User.email == "mei@example.com")).one() == "zh"
+    assert "为您推荐" in sso.client.get("/home", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_signing_in_to_an_existing_account_keeps_its_own_language(sso, provider, session):
+    make_user(session, email="ann@example.com", preferred_language="en")
+    sso.client.post("/language", data={"language": "zh"})
+    provider.set_user("ann-sub", email="ann@example.com", email_verified=True, name="Ann")
+    assert sso("ann-sub").status_code == 302
+    session.expire_all()
+    assert session.exec(select(User.preferred_language).where(User.email == "ann@example.com")).one() == "en"

@@ -104,7 +104,13 @@ def test_a_site_bound_need_only_suggests_people_of_that_site_or_remote(session, 
     session.add(need)
     session.commit()
     names = _names(suggest_employees(session=session, index=index, need_id=need.id))
-    assert "Nurse" not in names and "Accountant" in names
+    # The accountant works there, but shares nothing with the need: nobody is suggested.
+    assert "Nurse" not in names and "Accountant" not in names
+    profile = profile_of(session, world["nurse"])
+    profile.remote_ok = True
+    session.add(profile)
+    session.commit()
+    assert _names(suggest_employees(session=session, index=index, need_id=need.id)) == ["Nurse"]
 
 
 def test_needs_are_suggested_to_the_employee_while_open(session, world, index):

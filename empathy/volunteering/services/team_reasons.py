@@ -31,6 +31,8 @@ def reason_text(r: Reason) -> str:
         if not v["title"]:
             return _("already committed at that time")
         return _("already committed at that time (“%(title)s”)", title=v["title"])
+    if r.code == teams.WEAK_FIT:
+        return _("only a weak fit: shares little with this need, so not proposed; tick them if you know they can help")
     if r.code == teams.SEATS_FULL:
         return _("could join; the seats went to people who cover more must-haves or rank higher")
     return _("could join; not ticked")
@@ -75,7 +77,17 @@ def why_empty(page: TeamPage) -> list[str]:
         for r in reasons:
             counts[r.code] = counts.get(r.code, 0) + 1
             kinds.update(dict.fromkeys(r.values.get("kinds", ())))
-    head = _("Nobody among the best-ranked candidates (%(n)s) can join right now:", n=len(page.candidates))
+    if set(counts) == {teams.WEAK_FIT}:
+        return [ngettext("The only candidate left is a weak fit, who shares little with this need, so nobody is "
+                         "proposed. Tick them below only if you know they can help, or add must-have skills and "
+                         "a fuller description to the need.",
+                         "The %(num)s candidates left are all weak fits, who share little with this need, so nobody "
+                         "is proposed. Tick them below only if you know they can help, or add must-have skills and "
+                         "a fuller description to the need.", counts[teams.WEAK_FIT])]
+    if teams.WEAK_FIT in counts:
+        head = _("Nobody among the best-ranked candidates (%(n)s) can be proposed:", n=len(page.candidates))
+    else:
+        head = _("Nobody among the best-ranked candidates (%(n)s) can join right now:", n=len(page.candidates))
     lines = {
         teams.NO_HOURS: lambda n: _("fewer free hours a month than the %(h)s h a month this need asks: %(n)s",
                                     h=_h(monthly_hours(page.need)), n=n),
@@ -83,5 +95,26 @@ def why_empty(page: TeamPage) -> list[str]:
         teams.CREDENTIAL: lambda n: _("a required credential missing (%(kinds)s): %(n)s",
                                       kinds=format_list(credential_label(k) for k in kinds), n=n),
         teams.OVERLAP: lambda n: _("already committed to a need at the same time: %(n)s", n=n),
+        teams.WEAK_FIT: lambda n: _("only weak fits, who share little with this need: %(n)s", n=n),
     }
     return [head] + [line(counts[code]) for code, line in lines.items() if code in counts]
+
+
+NAMED = 5  # weak fits named in the note on open seats
+
+
+def weak_seats_note(page: TeamPage) -> str:
+    """When the proposal leaves seats free because only weak fits could take them: how many, and who they are."""
+    weak = page.team.weak_left_out
+    if not page.team.members or not weak:
+        return ""
+    names = {tc.id: c.user.display_name for tc, c in page.candidates}
+    free = max(0, page.seats_left - len(page.team.members))
+    shown = [names[i] for i in weak[:NAMED]]  # best-ranked first; the picker below lists them all
+    if len(weak) > NAMED:
+        shown.append(ngettext("%(num)s other", "%(num)s others", len(weak) - NAMED))
+    return ngettext("%(num)s seat stays open: only weak fits could take it (%(names)s), who share little with this "
+                    "need, so they are not proposed. Tick them below only if you know they can help.",
+                    "%(num)s seats stay open: only weak fits could take them (%(names)s), who share little with "
+                    "this need, so they are not proposed. Tick them below only if you know they can help.",
+                    free, names=format_list(shown))

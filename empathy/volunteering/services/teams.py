@@ -29,6 +29,7 @@ CREDENTIAL = "credential"  # lacks a valid, verified credential the need require
 OVERLAP = "overlap"  # committed (signed up or seated) to another need at the same time (needs.clashes)
 SEATS_FULL = "seats_full"  # could join, but every seat went to people covering more must-haves or ranking higher
 NOT_CHOSEN = "not_chosen"  # could join; the coordinator did not tick them
+WEAK_FIT = "weak_fit"  # could join, covers no must-have, and is only a weak fit: not proposed for a free seat
 # Why a must-have stays uncovered; `uncovered_text` words each one.
 NOBODY = "nobody"  # nobody among the candidates has it at the asked level
 UNAVAILABLE = "unavailable"  # those who have it cannot join (their own reasons say why)
@@ -73,6 +74,7 @@ class TeamCandidate:
     covers: tuple[Cover, ...] = ()  # their skill behind each covered must-have
     below: frozenset[str] = frozenset()  # must-haves they hold below the asked level
     skills_hidden: bool = False  # keeps their skills private: what they cover is unknown
+    weak: bool = False  # the matcher's band for them is "weak": little in common with the need
 
 
 @dataclass
@@ -84,6 +86,11 @@ class Team:
     left_out: dict[int, list[Reason]] = field(default_factory=dict)  # everyone not in the team, and why
     uncovered_why: dict[str, Reason] = field(default_factory=dict)
     warnings: dict[int, list[Reason]] = field(default_factory=dict)  # members chosen despite a blocker
+
+    @property
+    def weak_left_out(self) -> list[int]:
+        """Who could have taken a free seat but was not proposed, being only a weak fit."""
+        return [i for i, why in self.left_out.items() if any(r.code == WEAK_FIT for r in why)]
 
     @property
     def skipped_busy(self) -> list[int]:
@@ -132,7 +139,9 @@ def propose_team(candidates: list[TeamCandidate], required: list[str], seats: in
     must-haves one person covers. Each person costs one seat, so Chvátal's step (the least cost per newly
     covered element) takes the candidate covering the most still-uncovered must-haves; ties go to the
     better rank (score, then fewer recent commitments). Once nothing more can be covered, the free seats
-    go to the best-ranked of the rest. Only people who can join are picked: enough free hours a month while the
+    go to the best-ranked of the rest who are more than weak fits: a weak fit covering no must-have is not
+    proposed (reason WEAK_FIT; the coordinator may still tick them), so a team that only weak fits could fill
+    is proposed short, and says so. Only people who can join are picked: enough free hours a month while the
     need runs for `hours_needed` and no blocker (credential, overlapping commitment); the others get their reasons.
     O(seats x candidates x |required|).
     """
@@ -147,7 +156,10 @@ def propose_team(candidates: list[TeamCandidate], required: list[str], seats: in
         members.append(best)
         pool.remove(best)
         uncovered -= best.skills
-    members += pool[:max(0, seats - len(members))]
+    fill = [c for c in pool if not c.weak]
+    members += fill[:max(0, seats - len(members))]
+    if len(members) < seats:  # the seats left could only go to weak fits: they are named, not proposed
+        blocked.update({c.id: [reason(WEAK_FIT)] for c in pool if c.weak})
     return _team(members, candidates, required, blocked, SEATS_FULL)
 
 
@@ -242,7 +254,7 @@ def build_team(*, session: Session, index: MatchIndex, actor: User, need_id: int
             free_hours=c.profile.hours_per_month - busy.get(c.user.id, 0.0), recent=recent.get(c.user.id, 0),
             rank=rank, blockers=tuple(blockers), hours_known=bool(c.profile.share_availability), covers=covers,
             below=frozenset(sk.name for ns, sk in must if 0 < held.get(sk.id, 0) < (ns.min_level or 0)),
-            skills_hidden=not c.profile.share_skills))
+            skills_hidden=not c.profile.share_skills, weak=(c.explanation or {}).get("band") == "weak"))
     seats = max(0, need.seats - need.seats_taken)
     dropped: list[int] = []
     if chosen:

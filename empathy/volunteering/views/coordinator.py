@@ -299,6 +299,7 @@ def team(need_id: int):
     search_text, visible = _picker(page, query)
     return render_template("workflow/team.html", need=need, page=page, form=InviteForm(), query=query,
                            search_text=search_text, visible=visible, why_empty=team_reasons.why_empty,
+                           weak_seats_note=team_reasons.weak_seats_note,
                            reason_text=team_reasons.reason_text, uncovered_text=team_reasons.uncovered_text)
 
 
