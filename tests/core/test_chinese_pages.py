@@ -113,6 +113,8 @@ def chinese_world(app, session):
     audit.record(session, actor_id=admin, action="hours_rejected", target_type="hours", target_id=record.id,
                  need=need.id)
     audit.record(session, actor_id=admin, action="employees_imported", created=3, updated=1)
+    audit.record(session, actor_id=admin, action="mail_retried", target_type="outbox_message",
+                 target_id=w.ids["message_id"])
     session.commit()
     w.ids["ahead_id"] = ahead.id
     return w
@@ -148,6 +150,7 @@ def test_every_page_reads_as_chinese(app, chinese_world):
     # a hours record turned down, the audit log's subjects and details.
     for shown in ("✓ 陪伴老人：王芳（陪伴老人（熟练））和徐斌浩（陪伴老人（熟练））", "已确认（1）",
                   "未获批准：日期与活动不符", "需求：重阳节养老院陪伴 #2", "复制自：社区老人上门探访 #1",
-                  "之前：员工；之后：协调人", "名称", "姓名", "同理心公益 API v1"):
+                  "之前：员工；之后：协调人", f"电子邮件 #{chinese_world.ids['message_id']}", "名称", "姓名",
+                  "同理心公益 API v1"):
         assert shown in lines, shown
     assert any(re.fullmatch(r"评分说明（契合度 \d+%）", line) for line in lines)
