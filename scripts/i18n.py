@@ -3,6 +3,7 @@
     python scripts/i18n.py update     # extract strings, merge into every .po, compile .mo
     python scripts/i18n.py fill FILE  # apply translations from a JSON {msgid: msgstr} file
     python scripts/i18n.py missing    # list msgids without a translation (exit 1 if any)
+    python scripts/i18n.py api-docs   # list the API document's texts in empathy/api/doc_text.py (then `update`)
 """
 
 from __future__ import annotations
@@ -63,6 +64,39 @@ def missing() -> int:
     return 1 if count else 0
 
 
+API_TEXTS = ROOT / "empathy" / "api" / "doc_text.py"
+
+
+def api_doc_source() -> str:
+    """empathy/api/doc_text.py as it should read: every text the API docs page shows, marked for translation."""
+    sys.path.insert(0, str(ROOT))
+    from empathy import create_app
+    from empathy.api.docs import document_texts, openapi_document
+
+    app = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "only-for-reading-the-document"})
+    with app.app_context():
+        texts = document_texts(openapi_document())
+    lines = [
+        '"""The texts of the API document that /api/v1/docs shows, marked for the translation catalogue.',
+        "",
+        "Written by `python scripts/i18n.py api-docs` from the OpenAPI document (docstrings, field descriptions);",
+        "do not edit: change the docstring or description, run it, then translate the new entries.",
+        '"""',
+        "",
+        "from flask_babel import lazy_gettext as _l",
+        "",
+        "TEXTS = (",
+        *(f"    _l({json.dumps(t, ensure_ascii=False)}),  # noqa: E501" for t in texts),
+        ")",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def api_docs() -> None:
+    API_TEXTS.write_text(api_doc_source(), encoding="utf-8")
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "update"
     if command == "update":
@@ -71,5 +105,7 @@ if __name__ == "__main__":
         fill(sys.argv[2])
     elif command == "missing":
         sys.exit(missing())
+    elif command == "api-docs":
+        api_docs()
     else:
         sys.exit(__doc__)

@@ -1,6 +1,7 @@
 """Sign-in, registration and password forms."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
@@ -18,7 +19,7 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
-    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    display_name = StringField(lazy_pgettext("a person's name", "Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(
         _l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)]
     )
@@ -69,17 +70,17 @@ class ForgotPasswordForm(FlaskForm):
 
 class TwoFactorCodeForm(FlaskForm):
     code = StringField(
-        _l("Code"), validators=[DataRequired(), Length(max=32)],
+        lazy_pgettext("a one-time sign-in code", "Code"), validators=[DataRequired(), Length(max=32)],
         description=_l("The 6-digit code your authenticator app shows, or one of your recovery codes."),
     )
 
 
 class SetupCodeForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)],
+    code = StringField(lazy_pgettext("a one-time sign-in code", "Code"), validators=[DataRequired(), Length(max=32)],
                        description=_l("The 6-digit code the app shows for Empathy."))
 
 
 class DisableTwoFactorForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)],
+    code = StringField(lazy_pgettext("a one-time sign-in code", "Code"), validators=[DataRequired(), Length(max=32)],
                        description=_l("A code from your authenticator app, or a recovery code."))

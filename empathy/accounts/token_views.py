@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
@@ -25,7 +26,8 @@ web.init_blueprint(bp)
 
 
 class TokenForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=token_service.MAX_NAME)],
+    name = StringField(lazy_pgettext("the name of a thing: a skill, a token", "Name"),
+                       validators=[DataRequired(), Length(max=token_service.MAX_NAME)],
                        description=_l("What the token is for, e.g. “HR sync script”."))
     expires = SelectField(_l("Expires"), default="30", choices=[
         SelectChoice("7", _l("In 7 days")), SelectChoice("30", _l("In 30 days")), SelectChoice("90", _l("In 90 days")),

@@ -1,6 +1,7 @@
 """Forms of the administrators' area."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -38,7 +39,8 @@ class ActiveForm(FlaskForm):
 
 
 class SkillForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)],
+    name = StringField(lazy_pgettext("the name of a thing: a skill, a token", "Name"),
+                       validators=[DataRequired(), Length(max=120)],
                        description=_l("The canonical name, unique in the taxonomy."))
     label_en = StringField(_l("English label"), validators=[Optional(), Length(max=120)])
     label_zh = StringField(_l("Chinese label"), validators=[Optional(), Length(max=120)])
@@ -57,7 +59,7 @@ class MergeForm(FlaskForm):
 
 
 class SiteForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=60)],
+    code = StringField(lazy_pgettext("a site's short code", "Code"), validators=[DataRequired(), Length(max=60)],
                        description=_l("Lower-case letters, digits and hyphens, e.g. shanghai-hq. Imports may use it."))
     name_en = StringField(_l("English name"), validators=[DataRequired(), Length(max=120)])
     name_zh = StringField(_l("Chinese name"), validators=[DataRequired(), Length(max=120)])
@@ -76,7 +78,7 @@ class NewUserForm(FlaskForm):
     """One account added by an administrator; the person sets a password through the activation link."""
 
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
-    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    display_name = StringField(lazy_pgettext("a person's name", "Name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Role"), default="employee", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES],
                        validators=[DataRequired()])
     department = StringField(_l("Department"), validators=[Optional(), Length(max=120)])

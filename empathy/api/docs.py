@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import copy
+import json
+import re
 
 from flask import current_app, jsonify, render_template
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from empathy.api import PREFIX, bp, idempotency
@@ -94,6 +98,69 @@ def code_spans(text: str | None) -> Markup:
     return Markup("").join(CODE_SPAN.format(part) if i % 2 else escape(part) for i, part in enumerate(parts))
 
 
+BREAK = re.compile(r"\s*<br\s*/?>\s*|\s+")
+# The rules of a field, in the reader's language: (keyword of JSON Schema, words with the value as %(n)s).
+RULES = (
+    ("minLength", _l("at least %(n)s characters")), ("maxLength", _l("at most %(n)s characters")),
+    ("minimum", _l("minimum %(n)s")), ("maximum", _l("maximum %(n)s")), ("exclusiveMinimum", _l("more than %(n)s")),
+    ("minItems", _l("at least %(n)s items")), ("maxItems", _l("at most %(n)s items")), ("default", _l("default %(n)s")),
+)
+PARAMETER_PLACES = {"query": _l("query string"), "path": _l("path"), "header": _l("header"), "cookie": _l("cookie")}
+
+
+def plain(text: str | None) -> str:
+    """A text of the document as one line: flask-openapi3 writes a docstring's line breaks as <br/>."""
+    return BREAK.sub(" ", str(text or "")).strip()
+
+
+def operation_texts(op: dict) -> tuple[str, str]:
+    """An operation's lead and further paragraph. flask-openapi3 makes a docstring's first line the summary
+    and the rest the description: a description that does not start a paragraph (<br/>) ends the summary's
+    sentence, so the two are one text."""
+    summary, description = str(op.get("summary") or ""), str(op.get("description") or "")
+    if not description or description == summary:
+        return plain(summary), ""
+    if re.match(r"\s*<br\s*/?>", description):
+        return plain(summary), plain(description)
+    return plain(summary + " " + description), ""
+
+
+def document_texts(doc: dict) -> list[str]:
+    """Every text of the document the docs page shows in the reader's language, each once, sorted:
+    what `empathy/api/doc_text.py` lists for the translation catalogue."""
+    texts = {plain(t.get("description")) for t in doc.get("tags", [])}
+    for item in doc.get("paths", {}).values():
+        for method in METHODS:
+            op = item.get(method)
+            if op:
+                texts.update(operation_texts(op))
+                texts.update(plain(p.get("description") or (p.get("schema") or {}).get("description"))
+                             for p in op.get("parameters", []))
+    for schema in doc.get("components", {}).get("schemas", {}).values():
+        texts.add(plain(schema.get("description")))
+        texts.update(plain(prop.get("description")) for prop in (schema.get("properties") or {}).values())
+    return sorted(texts - {""})
+
+
+def describe(text: str | None) -> Markup:
+    """A text of the document in the reader's language (empathy/api/doc_text.py), its code spans as code."""
+    text = plain(text)
+    return code_spans(gettext(text) if text else "")
+
+
+def _value(value) -> str:
+    """A value of a rule as the reader writes it: 1 rather than 1.0, JSON for the rest."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else json.dumps(value)
+
+
+def field_rules(prop: dict) -> list[Markup]:
+    """A field's limits in words ("at most 200 characters", "minimum 1"), each value as code."""
+    return [escape(str(words)) % {"n": CODE_SPAN.format(_value(prop[key]))}  # escape() gives Markup
+            for key, words in RULES if key in prop]
+
+
 @bp.get("/docs", doc_ui=False)
 @public
 def docs():
@@ -108,4 +175,5 @@ def docs():
         by_tag.setdefault((op[2].get("tags") or ["other"])[0], []).append(op)
     return render_template("api/docs.html", doc=doc, by_tag=by_tag, tags={t["name"]: t for t in doc.get("tags", [])},
                            schemas=doc.get("components", {}).get("schemas", {}), schema_name=_schema_name,
-                           prefix=PREFIX, code_spans=code_spans)
+                           prefix=PREFIX, describe=describe, operation_texts=operation_texts, field_rules=field_rules,
+                           places=PARAMETER_PLACES)

@@ -73,6 +73,9 @@ SUBJECT_KINDS = {
     "user": _l("User"), "need": _l("Need"), "skill": _l("Skill"), "hours": _l("Hours"), "match": _l("Sign-up"),
     "site": _l("Site"),
 }
+# Targets named by their kind only (no name is looked up): the kind's label instead of its code.
+OTHER_TARGETS = {"outbox_message": _l("E-mail"), "provisioning_token": _l("Provisioning token"),
+                 "setting": _l("Setting")}
 DETAIL_SUBJECTS = {"need": "need", "merged": "skill", "copied_from": "need", "owner": "user", "self_review": "user"}
 # Details that hold a stored code, shown through its label table (core.labels.TABLES).
 DETAIL_CODES = {"old": "role", "new": "role"}
@@ -110,6 +113,7 @@ class EntryView:
     actor: Subject | None
     target: Subject | None
     details: list[tuple[str, Subject | str]]
+    other_target: str = ""  # the kind of a target that is not a Subject, in words ("E-mail")
 
 
 def describe_entries(*, session: Session, entries: list[AuditEntry], lang: str) -> list[EntryView]:
@@ -141,7 +145,8 @@ def describe_entries(*, session: Session, entries: list[AuditEntry], lang: str) 
             else:
                 details.append((label, "" if value is None else str(value)))
         target = subject(e.target_type, e.target_id) if e.target_type in SUBJECT_KINDS else None
-        views.append(EntryView(e, subject("user", e.actor_id), target, details))
+        other = "" if target or not e.target_type else str(OTHER_TARGETS.get(e.target_type, e.target_type))
+        views.append(EntryView(e, subject("user", e.actor_id), target, details, other))
     return views
 
 

@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
@@ -53,7 +54,9 @@ def table_cells(table: Table) -> tuple[list[str], list[list]]:
 
 
 def _header(column) -> str:
-    return f"{column.header} (%)" if column.kind == "pct" else str(column.header)
+    if column.kind == "pct":  # "Share (%)"; full-width brackets in Chinese
+        return _("%(text)s (%(note)s)", text=str(column.header), note="%")
+    return str(column.header)
 
 
 def _cell(value, kind: str):

@@ -1,6 +1,7 @@
 """The provisioning page's form."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
@@ -9,5 +10,6 @@ from empathy.scim.services.tokens import MAX_NAME
 
 
 class ProvisioningTokenForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_NAME)],
+    name = StringField(lazy_pgettext("the name of a thing: a skill, a token", "Name"),
+                       validators=[DataRequired(), Length(max=MAX_NAME)],
                        description=_l("Which system uses it, e.g. “Microsoft Entra ID”."))

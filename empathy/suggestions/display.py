@@ -65,7 +65,7 @@ def _words(locale: str) -> dict:
         "own_level": _("%(skill)s (%(level)s)"),
         "own_for": _("%(skill)s for %(need_skill)s"),
         "below": _("below level %(n)s"),
-        "fit": _("Fit %(n)s %%"),
+        "fit": _("Fit %(n)s%%"),
     }
 
 
@@ -100,7 +100,7 @@ def band_label(band: str | None) -> str:
 
 
 def fit_title(expl: dict | None) -> str:
-    """The calibrated fit in words ("Fit 83 %"); 0 % without one."""
+    """The calibrated fit in words ("Fit 83%"); 0% without one."""
     return words()["fit"] % {"n": round(((expl or {}).get("fit") or 0.0) * 100)}
 
 

@@ -1,5 +1,6 @@
 """Both catalogues are complete and compiled, and the interface speaks the chosen language."""
 
+import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -94,3 +95,32 @@ def test_words_with_two_meanings_have_a_context_each():
     assert catalogue[("link to what a notification is about", "Open")] == "查看"
     assert catalogue[("setting state", "On")] != catalogue[("audit column: what an action was done to", "On")]
     assert (None, "Open") not in catalogue and (None, "On") not in catalogue
+    # "Name" heads a person's column (姓名) and a skill's or token's (名称); "Code" is a site's or a sign-in code.
+    assert catalogue[("a person's name", "Name")] == "姓名"
+    assert catalogue[("the name of a thing: a skill, a token", "Name")] == "名称"
+    assert catalogue[("a one-time sign-in code", "Code")] == "验证码"
+    assert (None, "Name") not in catalogue and (None, "Code") not in catalogue
+
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+ASCII_BESIDE_HAN = re.compile(rf"[{HAN}][:(),;.]|[:(),;.][{HAN}]|[{HAN}] \(|\) [{HAN}]|\d %")
+
+
+def _forms_of(message):
+    return list(message.string) if isinstance(message.string, tuple | list) else [message.string]
+
+
+def test_chinese_punctuation_is_full_width():
+    # Code spans (`...`) and syntax keep ASCII; a placeholder may hold anything. No space before % ("契合度 11%").
+    wrong = [(m.id, text) for m in _po() if m.id and "syntax" not in (m.context or "") for text in _forms_of(m)
+             if ASCII_BESIDE_HAN.search(re.sub(r"`[^`]*`|%\(\w+\)[sd]", "", text))]
+    assert wrong == []
+
+
+def test_chinese_names_the_product_by_its_chinese_brand():
+    # The English name stays only as a gloss beside the brand, for the entry an authenticator app shows.
+    wrong = [(m.id, text) for m in _po() if m.id and "Empathy" in _id(m.id) and "Empathy Formula" not in _id(m.id)
+             for text in _forms_of(m) if "同理心公益" not in text]
+    assert wrong == []
+    glossed = [text for m in _po() if m.id for text in _forms_of(m) if "Empathy" in text]
+    assert [text for text in glossed if "同理心公益（" not in text] == []

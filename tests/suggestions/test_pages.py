@@ -157,12 +157,13 @@ def test_a_matched_skill_reads_their_skill_and_level_for_the_needs_skill(app):
         view = explanation_view(expl, {})
         assert view.matched == [("High-voltage electrical work (expert) for Electrical wiring", "")]
         assert (view.band_label, view.fit_title, view.missing, view.terms) == (
-            "Strong fit", "Fit 90 %", ["First aid"], ["substation"])
+            "Strong fit", "Fit 90%", ["First aid"], ["substation"])
         with force_locale("zh"):
             labels = {"Electrical wiring": "电气布线", "High-voltage electrical work": "高压电工作业",
                       "First aid": "急救"}
             zh = explanation_view(expl, labels)
         assert zh.matched == [("高压电工作业（专家）对应 电气布线", "")] and zh.band_label == "高度契合"
+        assert zh.fit_title == "契合度 90%"
 
 
 def test_filters_choose_among_the_whole_ranking(client, auth, crowd):
@@ -255,7 +256,7 @@ def test_the_minimum_fit_filter_keeps_that_band_and_better(api, session, crowd, 
 def test_the_page_heads_each_row_with_its_band_and_states_what_bands_mean(client, auth, crowd):
     _login(auth, crowd["owner"])
     page = client.get(f"/needs/{crowd['need'].id}/suggestions").text
-    assert re.search(r'class="band band-(strong|good|partial|weak)" title="Fit \d+ %"', page)
+    assert re.search(r'class="band band-(strong|good|partial|weak)" title="Fit \d+%"', page)
     assert "How often such suggestions were the right person in our benchmark:" in page
     # One scale for every band of the legend (never "in 10" beside "in 100").
     assert "Strong fit: about 60 in 100<" in page and "Partial fit: about 14 in 100<" in page

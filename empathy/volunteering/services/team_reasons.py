@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, pgettext
 
 from empathy.core.i18n import format_list
 from empathy.profiles.credentials import label as credential_label
 from empathy.volunteering.services import teams
 from empathy.volunteering.services.invitations import monthly_hours
 from empathy.volunteering.services.teams import Reason, TeamPage
+
+
+def _clause_break() -> str:
+    """"; " between clauses that hold commas already: a full-width semicolon in Chinese."""
+    return pgettext("between the items of a list that already hold commas", "; ")
 
 
 def _h(hours: float) -> str:
@@ -47,15 +52,16 @@ def uncovered_text(r: Reason, page: TeamPage) -> str:
                         "nobody among the %(num)s best-ranked people has it at the asked level",
                         len(page.candidates))
         if v.get("below"):
-            text += "; " + _("below that level: %(names)s", names=format_list(names[i] for i in v["below"]))
+            text += _clause_break() + _("below that level: %(names)s", names=format_list(names[i] for i in v["below"]))
         if v.get("hidden"):
-            text += "; " + ngettext("skills kept private: %(num)s person", "skills kept private: %(num)s people",
-                                    v["hidden"])
+            text += _clause_break() + ngettext("skills kept private: %(num)s person",
+                                               "skills kept private: %(num)s people", v["hidden"])
         return text
     if r.code == teams.UNAVAILABLE:
         why = page.team.left_out
-        return _("the people who have it cannot join: %(people)s", people="; ".join(
-            f"{names[i]} ({format_list(reason_text(x) for x in why.get(i, []))})" for i in v["people"]))
+        return _("the people who have it cannot join: %(people)s", people=_clause_break().join(
+            _("%(text)s (%(note)s)", text=names[i], note=format_list(reason_text(x) for x in why.get(i, [])))
+            for i in v["people"]))
     if r.code == teams.NOT_IN_CHOICE:
         return _("not in your choice; %(people)s could cover it", people=format_list(names[i] for i in v["people"]))
     return _("%(people)s could cover it, but every seat went to people covering other must-haves",
