@@ -46,8 +46,11 @@ def case_documents(case: dict) -> tuple[list[EmployeeDoc], list[NeedDoc]]:
     return employees, needs
 
 
-def _rank_pool(case: dict, k: int, direction: str, taxonomy: Taxonomy) -> tuple[list[dict], float, float]:
+def _rank_pool(case: dict, k: int, direction: str, taxonomy: Taxonomy,
+               drop_source: bool = False) -> tuple[list[dict], float, float]:
     employees, needs = case_documents(case)
+    if drop_source:  # the documents hold all that ranking reads: a large pool's parsed JSON can go
+        del case["employees"], case["needs"]
     t0 = time.perf_counter()
     model = SkillMatcher(taxonomy=taxonomy).fit(employees, needs)
     t1 = time.perf_counter()
@@ -67,7 +70,7 @@ def rank_cases(path: str | Path, *, k: int = 10, direction: str = "need",
         raise ValueError("direction must be 'need' or 'employee'")
     taxonomy = load_taxonomy() if taxonomy is None else taxonomy
     for case in read_cases(path):
-        yield from _rank_pool(case, k, direction, taxonomy)[0]
+        yield from _rank_pool(case, k, direction, taxonomy, drop_source=True)[0]
 
 
 # Rank cut of recall@10 and nDCG@10, the metrics the benchmark README defines.

@@ -161,7 +161,9 @@ class Featurizer:
         # documents (the unpruned n-gram counts of 100,000 profiles took a gigabyte at once).
         lo, hi = self.char_ngram_range
         self.ngram_index_: dict[str, int] = {}
-        table = vectors.count_matrix((vectors.char_wb_ngrams(t, lo, hi) for t in names), self.ngram_index_, grow=True)
+        # Uncached: each name is seen once here, and the memo of every name cost ~150 MB at 100,000 profiles.
+        table = vectors.count_matrix((vectors.char_wb_ngrams.__wrapped__(t, lo, hi) for t in names),
+                                     self.ngram_index_, grow=True)
         df, total = np.zeros(table.shape[1], np.int64), np.zeros(table.shape[1])
         for a in range(0, n_docs, _SLICE):
             d, t = vectors.doc_freq(counts[a : a + _SLICE] @ table)

@@ -13,6 +13,8 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse as sp
 
+from . import topk
+
 # Cosines are at most 1: the kernel is exp((s - MAX_SIMILARITY) / t) <= 1, which cannot overflow at small
 # temperatures. The shift scales the whole kernel by a constant, which only moves every log scaling by a
 # constant, and the correction subtracts the scalings' means.
@@ -21,16 +23,28 @@ MAX_SIMILARITY = 1.0
 TINY = 1e-300
 
 
-def sparse_topk_pairs(row_sims: Callable[[int, int], np.ndarray], col_sims: Callable[[int, int], np.ndarray],
-                      n_rows: int, n_cols: int, k: int, row_chunk: int, col_chunk: int) -> sp.csr_matrix:
+def sparse_topk_pairs(col_sims: Callable[[int, int], np.ndarray], n_rows: int, n_cols: int, k: int,
+                      col_chunk: int) -> sp.csr_matrix:
     """Keep each row's and each column's k largest similarities (float32 CSR, n_rows x n_cols).
 
-    ``row_sims(a, b)`` gives rows a..b against every column (dense, (b - a) x n_cols),
-    ``col_sims(a, b)`` columns a..b against every row: two passes of sparse products, each holding
-    one chunk of ``row_chunk`` rows (``col_chunk`` columns) at a time.
+    ``col_sims(a, b)`` gives columns a..b against every row (dense, (b - a) x n_rows). One pass of
+    products over chunks of ``col_chunk`` columns gives both sides: each chunk's rows are columns'
+    similarities (their top k is taken at once), and each row's best so far are merged with the
+    chunk (``topk.top_k_over_chunks``). A second pass of products for the rows' side cost as much
+    again (the same similarities, transposed).
     """
-    by_rows = _topk_rows(row_sims, n_rows, n_cols, k, row_chunk)
-    by_cols = _topk_rows(col_sims, n_cols, n_rows, k, col_chunk).T.tocsr()
+    k_col = min(k, n_rows)
+    cols, vals = [], []
+
+    def columns_top(start: int, s: np.ndarray) -> None:
+        top = topk.top_columns(s, k_col)
+        cols.append(top.astype(np.int32))
+        vals.append(np.take_along_axis(s, top, 1))
+
+    row_vals, row_cols = topk.top_k_over_chunks(col_sims, n_rows, n_cols, k, col_chunk, columns_top)
+    by_rows = _csr(row_vals, row_cols, n_cols)
+    by_cols = _csr(np.concatenate(vals) if vals else np.zeros((0, k_col), np.float32),
+                   np.concatenate(cols) if cols else np.zeros((0, k_col), np.int32), n_rows).T.tocsr()
     # A pair kept from both sides has the same value in both, so the union is an elementwise
     # max; shifted by 1 so that kept zero similarities stay stored (their kernel entries count).
     by_rows.data += 1.0
@@ -40,18 +54,11 @@ def sparse_topk_pairs(row_sims: Callable[[int, int], np.ndarray], col_sims: Call
     return out
 
 
-def _topk_rows(sims: Callable[[int, int], np.ndarray], n: int, m: int, k: int, chunk: int) -> sp.csr_matrix:
-    k = min(k, m)
-    cols, vals = [], []
-    for start in range(0, n, chunk):
-        s = np.asarray(sims(start, min(start + chunk, n)), dtype=np.float32)
-        top = np.argpartition(-s, k - 1, axis=1)[:, :k] if k < m else np.broadcast_to(np.arange(m), s.shape)
-        cols.append(top.astype(np.int32).ravel())
-        vals.append(np.take_along_axis(s, top, 1).ravel())
-        del s, top
-    indptr = np.arange(n + 1, dtype=np.int64) * k
-    out = sp.csr_matrix((np.concatenate(vals) if vals else np.zeros(0, np.float32),
-                         np.concatenate(cols) if cols else np.zeros(0, np.int32), indptr), shape=(n, m))
+def _csr(vals: np.ndarray, cols: np.ndarray, n_cols: int) -> sp.csr_matrix:
+    """CSR (rows x n_cols) from ``vals`` and ``cols``, both (rows x k)."""
+    n, k = vals.shape
+    out = sp.csr_matrix((vals.ravel().astype(np.float32), cols.ravel().astype(np.int32),
+                         np.arange(n + 1, dtype=np.int64) * k), shape=(n, n_cols))
     out.sort_indices()
     return out
 

@@ -17,6 +17,7 @@ from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils.validation import check_is_fitted
 
 from . import calibration, encoding, expansion, hubness, ranking, scoring
+from . import pool as pool_module
 from .documents import EmployeeDoc, NeedDoc, Suggestion, validate_employee, validate_need
 from .encoding import Queries
 from .explain import explain_pair, explain_pairs
@@ -28,8 +29,6 @@ from .taxonomy import Taxonomy
 
 __all__ = ["SkillMatcher", "Suggestion"]
 
-# Needs are expanded in slices of about this many (needs x employees) float32 similarity cells (80 MB).
-PRF_BATCH_CELLS = 20_000_000
 # The hubness kernel is built from slices of about this many dense similarity cells (16 MB).
 HUB_CHUNK_CELLS = 4_000_000
 # Single-query rankings whose values (score parts of the rows returned) are kept for explaining
@@ -201,14 +200,12 @@ class SkillMatcher(BaseEstimator):
         del word, char
         self.fit_seconds_ = {"vectors": time.perf_counter() - clock}
         self.codes_: dict[str, dict[str, int]] = {"site": {}, "cause": {}, "language": {}}
-        self.employees_ = encoding.employee_pool(feat, emps, text[: len(emps)], self.codes_,
+        self.employees_ = encoding.employee_pool(feat, emps, pool_module.leading_rows(text, len(emps)), self.codes_,
                                                  keep_rows=self.prf_weight > 0)
         del text
         need_text = sp.hstack(feat.need_vectors(nds, self.need_field_weights), format="csr", dtype=np.float32)
         if self.prf_weight > 0 and len(nds):
-            step = max(1, PRF_BATCH_CELLS // max(len(emps), 1))
-            need_text = sp.vstack([self._expand(need_text[a : a + step]) for a in range(0, len(nds), step)],
-                                  format="csr")
+            need_text = self._expand(need_text)  # by chunks of employees (expansion.nearest)
         self.needs_ = encoding.need_pool(feat, nds, need_text, self.codes_)
         self.need_skills_ = encoding.need_skill_store(feat, nds)
         self.employee_docs_ = {d.id: d for d in emps}
@@ -231,14 +228,12 @@ class SkillMatcher(BaseEstimator):
         n_n, n_e = self.needs_.n_rows, self.employees_.n_rows
         log_u, log_v = np.zeros(n_n), np.zeros(n_e)
         if self.hubness and n_n and n_e:
-            weights = self._view_weights()
-            queries = self.needs_.mats["text"].rows().multiply(weights).tocsr()
-            profiles = self.employees_.mats["text"].rows().multiply(weights).tocsr()
-            sims = hubness.sparse_topk_pairs(
-                lambda a, b: self._text_sims(queries[a:b], self.employees_),
-                lambda a, b: self._text_sims(profiles[a:b], self.needs_),
-                n_n, n_e, self.hub_k, max(1, HUB_CHUNK_CELLS // n_e), max(1, HUB_CHUNK_CELLS // n_n))
-            del queries, profiles
+            # The view weights go on the (small) need side; the employees' rows are read in place.
+            needs = self.needs_.mats["text"].rows().multiply(self._view_weights()).T.tocsr()
+            profiles = self.employees_.mats["text"].document_major()
+            sims = hubness.sparse_topk_pairs(lambda a, b: (profiles[a:b] @ needs).toarray(), n_n, n_e, self.hub_k,
+                                             max(1, HUB_CHUNK_CELLS // n_n))
+            del needs, profiles
             log_u, log_v = hubness.sinkhorn_log_scalings(sims, self.hub_temperature, self.hub_iter)
         self.needs_.attrs["log_scaling"] = log_u
         self.employees_.attrs["log_scaling"] = log_v
