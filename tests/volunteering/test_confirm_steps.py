@@ -81,3 +81,14 @@ def test_an_admin_turning_off_someones_two_factor_sign_in_asks_first(client, aut
     page = client.get("/admin/users").text
     summary, body = _guarded(page, f"/admin/users/{person.id}/two-factor/reset")
     assert summary == "Turn off two-factor…" and "Li Wei is signed out everywhere" in body
+
+
+def test_revoking_a_provisioning_token_asks_first(app, client, auth, session):
+    from empathy.scim.services import tokens as provisioning
+
+    admin = _sign_in(session, auth, role="admin")
+    token, _ = provisioning.create_token(session=session, actor=admin, name="Entra ID",
+                                         secret_key=app.config["SECRET_KEY"])
+    page = client.get("/admin/provisioning").text
+    summary, body = _guarded(page, f"/admin/provisioning/{token.id}/revoke")
+    assert summary.startswith("Revoke…") and "This cannot be undone" in body
