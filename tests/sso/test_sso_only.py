@@ -161,3 +161,10 @@ def test_the_api_document_says_sso_only_refuses_as_a_wrong_password(client):
     operation = client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/auth/token"]["post"]
     assert "401" in operation["responses"]
     assert "same 401 as a wrong password" in operation["description"]
+
+
+def test_the_landing_page_signs_in_as_the_login_page_does(sso_only, client):
+    page = client.get("/").get_data(as_text=True)
+    assert "Sign in with Mock ID" in page
+    assert "The form below is for break-glass administrators only" in page
+    assert 'href="/register"' not in page
