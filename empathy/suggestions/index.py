@@ -189,7 +189,10 @@ class MatchIndex:
         return self.changes_since_fit > max(REFIT_AFTER_CHANGES, REFIT_AFTER_SHARE * pool)
 
     def current(self, session: Session) -> SkillMatcher | None:
-        """The model with every change up to now folded in, or None before the first fit."""
+        """The model with every change up to now folded in, or None before the first fit.
+
+        The model returned never changes: later changes and newer versions go into other objects. A request
+        ranks with it from start to end (a snapshot), whatever other threads fold in meanwhile."""
         with self._lock:
             self._reload_if_newer()
             if self._model is None:
@@ -269,25 +272,34 @@ class MatchIndex:
             + changed_in(User, User.updated_at),
             select(func.count()).select_from(AuditEntry).where(
                 AuditEntry.action == "account_deleted", AuditEntry.created_at >= since).scalar_subquery())).one()
-        if changed:
-            for doc in employee_documents(session, since=since):
-                self._model.upsert_employee(doc)
-                self.changes_since_fit += 1
-            for doc in need_documents(session, self.tz, since=since):
-                self._model.upsert_need(doc)
-                self.changes_since_fit += 1
+        held = self._model
+        # Rows of the overlap are read again and again: only documents that differ from the held ones count.
+        employees = [d for d in employee_documents(session, since=since)
+                     if held.employee_docs_.get(d.id) != d] if changed else []
+        needs = [d for d in need_documents(session, self.tz, since=since)
+                 if held.need_docs_.get(d.id) != d] if changed else []
+        gone = self._deleted(session, held) if deleted else []
+        if employees or needs or gone:
+            # The changes go into a fork of the model, swapped in by one assignment: a request ranks with
+            # the model it was handed (`current`) from start to end, never one changing under it.
+            model = held.fork()
+            for doc in employees:
+                model.upsert_employee(doc)
+            for doc in needs:
+                model.upsert_need(doc)
+            for employee_id in gone:
+                model.remove_employee(employee_id)
+            self._model = model
+            self.changes_since_fit += len(employees) + len(needs)
             self.generation += 1
-        if deleted:
-            self._forget_deleted(session)
         self._synced_until = now
         self._probed = (time.monotonic(), seen)
 
-    def _forget_deleted(self, session: Session) -> None:
-        """Drop employees whose account is gone (each deletion leaves an audit entry, which the sync looks for)."""
+    @staticmethod
+    def _deleted(session: Session, model: SkillMatcher) -> list[str]:
+        """Employees whose account is gone (each deletion leaves an audit entry, which the sync looks for)."""
         present = {str(i) for i in session.exec(select(EmployeeProfile.user_id)).all()}
-        for employee_id in [e for e in self._model.employee_docs_ if e not in present]:
-            self._model.remove_employee(employee_id)
-            self.generation += 1
+        return [e for e in model.employee_docs_ if e not in present]
 
 
 _INDEXES: dict[str, MatchIndex] = {}

@@ -183,3 +183,32 @@ def test_a_version_replaces_the_file_of_releases_before_versions(app, store, ses
     version = refit(store=store, tz=TZ, retire=legacy).version
     assert not legacy.exists()
     assert index.current(session) is not None and index.version == version
+
+
+def test_a_version_is_mapped_from_its_file_by_every_process(store, people):
+    from empathy.matching.persistence import array_bytes
+
+    version = refit(store=store, tz=TZ).version
+    mapped, private = array_bytes(store.load(version))
+    assert mapped > private  # the fitted arrays are the file's pages, shared with every other process
+
+
+def test_the_database_store_maps_one_local_copy_per_host_and_deletes_old_ones(app, people, tmp_path):
+    from empathy.matching.persistence import array_bytes
+
+    cache = tmp_path / "cache"
+    store = ModelStore(get_engine(app), None, cache)
+    first = refit(store=store, tz=TZ).version
+    model = store.load(first)
+    assert array_bytes(model)[0] > 0
+    (copy,) = cache.glob("*.joblib")
+    assert oct(copy.stat().st_mode & 0o777) == "0o600"  # it holds profile texts
+    written = copy.stat().st_mtime_ns
+    other_worker = ModelStore(get_engine(app), None, cache)
+    assert str(people["nurse"].id) in other_worker.load(first).employee_docs_
+    assert [p.stat().st_mtime_ns for p in cache.glob("*.joblib")] == [written]  # read, not written again
+    versions = [refit(store=store, tz=TZ).version for _ in range(2)]  # the first version is dropped
+    store.load(versions[-1])
+    assert len(list(cache.glob("*.joblib"))) == 1 and not copy.exists()
+    # A process still holding the dropped version keeps answering from its mapping.
+    assert model.employees_.mats["text"].segments[0].data.sum() > 0
