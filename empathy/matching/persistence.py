@@ -89,7 +89,22 @@ def _dump(model: Any, data_fingerprint: str | None, fh: IO[bytes]) -> None:
         position += pad + raw.nbytes
 
 
+# A dict of more entries than this (documents by id, vocabularies) is pickled in slices of `SLICE` entries,
+# each unpickled by its own call: one C call holds the GIL throughout, and the whole model in one call held
+# it for seconds at 100,000 employees, stalling every request thread of the process meanwhile.
+LARGE = 10_000
+SLICE = 2_000
+
+
 class _Pickler(pickle.Pickler):
+    def persistent_id(self, obj):
+        if type(obj) is dict and len(obj) > LARGE:
+            items = list(obj.items())
+            # An object a large dict shares with the rest of the model is copied (none does in a matcher).
+            return ("dict", tuple(pickle.dumps(dict(items[i : i + SLICE]), protocol=5)
+                                  for i in range(0, len(items), SLICE)))
+        return None
+
     def reducer_override(self, obj):
         # numpy writes only plain arrays out of band: a model loaded from a joblib file holds np.memmaps.
         if isinstance(obj, np.memmap):
@@ -109,8 +124,19 @@ def _read(data: memoryview) -> tuple[dict, Any]:
         buffers.append(data[position : position + nbytes])
         position += nbytes
     body = data[start + size : start + size + header["pickle"]]
-    # A file this program wrote (mode 600, or the bytes of a version row): the same trust as joblib's pickles.
-    return header, lambda: pickle.loads(body, buffers=buffers)  # nosec B301
+    return header, lambda: _Unpickler(io.BytesIO(body), buffers=buffers).load()
+
+
+class _Unpickler(pickle.Unpickler):
+    # Files this program wrote (mode 600, or the bytes of a version row): the same trust as joblib's pickles.
+    def persistent_load(self, pid):
+        kind, slices = pid
+        if kind != "dict":
+            raise pickle.UnpicklingError(f"unknown persistent id {kind!r}")
+        out: dict = {}
+        for part in slices:  # between two slices another thread may take the GIL
+            out.update(pickle.loads(part))  # nosec B301
+        return out
 
 
 def _write_atomically(path: str | Path, write) -> Path:

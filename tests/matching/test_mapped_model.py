@@ -85,3 +85,17 @@ def test_a_file_of_the_joblib_layout_is_still_read_and_mapped(fitted, tmp_path):
     model = load_model(path, data_fingerprint="d")
     assert is_mapped(model.employees_.mats["text"].segments[0].data)
     assert answers(model) == answers(fitted)
+
+
+def test_large_dicts_are_unpickled_in_slices_that_let_other_threads_run(fitted, tmp_path, monkeypatch):
+    import empathy.matching.persistence as persistence
+
+    monkeypatch.setattr(persistence, "LARGE", 2)
+    monkeypatch.setattr(persistence, "SLICE", 1)
+    sliced = []
+    real = persistence._Unpickler.persistent_load
+    monkeypatch.setattr(persistence._Unpickler, "persistent_load",
+                        lambda self, pid: sliced.append(len(pid[1])) or real(self, pid))
+    model = load_model(save_model(fitted, tmp_path / "m.joblib"))
+    assert sliced and max(sliced) >= 4  # documents by id, one entry a slice
+    assert model.employee_docs_ == fitted.employee_docs_ and answers(model) == answers(fitted)

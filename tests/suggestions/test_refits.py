@@ -212,3 +212,24 @@ def test_the_database_store_maps_one_local_copy_per_host_and_deletes_old_ones(ap
     assert len(list(cache.glob("*.joblib"))) == 1 and not copy.exists()
     # A process still holding the dropped version keeps answering from its mapping.
     assert model.employees_.mats["text"].segments[0].data.sum() > 0
+
+
+def test_a_newer_version_is_warmed_with_the_rankings_pages_used_before_the_swap(app, store, session, people):
+    from empathy.suggestions import ranked
+    from tests.factories import make_need
+
+    need = make_need(session, owner=make_user(session, role="coordinator"), title="Aged care nursing visits")
+    ranked.clear()
+    index = MatchIndex(StoredModels(store), TZ, load_in_background=True, warm=ranked.warm_rankings)
+    refit(store=store, tz=TZ)
+    old = index.current(session)
+    before = ranked.need_ranking(session, index, old, need)
+    refit(store=store, tz=TZ)
+    index.current(session)  # notices the newer version: read and warmed on a thread
+    assert index.wait_for_load(timeout=60)
+    new = index.current(session)
+    assert new is not old
+    key = (str(index.path), need.id, need.updated_at, index.generation, id(new))
+    warmed = ranked._RANKINGS.get(key)
+    assert warmed is not None and warmed.ids == before.ids  # the first page after the swap ranks nothing
+    assert ranked.need_ranking(session, index, new, need) is warmed
