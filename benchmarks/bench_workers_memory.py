@@ -118,7 +118,8 @@ def measure(args, workers: int, env: dict, needs: list[int], model_marker: str) 
         config = Path(f"/tmp/bench_workers_read_{os.getpid()}.py")
         config.write_text(READ_CONFIG)
         command[3:3] = ["-c", str(config)]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = open(f"/tmp/bench_workers_{os.getpid()}.log", "ab")  # noqa: SIM115 - closed with the server
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{args.port}"
         for _ in range(600):
@@ -193,7 +194,7 @@ def main() -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "EMPATHY_DATABASE_URL": f"sqlite:///{db}",
            "EMPATHY_SECRET_KEY": "bench-secret", "EMPATHY_MATCH_MODEL_DIR": str(db.with_suffix(".models")),
            "EMPATHY_MATCH_MODEL_PATH": str(db.with_suffix(".joblib")),
-           "EMPATHY_QUEUE_URL": f"sqlite:///{db.with_suffix('.queue')}", "EMPATHY_RATELIMIT_ENABLED": "false"}
+           "EMPATHY_QUEUE_URL": f"sqlite:///{db.with_suffix('.queue')}"}
     os.environ.update({k: v for k, v in env.items() if k.startswith("EMPATHY_")})
     sys.path.insert(0, str(ROOT))
     from sqlmodel import Session, select

@@ -7,8 +7,7 @@ its arrays built over the mapping (no copy): every process that loads the same f
 the arrays in the page cache, loading costs only the Python objects around them (the C unpickler, a few
 seconds at 100,000 employees, where joblib's pure-Python one took 40 s), and an array of a loaded model
 can never be changed in place (a write raises ``ValueError``; upserts make new arrays, see ``pool.py``).
-Files of the earlier layout (one joblib pickle) are still read, their arrays mapped with joblib's
-``mmap_mode``.
+Files of the earlier layout (one joblib pickle) are still read (into memory, as before).
 """
 from __future__ import annotations
 
@@ -205,9 +204,9 @@ def load_model(path: str | Path | IO[bytes], *, data_fingerprint: str | None = N
         source = io.BytesIO(path.getvalue()) if isinstance(path, io.BytesIO) else path
         if hasattr(source, "seek"):
             source.seek(0)
-        meta = _without_collector(lambda: joblib.load(
-            source if hasattr(source, "read") else Path(source), mmap_mode="r" if mmap and not hasattr(source, "read")
-            else None))
+        # Read, not mapped: joblib maps arrays as np.memmap, whose every operation goes through Python
+        # (pages on such a model were far slower); the next refit writes the current layout.
+        meta = _without_collector(lambda: joblib.load(source if hasattr(source, "read") else Path(source)))
         if strict:
             _check({**meta, "format": meta.get("format", 1)}, data_fingerprint)
         model = meta["model"]

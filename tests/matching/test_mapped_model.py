@@ -74,7 +74,7 @@ def test_temporaries_of_dead_writes_are_removed_once_old(tmp_path):
     assert remove_stale_temporaries(tmp_path, older_than=-1) == [tmp_path / ".m.joblib.abc.tmp"]
 
 
-def test_a_file_of_the_joblib_layout_is_still_read_and_mapped(fitted, tmp_path):
+def test_a_file_of_the_joblib_layout_is_still_read(fitted, tmp_path):
     import joblib
 
     from empathy.matching import MODEL_FORMAT, library_fingerprint
@@ -83,7 +83,7 @@ def test_a_file_of_the_joblib_layout_is_still_read_and_mapped(fitted, tmp_path):
     joblib.dump({"model": fitted, "fingerprint": library_fingerprint(), "data_fingerprint": "d",
                  "format": MODEL_FORMAT}, path)
     model = load_model(path, data_fingerprint="d")
-    assert is_mapped(model.employees_.mats["text"].segments[0].data)
+    assert array_bytes(model)[0] == 0  # read as before (joblib's np.memmap arrays made pages slow)
     assert answers(model) == answers(fitted)
 
 
