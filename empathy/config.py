@@ -112,6 +112,10 @@ class Defaults:
     # match_models either way; the worker refits, every web process loads the newest version.
     MATCH_MODEL_STORE = "directory"
     MATCH_MODEL_DIR = ""
+    # With the "database" store, the folder of this host where each web process writes a version's bytes
+    # once and maps the model's arrays from (shared by all workers of the host); empty: "match-cache" in
+    # the instance folder. Copies of versions no longer stored are deleted.
+    MATCH_MODEL_CACHE_DIR = ""
     # The single model file of releases before versions, followed until the first version is stored and
     # deleted then; relative paths are in the instance folder.
     MATCH_MODEL_PATH = "match-model.joblib"

@@ -36,6 +36,11 @@ class BoundedCache:
                 self._items.popitem(last=False)
         return value
 
+    def keys(self) -> list[Hashable]:
+        """The keys kept now, least recent first (a copy)."""
+        with self._lock:
+            return list(self._items)
+
     def clear(self) -> None:
         """Forget everything."""
         with self._lock:

@@ -300,6 +300,25 @@ class SkillMatcher(BaseEstimator):
                 "language": self.language_weight, "must_penalty": self.must_penalty, "tie_break": self.tie_break}
 
     # ------------------------------------------------------------ lifecycle
+    def fork(self) -> SkillMatcher:
+        """A copy for changes: upserts and removals on it leave this model answering as before.
+
+        Arrays (the fitted pools, mapped from the model file once loaded) are shared, never copied: no
+        method changes an array in place. Containers of rows (ids, documents, attribute columns, segment
+        lists, codes, reference scores) are the copy's own. The per-process caches of the featurizer are
+        shared (their values depend on the vocabulary only).
+        """
+        check_is_fitted(self, "featurizer_")
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.employees_, new.needs_ = self.employees_.fork(), self.needs_.fork()
+        new.need_skills_ = {k: v.fork() if hasattr(v, "fork") else v for k, v in self.need_skills_.items()}
+        new.employee_docs_, new.need_docs_ = dict(self.employee_docs_), dict(self.need_docs_)
+        new.codes_ = {k: dict(v) for k, v in self.codes_.items()}
+        new.need_refs_ = dict(self.need_refs_)
+        new._forget_ranked()
+        return new
+
     def upsert_employee(self, doc: EmployeeDoc) -> None:
         """Add or replace one employee using the fitted vocabulary (NotFittedError before fit)."""
         check_is_fitted(self, "featurizer_")
@@ -425,7 +444,8 @@ class SkillMatcher(BaseEstimator):
             refs = scoring.reference(result["score"], ranking.reference_pool(self.employees_))
             for r, ref in zip(rows, refs):
                 if r is not None:
-                    self.need_refs_[r] = float(ref)
+                    # The first value stays: every request on one model reads the same reference.
+                    self.need_refs_.setdefault(r, float(ref))
             return lambda i, cols: (np.full(len(cols), refs[i], np.float32), "need")
         scores, own = np.asarray(result["score"]), {}
         for i in range(scores.shape[0]):
@@ -471,8 +491,9 @@ class SkillMatcher(BaseEstimator):
     def _need_references(self, need_rows: Sequence[int]) -> np.ndarray:
         """Reference scores (``scoring.reference``) of stored needs by row, computed and kept when missing.
 
-        Kept until the next fit: upserted employees move a need's reference only slightly, and
-        ranking the need's employees refreshes it.
+        Kept until the next fit (a :meth:`fork` keeps them too): upserted employees move a need's
+        reference only slightly. Never replaced once computed, so that requests ranking on one model
+        from several threads get the same answers whatever their order.
         """
         missing = [r for r in dict.fromkeys(need_rows) if r not in self.need_refs_]
         step = ranking.batch_size(max(self.employees_.n_rows, 1))
@@ -481,7 +502,8 @@ class SkillMatcher(BaseEstimator):
             docs = [self.need_docs_[self.needs_.ids[r]] for r in part]
             result = self._score(self._queries(docs, NeedDoc, part), NeedDoc, part)
             refs = scoring.reference(result["score"], ranking.reference_pool(self.employees_))
-            self.need_refs_.update(zip(part, refs.tolist()))
+            for r, ref in zip(part, refs.tolist()):
+                self.need_refs_.setdefault(r, ref)
         return np.asarray([self.need_refs_[r] for r in need_rows], np.float32)
 
     def rank_employees(self, need: NeedDoc | str, *, k: int = 10, exclude: Iterable[str] = (),

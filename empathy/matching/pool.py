@@ -2,7 +2,9 @@
 
 Matrices are kept feature-major (features x rows, CSR) so that a query is one sparse
 product; rows added after fit go to small tail segments, so an upsert never copies the
-whole pool.
+whole pool. No array is ever changed in place (a loaded model's arrays are mapped read-only from
+its file and shared between processes): changes make new arrays, and :meth:`Pool.fork` /
+:meth:`SegmentedMatrix.fork` give a copy that can change while the original stays as it was.
 """
 from __future__ import annotations
 
@@ -31,6 +33,14 @@ class SegmentedMatrix:
     def n_rows(self) -> int:
         """Number of stored rows (documents)."""
         return sum(s.shape[1] for s in self.segments)
+
+    def fork(self) -> SegmentedMatrix:
+        """A copy sharing every segment (never changed in place) with lists of its own."""
+        new = object.__new__(SegmentedMatrix)
+        new.__dict__.update(self.__dict__)
+        new.segments = list(self.segments)
+        new.row_segments = list(self.row_segments) if self.row_segments is not None else None
+        return new
 
     def append(self, rows: sp.csr_matrix) -> None:
         """Add rows (documents x features) at the end."""
@@ -127,6 +137,14 @@ class Pool:
     def __len__(self) -> int:
         return len(self.positions)
 
+    def fork(self) -> Pool:
+        """A copy sharing every array with this pool, whose ids, attributes and matrices change on their own."""
+        new = object.__new__(Pool)
+        new.__dict__.update(self.__dict__)
+        new.ids, new.positions, new.attrs = list(self.ids), dict(self.positions), dict(self.attrs)
+        new.mats = {name: mat.fork() for name, mat in self.mats.items()}
+        return new
+
     @property
     def n_rows(self) -> int:
         """Number of rows, dead ones included (the length of every attribute column)."""
@@ -149,5 +167,7 @@ class Pool:
         row = self.positions.pop(doc_id, None)
         if row is None:
             return False
-        self.attrs["alive"][row] = False
+        alive = self.attrs["alive"].copy()  # a new column: the old one may be mapped or seen by a fork
+        alive[row] = False
+        self.attrs["alive"] = alive
         return True

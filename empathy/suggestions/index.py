@@ -8,6 +8,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -152,11 +153,15 @@ class MatchIndex:
     """
 
     def __init__(self, source: Path | str | ModelFile | StoredModels, tz: ZoneInfo, *,
-                 load_in_background: bool = False):
+                 load_in_background: bool = False,
+                 warm: Callable[[MatchIndex, SkillMatcher, int], object] | None = None):
         self.source = source if isinstance(source, (ModelFile, StoredModels)) else ModelFile(Path(source))
         self.path = self.source.key  # names the source in the caches of rankings (`suggestions.ranked`)
         self.tz = tz
         self.load_in_background = load_in_background
+        # Called on the loader's thread with a newer model before it is swapped in (and the generation it
+        # will have): work the first requests on it would otherwise do (`suggestions.ranked.warm_rankings`).
+        self.warm = warm
         self._lock = threading.Lock()
         self._model: SkillMatcher | None = None
         self._token = None  # of the model held, or of the last one that could not be used
@@ -189,7 +194,10 @@ class MatchIndex:
         return self.changes_since_fit > max(REFIT_AFTER_CHANGES, REFIT_AFTER_SHARE * pool)
 
     def current(self, session: Session) -> SkillMatcher | None:
-        """The model with every change up to now folded in, or None before the first fit."""
+        """The model with every change up to now folded in, or None before the first fit.
+
+        The model returned never changes: later changes and newer versions go into other objects. A request
+        ranks with it from start to end (a snapshot), whatever other threads fold in meanwhile."""
         with self._lock:
             self._reload_if_newer()
             if self._model is None:
@@ -221,6 +229,7 @@ class MatchIndex:
         self._loader.start()
 
     def _read(self, token) -> SkillMatcher | None:
+        gc.collect(1)  # while the young generations are small: what is frozen after the load is the model
         try:
             model = self.source.load(token)
         except Exception as exc:  # stale, truncated, foreign or gone: any of them means "refit"
@@ -233,6 +242,11 @@ class MatchIndex:
     def _load_aside(self, token) -> None:
         try:
             model = self._read(token)
+            if model is not None and self.warm is not None:
+                try:
+                    self.warm(self, model, self.generation + 1)
+                except Exception:  # warming only saves time: the requests do the same work when it fails
+                    log.exception("warming a newer matching model failed")
             with self._lock:
                 self._install(token, model)
         finally:
@@ -244,9 +258,9 @@ class MatchIndex:
             return
         self._model = model
         if model.employees_.n_rows >= FREEZE_MIN_EMPLOYEES:
-            # A full collection walks every object of the process (a second at 100,000 employees): the
-            # young generations suffice before freezing what the load made.
-            gc.collect(1)
+            # Freezing is a constant-time move; collecting first would walk every object the load made
+            # (the collector is paused while loading: they are all young) under the lock, stalling requests.
+            # The young generations were collected before the load (`_read`).
             gc.freeze()
         self._synced_until = datetime.fromisoformat(json.loads(model.data_fingerprint_)["until"])
         self._probed = None
@@ -269,35 +283,45 @@ class MatchIndex:
             + changed_in(User, User.updated_at),
             select(func.count()).select_from(AuditEntry).where(
                 AuditEntry.action == "account_deleted", AuditEntry.created_at >= since).scalar_subquery())).one()
-        if changed:
-            for doc in employee_documents(session, since=since):
-                self._model.upsert_employee(doc)
-                self.changes_since_fit += 1
-            for doc in need_documents(session, self.tz, since=since):
-                self._model.upsert_need(doc)
-                self.changes_since_fit += 1
+        held = self._model
+        # Rows of the overlap are read again and again: only documents that differ from the held ones count.
+        employees = [d for d in employee_documents(session, since=since)
+                     if held.employee_docs_.get(d.id) != d] if changed else []
+        needs = [d for d in need_documents(session, self.tz, since=since)
+                 if held.need_docs_.get(d.id) != d] if changed else []
+        gone = self._deleted(session, held) if deleted else []
+        if employees or needs or gone:
+            # The changes go into a fork of the model, swapped in by one assignment: a request ranks with
+            # the model it was handed (`current`) from start to end, never one changing under it.
+            model = held.fork()
+            for doc in employees:
+                model.upsert_employee(doc)
+            for doc in needs:
+                model.upsert_need(doc)
+            for employee_id in gone:
+                model.remove_employee(employee_id)
+            self._model = model
+            self.changes_since_fit += len(employees) + len(needs)
             self.generation += 1
-        if deleted:
-            self._forget_deleted(session)
         self._synced_until = now
         self._probed = (time.monotonic(), seen)
 
-    def _forget_deleted(self, session: Session) -> None:
-        """Drop employees whose account is gone (each deletion leaves an audit entry, which the sync looks for)."""
+    @staticmethod
+    def _deleted(session: Session, model: SkillMatcher) -> list[str]:
+        """Employees whose account is gone (each deletion leaves an audit entry, which the sync looks for)."""
         present = {str(i) for i in session.exec(select(EmployeeProfile.user_id)).all()}
-        for employee_id in [e for e in self._model.employee_docs_ if e not in present]:
-            self._model.remove_employee(employee_id)
-            self.generation += 1
+        return [e for e in model.employee_docs_ if e not in present]
 
 
 _INDEXES: dict[str, MatchIndex] = {}
 _INDEXES_LOCK = threading.Lock()
 
 
-def index_for(source: Path | StoredModels, tz: ZoneInfo, *, load_in_background: bool = False) -> MatchIndex:
+def index_for(source: Path | StoredModels, tz: ZoneInfo, *, load_in_background: bool = False,
+              warm: Callable[[MatchIndex, SkillMatcher, int], object] | None = None) -> MatchIndex:
     """The one index of this process for `source` (a model file, or the stored versions of a store)."""
     key = source.key if isinstance(source, StoredModels) else str(Path(source).resolve())
     with _INDEXES_LOCK:
         if key not in _INDEXES:
-            _INDEXES[key] = MatchIndex(source, tz, load_in_background=load_in_background)
+            _INDEXES[key] = MatchIndex(source, tz, load_in_background=load_in_background, warm=warm)
         return _INDEXES[key]

@@ -59,6 +59,22 @@ def need_ranking(session: Session, index: MatchIndex, model: SkillMatcher, need:
     return _RANKINGS.put(key, ranking)
 
 
+def warm_rankings(index: MatchIndex, model: SkillMatcher, generation: int) -> int:
+    """Rank on a new model, before it is swapped in as `generation`, the stored needs ranked on the model it
+    replaces (most recent last), so the first pages after a swap find their rankings made; returns how many.
+    Runs on the loader's thread (`MatchIndex.warm`)."""
+    path, made = str(index.path), 0
+    for key in _RANKINGS.keys():
+        if key[0] != path or key[3] != index.generation or str(key[1]) not in model.need_docs_:
+            continue
+        ranked = model.rank_employees(str(key[1]), k=RANKED, explain=False)
+        _RANKINGS.put((path, key[1], key[2], generation, id(model)),
+                      Ranking(tuple(int(s.id) for s in ranked), {int(s.id): float(s.score) for s in ranked},
+                              {int(s.id): s.band for s in ranked}))
+        made += 1
+    return made
+
+
 def explained(session: Session, index: MatchIndex, model: SkillMatcher, need: Need, user_ids: list[int]) -> list:
     """Score and explanation (a matching Suggestion) of each of these people for the need, in order.
 

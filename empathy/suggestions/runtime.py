@@ -8,6 +8,7 @@ from flask import current_app, g
 from empathy.core.runtime import org_timezone
 from empathy.suggestions.index import MatchIndex, StoredModels, index_for
 from empathy.suggestions.location import model_path, model_store
+from empathy.suggestions.ranked import warm_rankings
 from empathy.suggestions.tasks import request_refit
 
 __all__ = ["match_index", "model_path", "model_store", "refit_without_deleted", "request_refit"]
@@ -18,7 +19,7 @@ def match_index() -> MatchIndex:
     usable model (none yet, or one saved by other library versions) or has drifted far from its fit;
     it keeps answering with what it has meanwhile."""
     index = index_for(StoredModels(model_store(), fallback=model_path()), org_timezone(),
-                      load_in_background=current_app.config.get("MATCH_LOAD_IN_BACKGROUND", True))
+                      load_in_background=current_app.config.get("MATCH_LOAD_IN_BACKGROUND", True), warm=warm_rankings)
     if current_app.config.get("MATCH_QUEUE_REFITS", not current_app.testing) and index.wants_refit():
         request_refit("no usable model" if not index.has_model() else "many rows changed since the fit")
     g.match_model_version = index.version

@@ -5,6 +5,10 @@ the bytes in the row itself), then its row, so a row always names a complete mod
 follow the newest row (`latest_version`, one indexed read); the refit task writes new ones
 (`ModelStore.publish`) and drops all but the newest few (`ModelStore.prune`).
 
+A web process maps a version's arrays from a file (`matching.persistence`): the version's own file, or,
+with the database store, a copy of its bytes written once into the local `cache` folder (one copy per host,
+shared by all its workers). Copies of versions no longer stored are deleted when a newer one is loaded.
+
 The refit lock is the one row of `match_refit_lock`, taken and handed back with conditional UPDATEs
 (they hold on SQLite and PostgreSQL alike, with no SELECT ... FOR UPDATE) and a lease, so a worker that
 died holding it blocks refits for `LEASE` at most.
@@ -12,11 +16,13 @@ died holding it blocks refits for `LEASE` at most.
 
 from __future__ import annotations
 
-import io
+import fcntl
+import hashlib
 import json
 import os
 import secrets
 import socket
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,6 +34,7 @@ from sqlmodel import Session
 
 from empathy.core.db import utcnow
 from empathy.matching import MODEL_FORMAT, SkillMatcher, library_fingerprint, load_model, model_bytes, save_model
+from empathy.matching.persistence import remove_stale_temporaries, save_bytes
 from empathy.models import MatchModel, MatchRefitLock
 
 STORES = ("directory", "database")
@@ -72,9 +79,11 @@ _INFO_COLUMNS = [c for c in _models.c if c.name != "payload"]
 class ModelStore:
     """The versions of one installation: `directory` holds their files (None: their bytes are in the rows)."""
 
-    def __init__(self, engine: Engine, directory: Path | None):
+    def __init__(self, engine: Engine, directory: Path | None, cache: Path | None = None):
         self.engine = engine
         self.directory = directory
+        # Where this host keeps the files of versions stored in the database (None: a temporary folder).
+        self.cache = cache
 
     @property
     def key(self) -> str:
@@ -105,10 +114,10 @@ class ModelStore:
             return list(conn.execute(sa.select(_models.c.version).order_by(_models.c.version.desc())).scalars())
 
     def load(self, version: int) -> SkillMatcher:
-        """Read a stored version. Raises LookupError when it is gone, StaleModelError when it was saved
-        by other library versions, OSError when its file cannot be read."""
+        """Read a stored version, its arrays mapped from a file. Raises LookupError when it is gone,
+        StaleModelError when it was saved by other library versions, OSError when its file cannot be read."""
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(_models.c.location, _models.c.payload)
+            row = conn.execute(sa.select(_models.c.location, _models.c.fitted_at, _models.c.size_bytes)
                                .where(_models.c.version == version)).first()
         if row is None:
             raise LookupError(f"model version {version} is not stored (any more)")
@@ -116,7 +125,56 @@ class ModelStore:
             if self.directory is None:
                 raise LookupError(f"model version {version} is a file, and MATCH_MODEL_STORE is 'database'")
             return load_model(self.directory / row.location)
-        return load_model(io.BytesIO(row.payload))
+        model = load_model(self._cached_copy(version, row.fitted_at, row.size_bytes))
+        self.clean_cache()
+        return model
+
+    # ------------------------------------------------------------------ local copies of database versions
+    def _cache_dir(self) -> Path:
+        return self.cache if self.cache is not None else Path(tempfile.gettempdir()) / "empathy-match-cache"
+
+    def _cache_prefix(self) -> str:
+        # The database in the name: two installations (or test databases) on one host reuse version numbers.
+        where = self.engine.url.render_as_string(hide_password=True)
+        return f"{FILE_PREFIX}{hashlib.sha256(where.encode()).hexdigest()[:12]}-"
+
+    def _cached_copy(self, version: int, fitted_at: datetime, size: int) -> Path:
+        """The local file of a version stored in the database, written from its row when missing."""
+        # The fit's time and size as well: a database made again reuses version numbers.
+        stamp = hashlib.sha256(f"{fitted_at.isoformat()}|{size}".encode()).hexdigest()[:8]
+        path = self._cache_dir() / f"{self._cache_prefix()}{version}-{stamp}.joblib"
+        if path.exists():
+            return path
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # One writer per host: workers that mapped two copies of one version would each hold its pages.
+        with open(path.parent / ".lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                if not path.exists():
+                    with self.engine.connect() as conn:
+                        payload = conn.execute(sa.select(_models.c.payload)
+                                               .where(_models.c.version == version)).scalar()
+                    if payload is None:
+                        raise LookupError(f"model version {version} is not stored (any more)")
+                    save_bytes(payload, path)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        return path
+
+    def clean_cache(self) -> list[Path]:
+        """Delete this host's copies of versions no longer stored (a process mapping one keeps its pages
+        until it lets it go) and temporaries of writes that died; returns the files deleted."""
+        folder = self._cache_dir()
+        if not folder.is_dir():
+            return []
+        stored = {str(v) for v in self.versions()}
+        prefix = self._cache_prefix()
+        removed = remove_stale_temporaries(folder)
+        for path in folder.glob(f"{prefix}*.joblib"):
+            if path.name[len(prefix):].split("-", 1)[0] not in stored:
+                path.unlink(missing_ok=True)
+                removed.append(path)
+        return removed
 
     def publish(self, model: SkillMatcher, *, started_at: datetime, until: datetime, employees: int, needs: int,
                 seconds: float, data_fingerprint: str) -> VersionInfo:
@@ -148,7 +206,8 @@ class ModelStore:
     def prune(self, keep: int = 2) -> list[int]:
         """Drop every version but the newest `keep` (rows and files); returns the versions dropped.
 
-        A process still using a dropped version keeps it in memory; it follows the newest one anyway.
+        A process still using a dropped version keeps it mapped (its pages stay until it lets it go); it
+        follows the newest one anyway.
         """
         with self.engine.begin() as conn:
             newest = conn.execute(sa.select(_models.c.version).order_by(_models.c.version.desc())
@@ -160,6 +219,9 @@ class ModelStore:
         for row in old:
             if row.location is not None and self.directory is not None:
                 (self.directory / row.location).unlink(missing_ok=True)
+        if self.directory is not None and self.directory.is_dir():
+            remove_stale_temporaries(self.directory)  # of refits killed while writing
+        self.clean_cache()
         return [r.version for r in old]
 
 

@@ -183,3 +183,53 @@ def test_a_version_replaces_the_file_of_releases_before_versions(app, store, ses
     version = refit(store=store, tz=TZ, retire=legacy).version
     assert not legacy.exists()
     assert index.current(session) is not None and index.version == version
+
+
+def test_a_version_is_mapped_from_its_file_by_every_process(store, people):
+    from empathy.matching.persistence import array_bytes
+
+    version = refit(store=store, tz=TZ).version
+    mapped, private = array_bytes(store.load(version))
+    assert mapped > private  # the fitted arrays are the file's pages, shared with every other process
+
+
+def test_the_database_store_maps_one_local_copy_per_host_and_deletes_old_ones(app, people, tmp_path):
+    from empathy.matching.persistence import array_bytes
+
+    cache = tmp_path / "cache"
+    store = ModelStore(get_engine(app), None, cache)
+    first = refit(store=store, tz=TZ).version
+    model = store.load(first)
+    assert array_bytes(model)[0] > 0
+    (copy,) = cache.glob("*.joblib")
+    assert oct(copy.stat().st_mode & 0o777) == "0o600"  # it holds profile texts
+    written = copy.stat().st_mtime_ns
+    other_worker = ModelStore(get_engine(app), None, cache)
+    assert str(people["nurse"].id) in other_worker.load(first).employee_docs_
+    assert [p.stat().st_mtime_ns for p in cache.glob("*.joblib")] == [written]  # read, not written again
+    versions = [refit(store=store, tz=TZ).version for _ in range(2)]  # the first version is dropped
+    store.load(versions[-1])
+    assert len(list(cache.glob("*.joblib"))) == 1 and not copy.exists()
+    # A process still holding the dropped version keeps answering from its mapping.
+    assert model.employees_.mats["text"].segments[0].data.sum() > 0
+
+
+def test_a_newer_version_is_warmed_with_the_rankings_pages_used_before_the_swap(app, store, session, people):
+    from empathy.suggestions import ranked
+    from tests.factories import make_need
+
+    need = make_need(session, owner=make_user(session, role="coordinator"), title="Aged care nursing visits")
+    ranked.clear()
+    index = MatchIndex(StoredModels(store), TZ, load_in_background=True, warm=ranked.warm_rankings)
+    refit(store=store, tz=TZ)
+    old = index.current(session)
+    before = ranked.need_ranking(session, index, old, need)
+    refit(store=store, tz=TZ)
+    index.current(session)  # notices the newer version: read and warmed on a thread
+    assert index.wait_for_load(timeout=60)
+    new = index.current(session)
+    assert new is not old
+    key = (str(index.path), need.id, need.updated_at, index.generation, id(new))
+    warmed = ranked._RANKINGS.get(key)
+    assert warmed is not None and warmed.ids == before.ids  # the first page after the swap ranks nothing
+    assert ranked.need_ranking(session, index, new, need) is warmed
