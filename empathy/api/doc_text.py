@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 TEXTS = (
     _l("0-100 over both stages."),  # noqa: E501
     _l("1 beginner, 2 intermediate, 3 advanced, 4 expert."),  # noqa: E501
-    _l("403 for one's own hours: nobody reviews their own hours, an administrator does."),  # noqa: E501
+    _l("403 for one's own hours while someone else may review them (the need's coordinator or another administrator); when nobody else can, one reviews them oneself, and the audit log says so."),  # noqa: E501
     _l("409 when they are committed to another need at that time (`clashes_with`; another coordinator's need unnamed)."),  # noqa: E501
     _l("409 when you are committed (signed up or confirmed) to another need whose time overlaps this one: nobody is double-booked, and the problem's `clashes_with` names that need. 403 for the need's own coordinator, who leads it rather than signing up."),  # noqa: E501
     _l("409 when you are committed to another need at that time (the problem's `clashes_with` names it); 403 for the need's own coordinator."),  # noqa: E501
@@ -61,7 +61,7 @@ TEXTS = (
     _l("Every site, inactive ones included."),  # noqa: E501
     _l("Everyone considered, best-ranked first, each with the reasons they are not in the team."),  # noqa: E501
     _l("Exchange an email and password (and, with two-factor sign-in, a code) for a token valid for 30 days."),  # noqa: E501
-    _l("Failed attempts are counted per address, per account and address, and per account (429 with Retry-After past a limit); 503 with Retry-After when they cannot be counted just now. 403 when the installation is \"single sign-on only\" and the account is not a break-glass administrator's: sign in through the identity provider and create a token on the API tokens page instead."),  # noqa: E501
+    _l("Failed attempts are counted per address, per account and address, and per account (429 with Retry-After past a limit); 503 with Retry-After when they cannot be counted just now. When the installation is \"single sign-on only\", only break-glass administrators may use a password: any other address gets the same 401 as a wrong password (sign in through the identity provider and create a token on the API tokens page instead)."),  # noqa: E501
     _l("False until the matcher has been fitted (then the team is empty)."),  # noqa: E501
     _l("First day (default: 1 January)."),  # noqa: E501
     _l("For a member: what speaks against them (the coordinator chose them anyway); for a candidate: why they are not in the team."),  # noqa: E501
@@ -159,6 +159,7 @@ TEXTS = (
     _l("What the fit reads: for a need's suggested people, the score minus the need's 10th best person; for the needs suggested to you, minus your 3rd best open need."),  # noqa: E501
     _l("When a queued message is tried again."),  # noqa: E501
     _l("When nobody is proposed: why, in words (the first line sums up)."),  # noqa: E501
+    _l("When the proposal leaves seats free because only weak fits (reason `weak_fit`) could take them: how many and who, in words; else empty."),  # noqa: E501
     _l("Whether the need asks for it (a cause, languages, known skills)."),  # noqa: E501
     _l("Whether the person's level reaches it."),  # noqa: E501
     _l("Which calibration gave the fit and band: need (the need's people; also used for a person who can join fewer than 5 needs) or employee (a person's needs)."),  # noqa: E501
@@ -174,7 +175,7 @@ TEXTS = (
     _l("fit (text, skills: decide the fit) or tie_break (cause, language: re-order similar fits)."),  # noqa: E501
     _l("invited, volunteered, confirmed (with attended and no-show), declined, withdrawn, rejected, removed."),  # noqa: E501
     _l("must or nice."),  # noqa: E501
-    _l("no_hours: fewer free hours a month while the need runs than it asks a month; hours_private: keeps their availability private; credential: lacks a required credential; overlap: already committed (signed up or seated) to a need at that time; seats_full: could join, but the seats went to people covering more must-haves or ranking higher; not_chosen: could join, not in the coordinator's choice."),  # noqa: E501
+    _l("no_hours: fewer free hours a month while the need runs than it asks a month; hours_private: keeps their availability private; credential: lacks a required credential; overlap: already committed (signed up or seated) to a need at that time; seats_full: could join, but the seats went to people covering more must-haves or ranking higher; not_chosen: could join, not in the coordinator's choice; weak_fit: could join, but only a weak fit covering no must-have, so not proposed for a free seat."),  # noqa: E501
     _l("nobody: nobody among the candidates has it at the asked level; unavailable: those who have it cannot join (see their reasons); no_seat_left: those who have it could join, but the seats went to other must-haves; not_in_choice: those who have it could join, but the coordinator's choice leaves them out."),  # noqa: E501
     _l("taxonomy (the same skill) or text (similar words)."),  # noqa: E501
     _l("text, skills, cause and language."),  # noqa: E501
