@@ -9,12 +9,9 @@ from flask_wtf import FlaskForm
 from pydantic import ValidationError
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     FieldList,
     Form,
     FormField,
-    IntegerField,
     SearchField,
     SelectField,
     StringField,
@@ -26,6 +23,7 @@ from wtforms.validators import Length, Optional
 from wtforms.validators import ValidationError as FieldError
 
 from empathy.core.errors import ServiceError
+from empathy.core.fields import DateField, DateTimeLocalField, IntegerField
 from empathy.core.inputs import id_in_text
 from empathy.core.labels import NEED_STATUS
 from empathy.core.localtime import NonexistentTime, local_datetime

@@ -8,10 +8,8 @@ from pydantic import ValidationError
 from wtforms import (
     BooleanField,
     FieldList,
-    FloatField,
     Form,
     FormField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -23,6 +21,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from empathy.core.errors import ServiceError
+from empathy.core.fields import FloatField, IntegerField
 from empathy.core.labels import localized, site_name, skill_label
 from empathy.core.validation import field_message, form_field
 from empathy.core.web import form_error

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -14,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from empathy.core.fields import DateField
 from empathy.core.inputs import MAX_ID
 from empathy.models import CREDENTIAL_KINDS
 from empathy.profiles.forms import NumberField

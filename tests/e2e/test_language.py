@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import PASSWORD, PHONE, fill_profile, register, screenshot, sign_in, sign_out
+from tests.e2e.helpers import COORDINATOR, PASSWORD, PHONE, fill_profile, register, screenshot, sign_in, sign_out
 
 EMPLOYEE = ("maya.chen@empathy.example", PASSWORD)
 
@@ -57,3 +57,24 @@ def test_home_page_fits_a_phone(open_page):
     # Nothing is wider than the screen: no sideways scrolling on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "home-phone")
+
+
+def test_a_date_box_on_a_chinese_page_says_its_order_and_the_chosen_day_in_chinese(open_page):
+    # An American browser (en-US) lays date boxes out as mm/dd/yyyy whatever the page's language: the hint under
+    # the box names that order in Chinese, and reads the chosen day back in Chinese.
+    page = open_page("/login")
+    sign_in(page, *COORDINATOR)
+    page.get_by_role("button", name="中文").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    page.goto("/needs/new")
+    starts = page.get_by_label("开始")
+    hint = page.locator("#starts_at-hint")
+    expect(hint).to_have_text("请按“月/日/年”的顺序填写日期，或在日历中选择。")
+    assert starts.get_attribute("aria-describedby").split()[0] == "starts_at-hint"
+    starts.fill("2031-03-04T09:30")
+    expect(hint).to_contain_text("您选的是：2031年3月4日星期二 09:30")
+    page.goto("/needs?date_from=2031-03-04")
+    expect(page.locator("#date_from-hint")).to_contain_text("您选的是：2031年3月4日星期二")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("#date_from-hint")).to_contain_text("Type the date as month/day/year")
+    expect(page.locator("#date_from-hint")).to_contain_text("Chosen: Tuesday, March 4, 2031")

@@ -2,8 +2,11 @@
 
 Every main page, for the role that uses it, must not scroll sideways, even with a 300-character unbroken string
 in a need and a 120-character one as a person's name; from 1024 px up the header is one line, and below that
-the navigation folds behind a "Menu" button. One signed-in browser profile per role serves the four runs, and
-each run saves a screenshot of every page in build/screenshots/layout/ to look at.
+the navigation folds behind a "Menu" button. Within a page (every confirmation step opened): nothing sticks out
+of its card or box, no box scrolls sideways on a desk, no word breaks in the middle in a table, a button or a
+label, links side by side keep 8 px apart, fields in one row line up, and an opened step stretches no button.
+One signed-in browser profile per role serves the four runs, and each run saves a screenshot of every page in
+build/screenshots/layout/ to look at.
 """
 
 from __future__ import annotations
@@ -42,6 +45,9 @@ PAGES = [
     ("employee", "/commitments", "commitments"),
     ("employee", "hours", "hours"),
     ("employee", "/profile", "profile"),
+    ("employee", "/welcome/1", "welcome-1"),
+    ("employee", "/welcome/2", "welcome-2"),
+    ("employee", "/welcome/3", "welcome-3"),
     ("employee", "/notifications", "notifications"),
     ("employee", "/account/tokens", "tokens"),
     ("employee", "/account/privacy", "privacy"),
@@ -60,6 +66,7 @@ PAGES = [
     ("admin", "/admin/users", "admin-users"),
     ("admin", "long name in users", "admin-users-long-name"),
     ("admin", "/admin/skills", "admin-skills"),
+    ("admin", "skill merge", "admin-skill-merge"),
     ("admin", "/admin/sites", "admin-sites"),
     ("admin", "/admin/import", "admin-import"),
     ("admin", "/admin/export", "admin-export"),
@@ -73,6 +80,114 @@ README_SHOTS = {
     ("need-long", "phone", "en"): "need-long-words-phone",
 }
 
+BOX_OVERFLOW = """() => {
+  // Elements that stick out of the bordered box they sit in (a card, a table's box, a fieldset, a confirmation
+  // step): only the outermost one of each. Content in a box that scrolls or clips is that box's business.
+  const faults = [], seen = new Set();
+  const name = el => el.tagName.toLowerCase() + (typeof el.className === "string" && el.className.trim()
+    ? "." + el.className.trim().split(/\\s+/).join(".") : "") + (el.id ? "#" + el.id : "");
+  const isBox = (el, s) => s.display !== "inline" && s.display !== "contents"
+    && parseFloat(s.borderLeftWidth) > 0 && parseFloat(s.borderRightWidth) > 0
+    && !el.matches("input, select, textarea, button, summary, a, .button, .badge");
+  for (const el of document.querySelectorAll("main *")) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || el.closest(".visually-hidden, .default-submit")) continue;
+    if (["absolute", "fixed"].includes(getComputedStyle(el).position)) continue;
+    let box = null;
+    for (let a = el.parentElement; a && a.tagName !== "BODY"; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.overflowX !== "visible") break;
+      if (isBox(a, s)) { box = a; break; }
+    }
+    if (!box || seen.has(el.parentElement)) { if (seen.has(el.parentElement)) seen.add(el); continue; }
+    const b = box.getBoundingClientRect(), s = getComputedStyle(box);
+    const left = b.left + parseFloat(s.borderLeftWidth), right = b.right - parseFloat(s.borderRightWidth);
+    const over = Math.max(r.right - right, left - r.left);
+    if (over > 1) {
+      seen.add(el);
+      faults.push(`${name(el)} sticks out of ${name(box)} by ${Math.round(over)} px`
+        + ` (${Math.round(r.width)} px in ${Math.round(right - left)} px)`);
+    }
+  }
+  return faults;
+}"""
+SCROLL_BOXES = """() => [...document.querySelectorAll("main *")].filter(el => {
+    const s = getComputedStyle(el);
+    return ["auto", "scroll", "hidden"].includes(s.overflowX) && el.scrollWidth > el.clientWidth + 1
+      && !el.closest(".visually-hidden, .default-submit");
+  }).map(el => `${el.tagName.toLowerCase()}.${el.className} scrolls sideways: `
+    + `${el.scrollWidth} px in ${el.clientWidth} px`)"""
+BROKEN_WORDS = """() => {
+  // Words split over two lines in a table's cell, a button or a label (only in a token under 30 characters: a
+  // pasted URL may break anywhere).
+  const out = [], range = document.createRange();
+  const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (!n.parentElement.closest("td, th, button, .button, summary, label")) continue;
+    if (n.parentElement.closest(".visually-hidden, .default-submit, script, style, textarea, option, select")) continue;
+    for (const token of n.data.matchAll(/\\S+/g)) {
+      if (token[0].length > 30) continue;
+      for (const word of token[0].matchAll(/[A-Za-z0-9]{2,}/g)) {
+        const start = token.index + word.index;
+        range.setStart(n, start);
+        range.setEnd(n, start + word[0].length);
+        const tops = new Set([...range.getClientRects()].filter(q => q.width > 0).map(q => Math.round(q.top)));
+        if (tops.size > 1) {
+          out.push(`"${word[0]}" breaks across lines in ${n.parentElement.tagName.toLowerCase()}: `
+            + `"${n.data.trim().slice(0, 60)}"`);
+        }
+      }
+    }
+  }
+  return [...new Set(out)].slice(0, 8);
+}"""
+LINKS_TOGETHER = """() => {
+  // Links side by side with less than 8 px between them (and nothing but a space) read as one.
+  const out = [];
+  const isLink = el => el && el.matches("a, button, summary, .button") && el.getClientRects().length > 0;
+  for (const el of document.querySelectorAll("main a")) {
+    if (!isLink(el)) continue;
+    let n = el.nextSibling, text = "";
+    while (n && n.nodeType === Node.TEXT_NODE) { text += n.data; n = n.nextSibling; }
+    if (text.trim() || !n || n.nodeType !== Node.ELEMENT_NODE) continue;
+    const next = n.matches("form") && n.querySelector("button") ? n.querySelector("button") : n;
+    if (!isLink(next)) continue;
+    const a = [...el.getClientRects()].pop(), b = next.getClientRects()[0];
+    const sameLine = Math.abs((a.top + a.bottom) - (b.top + b.bottom)) / 2 < Math.min(a.height, b.height) / 2;
+    if (sameLine && b.left - a.right < 8) {
+      const gap = Math.round(b.left - a.right);
+      out.push(`"${el.textContent.trim()}" and "${next.textContent.trim()}" are ${gap} px apart`);
+    }
+  }
+  return out;
+}"""
+CONTROLS_IN_LINE = """() => {
+  // Text boxes and drop-downs side by side start and end at the same height.
+  const boxes = [...document.querySelectorAll("main input, main select")].filter(el =>
+    !["checkbox", "radio", "hidden", "file"].includes(el.type) && el.getClientRects().length
+    && !el.closest(".visually-hidden, .default-submit"));
+  const out = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i].getBoundingClientRect(), b = boxes[j].getBoundingClientRect();
+      if (Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) <= 0) continue;
+      if (Math.abs(a.top - b.top) > 1 || Math.abs(a.bottom - b.bottom) > 1) {
+        out.push(`#${boxes[i].id} and #${boxes[j].id} are side by side but ${Math.round(b.top - a.top)} px apart`
+          + ` at the top and ${Math.round(b.bottom - a.bottom)} px at the bottom`);
+      }
+    }
+  }
+  return out.slice(0, 5);
+}"""
+# Every control's height, then every confirmation step opened: the controls beside a step keep their height.
+CONTROL_HEIGHTS = """() => [...document.querySelectorAll("main a, main button, main summary, main select, main input")]
+  .filter(el => !el.closest(".confirm-body")).map(el => Math.round(el.getBoundingClientRect().height))"""
+OPEN_CONFIRM_STEPS = """open => { const steps = document.querySelectorAll("main details.confirm-step");
+  steps.forEach(d => { d.open = open; }); return steps.length; }"""
+GROWN = """before => [...document.querySelectorAll("main a, main button, main summary, main select, main input")]
+  .filter(el => !el.closest(".confirm-body"))
+  .map((el, i) => [el, Math.round(el.getBoundingClientRect().height) - before[i]]).filter(([el, grown]) => grown > 2)
+  .map(([el, grown]) => `"${el.textContent.trim().slice(0, 40)}" grew ${grown} px when a confirmation step opened`)"""
 HEADER = """() => {
   const header = document.querySelector(".site-header");
   const shown = [...header.querySelectorAll(".header-row a, .header-row button")]
@@ -162,9 +277,13 @@ def paths(people):
     employee.goto("/commitments")
     hours = employee.locator('main a[href$="/hours"]').first.get_attribute("href")
     employee.close()
+    admin = people["admin"].new_page()
+    admin.goto("/admin/skills")
+    merge = admin.locator('main a[href$="/merge"]').first.get_attribute("href")
+    admin.close()
     return {"long need": need, "long need edit": need + "/edit", "volunteer": need + "/volunteer", "hours": hours,
             "suggestions": demo_need + "/suggestions", "people": demo_need + "/people", "team": demo_need + "/team",
-            "long name in users": "/admin/users?q=bartholomew"}
+            "long name in users": "/admin/users?q=bartholomew", "skill merge": merge}
 
 
 def _refresh_landing_picture(context) -> None:
@@ -183,7 +302,9 @@ def _refresh_landing_picture(context) -> None:
 
 
 def _check_page(page: Page, path: str, size: str) -> list[str]:
-    """What is wrong with the open page: sideways scrolling, a header on two lines, a phone menu left open."""
+    """What is wrong with the open page: sideways scrolling, a header on two lines, a phone menu left open, an
+    element sticking out of its card or box (or a box scrolling sideways on a desk), a word broken in a table, links
+    run together, fields side by side out of line, a button stretched by an opened confirmation step."""
     faults = []
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     if scroll_width > page.viewport_size["width"]:
@@ -193,7 +314,15 @@ def _check_page(page: Page, path: str, size: str) -> list[str]:
         faults.append(f"{path}: the header is not one line at {page.viewport_size['width']} px: {header}")
     if size == "phone" and header["height"] > 2 * ONE_LINE_HEADER_PX:
         faults.append(f"{path}: the phone's header takes {header['height']} px: the menu should fold")
-    return faults
+    heights = page.evaluate(CONTROL_HEIGHTS)
+    if page.evaluate(OPEN_CONFIRM_STEPS, True):  # the boxes below are measured with every step open
+        faults += [f"{path}: {fault}" for fault in page.evaluate(GROWN, heights)]
+    found = page.evaluate(BOX_OVERFLOW) + page.evaluate(BROKEN_WORDS) + page.evaluate(LINKS_TOGETHER)
+    found += page.evaluate(CONTROLS_IN_LINE)
+    if size == "desk":  # on a phone a wide table of controls scrolls in its box on purpose
+        found += page.evaluate(SCROLL_BOXES)
+    page.evaluate(OPEN_CONFIRM_STEPS, False)
+    return faults + [f"{path}: {fault}" for fault in found]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -1,0 +1,43 @@
+"""Date, time and number fields whose parse error says what to type, in the page's language.
+
+WTForms' own say "Not a valid datetime value." in English whatever the page's language, and Chromium sends a
+date box typed only in part as an empty value, so a person who left out the year saw exactly that."""
+
+from __future__ import annotations
+
+import wtforms
+from flask_babel import lazy_gettext as _l
+
+DATE_MESSAGE = _l("Enter the whole date (year, month and day), or pick it in the calendar.")
+DATETIME_MESSAGE = _l(
+    "Enter the whole date and time (year, month, day, hour and minute), or pick them in the calendar.")
+INTEGER_MESSAGE = _l("Enter a whole number, such as 3.")
+NUMBER_MESSAGE = _l("Enter a number, such as 2.5.")
+
+
+class _ClearParseError:
+    """Replaces the field's parse error with `parse_message`, read in the request's language."""
+
+    parse_message = NUMBER_MESSAGE
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(self.parse_message)) from None
+
+
+class DateField(_ClearParseError, wtforms.DateField):
+    parse_message = DATE_MESSAGE
+
+
+class DateTimeLocalField(_ClearParseError, wtforms.DateTimeLocalField):
+    parse_message = DATETIME_MESSAGE
+
+
+class IntegerField(_ClearParseError, wtforms.IntegerField):
+    parse_message = INTEGER_MESSAGE
+
+
+class FloatField(_ClearParseError, wtforms.FloatField):
+    parse_message = NUMBER_MESSAGE
