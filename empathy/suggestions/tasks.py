@@ -10,7 +10,7 @@ from datetime import datetime
 from flask import has_app_context
 
 from empathy.core.db import utcnow
-from empathy.core.queue import crontab, enqueue, enqueue_after_commit, periodic, task
+from empathy.core.queue import background_priority, crontab, enqueue, enqueue_after_commit, periodic, task
 from empathy.core.runtime import org_timezone
 from empathy.suggestions.location import model_path, model_store
 from empathy.suggestions.refits import refit, stale_reason
@@ -29,9 +29,12 @@ def refit_model(requested_at: str | None = None, forget: bool = False) -> int | 
     """Fit the model on every row and store it as a new version (one refit at a time across all hosts;
     see `suggestions.refits.refit`). `requested_at`: ISO time of the request (a version fitted after it
     makes this run a no-op); `forget`: keep no older version (an account was deleted). Returns the
-    version stored or found current, None when the running refit will refit again instead."""
+    version stored or found current, None when the running refit will refit again instead. Runs at a
+    lower CPU priority (core.queue.background_priority), as imports do."""
     asked = datetime.fromisoformat(requested_at) if requested_at else None
-    outcome = refit(store=model_store(), tz=org_timezone(), requested_at=asked, forget=forget, retire=model_path())
+    with background_priority():  # pages served on the same cores go first
+        outcome = refit(store=model_store(), tz=org_timezone(), requested_at=asked, forget=forget,
+                        retire=model_path())
     log.info("refit task (asked at %s): %s, version %s", requested_at, outcome.state, outcome.version)
     return outcome.version
 
@@ -39,7 +42,8 @@ def refit_model(requested_at: str | None = None, forget: bool = False) -> int | 
 @periodic(crontab(minute="41", hour="2"))
 def nightly_refit() -> int | None:
     """Daily at 02:41 UTC: refit, so the vocabulary and scalings follow a day of small changes."""
-    return refit(store=model_store(), tz=org_timezone(), retire=model_path()).version
+    with background_priority():
+        return refit(store=model_store(), tz=org_timezone(), retire=model_path()).version
 
 
 @periodic(crontab(minute="*/5"))

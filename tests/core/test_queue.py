@@ -161,3 +161,23 @@ def test_a_long_task_runs_below_the_web_workers_priority_in_a_worker_but_not_in_
     assert lowered and inside == min(19, before + BACKGROUND_NICE)
     # Under an immediate queue the task runs in the request's thread: that thread keeps its priority.
     assert _in_a_thread(lambda: measure(_app(tmp_path))) == (False, before, before)
+
+
+def test_refits_run_below_the_web_workers_priority_in_a_worker(tmp_path, monkeypatch):
+    # A refit of many employees takes a core for minutes: pages served on the same cores go first.
+    from empathy.suggestions import tasks
+
+    seen = []
+    monkeypatch.setattr(tasks, "refit", lambda **kw: seen.append(_priority()) or type("Outcome", (), {
+        "state": "fitted", "version": 1})())
+    app = _app(tmp_path, QUEUE_URL=f"sqlite:///{tmp_path / 'q'}")
+
+    def run():
+        with app.app_context():
+            before = _priority()
+            tasks.refit_model()  # the functions stay callable as they are: as the worker runs them
+            tasks.nightly_refit()
+            return before
+
+    before = _in_a_thread(run)
+    assert seen == [min(19, before + BACKGROUND_NICE)] * 2
