@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from empathy.accounts.services import auth
+from empathy.config import Defaults
 from empathy.core.db import utcnow
 from empathy.models import EmployeeProfile, EmployeeSkill, Need, NeedSkill, Site, Skill, User
 
@@ -93,3 +95,10 @@ def make_match(session: Session, need: Need, user: User, *, status: str = "invit
     session.add(match)
     session.commit()
     return match
+
+
+def org_day(moment: datetime) -> date:
+    """The day `moment` falls on in the organisation's time zone (the test apps keep the default): hours are
+    logged for a need's days there, which is not the UTC date from 16:00 to 24:00 UTC."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(Defaults.BABEL_DEFAULT_TIMEZONE)).date()

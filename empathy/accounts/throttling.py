@@ -23,11 +23,23 @@ import time
 from flask import after_this_request, current_app, request
 from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeSerializer
+from limits.storage import MemoryStorage, Storage
 
 from empathy.accounts.services.auth import normalize_email
 from empathy.core.throttle import Bucket, Reservation, allow, reserve
 from empathy.extensions import limiter
 from empathy.models import User
+
+MEMORY_KEY = "empathy.throttle_memory"
+
+
+def _storage() -> Storage:
+    """Where attempts are counted: Flask-Limiter's storage (RATELIMIT_STORAGE_URL). With RATELIMIT_ENABLED
+    false Flask-Limiter has none; the password throttles, a defence rather than a courtesy, then count in
+    this process's memory."""
+    if current_app.config.get("RATELIMIT_ENABLED", True):
+        return limiter.storage
+    return current_app.extensions.setdefault(MEMORY_KEY, MemoryStorage())
 
 DEVICE_COOKIE = "empathy_device"
 DEVICE_SALT = "empathy.device-cookie"
@@ -154,7 +166,7 @@ def sign_in_attempt(email: str, *, api: bool = False) -> Reservation:
             Bucket("sign-in/account", account, _config("LOGIN_ACCOUNT_FAILURE_LIMITS"),
                    _account_through_the_api if api else _account_from_new_browsers),
         ]
-    return reserve(limiter.storage, buckets)
+    return reserve(_storage(), buckets)
 
 
 def code_attempt(user: User) -> Reservation:
@@ -172,7 +184,7 @@ def code_attempt(user: User) -> Reservation:
             Bucket("two-factor/account", str(user.id), _config("TWO_FACTOR_ACCOUNT_FAILURE_LIMITS"),
                    _codes_from_new_browsers),
         ]
-    return reserve(limiter.storage, buckets)
+    return reserve(_storage(), buckets)
 
 
 def reset_request(email: str) -> str | None:
@@ -183,7 +195,7 @@ def reset_request(email: str) -> str | None:
     """
     device = trusted_device(email)
     if device is None:
-        reserve(limiter.storage, [Bucket("reset/address", client_address(), _config("RESET_REQUEST_LIMITS"),
+        reserve(_storage(), [Bucket("reset/address", client_address(), _config("RESET_REQUEST_LIMITS"),
                                          _from_your_network)])
     return device
 
@@ -193,4 +205,4 @@ def may_mail_reset_link(email: str, device: str | None) -> bool:
     the account exists; a browser with the account's device cookie counts alone). Past the limit the
     caller sends nothing and answers exactly as when it sends."""
     identity = ("device", device) if device else ("account", normalize_email(email))
-    return allow(limiter.storage, [Bucket(f"reset/{identity[0]}", identity[1], _config("RESET_ACCOUNT_LIMITS"))])
+    return allow(_storage(), [Bucket(f"reset/{identity[0]}", identity[1], _config("RESET_ACCOUNT_LIMITS"))])

@@ -161,7 +161,7 @@ def test_the_device_cookie_is_secure_when_the_site_is_https(database_url):
     from empathy import create_app
     from empathy.core.db import get_engine
 
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "k", "WTF_CSRF_ENABLED": False,
+    app = create_app({"TESTING": False, "DATABASE_URL": database_url, "SECRET_KEY": "k", "WTF_CSRF_ENABLED": False,
                       "BASE_URL": "https://empathy.example.com"})
     with Session(get_engine(app)) as session:
         make_user(session, email=EMAIL)
@@ -206,7 +206,7 @@ def test_x_forwarded_for_is_ignored_unless_proxies_are_trusted(app, session):
 def test_behind_a_trusted_proxy_the_address_it_saw_counts(database_url, tmp_path):
     from empathy import create_app
 
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "k", "WTF_CSRF_ENABLED": False,
+    app = create_app({"TESTING": False, "DATABASE_URL": database_url, "SECRET_KEY": "k", "WTF_CSRF_ENABLED": False,
                       "TRUSTED_PROXIES": 1})
     proxy = _browser(app, "127.0.0.1")  # every request comes from the proxy
     for n in range(10):
@@ -267,3 +267,23 @@ def test_counters_keep_no_address_or_e_mail_in_clear(app, session):
     _fail(_browser(app, A))
     keys = session.exec(select(RateLimitCounter.key)).all()
     assert len(keys) == 3 and all(len(k) == 64 and "@" not in k and A not in k for k in keys)
+
+
+def test_with_flask_limiters_limits_turned_off_sign_in_works_and_passwords_are_still_throttled(database_url,
+                                                                                                tmp_path):
+    # RATELIMIT_ENABLED = False leaves Flask-Limiter without a storage: sign-in answered 500. The password
+    # throttles count in the process's memory instead. (No other app of this test may initialise the
+    # limiter first: it is one object for every app of the process.)
+    from empathy import create_app
+    from empathy.core.db import get_engine
+
+    app = create_app({"TESTING": False, "DATABASE_URL": database_url, "SECRET_KEY": "k", "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": False, "MATCH_MODEL_DIR": str(tmp_path / "models"),
+                      "TOTP_KEY_FILE": str(tmp_path / "totp-key")})
+    with Session(get_engine(app)) as session:
+        make_user(session, email=EMAIL)
+    assert _sign_in(_browser(app, B)).status_code == 302
+    attacker = _browser(app)
+    assert [_fail(attacker).status_code for _ in range(6)] == [200] * 5 + [429]
+    assert _browser(app, C).post("/forgot", data={"email": EMAIL}).status_code == 200
+    get_engine(app).dispose()

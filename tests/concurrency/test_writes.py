@@ -77,7 +77,7 @@ def test_an_import_of_thirty_people_during_other_writes_answers_with_every_activ
     assert page.status == 200, page.text[:2000]
     links = re.findall(r'id="link-\d+" value="([^"]+)"', page.text)
     assert len(links) == 30 and all("/activate/" in link for link in links), page.text[page.text.find("<main"):][:3000]
-    assert all(e in page.text for e in emails)
+    assert all(e in page.text.replace("<wbr>", "") for e in emails)  # addresses may wrap before their "@"
     in_list = ",".join(f"'{e}'" for e in emails)
     assert database.count(f"SELECT count(*) FROM users WHERE email IN ({in_list}) AND password_hash IS NULL") == 30
     assert database.count("SELECT count(*) FROM skills WHERE name = :s", s=skill) == 1

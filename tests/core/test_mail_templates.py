@@ -27,6 +27,7 @@ PLACE = {"en": "Harbour Office", "zh": "港口办公室"}
 HELLO = {"en": f"Hello {NAME},", "zh": f"{NAME}，您好："}
 # A sentence of each kind's own template, and its translation: the kind has its own wording in both languages.
 OWN_WORDS = {
+    "clash": ("You cannot be at both", "您无法同时参加"),
     "confirmed": ("We look forward to seeing you.", "期待与您见面。"),
     "cancelled": ("You do not need to do anything", "您无需做任何事"),
     "need_changed": ("If the new time or place does not suit you", "如果新的时间或地点不适合您"),
@@ -62,6 +63,7 @@ def _params(session, kind: str, need) -> dict:
         "hours_approved": {**base, "hours": 2.5},
         "hours_rejected": {**base, "reason": "<script>alert(1)</script>"},
         "invited": {**base, "by": "Coco", **need_details(session, need)},
+        "clash": {**base, "other": "Library morning"},
     }[kind]
 
 

@@ -280,6 +280,7 @@ def test_pushed_groups_keep_their_members_and_grant_nothing(scim, session):
     scim_error(scim("POST", "/Groups", json={"schemas": [GROUP], "displayName": "x", "members": [{"value": "999"}]}),
                400, "invalidValue")
     assert scim("DELETE", f"/Groups/{created.json['id']}").status_code == 204
+    session.rollback()  # end the test's read transaction: SQLite would keep showing its snapshot
     assert session.get(User, int(user_id)) is not None
     assert session.exec(select(AuditEntry.action).where(AuditEntry.action == "scim_group_deleted")).all() == [
         "scim_group_deleted"]

@@ -19,6 +19,7 @@ from tests.factories import (
     make_need,
     make_skill,
     make_user,
+    org_day,
     profile_of,
 )
 
@@ -125,10 +126,10 @@ def test_people_board_hours_review_and_cancel(client, auth, session, world):
     need = make_need(session, owner=world["owner"], seats=2, starts_at=utcnow() - timedelta(days=1))
     match = make_match(session, need, world["nurse"], status="confirmed")
     _login(auth, world["nurse"])
-    bad = client.post(f"/commitments/{match.id}/hours", data={"hours": "30", "worked_on": utcnow().date().isoformat()})
+    day = org_day(need.starts_at).isoformat()  # a day the need ran, in the organisation's time zone
+    bad = client.post(f"/commitments/{match.id}/hours", data={"hours": "30", "worked_on": day})
     assert bad.status_code == 200 and "at most 24" in bad.text and 'value="30' in bad.text
-    client.post(f"/commitments/{match.id}/hours", data={"hours": "3", "worked_on": utcnow().date().isoformat(),
-                                                         "note": "Cooked lunch"})
+    client.post(f"/commitments/{match.id}/hours", data={"hours": "3", "worked_on": day, "note": "Cooked lunch"})
     record = _fresh(session).exec(select(HoursRecord)).one()
     auth.logout()
     _login(auth, world["owner"])

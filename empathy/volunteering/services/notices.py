@@ -91,7 +91,7 @@ def tell_clashes(session: Session, need: Need, *, base_url: str = "") -> list[Us
         person = people[uid]
         for other in others:
             notify(session, person, "clash", {"need": need.title, "other": other.title}, link="/commitments",
-                   base_url=base_url, need_id=need.id)
+                   base_url=base_url, need_id=need.id, need=need)  # the e-mail gives the moved need's new time
             owner = session.get(User, other.owner_id) if other.owner_id else None
             if owner is not None and owner.active and owner.id != need.owner_id:
                 notify(session, owner, "clash_elsewhere",
