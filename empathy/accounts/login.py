@@ -10,6 +10,7 @@ from flask import session as cookie
 from flask_login import current_user, login_user
 
 from empathy.accounts.services import auth as auth_service
+from empathy.accounts.services import settings
 from empathy.accounts.throttling import remember_device
 from empathy.core.db import get_session
 from empathy.extensions import login_manager
@@ -40,7 +41,10 @@ def sign_in(user: User, *, remember: bool) -> None:
     lang = cookie.get("lang")
     cookie.clear()  # a new session at login: nothing from before carries over ...
     if lang:
-        cookie["lang"] = lang  # ... but the language the visitor chose, for an account that has none of its own
+        cookie["lang"] = lang  # ... but the language the visitor chose with the switch
+        if lang in current_app.config["LANGUAGES"] and lang != user.preferred_language:
+            # The latest choice wins: it becomes the account's, as the switch does for a signed-in user.
+            settings.set_preferred_language(session=get_session(), user=user, code=lang)
     token = g.auth_session_token = auth_service.start_session(session=get_session(), user=user)
     login_user(user, remember=remember)
     # Flask-Login keeps user.get_id() (the row id) as the cookie's user id, for the user loader and

@@ -83,6 +83,20 @@ def test_signed_in_users_keep_their_language(app, client, auth, session):
     assert "首页" in other_browser.get("/home", headers={"Accept-Language": "en"}).text
 
 
+def test_a_language_chosen_before_signing_in_wins_and_becomes_the_accounts(app, client, session):
+    user = make_user(session, email="li@example.com", preferred_language="zh")
+    client.post("/language", data={"language": "en", "next": "/login"})
+    client.post("/login", data={"email": "li@example.com", "password": DEFAULT_PASSWORD})
+    assert "Home" in client.get("/home", headers={"Accept-Language": "zh"}).text
+    session.refresh(user)
+    assert user.preferred_language == "en"
+    # Without a choice in this browser, the account's language stands.
+    other_browser = app.test_client()
+    other_browser.post("/login", data={"email": "li@example.com", "password": DEFAULT_PASSWORD})
+    session.refresh(user)
+    assert user.preferred_language == "en"
+
+
 def test_no_message_is_fuzzy():
     # A fuzzy entry is left out of the compiled catalogue: the page would show English.
     assert [m.id for m in _po() if m.id and m.fuzzy] == []

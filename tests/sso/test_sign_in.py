@@ -264,10 +264,19 @@ def test_a_first_sign_in_after_choosing_chinese_creates_a_chinese_account(sso, p
     assert "为您推荐" in sso.client.get("/home", headers={"Accept-Language": "en"}).get_data(as_text=True)
 
 
-def test_signing_in_to_an_existing_account_keeps_its_own_language(sso, provider, session):
+def test_signing_in_to_an_existing_account_keeps_its_own_language_unless_one_was_chosen(sso, provider, session):
     make_user(session, email="ann@example.com", preferred_language="en")
-    sso.client.post("/language", data={"language": "zh"})
     provider.set_user("ann-sub", email="ann@example.com", email_verified=True, name="Ann")
     assert sso("ann-sub").status_code == 302
-    session.expire_all()
+    session.rollback()  # a new read: SQLite would keep showing the last one's snapshot
     assert session.exec(select(User.preferred_language).where(User.email == "ann@example.com")).one() == "en"
+    from tests.conftest import csrf_token_from
+
+    token = csrf_token_from(sso.client.get("/home").get_data(as_text=True))
+    assert sso.client.post("/logout", data={"csrf_token": token}).status_code == 302
+    token = csrf_token_from(sso.client.get("/login").get_data(as_text=True))
+    # The latest choice, made on the sign-in page just before signing in.
+    assert sso.client.post("/language", data={"language": "zh", "csrf_token": token}).status_code == 302
+    assert sso("ann-sub").status_code == 302
+    session.rollback()  # a new read: SQLite would keep showing the last one's snapshot
+    assert session.exec(select(User.preferred_language).where(User.email == "ann@example.com")).one() == "zh"
