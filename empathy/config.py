@@ -47,6 +47,9 @@ class Defaults:
     # counts per process and is for a single-process development server only.
     RATELIMIT_STORAGE_URL = "database://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Flask-Limiter's limits on or off. Always set: Flask-Limiter otherwise takes the value the last app of the
+    # process had. Off, the password throttles still count, in the process's memory (accounts/throttling.py).
+    RATELIMIT_ENABLED = True
     # When the counters cannot be written, Flask-Limiter's own limits (registration) let the request
     # through and log it; sign-in, code and token attempts are refused with 503 instead (docs/security.md).
     RATELIMIT_SWALLOW_ERRORS = True
