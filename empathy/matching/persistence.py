@@ -21,6 +21,7 @@ import platform
 import struct
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -176,13 +177,16 @@ def model_bytes(model: Any, *, data_fingerprint: str | None = None) -> bytes:
 
 
 def load_model(path: str | Path | IO[bytes], *, data_fingerprint: str | None = None, strict: bool = True,
-               mmap: bool = True) -> Any:
+               mmap: bool = True, freeze: Callable[[Any], bool] | None = None) -> Any:
     """Read a matcher saved by :func:`save_model` (or :func:`model_bytes`) from a path or a binary file object.
 
     From a path, with ``mmap``, its arrays are mapped read-only from the file (shared between processes;
     the file may be replaced or deleted meanwhile: the mapping keeps its pages); a file object is read.
     With ``strict``, raise :class:`StaleModelError` when the file's model format or library
     versions differ from the running ones, or when ``data_fingerprint`` is given and differs from the saved one.
+    ``freeze`` is called with the model while the cyclic collector is still paused (see ``_without_collector``);
+    when it answers True, every object tracked then, the model's included, is frozen (``gc.freeze``) before
+    the collector resumes.
     """
     if hasattr(path, "read"):
         data = memoryview(path.read())
@@ -198,7 +202,7 @@ def load_model(path: str | Path | IO[bytes], *, data_fingerprint: str | None = N
         meta, unpickle = _read(data)
         if strict:
             _check(meta, data_fingerprint)
-        model = _without_collector(unpickle)
+        model = _without_collector(unpickle, freeze)
     else:  # a joblib file of releases before the current layout
         data.release()
         source = io.BytesIO(path.getvalue()) if isinstance(path, io.BytesIO) else path
@@ -206,7 +210,8 @@ def load_model(path: str | Path | IO[bytes], *, data_fingerprint: str | None = N
             source.seek(0)
         # Read, not mapped: joblib maps arrays as np.memmap, whose every operation goes through Python
         # (pages on such a model were far slower); the next refit writes the current layout.
-        meta = _without_collector(lambda: joblib.load(source if hasattr(source, "read") else Path(source)))
+        meta = _without_collector(lambda: joblib.load(source if hasattr(source, "read") else Path(source)),
+                                  freeze and (lambda meta: freeze(meta["model"])))
         if strict:
             _check({**meta, "format": meta.get("format", 1)}, data_fingerprint)
         model = meta["model"]
@@ -214,14 +219,20 @@ def load_model(path: str | Path | IO[bytes], *, data_fingerprint: str | None = N
     return model
 
 
-def _without_collector(load):
+def _without_collector(load, freeze=None):
     # Unpickling allocates millions of objects at 100,000 profiles; the cyclic collector ran a full
     # pass over all of them again and again (13 passes, up to 4 s each, while loading). Nothing made
-    # while loading is garbage, so it is paused until the load ends.
+    # while loading is garbage, so it is paused until the load ends. Paused, it still counts what is
+    # made: the first allocation after it resumes collects the youngest generation, all of the load's
+    # objects, in one C call holding the GIL (0.5-0.6 s at 100,000 employees, a stall of every request
+    # thread of the process). Frozen first, they are out of its reach, and the count starts again at 0.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return load()
+        loaded = load()
+        if freeze is not None and freeze(loaded):
+            gc.freeze()
+        return loaded
     finally:
         if enabled:
             gc.enable()

@@ -44,6 +44,13 @@ SYNC_PROBE_INTERVAL = 1.0  # seconds
 FREEZE_MIN_EMPLOYEES = 10_000
 
 
+def _is_large(model: SkillMatcher) -> bool:
+    # Frozen while the load has the collector paused (`matching.persistence.load_model`): a constant-time
+    # move; collecting first would walk every object the load made. The young generations were collected
+    # before the load (`MatchIndex._read`).
+    return model.employees_.n_rows >= FREEZE_MIN_EMPLOYEES
+
+
 @dataclass(frozen=True)
 class FitReport:
     employees: int
@@ -107,8 +114,8 @@ class ModelFile:
         except FileNotFoundError:
             return None
 
-    def load(self, token) -> SkillMatcher:
-        return load_model(self.path)
+    def load(self, token, *, freeze: Callable[[SkillMatcher], bool] | None = None) -> SkillMatcher:
+        return load_model(self.path, freeze=freeze)
 
 
 class StoredModels:
@@ -137,9 +144,11 @@ class StoredModels:
         mtime = self.fallback.token() if self.fallback is not None else None
         return ("file", mtime) if mtime is not None else None
 
-    def load(self, token) -> SkillMatcher:
+    def load(self, token, *, freeze: Callable[[SkillMatcher], bool] | None = None) -> SkillMatcher:
         kind, value = token
-        return self.store.load(value) if kind == "version" else self.fallback.load(token)
+        if kind == "version":
+            return self.store.load(value, freeze=freeze)
+        return self.fallback.load(token, freeze=freeze)
 
 
 class MatchIndex:
@@ -231,7 +240,7 @@ class MatchIndex:
     def _read(self, token) -> SkillMatcher | None:
         gc.collect(1)  # while the young generations are small: what is frozen after the load is the model
         try:
-            model = self.source.load(token)
+            model = self.source.load(token, freeze=_is_large)
         except Exception as exc:  # stale, truncated, foreign or gone: any of them means "refit"
             log.warning("matching model %s of %s cannot be used (%s); a refit will replace it",
                         token, self.path, exc)
@@ -257,11 +266,6 @@ class MatchIndex:
         if model is None:
             return
         self._model = model
-        if model.employees_.n_rows >= FREEZE_MIN_EMPLOYEES:
-            # Freezing is a constant-time move; collecting first would walk every object the load made
-            # (the collector is paused while loading: they are all young) under the lock, stalling requests.
-            # The young generations were collected before the load (`_read`).
-            gc.freeze()
         self._synced_until = datetime.fromisoformat(json.loads(model.data_fingerprint_)["until"])
         self._probed = None
         self.changes_since_fit = 0

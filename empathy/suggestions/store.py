@@ -23,6 +23,7 @@ import os
 import secrets
 import socket
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -113,7 +114,7 @@ class ModelStore:
         with self.engine.connect() as conn:
             return list(conn.execute(sa.select(_models.c.version).order_by(_models.c.version.desc())).scalars())
 
-    def load(self, version: int) -> SkillMatcher:
+    def load(self, version: int, *, freeze: Callable[[SkillMatcher], bool] | None = None) -> SkillMatcher:
         """Read a stored version, its arrays mapped from a file. Raises LookupError when it is gone,
         StaleModelError when it was saved by other library versions, OSError when its file cannot be read."""
         with self.engine.connect() as conn:
@@ -124,8 +125,8 @@ class ModelStore:
         if row.location is not None:
             if self.directory is None:
                 raise LookupError(f"model version {version} is a file, and MATCH_MODEL_STORE is 'database'")
-            return load_model(self.directory / row.location)
-        model = load_model(self._cached_copy(version, row.fitted_at, row.size_bytes))
+            return load_model(self.directory / row.location, freeze=freeze)
+        model = load_model(self._cached_copy(version, row.fitted_at, row.size_bytes), freeze=freeze)
         self.clean_cache()
         return model
 
