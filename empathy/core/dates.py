@@ -189,16 +189,17 @@ def _whole(function):
         text = function(value, *args, **kwargs)
         if not eval_ctx.autoescape or not text or kwargs.get("compact"):
             return text
-        return Markup(RANGE_DASH).join(WHOLE % part for part in text.split(RANGE_DASH))
+        return keep_dates_whole(text)
 
     return _filter
 
 
 # The dates and times the formats above write, as they appear inside a sentence made in Python (a notification,
-# a flash message, a form's error): "19 Dec 2026, 09:00–17:00", "2026年12月19日 09:00", "09:00–17:00".
+# a flash message, a form's error): "19 Dec 2026", "2026年12月19日", "09:00", "09:00–17:00".
 _CLOCK = r"\d{2}:\d{2}(?:" + TIME_DASH + r"\d{2}:\d{2})?"
-_IN_TEXT = re.compile(rf"\d{{1,2}} [A-Z][a-z]{{2}} \d{{4}}(?:, {_CLOCK})?"
-                      rf"|\d{{4}}年\d{{1,2}}月\d{{1,2}}日(?: {_CLOCK})?|{_CLOCK}")
+# Each day and each time is one piece; a line may break between a day and its time, or at a span's dash, so that a
+# date fits a narrow column (a definition beside its term) without sticking out.
+_IN_TEXT = re.compile(rf"\d{{1,2}} [A-Z][a-z]{{2}} \d{{4}}|\d{{4}}年\d{{1,2}}月\d{{1,2}}日|{_CLOCK}")
 
 
 def keep_dates_whole(text) -> Markup:
