@@ -205,7 +205,13 @@ _IN_TEXT = re.compile(rf"\d{{1,2}} [A-Z][a-z]{{2}} \d{{4}}|\d{{4}}å¹´\d{{1,2}}æœ
 def keep_dates_whole(text) -> Markup:
     """`text|keep_dates_whole`: plain text (escaped here) with each date or time in it kept on one line, as the
     date filters keep theirs."""
-    return Markup(_IN_TEXT.sub(lambda found: str(WHOLE % found.group(0)), str(escape(text))))
+    source = text if isinstance(text, Markup) else str(text)  # markup (a flash with a link) stays markup
+    pieces, last = [], 0
+    for found in _IN_TEXT.finditer(source):
+        pieces += [escape(source[last:found.start()]), WHOLE % found.group(0)]
+        last = found.end()
+    pieces.append(escape(source[last:]))
+    return Markup("").join(pieces)
 
 
 def init_app(app: Flask) -> None:
