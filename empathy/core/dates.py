@@ -23,6 +23,7 @@ ISO 8601 and do not come here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -31,6 +32,8 @@ from babel.dates import format_date as babel_date
 from babel.dates import format_time as babel_time
 from flask import Flask
 from flask_babel import get_locale, get_timezone
+from jinja2 import pass_eval_context
+from markupsafe import Markup, escape
 
 
 @dataclass(frozen=True)
@@ -172,8 +175,47 @@ FILTERS = {
     "format_days": format_days,
     "format_month": format_month,
 }
+WHOLE = Markup('<span class="nowrap">%s</span>')
+
+
+def _whole(function):
+    """`function` as a Jinja filter that keeps a date or time on one line in an HTML page: a narrow column broke
+    "19 Dec 2026, 09:00" over four lines. Each end of a span across days is kept whole, and the line may break
+    at the dash between them. A text template (an e-mail's .txt) gets the plain text; so does `compact`, an
+    axis label inside an SVG <text>. In an HTML attribute or a JSON value, add `|striptags`."""
+
+    @pass_eval_context
+    def _filter(eval_ctx, value, *args, **kwargs):
+        text = function(value, *args, **kwargs)
+        if not eval_ctx.autoescape or not text or kwargs.get("compact"):
+            return text
+        return keep_dates_whole(text)
+
+    return _filter
+
+
+# The dates and times the formats above write, as they appear inside a sentence made in Python (a notification,
+# a flash message, a form's error): "19 Dec 2026", "2026年12月19日", "09:00", "09:00–17:00".
+_CLOCK = r"\d{2}:\d{2}(?:" + TIME_DASH + r"\d{2}:\d{2})?"
+# Each day and each time is one piece; a line may break between a day and its time, or at a span's dash, so that a
+# date fits a narrow column (a definition beside its term) without sticking out.
+_IN_TEXT = re.compile(rf"\d{{1,2}} [A-Z][a-z]{{2}} \d{{4}}|\d{{4}}年\d{{1,2}}月\d{{1,2}}日|{_CLOCK}")
+
+
+def keep_dates_whole(text) -> Markup:
+    """`text|keep_dates_whole`: plain text (escaped here) with each date or time in it kept on one line, as the
+    date filters keep theirs."""
+    source = text if isinstance(text, Markup) else str(text)  # markup (a flash with a link) stays markup
+    pieces, last = [], 0
+    for found in _IN_TEXT.finditer(source):
+        pieces += [escape(source[last:found.start()]), WHOLE % found.group(0)]
+        last = found.end()
+    pieces.append(escape(source[last:]))
+    return Markup("").join(pieces)
 
 
 def init_app(app: Flask) -> None:
-    """Register the formats as Jinja filters of the same names (`{{ need.starts_at|format_when(need.ends_at) }}`)."""
-    app.jinja_env.filters.update(FILTERS)
+    """Register the formats as Jinja filters of the same names (`{{ need.starts_at|format_when(need.ends_at) }}`),
+    and `keep_dates_whole` for sentences made in Python."""
+    app.jinja_env.filters.update({name: _whole(function) for name, function in FILTERS.items()})
+    app.jinja_env.filters["keep_dates_whole"] = keep_dates_whole

@@ -7,6 +7,10 @@ half-open (empathy.core.localtime): 09:00-12:00 and 12:00-15:00 do not clash, 09
 `BLOCKS_UP_TO` (14 days: an event, a build, a camp) takes its whole run; a longer one is a programme whose
 hours people arrange within it (16 h over eight weeks), so it blocks no other need, and none blocks it.
 
+An *invitation* commits nobody yet, but accepting it would: an invitation that overlaps another invitation, or
+a need the person is committed to, is *flagged* on their pages (`invited_clashes`), never refused until one of
+them is accepted.
+
 The decision is **refuse** (409), everywhere a commitment is made: signing up, accepting an invitation,
 a coordinator's approval. Suggestions leave such a person out in both directions, and the team builder
 names the reason. `require_no_clash` locks the person's row first, so two sign-ups of one person for
@@ -25,7 +29,7 @@ from sqlmodel import Session, select
 
 from empathy.core.db import lock_rows
 from empathy.core.errors import Conflict
-from empathy.models import Match, Need, NeedStatus, User
+from empathy.models import Match, MatchStatus, Need, NeedStatus, User
 from empathy.volunteering.lifecycle import JOINED
 
 # Signed up (awaiting approval) or holding a seat: such a person cannot be somewhere else at that time.
@@ -48,14 +52,16 @@ def _overlapping(other, need_starts, need_ends) -> sa.ColumnElement[bool]:
     return sa.and_(other.starts_at < need_ends, other.ends_at > need_starts)
 
 
-def clashing_needs(session: Session, user_ids: list[int], need: Need) -> dict[int, list[Need]]:
-    """For each of `user_ids`, the other needs (not cancelled) they are committed to that overlap `need`,
-    soonest first; people with none are left out. Only needs that block their time (`blocks_time`) count."""
+def clashing_needs(session: Session, user_ids: list[int], need: Need, *,
+                   statuses: tuple[MatchStatus, ...] = COMMITTED) -> dict[int, list[Need]]:
+    """For each of `user_ids`, the other needs (not cancelled) they are committed to (or hold a match in one of
+    `statuses` on) that overlap `need`, soonest first; people with none are left out. Only needs that block their
+    time (`blocks_time`) count."""
     if not user_ids or not blocks_time(need):
         return {}
     rows = session.exec(
         select(Match.user_id, Need).join(Need, Need.id == Match.need_id)
-        .where(Match.user_id.in_(user_ids), Match.status.in_(COMMITTED), Need.id != need.id,
+        .where(Match.user_id.in_(user_ids), Match.status.in_(statuses), Need.id != need.id,
                Need.status != NeedStatus.CANCELLED, _overlapping(Need, need.starts_at, need.ends_at))
         .order_by(Need.starts_at, Need.id)
     ).all()
@@ -74,6 +80,12 @@ def _busy_statement() -> sa.Select:
     return (select(Match.user_id, Need.starts_at, Need.ends_at).join(Need, Need.id == Match.need_id)
             .where(Match.status.in_(COMMITTED), Need.id != sa.bindparam("need_id"),
                    Need.status != NeedStatus.CANCELLED, _overlapping(Need, starts, ends)))
+
+
+def invited_clashes(session: Session, user_id: int, need: Need) -> list[Need]:
+    """The other needs (not cancelled) `user_id` is invited to whose time overlaps `need`'s, soonest first: they
+    may accept only one of them, and not at all once committed to `need`."""
+    return clashing_needs(session, [user_id], need, statuses=(MatchStatus.INVITED,)).get(user_id, [])
 
 
 def busy_people(session: Session, need: Need) -> set[int]:

@@ -24,7 +24,7 @@ from empathy.models import (
     Skill,
     User,
 )
-from empathy.needs.clashes import clashing_needs
+from empathy.needs.clashes import clashing_needs, invited_clashes
 from empathy.needs.joinable import has_started, is_joinable, joinable_clause
 from empathy.volunteering.lifecycle import CAN_LOG_HOURS, JOINED
 
@@ -37,6 +37,7 @@ class NeedDetail:
     owner: User | None
     mine: Match | None = None  # the viewer's own sign-up or invitation, if any
     clash: Need | None = None  # a need the viewer is committed to that overlaps this one (needs.clashes)
+    invited_clash: Need | None = None  # a need the viewer is invited to that overlaps this one
 
     @property
     def seats_left(self) -> int:
@@ -79,8 +80,9 @@ def get_need(*, session: Session, viewer: User, need_id: int) -> NeedDetail:
     owner = session.get(User, need.owner_id) if need.owner_id else None
     mine = session.exec(select(Match).where(Match.need_id == need.id, Match.user_id == viewer.id)).first()
     clash = next(iter(clashing_needs(session, [viewer.id], need).get(viewer.id, [])), None)
+    invited = next(iter(invited_clashes(session, viewer.id, need)), None)
     return NeedDetail(need=need, skills=[(ns, s) for ns, s in skills], site=site, owner=owner, mine=mine,
-                      clash=clash)
+                      clash=clash, invited_clash=invited)
 
 
 

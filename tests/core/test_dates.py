@@ -91,6 +91,23 @@ def test_reminder_text_has_no_seconds(in_request, lang, expected):
         assert render("reminder", {"need": "Beach clean-up", "starts_at": START.isoformat()}) == expected
 
 
+def test_a_date_on_a_page_stays_on_one_line_and_an_e_mail_gets_plain_text(app, in_request):
+    """In an HTML template each day and each time is one unbreakable piece (a narrow column broke "19 Dec 2026, 09:00"
+    over four lines); a line may break only between them. A text template gets the plain words."""
+    html = app.jinja_env.from_string("{{ start|format_when(end) }} / {{ day|format_day }}")
+    assert html.render(start=START, end=NEXT_DAY_END, day=date(2026, 12, 19)) == (
+        '<span class="nowrap">19 Dec 2026</span>, <span class="nowrap">09:00</span> – '
+        '<span class="nowrap">20 Dec 2026</span>, <span class="nowrap">17:00</span>'
+        ' / <span class="nowrap">19 Dec 2026</span>')
+    text = app.jinja_env.from_string("{% autoescape false %}{{ start|format_when(end) }}{% endautoescape %}")
+    assert text.render(start=START, end=NEXT_DAY_END) == "19 Dec 2026, 09:00 – 20 Dec 2026, 17:00"
+    # A sentence made in Python (a notification, a flash message) keeps its dates whole too, and is escaped.
+    sentence = app.jinja_env.from_string("{{ text|keep_dates_whole }}")
+    assert sentence.render(text="<b> moved to 19 Dec 2026, 09:00–17:00 and 2026年12月20日 09:00.") == (
+        '&lt;b&gt; moved to <span class="nowrap">19 Dec 2026</span>, <span class="nowrap">09:00–17:00</span> and '
+        '<span class="nowrap">2026年12月20日</span> <span class="nowrap">09:00</span>.')
+
+
 def test_templates_show_dates_only_through_the_named_formats():
     raw = re.compile(r"\|\s*(datetimeformat|dateformat|timeformat)\b|\bstrftime\(")
     offenders = [f"{p.relative_to(TEMPLATES)}: {line.strip()}"
@@ -162,6 +179,7 @@ def test_no_page_shows_seconds_or_short_us_dates(client, programme, lang):
 def test_need_pages_show_spans_in_one_style(client, programme, lang, one_day, two_days):
     past, later = programme["past"], programme["later"]
     pages = _pages_of(client, "vol@example.com", lang, [f"/needs/{past.id}", f"/needs/{later.id}", "/commitments"])
+    pages = {path: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)) for path, html in pages.items()}  # as read
     assert one_day in pages[f"/needs/{past.id}"]
     assert two_days in pages[f"/needs/{later.id}"]
     assert one_day in pages["/commitments"] and two_days in pages["/commitments"]
@@ -201,6 +219,11 @@ def test_need_status_open_keeps_its_own_word(client, programme):
     assert "开放中" in html  # the status badge of an open need
 
 
+def _read(html: str) -> str:
+    """A page's text as read: inline spans (a date's pieces) vanish, other tags part words."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"</?span[^>]*>", "", html)))
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_demo_pages_show_spans_in_one_style(client, session, lang):
     from sqlmodel import select
@@ -220,10 +243,10 @@ def test_demo_pages_show_spans_in_one_style(client, session, lang):
     for path in ["/home", "/needs", "/needs/mine", *(f"/needs/{n.id}" for n in needs)]:
         response = client.get(path, follow_redirects=True)
         assert response.status_code == 200, path
-        text = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+        text = _read(response.get_data(as_text=True))
         for pattern in (WITH_SECONDS, SHORT_US_DATE, AM_PM):
             assert not pattern.search(text), (path, pattern.search(text))
         if path.startswith("/needs/") and path != "/needs/mine":
             assert span.search(text), path
-    listing = re.sub(r"<[^>]+>", " ", client.get("/needs").get_data(as_text=True))
+    listing = _read(client.get("/needs").get_data(as_text=True))
     assert len(span.findall(listing)) >= 5  # every card on the list shows its span

@@ -3,8 +3,10 @@
 Every main page, for the role that uses it, must not scroll sideways, even with a 300-character unbroken string
 in a need and a 120-character one as a person's name; from 1024 px up the header is one line, and below that
 the navigation folds behind a "Menu" button. Within a page (every confirmation step opened): nothing sticks out
-of its card or box, no box scrolls sideways on a desk, no word breaks in the middle in a table, a button or a
-label, links side by side keep 8 px apart, fields in one row line up, and an opened step stretches no button.
+of its card or box, no box scrolls sideways (on a phone a wide table reads row by row instead), no word breaks in
+the middle in a table, a button or a label, no date or time breaks over two lines, two cards side by side or one
+above the other keep 8 px apart, links side by side keep 8 px apart, fields in one row line up, and an opened step
+stretches no button.
 One signed-in browser profile per role serves the four runs, and each run saves a screenshot of every page in
 build/screenshots/layout/ to look at.
 """
@@ -51,9 +53,12 @@ PAGES = [
     ("employee", "/notifications", "notifications"),
     ("employee", "/account/tokens", "tokens"),
     ("employee", "/account/privacy", "privacy"),
+    ("employee", "/credentials", "credentials"),
     ("employee", "/me/record", "record"),
     ("long-name", "/home", "home-long-name"),
     ("coordinator", "/home", "home-coordinator"),
+    ("coordinator", "/review", "review"),
+    ("coordinator", "demo need", "need-coordinator"),
     ("coordinator", "/needs/mine", "needs-mine"),
     ("coordinator", "/needs/new", "need-form"),
     ("coordinator", "long need edit", "need-edit-long"),
@@ -71,6 +76,8 @@ PAGES = [
     ("admin", "/admin/import", "admin-import"),
     ("admin", "/admin/export", "admin-export"),
     ("admin", "/admin/audit", "audit"),
+    ("admin", "/admin/outbox", "outbox"),
+    ("admin", "/admin/credentials", "admin-credentials"),
     ("admin", "/api/v1/docs", "api-docs"),
 ]
 # The README's pictures from this sweep (`make screenshots`): (page, size, language) -> file name.
@@ -112,9 +119,11 @@ BOX_OVERFLOW = """() => {
   return faults;
 }"""
 SCROLL_BOXES = """() => [...document.querySelectorAll("main *")].filter(el => {
+    // A code sample (<pre>) may scroll; nothing else does.
     const s = getComputedStyle(el);
     return ["auto", "scroll", "hidden"].includes(s.overflowX) && el.scrollWidth > el.clientWidth + 1
-      && !el.closest(".visually-hidden, .default-submit");
+      && el.clientWidth > 1 && !el.closest(".visually-hidden, .default-submit, pre");  // 1 px: hidden, as a table's
+      // head is on a phone
   }).map(el => `${el.tagName.toLowerCase()}.${el.className} scrolls sideways: `
     + `${el.scrollWidth} px in ${el.clientWidth} px`)"""
 BROKEN_WORDS = """() => {
@@ -140,6 +149,48 @@ BROKEN_WORDS = """() => {
     }
   }
   return [...new Set(out)].slice(0, 8);
+}"""
+BROKEN_DATES = """() => {
+  // A date or a time split over two lines ("19 Dec 2026, 09:00" went over four in a narrow column).
+  const out = [], range = document.createRange();
+  // A day and its time may go on two lines; neither breaks inside.
+  const when = new RegExp("\\\\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\\\d{4}"
+    + "|\\\\d{4}年\\\\d{1,2}月\\\\d{1,2}日|\\\\d{2}:\\\\d{2}(?:–\\\\d{2}:\\\\d{2})?", "g");
+  const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement.closest(".visually-hidden, .default-submit, script, style, textarea, option, select")) continue;
+    for (const found of n.data.matchAll(when)) {
+      range.setStart(n, found.index);
+      range.setEnd(n, found.index + found[0].length);
+      const tops = new Set([...range.getClientRects()].filter(q => q.width > 0).map(q => Math.round(q.top)));
+      if (tops.size > 1) {
+        out.push(`"${found[0]}" breaks over ${tops.size} lines in ${n.parentElement.tagName.toLowerCase()}`);
+      }
+    }
+  }
+  return [...new Set(out)].slice(0, 8);
+}"""
+CARD_GAPS = """() => {
+  // Two cards (or boxed tables) one above the other, or side by side, with less than 8 px between them.
+  const name = el => el.tagName.toLowerCase() + "." + [...el.classList].join(".")
+    + (el.querySelector("h1, h2, h3") ? ` "${el.querySelector("h1, h2, h3").textContent.trim().slice(0, 30)}"` : "");
+  const boxes = [...document.querySelectorAll("main .card, main .table-wrap")].filter(el => {
+    const s = getComputedStyle(el);
+    return el.getClientRects().length && parseFloat(s.borderTopWidth) > 0 && !el.closest(".visually-hidden");
+  });
+  const out = [];
+  for (const a of boxes) {
+    for (const b of boxes) {
+      if (a === b || a.contains(b) || b.contains(a)) continue;
+      const p = a.getBoundingClientRect(), q = b.getBoundingClientRect();
+      const across = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+      const along = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+      const below = q.top - p.bottom, beside = q.left - p.right;
+      if (across > 0 && below > -1 && below < 8) out.push(`${name(b)} is ${Math.round(below)} px below ${name(a)}`);
+      if (along > 0 && beside > -1 && beside < 8) out.push(`${name(b)} is ${Math.round(beside)} px beside ${name(a)}`);
+    }
+  }
+  return out.slice(0, 5);
 }"""
 LINKS_TOGETHER = """() => {
   // Links side by side with less than 8 px between them (and nothing but a space) read as one.
@@ -283,7 +334,7 @@ def paths(people):
     admin.close()
     return {"long need": need, "long need edit": need + "/edit", "volunteer": need + "/volunteer", "hours": hours,
             "suggestions": demo_need + "/suggestions", "people": demo_need + "/people", "team": demo_need + "/team",
-            "long name in users": "/admin/users?q=bartholomew", "skill merge": merge}
+            "long name in users": "/admin/users?q=bartholomew", "skill merge": merge, "demo need": demo_need}
 
 
 def _refresh_landing_picture(context) -> None:
@@ -318,10 +369,9 @@ def _check_page(page: Page, path: str, size: str) -> list[str]:
     if page.evaluate(OPEN_CONFIRM_STEPS, True):  # the boxes below are measured with every step open
         faults += [f"{path}: {fault}" for fault in page.evaluate(GROWN, heights)]
     found = page.evaluate(BOX_OVERFLOW) + page.evaluate(BROKEN_WORDS) + page.evaluate(LINKS_TOGETHER)
-    found += page.evaluate(CONTROLS_IN_LINE)
-    if size == "desk":  # on a phone a wide table of controls scrolls in its box on purpose
-        found += page.evaluate(SCROLL_BOXES)
+    found += page.evaluate(CONTROLS_IN_LINE) + page.evaluate(SCROLL_BOXES) + page.evaluate(BROKEN_DATES)
     page.evaluate(OPEN_CONFIRM_STEPS, False)
+    found += page.evaluate(CARD_GAPS)  # with the steps closed, as a reader first sees the page
     return faults + [f"{path}: {fault}" for fault in found]
 
 

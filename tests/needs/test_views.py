@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from empathy.core.db import utcnow
 from empathy.models import Need
-from tests.factories import DEFAULT_PASSWORD, make_need, make_site, make_skill, make_user
+from tests.factories import DEFAULT_PASSWORD, make_match, make_need, make_site, make_skill, make_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -262,3 +262,31 @@ def test_every_required_field_is_marked_and_all_errors_of_a_submit_show_at_once(
     response = client.post("/needs/new", data=_form(cause="", site=str(closed.id), remote="", title=""))
     errors = re.findall(r'<p class="error" id="([a-z_]+)-error">', response.text)
     assert {"title", "cause", "site"} <= set(errors), errors
+
+
+def test_the_back_link_names_the_list_that_holds_the_need(client, auth, session):
+    """A draft's back link said "Open needs", a list that never shows it: each link goes to a list holding the need,
+    under that list's own name."""
+    owner = make_user(session, role="coordinator")
+    other = make_user(session, role="coordinator")
+    employee = make_user(session)
+    draft = make_need(session, owner=owner, status="draft")
+    closed = make_need(session, owner=owner, status="closed")
+    open_need = make_need(session, owner=owner)
+    make_match(session, closed, employee, status="confirmed")
+
+    def back(need) -> tuple[str, str]:
+        link = re.search(r'<p class="back-link"><a href="([^"]+)">← ([^<]+)</a>', client.get(f"/needs/{need.id}").text)
+        return link.group(1), link.group(2)
+
+    auth.login(owner.email, DEFAULT_PASSWORD)
+    assert back(draft) == back(closed) == back(open_need) == ("/needs/mine", "My needs")
+    assert draft.title in client.get("/needs/mine").text
+    auth.logout()
+    auth.login(other.email, DEFAULT_PASSWORD)
+    assert back(closed) == ("/needs/all", "All needs")
+    assert back(open_need) == ("/needs", "Open needs")
+    auth.logout()
+    auth.login(employee.email, DEFAULT_PASSWORD)
+    assert back(closed) == ("/commitments", "My commitments")
+    assert back(open_need) == ("/needs", "Open needs")

@@ -3,6 +3,7 @@ clashing need, shown before anyone tries, left out of suggestions and named by t
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -163,6 +164,62 @@ def test_the_commitments_page_shows_a_clashing_invitation_without_accept(client,
     page = client.get("/commitments").text
     assert "You are already committed to “Morning clean-up” at that time." in page
     assert f"/matches/{invited.id}/accept" not in page and f"/commitments/{invited.id}/accept" not in page
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_overlapping_invitations_and_pending_sign_ups_are_flagged_naming_the_other(client, auth, session, two_needs,
+                                                                                    lang):
+    """Two invitations at one time, or a pending sign-up and an invitation, were not flagged: nothing is refused
+    before one is accepted, but each card names the other need and its time, in the page's language."""
+    first, second, _after = two_needs
+    third = make_need(session, owner=make_user(session, role="coordinator"), title="Noon lunch run", status="open",
+                      is_remote=True, seats=5, starts_at=_at(12, 11), ends_at=_at(12, 14))  # overlaps both
+    person = make_user(session)
+    pending = make_match(session, first, person, status="volunteered")
+    make_match(session, second, person, status="invited")
+    make_match(session, third, person, status="invited")
+    auth.login(person.email, DEFAULT_PASSWORD)
+    client.post("/language", data={"language": lang})
+    words = {
+        "en": {"signed_up": "This overlaps “Late-morning tutoring” (12 Dec {y}, 10:00–13:00), to which you are "
+                            "invited: while you are signed up here, you cannot accept that invitation.",
+               "committed": "You are already committed to “Morning clean-up” at that time.",
+               "both": ["This overlaps “Noon lunch run” (12 Dec {y}, 11:00–14:00), to which you are also invited: "
+                        "you can accept only one of them.",
+                        "This overlaps “Late-morning tutoring” (12 Dec {y}, 10:00–13:00), to which you are also "
+                        "invited: you can accept only one of them."]},
+        "zh": {"signed_up": "此需求与您受邀的“Late-morning tutoring”（{y}年12月12日 10:00–13:00）时间重叠："
+                            "只要您在此报名，就不能接受那个邀请。",
+               "committed": "您在该时间已承诺参加“Morning clean-up”。",
+               "both": ["此需求与您同样受邀的“Noon lunch run”（{y}年12月12日 11:00–14:00）时间重叠："
+                        "两者只能接受其一。",
+                        "此需求与您同样受邀的“Late-morning tutoring”（{y}年12月12日 10:00–13:00）时间重叠："
+                        "两者只能接受其一。"]},
+    }[lang]
+    page = _text(client.get("/commitments").text)
+    assert words["signed_up"].format(y=YEAR) in page  # on the pending sign-up
+    assert page.count(words["committed"]) == 2  # on each invitation: accepting is refused
+    assert f'href="/needs/{second.id}"' in client.get("/commitments").text
+    signups.withdraw(session=session, user=person, match_id=pending.id)
+    page = _text(client.get("/commitments").text)
+    assert all(w.format(y=YEAR) in page for w in words["both"]), page  # each invitation names the other
+
+
+def test_the_volunteer_step_warns_of_an_overlapping_invitation(client, auth, session, two_needs):
+    first, second, _after = two_needs
+    person = make_user(session)
+    make_match(session, second, person, status="invited")
+    auth.login(person.email, DEFAULT_PASSWORD)
+    warning = "You are invited to “Late-morning tutoring” ("
+    for path in (f"/needs/{first.id}", f"/needs/{first.id}/volunteer"):
+        page = client.get(path, follow_redirects=True).text  # the step's one-time form may redirect first
+        assert warning in _text(page) and "once you sign up here, you cannot accept that invitation." in _text(page)
+        assert f'href="/needs/{second.id}"' in page
+    assert f"/needs/{first.id}/volunteer" in client.get(f"/needs/{first.id}").text  # a warning, not a refusal
 
 
 def test_a_long_programme_blocks_no_event_and_no_event_blocks_it(api, session, callers, two_needs):

@@ -3,6 +3,7 @@ and hours to log, the administrator's matters; the review page and the bulk appr
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -85,6 +86,32 @@ def test_coordinator_home_lists_what_waits(client, auth, session, coord, board):
     assert "Reading club" in page and "3 seats left" in page
     todo = coordinator_todo(session=session, actor=coord)
     assert (todo.volunteers.total, todo.hours.total, todo.short.total, todo.this_week.total) == (1, 2, 1, 1)
+
+
+def _button_for(page: str, action: str) -> str:
+    """The label of the button whose form posts to `action`."""
+    found = re.search(re.escape(f'action="{action}"') + r'.*?<button[^>]*>([^<]+)</button>', page, re.S)
+    assert found, f"no button posting to {action}"
+    return found.group(1).strip()
+
+
+@pytest.mark.parametrize(("lang", "turn_down", "decline"), [("en", "Turn down", "Decline"), ("zh", "婉拒", "谢绝")])
+def test_one_word_per_action_on_every_page(client, auth, session, coord, board, lang, turn_down, decline):
+    """Turning a volunteer down reads the same on the home page's to-do, the review page and the people board
+    (the home page said "Decline", the word for an employee's answer to an invitation)."""
+    bob_match = session.exec(select(Match).where(Match.user_id == board["bob"].id,
+                                                Match.need_id == board["soon"].id)).one()
+    invited = make_match(session, board["soon"], board["ann"], status="invited")
+    reject = f"/matches/{bob_match.id}/reject"
+    _login(auth, coord)
+    client.post("/language", data={"language": lang})
+    for path in ("/home", "/review", f"/needs/{board['soon'].id}/people"):
+        assert _button_for(client.get(path).get_data(as_text=True), reject) == turn_down, path
+    client.post("/logout")
+    _login(auth, board["ann"])
+    client.post("/language", data={"language": lang})
+    page = client.get("/commitments").get_data(as_text=True)
+    assert _button_for(page, f"/commitments/{invited.id}/decline") == decline
 
 
 def test_todo_shows_the_first_rows_and_counts_them_all(session, coord):

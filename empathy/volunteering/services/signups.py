@@ -13,7 +13,7 @@ from empathy.core.errors import Conflict, ServiceError
 from empathy.core.submissions import Submission
 from empathy.core.submissions import record as record_submission
 from empathy.models import Match, MatchStatus, Need, NeedStatus, User
-from empathy.needs.clashes import clashing_needs, require_no_clash
+from empathy.needs.clashes import clashing_needs, invited_clashes, require_no_clash
 from empathy.profiles.credentials import require_credentials
 from empathy.volunteering.lifecycle import JOINED, SETTLED, Action, transition
 from empathy.volunteering.services.notifications import notify
@@ -141,6 +141,14 @@ def withdraw(*, session: Session, user: User, match_id: int) -> Match:
     return match
 
 
+def sign_up_clashes(*, session: Session, user: User, need: Need) -> tuple[Need | None, Need | None]:
+    """Before `user` signs up for `need`: a need they are committed to that overlaps it (signing up is refused),
+    and one they are invited to that overlaps it (they could no longer accept that invitation)."""
+    committed = clashing_needs(session, [user.id], need).get(user.id, [])
+    invited = invited_clashes(session, user.id, need)
+    return (committed[0] if committed else None), (invited[0] if invited else None)
+
+
 @dataclass
 class Commitments:
     invitations: list[tuple[Match, Need]] = field(default_factory=list)
@@ -152,6 +160,9 @@ class Commitments:
     # Commitments (by match id) that overlap another of the employee's (made before the rule, or by a need
     # that moved): the first need they overlap, so the page asks them to withdraw from one.
     overlaps: dict[int, Need] = field(default_factory=dict)
+    # Invitations, sign-ups and commitments (by match id) that overlap another invitation of the employee's
+    # (empathy.needs.clashes.invited_clashes): nothing is refused yet, but only one of the two can be kept.
+    invited_overlaps: dict[int, Need] = field(default_factory=dict)
 
 
 def my_commitments(*, session: Session, user: User) -> Commitments:
@@ -181,4 +192,9 @@ def my_commitments(*, session: Session, user: User) -> Commitments:
         clash = clashing_needs(session, [user.id], need).get(user.id)
         if clash:
             out.overlaps[match.id] = clash[0]
+    for match, need in out.invitations + out.volunteered + out.confirmed:
+        if match.id not in out.clashes and match.id not in out.overlaps:
+            invited = invited_clashes(session, user.id, need)
+            if invited:
+                out.invited_overlaps[match.id] = invited[0]
     return out

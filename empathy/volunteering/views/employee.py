@@ -86,7 +86,8 @@ def volunteer(need_id: int):
         flash(_("You are confirmed. Thank you!") if match.status == MatchStatus.CONFIRMED
               else _("Thank you! The coordinator will confirm your place."), "success")
         return redirect(url_for("workflow.commitments"))
-    return render_template("workflow/volunteer.html", need=need, form=form)
+    clash, invited = signups.sign_up_clashes(session=session, user=me(), need=need)
+    return render_template("workflow/volunteer.html", need=need, form=form, clash=clash, invited=invited)
 
 
 def calendar_host() -> str:
