@@ -44,7 +44,8 @@ def admin_skills(query: s.AdminSkillQuery):
 
 def _skill_input(body) -> skills_admin.SkillInput:
     return skills_admin.SkillInput(name=body.name, label_en=body.label_en, label_zh=body.label_zh,
-                                   category=body.category, synonyms="\n".join(body.synonyms))
+                                   category=body.category, synonyms="\n".join(body.synonyms),
+                                   related="\n".join(body.related))
 
 
 @bp.post("/admin/skills", tags=[ADMIN], security=BEARER, responses=answers(201, SkillOut, 409))
@@ -64,7 +65,8 @@ def patch_skill(path: s.SkillPath, body: s.SkillPatch):
     fields = body.model_fields_set - {"reviewed"}
     if any(getattr(body, f) is not None for f in fields):
         current = s.SkillIn.model_construct(name=skill.name, label_en=skill.label_en, label_zh=skill.label_zh or "",
-                                             category=skill.category, synonyms=list(skill.synonyms or []))
+                                             category=skill.category, synonyms=list(skill.synonyms or []),
+                                             related=list(skill.related or []))
         merged = current.model_copy(update={f: getattr(body, f) for f in fields if getattr(body, f) is not None})
         skill = skills_admin.update_skill(session=session, skill_id=skill.id, data=_skill_input(merged),
                                           mark_reviewed=bool(body.reviewed))

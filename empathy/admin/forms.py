@@ -47,6 +47,11 @@ class SkillForm(FlaskForm):
     category = SelectField(_l("Category"), validators=[DataRequired()])
     synonyms = TextAreaField(_l("Synonyms"), validators=[Optional(), Length(max=8000)],
                              description=_l("One per line, or separated by commas."))
+    related = TextAreaField(_l("Related skills"), validators=[Optional(), Length(max=8000)],
+                            description=_l("Other skills of the taxonomy that share most of this one's knowledge "
+                                           "(Accounting for Bookkeeping), one per line: holding one earns partial "
+                                           "credit in suggestions. Not synonyms: a synonym is another name of the "
+                                           "same skill."))
     mark_reviewed = BooleanField(_l("Mark as reviewed"))
     submit = SubmitField(_l("Save"))
 

@@ -141,6 +141,8 @@ class SkillIn(Model):
     label_zh: Str = Field(default="", max_length=120)
     category: Str = Field(default="other", max_length=40)
     synonyms: list[Str] = Field(default_factory=list, max_length=50)
+    related: list[Str] = Field(default_factory=list, max_length=30,
+                               description="Names of related skills (partial credit in suggestions).")
 
 
 class SkillPatch(Model):
@@ -151,6 +153,7 @@ class SkillPatch(Model):
     label_zh: Str | None = Field(default=None, max_length=120)
     category: Str | None = Field(default=None, max_length=40)
     synonyms: list[Str] | None = Field(default=None, max_length=50)
+    related: list[Str] | None = Field(default=None, max_length=30)
     reviewed: bool | None = None
 
 

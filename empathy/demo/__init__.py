@@ -11,6 +11,7 @@ import copy
 import random
 
 from empathy.demo import needs_care, needs_energy
+from empathy.demo.activity import ACTIVITY, TYPED_SKILLS
 from empathy.demo.people import make_employees
 
 REFERENCE_NOTE = (
@@ -44,6 +45,7 @@ def _expand_need(raw: dict) -> dict:
         {"name": name, "importance": importance, "min_level": min_level}
         for name, importance, min_level in raw["skills"]
     ]
+    need["activity"] = dict(ACTIVITY.get(raw["key"], {}))
     return need
 
 
@@ -57,6 +59,8 @@ def build_demo(seed: int = 2017) -> dict:
         "employee_password": EMPLOYEE_PASSWORD,
         "employees": make_employees(rng),
         "needs": [_expand_need(n) for n in (*needs_care.NEEDS, *needs_energy.NEEDS)],
+        "typed_skills": [{"name": name, "department": department, "level": level}
+                         for name, department, level in TYPED_SKILLS],
     }
 
 

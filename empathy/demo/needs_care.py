@@ -27,7 +27,7 @@ NEEDS = [
             "is a real plus, as many residents are in their eighties."
         ),
         "cause": "aged_care", "beneficiary": SCF_FUND, "site": "shanghai-hq", "remote": False,
-        "start_offset_days": 9, "duration_days": 56, "seats": 12, "hours_per_volunteer": 16,
+        "start_offset_days": 5, "duration_days": 56, "seats": 12, "hours_per_volunteer": 16,
         "requires_approval": False, "status": "open", "owner": SHANGHAI, "languages": ["zh"],
         "skills": [("Elderly companionship", "must", 1), ("Shanghainese", "nice", 2),
                    ("Home visiting", "nice", 1), ("First aid", "nice", 1)],

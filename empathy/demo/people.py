@@ -181,6 +181,9 @@ def make_employee(rng: random.Random, prof: Profile, site: str, number: int, tak
     weekdays, weekends, evenings = _chance(rng, 0.35), _chance(rng, 0.7), _chance(rng, 0.45)
     if not (weekdays or weekends or evenings):
         weekends = True
+    causes = _causes(rng, prof)  # drawn in this order: the same seed gives the same people
+    # A fifth have volunteer leave (32–40 h a month), so week-long builds and trips can be staffed.
+    hours = rng.choice((4, 6, 8, 8, 10, 12, 16, 20, 32, 40))
     return {
         "email": f"{person.first_ascii}.{person.last_ascii}.{number}@empathy.example",
         "name": person.name,
@@ -188,13 +191,15 @@ def make_employee(rng: random.Random, prof: Profile, site: str, number: int, tak
         "site": site,
         "bio": bio,
         "languages": _languages(person, skills, bio_language),
-        "causes": _causes(rng, prof),
-        # A fifth have volunteer leave (32–40 h a month), so week-long builds and trips can be staffed.
-        "hours_per_month": rng.choice((4, 6, 8, 8, 10, 12, 16, 20, 32, 40)),
+        "causes": causes,
+        "hours_per_month": hours,
         "weekdays": weekdays,
         "weekends": weekends,
         "evenings": evenings,
         "remote_ok": _chance(rng, prof.remote_share),
+        # Whoever gives 16 hours a month or more can take a trip to another site (no draw: the rest of the
+        # demo stays as it was).
+        "travel_ok": hours >= 16,
         "preferred_language": preferred,
         "skills": [{"name": name, "level": level, "years": years} for name, (level, years) in skills.items()],
     }

@@ -17,7 +17,7 @@ from .features import SKILL_WEIGHTS, Featurizer
 from .pool import Pool, SegmentedMatrix
 
 EMP_DTYPES = {"active": bool, "suggestible": bool, "weekdays": bool, "weekends": bool, "remote": bool,
-              "site": np.int32, "causes": np.int64, "languages": np.int64}
+              "site": np.int32, "causes": np.int64, "languages": np.int64, "free_skills": bool}
 NEED_DTYPES = {"active": bool, "weekdays": bool, "weekends": bool, "remote": bool, "site": np.int32,
                "cause": np.int64, "languages": np.int64, "skill_weight": np.float32,
                "skill_full": np.float32}
@@ -55,9 +55,14 @@ def site_code(site: str | None, codes: dict[str, int]) -> int:
     return codes.setdefault(site.strip().casefold(), len(codes))
 
 
-def employee_attrs(doc: EmployeeDoc, codes: dict[str, dict[str, int]]) -> dict:
-    """Filter and scoring attributes of one employee (keys of ``EMP_DTYPES``); may extend ``codes``."""
-    return {"active": doc.is_active, "suggestible": doc.is_suggestible, "weekdays": doc.available_weekdays,
+def employee_attrs(doc: EmployeeDoc, codes: dict[str, dict[str, int]], featurizer: Featurizer) -> dict:
+    """Filter and scoring attributes of one employee (keys of ``EMP_DTYPES``); may extend ``codes``.
+
+    ``free_skills``: whether the person typed a skill the taxonomy does not know (see
+    ``ranking.need_skill_part``: only then may text similarity stand in for a skill the taxonomy knows).
+    """
+    return {"free_skills": any(featurizer.taxonomy.resolve(s.name) is None for s in doc.skills),
+            "active": doc.is_active, "suggestible": doc.is_suggestible, "weekdays": doc.available_weekdays,
             "weekends": doc.available_weekends, "remote": doc.is_remote, "site": site_code(doc.site, codes["site"]),
             "causes": scoring.bits(doc.causes, codes["cause"]),
             "languages": scoring.bits(doc.languages, codes["language"])}
@@ -81,7 +86,7 @@ def employee_queries(featurizer: Featurizer, docs: Sequence[EmployeeDoc], codes:
                      view_weights: np.ndarray) -> Queries:
     """Vectors (word and character views side by side) and attributes of employees."""
     toks = [featurizer.employee_tokens(d) for d in docs]
-    attrs = stack([employee_attrs(d, codes) for d in docs], EMP_DTYPES)
+    attrs = stack([employee_attrs(d, codes, featurizer) for d in docs], EMP_DTYPES)
     extra = {"skill": featurizer.char([featurizer.skill_field_tokens(d) for d in docs]),
              "levels": featurizer.employee_levels(docs)}
     text = sp.hstack([featurizer.word(toks), featurizer.char(toks)], format="csr", dtype=np.float32)
@@ -120,7 +125,7 @@ def employee_pool(featurizer: Featurizer, docs: Sequence[EmployeeDoc], text: sp.
     mats = {"text": SegmentedMatrix(text.shape[1], text, keep_rows=keep_rows),
             "skill": SegmentedMatrix(featurizer.n_char, skill_field(featurizer, docs)),
             "levels": SegmentedMatrix(len(featurizer.canon_index), featurizer.employee_levels(docs))}
-    return Pool([d.id for d in docs], stack([employee_attrs(d, codes) for d in docs], EMP_DTYPES), mats)
+    return Pool([d.id for d in docs], stack([employee_attrs(d, codes, featurizer) for d in docs], EMP_DTYPES), mats)
 
 
 def skill_field(featurizer: Featurizer, docs: Sequence[EmployeeDoc]) -> sp.csr_matrix:
@@ -140,16 +145,22 @@ def need_pool(featurizer: Featurizer, docs: Sequence[NeedDoc], text: sp.csr_matr
 
 def need_skill_store(featurizer: Featurizer, docs: Sequence[NeedDoc]) -> dict:
     """One row per skill of the stored needs: character vectors, owning need row, canonical index,
-    minimum level, weight and must-have flag (see :class:`~empathy.matching.features.NeedSkillRows`)."""
+    minimum level, weight and must-have flag, and the related-skill pairs (see
+    :class:`~empathy.matching.features.NeedSkillRows`)."""
     rows = featurizer.need_skill_rows(docs)
     return {"char": SegmentedMatrix(featurizer.n_char, rows.char), "owner": rows.owner,
-            "canon": rows.canon, "min_level": rows.min_level, "weight": rows.weight, "must": rows.must}
+            "canon": rows.canon, "min_level": rows.min_level, "weight": rows.weight, "must": rows.must,
+            "related_row": rows.related_row, "related_canon": rows.related_canon}
 
 
 def append_need_skills(store: dict, rows, need_row: int) -> None:
     """Add the skill rows of one need stored at ``need_row`` to ``store`` (see :func:`need_skill_store`)."""
     store["char"].append(rows.char)
+    n_before = store["owner"].size
     store["owner"] = np.concatenate([store["owner"], rows.owner + need_row])
+    if "related_row" in store:  # a model saved before related skills has none
+        store["related_row"] = np.concatenate([store["related_row"], rows.related_row + n_before])
+        store["related_canon"] = np.concatenate([store["related_canon"], rows.related_canon])
     for key in ("canon", "min_level", "weight", "must"):
         store[key] = np.concatenate([store[key], getattr(rows, key)])
 

@@ -39,10 +39,13 @@ def _skill_rows(feat: Featurizer, need: NeedDoc, emp: EmployeeDoc, sims: np.ndar
         if canon is not None and (s.level or UNKNOWN_LEVEL) >= (emp_canon.get(canon, (None, 0.0))[1]):
             emp_canon[canon] = (s, float(s.level or UNKNOWN_LEVEL))
     need_labels = [skill_labels(s.name, tax) for s in need.skills]
+    free_skills = any(tax.resolve(s.name) is None for s in emp.skills)
     out = []
     for i, skill in enumerate(need.skills):
         canon = need_labels[i][0]
         match = float(scoring.free_text_match(sims[i, :1])[0])
+        if canon is not None and not free_skills:  # as ranking.need_skill_part: the taxonomy decides
+            match = 0.0
         best, how = None, "text"
         if emp.skills and sims[i, 1:].max() > 0:
             best = emp.skills[int(np.argmax(sims[i, 1:]))]
@@ -50,6 +53,13 @@ def _skill_rows(feat: Featurizer, need: NeedDoc, emp: EmployeeDoc, sims: np.ndar
             held, held_level = emp_canon[canon]
             match = float(scoring.level_match(np.array([held_level]), skill.min_level or 0)[0])
             best, how = held, "taxonomy"
+        elif canon is not None:
+            for other in feat.taxonomy.related(canon):
+                if other in emp_canon:
+                    held, held_level = emp_canon[other]
+                    credit = float(scoring.related_match(np.array([held_level]), skill.min_level or 0)[0])
+                    if credit > match:  # as the score takes it (ranking.need_skill_part)
+                        match, best, how = credit, held, "related"
         # The level shown is the person's level for the skill named, never another skill's.
         level = best.level if best is not None else None
         out.append({"need_skill": skill.name, "importance": skill.importance, "min_level": skill.min_level,
@@ -143,6 +153,8 @@ def _explanation(need: NeedDoc, emp: EmployeeDoc, values: dict, skills: list[dic
         "tie_break_bonus": round(values["bonus"], 4),
         "parts": _parts(values),
         "matched_skills": [s for s in skills if s["match"] >= scoring.MATCHED],
+        # Need skills answered only by a related skill the person holds: partial credit, not missing.
+        "related_skills": [s for s in skills if s["matched_by"] == "related"],
         "missing_must_have": _missing(skills, "must"),
         "missing_nice_to_have": _missing(skills, "nice"),
         "top_terms": top_terms,
@@ -209,4 +221,5 @@ def _pair_skill_sims(feat: Featurizer, pairs: Sequence[tuple[NeedDoc, EmployeeDo
 
 
 def _missing(skills: list[dict], importance: str) -> list[str]:
-    return [s["need_skill"] for s in skills if s["importance"] == importance and s["match"] < scoring.MATCHED]
+    return [s["need_skill"] for s in skills
+            if s["importance"] == importance and s["match"] < scoring.MATCHED and s["matched_by"] != "related"]

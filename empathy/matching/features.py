@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
@@ -67,6 +67,9 @@ class NeedSkillRows:
     weight: np.ndarray
     must: np.ndarray  # whether the skill is a must-have
     text: tuple[str, ...] = ()  # the text standing for each skill (skills with equal text match alike)
+    # One entry per (skill row, canonical skill related to it): the row and the related skill's index.
+    related_row: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    related_canon: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 class Featurizer:
@@ -89,6 +92,10 @@ class Featurizer:
         for cache in ("_label_tokens", "_skill_counts"):  # caches, rebuilt on use
             state.pop(cache, None)
         return state
+
+    def related_canon(self, canon: str) -> list[int]:
+        """Canonical indices of the skills the taxonomy relates to canonical skill ``canon``."""
+        return [self.canon_index[r] for r in self.taxonomy.related(canon) if r in self.canon_index]
 
     def skill_weight(self, skill) -> float:
         """Weight of a need skill: must 2, nice 1, times free_text_weight when not in the taxonomy."""
@@ -262,11 +269,17 @@ class Featurizer:
                              shape=(len(docs), max(len(self.canon_index), 1)))
 
     def need_skill_rows(self, docs: Sequence[NeedDoc]) -> NeedSkillRows:
-        """One row per skill of ``docs``, in order: its text's character vector, owner, canon, level, weight, must."""
+        """One row per skill of ``docs``, in order: its text's character vector, owner, canon, level, weight, must;
+        plus one (row, canonical index) pair per skill the taxonomy relates to a row's canonical skill."""
         texts, owner, canon, min_level, weight, must = [], [], [], [], [], []
+        rel_row, rel_canon = [], []
         for i, doc in enumerate(docs):
             for skill in doc.skills:
                 name, text = skill_labels(skill.name, self.taxonomy)
+                if name is not None:
+                    for c in self.related_canon(name):
+                        rel_row.append(len(texts))
+                        rel_canon.append(c)
                 texts.append(text)
                 owner.append(i)
                 canon.append(self.canon_index[name] if name is not None else NO_CANON)
@@ -276,4 +289,5 @@ class Featurizer:
         char = self.char_text(texts)
         return NeedSkillRows(char, np.asarray(owner, np.int64), np.asarray(canon, np.int64),
                              np.asarray(min_level, np.float32), np.asarray(weight, np.float32),
-                             np.asarray(must, bool), tuple(texts))
+                             np.asarray(must, bool), tuple(texts), np.asarray(rel_row, np.int64),
+                             np.asarray(rel_canon, np.int64))

@@ -44,7 +44,7 @@ class SkillMatcher(BaseEstimator):
     The score of a (need, employee) pair ranks the specialty first (``scoring.whole_score``): a base,
     the weighted mean of text similarity (stemmed word and character n-gram TF-IDF on English and
     jieba-segmented Chinese, hubness-corrected) and skill overlap through a taxonomy (levels,
-    must-have vs nice-to-have; free-text skills by character similarity), times
+    must-have vs nice-to-have, partial credit for a related skill; free-text skills by character similarity), times
     ``(1 - must_penalty) ** (taxonomy must-haves missing or below the asked level)``; then cause and
     language fit add at most ``tie_break``, enough to re-order near-ties only. A part the need does
     not specify is left out of its mean (``scoring.combine``). The score is the same whichever side
@@ -67,7 +67,8 @@ class SkillMatcher(BaseEstimator):
         Relative weights of cause and language fit inside the tie-break bonus.
     must_penalty : float in [0, 1), default=0.05
         The base score is multiplied by ``1 - must_penalty`` for each must-have the taxonomy knows
-        that the employee lacks or holds below the asked level.
+        that the employee lacks or holds below the asked level; one answered only by a related skill
+        (``Taxonomy.related``) counts as ``scoring.RELATED_MISSING`` of one.
     tie_break : float >= 0, default=0.01
         Largest bonus for sharing the need's cause and languages: about a tenth of the usual spread
         between a need's 1st and 10th candidates on the dev files (benchmarks/RESULTS.md).
@@ -119,7 +120,7 @@ class SkillMatcher(BaseEstimator):
         Documents by id, for explanations.
     need_skills_ : dict
         One row per skill of the stored needs (character vectors, owner row, canonical index,
-        minimum level, weight).
+        minimum level, weight), and (row, canonical index) pairs of the skills related to each.
     codes_ : dict
         Integer codes of sites and bits of causes and languages seen so far.
     hub_center_, hub_sizes_, hub_scale_ : tuple, tuple, float
@@ -441,7 +442,7 @@ class SkillMatcher(BaseEstimator):
         the needs' own references instead (side "need", computed when missing).
         """
         if kind is NeedDoc:
-            refs = scoring.reference(result["score"], ranking.reference_pool(self.employees_))
+            refs = self._need_reference_scores(result, q)
             for r, ref in zip(rows, refs):
                 if r is not None:
                     # The first value stays: every request on one model reads the same reference.
@@ -458,6 +459,24 @@ class SkillMatcher(BaseEstimator):
                 return np.full(len(cols), own[i], np.float32), "employee"
             return self._need_references(cols), "need"
         return references
+
+    def _need_reference_scores(self, result: dict, q: Queries) -> np.ndarray:
+        """Each need's reference score (``scoring.reference``): its ``REFERENCE_RANK``-th best employee counted
+        after the people who hold every must-have the taxonomy knows (``scoring.covering``).
+
+        On the dev cases a need has about one right person, so its 10th best is one of the crowd; a company
+        has many holders of the same skill (eight nurses for a health check), and read against the 10th of
+        them every nurse stood out by nothing and read as a weak fit. Counting past them keeps the
+        reference in the crowd, as the calibration's was; a need without such a must-have is unchanged.
+        """
+        live = ranking.reference_pool(self.employees_)
+        if not scoring.REFERENCE_AFTER_COVERING or self.must_penalty <= 0:
+            return scoring.reference(result["score"], live)
+        rows = q.extra["skills"]
+        known = rows.must & (rows.canon >= 0) & (rows.weight > 0)
+        has_musts = np.bincount(rows.owner[known], minlength=len(q.docs)) > 0
+        covers = scoring.covering(result["must_factor"], has_musts, live)
+        return scoring.reference(result["score"], live, scoring.REFERENCE_RANK + covers)
 
     def warm_explanations(self, max_skills: int = WARM_SKILLS) -> int:
         """Compute the character counts of the ``max_skills`` most common skill names now; returns how many.
@@ -500,8 +519,8 @@ class SkillMatcher(BaseEstimator):
         for start in range(0, len(missing), step):
             part = missing[start : start + step]
             docs = [self.need_docs_[self.needs_.ids[r]] for r in part]
-            result = self._score(self._queries(docs, NeedDoc, part), NeedDoc, part)
-            refs = scoring.reference(result["score"], ranking.reference_pool(self.employees_))
+            q = self._queries(docs, NeedDoc, part)
+            refs = self._need_reference_scores(self._score(q, NeedDoc, part), q)
             for r, ref in zip(part, refs.tolist()):
                 self.need_refs_.setdefault(r, ref)
         return np.asarray([self.need_refs_[r] for r in need_rows], np.float32)

@@ -31,7 +31,8 @@ import scipy.sparse as sp
 
 # Bumped when the fitted attributes of SkillMatcher change shape: older files must be refitted.
 # 3: need skill rows carry a must-have flag; scores are the whole score with fit and band.
-MODEL_FORMAT = 3
+# 4: related skills (need skill rows' related pairs, the taxonomy's relations) and employees' free_skills flag.
+MODEL_FORMAT = 4
 # The file layout (header, pickle, aligned arrays), apart from what the model holds.
 MAGIC = b"EMPATHY-MATCH-MODEL\n"
 LAYOUT = 1

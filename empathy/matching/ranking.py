@@ -78,6 +78,11 @@ def need_skill_part(pool: Pool, rows, n_q: int, wsum: np.ndarray, cache: dict) -
         cache.update(zip(todo, values))
     match = np.stack([cache[k] for k in keys])
     canon, min_level = rows.canon[live], rows.min_level[live]
+    # A skill the taxonomy knows is matched by the taxonomy (the skill, or a related one) for whoever holds
+    # only skills it knows: "Carbon accounting" is not "Accounting" however alike the words. Text similarity
+    # stands in only for people who typed skills of their own.
+    match[canon >= 0] *= pool.attrs["free_skills"][None, :]
+    related = _related_need_side(pool, rows, live, match)
     known = np.flatnonzero(canon >= 0)
     if known.size:
         # Holding the canonical skill decides by level; text similarity only stands in otherwise.
@@ -85,6 +90,8 @@ def need_skill_part(pool: Pool, rows, n_q: int, wsum: np.ndarray, cache: dict) -
                              shape=(live.size, pool.mats["levels"].n_features))
         held = pool.mats["levels"].dot_sparse(pick).tocoo()
         match[held.row, held.col] = scoring.level_match(held.data, min_level[held.row])
+        if related is not None:
+            related[held.row, held.col] = False
     owner = sp.csr_matrix((rows.weight[live] / np.maximum(wsum[rows.owner[live]], scoring.EPS),
                            (rows.owner[live], np.arange(live.size))), shape=(n_q, live.size), dtype=np.float32)
     musts = np.flatnonzero(rows.must[live] & (scoring.PENALISE_FREE_TEXT | (canon >= 0)))
@@ -92,8 +99,41 @@ def need_skill_part(pool: Pool, rows, n_q: int, wsum: np.ndarray, cache: dict) -
     if musts.size:
         count = sp.csr_matrix((np.ones(musts.size, np.float32), (rows.owner[live][musts], np.arange(musts.size))),
                               shape=(n_q, musts.size))
-        missing = np.asarray(count @ (match[musts] < scoring.MATCHED).astype(np.float32), dtype=np.float32)
+        missing = np.asarray(count @ _missing_weight(match[musts], None if related is None else related[musts]),
+                             dtype=np.float32)
     return np.asarray(owner @ match, dtype=np.float32), missing
+
+
+def _missing_weight(match: np.ndarray, related: np.ndarray | None) -> np.ndarray:
+    """How much of a missing must-have each cell is: 1 below MATCHED, RELATED_MISSING when only a related
+    skill answers it, 0 when matched (float32, ``match``'s shape)."""
+    out = (match < scoring.MATCHED).astype(np.float32)
+    if related is not None:
+        out[related & (out > 0)] = np.float32(scoring.RELATED_MISSING)
+    return out
+
+
+def _related_need_side(pool: Pool, rows, live: np.ndarray, match: np.ndarray) -> np.ndarray | None:
+    """Raise ``match`` (live skill rows x pool, in place) to the credit of a held related skill where that is
+    more; returns where it did (bool, same shape), or None when no skill of the batch has a related one."""
+    pos = np.full(rows.weight.size, -1, np.int64)
+    pos[live] = np.arange(live.size)
+    keep = pos[rows.related_row] >= 0 if rows.related_row.size else np.zeros(0, bool)
+    if not keep.any():
+        return None
+    pair_row, pair_canon = pos[rows.related_row[keep]], rows.related_canon[keep]
+    pick = sp.csr_matrix((np.ones(pair_row.size, np.float32), (np.arange(pair_row.size), pair_canon)),
+                         shape=(pair_row.size, pool.mats["levels"].n_features))
+    held = pool.mats["levels"].dot_sparse(pick).tocoo()
+    related = np.zeros(match.shape, bool)
+    if held.nnz == 0:
+        return related
+    best = np.zeros(match.shape, np.float32)
+    np.maximum.at(best, (pair_row[held.row], held.col),
+                  scoring.related_match(held.data, rows.min_level[live][pair_row[held.row]]))
+    related[...] = best > match
+    np.maximum(match, best, out=match)
+    return related
 
 
 def employee_vs_needs(q: Queries, pool: Pool, need_skills: dict, raw: np.ndarray, hub: np.ndarray,
@@ -106,7 +146,16 @@ def employee_vs_needs(q: Queries, pool: Pool, need_skills: dict, raw: np.ndarray
     ns = need_skills
     levels = q.extra["levels"].toarray()
     match = scoring.free_text_match(ns["char"].dot(q.extra["skill"]))
+    match = np.where((ns["canon"] >= 0)[None, :] & ~q.attrs["free_skills"][:, None], np.float32(0.0), match)
     held = np.where(ns["canon"] >= 0, levels[:, np.maximum(ns["canon"], 0)], 0.0)
+    related = None
+    if ns.get("related_row") is not None and ns["related_row"].size:
+        # The best credit of a held related skill per need skill row (queries x skill rows).
+        credit = scoring.related_match(levels[:, ns["related_canon"]], ns["min_level"][ns["related_row"]][None, :])
+        best = np.zeros((match.shape[1], match.shape[0]), np.float32)
+        np.maximum.at(best, ns["related_row"], credit.T)
+        related = (best.T > match) & (held <= 0)
+        match = np.where(related, best.T, match)
     match = np.where(held > 0, scoring.level_match(held, ns["min_level"][None, :]), match)
     owner = sp.csr_matrix((ns["weight"], (np.arange(ns["owner"].size), ns["owner"])),
                           shape=(ns["owner"].size, pool.n_rows))
@@ -114,7 +163,8 @@ def employee_vs_needs(q: Queries, pool: Pool, need_skills: dict, raw: np.ndarray
     musts = np.flatnonzero(ns["must"] & (ns["weight"] > 0) & (scoring.PENALISE_FREE_TEXT | (ns["canon"] >= 0)))
     must = sp.csr_matrix((np.ones(musts.size, np.float32), (np.arange(musts.size), ns["owner"][musts])),
                          shape=(musts.size, pool.n_rows))
-    missing = np.asarray((must.T @ (match[:, musts] < scoring.MATCHED).astype(np.float32).T).T, dtype=np.float32)
+    weight = _missing_weight(match[:, musts], None if related is None else related[:, musts])
+    missing = np.asarray((must.T @ weight.T).T, dtype=np.float32)
     den = pool.attrs["skill_weight"]
     parts = {"text": scoring.soft_clip(raw + hub), "skills": num / np.maximum(den, scoring.EPS).astype(np.float32)}
     present = {"text": np.ones((1, pool.n_rows), bool),

@@ -23,6 +23,14 @@ MEETS_FLOOR = 0.9
 # missing), yet more than not holding the skill at all (0).
 BELOW_MIN_CEILING = 0.5
 
+# ---- related skills (Taxonomy.related): a need's skill not held, but a skill related to it is.
+# Credit: this times the level match the related skill would earn. Below MATCHED (.5) even for an expert:
+# a related skill is partial evidence, listed apart from matched skills and never "the same skill".
+RELATED_CREDIT = 0.45
+# A must-have answered only by a related skill counts as this much of a missing one in the must-have
+# penalty (1 when nothing answers it).
+RELATED_MISSING = 0.5
+
 # ---- free-text skills
 # A typed skill that equals one of several skills on a profile reaches a cosine of about
 # 0.3-0.5 against the whole skill field; doubling maps that to a clear match.
@@ -61,6 +69,11 @@ def level_match(level: np.ndarray, min_level: np.ndarray | float) -> np.ndarray:
     below = BELOW_MIN_CEILING * level / np.maximum(m, 1.0)
     out = np.where(m <= 0, no_min, np.where(level >= m, meets, below))
     return np.where(level > 0, np.clip(out, 0.0, 1.0), 0.0).astype(np.float32)
+
+
+def related_match(level: np.ndarray, min_level: np.ndarray | float) -> np.ndarray:
+    """Credit in [0, RELATED_CREDIT] of holding a skill related to the one asked, at ``level`` (float32)."""
+    return (np.float32(RELATED_CREDIT) * level_match(level, min_level)).astype(np.float32)
 
 
 def soft_clip(x: np.ndarray, margin: float = SOFT_CLIP_MARGIN) -> np.ndarray:
@@ -136,6 +149,8 @@ def combine(parts: dict[str, np.ndarray], present: dict[str, np.ndarray | bool],
 PENALISE_FREE_TEXT = False
 # The fit reads a score against the need's REFERENCE_RANK-th best employee (see ``reference``).
 REFERENCE_RANK = 10
+# Whether the reference rank counts past the people who hold every must-have (``SkillMatcher._need_reference_scores``).
+REFERENCE_AFTER_COVERING = True
 # Needs suggested to an employee are read against the employee's EMPLOYEE_REFERENCE_RANK-th best open
 # need instead: a company has tens of open needs, not hundreds, and the 3rd best of a small pool still
 # says whether a need stands out (benchmarks/RESULTS.md, "Fit and bands for the employee").
@@ -146,17 +161,34 @@ EMPLOYEE_REFERENCE_RANK = 3
 EMPLOYEE_MIN_POOL = 5
 
 
-def reference(scores: np.ndarray, live: np.ndarray, rank: int = REFERENCE_RANK) -> np.ndarray:
+def reference(scores: np.ndarray, live: np.ndarray, rank: int | np.ndarray = REFERENCE_RANK) -> np.ndarray:
     """Each row's ``rank``-th best score over the ``live`` columns (the lowest when fewer): (rows,) float32.
 
-    ``scores`` is (needs x employees); rows with no live column get 0.
+    ``scores`` is (needs x employees); rows with no live column get 0. ``rank`` is one rank for every row
+    or one per row.
     """
     cols = scores if live.all() else scores[:, live]
     n = cols.shape[1]
     if n == 0:
         return np.zeros(scores.shape[0], np.float32)
-    k = min(rank, n)
-    return np.partition(cols, n - k, axis=1)[:, n - k].astype(np.float32)
+    ranks = np.minimum(np.broadcast_to(np.asarray(rank, np.int64), (scores.shape[0],)), n)
+    out = np.empty(scores.shape[0], np.float32)
+    for k in np.unique(ranks):  # one partition per distinct rank (usually one)
+        rows = np.flatnonzero(ranks == k)
+        part = cols if rows.size == scores.shape[0] else cols[rows]
+        out[rows] = np.partition(part, n - k, axis=1)[:, n - k]
+    return out
+
+
+def covering(must_factor: np.ndarray, has_musts: np.ndarray, live: np.ndarray) -> np.ndarray:
+    """Per need row, how many ``live`` people hold every must-have the taxonomy knows at the asked level: (rows,) int.
+
+    ``must_factor`` is ``whole_score``'s (needs x pool, or broadcastable); rows without such a must-have
+    (``has_musts`` False) count 0.
+    """
+    factor = np.broadcast_to(must_factor, (has_musts.shape[0], live.shape[0]))
+    full = (factor >= np.float32(1.0 - 1e-6))[:, live].sum(axis=1)
+    return np.where(has_musts, full, 0).astype(np.int64)
 
 
 def whole_score(parts: dict[str, np.ndarray], present: dict[str, np.ndarray | bool], missing_must: np.ndarray | None,

@@ -1,4 +1,9 @@
-"""Skill taxonomy: canonical skills with English and Chinese labels and synonyms."""
+"""Skill taxonomy: canonical skills with English and Chinese labels, synonyms and related skills.
+
+Related skills are the taxonomy's "related" relation in ESCO's sense (skills that share most of their
+knowledge, e.g. Accounting and Bookkeeping): symmetric, written on either skill, and distinct from
+synonyms (another name of the same skill). Holding a related skill earns partial credit in the score.
+"""
 from __future__ import annotations
 
 import difflib
@@ -43,12 +48,22 @@ class Taxonomy:
                 "label_en": entry.get("label_en") or name,
                 "label_zh": entry.get("label_zh") or "",
                 "synonyms": tuple(str(s) for s in entry.get("synonyms") or ()),
+                "related": tuple(str(s) for s in entry.get("related") or ()),
             }
             for label in labels:
                 if label and _key(label):
                     self._lookup.setdefault(_key(label), name)
         self._keys = sorted(self._lookup)
         self._memo: dict[str, str | None] = {}
+        # Symmetric: a relation written on either skill holds both ways; unknown names are ignored.
+        related: dict[str, dict[str, None]] = {}
+        for name, entry in self._entries.items():
+            for other in entry["related"]:
+                other = other if other in self._entries else self._lookup.get(_key(other), "")
+                if other and other != name:
+                    related.setdefault(name, {})[other] = None
+                    related.setdefault(other, {})[name] = None
+        self._related = {name: tuple(sorted(others)) for name, others in related.items()}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -82,6 +97,11 @@ class Taxonomy:
             if label:
                 seen.setdefault(label, None)
         return list(seen)
+
+    def related(self, name: str) -> tuple[str, ...]:
+        """Canonical names of the skills related to a canonical skill (both directions), sorted; () if none."""
+        # A taxonomy pickled before relations existed has no table: no relations until the next fit.
+        return self.__dict__.get("_related", {}).get(name, ())
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Taxonomy) and self._entries == other._entries

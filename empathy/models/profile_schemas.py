@@ -122,6 +122,9 @@ class ProfileBase(SQLModel):
     available_weekends: bool = True
     available_evenings: bool = False
     remote_ok: bool = True
+    # Willing to go to an in-person need at another site than their own (a trip, as for the village PV
+    # stations): without it, in-person needs elsewhere are not suggested to them nor they for those needs.
+    travel_ok: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     is_suggestible: bool = True
     # ISO 639-1 codes, and cause codes from empathy/data/causes.json.
     languages: ProfileLanguages = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
@@ -167,6 +170,7 @@ class ProfilePublic(SQLModel):
     available_weekends: bool
     available_evenings: bool
     remote_ok: bool
+    travel_ok: bool = False
     is_suggestible: bool
     languages: list[str]
     causes: list[str]

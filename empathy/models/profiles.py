@@ -51,6 +51,10 @@ class Skill(SkillBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=MAX_SKILL_NAME, unique=True)
     synonyms: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
+    # Canonical names of related skills (ESCO's "related": not the same skill, but most of its knowledge, e.g.
+    # Accounting and Bookkeeping). Symmetric: written on one of the two skills, read both ways by the matcher.
+    related: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False,
+                               sa_column_kwargs={"server_default": "[]"})
     # Set for a skill a user typed that the taxonomy lacked; an admin reviews or merges it.
     needs_review: bool = Field(default=False, index=True)
     created_at: datetime = created_at_field()

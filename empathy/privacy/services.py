@@ -91,7 +91,8 @@ def shared_view(profile: EmployeeProfile) -> EmployeeProfile:
         id=profile.id, user_id=profile.user_id, site_id=profile.site_id, department=profile.department,
         bio=profile.bio, languages=list(profile.languages or []), causes=list(profile.causes or []),
         hours_per_month=0, available_weekdays=False, available_weekends=False, available_evenings=False,
-        remote_ok=profile.remote_ok, is_suggestible=profile.is_suggestible, share_skills=profile.share_skills,
+        remote_ok=profile.remote_ok, travel_ok=profile.travel_ok, is_suggestible=profile.is_suggestible,
+        share_skills=profile.share_skills,
         share_availability=False, share_contact=profile.share_contact,
     )
 
@@ -107,5 +108,5 @@ def redacted_explanation(explanation: dict, profile: EmployeeProfile) -> dict:
     kept = {k: explanation[k] for k in ("need_id", "employee_id", "score", "fit", "band", "margin", "calibration",
                                                "tie_break_bonus")
             if k in explanation}
-    return {**kept, "parts": parts, "matched_skills": [], "missing_must_have": [], "missing_nice_to_have": [],
-            "top_terms": [], "skills_hidden": True}
+    return {**kept, "parts": parts, "matched_skills": [], "related_skills": [], "missing_must_have": [],
+            "missing_nice_to_have": [], "top_terms": [], "skills_hidden": True}

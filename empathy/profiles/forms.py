@@ -172,6 +172,8 @@ class ProfileForm(SkillRowsMixin, FlaskForm):
     available_weekends = BooleanField(_l("Weekends"))
     available_evenings = BooleanField(_l("Evenings"))
     remote_ok = BooleanField(_l("Remote volunteering is possible for me"))
+    travel_ok = BooleanField(_l("I can travel to needs at other sites"),
+                             description=_l("Needs held in person at another site are suggested to you too."))
     languages = MultiCheckboxField(_l("Languages you speak"), choices=[], validate_choice=False)
     causes = MultiCheckboxField(_l("Causes you care about"), choices=[], validate_choice=False)
     is_suggestible = BooleanField(
@@ -232,6 +234,7 @@ def profile_form(*, profile, skills, sites, lang: str, formdata=None) -> Profile
             "available_weekends": profile.available_weekends,
             "available_evenings": profile.available_evenings,
             "remote_ok": profile.remote_ok,
+            "travel_ok": profile.travel_ok,
             "is_suggestible": profile.is_suggestible,
             "languages": list(profile.languages or []),
             "causes": list(profile.causes or []),

@@ -27,6 +27,7 @@ class SkillOut(Out):
     label_en: str
     label_zh: str
     synonyms: list[str]
+    related: list[str] = []  # canonical names of related skills, as written on this one
     needs_review: bool
 
 
@@ -98,7 +99,7 @@ class UnverifiedQuery(Query):
 
 def skill_out(k: Skill) -> SkillOut:
     return SkillOut(id=k.id, name=k.name, category=k.category, label_en=k.label_en, label_zh=k.label_zh or "",
-                    synonyms=list(k.synonyms or []), needs_review=k.needs_review)
+                    synonyms=list(k.synonyms or []), related=list(k.related or []), needs_review=k.needs_review)
 
 
 def profile_out(user: User, profile: EmployeeProfile, skills: list[tuple[EmployeeSkill, Skill]],
@@ -108,7 +109,7 @@ def profile_out(user: User, profile: EmployeeProfile, skills: list[tuple[Employe
         user_id=user.id, department=profile.department, bio=profile.bio, site=site,
         hours_per_month=profile.hours_per_month, available_weekdays=profile.available_weekdays,
         available_weekends=profile.available_weekends, available_evenings=profile.available_evenings,
-        remote_ok=profile.remote_ok, is_suggestible=profile.is_suggestible,
+        remote_ok=profile.remote_ok, travel_ok=profile.travel_ok, is_suggestible=profile.is_suggestible,
         languages=list(profile.languages or []), causes=list(profile.causes or []),
         skills=[ProfileSkillOut(name=k.name, label_en=k.label_en, label_zh=k.label_zh or "", level=es.level,
                                 years=es.years, needs_review=k.needs_review) for es, k in skills],

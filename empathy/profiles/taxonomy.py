@@ -35,6 +35,7 @@ def sync_shipped_taxonomy(session: Session, skills: list[dict], sites: list[dict
             label_en=label_en if fold(label_en) not in taken else name,
             label_zh=label_zh if fold(label_zh) not in taken else "",
             synonyms=[s for s in entry.get("synonyms", []) if fold(s) not in taken],
+            related=list(entry.get("related", [])),  # names; the matcher ignores one that names no skill
         )
         taken.update(skill_keys(skill))
         session.add(skill)
@@ -135,7 +136,7 @@ def explanation_skill_names(explanations: list[dict]) -> set[str]:
     """Skill names a list of match explanations mentions (the need's canonical ones and the people's own)."""
     names: set[str] = set()
     for expl in explanations:
-        for row in expl.get("matched_skills", []):
+        for row in [*expl.get("matched_skills", []), *expl.get("related_skills", [])]:
             names.add(row.get("canonical") or row.get("need_skill"))
             names.add(row.get("employee_skill"))  # shown as the person's own skill
         names.update(expl.get("missing_must_have", []))

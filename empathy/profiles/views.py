@@ -53,7 +53,8 @@ def profile():
 # profile through the same form and service as the profile page, the fields it does not show as stored.
 WELCOME_FIELDS = {
     1: ("skills-",),
-    2: ("hours_per_month", "available_weekdays", "available_weekends", "available_evenings", "remote_ok", "causes"),
+    2: ("hours_per_month", "available_weekdays", "available_weekends", "available_evenings", "remote_ok", "travel_ok",
+        "causes"),
 }
 LAST_STEP = 3
 

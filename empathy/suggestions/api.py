@@ -46,4 +46,5 @@ def need_suggestions(path: NeedPath, query: s.CandidateQuery):
     items = [s.Candidate(user_id=c.user.id, display_name=c.user.display_name, department=c.profile.department,
                          score=c.score, explanation=c.explanation, lacking_credentials=c.lacking)
              for c in found.items]
-    return ok(s.CandidateList(items=items, total=found.total, page=found.page, per_page=found.per_page))
+    return ok(s.CandidateList(items=items, total=found.total, page=found.page, per_page=found.per_page,
+                              fitting=found.fitting))

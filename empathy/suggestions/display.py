@@ -25,6 +25,7 @@ class ExplanationView:
     band_label: str  # "Strong fit"
     fit_title: str  # "Fit 83 %": the calibrated fit, shown on hover and in the disclosure
     matched: list[tuple[str, str]] = field(default_factory=list)  # (line, warning or "")
+    related: list[str] = field(default_factory=list)  # "related: Accounting for Bookkeeping"
     missing: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
     # (name, score text, share % within its role, used): the parts that decide the fit (text, skills) ...
@@ -65,6 +66,7 @@ def _words(locale: str) -> dict:
         "own_level": _("%(skill)s (%(level)s)"),
         "own_for": _("%(skill)s for %(need_skill)s"),
         "below": _("below level %(n)s"),
+        "related": _("related: %(skill)s for %(need_skill)s"),
         "fit": _("Fit %(n)s%%"),
     }
 
@@ -135,6 +137,10 @@ def explanation_view(expl: dict | None, labels: dict[str, str]) -> ExplanationVi
         if row.get("min_level") and row.get("meets_min_level") is False:
             warn = w["below"] % {"n": row["min_level"]}
         view.matched.append((skill_line(row, labels, w), warn))
+    for row in expl.get("related_skills") or []:
+        need = labels.get(row.get("canonical") or row.get("need_skill"), row.get("need_skill") or "")
+        own = labels.get(row.get("employee_skill") or "", row.get("employee_skill") or "")
+        view.related.append(w["related"] % {"skill": own, "need_skill": need})
     view.missing = [labels.get(name, name) for name in expl.get("missing_must_have") or []]
     view.terms = [t["term"] for t in (expl.get("top_terms") or [])[:6] if t.get("term")]
     for key, part in (expl.get("parts") or {}).items():

@@ -31,7 +31,7 @@ def build_taxonomy(session: Session) -> Taxonomy:
     rows = session.exec(select(Skill)).all()
     return Taxonomy(
         [{"name": s.name, "category": s.category, "label_en": s.label_en, "label_zh": s.label_zh,
-          "synonyms": list(s.synonyms or [])} for s in rows]
+          "synonyms": list(s.synonyms or []), "related": list(s.related or [])} for s in rows]
     )
 
 
@@ -59,7 +59,9 @@ def employee_documents(session: Session, *, since: datetime | None = None) -> li
             languages=tuple(profile.languages or ()),
             causes=tuple(profile.causes or ()),
             site=sites.get(profile.site_id),
-            is_remote=profile.remote_ok,
+            # The matcher's "remote" employee is one not bound to their own site: who helps remotely, and who
+            # travels to in-person needs elsewhere (filters.site_mask).
+            is_remote=profile.remote_ok or profile.travel_ok,
             available_weekdays=profile.available_weekdays,
             available_weekends=profile.available_weekends,
             is_suggestible=profile.is_suggestible,

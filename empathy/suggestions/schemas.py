@@ -43,7 +43,8 @@ class MatchedSkill(Out):
     importance: str = Field(description="must or nice.")
     min_level: int | None = Field(default=None, description="The level the need asks for, 1..4.")
     meets_min_level: bool | None = Field(default=None, description="Whether the person's level reaches it.")
-    matched_by: str = Field(description="taxonomy (the same skill) or text (similar words).")
+    matched_by: str = Field(description="taxonomy (the same skill), related (a related skill of the taxonomy, "
+                                        "partial credit) or text (similar words).")
     match: float = Field(description="How well it matched, 0..1.")
 
 
@@ -74,6 +75,9 @@ class Explanation(Out):
     tie_break_bonus: float | None = Field(default=None, description="What cause and language add, a small amount.")
     parts: dict[str, ScorePart] = Field(default_factory=dict, description="text, skills, cause and language.")
     matched_skills: list[MatchedSkill] = Field(default_factory=list)
+    related_skills: list[MatchedSkill] = Field(
+        default_factory=list, description="Need skills the person does not hold but holds a related skill of "
+                                          "(e.g. Accounting for Bookkeeping): partial credit, not missing.")
     missing_must_have: list[str] = Field(default_factory=list)
     missing_nice_to_have: list[str] = Field(default_factory=list)
     top_terms: list[TopTerm] = Field(default_factory=list)
@@ -120,3 +124,5 @@ class Candidate(Out):
 
 class CandidateList(Listing):
     items: list[Candidate]
+    fitting: int = Field(default=0, description="How many of `total` are at least a partial fit (band strong, good "
+                                                "or partial); the others only share something with the need.")

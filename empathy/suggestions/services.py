@@ -28,14 +28,15 @@ from empathy.volunteering.lifecycle import ENGAGED
 
 
 def has_common_ground(explanation: dict | None) -> bool:
-    """Whether the matcher's explanation finds anything in common: a skill that matched or a word that counted.
+    """Whether the matcher's explanation finds anything in common: a skill that matched, a related skill the
+    person holds (Accounting for Bookkeeping) or a word that counted.
 
     A pair with neither, whose person does not hold one of the need's skills either (`sharing_a_skill`: a
     beginner in a skill asked at a higher level is still suggested, with the skill as missing), ranks only on
     faint text resemblance and tie-breaks (cause, language): it is left out of every list of suggestions,
     while the ranking itself stays as the matcher made it."""
     explanation = explanation or {}
-    return bool(explanation.get("matched_skills") or explanation.get("top_terms"))
+    return bool(explanation.get("matched_skills") or explanation.get("related_skills") or explanation.get("top_terms"))
 
 
 def sharing_a_skill(session: Session, *, need_ids: Sequence[int], user_ids: Sequence[int]) -> set[tuple[int, int]]:
@@ -76,6 +77,9 @@ class EmployeePage:
     total: int
     page: int
     per_page: int
+    # How many of `total` are at least a partial fit (band strong, good or partial): "have some common ground"
+    # and "fit" are not the same story when the best of them is a weak fit.
+    fitting: int = 0
 
 
 def _load_need(session: Session, need_id: int) -> Need:
@@ -154,8 +158,9 @@ def suggest_employees_page(*, session: Session, index: MatchIndex, need_id: int,
     page = max(1, min(int(page), MAX_PAGE))
     ids, total = _with_common_ground(session, index, model, need, ids, page * per_page)
     shown = ids[(page - 1) * per_page: page * per_page]
+    fitting = sum(1 for i in ids if bands.get(i, "weak") != "weak")
     return EmployeePage(explain_employees(session=session, index=index, need=need, user_ids=shown, model=model),
-                        total, page, per_page)
+                        total, page, per_page, fitting)
 
 
 # Candidates looked at together for common ground: a page's worth at least. Explaining costs about a millisecond

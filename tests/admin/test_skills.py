@@ -99,3 +99,40 @@ def test_merge_refuses_the_same_skill_and_unknown_ids(session):
         service.merge_skills(session=session, keep_id=skill.id, merge_id=9999)
     assert info.value.status == 404
     assert session.get(Skill, skill.id) is not None
+
+
+def test_related_skills_are_saved_by_their_canonical_names_and_refused_when_unknown(session):
+    make_skill(session, name="Accounting", label_zh="会计")
+    make_skill(session, name="Bookkeeping", label_zh="记账", synonyms=["book-keeping"])
+    audit = service.create_skill(session=session, data=service.SkillInput(
+        name="Auditing", category="finance", related="会计\nbook-keeping, Accounting"))
+    assert audit.related == ["Accounting", "Bookkeeping"]  # any name of a skill; each once
+    for text, message in (("Astrology", "not a skill of the taxonomy"), ("Auditing", "related to itself"),
+                          ("\n".join(f"s{i}" for i in range(31)), "at most 30")):
+        with pytest.raises(ServiceError) as info:
+            service.update_skill(session=session, skill_id=audit.id, data=service.SkillInput(
+                name="Auditing", category="finance", related=text))
+        assert info.value.field == "related" and message in info.value.message
+    assert service.related_from(session=session, skill=find_skill(session, "Bookkeeping")) == ["Auditing"]
+
+
+def test_an_api_style_edit_without_relations_keeps_them(session):
+    make_skill(session, name="Accounting")
+    skill = service.create_skill(session=session, data=service.SkillInput(name="Auditing", related="Accounting"))
+    service.update_skill(session=session, skill_id=skill.id, data=service.SkillInput(name="Auditing", synonyms="audit"))
+    assert session.get(Skill, skill.id).related == ["Accounting"]
+
+
+def test_relations_follow_a_rename_and_a_merge(session):
+    accounting = make_skill(session, name="Accounting")
+    books = make_skill(session, name="Bookkeeping")
+    ledger = make_skill(session, name="Ledger keeping", related=["Payroll"])
+    payroll = make_skill(session, name="Payroll")
+    audit = service.create_skill(session=session, data=service.SkillInput(name="Auditing",
+                                                                           related="Accounting\nLedger keeping"))
+    service.update_skill(session=session, skill_id=accounting.id, data=service.SkillInput(name="Financial accounting"))
+    assert session.get(Skill, audit.id).related == ["Financial accounting", "Ledger keeping"]
+    service.merge_skills(session=session, keep_id=books.id, merge_id=ledger.id)
+    assert session.get(Skill, audit.id).related == ["Financial accounting", "Bookkeeping"]
+    assert session.get(Skill, books.id).related == ["Payroll"]  # the merged skill's relations pass on
+    assert payroll.id is not None

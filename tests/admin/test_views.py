@@ -204,3 +204,18 @@ def test_user_list_pages_keep_the_search(app, client, admin, session):
     second = client.get("/admin/users?q=paged&page=2").text
     assert len(re.findall(r'<td class="text email">p\d+<wbr>@example\.com</td>', second)) == 5
     assert client.get("/admin/users?page=abc").status_code == 200
+
+
+def test_skill_edit_shows_and_checks_related_skills(client, admin, session):
+    make_skill(session, name="Bookkeeping")
+    skill = make_skill(session, name="Accounting", related=["Bookkeeping"])
+    make_skill(session, name="Auditing", related=["Accounting"])
+    page = client.get(f"/admin/skills/{skill.id}/edit").text
+    assert "Bookkeeping</textarea>" in page and "Auditing" in page  # written here, and written on Auditing
+    data = {"name": "Accounting", "label_en": "Accounting", "label_zh": "会计", "category": "finance"}
+    response = client.post(f"/admin/skills/{skill.id}/edit", data={**data, "related": "Bookkeeping\nAstrology"})
+    assert response.status_code == 200 and "“Astrology” is not a skill of the taxonomy." in response.text
+    response = client.post(f"/admin/skills/{skill.id}/edit", data={**data, "related": "Bookkeeping, Auditing"})
+    assert response.status_code == 302
+    fresh(session)
+    assert session.get(Skill, skill.id).related == ["Bookkeeping", "Auditing"]

@@ -54,7 +54,9 @@ def test_taxonomy_has_300_to_450_skills_with_required_fields(skills):
     assert 300 <= len(skills) <= 450
     categories = load_categories()
     for skill in skills:
-        assert set(skill) == {"name", "category", "label_en", "label_zh", "synonyms"}
+        assert set(skill) - {"related"} == {"name", "category", "label_en", "label_zh", "synonyms"}
+        names = {other["name"] for other in skills}
+        assert all(r in names and r != skill["name"] for r in skill.get("related", [])), skill["name"]
         assert skill["name"].strip() == skill["name"] and skill["name"]
         assert skill["label_en"]
         assert skill["category"] in categories

@@ -118,8 +118,8 @@ def test_explanation_shape():
     expl = model.rank_employees("wire")[0].explanation
     assert set(expl) == {"need_id", "employee_id", "score", "fit", "band", "margin", "calibration",
                          "base_score", "must_have_factor",
-                         "tie_break_bonus", "parts", "matched_skills", "missing_must_have", "missing_nice_to_have",
-                         "top_terms"}
+                         "tie_break_bonus", "parts", "matched_skills", "related_skills", "missing_must_have",
+                         "missing_nice_to_have", "top_terms"}
     assert {p["role"] for n, p in expl["parts"].items() if n in ("text", "skills")} == {"fit"}
     assert {p["role"] for n, p in expl["parts"].items() if n in ("cause", "language")} == {"tie_break"}
 

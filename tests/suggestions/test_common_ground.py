@@ -92,7 +92,7 @@ def test_the_need_page_and_the_api_leave_out_people_with_nothing_in_common(clien
     _login(auth, w["owner"])
     page = client.get(f"/needs/{w['need'].id}/suggestions").text
     assert "Nina Nurse" in page and "Ben Beginner" in page and "Al Ledger" not in page
-    assert "2 people fit" in page
+    assert "2 people have some of what this need asks for" in page
     token = token_for(session, w["owner"])
     body = client.get(f"/api/v1/needs/{w['need'].id}/suggestions",
                       headers={"Authorization": f"Bearer {token}"}).json

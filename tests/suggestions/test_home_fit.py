@@ -13,7 +13,9 @@ from sqlmodel import select
 from empathy.admin.services.demo import seed_demo
 from empathy.demo import COORDINATOR_PASSWORD, COORDINATORS, EMPLOYEE_PASSWORD
 from empathy.models import EmployeeProfile, EmployeeSkill, Need, Skill, User
-from empathy.suggestions.index import fit_and_save
+from empathy.suggestions.index import MatchIndex, fit_and_save
+from empathy.suggestions.services import suggest_needs
+from empathy.volunteering.services.invitations import candidate_page
 from tests.api.fixtures import token_for
 from tests.factories import DEFAULT_PASSWORD, add_employee_skill, make_need, make_skill, make_user, profile_of
 
@@ -112,3 +114,51 @@ def test_someone_who_can_join_few_needs_reads_them_under_the_legend_that_made_th
     token = token_for(session, nurse)  # the API says which calibration made the band
     body = client.get("/api/v1/me/suggestions", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert [s["explanation"]["calibration"] for s in body["items"]] == ["need", "need"]
+
+
+README_PV_ENGINEER = "haolin.xie.6@empathy.example"  # the README's demo employee: Beijing, on site only, travels
+
+
+def test_the_readme_pv_engineer_is_offered_the_village_pv_training(client, auth, session, demo):
+    # Based in Beijing and not remote, but gives 20 hours a month and goes to other sites: in-person needs at
+    # the Yanchi PV base are for them too.
+    user = session.exec(select(User).where(User.email == README_PV_ENGINEER)).one()
+    assert profile_of(session, user).travel_ok and not profile_of(session, user).remote_ok
+    assert auth.login(user.email, EMPLOYEE_PASSWORD).status_code == 302
+    bands = _cards(client.get("/home").get_data(as_text=True))
+    assert bands.get(VILLAGE_PV) in ("strong", "good"), bands
+
+
+def test_an_accounting_expert_reads_the_aged_care_bookkeeping_as_a_related_fit(client, auth, session, app, demo):
+    bookkeeping = "Quarterly bookkeeping for the Home-based Aged Care Charity Fund"
+    accountant = make_user(session, display_name="Ada Accountant")
+    profile = profile_of(session, accountant)
+    profile.causes = ["aged_care"]
+    session.add(profile)
+    session.commit()
+    add_employee_skill(session, accountant, session.exec(select(Skill).where(Skill.name == "Accounting")).one(),
+                       level=4)
+    index = MatchIndex(Path(app.config["MATCH_MODEL_PATH"]), TZ)
+    found = suggest_needs(session=session, index=index, user=accountant)
+    assert found[0].need.title == bookkeeping, [s.need.title for s in found]
+    expl = found[0].explanation
+    assert "Bookkeeping" not in expl["missing_must_have"]
+    assert ("Bookkeeping", "Accounting") in {(r["need_skill"], r["employee_skill"]) for r in expl["related_skills"]}
+    assert auth.login(accountant.email, DEFAULT_PASSWORD).status_code == 302
+    html = client.get("/home").get_data(as_text=True)
+    assert "related: Accounting for Bookkeeping" in html
+
+
+def test_the_count_of_suggested_people_says_how_many_fit_as_the_bands_do(client, auth, session, app, demo):
+    need = session.exec(select(Need).where(Need.title == VILLAGE_PV)).one()
+    owner = session.exec(select(User).where(User.email == "coordinator.ningxia@empathy.example")).one()
+    index = MatchIndex(Path(app.config["MATCH_MODEL_PATH"]), TZ)
+    every = candidate_page(session=session, index=index, actor=owner, need_id=need.id, per_page=100, tz=TZ)
+    bands = [c.explanation["band"] for c in every.items]
+    assert every.total == len(bands) and every.fitting == sum(b != "weak" for b in bands) >= 1
+    assert auth.login(owner.email, COORDINATOR_PASSWORD).status_code == 302
+    _set_language(client, "en")
+    html = client.get(f"/needs/{need.id}/suggestions").get_data(as_text=True)
+    people = "person has" if every.total == 1 else "people have"
+    assert f"{every.total} {people} some of what this need asks for; {every.fitting} of them fit" in html
+    assert "a share of right answers, not a share of the skills" in html

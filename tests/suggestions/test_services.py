@@ -113,6 +113,25 @@ def test_a_site_bound_need_only_suggests_people_of_that_site_or_remote(session, 
     assert _names(suggest_employees(session=session, index=index, need_id=need.id)) == ["Nurse"]
 
 
+def test_someone_who_travels_is_suggested_for_an_in_person_need_at_another_site_and_sees_it(session, world, index):
+    here, there = make_site(session), make_site(session)
+    profile = profile_of(session, world["nurse"])
+    profile.site_id, profile.remote_ok, profile.travel_ok = there.id, False, False
+    session.add(profile)
+    need = world["need"]
+    need.site_id, need.is_remote = here.id, False
+    session.add(need)
+    session.commit()
+    assert "Nurse" not in _names(suggest_employees(session=session, index=index, need_id=need.id))
+    assert suggest_needs(session=session, index=index, user=world["nurse"]) == []
+    profile = profile_of(session, world["nurse"])
+    profile.travel_ok = True  # "I can travel to needs at other sites": not the same as helping remotely
+    session.add(profile)
+    session.commit()
+    assert _names(suggest_employees(session=session, index=index, need_id=need.id)) == ["Nurse"]
+    assert [r.need.id for r in suggest_needs(session=session, index=index, user=world["nurse"])] == [need.id]
+
+
 def test_needs_are_suggested_to_the_employee_while_open(session, world, index):
     results = suggest_needs(session=session, index=index, user=world["nurse"])
     assert [r.need.id for r in results] == [world["need"].id]

@@ -11,16 +11,13 @@ from sqlmodel import Session, select
 
 from empathy.accounts.services.auth import normalize_email
 from empathy.accounts.services.passwords import hash_password
+from empathy.admin.services import demo_activity
 from empathy.core.db import utcnow
 from empathy.data import load_sites, load_skills
 from empathy.demo import build_demo
 from empathy.models import (
     EmployeeProfile,
     EmployeeSkill,
-    HoursRecord,
-    HoursStatus,
-    Match,
-    MatchStatus,
     Need,
     NeedSkill,
     NeedStatus,
@@ -43,6 +40,7 @@ def _counted(what: str, n: int) -> str:
         "coordinators": lambda: ngettext("%(num)d coordinator", "%(num)d coordinators", n),
         "admins": lambda: ngettext("%(num)d administrator", "%(num)d administrators", n),
         "needs": lambda: ngettext("%(num)d need", "%(num)d needs", n),
+        "skills to review": lambda: ngettext("%(num)d skill to review", "%(num)d skills to review", n),
     }
     return nouns[what]() if what in nouns else f"{n} {what}"
 
@@ -89,9 +87,12 @@ def seed_demo(*, session: Session, today: datetime | None = None) -> SeedReport:
               sites=sites, skills=skills)
     session.flush()
 
-    start_day = (today or utcnow()).astimezone(DEMO_TIMEZONE).date()
+    now = today or utcnow()
+    start_day = now.astimezone(DEMO_TIMEZONE).date()
+    taken: set[int] = set()  # people given a current need: nobody gets two
     for spec in demo["needs"]:
-        _need(session, report, spec, start_day=start_day, sites=sites, skills=skills)
+        _need(session, report, spec, start_day=start_day, sites=sites, skills=skills, now=now, taken=taken)
+    report.count("skills to review", demo_activity.add_typed_skills(session, demo.get("typed_skills", [])))
     session.commit()
     return report
 
@@ -121,6 +122,7 @@ def _user(session, report, spec, *, role, password_hash, sites=None, skills=None
         available_weekends=spec.get("weekends", True),
         available_evenings=spec.get("evenings", False),
         remote_ok=spec.get("remote_ok", True),
+        travel_ok=spec.get("travel_ok", False),
         languages=list(spec.get("languages", [])),
         causes=list(spec.get("causes", [])),
     )
@@ -139,7 +141,7 @@ def _local(day, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=DEMO_TIMEZONE).astimezone(UTC)
 
 
-def _need(session, report, spec, *, start_day, sites, skills) -> None:
+def _need(session, report, spec, *, start_day, sites, skills, now, taken) -> None:
     owner = session.exec(select(User).where(User.email == normalize_email(spec["owner"]))).first()
     exists = session.exec(
         select(Need).where(Need.title == spec["title"], Need.owner_id == owner.id)
@@ -172,40 +174,12 @@ def _need(session, report, spec, *, start_day, sites, skills) -> None:
         if skill is not None:
             session.add(NeedSkill(need_id=need.id, skill_id=skill.id,
                                   importance=entry["importance"], min_level=entry["min_level"]))
-    if need.status == NeedStatus.COMPLETED:
-        _past_volunteers(session, need, spec, skills, reviewer=owner)
-    report.count("needs")
-
-
-def _past_volunteers(session, need, spec, skills, *, reviewer) -> None:
-    """Give a completed need the volunteers who came and their approved hours."""
     wanted = {skills[e["name"]].id for e in spec["skills"] if e["name"] in skills}
-    rows = session.exec(
-        select(EmployeeProfile, User)
-        .join(User, User.id == EmployeeProfile.user_id)
-        .where(User.role == "employee")
-        .order_by(User.id)
-    ).all()
-    ranked = []
-    for profile, user in rows:
-        have = {s.skill_id for s in session.exec(
-            select(EmployeeSkill).where(EmployeeSkill.profile_id == profile.id)).all()}
-        overlap = len(have & wanted)
-        if overlap:
-            ranked.append((-overlap, user.id, profile, user))
-    ranked.sort(key=lambda item: item[:2])
-    taken = 0
-    for _, _, profile, user in ranked[: need.seats]:
-        match = Match(need_id=need.id, user_id=user.id, status=MatchStatus.ATTENDED)
-        session.add(match)
-        session.flush()
-        session.add(HoursRecord(
-            need_id=need.id, match_id=match.id, user_id=user.id,
-            hours=min(float(need.hours_per_volunteer), 8.0),
-            worked_on=need.starts_at.astimezone(DEMO_TIMEZONE).date(),
-            department=profile.department, status=HoursStatus.APPROVED,
-            reviewed_by_id=reviewer.id, reviewed_at=need.ends_at,
-        ))
-        taken += 1
-    need.seats_taken = taken
-    session.add(need)
+    activity = spec.get("activity") or {}
+    if need.status == NeedStatus.COMPLETED:
+        demo_activity.past_volunteers(session, need, wanted, reviewer=owner, tz=DEMO_TIMEZONE,
+                                      pending=activity.get("pending_hours", 0))
+    elif activity:
+        demo_activity.add_activity(session, need, activity, wanted, owner=owner, now=now, tz=DEMO_TIMEZONE,
+                                   taken=taken)
+    report.count("needs")

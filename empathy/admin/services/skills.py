@@ -1,4 +1,4 @@
-"""Administration of the skill taxonomy: labels, synonyms, review and merging."""
+"""Administration of the skill taxonomy: labels, synonyms, related skills, review and merging."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from empathy.profiles.taxonomy import MAX_SKILL_NAME, find_skills
 from empathy.suggestions.tasks import refit_after_commit
 
 MAX_SYNONYMS = 50
+MAX_RELATED = 30
 
 
 @dataclass
@@ -30,6 +31,7 @@ class SkillInput:
     label_zh: str = ""
     category: str = "other"
     synonyms: str = ""  # comma- or newline-separated, as typed
+    related: str | None = None  # skills' names or labels, as synonyms; None keeps the stored relations
 
 
 def category_codes() -> list[str]:
@@ -88,6 +90,32 @@ def split_synonyms(text: str) -> list[str]:
     return result
 
 
+def related_from(*, session: Session, skill: Skill) -> list[str]:
+    """Names of the skills that list `skill` as related (the relation holds both ways), by name."""
+    return sorted(s.name for s in session.exec(select(Skill).where(Skill.id != skill.id)).all()
+                  if skill.name in (s.related or []))
+
+
+def _validate_related(session: Session, text: str, own: set[str]) -> list[str]:
+    """The canonical names of the skills `text` names (any name, label or synonym), each once.
+
+    ServiceError on the field "related" for a name no skill has, for the skill itself, or for too many."""
+    names = split_synonyms(text)
+    if len(names) > MAX_RELATED:
+        raise ServiceError(str(_l("Give at most %(n)d related skills.", n=MAX_RELATED)), field="related")
+    found = find_skills(session, names)
+    out: list[str] = []
+    for name in names:
+        skill = found.get(fold(name))
+        if skill is None:
+            raise ServiceError(str(_l("“%(value)s” is not a skill of the taxonomy.", value=name)), field="related")
+        if fold(name) in own or fold(skill.name) in own:
+            raise ServiceError(str(_l("A skill cannot be related to itself.")), field="related")
+        if skill.name not in out:
+            out.append(skill.name)
+    return out
+
+
 def _validate(session: Session, data: SkillInput, skill_id: int | None) -> tuple[str, str, str, str, list[str]]:
     name, label_en, label_zh = tidy(data.name), tidy(data.label_en), tidy(data.label_zh)
     if not name:
@@ -136,7 +164,10 @@ def create_skill(*, session: Session, data: SkillInput) -> Skill:
     """
     begin_write(session)
     name, label_en, label_zh, category, synonyms = _validate(session, data, None)
-    skill = Skill(name=name, label_en=label_en, label_zh=label_zh, category=category, synonyms=synonyms)
+    own = {fold(v) for v in (name, label_en, label_zh, *synonyms) if v}
+    related = _validate_related(session, data.related or "", own)
+    skill = Skill(name=name, label_en=label_en, label_zh=label_zh, category=category, synonyms=synonyms,
+                  related=related)
     session.add(skill)
     refit_after_commit(session, "a skill was added to the taxonomy")  # its names now match typed skills
     _commit_names(session, data, None)
@@ -148,13 +179,28 @@ def update_skill(*, session: Session, skill_id: int, data: SkillInput, mark_revi
     """Change a skill's name, labels, category and synonyms. Commits; refusals as `create_skill`."""
     begin_write(session)
     skill = get_skill(session=session, skill_id=skill_id)
+    old_name = skill.name
     skill.name, skill.label_en, skill.label_zh, skill.category, skill.synonyms = _validate(session, data, skill.id)
+    if data.related is not None:
+        own = {fold(v) for v in (old_name, skill.name, skill.label_en, skill.label_zh, *skill.synonyms) if v}
+        skill.related = _validate_related(session, data.related, own)
+    if skill.name != old_name:
+        _rename_in_relations(session, old_name, skill.name, skill.id)
     if mark_reviewed:
         skill.needs_review = False
     session.add(skill)
     refit_after_commit(session, "a skill was renamed")  # the model matches skills by their names
     _commit_names(session, data, skill.id)
     return skill
+
+
+def _rename_in_relations(session: Session, old: str, new: str | None, skill_id: int) -> None:
+    """Relations are kept by name: other skills' lists follow a rename (`new`) or forget a skill (None)."""
+    for other in session.exec(select(Skill).where(Skill.id != skill_id)).all():
+        if old in (other.related or []):
+            names = [new if n == old else n for n in other.related]
+            other.related = [n for n in dict.fromkeys(names) if n and n != other.name]  # a new list: seen as changed
+            session.add(other)
 
 
 @retrying
@@ -235,6 +281,10 @@ def merge_skills(*, session: Session, keep_id: int, merge_id: int, actor_id: int
             seen.add(fold(label))
             synonyms.append(label)
     keep.synonyms = synonyms  # a new list, so the JSON column is seen as changed
+    # The merged skill's relations pass to the kept one, and the others' relations to it point at the kept one.
+    keep.related = [n for n in dict.fromkeys([*(keep.related or []), *(gone.related or [])])
+                    if n not in (keep.name, gone.name)]
+    _rename_in_relations(session, gone.name, keep.name, keep.id)
     keep.updated_at = now
     session.add(keep)
     audit.record(session, actor_id=actor_id, action="skills_merged", target_type="skill", target_id=keep.id,

@@ -29,7 +29,7 @@ def _skill_form(**kwargs) -> SkillForm:
 def _input(form: SkillForm) -> service.SkillInput:
     return service.SkillInput(name=form.name.data or "", label_en=form.label_en.data or "",
                               label_zh=form.label_zh.data or "", category=form.category.data,
-                              synonyms=form.synonyms.data or "")
+                              synonyms=form.synonyms.data or "", related=form.related.data or "")
 
 
 @bp.get("/skills")
@@ -60,6 +60,7 @@ def edit_skill(skill_id: int):
     form = _skill_form(obj=skill)
     if not form.is_submitted():
         form.synonyms.data = "\n".join(skill.synonyms or [])
+        form.related.data = "\n".join(skill.related or [])
     if form.validate_on_submit():
         try:
             skill = service.update_skill(session=get_session(), skill_id=skill_id, data=_input(form),
@@ -69,7 +70,8 @@ def edit_skill(skill_id: int):
         else:
             flash(_("The skill “%(name)s” is saved.", name=skill.name), "success")
             return redirect(url_for("admin.skills", q=skill.name))
-    return render_template("admin/skill_form.html", form=form, skill=skill)
+    related_from = service.related_from(session=get_session(), skill=skill)
+    return render_template("admin/skill_form.html", form=form, skill=skill, related_from=related_from)
 
 
 @bp.post("/skills/<int:skill_id>/reviewed")

@@ -163,9 +163,16 @@ def filter_candidates(session: Session, need: Need, ids: list[int], bands: dict[
     return ids
 
 
+@dataclass(frozen=True)
+class CandidatePage(Page[Candidate]):
+    """A page of candidates, and how many of all `total` are at least a partial fit."""
+
+    fitting: int = 0
+
+
 def candidate_page(*, session: Session, index: MatchIndex, actor: User, need_id: int,
                    filters: SuggestionFilters = SuggestionFilters(), page: int = 1, per_page: int = 20,
-                   keep_busy: bool = False, tz: tzinfo = UTC) -> Page[Candidate] | None:
+                   keep_busy: bool = False, tz: tzinfo = UTC) -> CandidatePage | None:
     """One page of the employees suggested for a need (owner or admin), filtered, only its rows explained.
 
     None while no model has been fitted. Each candidate carries the credentials the need requires that they lack.
@@ -180,7 +187,8 @@ def candidate_page(*, session: Session, index: MatchIndex, actor: User, need_id:
         return None
     lacking = missing_kinds(session, need.id, [s.user.id for s in found.items])
     items = [Candidate(s.user, s.profile, s.score, s.explanation, lacking[s.user.id]) for s in found.items]
-    return Page(items=items, total=found.total, page=found.page, per_page=found.per_page)
+    return CandidatePage(items=items, total=found.total, page=found.page, per_page=found.per_page,
+                         fitting=found.fitting)
 
 
 def find_candidates(*, session: Session, index: MatchIndex, actor: User, need_id: int,

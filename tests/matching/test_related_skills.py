@@ -1,0 +1,103 @@
+"""Related skills of the taxonomy (Accounting ~ Bookkeeping): partial credit, not a full missing must-have."""
+
+import numpy as np
+import pytest
+
+from empathy.matching import (
+    EmployeeDoc,
+    EmployeeSkill,
+    NeedDoc,
+    NeedSkill,
+    SkillMatcher,
+    Taxonomy,
+    load_taxonomy,
+    scoring,
+)
+
+RELATED = [
+    {"name": "Accounting", "category": "finance", "label_en": "Accounting", "label_zh": "会计",
+     "related": ["Bookkeeping"]},
+    {"name": "Bookkeeping", "category": "finance", "label_en": "Bookkeeping", "label_zh": "记账"},
+    {"name": "Carbon accounting", "category": "environment", "label_en": "Carbon accounting", "label_zh": "碳核算"},
+    {"name": "Nursing", "category": "health_care", "label_en": "Nursing", "label_zh": "护理"},
+]
+
+
+def _pool(taxonomy):
+    # The same words for everyone: only the skills tell them apart.
+    bio = "Finance staff at head office."
+    emps = [EmployeeDoc("accountant", skills=(EmployeeSkill("Accounting", 4),), bio=bio),
+            EmployeeDoc("nurse", skills=(EmployeeSkill("Nursing", 4),), bio=bio),
+            EmployeeDoc("bookkeeper", skills=(EmployeeSkill("Bookkeeping", 3),), bio=bio)]
+    needs = [NeedDoc("books", title="Keep the fund's books", description="Monthly ledgers for an aged-care fund.",
+                     skills=(NeedSkill("Bookkeeping", "must", 2),)),
+             NeedDoc("carbon", title="Carbon workshop", description="Carbon footprints for pupils.",
+                     skills=(NeedSkill("Carbon accounting", "must", 2),))]
+    return SkillMatcher(taxonomy=taxonomy, hubness=False, prf_weight=0).fit(emps, needs)
+
+
+def test_a_relation_written_on_one_skill_holds_both_ways_and_ignores_unknown_names():
+    tax = Taxonomy([*RELATED, {"name": "Payroll", "related": ["No such skill", "Payroll", "bookkeeping"]}])
+    assert tax.related("Bookkeeping") == ("Accounting", "Payroll")
+    assert tax.related("Accounting") == ("Bookkeeping",)
+    assert tax.related("Payroll") == ("Bookkeeping",)
+    assert tax.related("Nursing") == ()
+
+
+def test_the_shipped_taxonomy_relates_the_obvious_pairs():
+    tax = load_taxonomy()
+    for a, b in (("Accounting", "Bookkeeping"), ("Nursing", "Elderly care"),
+                 ("Solar PV installation", "PV operations and maintenance"), ("Teaching", "Tutoring")):
+        assert b in tax.related(a) and a in tax.related(b)
+    assert sum(1 for name in tax.names if tax.related(name)) >= 400  # every category, not only the demo's
+
+
+def test_a_held_related_skill_earns_partial_credit_for_a_need():
+    model = _pool(Taxonomy(RELATED))
+    ranked = model.rank_employees("books", k=3)
+    assert [s.id for s in ranked] == ["bookkeeper", "accountant", "nurse"]
+    by_id = {s.id: s.explanation for s in ranked}
+    accountant = by_id["accountant"]
+    assert accountant["missing_must_have"] == []
+    assert [(r["need_skill"], r["employee_skill"], r["matched_by"]) for r in accountant["related_skills"]] == [
+        ("Bookkeeping", "Accounting", "related")]
+    assert accountant["matched_skills"] == []  # a related skill is not the same skill
+    assert accountant["parts"]["skills"]["score"] == pytest.approx(scoring.RELATED_CREDIT, abs=1e-3)
+    # Half a missing must-have in the penalty; the nurse misses it in full.
+    penalty = 1 - model.must_penalty
+    assert accountant["must_have_factor"] == pytest.approx(penalty ** scoring.RELATED_MISSING, abs=1e-4)
+    assert by_id["nurse"]["must_have_factor"] == pytest.approx(penalty, abs=1e-4)
+    assert by_id["nurse"]["missing_must_have"] == ["Bookkeeping"]
+
+
+def test_both_directions_give_a_related_skill_the_same_score():
+    model = _pool(Taxonomy(RELATED))
+    from_need = {s.id: s.score for s in model.rank_employees("books", k=3, explain=False)}
+    from_person = {s.id: s.score for s in model.rank_needs("accountant", k=2, explain=False)}
+    assert from_person["books"] == pytest.approx(from_need["accountant"], abs=1e-5)
+    # The accountant's bookkeeping need now beats the carbon one (no relation there).
+    assert [s.id for s in model.rank_needs("accountant", k=2)][0] == "books"
+    explained = model.explain_needs("accountant", ["books"])[0].explanation
+    assert explained["related_skills"][0]["employee_skill"] == "Accounting"
+
+
+def test_without_relations_the_related_skill_is_a_missing_must_have():
+    plain = Taxonomy([{k: v for k, v in e.items() if k != "related"} for e in RELATED])
+    expl = {s.id: s.explanation for s in _pool(plain).rank_employees("books", k=3)}["accountant"]
+    assert expl["missing_must_have"] == ["Bookkeeping"] and expl["related_skills"] == []
+
+
+def test_holding_the_skill_itself_beats_holding_a_related_one_at_any_level():
+    level = np.arange(1, 5, dtype=np.float32)
+    for min_level in (0, 2, 4):
+        assert scoring.related_match(level, min_level).max() < scoring.MATCHED
+        assert (np.diff(scoring.related_match(level, min_level)) >= 0).all()
+
+
+def test_a_need_added_after_fit_reads_relations_like_a_stored_one():
+    model = _pool(Taxonomy(RELATED))
+    model.upsert_need(NeedDoc("books2", title="Keep the fund's books",
+                              description="Monthly ledgers for an aged-care fund.",
+                              skills=(NeedSkill("Bookkeeping", "must", 2),)))
+    scores = {s.id: s.score for s in model.rank_needs("accountant", k=3, explain=False)}
+    assert scores["books2"] == pytest.approx(scores["books"], abs=1e-5)
