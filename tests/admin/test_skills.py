@@ -99,3 +99,22 @@ def test_merge_refuses_the_same_skill_and_unknown_ids(session):
         service.merge_skills(session=session, keep_id=skill.id, merge_id=9999)
     assert info.value.status == 404
     assert session.get(Skill, skill.id) is not None
+
+
+def test_pages_name_a_skill_by_the_page_languages_label(client, auth, session):
+    from tests.factories import DEFAULT_PASSWORD
+
+    admin = make_user(session, role="admin")
+    auth.login(admin.email, DEFAULT_PASSWORD)
+    gone = make_skill(session, name="Elderly companionship", label_zh="陪伴老人", needs_review=True)
+    make_skill(session, name="Home visiting", label_zh="上门探访")
+    client.post("/language", data={"language": "zh", "next": "/home"})
+    merge = client.get(f"/admin/skills/{gone.id}/merge").text
+    assert "将“陪伴老人”合并到其他技能" in merge
+    assert "Elderly companionship" not in merge and "Home visiting" not in merge
+    assert "上门探访" in merge  # the skill to keep is chosen by its Chinese label too
+    home = client.get("/home").text
+    assert "陪伴老人" in home and "Elderly companionship" not in home  # the skills waiting for review
+    client.post("/language", data={"language": "en", "next": "/home"})
+    merge = client.get(f"/admin/skills/{gone.id}/merge").text
+    assert "Merge “Elderly companionship”" in merge and "陪伴老人" not in merge
