@@ -14,7 +14,9 @@ from html.parser import HTMLParser
 BLOCKS = {"address", "article", "aside", "br", "button", "caption", "dd", "details", "div", "dl", "dt", "fieldset",
           "figcaption", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "label", "legend", "li",
           "main", "nav", "ol", "option", "p", "section", "select", "summary", "table", "td", "th", "title", "tr", "ul"}
-LEFT_OUT = {"code", "kbd", "pre", "samp", "script", "style", "svg", "template", "textarea"}
+# A <datalist> is not shown as text: its options are autocomplete hints that list a thing's names in every
+# language on purpose, so that typing either finds it.
+LEFT_OUT = {"code", "datalist", "kbd", "pre", "samp", "script", "style", "svg", "template", "textarea"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 

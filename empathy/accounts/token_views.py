@@ -27,7 +27,8 @@ web.init_blueprint(bp)
 
 class TokenForm(FlaskForm):
     name = StringField(lazy_pgettext("the name of a thing: a skill, a token", "Name"),
-                       validators=[DataRequired(), Length(max=token_service.MAX_NAME)],
+                       validators=[DataRequired(message=_l("Say what the token is for.")),
+                                   Length(max=token_service.MAX_NAME)],
                        description=_l("What the token is for, e.g. “HR sync script”."))
     expires = SelectField(_l("Expires"), default="30", choices=[
         SelectChoice("7", _l("In 7 days")), SelectChoice("30", _l("In 30 days")), SelectChoice("90", _l("In 90 days")),

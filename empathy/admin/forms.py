@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from empathy.core import labels
+from empathy.core.fields import EMAIL_MESSAGE
 from empathy.models import ROLES
 
 ROLE_LABELS = labels.ROLES  # by role, as every page names it
@@ -29,22 +30,22 @@ class ConfirmForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES],
-                       validators=[DataRequired()])
+                       validators=[DataRequired(message=_l("Choose a role."))])
 
 
 class ActiveForm(FlaskForm):
     """Deactivate or reactivate: the button says which."""
 
-    active = HiddenField(validators=[DataRequired()])
+    active = HiddenField(validators=[DataRequired(message=_l("Say whether the account is to be active."))])
 
 
 class SkillForm(FlaskForm):
     name = StringField(lazy_pgettext("the name of a thing: a skill, a token", "Name"),
-                       validators=[DataRequired(), Length(max=120)],
+                       validators=[DataRequired(message=_l("Enter the skill's name.")), Length(max=120)],
                        description=_l("The canonical name, unique in the taxonomy."))
     label_en = StringField(_l("English label"), validators=[Optional(), Length(max=120)])
     label_zh = StringField(_l("Chinese label"), validators=[Optional(), Length(max=120)])
-    category = SelectField(_l("Category"), validators=[DataRequired()])
+    category = SelectField(_l("Category"), validators=[DataRequired(message=_l("Choose a category."))])
     synonyms = TextAreaField(_l("Synonyms"), validators=[Optional(), Length(max=8000)],
                              description=_l("One per line, or separated by commas."))
     related = TextAreaField(_l("Related skills"), validators=[Optional(), Length(max=8000)],
@@ -64,10 +65,13 @@ class MergeForm(FlaskForm):
 
 
 class SiteForm(FlaskForm):
-    code = StringField(lazy_pgettext("a site's short code", "Code"), validators=[DataRequired(), Length(max=60)],
+    code = StringField(lazy_pgettext("a site's short code", "Code"),
+                       validators=[DataRequired(message=_l("Enter the site's short code.")), Length(max=60)],
                        description=_l("Lower-case letters, digits and hyphens, e.g. shanghai-hq. Imports may use it."))
-    name_en = StringField(_l("English name"), validators=[DataRequired(), Length(max=120)])
-    name_zh = StringField(_l("Chinese name"), validators=[DataRequired(), Length(max=120)])
+    name_en = StringField(_l("English name"),
+                          validators=[DataRequired(message=_l("Enter the site's English name.")), Length(max=120)])
+    name_zh = StringField(_l("Chinese name"),
+                          validators=[DataRequired(message=_l("Enter the site's Chinese name.")), Length(max=120)])
     submit = SubmitField(_l("Save"))
 
 
@@ -82,25 +86,25 @@ class ImportForm(FlaskForm):
 class NewUserForm(FlaskForm):
     """One account added by an administrator; the person sets a password through the activation link."""
 
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
-    display_name = StringField(lazy_pgettext("a person's name", "Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("Email"), validators=[
+        DataRequired(message=_l("Enter the person's e-mail address.")),
+        Email(check_deliverability=False, message=EMAIL_MESSAGE), Length(max=254)])
+    display_name = StringField(lazy_pgettext("a person's name", "Name"),
+                               validators=[DataRequired(message=_l("Enter the person's name.")), Length(max=120)])
     role = SelectField(_l("Role"), default="employee", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES],
-                       validators=[DataRequired()])
+                       validators=[DataRequired(message=_l("Choose the person's role."))])
     department = StringField(_l("Department"), validators=[Optional(), Length(max=120)])
     site = SelectField(_l("Site"), validators=[Optional()])
     send_mail = BooleanField(_l("E-mail the activation link to the person now"), default=True)
     submit = SubmitField(_l("Add user"))
 
 
-REGISTRATION_MODES = {
-    "domains": _l("Only addresses at these domains"),
-    "open": _l("Anyone"),
-    "off": _l("Nobody: administrators and provisioning add accounts"),
-}
+REGISTRATION_MODES = labels.REGISTRATION_MODES
 
 
 class RegistrationPolicyForm(FlaskForm):
-    mode = RadioField(_l("Who may create an account themselves"), validators=[DataRequired()],
+    mode = RadioField(_l("Who may create an account themselves"),
+                      validators=[DataRequired(message=_l("Choose who may register."))],
                       choices=[SelectChoice(m, label) for m, label in REGISTRATION_MODES.items()])
     domains = TextAreaField(_l("Domains"), validators=[Optional(), Length(max=5000)],
                             description=_l("One per line or separated by commas, e.g. corp.example."))

@@ -77,13 +77,17 @@ SUBJECT_KINDS = {
 OTHER_TARGETS = {"outbox_message": _l("E-mail"), "provisioning_token": _l("Provisioning token"),
                  "setting": _l("Setting")}
 DETAIL_SUBJECTS = {"need": "need", "merged": "skill", "copied_from": "need", "owner": "user", "self_review": "user"}
-# Details that hold a stored code, shown through its label table (core.labels.TABLES).
-DETAIL_CODES = {"old": "role", "new": "role"}
+# Details that hold a stored code, shown through its label table (core.labels.TABLES); an action whose
+# details hold codes of another family says so in ACTION_DETAIL_CODES.
+DETAIL_CODES = {"old": "role", "new": "role", "role": "role", "via": "channel"}
+DETAIL_IDS = {"token"}  # the id of a row that is not named (a provisioning token): "#3"
+ACTION_DETAIL_CODES = {"registration_policy_changed": {"old": "registration_mode", "new": "registration_mode"}}
 DETAIL_LABELS = {
     "need": _l("Need"), "merged": _l("Merged skill"), "copied_from": _l("Copied from"), "old": _l("Before"),
     "new": _l("After"), "created": _l("Accounts created"), "updated": _l("Accounts updated"), "invited": _l("Invited"),
     "people_told": _l("People told"), "active": _l("Active"), "kind": _l("Kind"),
-    "owner": _l("Owner"), "token": _l("Provisioning token"),
+    "owner": _l("Owner"), "token": _l("Provisioning token"), "via": _l("Through"), "role": _l("Role"),
+    "domains": _l("Domains listed"),
     "self_review": _l("Own hours reviewed by their author, as nobody else could"),
 }
 
@@ -136,12 +140,15 @@ def describe_entries(*, session: Session, entries: list[AuditEntry], lang: str) 
     views = []
     for e in entries:
         details: list[tuple[str, Subject | str]] = []
+        codes = {**DETAIL_CODES, **ACTION_DETAIL_CODES.get(e.action, {})}
         for key, value in (e.details or {}).items():  # in the order the action wrote them
             label = str(DETAIL_LABELS.get(key, key))
             if key in DETAIL_SUBJECTS and isinstance(value, int):
                 details.append((label, subject(DETAIL_SUBJECTS[key], value)))
-            elif key in DETAIL_CODES:
-                details.append((label, code_label(DETAIL_CODES[key], str(value))))
+            elif key in codes:
+                details.append((label, "" if value is None else code_label(codes[key], str(value))))
+            elif key in DETAIL_IDS and isinstance(value, int):
+                details.append((label, f"#{value}"))
             else:
                 details.append((label, "" if value is None else str(value)))
         target = subject(e.target_type, e.target_id) if e.target_type in SUBJECT_KINDS else None

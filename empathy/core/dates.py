@@ -17,6 +17,9 @@ format_month       Dec 2026                     2026年12月
 (compact)          2026-12                      2026-12
 =================  ===========================  ================================
 
+A time zone reads by its name (format_zone: "China (Shanghai) Time" / "中国（上海）时间"), never by its IANA id,
+and the pages' scripts write a chosen day with the same parts (intl_date_locale, static/js/dates.js).
+
 Machine formats (CSV exports meant for re-import, iCalendar, JSON, <input type="date"> values) stay
 ISO 8601 and do not come here.
 """
@@ -30,6 +33,7 @@ from functools import lru_cache
 
 from babel.dates import format_date as babel_date
 from babel.dates import format_time as babel_time
+from babel.dates import get_timezone_location
 from flask import Flask
 from flask_babel import get_locale, get_timezone
 from jinja2 import pass_eval_context
@@ -45,12 +49,17 @@ class Style:
     compact_month: str  # an axis label under a narrow column
     time: str
     between_day_and_time: str
+    # The locale whose Intl.DateTimeFormat writes a day the same way, for the pages' scripts (static/js/dates.js):
+    # "en-GB" says "1 Jan 2026" where "en" says "Jan 1, 2026".
+    intl_locale: str
 
 
 STYLES = {
     # Day before month: "19 Dec 2026" reads the same to every English reader, "12/19/26" does not.
-    "en": Style(day="d MMM y", month="MMM y", compact_month="y-MM", time="HH:mm", between_day_and_time=", "),
-    "zh": Style(day="y年M月d日", month="y年M月", compact_month="y-MM", time="HH:mm", between_day_and_time=" "),
+    "en": Style(day="d MMM y", month="MMM y", compact_month="y-MM", time="HH:mm", between_day_and_time=", ",
+                intl_locale="en-GB"),
+    "zh": Style(day="y年M月d日", month="y年M月", compact_month="y-MM", time="HH:mm", between_day_and_time=" ",
+                intl_locale="zh-CN"),
 }
 RANGE_DASH = " – "  # between two dates, or two date-times
 TIME_DASH = "–"  # between two times of one day
@@ -167,7 +176,25 @@ def format_month(value: date | datetime | str | None, compact: bool = False) -> 
     return _run("compact_month" if compact else "month", value)
 
 
+def format_zone(zone_id: str | None) -> str:
+    """A time zone by its name in the reader's language ("China (Shanghai) Time" / "中国（上海）时间"), never
+    its IANA id ("Asia/Shanghai"), which stays the value a form submits. An unknown id is returned as it is."""
+    if not zone_id:
+        return ""
+    language, _zone = _context()
+    return _zone_name(str(zone_id), language)
+
+
+@lru_cache(maxsize=256)
+def _zone_name(zone_id: str, language: str) -> str:
+    try:
+        return get_timezone_location(zone_id, locale=language)
+    except LookupError:
+        return zone_id
+
+
 FILTERS = {
+    "format_zone": format_zone,
     "format_day": format_day,
     "format_time": format_time,
     "format_moment": format_moment,
@@ -219,3 +246,9 @@ def init_app(app: Flask) -> None:
     and `keep_dates_whole` for sentences made in Python."""
     app.jinja_env.filters.update({name: _whole(function) for name, function in FILTERS.items()})
     app.jinja_env.filters["keep_dates_whole"] = keep_dates_whole
+    app.jinja_env.globals["intl_date_locale"] = intl_date_locale
+
+
+def intl_date_locale() -> str:
+    """The locale the pages' scripts write days in, so that they read as format_day and format_moment do."""
+    return STYLES[_context()[0]].intl_locale

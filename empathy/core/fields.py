@@ -13,6 +13,7 @@ DATETIME_MESSAGE = _l(
     "Enter the whole date and time (year, month, day, hour and minute), or pick them in the calendar.")
 INTEGER_MESSAGE = _l("Enter a whole number, such as 3.")
 NUMBER_MESSAGE = _l("Enter a number, such as 2.5.")
+EMAIL_MESSAGE = _l("Enter an e-mail address such as name@example.com.")  # WTForms says "Invalid email address."
 
 
 class _ClearParseError:

@@ -129,6 +129,20 @@ def init_app(app: Flask) -> None:
 
         return category_label(code, ui_language())
 
+    @app.template_global("skill_label")
+    def _skill_label(skill) -> str:
+        """A skill (a row with name, label_en, label_zh) by its label in the reader's language."""
+        from empathy.core.labels import skill_label
+
+        return skill_label(skill, ui_language())
+
+    @app.template_global("beneficiary_name")
+    def _beneficiary_name(name: str | None) -> str:
+        """A need's beneficiary organisation in the reader's language: core.labels.beneficiary_name."""
+        from empathy.core.labels import beneficiary_name
+
+        return beneficiary_name(name, ui_language())
+
     @app.template_filter("language_name")
     def _language_name(code: str) -> str:
         """A spoken-language code (as profiles and needs store it) in the reader's language."""

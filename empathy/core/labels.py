@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlmodel import Session, select
 
-from empathy.data import load_categories
+from empathy.data import load_beneficiaries, load_categories
 from empathy.models import Site
 
 # Stored codes as people read them, one table per family of codes, in sentence case everywhere (badges,
@@ -39,8 +41,17 @@ HOURS_STATUS = {
     "rejected": lazy_pgettext("hours status", "Not approved"),
 }
 ROLES = {"employee": _l("Employee"), "coordinator": _l("Coordinator"), "admin": _l("Administrator")}
+# Who may create an account themselves (the registration policy's modes).
+REGISTRATION_MODES = {
+    "domains": _l("Only addresses at these domains"),
+    "open": _l("Anyone"),
+    "off": _l("Nobody: administrators and provisioning add accounts"),
+}
+# How an account was added, changed or deleted, as the audit log records it ("via").
+CHANNELS = {"form": _l("The administrators' form"), "scim": _l("The provisioning system (SCIM)")}
 # The tables by family, as templates name them: code_label("need_status", need.status).
-TABLES = {"need_status": NEED_STATUS, "signup_status": SIGNUP_STATUS, "hours_status": HOURS_STATUS, "role": ROLES}
+TABLES = {"need_status": NEED_STATUS, "signup_status": SIGNUP_STATUS, "hours_status": HOURS_STATUS, "role": ROLES,
+          "registration_mode": REGISTRATION_MODES, "channel": CHANNELS}
 
 
 def code_label(family: str, code: str | None) -> str:
@@ -63,6 +74,23 @@ def skill_label(skill, lang: str) -> str:
     if lang == "zh" and skill.label_zh:
         return skill.label_zh
     return skill.label_en or skill.label_zh or skill.name
+
+
+def beneficiary_name(name: str | None, lang: str) -> str:
+    """A beneficiary organisation as a need names it, in `lang` when the organisation is one the company works
+    with (data/beneficiaries.json holds both its names, and a need may be written with either); any other
+    name as it was typed."""
+    if not name:
+        return ""
+    entry = _beneficiaries().get(" ".join(name.split()).casefold())
+    return localized(entry, lang) if entry else name
+
+
+@cache
+def _beneficiaries() -> dict[str, dict[str, str]]:
+    """The catalogue's organisations by each of their names, folded."""
+    return {" ".join(entry[lang].split()).casefold(): entry
+            for entry in load_beneficiaries() for lang in ("en", "zh") if entry.get(lang)}
 
 
 def site_name(site, lang: str) -> str:

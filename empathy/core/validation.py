@@ -38,11 +38,31 @@ FIELD_MESSAGES = {
 }
 
 
+# What a field left empty wants, by the field's name: the forms say so rather than "This field is required."
+MISSING_BY_FIELD = {
+    "title": _l("Enter a title."),
+    "description": _l("Describe the need."),
+    "cause": _l("Choose a cause."),
+    "starts_at": _l("Enter when it starts."),
+    "ends_at": _l("Enter when it ends."),
+    "seats": _l("Enter how many volunteers are needed."),
+    "hours_per_volunteer": _l("Enter the hours each volunteer gives."),
+    "hours_per_month": _l("Enter the hours per month you can give (0 if none)."),
+    "name": _l("Enter the skill's name."),
+    "level": _l("Choose a level."),
+    "importance": _l("Choose must-have or nice-to-have."),
+    "min_level": _l("Choose a level."),
+}
+
+
 def field_message(err: dict) -> str:
     """One pydantic error's message in the request's language."""
     kind = err.get("type", "")
     if kind == "string_too_short" and (err.get("ctx") or {}).get("min_length") == 1:
         kind = "missing"  # an empty string where text is required
+    loc = err.get("loc") or ()
+    if kind == "missing" and loc and str(loc[-1]) in MISSING_BY_FIELD:
+        return str(MISSING_BY_FIELD[str(loc[-1])])
     template = FIELD_MESSAGES.get(kind)
     if template is None:
         return err["msg"]

@@ -1,4 +1,5 @@
-"""The shipped reference data: skill taxonomy, categories, company sites and cause areas.
+"""The shipped reference data: skill taxonomy, categories, company sites, cause areas and the names of the
+beneficiary organisations the company works with.
 
 The JSON files live next to this module and are read through importlib.resources, so they
 work from a wheel or a zip as well as from a checkout.
@@ -41,3 +42,8 @@ def load_sites() -> list[dict]:
 def load_causes() -> list[dict]:
     """Cause areas: code, en and zh."""
     return _copy(_load("causes.json"))
+
+
+def load_beneficiaries() -> list[dict]:
+    """Beneficiary organisations the company works with: their English (en) and Chinese (zh) names."""
+    return _copy(_load("beneficiaries.json"))

@@ -95,9 +95,10 @@ class NeedForm(SkillRowsMixin, FlaskForm):
     remote = BooleanField(_l("Remote: volunteers can help from anywhere"))
     starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMATS, validators=[Hint(required=True)])
     ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMATS, validators=[Hint(required=True)])
-    seats = IntegerField(_l("Volunteers needed"), default=1, validators=[Hint(required=True, min=1, max=MAX_SEATS)])
+    seats = IntegerField(_l("Volunteers needed (people)"), default=1,
+                         validators=[Hint(required=True, min=1, max=MAX_SEATS)])
     # 0.01: the browser's nearest hint for "above 0" (the family refuses 0 itself).
-    hours_per_volunteer = NumberField(_l("Hours per volunteer"), default=4,
+    hours_per_volunteer = NumberField(_l("Hours per volunteer (h)"), default=4,
                                      validators=[Hint(required=True, min=0.01, max=MAX_HOURS)])
     requires_approval = BooleanField(_l("Sign-ups need my approval"))
     allows_extra_hours = BooleanField(_l("Volunteers may log more hours for a day than the need runs that day"),

@@ -23,6 +23,7 @@ class PrivacyForm(FlaskForm):
 
 
 class DeleteAccountForm(FlaskForm):
-    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    password = PasswordField(_l("Your password"),
+                             validators=[DataRequired(message=_l("Enter your password.")), Length(max=MAX_LENGTH)])
     understood = BooleanField(_l("I understand that my account and personal data are deleted for good."),
                               validators=[DataRequired(message=_l("Tick the box to confirm."))])

@@ -166,7 +166,7 @@ class ProfileForm(SkillRowsMixin, FlaskForm):
         validators=[Hint(maxlength=MAX_BIO)],
         description=_l("What you do best and how it could help people in need."),
     )
-    hours_per_month = IntegerField(_l("Hours per month you can give"),
+    hours_per_month = IntegerField(_l("Hours per month you can give (h)"),
                                    validators=[Hint(required=True, min=0, max=MAX_HOURS_PER_MONTH)])
     available_weekdays = BooleanField(_l("Weekdays"))
     available_weekends = BooleanField(_l("Weekends"))

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from empathy.core.labels import skill_label
+from empathy.core.labels import beneficiary_name, skill_label
 from empathy.models import HoursRecord, Need, NeedSkill, NeedStatus, Skill, User
 from empathy.reports.common import (
     Column,
@@ -148,7 +148,7 @@ def _need_tables(session: Session, r: DateRange, lang: str) -> dict[str, Table]:
         rows.sort(key=lambda item: (-item[1], item[0]))
     return {
         "by_cause": _cause_table(groups["cause"], lang),
-        "by_beneficiary": _org_table(groups["org"]),
+        "by_beneficiary": _org_table(groups["org"], lang),
         "skills_used": _skill_table(session, groups["skill"][:SKILLS_SHOWN], lang),
     }
 
@@ -160,8 +160,14 @@ def _cause_table(groups, lang: str) -> Table:
     return Table("by_cause", _l("Approved hours by cause area"), columns, add_shares(rows, _sum(rows)))
 
 
-def _org_table(groups) -> Table:
-    rows = [{"label": b or str(_l("No organisation named")), "hours": h, "needs": n} for b, h, n in groups]
+def _org_table(groups, lang: str) -> Table:
+    # One row per organisation, by its name in `lang`: needs may name one organisation in either language.
+    merged: dict[str, list] = {}
+    for b, h, n in groups:
+        row = merged.setdefault(beneficiary_name(b, lang) or str(_l("No organisation named")), [0.0, 0])
+        row[0], row[1] = row[0] + h, row[1] + n
+    rows = [{"label": label, "hours": hours_value(h), "needs": n}
+            for label, (h, n) in sorted(merged.items(), key=lambda item: (-item[1][0], item[0]))]
     columns = [Column("label", _l("Beneficiary organisation")), hours_col(), share_col(),
                Column("needs", _l("Needs"), "int")]
     return Table("by_beneficiary", _l("Approved hours by beneficiary organisation"), columns,

@@ -11,5 +11,6 @@ from empathy.scim.services.tokens import MAX_NAME
 
 class ProvisioningTokenForm(FlaskForm):
     name = StringField(lazy_pgettext("the name of a thing: a skill, a token", "Name"),
-                       validators=[DataRequired(), Length(max=MAX_NAME)],
+                       validators=[DataRequired(message=_l("Name the token after the system that uses it.")),
+                                   Length(max=MAX_NAME)],
                        description=_l("Which system uses it, e.g. “Microsoft Entra ID”."))

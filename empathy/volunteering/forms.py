@@ -59,9 +59,10 @@ class SuggestionFilterForm(FlaskForm):
 
 
 class HoursForm(FlaskForm):
-    hours = NumberField(_l("Hours"), validators=[InputRequired(), NumberRange(min=0.01, max=24,
-                       message=_l("Enter more than 0 and at most 24 hours."))])
-    worked_on = DateField(_l("Day"), validators=[DataRequired()])
+    hours = NumberField(_l("Hours (h)"), validators=[
+        InputRequired(message=_l("Enter the hours you gave.")),
+        NumberRange(min=0.01, max=24, message=_l("Enter more than 0 and at most 24 hours."))])
+    worked_on = DateField(_l("Day"), validators=[DataRequired(message=_l("Enter the day you volunteered."))])
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=1000)])
 
 
@@ -77,7 +78,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 class CredentialForm(FlaskForm):
     kind = SelectField(_l("Credential"), choices=[SelectChoice(k, k) for k in CREDENTIAL_KINDS])
-    expires_on = DateField(_l("Valid until"), validators=[DataRequired()])
+    expires_on = DateField(_l("Valid until"),
+                           validators=[DataRequired(message=_l("Enter the day the credential expires."))])
     reference = StringField(_l("Certificate number or reference (optional)"), validators=[Optional(), Length(max=120)])
 
 

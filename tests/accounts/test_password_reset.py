@@ -81,7 +81,7 @@ def test_no_mail_for_a_deactivated_account_and_bad_input_is_explained(client, se
     assert "If an account uses this address" in _ask(client, "gone@example.com").text
     assert _mails(session) == []
     response = _ask(client, "not an address")
-    assert response.status_code == 200 and "Invalid email address" in response.text
+    assert response.status_code == 200 and "Enter an e-mail address such as name@example.com." in response.text
     assert 'value="not an address"' in response.text
 
 

@@ -136,3 +136,22 @@ def test_relations_follow_a_rename_and_a_merge(session):
     assert session.get(Skill, audit.id).related == ["Financial accounting", "Bookkeeping"]
     assert session.get(Skill, books.id).related == ["Payroll"]  # the merged skill's relations pass on
     assert payroll.id is not None
+
+
+def test_pages_name_a_skill_by_the_page_languages_label(client, auth, session):
+    from tests.factories import DEFAULT_PASSWORD
+
+    admin = make_user(session, role="admin")
+    auth.login(admin.email, DEFAULT_PASSWORD)
+    gone = make_skill(session, name="Elderly companionship", label_zh="陪伴老人", needs_review=True)
+    make_skill(session, name="Home visiting", label_zh="上门探访")
+    client.post("/language", data={"language": "zh", "next": "/home"})
+    merge = client.get(f"/admin/skills/{gone.id}/merge").text
+    assert "将“陪伴老人”合并到其他技能" in merge
+    assert "Elderly companionship" not in merge and "Home visiting" not in merge
+    assert "上门探访" in merge  # the skill to keep is chosen by its Chinese label too
+    home = client.get("/home").text
+    assert "陪伴老人" in home and "Elderly companionship" not in home  # the skills waiting for review
+    client.post("/language", data={"language": "en", "next": "/home"})
+    merge = client.get(f"/admin/skills/{gone.id}/merge").text
+    assert "Merge “Elderly companionship”" in merge and "陪伴老人" not in merge

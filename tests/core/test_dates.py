@@ -14,7 +14,15 @@ from flask_babel import force_locale
 
 from empathy.accounts.services.tokens import create_token
 from empathy.core import audit
-from empathy.core.dates import format_day, format_days, format_moment, format_month, format_time, format_when
+from empathy.core.dates import (
+    format_day,
+    format_days,
+    format_moment,
+    format_month,
+    format_time,
+    format_when,
+    format_zone,
+)
 from empathy.models import HoursRecord, Notification
 from empathy.volunteering.services.notifications import render
 from tests.factories import DEFAULT_PASSWORD, make_match, make_need, make_user
@@ -106,6 +114,38 @@ def test_a_date_on_a_page_stays_on_one_line_and_an_e_mail_gets_plain_text(app, i
     assert sentence.render(text="<b> moved to 19 Dec 2026, 09:00–17:00 and 2026年12月20日 09:00.") == (
         '&lt;b&gt; moved to <span class="nowrap">19 Dec 2026</span>, <span class="nowrap">09:00–17:00</span> and '
         '<span class="nowrap">2026年12月20日</span> <span class="nowrap">09:00</span>.')
+
+
+@pytest.mark.parametrize(("lang", "shanghai", "london"), [("en", "China (Shanghai) Time", "United Kingdom Time"),
+                                                           ("zh", "中国（上海）时间", "英国时间")])
+def test_a_time_zone_reads_by_its_name_in_the_readers_language(in_request, lang, shanghai, london):
+    with force_locale(lang):
+        assert (format_zone("Asia/Shanghai"), format_zone("Europe/London")) == (shanghai, london)
+        assert format_zone("Not/A_Zone") == "Not/A_Zone" and format_zone(None) == ""
+
+
+@pytest.mark.parametrize(("lang", "zone"), [("en", "Times are in China (Shanghai) Time."),
+                                            ("zh", "时间均为中国（上海）时间。")])
+def test_the_need_form_names_the_time_zone_in_the_pages_language(client, session, lang, zone):
+    coord = make_user(session, role="coordinator")
+    client.post("/login", data={"email": coord.email, "password": DEFAULT_PASSWORD})
+    client.post("/language", data={"language": lang})
+    page = client.get("/needs/new", follow_redirects=True).text  # a one-time form redirects to a fresh token
+    assert zone in page and "Asia/Shanghai" not in page
+
+
+def test_date_box_hints_write_days_in_the_pages_date_style(client, session):
+    # static/js/dates.js writes the chosen day with Intl in the locale the hint names, with the parts of
+    # format_day and format_moment ("1 Jan 2031, 09:30", "2031年1月1日 09:30"), never a long weekday style.
+    script = (Path(__file__).resolve().parents[2] / "empathy" / "static" / "js" / "dates.js").read_text()
+    assert "dateStyle" not in script and "weekday" not in script and 'month: "short"' in script
+    coord = make_user(session, role="coordinator")
+    client.post("/login", data={"email": coord.email, "password": DEFAULT_PASSWORD})
+    for lang, locale in (("en", "en-GB"), ("zh", "zh-CN")):
+        client.post("/language", data={"language": lang})
+        for path in ("/reports", "/needs/new", "/needs"):
+            hints = re.findall(r'<p class="help date-hint"[^>]*>', client.get(path, follow_redirects=True).text)
+            assert hints and all(f'data-locale="{locale}"' in h for h in hints), (lang, path)
 
 
 def test_templates_show_dates_only_through_the_named_formats():

@@ -291,3 +291,17 @@ def test_chinese_text_in_a_good_share_of_bios_and_some_titles(demo):
     assert 0.3 <= share <= 0.6
     titles = [n["title"] for n in demo["needs"]]
     assert 3 <= sum(map(_has_cjk, titles)) < len(titles)
+
+
+def test_every_demo_beneficiary_has_a_name_in_each_language():
+    # A need names its organisation in the language it is written in; both names are in the catalogue, so
+    # every page shows the organisation in the page's language (an English page never a Chinese name).
+    from empathy.core.labels import beneficiary_name
+
+    needs = build_demo()["needs"]
+    for need in needs:
+        en, zh = beneficiary_name(need["beneficiary"], "en"), beneficiary_name(need["beneficiary"], "zh")
+        assert not re.search("[\u4e00-\u9fff]", en) and re.search("[\u4e00-\u9fff]", zh), (need["title"], en, zh)
+    english = {beneficiary_name(n["beneficiary"], "en") for n in needs}
+    chinese = {beneficiary_name(n["beneficiary"], "zh") for n in needs}
+    assert len(english) == len(chinese)  # one name per organisation in each language

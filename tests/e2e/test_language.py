@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import COORDINATOR, PASSWORD, PHONE, fill_profile, register, screenshot, sign_in, sign_out
@@ -72,9 +73,22 @@ def test_a_date_box_on_a_chinese_page_says_its_order_and_the_chosen_day_in_chine
     expect(hint).to_have_text("请按“月/日/年”的顺序填写日期，或在日历中选择。")
     assert starts.get_attribute("aria-describedby").split()[0] == "starts_at-hint"
     starts.fill("2031-03-04T09:30")
-    expect(hint).to_contain_text("您选的是：2031年3月4日星期二 09:30")
+    expect(hint).to_contain_text("您选的是：2031年3月4日 09:30")  # as the pages write a moment
     page.goto("/needs?date_from=2031-03-04")
-    expect(page.locator("#date_from-hint")).to_contain_text("您选的是：2031年3月4日星期二")
+    expect(page.locator("#date_from-hint")).to_contain_text("您选的是：2031年3月4日")
     page.get_by_role("button", name="English").click()
     expect(page.locator("#date_from-hint")).to_contain_text("Type the date as month/day/year")
-    expect(page.locator("#date_from-hint")).to_contain_text("Chosen: Tuesday, March 4, 2031")
+    expect(page.locator("#date_from-hint")).to_contain_text("Chosen: 4 Mar 2031")
+
+
+@pytest.mark.parametrize(("lang", "start", "chosen"), [("en", "1 Jan 2031", "Chosen: 1 Jan 2031"),
+                                                       ("zh", "2031年1月1日", "您选的是：2031年1月1日")])
+def test_the_reports_write_the_chosen_day_as_they_write_the_range(open_page, lang, start, chosen):
+    # The reviewer saw "Thursday, January 1, 2026" under the date box beside "1 Jan 2026" in the sentence above it.
+    page = open_page("/login")
+    sign_in(page, *COORDINATOR)
+    with page.expect_navigation():
+        page.locator(f'.lang-switch button[value="{lang}"]').click()
+    page.goto("/reports?from=2031-01-01&to=2031-03-31")
+    expect(page.locator(".report-head .lead")).to_contain_text(start)
+    expect(page.locator("#from-hint .date-chosen")).to_have_text(chosen)

@@ -27,7 +27,6 @@ DESK = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 SWEEP = Path(__file__).resolve().parents[2] / "build" / "screenshots" / "layout"  # 136 pictures: never in docs/
 REFRESH_DOCS = bool(os.environ.get("EMPATHY_SCREENSHOTS"))  # `make screenshots`
-LANDING_PICTURE = Path(__file__).resolve().parents[2] / "empathy" / "static" / "img" / "landing-suggestions.png"
 
 LONG = ("https://example.org/" + "0123456789abcdefghij" * 15)[:300]  # 300 characters, not one space
 LONG_NAME = "Bartholomew" + "x" * 109  # 120 characters, the longest name the register form takes
@@ -337,21 +336,6 @@ def paths(people):
             "long name in users": "/admin/users?q=bartholomew", "skill merge": merge, "demo need": demo_need}
 
 
-def _refresh_landing_picture(context) -> None:
-    """The landing page's picture of the app: a coordinator's suggested volunteers for the demo's legal clinic."""
-    page = context.new_page()
-    try:
-        page.set_viewport_size({"width": 1100, "height": 1400})
-        page.goto("/needs/mine")
-        need = page.locator("main .need-card h2 a").filter(has_text="Free legal clinic").first.get_attribute("href")
-        page.goto(need + "/suggestions")
-        top = page.evaluate("document.querySelector('.suggestions').getBoundingClientRect().top + window.scrollY")
-        page.screenshot(path=str(LANDING_PICTURE), clip={"x": 0, "y": top - 44, "width": 1100, "height": 720},
-                        animations="disabled", caret="hide")
-    finally:
-        page.close()
-
-
 def _check_page(page: Page, path: str, size: str) -> list[str]:
     """What is wrong with the open page: sideways scrolling, a header on two lines, a phone menu left open, an
     element sticking out of its card or box (or a box scrolling sideways on a desk), a word broken in a table, links
@@ -382,8 +366,6 @@ def test_no_page_scrolls_sideways_and_the_header_fits(people, paths, size, lang)
     for role, context in people.items():
         _use_language(context, role, lang)
     SWEEP.mkdir(parents=True, exist_ok=True)
-    if REFRESH_DOCS and (size, lang) == ("desk", "en"):
-        _refresh_landing_picture(people["coordinator"])
     faults = []
     pages = {role: context.new_page() for role, context in people.items()}
     try:

@@ -107,7 +107,7 @@ def test_coordinator_need_from_post_to_impact_report(open_page):
     employee.get_by_label("Note (optional)").fill("Mounted 12 panels and checked the inverter wiring.")
     employee.get_by_role("button", name="Log hours").click()
     expect(employee.get_by_role("status")).to_contain_text("wait for the coordinator's approval")
-    expect(employee.get_by_text("Approved hours: 0 · awaiting approval: 6.5")).to_be_visible()
+    expect(employee.get_by_text("Approved hours: 0 h · awaiting approval: 6.5 h")).to_be_visible()
 
     # The coordinator approves the hours on the people board.
     coordinator.goto(f"/needs/{need_id}/people")
@@ -123,7 +123,7 @@ def test_coordinator_need_from_post_to_impact_report(open_page):
     screenshot(coordinator, "reports")
 
     employee.goto("/commitments")
-    expect(employee.get_by_text("Approved hours: 6.5 · awaiting approval: 0")).to_be_visible()
+    expect(employee.get_by_text("Approved hours: 6.5 h · awaiting approval: 0 h")).to_be_visible()
 
 
 NEED_TITLE = "Rooftop solar panels for the Sunshine village clinic"

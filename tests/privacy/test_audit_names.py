@@ -84,3 +84,49 @@ def test_an_actor_whose_account_is_gone_reads_as_deleted(app, session):
     with app.test_request_context():
         (view,) = audit.describe_entries(session=session, entries=[entry], lang="en")
     assert view.actor.gone and view.actor.id == gone.id and view.target.gone
+
+
+def test_details_read_as_labels_and_values_in_both_languages_never_as_raw_keys(client, auth, session):
+    admin = _admin(session, auth)
+    person = make_user(session, display_name="Li Wei")
+    audit.record(session, actor_id=admin.id, action="user_created", target_type="user", target_id=person.id,
+                 via="form", role="employee")
+    audit.record(session, actor_id=None, action="role_changed", target_type="user", target_id=person.id,
+                 old="employee", new="admin", via="scim", token=7)
+    audit.record(session, actor_id=admin.id, action="registration_policy_changed", target_type="setting",
+                 old="open", new="domains", domains=2)
+    session.commit()
+    page = client.get("/admin/audit").text
+    assert "Through: The administrators’ form; Role: Employee" in page.replace("&#39;", "’").replace("'", "’")
+    assert "Before: Employee; After: Administrator; Through: The provisioning system (SCIM); Provisioning token: #7" \
+        in page
+    assert "Before: Anyone; After: Only addresses at these domains; Domains listed: 2" in page
+    assert not re.search(r"(?:>|; )(via|role|token|domains|old|new): ", page)
+    client.post("/language", data={"language": "zh", "next": "/admin/audit"})
+    page = client.get("/admin/audit").text
+    assert "方式：管理员表单；角色：员工" in page
+    assert "之前：员工；之后：管理员；方式：配置系统（SCIM）；配置令牌：#7" in page
+    assert "之前：任何人；之后：仅限以下域名的邮箱地址；列出的域名：2" in page
+    assert not re.search(r"(?:>|；)(via|role|token|domains|old|new)：|：(form|scim|open|employee)\b", page)
+
+
+def _detail_keys_written() -> set[str]:
+    """Every detail key the code writes into an audit entry (keywords of audit.record and of erase_account,
+    whose keywords become the entry's details)."""
+    import ast
+    from pathlib import Path
+
+    keys = set()
+    for path in (Path(__file__).resolve().parents[2] / "empathy").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in ("record", "erase_account") \
+                    and (node.func.attr == "erase_account" or getattr(node.func.value, "id", "") == "audit"):
+                keys |= {k.arg for k in node.keywords if k.arg}
+    return keys - {"session", "actor_id", "action", "target_type", "target_id", "user_id"}
+
+
+def test_every_detail_the_code_writes_has_a_label():
+    written = _detail_keys_written()
+    assert {"via", "role", "old", "new", "token", "need"} <= written  # the scan finds them
+    assert written <= set(audit.DETAIL_LABELS), written - set(audit.DETAIL_LABELS)

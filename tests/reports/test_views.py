@@ -179,3 +179,33 @@ def test_chart_labels_are_escaped_json(client, auth, session):
     page = _Charts()
     page.feed(html)
     assert ["O'Hara <School> & \"Friends\""] in [labels for _, labels, _ in page.charts]
+
+
+@pytest.mark.parametrize(("lang", "fund", "other"), [
+    ("en", "Shanghai Charity Foundation – Aged Care Project Fund", "上海市慈善基金会"),
+    ("zh", "上海市慈善基金会 · 养老项目专项基金", "Shanghai Charity Foundation"),
+])
+def test_an_organisation_named_in_either_language_reads_in_the_pages_and_counts_once(client, session, lang, fund,
+                                                                                      other):
+    coordinator = make_user(session, role="coordinator", email="coord@example.com")
+    employee = make_user(session, email="emp@example.com")
+    english = make_need(session, title="Home visits",
+                        beneficiary="Shanghai Charity Foundation – Aged Care Project Fund",
+                        starts_at=local(2024, 3, 1, 9), owner=coordinator)
+    chinese = make_need(session, title="入户评估", beneficiary="上海市慈善基金会 · 养老项目专项基金",
+                        starts_at=local(2024, 4, 1, 9), owner=coordinator)
+    hours_row(session, english, employee, 2, date(2024, 3, 1))
+    hours_row(session, chinese, employee, 3, date(2024, 4, 1))
+    client.post("/login", data={"email": "coord@example.com", "password": DEFAULT_PASSWORD})
+    client.post("/language", data={"language": lang})
+    report = client.get("/reports?from=2024-01-01&to=2024-12-31").text
+    assert fund in report and other not in report
+    from empathy.reports.common import DateRange
+    from empathy.reports.services import build_dashboard
+
+    year = DateRange(date(2024, 1, 1), date(2024, 12, 31), "Asia/Shanghai")
+    rows = build_dashboard(session=session, range=year, lang=lang).tables["by_beneficiary"].rows
+    assert [(r["label"], r["hours"], r["needs"]) for r in rows] == [(fund, 5.0, 2)]  # one row for the two needs
+    for need in (english, chinese):
+        page = client.get(f"/needs/{need.id}").text
+        assert fund in page and other not in page

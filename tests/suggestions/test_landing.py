@@ -27,6 +27,9 @@ def test_the_landing_page_speaks_chinese(client):
     client.post("/language", data={"language": "zh", "next": "/"})
     html = client.get("/").text
     assert "同理心公式" in html and "如何运作" in html and "The Empathy Formula" not in html
+    # The picture of the app shows the Chinese interface, not the English one.
+    shot = re.search(r'<img src="([^"]+)"[^>]*width="1100"', html).group(1)
+    assert shot.endswith("/landing-suggestions-zh.png") and client.get(shot).status_code == 200
 
 
 def test_the_landing_form_signs_in(client, session):

@@ -13,6 +13,7 @@ from empathy.admin.views import bp, page_arg
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
 from empathy.core.i18n import ui_language
+from empathy.core.labels import skill_label
 from empathy.core.web import form_error
 from empathy.data import load_categories
 
@@ -49,7 +50,7 @@ def new_skill():
         except ServiceError as exc:
             form_error(form, exc, "name")
         else:
-            flash(_("The skill “%(name)s” is added.", name=skill.name), "success")
+            flash(_("The skill “%(name)s” is added.", name=skill_label(skill, ui_language())), "success")
             return redirect(url_for("admin.skills", q=skill.name))
     return render_template("admin/skill_form.html", form=form, skill=None)
 
@@ -68,7 +69,7 @@ def edit_skill(skill_id: int):
         except ServiceError as exc:
             form_error(form, exc, "name")
         else:
-            flash(_("The skill “%(name)s” is saved.", name=skill.name), "success")
+            flash(_("The skill “%(name)s” is saved.", name=skill_label(skill, ui_language())), "success")
             return redirect(url_for("admin.skills", q=skill.name))
     related_from = service.related_from(session=get_session(), skill=skill)
     return render_template("admin/skill_form.html", form=form, skill=skill, related_from=related_from)
@@ -77,7 +78,7 @@ def edit_skill(skill_id: int):
 @bp.post("/skills/<int:skill_id>/reviewed")
 def mark_reviewed(skill_id: int):
     skill = service.mark_reviewed(session=get_session(), skill_id=skill_id)
-    flash(_("The skill “%(name)s” is reviewed.", name=skill.name), "success")
+    flash(_("The skill “%(name)s” is reviewed.", name=skill_label(skill, ui_language())), "success")
     return redirect(url_for("admin.skills", review="1"))
 
 
@@ -86,7 +87,7 @@ def merge_skill(skill_id: int):
     skill = service.get_skill(session=get_session(), skill_id=skill_id)
     form = MergeForm()
     form.keep_id.choices = [SelectChoice(0, _("Choose a skill…"))] + [
-        SelectChoice(s.id, s.name + (f" · {s.label_zh}" if s.label_zh and s.label_zh != s.name else ""))
+        SelectChoice(s.id, skill_label(s, ui_language()))
         for s in service.merge_candidates(session=get_session(), skill_id=skill.id)]
     if form.validate_on_submit():
         try:
@@ -95,7 +96,9 @@ def merge_skill(skill_id: int):
         except ServiceError as exc:
             form_error(form, exc, "keep_id")
         else:
-            flash(_("“%(gone)s” is merged into “%(kept)s”.", gone=skill.name, kept=kept.name), "success")
+            lang = ui_language()
+            flash(_("“%(gone)s” is merged into “%(kept)s”.", gone=skill_label(skill, lang),
+                    kept=skill_label(kept, lang)), "success")
             return redirect(url_for("admin.skills", q=kept.name))
     usage = service.skill_usage(session=get_session(), skill_id=skill.id)
     return render_template("admin/skill_merge.html", form=form, skill=skill, usage=usage)

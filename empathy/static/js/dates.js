@@ -1,7 +1,7 @@
 /* Date boxes in the page's language (_forms.html date_hint). Chromium lays <input type="date"> out by the
    browser's language, whatever the page's lang: a Chinese page in an American browser shows mm/dd/yyyy. Under
    each date box this names that order in the page's words ("月/日/年") and writes the chosen day out in the
-   page's language (2026年12月1日星期二 09:00), so a day typed in the wrong order shows at once. */
+   page's date style (2026年12月1日 09:00, as the page's other dates), so a day typed in the wrong order shows at once. */
 (function () {
   "use strict";
   var pageLang = document.documentElement.lang || undefined;
@@ -17,22 +17,27 @@
     }).join("");
   }
 
-  /* "2026-12-01" or "2026-12-01T09:00" written out in the page's language; "" for an empty or partial box. */
-  function written(value, kind) {
+  /* "2026-12-01" or "2026-12-01T09:00" written out as the page writes its dates (core/dates.py: "1 Dec 2026,
+     09:00", "2026年12月1日 09:00"), in the locale the server names; "" for an empty or partial box. */
+  function written(value, kind, locale) {
     var m = /^(\d{4,})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(value);
     if (!m) return "";
     var when = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +(m[4] || 0), +(m[5] || 0)));
-    var options = { dateStyle: "full", timeZone: "UTC" };
-    if (kind === "datetime" && m[4]) options.timeStyle = "short";
+    var options = { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" };
+    if (kind === "datetime" && m[4]) {
+      options.hour = "2-digit";
+      options.minute = "2-digit";
+      options.hourCycle = "h23";
+    }
     try {
-      return new Intl.DateTimeFormat(pageLang, options).format(when);
+      return new Intl.DateTimeFormat(locale || pageLang, options).format(when);
     } catch (e) {
       return "";
     }
   }
 
   function show(hint, input) {
-    var when = written(input.value, hint.getAttribute("data-date-hint"));
+    var when = written(input.value, hint.getAttribute("data-date-hint"), hint.getAttribute("data-locale"));
     hint.querySelector(".date-chosen").textContent = when ? hint.getAttribute("data-chosen").replace("{when}", when) : "";
   }
 
