@@ -67,6 +67,7 @@ TEXTS = (
     _l("For a member: what speaks against them (the coordinator chose them anyway); for a candidate: why they are not in the team."),  # noqa: E501
     _l("For accounts with two-factor sign-in: the code from the authenticator app, or a recovery code."),  # noqa: E501
     _l("Hours a month left while the need runs after their other seated needs; null when they keep their availability private."),  # noqa: E501
+    _l("How many of `total` are at least a partial fit (band strong, good or partial); the others only share something with the need."),  # noqa: E501
     _l("How many people invited, awaiting approval or confirmed were told of a new time or place, or of the cancellation (in-app and by e-mail)."),  # noqa: E501
     _l("How well it matched, 0..1."),  # noqa: E501
     _l("Invite employees to the need; returns how many were invited."),  # noqa: E501
@@ -81,6 +82,8 @@ TEXTS = (
     _l("Minimum level in every must-have skill."),  # noqa: E501
     _l("Move every use of this skill onto `into`, keep its names as synonyms there, and delete it."),  # noqa: E501
     _l("Must-have skills they hold below the asked level."),  # noqa: E501
+    _l("Names of related skills (partial credit in suggestions)."),  # noqa: E501
+    _l("Need skills the person does not hold but holds a related skill of (e.g. Accounting for Bookkeeping): partial credit, not missing."),  # noqa: E501
     _l("Needs you may see (drafts only your own), soonest first."),  # noqa: E501
     _l("Nothing is approved when one of them is not found (404), is on another coordinator's need or is your own (403), or is no longer pending (409, e.g. reviewed meanwhile). `items` are the approved records, in the order sent; a repeated id counts once."),  # noqa: E501
     _l("Null when the need is another coordinator's to name."),  # noqa: E501
@@ -177,6 +180,6 @@ TEXTS = (
     _l("must or nice."),  # noqa: E501
     _l("no_hours: fewer free hours a month while the need runs than it asks a month; hours_private: keeps their availability private; credential: lacks a required credential; overlap: already committed (signed up or seated) to a need at that time; seats_full: could join, but the seats went to people covering more must-haves or ranking higher; not_chosen: could join, not in the coordinator's choice; weak_fit: could join, but only a weak fit covering no must-have, so not proposed for a free seat."),  # noqa: E501
     _l("nobody: nobody among the candidates has it at the asked level; unavailable: those who have it cannot join (see their reasons); no_seat_left: those who have it could join, but the seats went to other must-haves; not_in_choice: those who have it could join, but the coordinator's choice leaves them out."),  # noqa: E501
-    _l("taxonomy (the same skill) or text (similar words)."),  # noqa: E501
+    _l("taxonomy (the same skill), related (a related skill of the taxonomy, partial credit) or text (similar words)."),  # noqa: E501
     _l("text, skills, cause and language."),  # noqa: E501
 )
