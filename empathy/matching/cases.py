@@ -23,11 +23,25 @@ from .taxonomy import Taxonomy, load_taxonomy
 
 
 def read_cases(path: str | Path) -> Iterator[dict]:
-    """Pools of a JSON-lines case file, one at a time."""
+    """Pools of a JSON-lines case file, one at a time.
+
+    The line is dropped before its pool is yielded: one pool of 100,000 profiles with Chinese text is
+    a 200 MB string (two bytes a character), held for nothing while the pool is ranked. Skill names
+    recur across profiles, so each distinct name is kept once (a million copies at that size).
+    """
+    names: dict[str, str] = {}
+
+    def shared_skills(obj: dict) -> dict:
+        skills = obj.get("skills")
+        if isinstance(skills, list):
+            obj["skills"] = [names.setdefault(s, s) if isinstance(s, str) else s for s in skills]
+        return obj
     with Path(path).open(encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
-                yield json.loads(line)
+                case = json.loads(line, object_hook=shared_skills)
+                del line
+                yield case
 
 
 def case_documents(case: dict) -> tuple[list[EmployeeDoc], list[NeedDoc]]:
@@ -36,7 +50,8 @@ def case_documents(case: dict) -> tuple[list[EmployeeDoc], list[NeedDoc]]:
     The optional ``causes`` (employees, a list of cause codes) and ``cause`` (needs, one code) become
     the documents' causes, as the web app builds them from profiles and needs.
     """
-    employees = [EmployeeDoc(id=str(e["id"]), skills=tuple(EmployeeSkill(s) for s in e.get("skills", ())),
+    skill = _shared(EmployeeSkill)
+    employees = [EmployeeDoc(id=str(e["id"]), skills=tuple(skill(s) for s in e.get("skills", ())),
                              bio=e.get("bio") or "", causes=tuple(str(c) for c in e.get("causes") or ()),
                              is_remote=True) for e in case["employees"]]
     needs = [NeedDoc(id=str(n["id"]), title=n.get("title") or "", description=n.get("description") or "",
@@ -44,6 +59,19 @@ def case_documents(case: dict) -> tuple[list[EmployeeDoc], list[NeedDoc]]:
                      cause=str(n["cause"]) if n.get("cause") else None, is_remote=True,
                      runs_weekdays=True, runs_weekends=True) for n in case["needs"]]
     return employees, needs
+
+
+def _shared(cls: type):
+    """``cls(name)``, one object per distinct name: skill names recur across profiles (and the
+    documents are frozen), so 100,000 profiles hold some 20,000 skill objects instead of a million."""
+    made: dict = {}
+
+    def make(name):
+        obj = made.get(name)
+        if obj is None:
+            obj = made[name] = cls(name)
+        return obj
+    return make
 
 
 def _rank_pool(case: dict, k: int, direction: str, taxonomy: Taxonomy,
@@ -55,6 +83,9 @@ def _rank_pool(case: dict, k: int, direction: str, taxonomy: Taxonomy,
     model = SkillMatcher(taxonomy=taxonomy).fit(employees, needs)
     t1 = time.perf_counter()
     if direction == "need":
+        if drop_source:  # rankings without explanations read no employee document
+            model.drop_employee_documents()
+            employees.clear()
         ranked = zip([n.id for n in needs], model.rank_employees_batch([n.id for n in needs], k=k))
     else:
         ranked = zip([e.id for e in employees], model.rank_needs_batch([e.id for e in employees], k=k))

@@ -5,7 +5,7 @@ with its fitted state.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +22,7 @@ NEED_DTYPES = {"active": bool, "weekdays": bool, "weekends": bool, "remote": boo
                "cause": np.int64, "languages": np.int64, "skill_weight": np.float32,
                "skill_full": np.float32}
 # Employees whose skill fields are vectorised at once at fit.
-SKILL_SLICE = 10_000
+SKILL_SLICE = 20_000
 # Site code of a document that names no site (filters read a negative code as "none given").
 NO_SITE = -1
 
@@ -123,17 +123,17 @@ def employee_pool(featurizer: Featurizer, docs: Sequence[EmployeeDoc], text: sp.
                   codes: dict[str, dict[str, int]], *, keep_rows: bool) -> Pool:
     """The fitted employee side: ``text`` (employees x text features) plus skill field and levels."""
     mats = {"text": SegmentedMatrix(text.shape[1], text, keep_rows=keep_rows),
-            "skill": SegmentedMatrix(featurizer.n_char, skill_field(featurizer, docs)),
+            "skill": SegmentedMatrix.of_slices(featurizer.n_char, skill_field(featurizer, docs)),
             "levels": SegmentedMatrix(len(featurizer.canon_index), featurizer.employee_levels(docs))}
     return Pool([d.id for d in docs], stack([employee_attrs(d, codes, featurizer) for d in docs], EMP_DTYPES), mats)
 
 
-def skill_field(featurizer: Featurizer, docs: Sequence[EmployeeDoc]) -> sp.csr_matrix:
+def skill_field(featurizer: Featurizer, docs: Sequence[EmployeeDoc]) -> Iterator[sp.csr_matrix]:
     """Character vectors of the employees' skill fields, by slices of SKILL_SLICE documents (the
-    temporaries of the whole pool at once came to a few hundred MB at 100,000 profiles)."""
-    parts = [featurizer.char([featurizer.skill_field_tokens(d) for d in docs[a : a + SKILL_SLICE]])
-             for a in range(0, len(docs), SKILL_SLICE)]
-    return sp.vstack(parts, format="csr") if len(parts) > 1 else (parts[0] if parts else featurizer.char([]))
+    temporaries of the whole pool at once came to a few hundred MB at 100,000 profiles); none for no
+    documents."""
+    for a in range(0, len(docs), SKILL_SLICE):
+        yield featurizer.char([featurizer.skill_field_tokens(d) for d in docs[a : a + SKILL_SLICE]])
 
 
 def need_pool(featurizer: Featurizer, docs: Sequence[NeedDoc], text: sp.csr_matrix,

@@ -29,8 +29,9 @@ from .taxonomy import Taxonomy
 
 __all__ = ["SkillMatcher", "Suggestion"]
 
-# The hubness kernel is built from slices of about this many dense similarity cells (16 MB).
-HUB_CHUNK_CELLS = 4_000_000
+# The hubness kernel is built from slices of about this many dense similarity cells (4 MB; with
+# their sparse product and top-k merge, 4 M cells took ~100 MB more at 100,000 profiles).
+HUB_CHUNK_CELLS = 1_000_000
 # Single-query rankings whose values (score parts of the rows returned) are kept for explaining
 # those rows later without scoring the pool again: about 30 floats per row, 500 rows a ranking.
 RANKED_MEMO = 64
@@ -195,10 +196,8 @@ class SkillMatcher(BaseEstimator):
             free_text_weight=self.free_text_skill_weight)
         clock = time.perf_counter()
         # A generator: holding every document's tokens at once cost 0.7 GB at 100,000 profiles.
-        word, char = feat.fit_tokens(itertools.chain((feat.employee_tokens(d) for d in emps),
-                                                     (feat.need_tokens(d) for d in nds)))
-        text = sp.hstack([word, char], format="csr", dtype=np.float32)
-        del word, char
+        text = feat.fit_text(itertools.chain((feat.employee_tokens(d) for d in emps),
+                                             (feat.need_tokens(d) for d in nds)))
         self.fit_seconds_ = {"vectors": time.perf_counter() - clock}
         self.codes_: dict[str, dict[str, int]] = {"site": {}, "cause": {}, "language": {}}
         self.employees_ = encoding.employee_pool(feat, emps, pool_module.leading_rows(text, len(emps)), self.codes_,
@@ -232,10 +231,10 @@ class SkillMatcher(BaseEstimator):
             # The view weights go on the (small) need side; the employees' rows are read in place.
             needs = self.needs_.mats["text"].rows().multiply(self._view_weights()).T.tocsr()
             profiles = self.employees_.mats["text"].document_major()
-            sims = hubness.sparse_topk_pairs(lambda a, b: (profiles[a:b] @ needs).toarray(), n_n, n_e, self.hub_k,
-                                             max(1, HUB_CHUNK_CELLS // n_n))
+            sims = hubness.topk_pairs(lambda a, b: (profiles[a:b] @ needs).toarray(), n_n, n_e, self.hub_k,
+                                      max(1, HUB_CHUNK_CELLS // n_n))
             del needs, profiles
-            log_u, log_v = hubness.sinkhorn_log_scalings(sims, self.hub_temperature, self.hub_iter)
+            log_u, log_v = hubness.sinkhorn_log_scalings(sims, self.hub_temperature, self.hub_iter, in_place=True)
         self.needs_.attrs["log_scaling"] = log_u
         self.employees_.attrs["log_scaling"] = log_v
         self.hub_center_ = (float(log_u.mean()) if n_n else 0.0, float(log_v.mean()) if n_e else 0.0)
@@ -329,6 +328,17 @@ class SkillMatcher(BaseEstimator):
         attrs["log_scaling"] = self._new_log_scaling(self._text_sims(q.weighted, self.needs_)[0], self.needs_, 1)
         self.employees_.append(doc.id, attrs, {"text": q.text, "skill": q.extra["skill"], "levels": q.extra["levels"]})
         self.employee_docs_[doc.id] = doc
+
+    def drop_employee_documents(self) -> None:
+        """Forget the employees' documents, keeping everything that scores them.
+
+        Employees can still be ranked for needs without explanations (``rank_employees_batch``); they
+        can no longer be explained, nor named as queries by id. For one-off batch rankings (``match
+        rank``): the documents of 100,000 profiles hold about 100 MB.
+        """
+        check_is_fitted(self, "featurizer_")
+        self._forget_ranked()
+        self.employee_docs_ = {}
 
     def remove_employee(self, employee_id: str) -> bool:
         """Forget one employee; returns whether it was known."""

@@ -22,8 +22,9 @@ PARTS = ("text", "skills", "cause", "language")
 # Score matrices of a batch are cut into pieces of about this many cells (float32: 8 MB), so memory
 # stays flat whatever the number of queries.
 BATCH_CELLS = 2_000_000
-# The cache of free-text skill matches across the slices of a batch is dropped past this many cells.
-SKILL_CACHE_CELLS = 8 * BATCH_CELLS
+# The free-text skill matches kept across the needs of a batch: at most this many cells (16 MB), oldest
+# out first (the whole batch's at once took 80 MB at 100,000 profiles).
+SKILL_CACHE_CELLS = 2 * BATCH_CELLS
 
 
 def batch_size(n_pool: int) -> int:
@@ -69,39 +70,64 @@ def need_skill_part(pool: Pool, rows, n_q: int, wsum: np.ndarray, cache: dict) -
     """
     live = np.flatnonzero(rows.weight > 0)
     keys = [rows.text[i] for i in live]
-    todo = {k: i for i, k in zip(live, keys) if k not in cache}
-    if (len(cache) + len(todo)) * pool.n_rows > SKILL_CACHE_CELLS:
-        cache.clear()
-        todo = {k: i for i, k in zip(live, keys)}
-    if todo:
-        values = scoring.free_text_match(pool.mats["skill"].dot(rows.char[list(todo.values())]))
-        cache.update(zip(todo, values))
-    match = np.stack([cache[k] for k in keys])
-    canon, min_level = rows.canon[live], rows.min_level[live]
-    # A skill the taxonomy knows is matched by the taxonomy (the skill, or a related one) for whoever holds
-    # only skills it knows: "Carbon accounting" is not "Accounting" however alike the words. Text similarity
-    # stands in only for people who typed skills of their own.
-    match[canon >= 0] *= pool.attrs["free_skills"][None, :]
-    related = _related_need_side(pool, rows, live, match)
+    canon, min_level, owner_of = rows.canon[live], rows.min_level[live], rows.owner[live]
+    held = None
     known = np.flatnonzero(canon >= 0)
     if known.size:
         # Holding the canonical skill decides by level; text similarity only stands in otherwise.
         pick = sp.csr_matrix((np.ones(known.size, np.float32), (known, canon[known])),
                              shape=(live.size, pool.mats["levels"].n_features))
-        held = pool.mats["levels"].dot_sparse(pick).tocoo()
-        match[held.row, held.col] = scoring.level_match(held.data, min_level[held.row])
-        if related is not None:
-            related[held.row, held.col] = False
-    owner = sp.csr_matrix((rows.weight[live] / np.maximum(wsum[rows.owner[live]], scoring.EPS),
-                           (rows.owner[live], np.arange(live.size))), shape=(n_q, live.size), dtype=np.float32)
-    musts = np.flatnonzero(rows.must[live] & (scoring.PENALISE_FREE_TEXT | (canon >= 0)))
-    missing = np.zeros((n_q, match.shape[1]), np.float32)
-    if musts.size:
-        count = sp.csr_matrix((np.ones(musts.size, np.float32), (rows.owner[live][musts], np.arange(musts.size))),
-                              shape=(n_q, musts.size))
-        missing = np.asarray(count @ _missing_weight(match[musts], None if related is None else related[musts]),
-                             dtype=np.float32)
-    return np.asarray(owner @ match, dtype=np.float32), missing
+        held = pool.mats["levels"].dot_sparse(pick).tocsr()  # row r: the pool's levels of skill live[r]
+    weights = (rows.weight[live] / np.maximum(wsum[owner_of], scoring.EPS)).astype(np.float32)
+    is_must = rows.must[live] & (scoring.PENALISE_FREE_TEXT | (canon >= 0))
+    free = pool.attrs["free_skills"][None, :]
+    skills = np.zeros((n_q, pool.n_rows), np.float32)
+    missing = np.zeros((n_q, pool.n_rows), np.float32)
+    order = np.argsort(owner_of, kind="stable")
+    bounds = np.searchsorted(owner_of[order], np.arange(n_q + 1))
+    # One need at a time: the matches of a batch's skills at once were hundreds of rows of the pool.
+    for i in range(n_q):
+        js = order[bounds[i] : bounds[i + 1]]
+        if js.size == 0:
+            continue
+        texts = [keys[j] for j in js]
+        have = {t: cache[t] for t in texts if t in cache}  # before the new ones may push them out
+        have.update(_text_matches(pool, rows, {t: live[j] for t, j in zip(texts, js) if t not in have}, cache))
+        match = np.stack([have[t] for t in texts])
+        # A skill the taxonomy knows is matched by the taxonomy (the skill, or a related one) for whoever holds
+        # only skills it knows: "Carbon accounting" is not "Accounting" however alike the words. Text
+        # similarity stands in only for people who typed skills of their own.
+        match[canon[js] >= 0] *= free
+        related = _related_need_side(pool, rows, live[js], match)
+        if held is not None:
+            for r, j in enumerate(js):
+                lo, hi = held.indptr[j], held.indptr[j + 1]
+                if hi > lo:
+                    match[r, held.indices[lo:hi]] = scoring.level_match(held.data[lo:hi], min_level[j])
+                    if related is not None:
+                        related[r, held.indices[lo:hi]] = False
+        # The weighted sum in skill order, as one sparse product (the same floats as for the whole batch).
+        w = sp.csr_matrix((weights[js], (np.zeros(js.size, np.int64), np.arange(js.size))), shape=(1, js.size))
+        skills[i] = np.asarray(w @ match, dtype=np.float32)[0]
+        musts = np.flatnonzero(is_must[js])
+        if musts.size:  # sums of 1 and RELATED_MISSING per must-have: exact in any order
+            missing[i] = _missing_weight(match[musts], None if related is None else related[musts]).sum(axis=0)
+    return skills, missing
+
+
+def _text_matches(pool: Pool, rows, todo: dict[str, int], cache: dict) -> dict[str, np.ndarray]:
+    """Free-text matches against the pool of skill texts (``todo``: text -> its row of ``rows.char``), by
+    one sparse product; kept in ``cache`` (oldest out first) within ``SKILL_CACHE_CELLS``."""
+    if not todo:
+        return {}
+    values = scoring.free_text_match(pool.mats["skill"].dot(rows.char[list(todo.values())]), in_place=True)
+    fresh = dict(zip(todo, values))
+    room = SKILL_CACHE_CELLS // max(pool.n_rows, 1)
+    while cache and len(cache) + len(fresh) > room:
+        cache.pop(next(iter(cache)))
+    if len(fresh) <= room:  # copies: a kept row must not hold its whole product alive
+        cache.update((t, v.copy()) for t, v in fresh.items())
+    return fresh
 
 
 def _missing_weight(match: np.ndarray, related: np.ndarray | None) -> np.ndarray:

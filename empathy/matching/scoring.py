@@ -97,8 +97,17 @@ def soft_clip(x: np.ndarray, margin: float = SOFT_CLIP_MARGIN) -> np.ndarray:
     return out
 
 
-def free_text_match(cosine: np.ndarray) -> np.ndarray:
-    """Match in [0, 1] of free-text skills from their character cosine: ``min(1, FREE_TEXT_GAIN * max(cos, 0))``."""
+def free_text_match(cosine: np.ndarray, *, in_place: bool = False) -> np.ndarray:
+    """Match in [0, 1] of free-text skills from their character cosine: ``min(1, FREE_TEXT_GAIN * max(cos, 0))``.
+
+    With ``in_place`` a float32 ``cosine`` is overwritten and returned (the same floats, no temporaries:
+    a batch's matches are hundreds of rows of the whole pool).
+    """
+    if in_place and isinstance(cosine, np.ndarray) and cosine.dtype == np.float32:
+        np.maximum(cosine, np.float32(0.0), out=cosine)
+        cosine *= np.float32(FREE_TEXT_GAIN)
+        np.minimum(cosine, np.float32(1.0), out=cosine)
+        return cosine
     return np.minimum(1.0, FREE_TEXT_GAIN * np.maximum(cosine, 0.0)).astype(np.float32)
 
 

@@ -31,6 +31,8 @@ STEM_CACHE_SIZE = 500_000
 # Recurring phrases (skill names) hit the cache; a large cache of one-off sentences cost
 # about 0.3 GB at 100,000 profiles.
 SEGMENT_CACHE_SIZE = 20_000
+# Chinese runs longer than this are segmented without the memo.
+SEGMENT_CACHE_MAX_CHARS = 12
 SHORT_TEXT_CACHE_SIZE = 200_000
 
 
@@ -73,8 +75,18 @@ def _jieba():
     return jieba
 
 
-@lru_cache(maxsize=SEGMENT_CACHE_SIZE)
 def _segment(run: str) -> tuple[str, ...]:
+    # Short runs (names, phrases) recur and are memoised; long ones are one-off sentences, whose
+    # tokens filled the memo with ~60 MB at 100,000 profiles for a handful of hits.
+    return _segment_short(run) if len(run) <= SEGMENT_CACHE_MAX_CHARS else _segment_run(run)
+
+
+@lru_cache(maxsize=SEGMENT_CACHE_SIZE)
+def _segment_short(run: str) -> tuple[str, ...]:
+    return _segment_run(run)
+
+
+def _segment_run(run: str) -> tuple[str, ...]:
     jb = _jieba()
     words = jb.lcut(run) if jb is not None and len(run) > 1 else list(run)
     out = [w for w in words if w not in _ZH_STOP]

@@ -81,6 +81,31 @@ def count_matrix(docs: Iterable[Iterable[str]], vocabulary: dict[str, int], *, g
     return m
 
 
+def stack_rows(parts: Iterable[sp.csr_matrix], n_rows: int, n_cols: int, max_nnz: int) -> sp.csr_matrix:
+    """CSR slices of rows (read once, in order) stacked into one float32 CSR (n_rows x n_cols).
+
+    Its arrays are allocated once for ``max_nnz`` entries, an upper bound, and are views of the part
+    written: pages never written are never resident, so memory is the result plus one slice (where
+    ``sp.vstack`` of a list of slices holds the result and every slice at once).
+    """
+    data = np.empty(max_nnz, np.float32)
+    indices = np.empty(max_nnz, np.int32)
+    indptr = np.zeros(n_rows + 1, np.int64)
+    row = end = 0
+    for part in parts:
+        nnz = part.nnz
+        if end + nnz > max_nnz:
+            raise ValueError("stack_rows: more entries than max_nnz")
+        data[end : end + nnz] = part.data
+        indices[end : end + nnz] = part.indices
+        indptr[row + 1 : row + 1 + part.shape[0]] = part.indptr[1:] + end
+        row += part.shape[0]
+        end += nnz
+    if row != n_rows:
+        raise ValueError(f"stack_rows: {row} rows for {n_rows}")
+    return sp.csr_matrix((data[:end], indices[:end], indptr), shape=(n_rows, n_cols), copy=False)
+
+
 def df_keep(df: np.ndarray, total: np.ndarray, n_docs: int, min_df: float, max_df: float,
             max_features: int | None) -> np.ndarray:
     """Sorted indices of the columns kept by the document-frequency cuts (as TfidfVectorizer reads them).

@@ -90,3 +90,121 @@ def test_leading_rows_is_a_view_with_the_rows_of_a_slice():
     head = leading_rows(m, 17)
     assert (head != m[:17]).nnz == 0 and head.shape == (17, 12)
     assert np.shares_memory(head.data, m.data)
+
+
+def test_batches_read_the_document_major_rows_and_score_as_one_query_does():
+    emps, needs = _pool_docs(150, 80)
+    model = SkillMatcher().fit(emps, needs)
+    text = model.employees_.mats["text"]
+    batch = model.rank_employees_batch([n.id for n in needs], k=10)
+    assert text.segments is None  # a pool ranked in batches never builds its feature-major copy
+    one = [model.rank_employees(n.id, k=10, explain=False) for n in needs]
+    assert text.segments is not None  # one query reads the postings, built on first use
+    assert [[(s.id, s.score) for s in r] for r in batch] == [[(s.id, s.score) for s in r] for r in one]
+
+
+def test_a_pickled_model_carries_its_feature_major_postings():
+    import pickle
+
+    emps, needs = _pool_docs(40, 20)  # 20 needs: expanded by one batch product, which reads the rows
+    model = SkillMatcher().fit(emps, needs)
+    assert model.employees_.mats["text"].segments is None
+    copy = pickle.loads(pickle.dumps(model))
+    assert copy.employees_.mats["text"].segments is not None
+    assert [s.id for s in copy.rank_employees("n001", k=5)] == [s.id for s in model.rank_employees("n001", k=5)]
+
+
+def test_stack_rows_equals_vstack_and_checks_its_bound():
+    from empathy.matching import vectors
+
+    parts = [sp.random(n, 9, density=0.4, format="csr", dtype=np.float32, random_state=n) for n in (3, 0, 5, 4)]
+    got = vectors.stack_rows(iter(parts), 12, 9, sum(p.nnz for p in parts) + 10)
+    assert (got != sp.vstack(parts, format="csr")).nnz == 0 and got.nnz == sum(p.nnz for p in parts)
+    with pytest.raises(ValueError):
+        vectors.stack_rows(iter(parts), 12, 9, 1)
+
+
+def test_skill_field_in_slices_ranks_as_one_matrix_and_upserts_leave_its_segments(monkeypatch):
+    from empathy.matching import encoding
+
+    emps, needs = _pool_docs(150, 30)
+    whole = SkillMatcher().fit(emps, needs)
+    monkeypatch.setattr(encoding, "SKILL_SLICE", 7)
+    sliced = SkillMatcher().fit(emps, needs)
+    skill = sliced.employees_.mats["skill"]
+    assert len(skill.segments) == 22 and skill.n_rows == 150
+    fitted = list(skill.segments)
+    for model in (whole, sliced):
+        for i in range(12):  # enough tail segments to merge them
+            model.upsert_employee(EmployeeDoc(f"late{i}", skills=(EmployeeSkill("python"),), bio="web developer"))
+    assert all(a is b for a, b in zip(fitted, skill.segments[:22]))  # the fit's segments, not copied
+    assert 22 < len(skill.segments) <= 22 + 9
+    ranked = [[[(s.id, s.score) for s in r] for r in m.rank_employees_batch([n.id for n in needs], k=10)]
+              for m in (whole, sliced)]
+    assert ranked[0] == ranked[1]
+
+
+def test_need_skill_part_one_need_at_a_time_equals_the_batch_products():
+    from empathy.matching import ranking, scoring
+    from empathy.matching.taxonomy import load_taxonomy
+
+    emps, needs = _pool_docs(120, 25)
+    emps = [EmployeeDoc(e.id, skills=(*e.skills, EmployeeSkill("Nursing", 1 + i % 4)), bio=e.bio) if i % 3 else e
+            for i, e in enumerate(emps)]
+    needs = [NeedDoc(n.id, title=n.title, description=n.description,
+                     skills=(*n.skills, NeedSkill("Nursing", "must" if i % 2 else "nice", i % 4 or None)))
+             for i, n in enumerate(needs)]
+    model = SkillMatcher(taxonomy=load_taxonomy()).fit(emps, needs)
+    rows = model.featurizer_.need_skill_rows(needs)
+    wsum = np.bincount(rows.owner, weights=rows.weight, minlength=len(needs))
+    got, missing = ranking.need_skill_part(model.employees_, rows, len(needs), wsum, {})
+    # The plain computation over the whole batch at once.
+    pool = model.employees_
+    live = np.flatnonzero(rows.weight > 0)
+    match = scoring.free_text_match(pool.mats["skill"].dot(rows.char[live]))
+    canon = rows.canon[live]
+    known = np.flatnonzero(canon >= 0)
+    assert known.size
+    pick = sp.csr_matrix((np.ones(known.size, np.float32), (known, canon[known])),
+                         shape=(live.size, pool.mats["levels"].n_features))
+    held = pool.mats["levels"].dot_sparse(pick).tocoo()
+    match[held.row, held.col] = scoring.level_match(held.data, rows.min_level[live][held.row])
+    owner = sp.csr_matrix((rows.weight[live] / np.maximum(wsum[rows.owner[live]], scoring.EPS),
+                           (rows.owner[live], np.arange(live.size))), shape=(len(needs), live.size), dtype=np.float32)
+    musts = np.flatnonzero(rows.must[live] & (canon >= 0))
+    count = sp.csr_matrix((np.ones(musts.size, np.float32), (rows.owner[live][musts], np.arange(musts.size))),
+                          shape=(len(needs), musts.size))
+    assert np.array_equal(got, np.asarray(owner @ match, dtype=np.float32))
+    assert np.array_equal(missing, np.asarray(count @ (match[musts] < scoring.MATCHED).astype(np.float32)))
+    assert missing.any()
+
+
+def test_case_files_share_each_skill_name(tmp_path):
+    import json
+
+    from empathy.matching.cases import case_documents, read_cases
+
+    case = {"case_id": "c", "employees": [{"id": f"e{i}", "skills": ["Nursing", "First aid"], "bio": ""}
+                                          for i in range(3)],
+            "needs": [{"id": "n", "title": "t", "description": "d", "skills": ["Nursing"]}]}
+    path = tmp_path / "case.jsonl"
+    path.write_text(json.dumps(case) + "\n")
+    (read,) = read_cases(path)
+    assert read == case
+    emps, _ = case_documents(read)
+    assert emps[0].skills[0] is emps[2].skills[0] and emps[0].skills[0].name == "Nursing"
+    assert read["employees"][0]["skills"][1] is read["employees"][1]["skills"][1]
+
+
+def test_a_small_skill_cache_ranks_as_a_large_one(monkeypatch):
+    from empathy.matching import ranking
+
+    emps, needs = _pool_docs(60, 30)
+    words = ["nurse", "python", "garden", "teach"]
+    needs = [NeedDoc(n.id, title=n.title, description=n.description,
+                     skills=tuple(NeedSkill(words[(i + d) % 4]) for d in range(3))) for i, n in enumerate(needs)]
+    model = SkillMatcher().fit(emps, needs)
+    want = [[(s.id, s.score) for s in r] for r in model.rank_employees_batch([n.id for n in needs], k=8)]
+    monkeypatch.setattr(ranking, "SKILL_CACHE_CELLS", 2 * 60)  # two texts: a need's own are pushed out
+    got = [[(s.id, s.score) for s in r] for r in model.rank_employees_batch([n.id for n in needs], k=8)]
+    assert got == want
