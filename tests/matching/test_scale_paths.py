@@ -163,19 +163,24 @@ def test_need_skill_part_one_need_at_a_time_equals_the_batch_products():
     live = np.flatnonzero(rows.weight > 0)
     match = scoring.free_text_match(pool.mats["skill"].dot(rows.char[live]))
     canon = rows.canon[live]
+    match[canon >= 0] *= pool.attrs["free_skills"][None, :]
+    related = ranking._related_need_side(pool, rows, live, match)
     known = np.flatnonzero(canon >= 0)
     assert known.size
     pick = sp.csr_matrix((np.ones(known.size, np.float32), (known, canon[known])),
                          shape=(live.size, pool.mats["levels"].n_features))
     held = pool.mats["levels"].dot_sparse(pick).tocoo()
     match[held.row, held.col] = scoring.level_match(held.data, rows.min_level[live][held.row])
+    if related is not None:
+        related[held.row, held.col] = False
     owner = sp.csr_matrix((rows.weight[live] / np.maximum(wsum[rows.owner[live]], scoring.EPS),
                            (rows.owner[live], np.arange(live.size))), shape=(len(needs), live.size), dtype=np.float32)
     musts = np.flatnonzero(rows.must[live] & (canon >= 0))
     count = sp.csr_matrix((np.ones(musts.size, np.float32), (rows.owner[live][musts], np.arange(musts.size))),
                           shape=(len(needs), musts.size))
     assert np.array_equal(got, np.asarray(owner @ match, dtype=np.float32))
-    assert np.array_equal(missing, np.asarray(count @ (match[musts] < scoring.MATCHED).astype(np.float32)))
+    weight = ranking._missing_weight(match[musts], None if related is None else related[musts])
+    assert np.array_equal(missing, np.asarray(count @ weight))
     assert missing.any()
 
 
