@@ -7,6 +7,7 @@ import sqlite3
 
 from playwright.sync_api import expect
 
+from empathy.volunteering.services.home import SHOWN
 from tests.e2e.helpers import ADMIN, COORDINATOR, register, screenshot, sign_in
 
 
@@ -80,13 +81,13 @@ def test_coordinator_bulk_approves_hours_from_the_home_page(open_page, live_serv
     expect(todo.get_by_role("heading", name="Volunteers waiting for approval")).to_contain_text(str(waiting))
     hours = page.locator(".bulk-hours")
     boxes = hours.get_by_role("checkbox")
-    expect(boxes).to_have_count(len(pending))
+    expect(boxes).to_have_count(min(len(pending), SHOWN))  # the first SHOWN; the heading counts them all
     screenshot(page, "home-coordinator")
     boxes.nth(0).check()
     boxes.nth(1).check()
     hours.get_by_role("button", name="Approve selected").click()
     expect(page.get_by_role("status").first).to_contain_text("2 hours records approved.")
-    expect(page.locator(".bulk-hours").get_by_role("checkbox")).to_have_count(len(pending) - 2)
+    expect(page.locator(".bulk-hours").get_by_role("checkbox")).to_have_count(min(len(pending) - 2, SHOWN))
     with sqlite3.connect(live_server.directory / "e.sqlite") as db:
         statuses = [r[0] for r in db.execute(
             f"SELECT status FROM hours_records WHERE id IN ({','.join('?' * len(pending))}) ORDER BY id", pending)]
