@@ -4,10 +4,10 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo
 
 from empathy.accounts.services.passwords import MAX_LENGTH, MIN_LENGTH
-from empathy.core.fields import EMAIL_MESSAGE
+from empathy.core.fields import EMAIL_MESSAGE, Length
 
 PASSWORD_LENGTH_MESSAGE = _l("Use at least %(min)d characters (and at most %(max)d).")
 # Each field says what it wants when it is left empty, never WTForms' generic "This field is required."

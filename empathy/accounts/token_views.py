@@ -12,13 +12,14 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from empathy.accounts.login import me
 from empathy.accounts.services import tokens as token_service
 from empathy.core import once, web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
+from empathy.core.fields import Length
 from empathy.core.web import form_error
 
 bp = Blueprint("tokens", __name__)

@@ -15,10 +15,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Optional
 
 from empathy.core import labels
-from empathy.core.fields import EMAIL_MESSAGE
+from empathy.core.fields import EMAIL_MESSAGE, Length
 from empathy.models import ROLES
 
 ROLE_LABELS = labels.ROLES  # by role, as every page names it

@@ -22,6 +22,7 @@ FIELD_MESSAGES = {
     "int_parsing": _l("Must be a whole number."), "int_type": _l("Must be a whole number."),
     "int_from_float": _l("Must be a whole number."),
     "float_parsing": _l("Must be a number."), "float_type": _l("Must be a number."),
+    "finite_number": _l("Must be a number."),
     "bool_parsing": _l("Must be true or false."), "bool_type": _l("Must be true or false."),
     "string_type": _l("Must be text."),
     "literal_error": _l("Must be one of: %(expected)s."), "enum": _l("Must be one of: %(expected)s."),

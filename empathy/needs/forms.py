@@ -19,11 +19,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 from wtforms.validators import ValidationError as FieldError
 
 from empathy.core.errors import ServiceError
-from empathy.core.fields import DateField, DateTimeLocalField, IntegerField
+from empathy.core.fields import DateField, DateTimeLocalField, IntegerField, Length
 from empathy.core.inputs import id_in_text
 from empathy.core.labels import NEED_STATUS
 from empathy.core.localtime import NonexistentTime, local_datetime

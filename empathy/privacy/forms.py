@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from empathy.accounts.services.passwords import MAX_LENGTH
+from empathy.core.fields import Length
 from empathy.privacy.services import LABELS
 
 

@@ -4,8 +4,9 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
+from empathy.core.fields import Length
 from empathy.scim.services.tokens import MAX_NAME
 
 

@@ -10,10 +10,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from empathy.core.fields import DateField
+from empathy.core.fields import DateField, Length
 from empathy.core.inputs import MAX_ID
 from empathy.models import CREDENTIAL_KINDS
 from empathy.profiles.forms import NumberField
