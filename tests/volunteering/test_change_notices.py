@@ -358,3 +358,24 @@ def test_the_commitments_page_flags_a_clash_made_before_the_rule(app, session, c
     assert client.post(f"/commitments/{match.id}/withdraw").status_code == 302
     assert "This overlaps" not in client.get("/commitments").text
 
+
+
+@pytest.mark.parametrize("action", ["move", "cancel"])
+def test_someone_only_invited_is_not_told_they_signed_up(app, session, moved, action):
+    # A reviewer's finding: the invited person got "A need you signed up for has changed", which told them
+    # to withdraw on their commitments page.
+    owner, need, (ann, bo, cy, gone) = moved
+    with app.test_request_context():
+        if action == "move":
+            needs.change_need(session=session, actor=owner, need_id=need.id,
+                              data=NeedUpdate(starts_at=_at(12, 20, 9), ends_at=_at(12, 20, 12)))
+        else:
+            roster.cancel_need(session=session, actor=owner, need_id=need.id)
+    kind = "need_changed" if action == "move" else "cancelled"
+    mails = {m.to_address: m for m in _mails(session, kind)}
+    invited, confirmed = mails[cy.email], mails[ann.email]
+    assert "invited to" in invited.subject and "signed up" not in invited.subject
+    assert "signed up for" in confirmed.subject
+    if action == "move":
+        assert "accept the invitation" in invited.body and "withdraw" not in invited.body
+        assert "withdraw on your commitments page" in confirmed.body

@@ -15,7 +15,7 @@ from flask_babel import gettext
 from sqlmodel import Session, select
 
 from empathy.core.i18n import format_list
-from empathy.models import Match, Need, Notification, Site, User
+from empathy.models import Match, MatchStatus, Need, Notification, Site, User
 from empathy.needs.clashes import COMMITTED, clashing_needs
 from empathy.volunteering.lifecycle import LIVE
 from empathy.volunteering.services.notifications import notify, place_params
@@ -64,6 +64,12 @@ def live_people(session: Session, need_id: int) -> list[User]:
     ).all())
 
 
+def invited_ids(session: Session, need_id: int) -> set[int]:
+    """The people only invited to the need (not signed up): its notices are worded for them."""
+    return set(session.exec(select(Match.user_id).where(Match.need_id == need_id,
+                                                        Match.status == MatchStatus.INVITED)).all())
+
+
 def tell_change(session: Session, need: Need, before: Schedule, *, base_url: str = "") -> list[str]:
     """Tell the need's live people that its time or place changed from `before` (in-app and e-mail).
 
@@ -71,9 +77,10 @@ def tell_change(session: Session, need: Need, before: Schedule, *, base_url: str
     """
     people = live_people(session, need.id)
     params = {"need": need.title, **before.params(session, "old_"), **Schedule.of(need).params(session)}
+    invited = invited_ids(session, need.id)
     for person in people:
         notify(session, person, "need_changed", params, link=f"/needs/{need.id}", base_url=base_url,
-               need_id=need.id, need=need)
+               need_id=need.id, need=need, mail_context={"invited": person.id in invited})
     return [p.display_name for p in people]
 
 
@@ -103,9 +110,10 @@ def tell_clashes(session: Session, need: Need, *, base_url: str = "") -> list[Us
 def tell_cancelled(session: Session, need: Need, people: list[User], *, base_url: str = "") -> list[str]:
     """Tell `people` that the need is cancelled, with the time and place it had. The caller commits."""
     params = {"need": need.title, **Schedule.of(need).params(session)}
+    invited = invited_ids(session, need.id)
     for person in people:
         notify(session, person, "cancelled", params, link="/commitments", base_url=base_url, need_id=need.id,
-               need=need)
+               need=need, mail_context={"invited": person.id in invited})
     return [p.display_name for p in people]
 
 

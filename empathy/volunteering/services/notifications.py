@@ -65,6 +65,11 @@ SUBJECTS = {
     "reminder": _l("Your volunteering starts soon"),
     "clash": _l("Two of your commitments now overlap"),
 }
+# The subject for someone only invited (`mail_context={"invited": True}`): they signed up for nothing yet.
+INVITED_SUBJECTS = {
+    "need_changed": _l("A need you were invited to has changed"),
+    "cancelled": _l("A need you were invited to is cancelled"),
+}
 
 
 def place_params(site, is_remote: bool) -> dict:
@@ -145,7 +150,9 @@ def notify(session: Session, user: User, kind: str, params: dict, *, link: str =
     """Add an in-app notification (about the need `need_id`, if given), and an e-mail for the kinds that
     send one, written in the recipient's language from the templates `mail/<kind>.txt` and `.html` (else
     `mail/notification.*`), with the facts of `need` (`mail_facts`) and the link `base_url + link`.
-    `mail_context`: more for the e-mail's templates only (e.g. answer links). The caller commits."""
+    `mail_context`: more for the e-mail's templates only (e.g. answer links; ``invited``: the person is only
+    invited, which words the subject and the next step of a change or a cancellation for them). The caller
+    commits."""
     note = Notification(user_id=user.id, kind=kind, params=params, link=link, need_id=need_id)
     session.add(note)
     if kind in SUBJECTS:
@@ -155,7 +162,9 @@ def notify(session: Session, user: User, kind: str, params: dict, *, link: str =
                        "url": base_url + link if link else "", "name": user.display_name,
                        "facts": mail_facts(session, need, params), **(mail_context or {})}
             text, html = render_mail([kind, "notification"], language, **context)
-            queue_mail(session, to=user.email, subject=str(SUBJECTS[kind]), body=text, html=html,
+            invited = (mail_context or {}).get("invited") and kind in INVITED_SUBJECTS
+            subject = INVITED_SUBJECTS[kind] if invited else SUBJECTS[kind]
+            queue_mail(session, to=user.email, subject=str(subject), body=text, html=html,
                        kind=f"{kind}:{user.id}", language=language)
     return note
 
