@@ -50,8 +50,9 @@ ACTION_LABELS = {
 
 
 def record(session: Session, *, actor_id: int | None, action: str, target_type: str = "",
-           target_id: int | None = None, **details: int | str | None) -> AuditEntry:
-    """Add an entry to the session; the caller's commit writes it with the action. Ids and codes only."""
+           target_id: int | None = None, **details: int | str | dict | None) -> AuditEntry:
+    """Add an entry to the session; the caller's commit writes it with the action. Ids and codes, and the name
+    of a row the action deletes (`<key>_name`, see REMEMBERED), never a person's."""
     if action not in AUDIT_ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     entry = AuditEntry(actor_id=actor_id, action=action, target_type=target_type, target_id=target_id,
@@ -77,6 +78,17 @@ SUBJECT_KINDS = {
 OTHER_TARGETS = {"outbox_message": _l("E-mail"), "provisioning_token": _l("Provisioning token"),
                  "setting": _l("Setting")}
 DETAIL_SUBJECTS = {"need": "need", "merged": "skill", "copied_from": "need", "owner": "user", "self_review": "user"}
+# The name a row had when the action that deleted it was recorded (a merged skill, a deleted draft), kept in the
+# details beside its id as `<key>_name` (`target_name` for the target): a name in one language, or
+# {"en": ..., "zh": ...}. Never a person's: a deleted account's name goes with it.
+REMEMBERED = "_name"
+
+
+def remembered_name(value, lang: str) -> str:
+    """A remembered name (see REMEMBERED) in `lang`, or ""."""
+    if isinstance(value, dict):
+        return str(value.get(lang) or value.get("en") or "")
+    return str(value or "")
 # Details that hold a stored code, shown through its label table (core.labels.TABLES); an action whose
 # details hold codes of another family says so in ACTION_DETAIL_CODES.
 DETAIL_CODES = {"old": "role", "new": "role", "role": "role", "via": "channel"}
@@ -99,6 +111,7 @@ class Subject:
     kind: str
     id: int | None
     name: str
+    remembered: str = ""  # the name it had when deleted, if the entry kept it
 
     @property
     def gone(self) -> bool:
@@ -134,24 +147,30 @@ def describe_entries(*, session: Session, entries: list[AuditEntry], lang: str) 
                 wanted[kind].add(e.details[key])
     names = _names(session, wanted, lang)
 
-    def subject(kind: str, row_id: int | None) -> Subject | None:
-        return None if row_id is None else Subject(kind, row_id, names.get((kind, row_id), ""))
+    def subject(kind: str, row_id: int | None, remembered=None) -> Subject | None:
+        if row_id is None:
+            return None
+        return Subject(kind, row_id, names.get((kind, row_id), ""), remembered_name(remembered, lang))
 
     views = []
     for e in entries:
         details: list[tuple[str, Subject | str]] = []
         codes = {**DETAIL_CODES, **ACTION_DETAIL_CODES.get(e.action, {})}
-        for key, value in (e.details or {}).items():  # in the order the action wrote them
+        given = e.details or {}
+        for key, value in given.items():  # in the order the action wrote them
+            if key.endswith(REMEMBERED) and (key == "target" + REMEMBERED or key[: -len(REMEMBERED)] in given):
+                continue  # shown as the name of its row
             label = str(DETAIL_LABELS.get(key, key))
             if key in DETAIL_SUBJECTS and isinstance(value, int):
-                details.append((label, subject(DETAIL_SUBJECTS[key], value)))
+                details.append((label, subject(DETAIL_SUBJECTS[key], value, given.get(key + REMEMBERED))))
             elif key in codes:
                 details.append((label, "" if value is None else code_label(codes[key], str(value))))
             elif key in DETAIL_IDS and isinstance(value, int):
                 details.append((label, f"#{value}"))
             else:
                 details.append((label, "" if value is None else str(value)))
-        target = subject(e.target_type, e.target_id) if e.target_type in SUBJECT_KINDS else None
+        target = (subject(e.target_type, e.target_id, given.get("target" + REMEMBERED))
+                  if e.target_type in SUBJECT_KINDS else None)
         other = "" if target or not e.target_type else str(OTHER_TARGETS.get(e.target_type, e.target_type))
         views.append(EntryView(e, subject("user", e.actor_id), target, details, other))
     return views

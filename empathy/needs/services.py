@@ -275,12 +275,12 @@ def delete_draft(*, session: Session, actor: User, need_id: int) -> None:
     """
     with _writing(session):
         need = _editable(session, actor, need_id)
-        owner_id = need.owner_id
+        owner_id, title = need.owner_id, need.title
         if need.status != NeedStatus.DRAFT or not compare_and_delete(session, need, Need.status == NeedStatus.DRAFT):
             raise Conflict(str(NOT_A_DRAFT))
-        # The need's id stays in the entry (its title is gone with it); the owner tells whose draft it was.
+        # The need's id and title stay in the entry; the owner tells whose draft it was.
         audit.record(session, actor_id=actor.id, action="need_deleted", target_type="need", target_id=need_id,
-                     owner=owner_id)
+                     owner=owner_id, target_name=title)
 
 
 def editable_need(*, session: Session, actor: User, need_id: int) -> NeedDetail:

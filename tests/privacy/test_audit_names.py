@@ -129,4 +129,29 @@ def _detail_keys_written() -> set[str]:
 def test_every_detail_the_code_writes_has_a_label():
     written = _detail_keys_written()
     assert {"via", "role", "old", "new", "token", "need"} <= written  # the scan finds them
+    # A remembered name is shown as the name of its row, not as a detail of its own.
+    remembered = {k for k in written if k.endswith(audit.REMEMBERED)}
+    assert {"merged_name", "target_name"} <= remembered
+    assert {k[: -len(audit.REMEMBERED)] for k in remembered} <= set(audit.DETAIL_SUBJECTS) | {"target"}
+    written -= remembered
     assert written <= set(audit.DETAIL_LABELS), written - set(audit.DETAIL_LABELS)
+
+
+def test_a_merged_skill_and_a_deleted_draft_keep_their_names_in_the_log(client, auth, session):
+    # A reviewer's finding: after a merge the log read "Merged skill: Deleted: Skill #441".
+    from empathy.admin.services import skills as skill_service
+    from empathy.needs import services as needs
+
+    admin = _admin(session, auth)
+    kept = make_skill(session, name="Play therapy", label_zh="游戏治疗")
+    gone = make_skill(session, name="Sand tray therapy", label_zh="沙盘治疗")
+    skill_service.merge_skills(session=session, keep_id=kept.id, merge_id=gone.id, actor_id=admin.id)
+    draft = make_need(session, owner=admin, title="Library shelving day", status="draft")
+    needs.delete_draft(session=session, actor=admin, need_id=draft.id)
+    page = client.get("/admin/audit").text
+    assert re.search(r"Merged skill: Sand tray therapy <span class=\"muted\">\(deleted\)</span>", page)
+    assert re.search(r"Library shelving day <span class=\"muted\">\(deleted\)</span>", page)
+    assert "merged_name" not in page and "target_name" not in page
+    client.post("/language", data={"language": "zh"})
+    page = client.get("/admin/audit").text
+    assert "沙盘治疗 <span class=\"muted\">（已删除）</span>" in page

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from empathy.core import audit
 from empathy.core.db import begin_write, lock_rows, retrying, utcnow
 from empathy.core.errors import Conflict, NotFound, ServiceError
+from empathy.core.labels import skill_label
 from empathy.core.pagination import Page, paginate
 from empathy.core.text import fold, like_pattern, tidy
 from empathy.data import load_categories
@@ -288,7 +289,7 @@ def merge_skills(*, session: Session, keep_id: int, merge_id: int, actor_id: int
     keep.updated_at = now
     session.add(keep)
     audit.record(session, actor_id=actor_id, action="skills_merged", target_type="skill", target_id=keep.id,
-                 merged=gone.id)
+                 merged=gone.id, merged_name={"en": skill_label(gone, "en"), "zh": skill_label(gone, "zh")})
     refit_after_commit(session, "two skills were merged")
     session.commit()
     return keep
