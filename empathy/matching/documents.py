@@ -9,10 +9,14 @@ LEVELS = {1: "beginner", 2: "intermediate", 3: "advanced", 4: "expert"}
 
 @dataclass(frozen=True)
 class EmployeeSkill:
-    """A skill as typed on a profile, with an optional level 1 (beginner) .. 4 (expert)."""
+    """A skill as typed on a profile, with an optional level 1 (beginner) .. 4 (expert).
+
+    ``typed``: the person's own words, not (yet) a skill of the reviewed taxonomy (in the web app, a skill
+    waiting for an administrator's review): text similarity may stand in for a taxonomy skill for them."""
 
     name: str
     level: int | None = None
+    typed: bool = False
 
 
 @dataclass(frozen=True)

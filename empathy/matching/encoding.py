@@ -58,10 +58,10 @@ def site_code(site: str | None, codes: dict[str, int]) -> int:
 def employee_attrs(doc: EmployeeDoc, codes: dict[str, dict[str, int]], featurizer: Featurizer) -> dict:
     """Filter and scoring attributes of one employee (keys of ``EMP_DTYPES``); may extend ``codes``.
 
-    ``free_skills``: whether the person typed a skill the taxonomy does not know (see
+    ``free_skills``: whether the person typed a skill the taxonomy does not know or has not reviewed (see
     ``ranking.need_skill_part``: only then may text similarity stand in for a skill the taxonomy knows).
     """
-    return {"free_skills": any(featurizer.taxonomy.resolve(s.name) is None for s in doc.skills),
+    return {"free_skills": any(s.typed or featurizer.taxonomy.resolve(s.name) is None for s in doc.skills),
             "active": doc.is_active, "suggestible": doc.is_suggestible, "weekdays": doc.available_weekdays,
             "weekends": doc.available_weekends, "remote": doc.is_remote, "site": site_code(doc.site, codes["site"]),
             "causes": scoring.bits(doc.causes, codes["cause"]),

@@ -39,7 +39,7 @@ def _skill_rows(feat: Featurizer, need: NeedDoc, emp: EmployeeDoc, sims: np.ndar
         if canon is not None and (s.level or UNKNOWN_LEVEL) >= (emp_canon.get(canon, (None, 0.0))[1]):
             emp_canon[canon] = (s, float(s.level or UNKNOWN_LEVEL))
     need_labels = [skill_labels(s.name, tax) for s in need.skills]
-    free_skills = any(tax.resolve(s.name) is None for s in emp.skills)
+    free_skills = any(s.typed or tax.resolve(s.name) is None for s in emp.skills)
     out = []
     for i, skill in enumerate(need.skills):
         canon = need_labels[i][0]

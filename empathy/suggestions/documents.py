@@ -44,12 +44,12 @@ def employee_documents(session: Session, *, since: datetime | None = None) -> li
     if not rows:
         return []
     skills: dict[int, list[DocEmployeeSkill]] = {}
-    skill_stmt = select(EmployeeSkill.profile_id, Skill.name, EmployeeSkill.level).join(
+    skill_stmt = select(EmployeeSkill.profile_id, Skill.name, EmployeeSkill.level, Skill.needs_review).join(
         Skill, Skill.id == EmployeeSkill.skill_id)
     if since is not None:
         skill_stmt = skill_stmt.where(EmployeeSkill.profile_id.in_([p.id for p, _ in rows]))
-    for profile_id, name, level in session.exec(skill_stmt).all():
-        skills.setdefault(profile_id, []).append(DocEmployeeSkill(name=name, level=level))
+    for profile_id, name, level, typed in session.exec(skill_stmt).all():
+        skills.setdefault(profile_id, []).append(DocEmployeeSkill(name=name, level=level, typed=bool(typed)))
     sites = site_codes(session)
     return [
         EmployeeDoc(

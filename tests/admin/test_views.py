@@ -202,7 +202,7 @@ def test_user_list_pages_keep_the_search(app, client, admin, session):
     page = client.get("/admin/users?q=paged").text
     assert 'href="/admin/users?q=paged&amp;page=2"' in page and "Next" in page
     second = client.get("/admin/users?q=paged&page=2").text
-    assert len(re.findall(r'<td class="text email">p\d+<wbr>@example\.com</td>', second)) == 5
+    assert len(re.findall(r'<td class="text email"[^>]*>p\d+<wbr>@example\.com</td>', second)) == 5
     assert client.get("/admin/users?page=abc").status_code == 200
 
 

@@ -122,8 +122,9 @@ def test_skill_categories_show_their_labels_not_their_codes(client, auth, sessio
     page = client.get("/admin/skills").text
     with app.test_request_context(), force_locale("en"):
         label = category_label("creative", "en")
-    assert label != "creative" and f"<td>{label}</td>" in page.replace("&amp;", "&")
-    assert "<td>creative</td>" not in page
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", page.replace("&amp;", "&"))  # a phone reads data-label too
+    assert label != "creative" and label in cells
+    assert "creative" not in cells
     assert category_label("creative", "zh") != label
     with app.test_request_context(), force_locale("en"):
         assert category_label("other", "en") == "Other"

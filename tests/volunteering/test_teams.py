@@ -56,9 +56,11 @@ def _login(auth, user):
 
 @pytest.fixture
 def wiring(app, session):
-    """A need for electrical wiring whose best-ranked holder of it writes the skill as high-voltage work."""
+    """A need for electrical wiring whose best-ranked holder of it writes the skill in her own words as high-voltage
+    work (a skill she typed, waiting for an administrator's review)."""
     wiring = make_skill(session, name="Electrical wiring", label_zh="电路布线", synonyms=["electrician"])
-    hv = make_skill(session, name="High-voltage electrical work", label_zh="高压电气作业", synonyms=["HV electrician"])
+    hv = make_skill(session, name="High-voltage electrical work", label_zh="高压电气作业", synonyms=["HV electrician"],
+                    needs_review=True)
     smart = make_skill(session, name="Smart home systems", label_zh="智能家居")
     accounting = make_skill(session, name="Accounting")
     owner = make_user(session, role="coordinator", display_name="Coco")
