@@ -5,24 +5,16 @@ number"."""
 from __future__ import annotations
 
 import pytest
-from wtforms.fields.core import UnboundField
 from wtforms.validators import Length as WTFormsLength
 
 from empathy.core.fields import Length
-from tests.core.test_units import _forms
+from tests.core.test_required_messages import form_validators
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 
 def test_every_length_check_of_every_form_has_clear_words():
-    generic = []
-    for form in _forms():
-        for name in dir(form):
-            field = getattr(form, name, None)
-            if not isinstance(field, UnboundField):
-                continue
-            for validator in field.kwargs.get("validators") or ():
-                if isinstance(validator, WTFormsLength) and validator.message is None:
-                    generic.append(f"{form.__module__}.{form.__name__}.{name}")
+    generic = [where for where, validator in form_validators()
+               if isinstance(validator, WTFormsLength) and validator.message is None]
     assert not generic, "\n".join(generic)
     assert Length(max=120).message is not None
 

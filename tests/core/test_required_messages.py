@@ -13,16 +13,19 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 GENERIC = ("This field is required.", "此字段为必填项。", "该字段是必填字段。")
 
 
-def test_every_required_field_of_every_form_has_its_own_message():
-    generic = []
+def form_validators():
+    """(where, validator) for every validator of every field of every form: where is module.Form.field."""
     for form in _forms():
         for name in dir(form):
             field = getattr(form, name, None)
-            if not isinstance(field, UnboundField):
-                continue
-            for validator in field.kwargs.get("validators") or ():
-                if isinstance(validator, (DataRequired, InputRequired)) and validator.message is None:
-                    generic.append(f"{form.__module__}.{form.__name__}.{name}")
+            if isinstance(field, UnboundField):
+                for validator in field.kwargs.get("validators") or ():
+                    yield f"{form.__module__}.{form.__name__}.{name}", validator
+
+
+def test_every_required_field_of_every_form_has_its_own_message():
+    generic = [where for where, validator in form_validators()
+               if isinstance(validator, (DataRequired, InputRequired)) and validator.message is None]
     assert not generic, "\n".join(generic)
 
 
