@@ -297,8 +297,8 @@ def test_deleting_a_draft_is_in_the_audit_log_with_its_owner(ctx, session):
     owner = make_user(session, role="coordinator")
     admin = make_user(session, role="admin")
     need = svc.create_need(session=session, owner=owner, data=_input())
-    need_id = need.id
+    need_id, title = need.id, need.title
     svc.delete_draft(session=session, actor=admin, need_id=need_id)
     entry = session.exec(select(AuditEntry).where(AuditEntry.action == "need_deleted")).one()
     assert (entry.actor_id, entry.target_type, entry.target_id) == (admin.id, "need", need_id)
-    assert entry.details == {"owner": owner.id}
+    assert entry.details == {"owner": owner.id, "target_name": title}  # the log names the deleted draft
