@@ -189,6 +189,7 @@ def test_a_refused_action_leaves_no_audit_entry(session, person):
 def test_imports_and_merges_are_audited(session):
     from empathy.admin.services import imports
     from empathy.admin.services import skills as skills_admin
+    from empathy.core.labels import skill_label
 
     boss = make_user(session, role="admin")
     report = imports.import_employees(session=session, data=b"email,name\nnew@example.com,New Person\n",
@@ -199,7 +200,8 @@ def test_imports_and_merges_are_audited(session):
     entries = session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [(e.action, e.actor_id, e.details) for e in entries] == [
         ("employees_imported", boss.id, {"created": 1, "updated": 0}),
-        ("skills_merged", boss.id, {"merged": gone.id})]
+        ("skills_merged", boss.id, {"merged": gone.id,
+                                    "merged_name": {"en": skill_label(gone, "en"), "zh": skill_label(gone, "zh")}})]
 
 
 def test_audit_page_filters_and_is_admins_only(client, auth, session, person):
