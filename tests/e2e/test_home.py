@@ -86,7 +86,7 @@ def test_coordinator_bulk_approves_hours_from_the_home_page(open_page, live_serv
     boxes.nth(0).check()
     boxes.nth(1).check()
     hours.get_by_role("button", name="Approve selected").click()
-    expect(page.get_by_role("status").first).to_contain_text("2 hours records approved.")
+    expect(page.get_by_role("status").first).to_contain_text("Approved 2 hours records (")
     expect(page.locator(".bulk-hours").get_by_role("checkbox")).to_have_count(min(len(pending) - 2, SHOWN))
     with sqlite3.connect(live_server.directory / "e.sqlite") as db:
         statuses = [r[0] for r in db.execute(

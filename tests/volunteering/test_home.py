@@ -164,7 +164,27 @@ def test_bulk_approve_from_home_approves_all_in_one_go(client, auth, session, co
     session.expire_all()
     assert [session.get(HoursRecord, i).status for i in ids] == ["approved", "approved"]
     assert session.exec(select(AuditEntry).where(AuditEntry.action == "hours_approved")).all().__len__() == 2
-    assert "2 hours records approved." in client.get("/home").get_data(as_text=True)
+    assert "Approved 2 hours records (6 h in all)." in client.get("/home").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("lang", "one", "two"), [
+    ("en", "Approved 1 hours record (2.5 h).", "Approved 2 hours records (3.5 h in all)."),
+    ("zh", "已批准 1 条时长记录，共 2.5 小时。", "已批准 2 条时长记录，共 3.5 小时。"),
+])
+def test_bulk_approval_says_how_many_records_and_their_hours_in_all(client, auth, session, coord, board, lang, one,
+                                                                     two):
+    """The flash reads as a sentence, in the singular for one record, with the hours it approved (it said
+    "3 hours records approved.")."""
+    h3 = _hours(session, board["past"], make_user(session, display_name="Carl"))
+    for record, hours in ((board["h1"], 2.5), (board["h2"], 0.5)):
+        session.execute(sa.update(HoursRecord).where(HoursRecord.id == record.id).values(hours=hours))
+    session.commit()
+    _login(auth, coord)
+    client.post("/language", data={"language": lang})
+    page = client.post("/hours/approve", data={"record_ids": [board["h1"].id]}, follow_redirects=True).text
+    assert one in page
+    page = client.post("/hours/approve", data={"record_ids": [board["h2"].id, h3.id]}, follow_redirects=True).text
+    assert two in page
 
 
 def test_bulk_approve_refuses_all_when_one_was_reviewed_meanwhile(client, auth, session, coord, board):

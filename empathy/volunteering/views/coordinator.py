@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, get_template_attribute, redirect, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
@@ -273,8 +273,15 @@ def approve_many_hours():
     except ServiceError as exc:
         form_error(form, exc, "record_ids")  # 403 and 404 go on to the error page
         return _review_page(form, 409 if exc.status == 409 else 422)
-    flash(ngettext("%(num)d hours record approved.", "%(num)d hours records approved.", len(done)), "success")
+    flash(_approved_sentence(done), "success")
     return redirect(safe_next(request.form.get("next")) or url_for("workflow.review"))
+
+
+def _approved_sentence(done: list) -> str:
+    """What a bulk approval did: how many records, and their hours in all in the reader's number format."""
+    total = format_decimal(sum(r.hours for r in done))
+    return ngettext("Approved %(num)d hours record (%(hours)s h).",
+                    "Approved %(num)d hours records (%(hours)s h in all).", len(done), hours=total)
 
 
 @bp.post("/needs/<int:need_id>/credentials")
