@@ -80,14 +80,21 @@ def test_coordinator_bulk_approves_hours_from_the_home_page(open_page, live_serv
     todo = page.get_by_role("region", name="Your to-do")
     expect(todo.get_by_role("heading", name="Volunteers waiting for approval")).to_contain_text(str(waiting))
     hours = page.locator(".bulk-hours")
-    boxes = hours.get_by_role("checkbox")
+    boxes = hours.locator('input[name="record_ids"]')  # the rows' boxes, not the heading's "select all"
     expect(boxes).to_have_count(min(len(pending), SHOWN))  # the first SHOWN; the heading counts them all
     screenshot(page, "home-coordinator")
+    select_all = hours.get_by_role("checkbox", name="Select all the hours listed")  # shown by js/select-all.js
+    select_all.check()
+    for i in range(boxes.count()):
+        expect(boxes.nth(i)).to_be_checked()
+    select_all.uncheck()
+    for i in range(boxes.count()):
+        expect(boxes.nth(i)).not_to_be_checked()
     boxes.nth(0).check()
     boxes.nth(1).check()
     hours.get_by_role("button", name="Approve selected").click()
     expect(page.get_by_role("status").first).to_contain_text("Approved 2 hours records (")
-    expect(page.locator(".bulk-hours").get_by_role("checkbox")).to_have_count(min(len(pending) - 2, SHOWN))
+    expect(page.locator('.bulk-hours input[name="record_ids"]')).to_have_count(min(len(pending) - 2, SHOWN))
     with sqlite3.connect(live_server.directory / "e.sqlite") as db:
         statuses = [r[0] for r in db.execute(
             f"SELECT status FROM hours_records WHERE id IN ({','.join('?' * len(pending))}) ORDER BY id", pending)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
@@ -185,6 +186,63 @@ def test_bulk_approval_says_how_many_records_and_their_hours_in_all(client, auth
     assert one in page
     page = client.post("/hours/approve", data={"record_ids": [board["h2"].id, h3.id]}, follow_redirects=True).text
     assert two in page
+
+
+class _SelectAll(HTMLParser):
+    """The bulk form's boxes: the heading's (data-select-all) with its attributes, the rows', and labels' texts."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.head: dict | None = None
+        self.in_head = False
+        self.rows: list[dict] = []
+        self.labels: dict[str, str] = {}
+        self._label: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "thead":
+            self.in_head = True
+        elif tag == "input" and a.get("type") == "checkbox":
+            if "data-select-all" in a:
+                self.head = {**a, "in_head": self.in_head}
+            elif a.get("name") == "record_ids":
+                self.rows.append(a)
+        elif tag == "label" and a.get("for"):
+            self._label = a["for"]
+            self.labels[self._label] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "thead":
+            self.in_head = False
+        elif tag == "label":
+            self._label = None
+
+    def handle_data(self, data):
+        if self._label:
+            self.labels[self._label] += data
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Select all the hours listed"), ("zh", "全选所列时长记录")])
+def test_the_hours_list_has_a_labelled_select_all_box_in_its_heading(client, auth, coord, board, lang, label):
+    """Home and review pages: a box in the table's heading ticks every row (js/select-all.js). It is named for
+    screen readers, sends nothing itself (no name: the no-JS form posts the rows' boxes only), and stays hidden
+    until the script that makes it work shows it."""
+    _login(auth, coord)
+    client.post("/language", data={"language": lang})
+    for path in ("/home", "/review"):
+        html = client.get(path).text
+        form = _SelectAll()
+        form.feed(html)
+        assert form.head is not None and form.head["in_head"], path
+        assert form.head["data-select-all"] == "record_ids" and "name" not in form.head, path
+        assert form.labels.get(form.head["id"], "").strip() == label, path
+        assert len(form.rows) == 2, path
+        assert re.search(r'<span class="select-all" hidden>', html), path
+        assert '<script src="/static/js/select-all.js" defer></script>' in html, path
+    script = client.get("/static/js/select-all.js")
+    assert script.status_code == 200 and b"data-select-all" in script.data
+    script.close()
 
 
 def test_bulk_approve_refuses_all_when_one_was_reviewed_meanwhile(client, auth, session, coord, board):
