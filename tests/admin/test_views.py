@@ -219,3 +219,10 @@ def test_skill_edit_shows_and_checks_related_skills(client, admin, session):
     assert response.status_code == 302
     fresh(session)
     assert session.get(Skill, skill.id).related == ["Bookkeeping", "Auditing"]
+
+
+def test_export_tiles_are_one_height_with_their_download_buttons_at_the_bottom(client, admin):
+    """The two export cards have descriptions of different lengths: their buttons line up (card-row, card-foot)."""
+    html = client.get("/admin/export").text
+    assert '<ul class="tiles card-row">' in html
+    assert html.count('<p class="card-foot"><a class="button primary"') == 2

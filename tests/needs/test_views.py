@@ -2,6 +2,7 @@
 
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
@@ -290,3 +291,39 @@ def test_the_back_link_names_the_list_that_holds_the_need(client, auth, session)
     auth.login(employee.email, DEFAULT_PASSWORD)
     assert back(closed) == ("/commitments", "My commitments")
     assert back(open_need) == ("/needs", "Open needs")
+
+
+CSS = Path(__file__).resolve().parents[2] / "empathy" / "static" / "css"
+
+
+def _card_rows(html: str) -> list[tuple[set[str], list[set[str]]]]:
+    """Each list of cards (a `need-list`): its classes, and for each of its cards the classes of its children."""
+    rows = []
+    for found in re.finditer(r'<ul class="([^"]*need-list[^"]*)">(.*?)</ul>', html, re.S):
+        cards = [{c for classes in re.findall(r'<p class="([^"]*)"', card) for c in classes.split()}
+                 for card in re.findall(r'<li class="card need-card">(.*?)</li>', found.group(2), re.S)]
+        rows.append((set(found.group(1).split()), cards))
+    return rows
+
+
+def test_need_cards_in_a_row_are_one_height_with_their_last_line_at_the_bottom(client, auth, session):
+    """/needs and /needs/mine: the cards of one row stretch to the tallest (`card-row`), and each card's closing
+    line (seats, coordinator) sits on its bottom edge (`card-foot`), level with its neighbours'."""
+    me = _sign_in(session, auth, role="coordinator")
+    make_need(session, owner=me, title="Short")
+    make_need(session, owner=me, title="A need with a much longer title that wraps over two lines of its card",
+              beneficiary="Hope School")
+    for path in ("/needs", "/needs/mine"):
+        [(classes, cards)] = _card_rows(client.get(path).text)
+        assert "card-row" in classes, path
+        assert len(cards) == 2 and all("card-foot" in card for card in cards), path
+
+
+def test_the_stylesheets_stretch_a_card_row_and_push_its_feet_down():
+    # The classes above mean something only with these rules; home.css (loaded after) must not undo them.
+    main = (CSS / "empathy.css").read_text(encoding="utf-8")
+    home = (CSS / "home.css").read_text(encoding="utf-8")
+    assert re.search(r"^\.card-row \{[^}]*align-items: stretch", main, re.M)
+    assert re.search(r"^\.card-row > \.card \{[^}]*height: 100%", main, re.M)
+    assert re.search(r"\.card-foot \{[^}]*margin-top: auto", main)
+    assert not re.search(r"\.home-grid \{[^}]*align-items: start", home)

@@ -307,3 +307,17 @@ def test_the_suggestions_page_filter_offers_a_new_site_at_once(client, auth, ses
     session.add(site)
     session.commit()
     assert "Harbour office" not in client.get(url).text
+
+
+def test_the_employee_home_cards_share_their_row_s_height(client, auth, session, crowd):
+    """Suggestion cards, the next commitment beside the hours to log, and the account tiles: each list of cards
+    is a `card-row` (one height a row), and a card's closing links sit at its bottom (`card-foot`)."""
+    nurse = crowd["nurses"][3]
+    later = make_need(session, owner=crowd["owner"], title="Later", starts_at=utcnow() + timedelta(days=20))
+    make_match(session, later, nurse, status="confirmed")  # a next commitment, with its link at the foot
+    _login(auth, nurse)
+    html = client.get("/home").text
+    assert re.search(r'<ol class="suggestions card-row"[^>]*>\s*<li class="card suggestion">', html)
+    assert re.search(r'<div class="home-grid card-row">\s*<section class="card"', html)
+    assert re.search(r'<p class="card-foot"><a href="/commitments">', html)
+    assert re.search(r'<ul class="tiles card-row">', html)

@@ -245,6 +245,13 @@ def test_the_hours_list_has_a_labelled_select_all_box_in_its_heading(client, aut
     script.close()
 
 
+def test_the_home_grid_cards_share_their_row_s_height(client, auth, coord, board):
+    """The to-do's cards side by side (volunteers, needs short, starting this week) are one height (card-row)."""
+    _login(auth, coord)
+    html = client.get("/home").text
+    assert re.search(r'<div class="home-grid card-row">\s*<div class="card">', html)
+
+
 def test_bulk_approve_refuses_all_when_one_was_reviewed_meanwhile(client, auth, session, coord, board):
     _login(auth, coord)
     h1, h2 = board["h1"], board["h2"]

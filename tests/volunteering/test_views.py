@@ -189,3 +189,11 @@ def test_ticking_more_people_than_one_invitation_takes_is_refused_not_cut_short(
                        follow_redirects=True)
     assert "Invite at most 100 people at a time." in page.text
     assert _fresh(session).exec(select(Match).where(Match.need_id == world["need"].id)).all() == []
+
+
+def test_invitation_cards_keep_their_accept_and_decline_buttons_at_the_bottom(client, auth, session, world):
+    make_match(session, world["need"], world["nurse"], status="invited", invited_by_id=world["owner"].id)
+    _login(auth, world["nurse"])
+    html = client.get("/commitments").text
+    assert '<ul class="suggestions card-row" aria-labelledby="invitations">' in html
+    assert '<div class="actions card-foot">' in html
