@@ -136,3 +136,34 @@ def test_invitations_in_the_outbox_keep_text_and_html(invited):
     session.rollback()
     row = session.exec(select(OutboxMessage)).one()
     assert row.status == "sent" and row.html_body and "<html" in row.html_body and "港口办公室" in row.body
+
+
+def _read(html: str) -> str:
+    """The page's text as read: tags dropped, spaces folded."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.mark.parametrize(("lang", "when", "place"), [
+    ("en", "9 Mar 2030, 09:00–12:30 (China (Shanghai) Time)", "Harbour Office"),
+    ("zh", "2030年3月9日 09:00–12:30（中国（上海）时间）", "港口办公室"),
+])
+def test_the_answer_page_says_when_in_the_named_zone_where_and_who_coordinates(client, invited, lang, when, place):
+    """Like the need page: the invitee (perhaps not signed in, perhaps abroad) sees the place, the times with the
+    organisation's time zone named, and the coordinator, before answering and after."""
+    path = _link(_parts(invited["email"])[0], "accept")
+    client.post("/language", data={"language": lang})
+    before = _read(client.get(path).text)
+    assert when in before and place in before and "Coco" in before
+    after = client.post(path, data={})
+    assert after.status_code == 200
+    assert when in _read(after.text) and place in _read(after.text) and "Coco" in _read(after.text)
+
+
+def test_the_answer_page_of_a_remote_need_without_a_site_says_remote(app, client, session):
+    owner = make_user(session, role="coordinator", display_name="Remy")
+    person = make_user(session)
+    need = make_need(session, owner=owner, title="Online tutoring", site_id=None, is_remote=True)
+    match = make_match(session, need, person, status="invited")
+    token = answer_links.answer_token(match, "decline", secret_key=app.config["SECRET_KEY"])
+    page = _read(client.get(f"/invitations/answer/{token}").text)
+    assert "Where Remote" in page and "Remy" in page

@@ -9,7 +9,7 @@ invitation is no longer pending (answered, withdrawn, the match gone) is refused
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -17,7 +17,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session
 
 from empathy.core.errors import ServiceError
-from empathy.models import Match, MatchStatus, Need, User
+from empathy.models import Match, MatchStatus, Need, Site, User
 from empathy.volunteering.services import signups
 
 SALT = "empathy.invitation-answer"
@@ -27,12 +27,15 @@ ANSWERS = ("accept", "decline")
 
 @dataclass(frozen=True)
 class AnswerLink:
-    """What a valid token asks for: `answer` ("accept" or "decline") to the invitation `match` of `user`."""
+    """What a valid token asks for: `answer` ("accept" or "decline") to the invitation `match` of `user`, with
+    what the page shows of the need: its `site` (None for none) and its `coordinator` (None once deleted)."""
 
     answer: str
     match: Match
     need: Need
     user: User
+    site: Site | None = None
+    coordinator: User | None = None
 
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
@@ -76,7 +79,9 @@ def read_answer_link(*, session: Session, token: str, secret_key: str) -> Answer
     if match.status != MatchStatus.INVITED:
         raise ServiceError(str(_l("This invitation has already been answered or withdrawn: nothing was "
                                   "changed.")))
-    return AnswerLink(answer=data["a"], match=match, need=need, user=user)
+    return AnswerLink(answer=data["a"], match=match, need=need, user=user,
+                      site=session.get(Site, need.site_id) if need.site_id else None,
+                      coordinator=session.get(User, need.owner_id) if need.owner_id else None)
 
 
 def answer_by_link(*, session: Session, token: str, secret_key: str, base_url: str = "") -> AnswerLink:
@@ -89,4 +94,4 @@ def answer_by_link(*, session: Session, token: str, secret_key: str, base_url: s
                                           base_url=base_url)
     else:
         match = signups.decline_invitation(session=session, user=link.user, match_id=link.match.id)
-    return AnswerLink(answer=link.answer, match=match, need=link.need, user=link.user)
+    return replace(link, match=match)

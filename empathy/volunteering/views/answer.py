@@ -11,6 +11,8 @@ from flask import current_app, render_template
 
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
+from empathy.core.i18n import ui_language
+from empathy.core.labels import site_name
 from empathy.extensions import limiter
 from empathy.volunteering.forms import ActionForm
 from empathy.volunteering.services import answer_links
@@ -25,7 +27,7 @@ def answer_invitation(token: str):
                                              secret_key=current_app.config["SECRET_KEY"])
     except ServiceError as exc:
         return render_template("workflow/answer_invitation.html", problem=exc.message, link=None), 400
-    return render_template("workflow/answer_invitation.html", link=link, form=ActionForm(), done=False)
+    return _page(link, form=ActionForm(), done=False)
 
 
 @bp.post("/invitations/answer/<token>")
@@ -40,4 +42,10 @@ def confirm_answer(token: str):
                                            secret_key=current_app.config["SECRET_KEY"], base_url=base_url())
     except ServiceError as exc:
         return render_template("workflow/answer_invitation.html", problem=exc.message, link=None), exc.status
-    return render_template("workflow/answer_invitation.html", link=link, done=True)
+    return _page(link, done=True)
+
+
+def _page(link: answer_links.AnswerLink, **context):
+    """The need as its page states it: when (the zone named), where, the hours and the coordinator."""
+    return render_template("workflow/answer_invitation.html", link=link, place=site_name(link.site, ui_language()),
+                           **context)
