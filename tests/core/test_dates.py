@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
+from sqlmodel import select
 
 from empathy.accounts.services.tokens import create_token
 from empathy.core import audit
@@ -23,7 +24,9 @@ from empathy.core.dates import (
     format_when,
     format_zone,
 )
-from empathy.models import HoursRecord, Notification
+from empathy.models import HoursRecord, Notification, OutboxMessage, User
+from empathy.privacy.services import record_consent
+from empathy.scim.services import tokens as provisioning_tokens
 from empathy.volunteering.services.notifications import render
 from tests.factories import DEFAULT_PASSWORD, make_match, make_need, make_user
 
@@ -210,6 +213,31 @@ def test_no_page_shows_seconds_or_short_us_dates(client, programme, lang):
         text = re.sub(r"<[^>]+>", " ", html)  # what is read, not attribute values such as ISO input values
         for pattern in (WITH_SECONDS, SHORT_US_DATE, AM_PM):
             assert not pattern.search(text), (path, pattern.pattern, pattern.search(text))
+
+
+@pytest.mark.parametrize(("lang", "zone_named"), [
+    ("en", "Times are in China (Shanghai) Time."),
+    ("zh", "时间均为中国（上海）时间。"),
+])
+def test_tables_of_moments_name_the_organisation_s_time_zone(client, session, programme, lang, zone_named):
+    """The audit log, the outbox, the token lists (provisioning and personal), the administrator's home (failed
+    e-mails, imports), the consent history and a need's "Who was told" show moments in the organisation's zone,
+    and say which (an administrator abroad read "09:00" as their own time)."""
+    admin = session.exec(select(User).where(User.email == "admin@example.com")).one()
+    vol = session.exec(select(User).where(User.email == "vol@example.com")).one()
+    session.add(OutboxMessage(to_address="vol@example.com", subject="Hello", body="b", status="failed"))
+    session.add(Notification(user_id=vol.id, kind="need_changed", need_id=programme["past"].id, link="/commitments",
+                             params={"need": programme["past"].title}))
+    record_consent(session, vol.id, "skills", True)
+    session.commit()
+    provisioning_tokens.create_token(session=session, actor=admin, name="HR system", secret_key="test-secret-key")
+    pages = _pages_of(client, "admin@example.com", lang,
+                      ["/admin/audit", "/admin/outbox", "/admin/provisioning", "/account/tokens", "/home"])
+    pages |= _pages_of(client, "vol@example.com", lang, ["/account/privacy"])
+    pages |= _pages_of(client, "coord@example.com", lang, [f"/needs/{programme['past'].id}"])
+    for path, html in pages.items():
+        assert "<table" in html or path == "/home", path  # the page lists moments (home: the failed e-mail's)
+        assert zone_named in re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)), path
 
 
 @pytest.mark.parametrize(("lang", "one_day", "two_days"), [
