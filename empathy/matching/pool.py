@@ -27,6 +27,12 @@ POSTINGS_BUDGET = 4_000_000
 # From this many queries on, a product reads the document-major rows (one pass with a small
 # accumulator per row) rather than the feature-major postings (a pool-wide accumulator per query).
 DOCUMENT_MAJOR_MIN_QUERIES = 16
+# From this many rows on, every product reads the postings (`postings_product`), whatever the number of
+# queries: the sparse product's two passes (result size, then result) and its sparse result cost 3.7x the
+# CPU for batches of 20 needs against 100,000 profiles (benchmarks/RESULTS.md, "Batches read the
+# postings"). Smaller pools (the dev cases: 1,500 rows) keep the sparse products, whose per-call cost is
+# lower when a query's postings are few.
+POSTINGS_MIN_ROWS = 10_000
 
 
 class SegmentedMatrix:
@@ -34,8 +40,9 @@ class SegmentedMatrix:
 
     With ``keep_rows`` the document-major rows are the matrix and the feature-major segments (for
     products with a few queries: one need's page) are built from them on first use, and before
-    pickling, so that a saved model maps both from its file. A pool only ranked in batches (``match
-    rank``) never builds them: at 100,000 profiles that is 220 MB less.
+    pickling, so that a saved model maps both from its file. A pool of fewer than ``POSTINGS_MIN_ROWS``
+    rows only ranked in batches never builds them; a larger one builds them on the first product, which
+    ``match rank`` makes after it has dropped the documents (220 MB of each at 100,000 profiles).
     """
 
     def __init__(self, n_features: int, rows: sp.csr_matrix | None = None, *, keep_rows: bool = False):
@@ -109,18 +116,19 @@ class SegmentedMatrix:
     def dot(self, queries: sp.csr_matrix) -> np.ndarray:
         """Dense (queries x rows) products.
 
-        Both layouts give the same floats: each product sums over the features of the pair in
-        ascending order (document-major rows and query rows with sorted indices), so a batch scores
-        a pair exactly as one query does.
+        A pool of ``POSTINGS_MIN_ROWS`` rows or more reads the postings for any number of queries, so a
+        batch scores a pair exactly as one query does. Below, both layouts sum over the features of the
+        pair in ascending order (document-major rows and query rows with sorted indices): the same floats
+        while a query's postings fit in one group of ``postings_product``.
         """
         n_q = queries.shape[0]
         if not queries.has_sorted_indices:
             queries = queries.sorted_indices()
-        if self.row_segments is not None and n_q >= DOCUMENT_MAJOR_MIN_QUERIES:
+        if n_q <= FEW_QUERIES or self.n_rows >= POSTINGS_MIN_ROWS:
+            parts = [postings_product(queries, seg) for seg in self.feature_major()]
+        elif self.row_segments is not None and n_q >= DOCUMENT_MAJOR_MIN_QUERIES:
             by_feature = queries.T.tocsr()
             parts = [np.ascontiguousarray((r @ by_feature).toarray().T) for r in self.row_segments]
-        elif n_q <= FEW_QUERIES:
-            parts = [postings_product(queries, seg) for seg in self.feature_major()]
         else:
             parts = [(queries @ seg).toarray() for seg in self.feature_major()]
         if not parts:

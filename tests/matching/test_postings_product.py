@@ -38,3 +38,26 @@ def test_segmented_products_agree_for_few_and_many_queries():
         queries = _random(n_q, 200, 0.2, 5 + n_q)
         want = (queries @ sp.hstack([first, tail]).tocsr()).toarray()
         np.testing.assert_allclose(m.dot(queries), want, rtol=1e-5, atol=1e-6)
+
+
+def test_a_large_pool_reads_the_postings_for_batches_too(monkeypatch):
+    """Above POSTINGS_MIN_ROWS a batch is summed as one query is: the same floats, whatever the batch size."""
+    from empathy.matching import pool as pool_module
+
+    rows = _random(40, 300, 0.2, 6)  # documents x features
+    m = SegmentedMatrix(300, rows, keep_rows=True)
+    queries = _random(30, 300, 0.3, 7)  # over DOCUMENT_MAJOR_MIN_QUERIES: the document-major rows below the cut
+    calls = []
+    real = pool_module.postings_product
+    # A small budget: several groups per query, whose sums a batch must still add up in the same order.
+    monkeypatch.setattr(pool_module, "postings_product",
+                        lambda q, seg: calls.append(q.shape[0]) or real(q, seg, budget=50))
+    small = m.dot(queries)
+    assert calls == []
+    monkeypatch.setattr(pool_module, "POSTINGS_MIN_ROWS", 40)
+    batch = m.dot(queries)
+    assert calls == [30]
+    one_by_one = np.vstack([m.dot(queries[i : i + 1]) for i in range(30)])
+    np.testing.assert_array_equal(batch, one_by_one)
+    np.testing.assert_allclose(batch, small, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(batch, (queries @ rows.T).toarray(), rtol=1e-5, atol=1e-6)
