@@ -146,7 +146,7 @@ TEXTS = (
     _l("The skill taxonomy"),  # noqa: E501
     _l("The skill taxonomy, searchable by name, label or synonym."),  # noqa: E501
     _l("The skill that stays; every use of this one moves onto it."),  # noqa: E501
-    _l("The specialty score (text and skills) before the must-have factor; hidden with the skills."),  # noqa: E501
+    _l("The specialty score (text and skills) after the must-have factor; hidden with the skills."),  # noqa: E501
     _l("The taxonomy's name of the need's skill, if known."),  # noqa: E501
     _l("The taxonomy's name of the person's skill."),  # noqa: E501
     _l("The taxonomy, those waiting for review first; `review=true` lists only those."),  # noqa: E501
@@ -163,6 +163,7 @@ TEXTS = (
     _l("When a queued message is tried again."),  # noqa: E501
     _l("When nobody is proposed: why, in words (the first line sums up)."),  # noqa: E501
     _l("When the proposal leaves seats free because only weak fits (reason `weak_fit`) could take them: how many and who, in words; else empty."),  # noqa: E501
+    _l("Whether a must-have falls short (not held, held below the asked level, only a related skill): then the band is at most good; hidden with the skills."),  # noqa: E501
     _l("Whether the need asks for it (a cause, languages, known skills)."),  # noqa: E501
     _l("Whether the person's level reaches it."),  # noqa: E501
     _l("Which calibration gave the fit and band: need (the need's people; also used for a person who can join fewer than 5 needs) or employee (a person's needs)."),  # noqa: E501

@@ -148,6 +148,7 @@ def _explanation(need: NeedDoc, emp: EmployeeDoc, values: dict, skills: list[dic
         "band": None,
         "margin": None,
         "calibration": None,  # "need" or "employee": whose calibration gave the fit
+        "short_must": None,  # whether a must-have falls short, capping the band (calibration.suggestions)
         "base_score": round(values["base"], 4),
         "must_have_factor": round(values["must_factor"], 4),
         "tie_break_bonus": round(values["bonus"], 4),

@@ -583,7 +583,8 @@ class SkillMatcher(BaseEstimator):
             raise ValueError("score_pair needs a stored need or a stored employee")
         values = ranking.pick(result, 0, row, self._weights())
         return calibration.suggestion(emp_doc.id, values["score"], ref,
-                                      explain_pair(self.featurizer_, need_doc, emp_doc, values))
+                                      explain_pair(self.featurizer_, need_doc, emp_doc, values),
+                                      short_must=values["short_must"])
 
     def _explain_ids(self, item: NeedDoc | EmployeeDoc | str, ids: Iterable[str], kind: type) -> list[Suggestion]:
         doc, row = self._resolve(item, kind)
@@ -602,7 +603,8 @@ class SkillMatcher(BaseEstimator):
         values_refs, side = kept
         pairs = [(doc, docs[i]) if kind is NeedDoc else (docs[i], doc) for i, _ in wanted]
         expls = self._explain_pairs(pairs, [v for v, _ in values_refs], cols, kind)
-        return [calibration.suggestion(other_id, values["score"], float(ref), expl, side=side)
+        return [calibration.suggestion(other_id, values["score"], float(ref), expl, side=side,
+                                       short_must=values["short_must"])
                 for (other_id, _), (values, ref), expl in zip(wanted, values_refs, expls)]
 
     def explain_employees(self, need: NeedDoc | str, employee_ids: Iterable[str]) -> list[Suggestion]:

@@ -56,6 +56,18 @@ FIT_KNOTS: tuple[tuple[float, ...], tuple[float, ...]] = (
     (0.0, 0.0071, 0.0118, 0.0348, 0.0768, 0.2781, 0.3279, 0.4118, 0.545, 0.6194, 0.672, 0.672))
 # A suggestion is in the first band whose fit it reaches (else "weak").
 BAND_THRESHOLDS: dict[str, float] = {"strong": 0.5, "good": 0.25, "partial": 0.1}
+# A suggestion where a must-have falls short (not held, held below the asked level, answered only by a
+# related skill, or a free-text must-have the profile does not echo) is at most a "good" fit, its fit at most
+# SHORT_MUST_MAX_FIT. Why "good" and not "partial": a missing must-have costs only `must_penalty` (5 %) of
+# the specialty score, so such a person may still stand out by their specialty, their other skills, or the
+# asked skill held one level too low; "good" (about 1 in 3 right) still says "worth a look", while "strong"
+# (6 in 10) reads as "invite without a second thought", which an unmet requirement must never say. "Partial"
+# would file a near miss (an intermediate where advanced is asked) with people sharing a part of the need;
+# the missing must-have is named beside the band, so the reader sees why it is not strong. The fit is capped
+# too, just under the strong threshold, so that the number shown never contradicts the band (it is an upper
+# bound there: the calibration was fitted on every pair, these among them).
+SHORT_MUST_MAX_BAND = "good"
+SHORT_MUST_MAX_FIT = 0.49
 # Share of right answers in each band on those pairs (what a page may state: "about 6 in 10 strong
 # suggestions are the right person"). Fitting on two files and measuring on the third gave
 # .47 / .29 / .13 / .02: state them as approximate.

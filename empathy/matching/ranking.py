@@ -18,6 +18,8 @@ from .filters import employee_mask, need_mask
 from .pool import Pool
 
 PARTS = ("text", "skills", "cause", "language")
+# The plain values of one pair (see :func:`gather`).
+VALUES = ("score", "raw", "hub", "base", "must_factor", "bonus")
 
 # Score matrices of a batch are cut into pieces of about this many cells (float32: 8 MB), so memory
 # stays flat whatever the number of queries.
@@ -43,9 +45,9 @@ def need_vs_employees(q: Queries, pool: Pool, raw: np.ndarray, hub: np.ndarray, 
     rows = q.extra["skills"]
     n_q = raw.shape[0]
     wsum = np.bincount(rows.owner, weights=rows.weight, minlength=n_q)
-    skills, missing = np.zeros_like(raw), None
+    skills, missing, short = np.zeros_like(raw), None, np.zeros((1, 1), bool)
     if wsum.sum() > 0:
-        skills, missing = need_skill_part(pool, rows, n_q, wsum, {} if cache is None else cache)
+        skills, missing, short = need_skill_part(pool, rows, n_q, wsum, {} if cache is None else cache)
     parts = {"text": scoring.soft_clip(raw + hub), "skills": skills,
              "cause": scoring.set_match(q.attrs["cause"], pool.attrs["causes"]),
              "language": scoring.set_match(q.attrs["languages"], pool.attrs["languages"])}
@@ -54,15 +56,19 @@ def need_vs_employees(q: Queries, pool: Pool, raw: np.ndarray, hub: np.ndarray, 
     present = {"text": np.ones((n_q, 1), bool),
                "skills": np.where(full > 0, wsum / np.maximum(full, scoring.EPS), 0.0)[:, None],
                "cause": (q.attrs["cause"] != 0)[:, None], "language": (q.attrs["languages"] != 0)[:, None]}
-    return {"raw": raw, "hub": hub, "parts": parts, "present": present,
+    return {"raw": raw, "hub": hub, "parts": parts, "present": present, "short_must": short,
             **scoring.whole_score(parts, present, missing, weights)}
 
 
-def need_skill_part(pool: Pool, rows, n_q: int, wsum: np.ndarray, cache: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Weighted mean match of each need's skills against every employee, and the must-haves each misses.
+def need_skill_part(pool: Pool, rows, n_q: int, wsum: np.ndarray, cache: dict
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted mean match of each need's skills against every employee, the must-haves each misses, and
+    whether any must-have at all falls short.
 
-    Both are (n_q x pool) float32; a must-have is missing below ``scoring.MATCHED`` (not held, held
-    below the minimum level, or a free-text skill the profile does not echo).
+    The first two are (n_q x pool) float32; a must-have is missing below ``scoring.MATCHED`` (not held, held
+    below the minimum level, or a free-text skill the profile does not echo). The third is (n_q x pool)
+    bool: some must-have, free-text ones included whatever ``scoring.PENALISE_FREE_TEXT``, matches below
+    ``scoring.MATCHED`` (a related skill's credit always does); it caps the band (``calibration``).
 
     ``rows`` are the needs' :class:`~empathy.matching.features.NeedSkillRows`, ``wsum`` each need's
     sum of skill weights. ``cache`` keeps the text match of each distinct skill text across the
@@ -79,10 +85,12 @@ def need_skill_part(pool: Pool, rows, n_q: int, wsum: np.ndarray, cache: dict) -
                              shape=(live.size, pool.mats["levels"].n_features))
         held = pool.mats["levels"].dot_sparse(pick).tocsr()  # row r: the pool's levels of skill live[r]
     weights = (rows.weight[live] / np.maximum(wsum[owner_of], scoring.EPS)).astype(np.float32)
-    is_must = rows.must[live] & (scoring.PENALISE_FREE_TEXT | (canon >= 0))
+    any_must = rows.must[live]
+    is_must = any_must & (scoring.PENALISE_FREE_TEXT | (canon >= 0))
     free = pool.attrs["free_skills"][None, :]
     skills = np.zeros((n_q, pool.n_rows), np.float32)
     missing = np.zeros((n_q, pool.n_rows), np.float32)
+    short = np.zeros((n_q, pool.n_rows), bool)
     order = np.argsort(owner_of, kind="stable")
     bounds = np.searchsorted(owner_of[order], np.arange(n_q + 1))
     # One need at a time: the matches of a batch's skills at once were hundreds of rows of the pool.
@@ -112,7 +120,10 @@ def need_skill_part(pool: Pool, rows, n_q: int, wsum: np.ndarray, cache: dict) -
         musts = np.flatnonzero(is_must[js])
         if musts.size:  # sums of 1 and RELATED_MISSING per must-have: exact in any order
             missing[i] = _missing_weight(match[musts], None if related is None else related[musts]).sum(axis=0)
-    return skills, missing
+        shorts = np.flatnonzero(any_must[js])
+        if shorts.size:
+            short[i] = (match[shorts] < np.float32(scoring.MATCHED)).any(axis=0)
+    return skills, missing, short
 
 
 def _text_matches(pool: Pool, rows, todo: dict[str, int], cache: dict) -> dict[str, np.ndarray]:
@@ -191,6 +202,11 @@ def employee_vs_needs(q: Queries, pool: Pool, need_skills: dict, raw: np.ndarray
                          shape=(musts.size, pool.n_rows))
     weight = _missing_weight(match[:, musts], None if related is None else related[:, musts])
     missing = np.asarray((must.T @ weight.T).T, dtype=np.float32)
+    # Any must-have below MATCHED, free-text ones included (see need_skill_part): it caps the band.
+    all_musts = np.flatnonzero(ns["must"] & (ns["weight"] > 0))
+    below = sp.csr_matrix((np.ones(all_musts.size, np.float32), (np.arange(all_musts.size), ns["owner"][all_musts])),
+                          shape=(all_musts.size, pool.n_rows))
+    short = np.asarray((below.T @ (match[:, all_musts] < np.float32(scoring.MATCHED)).T.astype(np.float32)).T) > 0
     den = pool.attrs["skill_weight"]
     parts = {"text": scoring.soft_clip(raw + hub), "skills": num / np.maximum(den, scoring.EPS).astype(np.float32)}
     present = {"text": np.ones((1, pool.n_rows), bool),
@@ -200,7 +216,7 @@ def employee_vs_needs(q: Queries, pool: Pool, need_skills: dict, raw: np.ndarray
         shared = (pool.attrs[column][None, :] & bits) != 0
         parts[name] = np.where(shared, 1.0, np.where(bits == 0, scoring.NEUTRAL, 0.0)).astype(np.float32)
         present[name] = (pool.attrs[column] != 0)[None, :]
-    return {"raw": raw, "hub": hub, "parts": parts, "present": present,
+    return {"raw": raw, "hub": hub, "parts": parts, "present": present, "short_must": short,
             **scoring.whole_score(parts, present, missing, weights)}
 
 
@@ -230,14 +246,15 @@ def pick_rows(result: dict, i: int, rows: Sequence[int], weights: dict[str, floa
 
 def gather(result: dict, i: int, rows: Sequence[int]) -> dict[str, np.ndarray]:
     """The values of query ``i`` at pool ``rows`` of a result: one float64 array (len(rows),) per value,
-    keyed ``score``, ``raw``, ``hub``, ``base``, ``must_factor``, ``bonus``, ``part:<p>`` and ``present:<p>``."""
+    keyed ``score``, ``raw``, ``hub``, ``base``, ``must_factor``, ``bonus``, ``short_must`` (1.0 when a
+    must-have falls short, see :func:`need_skill_part`), ``part:<p>`` and ``present:<p>``."""
     cols = np.asarray(rows, dtype=np.int64)
 
     def at(a) -> np.ndarray:
         a = np.asarray(a)
         row = a[min(i, a.shape[0] - 1)]
         return (row[cols] if row.shape[0] > 1 else np.repeat(row[:1], cols.size)).astype(np.float64)
-    out = {key: at(result[key]) for key in ("score", "raw", "hub", "base", "must_factor", "bonus")}
+    out = {key: at(result[key]) for key in (*VALUES, "short_must")}
     out.update({f"part:{p}": at(result["parts"][p]) for p in PARTS})
     out.update({f"present:{p}": at(result["present"][p]) for p in PARTS})
     return out
@@ -248,7 +265,7 @@ def values_at(gathered: dict[str, np.ndarray], positions: Iterable[int], weights
     out = []
     for n in positions:
         v = {key: float(a[n]) for key, a in gathered.items()}
-        out.append({**{key: v[key] for key in ("score", "raw", "hub", "base", "must_factor", "bonus")},
+        out.append({**{key: v[key] for key in VALUES}, "short_must": v["short_must"] > 0,
                     "parts": {p: v[f"part:{p}"] for p in PARTS}, "present": {p: v[f"present:{p}"] for p in PARTS},
                     "weights": weights})
     return out
@@ -282,10 +299,17 @@ def ranked_rows(result: dict, q: Queries, pool: Pool, docs: dict, kind: type, k:
             others = [docs[pool.ids[j]] for j in rows]
             pairs = [(doc, other) if kind is NeedDoc else (other, doc) for other in others]
             expls = explain(pairs, pick_rows(result, i, rows, weights), rows)
-        refs, side = references(i, [j for j, _ in top])
-        out.append(calibration.suggestions([pool.ids[j] for j, _ in top], [s for _, s in top], refs, expls,
-                                           side=side))
+        rows = [j for j, _ in top]
+        refs, side = references(i, rows)
+        out.append(calibration.suggestions([pool.ids[j] for j in rows], [s for _, s in top], refs, expls,
+                                           side=side, short_must=_row_values(result["short_must"], i, rows)))
     return out
+
+
+def _row_values(a, i: int, rows: list[int]) -> np.ndarray:
+    """Values of query ``i`` at pool ``rows`` of one (queries x pool, or broadcastable) array of a result."""
+    row = np.asarray(a)[min(i, np.shape(a)[0] - 1)]
+    return row[rows] if row.shape[0] > 1 else np.repeat(row[:1], len(rows))
 
 
 def reference_pool(pool: Pool) -> np.ndarray:

@@ -28,8 +28,11 @@ BELOW_MIN_CEILING = 0.5
 # a related skill is partial evidence, listed apart from matched skills and never "the same skill".
 RELATED_CREDIT = 0.45
 # A must-have answered only by a related skill counts as this much of a missing one in the must-have
-# penalty (1 when nothing answers it).
-RELATED_MISSING = 0.5
+# penalty (1 when nothing answers it). It was 0.5: at half the penalty of a must-have held below its level,
+# a related skill at some level outscored the asked skill at the same level (a related skill earns its
+# partial credit in the skill part; the must-have is still not held).
+RELATED_MISSING = 1.0
+
 
 # ---- free-text skills
 # A typed skill that equals one of several skills on a profile reaches a cosine of about
@@ -206,7 +209,8 @@ def whole_score(parts: dict[str, np.ndarray], present: dict[str, np.ndarray | bo
 
     ``base = combine(text, skills) * (1 - must_penalty) ** missing_must``: the specialty decides.
     ``interest = combine(cause, language)`` (0 where the need asks neither) only re-orders
-    people of comparable fit: ``score = min(1, base + tie_break * interest)``. ``tie_break`` is a
+    people of comparable fit: ``score = min(1, base + tie_break * interest)``, the bonus going only to
+    people who miss no must-have (``missing_must`` 0). ``tie_break`` is a
     small fraction of the typical spread of the top ten's base scores (see ``SkillMatcher``), so the
     bonus swaps near-ties only. It depends on the pair alone: a pair scores the same both ways.
     ``weights`` holds the part weights plus ``must_penalty`` and ``tie_break``.
@@ -218,6 +222,11 @@ def whole_score(parts: dict[str, np.ndarray], present: dict[str, np.ndarray | bo
         base = base * factor
     interest = combine({p: parts[p] for p in ("cause", "language")}, present, weights)
     bonus = np.float32(weights["tie_break"]) * interest
+    if missing_must is not None:
+        # Cause and language re-order only people who hold every must-have the taxonomy knows: a shared
+        # cause must never lift someone short of one over a holder of comparable specialty (it lifted a
+        # related skill's holder over the asked skill's, demo village PV training).
+        bonus = np.where(missing_must > 0, np.float32(0.0), bonus)
     return {"base": base, "must_factor": factor, "bonus": bonus, "score": np.minimum(base + bonus, np.float32(1.0))}
 
 

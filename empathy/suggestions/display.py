@@ -28,11 +28,17 @@ class ExplanationView:
     related: list[str] = field(default_factory=list)  # "related: Accounting for Bookkeeping"
     missing: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
-    # (name, score text, share % within its role, used): the parts that decide the fit (text, skills) ...
-    parts: list[tuple[str, str, int, bool]] = field(default_factory=list)
-    # ... and those that only break ties among similar fits (cause, language), their shares among themselves.
-    tie_parts: list[tuple[str, str, int, bool]] = field(default_factory=list)
+    # (name, score text, share % within its role, used, points): the parts that decide the fit (text, skills),
+    # their points being share x score (x 100) ...
+    parts: list[tuple[str, str, int, bool, str]] = field(default_factory=list)
+    # ... the must-have penalty's points (negative; "" when none or not shown) ...
+    penalty: str = ""
+    # ... and the parts that only break ties among similar fits (cause, language), their shares among
+    # themselves and their points a part of the small tie-break bonus.
+    tie_parts: list[tuple[str, str, int, bool, str]] = field(default_factory=list)
     tie_title: str = ""  # "These only break ties among similar fits:"
+    total: str = ""  # the ranking score in points: exactly the sum of the points shown above it
+    fit_note: str = ""  # what the fit is, since it is not this total
 
 
 def _share_scale(shares) -> int:
@@ -68,6 +74,12 @@ def _words(locale: str) -> dict:
         "below": _("below level %(n)s"),
         "related": _("related: %(skill)s for %(need_skill)s"),
         "fit": _("Fit %(n)s%%"),
+        "fit_note": {
+            "need": _("The fit (%(fit)s%%) is not a sum of these points: it reads the total against the need's "
+                      "other candidates, by how far it stands out from them."),
+            "employee": _("The fit (%(fit)s%%) is not a sum of these points: it reads the total against the other "
+                          "open needs you could join, by how far it stands out from them."),
+        },
     }
 
 
@@ -143,10 +155,73 @@ def explanation_view(expl: dict | None, labels: dict[str, str]) -> ExplanationVi
         view.related.append(w["related"] % {"skill": own, "need_skill": need})
     view.missing = [labels.get(name, name) for name in expl.get("missing_must_have") or []]
     view.terms = [t["term"] for t in (expl.get("top_terms") or [])[:6] if t.get("term")]
-    for key, part in (expl.get("parts") or {}).items():
+    parts = expl.get("parts") or {}
+    points = score_points(expl)
+    for key, part in parts.items():
         used = bool(part.get("used"))
         text = f"{round(part.get('score', 0) * 100)}%" if used else w["not_asked"]
-        row = (w["parts"].get(key, key), text, round(part.get("share", 0) * 100), used)
+        row = (w["parts"].get(key, key), text, round(part.get("share", 0) * 100), used, _points(points[key]))
         (view.tie_parts if part.get("role") == "tie_break" else view.parts).append(row)
+    if points.get(PENALTY):
+        view.penalty = _points(points[PENALTY])
     view.tie_title = w["tie_break"] if view.tie_parts else ""
+    if parts:
+        view.total = _points(points[TOTAL])
+        side = expl.get("calibration") if expl.get("calibration") in SIDES else "need"
+        view.fit_note = w["fit_note"][side] % {"fit": round((expl.get("fit") or 0.0) * 100)}
     return view
+
+
+# Keys of `score_points` besides the parts.
+PENALTY, TOTAL = "must_have_penalty", "total"
+
+
+def _points(tenths: int) -> str:
+    """Tenths of a point as shown: "28.3", "-1.4", "0.0"."""
+    return f"{'-' if tenths < 0 else ''}{abs(tenths) // 10}.{abs(tenths) % 10}"
+
+
+def score_points(expl: dict) -> dict[str, int]:
+    """What each row of the score's table adds to the ranking score, in tenths of a point (score 1 = 100 points).
+
+    Keys: each part of ``expl["parts"]``, ``PENALTY`` (the must-have factor's cut, <= 0) and ``TOTAL``, the
+    score itself rounded; the rows always sum exactly to ``TOTAL`` (the rounding is shared out by largest
+    remainder). A part that decides the fit adds share x score, the penalty takes the must-have factor's
+    share of their sum, and the tie-break parts share the tie-break bonus in proportion to share x score.
+    Without a must-have factor (the person keeps their skills private: it would tell which must-have they
+    lack) the parts that decide the fit are scaled to the specialty score they make, and no penalty row is
+    given.
+    """
+    parts = expl.get("parts") or {}
+    score = float(expl.get("score") or 0.0)
+
+    def weighted(p: dict) -> float:
+        return float(p.get("share") or 0.0) * float(p.get("score") or 0.0) if p.get("used") else 0.0
+    fit = {k: weighted(p) for k, p in parts.items() if p.get("role") != "tie_break"}
+    tie = {k: weighted(p) for k, p in parts.items() if p.get("role") == "tie_break"}
+    bonus = float(expl.get("tie_break_bonus") or 0.0)
+    factor = expl.get("must_have_factor")
+    exact: dict[str, float] = dict(fit)
+    if factor is not None:
+        exact[PENALTY] = sum(fit.values()) * (float(factor) - 1.0)
+    elif sum(fit.values()) > 0:
+        specialty = max(score - bonus, 0.0) / sum(fit.values())
+        exact.update({k: v * specialty for k, v in fit.items()})
+    base = sum(exact.values())
+    bonus = min(bonus, max(score - base, 0.0))  # the score is at most 1: a bonus past it adds nothing
+    exact.update({k: (bonus * v / sum(tie.values()) if sum(tie.values()) > 0 else 0.0) for k, v in tie.items()})
+    total = round(score * 1000)
+    out = {k: round(v * 1000) for k, v in exact.items()}
+    # The rows' roundings, and the explanation's own (its numbers have 4 places), are shared out so that the
+    # rows add up to the total shown: a tenth at a time, to the rows whose rounding lost (or gained) most.
+    gap = total - sum(out.values())
+    step = 1 if gap > 0 else -1
+    movable = sorted((k for k in out if exact[k] != 0.0), key=lambda k: step * (exact[k] * 1000 - out[k]),
+                     reverse=True)
+    if movable:
+        for n in range(abs(gap)):
+            out[movable[n % len(movable)]] += step
+    else:  # nothing to share it with (no part adds anything): the total is what the rows add up to
+        total = sum(out.values())
+    out[TOTAL] = total
+    return out

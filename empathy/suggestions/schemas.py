@@ -68,7 +68,10 @@ class Explanation(Out):
     calibration: Literal["need", "employee"] | None = Field(
         default=None, description="Which calibration gave the fit and band: need (the need's people; also used for "
                                   "a person who can join fewer than 5 needs) or employee (a person's needs).")
-    base_score: float | None = Field(default=None, description="The specialty score (text and skills) before the "
+    short_must: bool | None = Field(default=None, description="Whether a must-have falls short (not held, held "
+                                                              "below the asked level, only a related skill): then "
+                                                              "the band is at most good; hidden with the skills.")
+    base_score: float | None = Field(default=None, description="The specialty score (text and skills) after the "
                                                                "must-have factor; hidden with the skills.")
     must_have_factor: float | None = Field(default=None, description="The factor for must-haves covered, 0..1; "
                                                                      "hidden with the skills.")

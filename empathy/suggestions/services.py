@@ -18,6 +18,7 @@ from empathy.core.db import utcnow
 from empathy.core.errors import NotFound
 from empathy.core.pagination import MAX_PAGE, MAX_PER_PAGE
 from empathy.matching import SkillMatcher
+from empathy.matching.params import BAND_THRESHOLDS
 from empathy.models import EmployeeProfile, EmployeeSkill, Match, Need, NeedSkill, User
 from empathy.needs.clashes import blocked_windows, busy_people, clashes_with_windows
 from empathy.needs.joinable import joinable_clause
@@ -37,6 +38,32 @@ def has_common_ground(explanation: dict | None) -> bool:
     while the ranking itself stays as the matcher made it."""
     explanation = explanation or {}
     return bool(explanation.get("matched_skills") or explanation.get("related_skills") or explanation.get("top_terms"))
+
+
+# A suggestion resting on words alone (no skill of the need matched, related or held at any level) is offered
+# only with at least MIN_WORDS_ONLY_TERMS words that counted and a calibrated fit of at least the lowest band's
+# ("partial fit"): needs at 1-3 % were offered for one shared word (the weak band holds 1 or 2 right answers
+# in 100 on the benchmark), and in a small pool one shared word can stand out from the crowd (a photographer
+# read as a good fit for a garden clean-up for "garden" alone). Pages say how many they leave out.
+MIN_WORDS_ONLY_FIT = BAND_THRESHOLDS["partial"]
+MIN_WORDS_ONLY_TERMS = 2
+
+
+def has_skill_evidence(explanation: dict | None) -> bool:
+    """Whether the explanation names a skill of the need the person has: matched, or a related one they hold."""
+    explanation = explanation or {}
+    return bool(explanation.get("matched_skills") or explanation.get("related_skills"))
+
+
+def is_offered(explanation: dict | None, holds_a_skill: bool) -> bool:
+    """Whether a ranked pair is offered as a suggestion: a skill of the need in common (see `has_skill_evidence`;
+    `holds_a_skill`: the person holds one of its skills at any level), or else at least `MIN_WORDS_ONLY_TERMS`
+    words that counted at a fit of at least `MIN_WORDS_ONLY_FIT`."""
+    explanation = explanation or {}
+    if holds_a_skill or has_skill_evidence(explanation):
+        return True
+    return (len(explanation.get("top_terms") or []) >= MIN_WORDS_ONLY_TERMS
+            and (explanation.get("fit") or 0.0) >= MIN_WORDS_ONLY_FIT)
 
 
 def sharing_a_skill(session: Session, *, need_ids: Sequence[int], user_ids: Sequence[int]) -> set[tuple[int, int]]:
@@ -80,6 +107,8 @@ class EmployeePage:
     # How many of `total` are at least a partial fit (band strong, good or partial): "have some common ground"
     # and "fit" are not the same story when the best of them is a weak fit.
     fitting: int = 0
+    # People left out for sharing only words with the need at a weak fit (`is_offered`), among those looked at.
+    weaker: int = 0
 
 
 def _load_need(session: Session, need_id: int) -> Need:
@@ -156,11 +185,11 @@ def suggest_employees_page(*, session: Session, index: MatchIndex, need_id: int,
         ids = keep(ids, bands)
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     page = max(1, min(int(page), MAX_PAGE))
-    ids, total = _with_common_ground(session, index, model, need, ids, page * per_page)
+    ids, total, weaker = _with_common_ground(session, index, model, need, ids, page * per_page)
     shown = ids[(page - 1) * per_page: page * per_page]
     fitting = sum(1 for i in ids if bands.get(i, "weak") != "weak")
     return EmployeePage(explain_employees(session=session, index=index, need=need, user_ids=shown, model=model),
-                        total, page, per_page, fitting)
+                        total, page, per_page, fitting, weaker)
 
 
 # Candidates looked at together for common ground: a page's worth at least. Explaining costs about a millisecond
@@ -170,9 +199,10 @@ COMMON_GROUND_ALL = 200
 
 
 def _with_common_ground(session: Session, index: MatchIndex, model: SkillMatcher, need: Need, ids: list[int],
-                        wanted: int) -> tuple[list[int], int]:
-    """The ranked `ids` (order kept) without those found to have no common ground with the need, looking until
-    `wanted` are found, and how many are left.
+                        wanted: int) -> tuple[list[int], int, int]:
+    """The ranked `ids` (order kept) without those found to have no common ground with the need, or only words
+    at a weak fit (`is_offered`), looking until `wanted` are found; how many are left, and how many of those
+    looked at were left out for sharing only words.
 
     The ids are explained in order, in steps, until `wanted` are found (the explanations are kept with the
     ranking, so the page explains them once); the ids not looked at yet count as having common ground. A short
@@ -182,16 +212,18 @@ def _with_common_ground(session: Session, index: MatchIndex, model: SkillMatcher
     if len(ids) <= COMMON_GROUND_ALL:
         wanted = len(ids)
     kept: list[int] = []
-    seen = 0
+    seen = weaker = 0
     while len(kept) < wanted and seen < len(ids):
         step = ids[seen: seen + max(COMMON_GROUND_STEP, wanted - len(kept))]
         seen += len(step)
         found = {int(s.id): s.explanation for s in explained(session, index, model, need, step)}
         # An id the model does not hold (yet) is not dropped here: explain_employees leaves it out as before.
-        unsure = [i for i in step if i in found and not has_common_ground(found[i])]
+        unsure = [i for i in step if i in found and not has_skill_evidence(found[i])]
         holders = {u for _n, u in sharing_a_skill(session, need_ids=[need.id], user_ids=unsure)}
-        kept += [i for i in step if i not in unsure or i in holders]
-    return kept + ids[seen:], len(kept) + len(ids) - seen
+        dropped = {i for i in unsure if not is_offered(found[i], i in holders)}
+        weaker += sum(1 for i in dropped if has_common_ground(found[i]))
+        kept += [i for i in step if i not in dropped]
+    return kept + ids[seen:], len(kept) + len(ids) - seen, weaker
 
 
 def suggest_employees(*, session: Session, index: MatchIndex, need_id: int, k: int = 20
@@ -211,25 +243,44 @@ def _joinable_for() -> Select:
                                                                Need.owner_id.is_distinct_from(uid))
 
 
-def suggest_needs(*, session: Session, index: MatchIndex, user: User, k: int = 10) -> list[SuggestedNeed] | None:
+@dataclass(frozen=True)
+class NeedPage:
+    """An employee's suggested needs, and how many of the best `k` were left out for sharing only words with
+    their profile at a weak fit (`is_offered`)."""
+    items: list[SuggestedNeed]
+    weaker: int = 0
+
+
+def suggest_needs_page(*, session: Session, index: MatchIndex, user: User, k: int = 10) -> NeedPage | None:
     """Joinable needs (open, a seat left, not started) that fit an employee, best first; None before a fit.
 
-    Of the best `k`, only those with common ground (`has_common_ground`: a matched skill or a word that
-    counted, or a skill of the need they hold below its level) are kept. Needs they lead, and needs that
-    overlap one they are committed to (empathy.needs.clashes), are left out."""
+    Of the best `k`, only those offered are kept (`is_offered`: a skill of the need matched, related or held at
+    any level, or words that counted at a fit of at least `MIN_WORDS_ONLY_FIT`); the ones left out that share
+    words with the person are counted. Needs they lead, and needs that overlap one they are committed to
+    (empathy.needs.clashes), are left out."""
     model = index.current(session)
     if model is None:
         return None
     key = str(user.id)
     if key not in model.employee_docs_:
-        return []
+        return NeedPage([])
     windows = blocked_windows(session, user.id)
     joinable = {i for i, starts, ends in session.exec(_joinable_for(), params={"user_id": user.id, "now": utcnow()})
                 if not clashes_with_windows(starts, ends, windows)}
     # Needs with nothing in common with the person are not offered (the ranking itself stays the matcher's).
     ranked = employee_needs(index, model, user.id, frozenset(joinable), k)
-    unsure = [int(s.id) for s in ranked if not has_common_ground(s.explanation)]
+    unsure = [int(s.id) for s in ranked if not has_skill_evidence(s.explanation)]
     holders = {n for n, _u in sharing_a_skill(session, need_ids=unsure, user_ids=[user.id])}
-    ranked = [s for s in ranked if int(s.id) not in unsure or int(s.id) in holders]
+    dropped = {int(s.id): s for s in ranked
+               if int(s.id) in unsure and not is_offered(s.explanation, int(s.id) in holders)}
+    weaker = sum(1 for s in dropped.values() if has_common_ground(s.explanation))
+    ranked = [s for s in ranked if int(s.id) not in dropped]
     needs = {n.id: n for n in session.exec(select(Need).where(Need.id.in_([int(s.id) for s in ranked]))).all()}
-    return [SuggestedNeed(needs[int(s.id)], s.score, s.explanation) for s in ranked if int(s.id) in needs]
+    return NeedPage([SuggestedNeed(needs[int(s.id)], s.score, s.explanation) for s in ranked if int(s.id) in needs],
+                    weaker)
+
+
+def suggest_needs(*, session: Session, index: MatchIndex, user: User, k: int = 10) -> list[SuggestedNeed] | None:
+    """The needs of `suggest_needs_page`, without the count of those left out; None before a fit."""
+    found = suggest_needs_page(session=session, index=index, user=user, k=k)
+    return None if found is None else found.items

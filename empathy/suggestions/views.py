@@ -30,7 +30,7 @@ from empathy.profiles.services import has_skills
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
 from empathy.suggestions.display import band_label, band_legend, explanation_view, fit_title, level_name
 from empathy.suggestions.runtime import match_index
-from empathy.suggestions.services import suggest_needs
+from empathy.suggestions.services import suggest_needs_page
 from empathy.volunteering.forms import BulkHoursForm
 from empathy.volunteering.services.home import coordinator_todo, employee_home, leads_needs
 
@@ -94,7 +94,7 @@ def home():
     their skills first, while the profile has none)."""
     session, user = get_session(), me()
     page: dict = {"attention": None, "todo": None, "mine": None, "suggestions": None, "cards": [],
-                  "has_skills": True}
+                  "has_skills": True, "weaker": 0}
     if user.is_admin:
         page["attention"] = admin_attention(session=session)
     if user.is_coordinator:
@@ -107,8 +107,10 @@ def home():
         page["place"] = site_name(mine.next_commitment[2], ui_language()) if mine.next_commitment else ""
         page["has_skills"] = has_skills(session=session, user=user)
         if page["has_skills"]:
-            suggestions = suggest_needs(session=session, index=match_index(), user=user, k=5)
-            page.update(suggestions=suggestions, cards=_cards(session, suggestions or []))
+            found = suggest_needs_page(session=session, index=match_index(), user=user, k=5)
+            suggestions = None if found is None else found.items
+            page.update(suggestions=suggestions, cards=_cards(session, suggestions or []),
+                        weaker=found.weaker if found else 0)
     return render_template("main/home.html", **page)
 
 

@@ -58,7 +58,7 @@ def one_at_a_time(model, need_id, employee_ids):
 
 
 def without_calibration(explanation):
-    return {**explanation, "fit": None, "band": None, "margin": None, "calibration": None}
+    return {**explanation, "fit": None, "band": None, "margin": None, "calibration": None, "short_must": None}
 
 
 @pytest.mark.parametrize("need_id", [n.id for n in NEEDS])

@@ -101,3 +101,45 @@ def test_a_need_added_after_fit_reads_relations_like_a_stored_one():
                               skills=(NeedSkill("Bookkeeping", "must", 2),)))
     scores = {s.id: s.score for s in model.rank_needs("accountant", k=3, explain=False)}
     assert scores["books2"] == pytest.approx(scores["books"], abs=1e-5)
+
+
+PV = [{"name": "PV operations and maintenance", "related": ["Solar PV installation"]},
+      {"name": "Solar PV installation"}, {"name": "Accounting"}]
+PV_BIO = "Works on the solar power stations of the Ningxia base."
+PV_NEED = NeedDoc("pv", title="Train the village station caretakers",
+                  description="Teach caretakers to clean modules and read inverter alarms.",
+                  skills=(NeedSkill("PV operations and maintenance", "must", 3),), cause="poverty_alleviation")
+
+
+def _pv_pool(exact_level: int, related_causes=(), exact_bio=PV_BIO, related_level=4):
+    emps = [EmployeeDoc("exact", skills=(EmployeeSkill("PV operations and maintenance", exact_level),), bio=exact_bio),
+            EmployeeDoc("related", skills=(EmployeeSkill("Solar PV installation", related_level),), bio=PV_BIO,
+                        causes=related_causes),
+            *[EmployeeDoc(f"clerk{i}", skills=(EmployeeSkill("Accounting", 3),), bio="Accounts clerk at head office.")
+              for i in range(8)]]
+    return SkillMatcher(taxonomy=Taxonomy(PV), hubness=False, prf_weight=0).fit(emps, [PV_NEED])
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4])
+def test_the_asked_skill_outranks_a_related_skill_at_the_same_level_all_else_equal(level):
+    # Below the asked level (3) too: a related skill earns RELATED_CREDIT of what the asked one would, and a
+    # must-have it answers counts as missing in full, as one held below its level does.
+    model = _pv_pool(level, related_level=level)
+    ranked = [s.id for s in model.rank_employees("pv", k=3)]
+    assert ranked[:2] == ["exact", "related"]
+    both = {s.id: s.score for s in model.rank_employees("pv", k=2, explain=False)}
+    assert both["exact"] > both["related"]
+    # The same from each person's side.
+    assert model.rank_needs("exact", k=1)[0].score == pytest.approx(both["exact"], abs=1e-5)
+    assert model.rank_needs("related", k=1)[0].score == pytest.approx(both["related"], abs=1e-5)
+
+
+def test_a_shared_cause_does_not_lift_a_related_skill_over_the_asked_one_of_comparable_specialty():
+    # The demo's case: the related skill's holder shares the need's cause; the asked skill's holder
+    # wrote a little less like the need, so their specialty scores are close (the asked skill's ahead).
+    model = _pv_pool(4, related_causes=("poverty_alleviation",),
+                     exact_bio="Works on solar power stations.")
+    ranked = {s.id: s.explanation for s in model.rank_employees("pv", k=2)}
+    assert list(ranked) == ["exact", "related"]
+    assert ranked["exact"]["base_score"] >= ranked["related"]["base_score"]
+    assert ranked["related"]["tie_break_bonus"] == 0.0  # short of the must-have: no tie-break

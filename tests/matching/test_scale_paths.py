@@ -157,7 +157,7 @@ def test_need_skill_part_one_need_at_a_time_equals_the_batch_products():
     model = SkillMatcher(taxonomy=load_taxonomy()).fit(emps, needs)
     rows = model.featurizer_.need_skill_rows(needs)
     wsum = np.bincount(rows.owner, weights=rows.weight, minlength=len(needs))
-    got, missing = ranking.need_skill_part(model.employees_, rows, len(needs), wsum, {})
+    got, missing, short = ranking.need_skill_part(model.employees_, rows, len(needs), wsum, {})
     # The plain computation over the whole batch at once.
     pool = model.employees_
     live = np.flatnonzero(rows.weight > 0)
@@ -182,6 +182,12 @@ def test_need_skill_part_one_need_at_a_time_equals_the_batch_products():
     weight = ranking._missing_weight(match[musts], None if related is None else related[musts])
     assert np.array_equal(missing, np.asarray(count @ weight))
     assert missing.any()
+    # Any must-have (free-text ones too) below MATCHED: the band's cap.
+    every = np.flatnonzero(rows.must[live])
+    below = sp.csr_matrix((np.ones(every.size, np.float32), (rows.owner[live][every], np.arange(every.size))),
+                          shape=(len(needs), every.size))
+    assert np.array_equal(short, np.asarray(below @ (match[every] < scoring.MATCHED).astype(np.float32)) > 0)
+    assert short.any() and not short.all()
 
 
 def test_case_files_share_each_skill_name(tmp_path):

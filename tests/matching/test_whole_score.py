@@ -116,7 +116,7 @@ def test_explanation_names_the_persons_own_skill_and_its_level():
 def test_explanation_shape():
     model = SkillMatcher(taxonomy=TAXONOMY).fit([EmployeeDoc("e", bio="electrician", causes=(CAUSE,))], [WIRING_NEED])
     expl = model.rank_employees("wire")[0].explanation
-    assert set(expl) == {"need_id", "employee_id", "score", "fit", "band", "margin", "calibration",
+    assert set(expl) == {"need_id", "employee_id", "score", "fit", "band", "margin", "calibration", "short_must",
                          "base_score", "must_have_factor",
                          "tie_break_bonus", "parts", "matched_skills", "related_skills", "missing_must_have",
                          "missing_nice_to_have", "top_terms"}

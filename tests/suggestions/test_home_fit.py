@@ -162,3 +162,20 @@ def test_the_count_of_suggested_people_says_how_many_fit_as_the_bands_do(client,
     people = "person has" if every.total == 1 else "people have"
     assert f"{every.total} {people} some of what this need asks for; {every.fitting} of them fit" in html
     assert "a share of right answers, not a share of the skills" in html
+
+
+def test_on_the_village_pv_training_a_related_skill_never_overtakes_the_asked_one_of_comparable_specialty(
+        app, session, demo):
+    # The reviewer's case: a PV engineer holding Solar PV installation (related to the must-have PV operations and
+    # maintenance) ranked above the O&M technician holding it at expert level, whose specialty score was higher:
+    # the shared cause (a tie-break) lifted him. Holders of the asked skill at its level, whose specialty is at
+    # least a related-only holder's, rank above them.
+    need = session.exec(select(Need).where(Need.title == VILLAGE_PV)).one()
+    model = MatchIndex(Path(app.config["MATCH_MODEL_PATH"]), TZ).current(session)
+    ranked = [s.explanation for s in model.rank_employees(str(need.id), k=40)]
+    asked = "PV operations and maintenance"
+    exact = [(i, e) for i, e in enumerate(ranked) if any(m["need_skill"] == asked for m in e["matched_skills"])]
+    related = [(i, e) for i, e in enumerate(ranked) if any(r["need_skill"] == asked for r in e["related_skills"])]
+    pairs = [(i, j) for i, e in exact for j, r in related if e["base_score"] >= r["base_score"]]
+    assert len(pairs) >= 2
+    assert all(i < j for i, j in pairs), [(ranked[i]["employee_id"], ranked[j]["employee_id"]) for i, j in pairs]

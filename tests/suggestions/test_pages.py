@@ -263,7 +263,7 @@ def test_the_page_heads_each_row_with_its_band_and_states_what_bands_mean(client
     legend = re.search(r'<p class="muted legend">(.*?)</p>', page, re.S).group(1)
     assert re.findall(r"about \d+ in (\d+)<", legend) == ["100"] * 4
     assert "Match score" not in page and re.search(
-        r'<tbody class="tie-break">\s*<tr><th scope="rowgroup" colspan="3">These only break ties among similar fits:'
+        r'<tbody class="tie-break">\s*<tr><th scope="rowgroup" colspan="4">These only break ties among similar fits:'
         r'</th></tr>\s*<tr[^>]*><th scope="row">Cause</th>', page)
     zh = client.get(f"/needs/{crowd['need'].id}/suggestions", headers={"Accept-Language": "zh"}).text
     assert "在我们的基准测试中，各档推荐是合适人选的比例：" in zh and "高度契合：每 100 个中约 60 个" in zh

@@ -165,9 +165,11 @@ def filter_candidates(session: Session, need: Need, ids: list[int], bands: dict[
 
 @dataclass(frozen=True)
 class CandidatePage(Page[Candidate]):
-    """A page of candidates, and how many of all `total` are at least a partial fit."""
+    """A page of candidates, how many of all `total` are at least a partial fit, and how many were left out for
+    sharing only words with the need at a weak fit (`suggestions.services.is_offered`)."""
 
     fitting: int = 0
+    weaker: int = 0
 
 
 def candidate_page(*, session: Session, index: MatchIndex, actor: User, need_id: int,
@@ -188,7 +190,7 @@ def candidate_page(*, session: Session, index: MatchIndex, actor: User, need_id:
     lacking = missing_kinds(session, need.id, [s.user.id for s in found.items])
     items = [Candidate(s.user, s.profile, s.score, s.explanation, lacking[s.user.id]) for s in found.items]
     return CandidatePage(items=items, total=found.total, page=found.page, per_page=found.per_page,
-                         fitting=found.fitting)
+                         fitting=found.fitting, weaker=found.weaker)
 
 
 def find_candidates(*, session: Session, index: MatchIndex, actor: User, need_id: int,
