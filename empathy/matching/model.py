@@ -334,11 +334,16 @@ class SkillMatcher(BaseEstimator):
 
         Employees can still be ranked for needs without explanations (``rank_employees_batch``); they
         can no longer be explained, nor named as queries by id. For one-off batch rankings (``match
-        rank``): the documents of 100,000 profiles hold about 100 MB.
+        rank``): the documents of 100,000 profiles hold about 100 MB. A pool whose batches read the
+        postings (``pool.POSTINGS_MIN_ROWS`` rows or more) keeps its text vectors once, as postings
+        (``SegmentedMatrix.drop_rows``): the same scores, 210 MB less at 100,000 profiles.
         """
         check_is_fitted(self, "featurizer_")
         self._forget_ranked()
         self.employee_docs_ = {}
+        text = self.employees_.mats["text"]
+        if text.n_rows >= pool_module.POSTINGS_MIN_ROWS:
+            text.drop_rows()
 
     def remove_employee(self, employee_id: str) -> bool:
         """Forget one employee; returns whether it was known."""

@@ -219,3 +219,27 @@ def test_a_small_skill_cache_ranks_as_a_large_one(monkeypatch):
     monkeypatch.setattr(ranking, "SKILL_CACHE_CELLS", 2 * 60)  # two texts: a need's own are pushed out
     got = [[(s.id, s.score) for s in r] for r in model.rank_employees_batch([n.id for n in needs], k=8)]
     assert got == want
+
+
+def test_a_large_pool_ranked_after_its_documents_are_dropped_keeps_only_its_postings(monkeypatch):
+    from empathy.matching import pool as pool_module
+
+    emps, needs = _pool_docs(150, 80)
+    monkeypatch.setattr(pool_module, "POSTINGS_MIN_ROWS", 100)  # 150 profiles count as a large pool
+    model = SkillMatcher().fit(emps, needs)
+    ids = [n.id for n in needs]
+    want = [[(s.id, s.score) for s in r] for r in model.rank_employees_batch(ids, k=10)]
+    text = model.employees_.mats["text"]
+    rows = text.document_major().copy()
+    model.drop_employee_documents()
+    assert text.row_segments is None and text.segments  # the text vectors are held once, as postings
+    assert [[(s.id, s.score) for s in r] for r in model.rank_employees_batch(ids, k=10)] == want
+    # Rows read back from the postings, across the fit's segment and an appended one.
+    some = int(np.flatnonzero(np.diff(rows.indptr))[0])  # a profile with text vectors
+    model.upsert_employee(EmployeeDoc("late", skills=emps[some].skills, bio=emps[some].bio))  # row 150
+    picked = text.take_rows(np.array([150, 5, some, 149]))
+    assert picked[0].nnz and (picked != rows[[some, 5, some, 149]]).nnz == 0
+    # A need that is not stored is expanded from the employees' rows: it still ranks.
+    fresh = NeedDoc("fresh", title="solar panels", description="install solar panels on school roofs",
+                    skills=(NeedSkill("solar", "must"),))
+    assert model.rank_employees(fresh, k=5, explain=False)
