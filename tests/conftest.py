@@ -77,7 +77,14 @@ def database_url(tmp_path, pg_engine):
         engine.dispose()
         return url
     names = ", ".join(t.name for t in _tables_in_delete_order())
+    # A session an earlier test left open (unreachable, not yet collected) keeps its transaction and its
+    # locks: TRUNCATE waited on one for good (a whole PostgreSQL pass hung on "idle in transaction"). End
+    # any transaction still idle between tests, and never wait on a lock for more than a minute.
     with pg_engine.begin() as conn:
+        conn.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'")
+        conn.exec_driver_sql("SET LOCAL lock_timeout = '60s'")
         conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
     return PG_URL
 
