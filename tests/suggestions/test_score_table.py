@@ -18,6 +18,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 TABLE = re.compile(r'<table class="parts">(.*?)</table>', re.S)
 POINTS = re.compile(r'<td class="points">(-?\d+\.\d)</td>')
 TOTAL_CELL = re.compile(r'<td class="points-total">(-?\d+\.\d)</td>')
+HEADS = {"en": "Part", "zh": "组成部分"}
 NOTE = {"en": ("it reads the total against the need's other candidates",
                "it reads the total against the other open needs you could join"),
         "zh": ("它把总分与该需求的其他候选人相比", "它把总分与您可以参加的其他开放需求相比")}
@@ -82,6 +83,8 @@ def test_the_rows_of_each_table_add_up_to_its_total(client, auth, world, lang):
     client.post("/language", data={"language": lang})
     page = client.get(f"/needs/{world['need'].id}/suggestions").text
     assert _check(page, lang, NOTE[lang][0]) >= 9  # the private nurse's table too
+    # The first column names the part of the score beside its weight (not "share", 占比, next to 权重).
+    assert re.search(r"<th[^>]*>\s*" + HEADS[lang] + r"\s*</th>", page)
     auth.logout()
     assert auth.login(world["nurse"].email, DEFAULT_PASSWORD).status_code == 302
     client.post("/language", data={"language": lang})
