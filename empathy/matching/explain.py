@@ -154,7 +154,8 @@ def _explanation(need: NeedDoc, emp: EmployeeDoc, values: dict, skills: list[dic
         "tie_break_bonus": round(values["bonus"], 4),
         "parts": _parts(values),
         "matched_skills": [s for s in skills if s["match"] >= scoring.MATCHED],
-        # Need skills answered only by a related skill the person holds: partial credit, not missing.
+        # Need skills answered only by a related skill the person holds: partial credit (a must-have among
+        # them is still missing: see _missing).
         "related_skills": [s for s in skills if s["matched_by"] == "related"],
         "missing_must_have": _missing(skills, "must"),
         "missing_nice_to_have": _missing(skills, "nice"),
@@ -222,5 +223,10 @@ def _pair_skill_sims(feat: Featurizer, pairs: Sequence[tuple[NeedDoc, EmployeeDo
 
 
 def _missing(skills: list[dict], importance: str) -> list[str]:
+    """Need skills of ``importance`` the person falls short of. A must-have answered only by a related skill
+    is among them when the penalty counts it as missing in full (``scoring.RELATED_MISSING``), as it is
+    listed with its related skill too; a related nice-to-have earns partial credit and is not."""
+    related_missing = importance == "must" and scoring.RELATED_MISSING >= 1
     return [s["need_skill"] for s in skills
-            if s["importance"] == importance and s["match"] < scoring.MATCHED and s["matched_by"] != "related"]
+            if s["importance"] == importance and s["match"] < scoring.MATCHED
+            and (s["matched_by"] != "related" or related_missing)]

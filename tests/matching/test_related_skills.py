@@ -58,12 +58,13 @@ def test_a_held_related_skill_earns_partial_credit_for_a_need():
     assert [s.id for s in ranked] == ["bookkeeper", "accountant", "nurse"]
     by_id = {s.id: s.explanation for s in ranked}
     accountant = by_id["accountant"]
-    assert accountant["missing_must_have"] == []
+    # The must-have is not held: named as missing, and listed with the related skill that earns part of it.
+    assert accountant["missing_must_have"] == ["Bookkeeping"]
     assert [(r["need_skill"], r["employee_skill"], r["matched_by"]) for r in accountant["related_skills"]] == [
         ("Bookkeeping", "Accounting", "related")]
     assert accountant["matched_skills"] == []  # a related skill is not the same skill
     assert accountant["parts"]["skills"]["score"] == pytest.approx(scoring.RELATED_CREDIT, abs=1e-3)
-    # Half a missing must-have in the penalty; the nurse misses it in full.
+    # A missing must-have in the penalty (scoring.RELATED_MISSING), as for the nurse.
     penalty = 1 - model.must_penalty
     assert accountant["must_have_factor"] == pytest.approx(penalty ** scoring.RELATED_MISSING, abs=1e-4)
     assert by_id["nurse"]["must_have_factor"] == pytest.approx(penalty, abs=1e-4)
