@@ -63,6 +63,21 @@ def add_employee_skill(session: Session, user: User, skill: Skill, level: int = 
     return row
 
 
+def make_volunteer(session: Session, name: str, bio: str, skills=(), *, hours: int = 20, **profile) -> User:
+    """An employee called ``name`` with a profile (``bio``, ``hours`` a month, any other profile field) and
+    ``skills``, pairs of (Skill, level)."""
+    user = make_user(session, display_name=name)
+    p = profile_of(session, user)
+    p.bio, p.hours_per_month = bio, hours
+    for key, value in profile.items():
+        setattr(p, key, value)
+    session.add(p)
+    session.commit()
+    for skill, level in skills:
+        add_employee_skill(session, user, skill, level=level)
+    return user
+
+
 def make_need(session: Session, *, owner: User | None = None, skills=(), **overrides) -> Need:
     n = next(_seq)
     start = overrides.pop("starts_at", utcnow() + timedelta(days=10))

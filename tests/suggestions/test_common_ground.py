@@ -14,20 +14,18 @@ from empathy.suggestions.ranked import need_ranking
 from empathy.suggestions.services import suggest_employees, suggest_needs
 from empathy.volunteering.services import teams
 from tests.api.fixtures import token_for
-from tests.factories import DEFAULT_PASSWORD, add_employee_skill, make_need, make_skill, make_user, profile_of
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    make_need,
+    make_skill,
+    make_user,
+    make_volunteer,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-def _person(session, name, bio, skills=()):
-    user = make_user(session, display_name=name)
-    profile = profile_of(session, user)
-    profile.bio, profile.hours_per_month = bio, 20
-    session.add(profile)
-    session.commit()
-    for skill, level in skills:
-        add_employee_skill(session, user, skill, level=level)
-    return user
+_person = make_volunteer
 
 
 @pytest.fixture

@@ -12,7 +12,13 @@ import pytest
 
 from empathy.suggestions.display import PENALTY, TOTAL, score_points
 from empathy.suggestions.index import fit_and_save
-from tests.factories import DEFAULT_PASSWORD, add_employee_skill, make_need, make_skill, make_user, profile_of
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    make_need,
+    make_skill,
+    make_user,
+    make_volunteer,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 TABLE = re.compile(r'<table class="parts">(.*?)</table>', re.S)
@@ -25,16 +31,7 @@ NOTE = {"en": ("it reads the total against the need's other candidates",
 
 
 def _person(session, name, bio, skills=(), **profile):
-    user = make_user(session, display_name=name)
-    p = profile_of(session, user)
-    p.bio, p.hours_per_month, p.causes, p.languages = bio, 20, ["aged_care"], ["zh"]
-    for key, value in profile.items():
-        setattr(p, key, value)
-    session.add(p)
-    session.commit()
-    for skill, level in skills:
-        add_employee_skill(session, user, skill, level=level)
-    return user
+    return make_volunteer(session, name, bio, skills, **{"causes": ["aged_care"], "languages": ["zh"], **profile})
 
 
 @pytest.fixture

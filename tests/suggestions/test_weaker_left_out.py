@@ -12,21 +12,19 @@ from empathy.suggestions.index import MatchIndex, fit_and_save
 from empathy.suggestions.services import MIN_WORDS_ONLY_FIT, MIN_WORDS_ONLY_TERMS, is_offered, suggest_needs_page
 from empathy.volunteering.services.invitations import candidate_page
 from tests.api.fixtures import token_for
-from tests.factories import DEFAULT_PASSWORD, add_employee_skill, make_need, make_skill, make_user, profile_of
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    make_need,
+    make_skill,
+    make_user,
+    make_volunteer,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 GARDEN = "Spring clean-up of the community garden"
 
 
-def _person(session, name, bio, skills=()):
-    user = make_user(session, display_name=name)
-    profile = profile_of(session, user)
-    profile.bio, profile.hours_per_month = bio, 20
-    session.add(profile)
-    session.commit()
-    for skill, level in skills:
-        add_employee_skill(session, user, skill, level=level)
-    return user
+_person = make_volunteer
 
 
 @pytest.fixture

@@ -20,11 +20,11 @@ from empathy.volunteering.services.teams import TeamCandidate, propose_team
 from tests.api.fixtures import token_for
 from tests.factories import (
     DEFAULT_PASSWORD,
-    add_employee_skill,
     make_match,
     make_need,
     make_skill,
     make_user,
+    make_volunteer,
     profile_of,
 )
 
@@ -32,16 +32,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 
 def _person(session, name, skills, bio, *, hours=20, **profile):
-    user = make_user(session, display_name=name)
-    p = profile_of(session, user)
-    p.bio, p.hours_per_month = bio, hours
-    for key, value in profile.items():
-        setattr(p, key, value)
-    session.add(p)
-    session.commit()
-    for skill, level in skills:
-        add_employee_skill(session, user, skill, level=level)
-    return user
+    return make_volunteer(session, name, bio, skills, hours=hours, **profile)
 
 
 def _index(app, session) -> MatchIndex:
