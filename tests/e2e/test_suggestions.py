@@ -41,11 +41,11 @@ def test_coordinator_invites_the_right_people_for_a_chinese_and_an_english_need(
     sign_in(page, *COORDINATOR)
 
     # The Chinese need: the twenty people with one of its skills are listed, the must-have's holders among
-    # them; the many who share only a word or two with it are counted, not listed.
+    # them; the many who share no skill with it and little of its wording are counted, not listed.
     _open_suggestions(page, CN_NEED)
     expect(_rows(page)).to_have_count(20)
     expect(page.locator("p.weaker")).to_contain_text(
-        re.compile(r"^\d+ more people share only a word or two with this need, at a weak fit, and are not listed\.$"))
+        re.compile(r"^\d+ people who share no skill with this need and little of its wording are not listed\.$"))
     right = _right_people(page)
     expect(right.first).to_contain_text("Electrical safety inspection (")
     assert right.count() >= 2

@@ -76,9 +76,9 @@ def test_the_home_leaves_out_a_need_sharing_one_word_and_says_so(client, auth, s
     assert auth.login(world["photographer"].email, DEFAULT_PASSWORD).status_code == 302
     home = client.get("/home").text
     assert GARDEN not in home
-    assert "1 weaker need was left out: it shares only a word or two with your profile." in home
+    assert "1 need that shares no skill with your profile and little of its wording was left out." in home
     client.post("/language", data={"language": "zh"})
-    assert "另有 1 个契合度很低的需求未列出" in client.get("/home").text
+    assert "1 个需求未列出：与您的资料没有共同技能，措辞也少有重合。" in client.get("/home").text
     auth.logout()
     token = token_for(session, world["photographer"])
     body = client.get("/api/v1/me/suggestions", headers={"Authorization": f"Bearer {token}"}).json
@@ -93,9 +93,9 @@ def test_the_needs_page_leaves_out_a_person_sharing_one_word_and_says_so(client,
     assert auth.login(world["owner"].email, DEFAULT_PASSWORD).status_code == 302
     html = client.get(f"/needs/{world['garden'].id}/suggestions").text
     assert "Phil Lens" not in html
-    assert "1 more person shares only a word or two with this need, at a weak fit, and is not listed." in html
+    assert "1 person who shares no skill with this need and little of its wording is not listed." in html
     client.post("/language", data={"language": "zh"})
-    assert "另有 1 人与该需求只有一两个词相同" in client.get(f"/needs/{world['garden'].id}/suggestions").text
+    assert "1 人未列出：与该需求没有共同技能，措辞也少有重合。" in client.get(f"/needs/{world['garden'].id}/suggestions").text
     token = token_for(session, world["owner"])
     body = client.get(f"/api/v1/needs/{world['garden'].id}/suggestions",
                       headers={"Authorization": f"Bearer {token}"}).json
