@@ -83,7 +83,7 @@ def database_url(tmp_path, pg_engine):
     with pg_engine.begin() as conn:
         conn.exec_driver_sql(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'")
+            "AND pid <> pg_backend_pid() AND state IN ('idle in transaction', 'idle in transaction (aborted)')")
         conn.exec_driver_sql("SET LOCAL lock_timeout = '60s'")
         conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
     return PG_URL
