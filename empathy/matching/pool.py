@@ -14,14 +14,17 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+# scipy's compiled kernel behind ``csc_matrix @ vector`` (Yx += A @ Xx over columns Ap[j]:Ap[j + 1] of
+# Ai/Ax): `postings_product` calls it on the postings in place. Not public API, but the same C++ template
+# since scipy 0.7; tests/matching/test_postings_product.py checks it against the public sparse product.
+from scipy.sparse._sparsetools import csc_matvec as _csc_matvec
+
 _TAIL_SEGMENTS = 8
 
 # A product of at most this many queries reads the postings of each query's terms into a dense row
 # (`postings_product`) instead of a sparse-sparse product (which makes a sparse result first: 2-4x slower
 # for one need against 1,000,000 employees, whose terms have 5-35 M postings).
 FEW_QUERIES = 8
-# Postings copied at a time by `postings_product` (float32 values and int32 indices: 32 MB).
-POSTINGS_BUDGET = 4_000_000
 
 
 # From this many queries on, a product reads the document-major rows (one pass with a small
@@ -73,14 +76,26 @@ class SegmentedMatrix:
         return out
 
     def __getstate__(self) -> dict:
-        self.feature_major()  # a saved model maps the postings from its file instead of building them per process
+        # A saved model maps the postings from its file instead of building them per process, in one segment.
+        self.feature_major(merged=True)
         return dict(self.__dict__)
 
-    def feature_major(self) -> list[sp.csr_matrix]:
-        """The feature-major segments (features x rows), built from the document-major rows when missing."""
+    def feature_major(self, merged: bool = False) -> list[sp.csr_matrix]:
+        """The feature-major segments (features x rows), built from the document-major rows when missing.
+
+        With ``merged`` the leading segments of the fit (``fixed``, see :meth:`of_slices`) become one
+        first: a product costs a kernel call per run of a query's terms per segment, and the skill field
+        of 1,000,000 profiles was 50 segments. The merge holds the merged copy beside the segments for
+        a moment (1.3 GB of skill field at 1,000,000 profiles); it is done when a model is saved, and on
+        the first product of a few queries (a page), never by batch rankings.
+        """
         segments = self.segments
         if segments is None:
             segments = self.segments = [_feature_major(r) for r in self.row_segments]
+        fixed = self.__dict__.get("fixed", 1)
+        if merged and fixed > 1 and len(segments) >= fixed:
+            segments = self.segments = [hstack_feature_major(segments[:fixed]), *segments[fixed:]]
+            self.fixed = 1
         return segments
 
     @property
@@ -126,7 +141,7 @@ class SegmentedMatrix:
         if not queries.has_sorted_indices:
             queries = queries.sorted_indices()
         if n_q <= FEW_QUERIES or self.n_rows >= POSTINGS_MIN_ROWS:
-            parts = [postings_product(queries, seg) for seg in self.feature_major()]
+            parts = [postings_product(queries, seg) for seg in self.feature_major(merged=n_q <= FEW_QUERIES)]
         elif self.row_segments is not None and n_q >= DOCUMENT_MAJOR_MIN_QUERIES:
             by_feature = queries.T.tocsr()
             parts = [np.ascontiguousarray((r @ by_feature).toarray().T) for r in self.row_segments]
@@ -203,30 +218,67 @@ class SegmentedMatrix:
                    for s in (self.segments or []) + (self.row_segments or []))
 
 
-def postings_product(queries: sp.csr_matrix, matrix: sp.csr_matrix,
-                     budget: int = POSTINGS_BUDGET) -> np.ndarray:
+def postings_product(queries: sp.csr_matrix, matrix: sp.csr_matrix) -> np.ndarray:
     """``(queries @ matrix).toarray()`` as float32, summing each query's terms' postings into a dense row.
 
-    ``queries`` is (n_q x features) CSR, ``matrix`` feature-major (features x documents) CSR; returns
-    (n_q x documents) float32. The rows of a query's terms are copied in groups of about ``budget``
-    stored values (a term with more is copied alone) and each group is one transposed matrix-vector
-    product, so the cost is that of the postings read, with no sparse result built. Each document's
-    terms are summed in the query's (ascending) feature order, as the sparse product sums them: the
-    same floats while a query's postings fit in one group, equal up to float32 rounding otherwise.
+    ``queries`` is (n_q x features) CSR with sorted indices, ``matrix`` feature-major (features x
+    documents) CSR with float32 values; returns (n_q x documents) float32. The postings are read where
+    they lie (the model file's mapped arrays), never copied: each run of consecutive terms of a query is
+    one call of scipy's compiled column-major matrix-vector kernel, whose columns are those terms'
+    postings. Each document's terms are summed in ascending feature order in float32, as the sparse
+    product sums them: the same floats. Copying the postings first took as long as summing them (at
+    1,000,000 profiles: 32 -> 16 ms for one need's text, benchmarks/RESULTS.md).
     """
     out = np.zeros((queries.shape[0], matrix.shape[1]), dtype=np.float32)
-    lengths = np.diff(matrix.indptr)
+    if matrix.nnz == 0:
+        return out
+    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+    if data.dtype != np.float32 or indices.dtype != indptr.dtype:
+        matrix = sp.csr_matrix(matrix, dtype=np.float32)
+        matrix.indices = matrix.indices.astype(matrix.indptr.dtype, copy=False)
+        indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+    n_docs = matrix.shape[1]
     for r in range(queries.shape[0]):
         a, b = queries.indptr[r], queries.indptr[r + 1]
-        terms, weights = queries.indices[a:b], queries.data[a:b].astype(np.float32, copy=False)
-        ends = np.cumsum(lengths[terms])
-        start = 0
-        while start < terms.size:
-            before = int(ends[start - 1]) if start else 0
-            stop = max(start + 1, int(np.searchsorted(ends, before + budget, side="right")))
-            out[r] += matrix[terms[start:stop]].T @ weights[start:stop]
-            start = stop
+        if a == b:
+            continue
+        terms = queries.indices[a:b].astype(np.int64, copy=False)
+        weights = np.ascontiguousarray(queries.data[a:b], dtype=np.float32)
+        cuts = np.flatnonzero(np.diff(terms) != 1) + 1
+        starts, ends = np.concatenate(([0], cuts)).tolist(), np.concatenate((cuts, [terms.size])).tolist()
+        row = out[r]
+        for s, e in zip(starts, ends):
+            # Column j of this call is term terms[s + j]: its postings are indices/data[indptr[t]:indptr[t + 1]].
+            _csc_matvec(n_docs, e - s, indptr[terms[s] : terms[e - 1] + 2], indices, data, weights[s:e], row)
     return out
+
+
+def hstack_feature_major(segments: Sequence[sp.csr_matrix]) -> sp.csr_matrix:
+    """Feature-major segments (features x documents each, CSR with sorted indices) side by side, as one.
+
+    ``sp.hstack`` of CSR matrices goes through COO (three arrays per stored value); this writes each
+    segment's postings straight into their place in the result, one segment at a time, so memory is the
+    result plus one segment's positions. Each feature's postings stay sorted (segments are in document
+    order). Returns float32 CSR (features x sum of documents).
+    """
+    n_features = segments[0].shape[0]
+    lengths = np.stack([np.diff(seg.indptr) for seg in segments]).astype(np.int64)  # (segments x features)
+    indptr = np.zeros(n_features + 1, np.int64)
+    np.cumsum(lengths.sum(axis=0), out=indptr[1:])
+    nnz, n_docs = int(indptr[-1]), sum(seg.shape[1] for seg in segments)
+    index_dtype = np.int32 if max(nnz, n_docs) < np.iinfo(np.int32).max else np.int64
+    data, indices = np.empty(nnz, np.float32), np.empty(nnz, index_dtype)
+    before = indptr[:-1].copy()  # where the next segment's postings of each feature go
+    offset = 0
+    for seg, length in zip(segments, lengths):
+        # Position of each stored value: its feature's slot for this segment, plus its rank within the feature.
+        pos = np.repeat(before - seg.indptr[:-1].astype(np.int64), length)
+        pos += np.arange(seg.nnz, dtype=np.int64)
+        data[pos] = seg.data
+        indices[pos] = seg.indices + offset
+        before += length
+        offset += seg.shape[1]
+    return sp.csr_matrix((data, indices, indptr.astype(index_dtype)), shape=(n_features, n_docs), copy=False)
 
 
 def leading_rows(m: sp.csr_matrix, n: int) -> sp.csr_matrix:
