@@ -253,14 +253,17 @@ def test_the_home_grid_cards_share_their_row_s_height(client, auth, coord, board
 
 
 def test_bulk_approve_refuses_all_when_one_was_reviewed_meanwhile(client, auth, session, coord, board):
+    """Back on the page the list was on, saying who was reviewed meanwhile (it showed a 409 page at
+    /hours/approve)."""
     _login(auth, coord)
     h1, h2 = board["h1"], board["h2"]
     session.execute(sa.update(HoursRecord).where(HoursRecord.id == h2.id).values(status="approved"))
     session.commit()
-    r = client.post("/hours/approve", data={"record_ids": [h1.id, h2.id]})
-    assert r.status_code == 409
-    page = r.get_data(as_text=True)
+    r = client.post("/hours/approve", data={"record_ids": [h1.id, h2.id], "next": "/home"})
+    assert r.status_code == 302 and r.headers["Location"] == "/home"
+    page = client.get("/home").text
     assert "Bob Helper" in page and "already been reviewed meanwhile; nothing was approved" in page
+    assert f'value="{h1.id}"' in page  # still listed, to approve again
     session.expire_all()
     assert session.get(HoursRecord, h1.id).status == "pending"
 
@@ -276,11 +279,28 @@ def test_bulk_approve_refuses_own_hours_and_nothing_is_approved(client, auth, se
     assert session.get(HoursRecord, own.id).status == "pending"
 
 
-def test_bulk_approve_with_nothing_ticked_or_bad_ids_is_a_form_error(client, auth, coord, board):
+@pytest.mark.parametrize(("lang", "message"), [("en", "Tick the hours to approve."), ("zh", "请勾选要批准的时长。")])
+@pytest.mark.parametrize("path", ["/home", "/review"])
+def test_bulk_approve_with_nothing_ticked_goes_back_to_its_page_and_says_why(client, auth, session, coord, board,
+                                                                            path, lang, message):
+    """Nothing ticked (or an id that is no number) returns to the page the list was on with the reason on top and
+    the list as it was (it showed a 422 page at /hours/approve)."""
     _login(auth, coord)
-    r = client.post("/hours/approve", data={})
-    assert r.status_code == 422 and "Tick the hours to approve." in r.get_data(as_text=True)
-    assert client.post("/hours/approve", data={"record_ids": ["x"]}).status_code == 422
+    client.post("/language", data={"language": lang})
+    for data in ({"next": path}, {"next": path, "record_ids": ["x"]}):
+        r = client.post("/hours/approve", data=data, headers={"Referer": f"http://localhost{path}"})
+        assert r.status_code == 302 and r.headers["Location"] == path
+        html = client.get(path).text
+        assert message in html
+        assert f'value="{board["h1"].id}"' in html and f'value="{board["h2"].id}"' in html
+    session.expire_all()
+    assert session.get(HoursRecord, board["h1"].id).status == "pending"
+
+
+def test_bulk_approve_without_a_next_goes_back_by_the_referer(client, auth, coord, board):
+    _login(auth, coord)
+    r = client.post("/hours/approve", data={}, headers={"Referer": "http://localhost/home"})
+    assert r.status_code == 302 and r.headers["Location"] == "/home"
 
 
 def test_bulk_approve_service_is_all_or_nothing(session, coord, board):

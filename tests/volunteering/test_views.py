@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -197,3 +198,35 @@ def test_invitation_cards_keep_their_accept_and_decline_buttons_at_the_bottom(cl
     html = client.get("/commitments").text
     assert '<ul class="suggestions card-row" aria-labelledby="invitations">' in html
     assert '<div class="actions card-foot">' in html
+
+
+@pytest.mark.parametrize(("lang", "message"), [("en", "Choose at least one person to invite."),
+                                               ("zh", "请至少选择一位邀请对象。")])
+def test_inviting_with_nobody_ticked_goes_back_keeping_the_filters_and_the_message(client, auth, session, world,
+                                                                                  lang, message):
+    """"Invite selected" with no box ticked returns to the suggestions page as it was (filters, page) with the
+    reason on top and the message typed still in its box, open (the message was lost)."""
+    _login(auth, world["owner"])
+    client.post("/language", data={"language": lang})
+    here = f"/needs/{world['need'].id}/suggestions?department=Catering"
+    r = client.post(f"/needs/{world['need'].id}/invite", data={"message": "Bring gloves, please"},
+                    headers={"Referer": f"http://localhost{here}"})
+    assert r.status_code == 302 and r.headers["Location"] == here
+    page = client.get(here).text
+    assert message in page
+    assert re.search(r'<details open><summary>[^<]*</summary>.*>\s*Bring gloves, please</textarea>', page, re.S)
+    assert "Carl Cook" in page and "Nina Nurse" not in page
+    assert "Bring gloves, please" not in client.get(here).text  # shown once, then the box is empty again
+    assert _fresh(session).exec(select(Match).where(Match.need_id == world["need"].id)).all() == []
+
+
+def test_a_refused_team_invitation_keeps_the_message(client, auth, session, world):
+    """The team page's invitation refused (here someone who cannot be invited) comes back with its message."""
+    _login(auth, world["owner"])
+    here = f"/needs/{world['need'].id}/team"
+    r = client.post(f"/needs/{world['need'].id}/invite", data={"user_ids": [999999], "message": "See you there"},
+                    headers={"Referer": f"http://localhost{here}"})
+    assert r.status_code == 302 and r.headers["Location"] == here
+    page = client.get(here).text
+    assert "These people cannot be invited: 999999." in page
+    assert re.search(r">\s*See you there</textarea>", page)
