@@ -381,6 +381,7 @@ def test_employee_sees_next_commitment_and_hours_to_log(client, auth, session):
     page = client.get("/home").get_data(as_text=True)
     section = page.split('id="next-commitment"')[1].split("</section>")[0]
     assert "Next need" in section and "North Campus" in section and "Later need" not in section
+    assert "(China (Shanghai) Time)" in section  # the time zone named, as on the invitation's answer page
     to_log = page.split('id="hours-to-log"')[1].split("</section>")[0]
     assert "Done need" in to_log and "Logged need" not in to_log and "/hours" in to_log
 

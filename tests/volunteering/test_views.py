@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from tests.factories import (
     add_employee_skill,
     make_match,
     make_need,
+    make_site,
     make_skill,
     make_user,
     org_day,
@@ -230,3 +231,32 @@ def test_a_refused_team_invitation_keeps_the_message(client, auth, session, worl
     page = client.get(here).text
     assert "These people cannot be invited: 999999." in page
     assert re.search(r">\s*See you there</textarea>", page)
+
+
+def _read(html: str) -> str:
+    """The page's text as read: tags dropped, spaces folded."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.mark.parametrize(("lang", "when", "place", "remote"), [
+    ("en", "When 9 Mar 2030, 09:00–12:30 (China (Shanghai) Time)", "Where Harbour Office", "Where Remote"),
+    ("zh", "时间 2030年3月9日 09:00–12:30（中国（上海）时间）", "地点 港口办公室", "地点 远程"),
+])
+def test_an_invitation_card_says_when_in_the_named_zone_and_where(client, auth, session, world, lang, when, place,
+                                                                   remote):
+    """The invitation in the app states what its answer page states: the time with the organisation's time zone
+    named, and the site, or remote (the card gave the time alone, no zone and no place)."""
+    site = make_site(session, name_en="Harbour Office", name_zh="港口办公室")
+    start = datetime(2030, 3, 9, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+    on_site = make_need(session, owner=world["owner"], title="On site", site_id=site.id, starts_at=start,
+                        ends_at=start + timedelta(hours=3, minutes=30))
+    online = make_need(session, owner=world["owner"], title="Online", is_remote=True,
+                       starts_at=start + timedelta(days=1))
+    for need in (on_site, online):
+        make_match(session, need, world["nurse"], status="invited", invited_by_id=world["owner"].id)
+    _login(auth, world["nurse"])
+    client.post("/language", data={"language": lang})
+    cards = _read(client.get("/commitments").text.split('aria-labelledby="invitations">')[1].split("</ul>")[0])
+    first, second = cards.split("Online")
+    assert when in first and place in first
+    assert remote in second
