@@ -421,3 +421,68 @@ def test_approving_a_volunteer_from_home_comes_back_home(client, auth, session, 
     session.rollback()
     assert session.get(Match, match.id).status == "confirmed"
     assert "Nobody is waiting for your approval." in client.get("/home").get_data(as_text=True)
+
+
+class _LongTexts(HTMLParser):
+    """The <details class="long-text"> of a page: each one's summary text and whole text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[dict] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "details" and dict(attrs).get("class") == "long-text":
+            self.found.append({"summary": "", "all": ""})
+        elif self.found and tag == "summary":
+            self._in = "summary"
+        elif self.found and tag == "p" and dict(attrs).get("class") == "long-text-all":
+            self._in = "all"
+
+    def handle_endtag(self, tag):
+        if tag in ("summary", "p"):
+            self._in = None
+
+    def handle_data(self, data):
+        if self._in:
+            self.found[-1][self._in] += data
+
+
+LONG_NOTE = "Sorted the donated books by reading level, then " + "read aloud with the children " * 30 + "THE END."
+
+
+@pytest.mark.parametrize(("lang", "more"), [("en", "Show all"), ("zh", "展开全文")])
+def test_a_long_hours_note_shows_two_lines_and_opens_in_full(client, auth, session, coord, board, lang, more):
+    """On the home page, the review page and the people board a long note (or rejection reason) is cut to its start
+    with "Show all" (a <details>, no script) and the whole text inside; a short one is shown as it is (a note of
+    1000 characters made a row a screen high)."""
+    session.execute(sa.update(HoursRecord).where(HoursRecord.id == board["h1"].id).values(note=LONG_NOTE))
+    session.execute(sa.update(HoursRecord).where(HoursRecord.id == board["h2"].id).values(note="Short note"))
+    _hours(session, board["past"], make_user(session), status="rejected", rejection_reason=LONG_NOTE)
+    session.commit()
+    _login(auth, coord)
+    client.post("/language", data={"language": lang})
+    for path, count in (("/home", 1), ("/review", 1), (f"/needs/{board['past'].id}/people", 2)):
+        html = client.get(path).text
+        texts = _LongTexts()
+        texts.feed(html)
+        assert len(texts.found) == count, path
+        for found in texts.found:
+            assert found["all"] == LONG_NOTE, path
+            assert "THE END" not in found["summary"] and more in found["summary"], path
+            assert found["summary"].startswith("Sorted the donated books"), path
+        assert ">Short note</td>" in html, path
+
+
+def test_a_long_rejection_reason_opens_in_full_for_the_employee(client, auth, session, board):
+    """The employee's lists (the commitments' past table, the log-hours page) cut a long reason the same way."""
+    match = session.exec(select(Match).where(Match.user_id == board["ann"].id,
+                                             Match.need_id == board["past"].id)).one()
+    session.execute(sa.update(HoursRecord).where(HoursRecord.id == board["h1"].id)
+                    .values(status="rejected", rejection_reason=LONG_NOTE))
+    session.commit()
+    _login(auth, board["ann"])
+    for path in ("/commitments", f"/commitments/{match.id}/hours"):
+        texts = _LongTexts()
+        texts.feed(client.get(path, follow_redirects=True).text)  # the log-hours form moves to its ?once= address
+        assert [f["all"] for f in texts.found] == [LONG_NOTE], path
