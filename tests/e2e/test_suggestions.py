@@ -45,7 +45,7 @@ def test_coordinator_invites_the_right_people_for_a_chinese_and_an_english_need(
     # them; the many who share no skill with it and little of its wording are counted, not listed.
     _open_suggestions(page, CN_NEED)
     expect(_rows(page)).to_have_count(20)
-    expect(page.locator("p.weaker")).to_contain_text(
+    expect(page.locator("p.left-out")).to_contain_text(
         re.compile(r"^\d+ people who share no skill with this need and little of its wording are not listed\.$"))
     right = _right_people(page)
     expect(right.first).to_contain_text("Electrical safety inspection (")
