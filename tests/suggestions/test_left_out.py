@@ -1,5 +1,5 @@
 """Suggestions resting on a word or two at a weak fit are not offered: the employee's home and a need's page
-leave them out and say how many; the API's lists leave them out too."""
+leave them out and say how many; the API's lists leave them out too, and count them in `left_out`."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def test_the_home_leaves_out_a_need_sharing_one_word_and_says_so(client, auth, s
     auth.logout()
     token = token_for(session, world["photographer"])
     body = client.get("/api/v1/me/suggestions", headers={"Authorization": f"Bearer {token}"}).json
-    assert GARDEN not in [i["need"]["title"] for i in body["items"]]
+    assert GARDEN not in [i["need"]["title"] for i in body["items"]] and body["left_out"] == 1
 
 
 def test_the_needs_page_leaves_out_a_person_sharing_one_word_and_says_so(client, auth, session, world):
@@ -103,3 +103,4 @@ def test_the_needs_page_leaves_out_a_person_sharing_one_word_and_says_so(client,
     body = client.get(f"/api/v1/needs/{world['garden'].id}/suggestions",
                       headers={"Authorization": f"Bearer {token}"}).json
     assert "Phil Lens" not in [i["display_name"] for i in body["items"]] and body["total"] == 6
+    assert body["left_out"] == 1
