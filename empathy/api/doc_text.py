@@ -67,8 +67,10 @@ TEXTS = (
     _l("For a member: what speaks against them (the coordinator chose them anyway); for a candidate: why they are not in the team."),  # noqa: E501
     _l("For accounts with two-factor sign-in: the code from the authenticator app, or a recovery code."),  # noqa: E501
     _l("Hours a month left while the need runs after their other seated needs; null when they keep their availability private."),  # noqa: E501
+    _l("How many needs of the best ones looked at were left out: they share no skill with your profile and little of its wording."),  # noqa: E501
     _l("How many of `total` are at least a partial fit (band strong, good or partial); the others only share something with the need."),  # noqa: E501
     _l("How many people invited, awaiting approval or confirmed were told of a new time or place, or of the cancellation (in-app and by e-mail)."),  # noqa: E501
+    _l("How many people were left out, not counted in `total`: they share no skill with the need and little of its wording."),  # noqa: E501
     _l("How well it matched, 0..1."),  # noqa: E501
     _l("Invite employees to the need; returns how many were invited."),  # noqa: E501
     _l("Its share of its role's weight, 0..1: the shares of one role sum to 1."),  # noqa: E501

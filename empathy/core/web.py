@@ -6,6 +6,8 @@ has its own handler, so /api/ URLs never reach this one.
 
 from __future__ import annotations
 
+import json
+import zlib
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, g, get_template_attribute, redirect, request, session
@@ -79,6 +81,28 @@ def refusal_response(exc: ServiceError):
                 flash(exc.message, "error")
             return redirect(target)
     return error_page(default_exceptions.get(exc.status, BadRequest)(), message=exc.message)
+
+
+# What a refused form's text may take of the session cookie, compressed (about 4/3 of it once encoded): the
+# browser drops a cookie past 4 KB, and the session keeps the sign-in and the flashed messages besides.
+KEPT_BYTES = 1500
+
+
+def keep_typed(key: str, text: str) -> None:
+    """Keep the text of a refused form for the page it goes back to (`take_typed`), when the cookie can hold it.
+
+    1000 random Chinese characters took 3.9 KB of cookie: a text that large is not kept."""
+    if text and len(zlib.compress(json.dumps(text).encode())) <= KEPT_BYTES:
+        session["kept_typed"] = {key: text}
+
+
+def take_typed(key: str) -> str | None:
+    """The text kept for `key` by the refused form, once (None when nothing is kept)."""
+    kept = session.get("kept_typed")
+    if not kept or key not in kept:
+        return None
+    session.pop("kept_typed")
+    return kept[key]
 
 
 def form_error(form, exc: ServiceError, default: str | None = None) -> None:

@@ -20,10 +20,12 @@ from empathy.volunteering.services import invitations
 def my_suggestions(query: s.SuggestionQuery):
     """Open needs that fit your skills, best first (empty until the matcher has been fitted)."""
     session = get_session()
-    found = suggestions.suggest_needs(session=session, index=match_index(), user=caller(), k=query.limit) or []
+    page = suggestions.suggest_needs_page(session=session, index=match_index(), user=caller(), k=query.limit)
+    found = page.items if page else []
     needs = needs_out(session, [f.need for f in found])
     items = [s.SuggestedNeed(need=n, score=f.score, explanation=f.explanation) for n, f in zip(needs, found)]
-    return ok(s.SuggestedNeedList(items=items, total=len(items), page=1, per_page=query.limit))
+    return ok(s.SuggestedNeedList(items=items, total=len(items), page=1, per_page=query.limit,
+                                  left_out=page.left_out if page else 0))
 
 
 @bp.get("/needs/<int:need_id>/suggestions", tags=[NEEDS], security=BEARER, responses=answers(200, s.CandidateList))
@@ -47,4 +49,4 @@ def need_suggestions(path: NeedPath, query: s.CandidateQuery):
                          score=c.score, explanation=c.explanation, lacking_credentials=c.lacking)
              for c in found.items]
     return ok(s.CandidateList(items=items, total=found.total, page=found.page, per_page=found.per_page,
-                              fitting=found.fitting))
+                              fitting=found.fitting, left_out=found.left_out))

@@ -95,6 +95,8 @@ class SuggestedNeed(Out):
 
 class SuggestedNeedList(Listing):
     items: list[SuggestedNeed]
+    left_out: int = Field(default=0, description="How many needs of the best ones looked at were left out: they "
+                                                 "share no skill with your profile and little of its wording.")
 
 
 class SuggestionQuery(Query):
@@ -129,3 +131,5 @@ class CandidateList(Listing):
     items: list[Candidate]
     fitting: int = Field(default=0, description="How many of `total` are at least a partial fit (band strong, good "
                                                 "or partial); the others only share something with the need.")
+    left_out: int = Field(default=0, description="How many people were left out, not counted in `total`: they "
+                                                 "share no skill with the need and little of its wording.")

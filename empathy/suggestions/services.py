@@ -108,7 +108,7 @@ class EmployeePage:
     # and "fit" are not the same story when the best of them is a weak fit.
     fitting: int = 0
     # People left out for sharing only words with the need at a weak fit (`is_offered`), among those looked at.
-    weaker: int = 0
+    left_out: int = 0
 
 
 def _load_need(session: Session, need_id: int) -> Need:
@@ -185,11 +185,11 @@ def suggest_employees_page(*, session: Session, index: MatchIndex, need_id: int,
         ids = keep(ids, bands)
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     page = max(1, min(int(page), MAX_PAGE))
-    ids, total, weaker = _with_common_ground(session, index, model, need, ids, page * per_page)
+    ids, total, left_out = _with_common_ground(session, index, model, need, ids, page * per_page)
     shown = ids[(page - 1) * per_page: page * per_page]
     fitting = sum(1 for i in ids if bands.get(i, "weak") != "weak")
     return EmployeePage(explain_employees(session=session, index=index, need=need, user_ids=shown, model=model),
-                        total, page, per_page, fitting, weaker)
+                        total, page, per_page, fitting, left_out)
 
 
 # Candidates looked at together for common ground: a page's worth at least. Explaining costs about a millisecond
@@ -212,7 +212,7 @@ def _with_common_ground(session: Session, index: MatchIndex, model: SkillMatcher
     if len(ids) <= COMMON_GROUND_ALL:
         wanted = len(ids)
     kept: list[int] = []
-    seen = weaker = 0
+    seen = left_out = 0
     while len(kept) < wanted and seen < len(ids):
         step = ids[seen: seen + max(COMMON_GROUND_STEP, wanted - len(kept))]
         seen += len(step)
@@ -221,9 +221,9 @@ def _with_common_ground(session: Session, index: MatchIndex, model: SkillMatcher
         unsure = [i for i in step if i in found and not has_skill_evidence(found[i])]
         holders = {u for _n, u in sharing_a_skill(session, need_ids=[need.id], user_ids=unsure)}
         dropped = {i for i in unsure if not is_offered(found[i], i in holders)}
-        weaker += sum(1 for i in dropped if has_common_ground(found[i]))
+        left_out += sum(1 for i in dropped if has_common_ground(found[i]))
         kept += [i for i in step if i not in dropped]
-    return kept + ids[seen:], len(kept) + len(ids) - seen, weaker
+    return kept + ids[seen:], len(kept) + len(ids) - seen, left_out
 
 
 def suggest_employees(*, session: Session, index: MatchIndex, need_id: int, k: int = 20
@@ -248,7 +248,7 @@ class NeedPage:
     """An employee's suggested needs, and how many of the best `k` were left out for sharing only words with
     their profile at a weak fit (`is_offered`)."""
     items: list[SuggestedNeed]
-    weaker: int = 0
+    left_out: int = 0
 
 
 def suggest_needs_page(*, session: Session, index: MatchIndex, user: User, k: int = 10) -> NeedPage | None:
@@ -273,11 +273,11 @@ def suggest_needs_page(*, session: Session, index: MatchIndex, user: User, k: in
     holders = {n for n, _u in sharing_a_skill(session, need_ids=unsure, user_ids=[user.id])}
     dropped = {int(s.id): s for s in ranked
                if int(s.id) in unsure and not is_offered(s.explanation, int(s.id) in holders)}
-    weaker = sum(1 for s in dropped.values() if has_common_ground(s.explanation))
+    left_out = sum(1 for s in dropped.values() if has_common_ground(s.explanation))
     ranked = [s for s in ranked if int(s.id) not in dropped]
     needs = {n.id: n for n in session.exec(select(Need).where(Need.id.in_([int(s.id) for s in ranked]))).all()}
     return NeedPage([SuggestedNeed(needs[int(s.id)], s.score, s.explanation) for s in ranked if int(s.id) in needs],
-                    weaker)
+                    left_out)
 
 
 def suggest_needs(*, session: Session, index: MatchIndex, user: User, k: int = 10) -> list[SuggestedNeed] | None:

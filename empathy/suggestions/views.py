@@ -94,7 +94,7 @@ def home():
     their skills first, while the profile has none)."""
     session, user = get_session(), me()
     page: dict = {"attention": None, "todo": None, "mine": None, "suggestions": None, "cards": [],
-                  "has_skills": True, "weaker": 0}
+                  "has_skills": True, "left_out": 0}
     if user.is_admin:
         page["attention"] = admin_attention(session=session)
     if user.is_coordinator:
@@ -110,7 +110,7 @@ def home():
             found = suggest_needs_page(session=session, index=match_index(), user=user, k=5)
             suggestions = None if found is None else found.items
             page.update(suggestions=suggestions, cards=_cards(session, suggestions or []),
-                        weaker=found.weaker if found else 0)
+                        left_out=found.left_out if found else 0)
     return render_template("main/home.html", **page)
 
 

@@ -8,7 +8,7 @@ import sqlite3
 from playwright.sync_api import expect
 
 from empathy.volunteering.services.home import SHOWN
-from tests.e2e.helpers import ADMIN, COORDINATOR, register, screenshot, sign_in
+from tests.e2e.helpers import ADMIN, COORDINATOR, PHONE, register, screenshot, sign_in
 
 
 def test_new_employee_walks_the_guided_profile_to_their_suggestions(open_page):
@@ -109,3 +109,30 @@ def test_admin_home_shows_skills_mail_and_imports(open_page):
     expect(region.get_by_role("heading", name="Failed e-mails")).to_be_visible()
     expect(region.get_by_role("heading", name="Latest imports")).to_be_visible()
     screenshot(page, "home-admin")
+
+
+def test_on_a_phone_a_long_hours_note_keeps_its_row_short_and_opens_by_keyboard(open_page, live_server):
+    """A note of 1000 characters in the review list: two lines and "Show all" (the row was a screen high at
+    390 px); Enter on it shows the whole note, without any script."""
+    note = "Sorted the books by reading level and read aloud with the children. " * 14 + "THE END"
+    with sqlite3.connect(live_server.directory / "e.sqlite") as db:
+        coordinator = db.execute("SELECT id FROM users WHERE email = ?", (COORDINATOR[0],)).fetchone()[0]
+        db.execute(
+            "INSERT INTO hours_records (need_id, match_id, user_id, hours, worked_on, note, department, status, "
+            "created_at, updated_at) SELECT h.need_id, h.match_id, h.user_id, 1.5, h.worked_on, ?, "
+            "h.department, 'pending', h.created_at, h.updated_at FROM hours_records h JOIN needs n ON n.id = h.need_id "
+            "WHERE n.owner_id = ? AND h.status = 'approved' ORDER BY h.id LIMIT 1", (note[:1000], coordinator))
+    page = open_page(viewport=PHONE, java_script_enabled=False)
+    sign_in(page, *COORDINATOR)
+    page.goto("/review")
+    row = page.locator(".bulk-hours tbody tr").filter(has_text="Sorted the books")
+    summary = row.locator("summary")
+    expect(summary).to_contain_text("Show all")
+    assert row.bounding_box()["height"] < 300  # person, need, day, hours and two lines of note
+    expect(row.get_by_text("THE END")).to_be_hidden()
+    screenshot(page, "review-long-note-phone", at=row)
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(row.get_by_text("THE END")).to_be_visible()
+    expect(summary).to_contain_text("Show less")
+    screenshot(page, "review-long-note-phone-open", at=row)

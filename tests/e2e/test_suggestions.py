@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import COORDINATOR, screenshot, sign_in
+from tests.e2e.helpers import COORDINATOR, PHONE, screenshot, sign_in
 
 CN_NEED = "蒲公英中学校舍及宿舍电气安全检查"  # must-have: Electrical safety inspection, advanced
 EN_NEED = "Install fall-detection sensors and smoke alarms in seniors' homes"  # must-have: Electrical wiring
@@ -44,7 +45,7 @@ def test_coordinator_invites_the_right_people_for_a_chinese_and_an_english_need(
     # them; the many who share no skill with it and little of its wording are counted, not listed.
     _open_suggestions(page, CN_NEED)
     expect(_rows(page)).to_have_count(20)
-    expect(page.locator("p.weaker")).to_contain_text(
+    expect(page.locator("p.left-out")).to_contain_text(
         re.compile(r"^\d+ people who share no skill with this need and little of its wording are not listed\.$"))
     right = _right_people(page)
     expect(right.first).to_contain_text("Electrical safety inspection (")
@@ -103,3 +104,31 @@ def test_employee_home_shows_the_fit_and_their_own_skills_in_their_language(open
     expect(page.locator("p.legend")).to_contain_text(
         "How often such suggestions were the right need in our benchmark: Strong fit: about 76 in 100")
     screenshot(page, "home-en")
+
+
+@pytest.mark.parametrize(("lang", "ticked"), [("en", "1 person ticked"), ("zh", "已勾选 1 人")])
+def test_on_a_phone_the_invite_bar_is_one_line_and_stays_on_top(open_page, lang, ticked):
+    """At 390 px the sticky bar is a single line (the count and the button, about 56 px): it took about 170 px
+    with the instructions and the message box in it. Those stay above the list, still in the form."""
+    page = open_page(viewport=PHONE)
+    sign_in(page, *COORDINATOR)
+    if lang == "zh":
+        page.get_by_role("button", name="中文").click()
+        page.get_by_role("button", name="English").wait_for()
+    page.goto("/needs/mine")
+    page.get_by_role("link", name=CN_NEED).click()
+    page.locator("a[href$='/suggestions']").first.click()
+    bar = page.locator(".select-bar")
+    button = bar.get_by_role("button")
+    expect(button).to_be_visible()
+    assert bar.bounding_box()["height"] <= 64
+    assert page.locator(".invite-intro details").count() == 1  # the message, above the list
+    # Scrolled down the list, the bar stays at the top of the screen, one line, and counts the ticks.
+    box = _rows(page).nth(5).get_by_role("checkbox")
+    box.scroll_into_view_if_needed()
+    box.check()
+    expect(page.locator("#picked")).to_have_text(ticked)
+    screenshot(page, f"suggestions-phone-bar-{lang}", at=_rows(page).nth(5))  # scrolled down to that row
+    stuck = bar.bounding_box()
+    assert stuck["y"] <= 1 and stuck["height"] <= 64
+    assert button.bounding_box()["y"] + button.bounding_box()["height"] <= stuck["y"] + stuck["height"]

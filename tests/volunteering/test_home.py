@@ -253,14 +253,17 @@ def test_the_home_grid_cards_share_their_row_s_height(client, auth, coord, board
 
 
 def test_bulk_approve_refuses_all_when_one_was_reviewed_meanwhile(client, auth, session, coord, board):
+    """Back on the page the list was on, saying who was reviewed meanwhile (it showed a 409 page at
+    /hours/approve)."""
     _login(auth, coord)
     h1, h2 = board["h1"], board["h2"]
     session.execute(sa.update(HoursRecord).where(HoursRecord.id == h2.id).values(status="approved"))
     session.commit()
-    r = client.post("/hours/approve", data={"record_ids": [h1.id, h2.id]})
-    assert r.status_code == 409
-    page = r.get_data(as_text=True)
+    r = client.post("/hours/approve", data={"record_ids": [h1.id, h2.id], "next": "/home"})
+    assert r.status_code == 302 and r.headers["Location"] == "/home"
+    page = client.get("/home").text
     assert "Bob Helper" in page and "already been reviewed meanwhile; nothing was approved" in page
+    assert f'value="{h1.id}"' in page  # still listed, to approve again
     session.expire_all()
     assert session.get(HoursRecord, h1.id).status == "pending"
 
@@ -276,11 +279,28 @@ def test_bulk_approve_refuses_own_hours_and_nothing_is_approved(client, auth, se
     assert session.get(HoursRecord, own.id).status == "pending"
 
 
-def test_bulk_approve_with_nothing_ticked_or_bad_ids_is_a_form_error(client, auth, coord, board):
+@pytest.mark.parametrize(("lang", "message"), [("en", "Tick the hours to approve."), ("zh", "请勾选要批准的时长。")])
+@pytest.mark.parametrize("path", ["/home", "/review"])
+def test_bulk_approve_with_nothing_ticked_goes_back_to_its_page_and_says_why(client, auth, session, coord, board,
+                                                                            path, lang, message):
+    """Nothing ticked (or an id that is no number) returns to the page the list was on with the reason on top and
+    the list as it was (it showed a 422 page at /hours/approve)."""
     _login(auth, coord)
-    r = client.post("/hours/approve", data={})
-    assert r.status_code == 422 and "Tick the hours to approve." in r.get_data(as_text=True)
-    assert client.post("/hours/approve", data={"record_ids": ["x"]}).status_code == 422
+    client.post("/language", data={"language": lang})
+    for data in ({"next": path}, {"next": path, "record_ids": ["x"]}):
+        r = client.post("/hours/approve", data=data, headers={"Referer": f"http://localhost{path}"})
+        assert r.status_code == 302 and r.headers["Location"] == path
+        html = client.get(path).text
+        assert message in html
+        assert f'value="{board["h1"].id}"' in html and f'value="{board["h2"].id}"' in html
+    session.expire_all()
+    assert session.get(HoursRecord, board["h1"].id).status == "pending"
+
+
+def test_bulk_approve_without_a_next_goes_back_by_the_referer(client, auth, coord, board):
+    _login(auth, coord)
+    r = client.post("/hours/approve", data={}, headers={"Referer": "http://localhost/home"})
+    assert r.status_code == 302 and r.headers["Location"] == "/home"
 
 
 def test_bulk_approve_service_is_all_or_nothing(session, coord, board):
@@ -361,6 +381,7 @@ def test_employee_sees_next_commitment_and_hours_to_log(client, auth, session):
     page = client.get("/home").get_data(as_text=True)
     section = page.split('id="next-commitment"')[1].split("</section>")[0]
     assert "Next need" in section and "North Campus" in section and "Later need" not in section
+    assert "(China (Shanghai) Time)" in section  # the time zone named, as on the invitation's answer page
     to_log = page.split('id="hours-to-log"')[1].split("</section>")[0]
     assert "Done need" in to_log and "Logged need" not in to_log and "/hours" in to_log
 
@@ -400,3 +421,68 @@ def test_approving_a_volunteer_from_home_comes_back_home(client, auth, session, 
     session.rollback()
     assert session.get(Match, match.id).status == "confirmed"
     assert "Nobody is waiting for your approval." in client.get("/home").get_data(as_text=True)
+
+
+class _LongTexts(HTMLParser):
+    """The <details class="long-text"> of a page: each one's summary text and whole text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[dict] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "details" and dict(attrs).get("class") == "long-text":
+            self.found.append({"summary": "", "all": ""})
+        elif self.found and tag == "summary":
+            self._in = "summary"
+        elif self.found and tag == "p" and dict(attrs).get("class") == "long-text-all":
+            self._in = "all"
+
+    def handle_endtag(self, tag):
+        if tag in ("summary", "p"):
+            self._in = None
+
+    def handle_data(self, data):
+        if self._in:
+            self.found[-1][self._in] += data
+
+
+LONG_NOTE = "Sorted the donated books by reading level, then " + "read aloud with the children " * 30 + "THE END."
+
+
+@pytest.mark.parametrize(("lang", "more"), [("en", "Show all"), ("zh", "展开全文")])
+def test_a_long_hours_note_shows_two_lines_and_opens_in_full(client, auth, session, coord, board, lang, more):
+    """On the home page, the review page and the people board a long note (or rejection reason) is cut to its start
+    with "Show all" (a <details>, no script) and the whole text inside; a short one is shown as it is (a note of
+    1000 characters made a row a screen high)."""
+    session.execute(sa.update(HoursRecord).where(HoursRecord.id == board["h1"].id).values(note=LONG_NOTE))
+    session.execute(sa.update(HoursRecord).where(HoursRecord.id == board["h2"].id).values(note="Short note"))
+    _hours(session, board["past"], make_user(session), status="rejected", rejection_reason=LONG_NOTE)
+    session.commit()
+    _login(auth, coord)
+    client.post("/language", data={"language": lang})
+    for path, count in (("/home", 1), ("/review", 1), (f"/needs/{board['past'].id}/people", 2)):
+        html = client.get(path).text
+        texts = _LongTexts()
+        texts.feed(html)
+        assert len(texts.found) == count, path
+        for found in texts.found:
+            assert found["all"] == LONG_NOTE, path
+            assert "THE END" not in found["summary"] and more in found["summary"], path
+            assert found["summary"].startswith("Sorted the donated books"), path
+        assert ">Short note</td>" in html, path
+
+
+def test_a_long_rejection_reason_opens_in_full_for_the_employee(client, auth, session, board):
+    """The employee's lists (the commitments' past table, the log-hours page) cut a long reason the same way."""
+    match = session.exec(select(Match).where(Match.user_id == board["ann"].id,
+                                             Match.need_id == board["past"].id)).one()
+    session.execute(sa.update(HoursRecord).where(HoursRecord.id == board["h1"].id)
+                    .values(status="rejected", rejection_reason=LONG_NOTE))
+    session.commit()
+    _login(auth, board["ann"])
+    for path in ("/commitments", f"/commitments/{match.id}/hours"):
+        texts = _LongTexts()
+        texts.feed(client.get(path, follow_redirects=True).text)  # the log-hours form moves to its ?once= address
+        assert [f["all"] for f in texts.found] == [LONG_NOTE], path

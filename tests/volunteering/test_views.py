@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from tests.factories import (
     add_employee_skill,
     make_match,
     make_need,
+    make_site,
     make_skill,
     make_user,
     org_day,
@@ -197,3 +199,64 @@ def test_invitation_cards_keep_their_accept_and_decline_buttons_at_the_bottom(cl
     html = client.get("/commitments").text
     assert '<ul class="suggestions card-row" aria-labelledby="invitations">' in html
     assert '<div class="actions card-foot">' in html
+
+
+@pytest.mark.parametrize(("lang", "message"), [("en", "Choose at least one person to invite."),
+                                               ("zh", "请至少选择一位邀请对象。")])
+def test_inviting_with_nobody_ticked_goes_back_keeping_the_filters_and_the_message(client, auth, session, world,
+                                                                                  lang, message):
+    """"Invite selected" with no box ticked returns to the suggestions page as it was (filters, page) with the
+    reason on top and the message typed still in its box, open (the message was lost)."""
+    _login(auth, world["owner"])
+    client.post("/language", data={"language": lang})
+    here = f"/needs/{world['need'].id}/suggestions?department=Catering"
+    r = client.post(f"/needs/{world['need'].id}/invite", data={"message": "Bring gloves, please"},
+                    headers={"Referer": f"http://localhost{here}"})
+    assert r.status_code == 302 and r.headers["Location"] == here
+    page = client.get(here).text
+    assert message in page
+    assert re.search(r'<details open><summary>[^<]*</summary>.*>\s*Bring gloves, please</textarea>', page, re.S)
+    assert "Carl Cook" in page and "Nina Nurse" not in page
+    assert "Bring gloves, please" not in client.get(here).text  # shown once, then the box is empty again
+    assert _fresh(session).exec(select(Match).where(Match.need_id == world["need"].id)).all() == []
+
+
+def test_a_refused_team_invitation_keeps_the_message(client, auth, session, world):
+    """The team page's invitation refused (here someone who cannot be invited) comes back with its message."""
+    _login(auth, world["owner"])
+    here = f"/needs/{world['need'].id}/team"
+    r = client.post(f"/needs/{world['need'].id}/invite", data={"user_ids": [999999], "message": "See you there"},
+                    headers={"Referer": f"http://localhost{here}"})
+    assert r.status_code == 302 and r.headers["Location"] == here
+    page = client.get(here).text
+    assert "These people cannot be invited: 999999." in page
+    assert re.search(r">\s*See you there</textarea>", page)
+
+
+def _read(html: str) -> str:
+    """The page's text as read: tags dropped, spaces folded."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.mark.parametrize(("lang", "when", "place", "remote"), [
+    ("en", "When 9 Mar 2030, 09:00–12:30 (China (Shanghai) Time)", "Where Harbour Office", "Where Remote"),
+    ("zh", "时间 2030年3月9日 09:00–12:30（中国（上海）时间）", "地点 港口办公室", "地点 远程"),
+])
+def test_an_invitation_card_says_when_in_the_named_zone_and_where(client, auth, session, world, lang, when, place,
+                                                                   remote):
+    """The invitation in the app states what its answer page states: the time with the organisation's time zone
+    named, and the site, or remote (the card gave the time alone, no zone and no place)."""
+    site = make_site(session, name_en="Harbour Office", name_zh="港口办公室")
+    start = datetime(2030, 3, 9, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+    on_site = make_need(session, owner=world["owner"], title="On site", site_id=site.id, starts_at=start,
+                        ends_at=start + timedelta(hours=3, minutes=30))
+    online = make_need(session, owner=world["owner"], title="Online", is_remote=True,
+                       starts_at=start + timedelta(days=1))
+    for need in (on_site, online):
+        make_match(session, need, world["nurse"], status="invited", invited_by_id=world["owner"].id)
+    _login(auth, world["nurse"])
+    client.post("/language", data={"language": lang})
+    cards = _read(client.get("/commitments").text.split('aria-labelledby="invitations">')[1].split("</ul>")[0])
+    first, second = cards.split("Online")
+    assert when in first and place in first
+    assert remote in second

@@ -169,7 +169,7 @@ class CandidatePage(Page[Candidate]):
     sharing only words with the need at a weak fit (`suggestions.services.is_offered`)."""
 
     fitting: int = 0
-    weaker: int = 0
+    left_out: int = 0
 
 
 def candidate_page(*, session: Session, index: MatchIndex, actor: User, need_id: int,
@@ -190,7 +190,7 @@ def candidate_page(*, session: Session, index: MatchIndex, actor: User, need_id:
     lacking = missing_kinds(session, need.id, [s.user.id for s in found.items])
     items = [Candidate(s.user, s.profile, s.score, s.explanation, lacking[s.user.id]) for s in found.items]
     return CandidatePage(items=items, total=found.total, page=found.page, per_page=found.per_page,
-                         fitting=found.fitting, weaker=found.weaker)
+                         fitting=found.fitting, left_out=found.left_out)
 
 
 def find_candidates(*, session: Session, index: MatchIndex, actor: User, need_id: int,

@@ -12,7 +12,7 @@ from empathy.core.db import begin_write, utcnow
 from empathy.core.errors import Conflict, ServiceError
 from empathy.core.submissions import Submission
 from empathy.core.submissions import record as record_submission
-from empathy.models import Match, MatchStatus, Need, NeedStatus, User
+from empathy.models import Match, MatchStatus, Need, NeedStatus, Site, User
 from empathy.needs.clashes import clashing_needs, invited_clashes, require_no_clash
 from empathy.profiles.credentials import require_credentials
 from empathy.volunteering.lifecycle import JOINED, SETTLED, Action, transition
@@ -163,6 +163,8 @@ class Commitments:
     # Invitations, sign-ups and commitments (by match id) that overlap another invitation of the employee's
     # (empathy.needs.clashes.invited_clashes): nothing is refused yet, but only one of the two can be kept.
     invited_overlaps: dict[int, Need] = field(default_factory=dict)
+    # The sites of the invitations' needs, by id: an invitation says where as well as when.
+    sites: dict[int, Site] = field(default_factory=dict)
 
 
 def my_commitments(*, session: Session, user: User) -> Commitments:
@@ -197,4 +199,7 @@ def my_commitments(*, session: Session, user: User) -> Commitments:
             invited = invited_clashes(session, user.id, need)
             if invited:
                 out.invited_overlaps[match.id] = invited[0]
+    site_ids = {need.site_id for _m, need in out.invitations if need.site_id is not None}
+    if site_ids:
+        out.sites = {s.id: s for s in session.exec(select(Site).where(Site.id.in_(site_ids))).all()}
     return out

@@ -20,7 +20,6 @@ from empathy.core.labels import site_name
 from empathy.core.memo import BoundedCache
 from empathy.core.runtime import org_timezone
 from empathy.core.urls import safe_next
-from empathy.core.web import form_error
 from empathy.models import CREDENTIAL_KINDS, HoursStatus, Need
 from empathy.needs.joinable import is_joinable
 from empathy.profiles import credentials
@@ -99,7 +98,7 @@ def suggestions(need_id: int):
     need = session.get(Need, need_id) or roster.load_need(session, need_id)
     joinable = is_joinable(need)
     fields = web.filter_fields_html(form, FILTER_FIELDS, tuple((c.value, str(c.label)) for c in form.site.choices))
-    invite = InviteForm()
+    invite = _invite_form(need_id)
     return render_template("workflow/suggestions.html", need=need, found=found, filter_fields=fields, form=invite,
                            message_field=_message_field(invite),
                            rows=_rows_html(session, found.items if found else [], joinable), joinable=joinable)
@@ -148,21 +147,38 @@ def _rows_html(session, items: list, joinable: bool) -> list[Markup]:
 @role_required("coordinator")
 def invite(need_id: int):
     form, back = InviteForm(), url_for("workflow.suggestions", need_id=need_id)
+    # A refusal goes back to the page the form was on: the message typed there is shown again, not lost.
+    typed = _typed_key(need_id)
     if not form.validate_on_submit():
-        flash(" ".join(form.message.errors), "error")
+        web.keep_typed(typed, form.message.data or "")
+        flash(" ".join(form.message.errors) or _("The form has expired. Try again."), "error")
         return redirect(web.referer_path() or back)
     web.return_to(web.referer_path() or back)
     # A row's own Invite button names one person; "Invite selected" sends the ticked boxes.
     one = request.form.get("invite_one", "")
     one_id = id_in_text(one)
     user_ids = [one_id] if one_id is not None else _ids("user_ids")
-    n = invitations.invite_employees(session=get_session(), index=match_index(), actor=me(), need_id=need_id,
-                                     user_ids=user_ids, message=form.message.data or "", base_url=base_url(),
-                                     secret_key=current_app.config["SECRET_KEY"])
+    try:
+        n = invitations.invite_employees(session=get_session(), index=match_index(), actor=me(), need_id=need_id,
+                                         user_ids=user_ids, message=form.message.data or "", base_url=base_url(),
+                                         secret_key=current_app.config["SECRET_KEY"])
+    except ServiceError:
+        web.keep_typed(typed, form.message.data or "")
+        raise  # flashed on the page it came from (web.refusal_response)
     flash(ngettext("%(num)s person invited.", "%(num)s people invited.", n), "success")
     # The suggestions page comes back to itself (same page and filters); the team page names the people board.
     return redirect(safe_next(request.form.get("next")) or web.referer_path()
                     or url_for("workflow.people", need_id=need_id))
+
+
+def _typed_key(need_id: int) -> str:
+    return f"invite:{need_id}"
+
+
+def _invite_form(need_id: int) -> InviteForm:
+    """The invitation form, with the message of a refused invitation to this need when one was typed."""
+    kept = web.take_typed(_typed_key(need_id))
+    return InviteForm(message=kept) if kept else InviteForm()
 
 
 @bp.get("/needs/<int:need_id>/people")
@@ -248,33 +264,34 @@ def review_hours(record_id: int, action: str):
 @role_required("coordinator")
 def review():
     """Everything that waits for the coordinator on the needs they lead: the home page's to-do in full."""
-    return _review_page(BulkHoursForm())
-
-
-def _review_page(form: BulkHoursForm, status: int = 200):
     todo = home.coordinator_todo(session=get_session(), actor=me(), limit=home.LISTED)
-    return render_template("workflow/review.html", todo=todo, form=ActionForm(), bulk=form,
-                           listed=home.LISTED), status
+    return render_template("workflow/review.html", todo=todo, form=ActionForm(), bulk=BulkHoursForm(),
+                           listed=home.LISTED)
 
 
 @bp.post("/hours/approve")
 @role_required("coordinator")
 def approve_many_hours():
-    """Approve the ticked hours records at once (all or none), then back to the page that listed them."""
+    """Approve the ticked hours records at once (all or none), then back to the page that listed them.
+
+    A refusal (nothing ticked, a record reviewed meanwhile, an expired form) goes back to that page too, with
+    the reason on top: this address has no page of its own to show."""
     form = BulkHoursForm()
+    back = safe_next(request.form.get("next")) or web.referer_path() or url_for("workflow.review")
     if not form.validate_on_submit():
-        if "csrf_token" in form.errors:
-            flash(_("The form has expired. Try again."), "error")
-            return redirect(url_for("workflow.review"))
-        return _review_page(form, 422)  # an id that is not a number: under the list
+        expired = "csrf_token" in form.errors
+        flash(_("The form has expired. Try again.") if expired else _("Tick the hours to approve."), "error")
+        return redirect(back)
     try:
         done = hours.approve_many_hours(session=get_session(), actor=me(), record_ids=form.record_ids_sent(),
                                         base_url=base_url())
     except ServiceError as exc:
-        form_error(form, exc, "record_ids")  # 403 and 404 go on to the error page
-        return _review_page(form, 409 if exc.status == 409 else 422)
+        if exc.status in (403, 404):
+            raise  # the error page: there is nothing to go back to for these
+        flash(exc.message, "error")
+        return redirect(back)
     flash(_approved_sentence(done), "success")
-    return redirect(safe_next(request.form.get("next")) or url_for("workflow.review"))
+    return redirect(back)
 
 
 def _approved_sentence(done: list) -> str:
@@ -304,7 +321,7 @@ def team(need_id: int):
                             chosen=chosen or None, language=ui_language(), tz=org_timezone())
     need = roster.load_need(get_session(), need_id)
     search_text, visible = _picker(page, query)
-    return render_template("workflow/team.html", need=need, page=page, form=InviteForm(), query=query,
+    return render_template("workflow/team.html", need=need, page=page, form=_invite_form(need_id), query=query,
                            search_text=search_text, visible=visible, why_empty=team_reasons.why_empty,
                            weak_seats_note=team_reasons.weak_seats_note,
                            reason_text=team_reasons.reason_text, uncovered_text=team_reasons.uncovered_text)

@@ -14,6 +14,7 @@ from empathy.core import once, web
 from empathy.core.db import get_session
 from empathy.core.errors import ServiceError
 from empathy.core.i18n import ui_language
+from empathy.core.labels import site_name
 from empathy.core.runtime import org_timezone
 from empathy.core.web import form_error
 from empathy.extensions import limiter
@@ -34,7 +35,8 @@ def commitments():
     expls = [m.explanation for m, _n in mine.invitations if m.explanation]
     labels = skill_labels(session, explanation_skill_names(expls), ui_language())
     records = hours.records_for_user(session=session, user=me())
-    return render_template("workflow/commitments.html", c=mine, labels=labels, form=ActionForm(),
+    places = {site_id: site_name(site, ui_language()) for site_id, site in mine.sites.items()}
+    return render_template("workflow/commitments.html", c=mine, labels=labels, form=ActionForm(), places=places,
                            has_calendar_link=calendar.has_feed(session=session, user=me()),
                            has_started=has_started,
                            totals=hours.totals_for(session=session, user=me()), records=records,

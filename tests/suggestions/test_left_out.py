@@ -1,5 +1,5 @@
 """Suggestions resting on a word or two at a weak fit are not offered: the employee's home and a need's page
-leave them out and say how many; the API's lists leave them out too."""
+leave them out and say how many; the API's lists leave them out too, and count them in `left_out`."""
 
 from __future__ import annotations
 
@@ -71,29 +71,31 @@ def test_words_alone_are_offered_only_when_several_count_at_a_fit_above_weak():
 
 def test_the_home_leaves_out_a_need_sharing_one_word_and_says_so(client, auth, session, world):
     found = suggest_needs_page(session=session, index=world["index"], user=world["photographer"], k=5)
-    assert GARDEN not in [s.need.title for s in found.items] and found.weaker == 1
+    assert GARDEN not in [s.need.title for s in found.items] and found.left_out == 1
     assert "Photos of the charity run" in [s.need.title for s in found.items]
     assert auth.login(world["photographer"].email, DEFAULT_PASSWORD).status_code == 302
     home = client.get("/home").text
     assert GARDEN not in home
-    assert "1 need that shares no skill with your profile and little of its wording was left out." in home
+    assert ('<p class="muted left-out">1 need that shares no skill with your profile and little of its wording was '
+            'left out.</p>') in home
     client.post("/language", data={"language": "zh"})
     assert "1 个需求未列出：与您的资料没有共同技能，措辞也少有重合。" in client.get("/home").text
     auth.logout()
     token = token_for(session, world["photographer"])
     body = client.get("/api/v1/me/suggestions", headers={"Authorization": f"Bearer {token}"}).json
-    assert GARDEN not in [i["need"]["title"] for i in body["items"]]
+    assert GARDEN not in [i["need"]["title"] for i in body["items"]] and body["left_out"] == 1
 
 
 def test_the_needs_page_leaves_out_a_person_sharing_one_word_and_says_so(client, auth, session, world):
     page = candidate_page(session=session, index=world["index"], actor=world["owner"], need_id=world["garden"].id,
                           per_page=50, tz=TZ)
     names = [c.user.display_name for c in page.items]
-    assert "Phil Lens" not in names and len(names) == 6 and page.total == 6 and page.weaker == 1
+    assert "Phil Lens" not in names and len(names) == 6 and page.total == 6 and page.left_out == 1
     assert auth.login(world["owner"].email, DEFAULT_PASSWORD).status_code == 302
     html = client.get(f"/needs/{world['garden'].id}/suggestions").text
     assert "Phil Lens" not in html
-    assert "1 person who shares no skill with this need and little of its wording is not listed." in html
+    assert ('<p class="muted left-out">1 person who shares no skill with this need and little of its wording is not '
+            'listed.</p>') in html
     client.post("/language", data={"language": "zh"})
     zh_html = client.get(f"/needs/{world['garden'].id}/suggestions").text
     assert "1 人未列出：与该需求没有共同技能，措辞也少有重合。" in zh_html
@@ -101,3 +103,4 @@ def test_the_needs_page_leaves_out_a_person_sharing_one_word_and_says_so(client,
     body = client.get(f"/api/v1/needs/{world['garden'].id}/suggestions",
                       headers={"Authorization": f"Bearer {token}"}).json
     assert "Phil Lens" not in [i["display_name"] for i in body["items"]] and body["total"] == 6
+    assert body["left_out"] == 1
