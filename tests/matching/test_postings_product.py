@@ -1,7 +1,6 @@
 """The product of a few queries reads their terms' postings: the same figures as the sparse product."""
 
 import numpy as np
-import pytest
 import scipy.sparse as sp
 
 from empathy.matching.pool import SegmentedMatrix, postings_product
