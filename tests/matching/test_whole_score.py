@@ -218,3 +218,27 @@ def test_a_model_file_of_format_2_is_stale(tmp_path):
     joblib.dump({"model": model, "fingerprint": library_fingerprint(), "data_fingerprint": None, "format": 2}, path)
     with pytest.raises(StaleModelError, match="format 2"):
         load_model(path)
+
+
+def test_must_factor_reads_whole_counts_from_a_table_with_the_same_floats(monkeypatch):
+    from empathy.matching import scoring
+
+    counts = np.array([[0, 1, 2, 7, 3, 0]], np.float32)
+    want = np.power(np.float32(0.95), counts).astype(np.float32)
+    got = scoring.must_factor(counts, 0.05)
+    assert got.dtype == np.float32 and got.shape == counts.shape
+    np.testing.assert_array_equal(got, want)
+    # Part-counts (a related skill counted as half a missing must-have) take the elementwise power.
+    monkeypatch.setattr(scoring, "RELATED_MISSING", 0.5)
+    halves = np.array([0, 0.5, 1.5, 2], np.float32)
+    np.testing.assert_array_equal(scoring.must_factor(halves, 0.05),
+                                  np.power(np.float32(0.95), halves).astype(np.float32))
+
+
+def test_covering_counts_live_holders_of_every_must_have():
+    from empathy.matching import scoring
+
+    factor = np.array([[1, 0.95, 1, 1], [1, 1, 1, 1]], np.float32)
+    live = np.array([True, True, False, True])
+    assert scoring.covering(factor, np.array([True, False]), live).tolist() == [2, 0]
+    assert scoring.covering(factor[:1], np.array([True, True]), live).tolist() == [2, 2]  # one row broadcasts
