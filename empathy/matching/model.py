@@ -386,7 +386,8 @@ class SkillMatcher(BaseEstimator):
         pool, docs = (self.employees_, self.employee_docs_) if kind is NeedDoc else (self.needs_, self.need_docs_)
         if not resolved or pool.n_rows == 0 or k <= 0:
             return [[] for _ in resolved]
-        exclude, out, cache = list(exclude), [], {}
+        # Skill matches are kept across the slices of a batch; one query has nothing to share them with.
+        exclude, out, cache = list(exclude), [], ({} if len(resolved) > 1 else None)
         explainer = (lambda pairs, values, rows: self._explain_pairs(pairs, values, rows, kind)) if explain else None
         step = ranking.batch_size(pool.n_rows)
         for start in range(0, len(resolved), step):

@@ -47,7 +47,7 @@ def need_vs_employees(q: Queries, pool: Pool, raw: np.ndarray, hub: np.ndarray, 
     wsum = np.bincount(rows.owner, weights=rows.weight, minlength=n_q)
     skills, missing, short = np.zeros_like(raw), None, np.zeros((1, 1), bool)
     if wsum.sum() > 0:
-        skills, missing, short = need_skill_part(pool, rows, n_q, wsum, {} if cache is None else cache)
+        skills, missing, short = need_skill_part(pool, rows, n_q, wsum, cache)
     parts = {"text": scoring.soft_clip(raw + hub), "skills": skills,
              "cause": scoring.set_match(q.attrs["cause"], pool.attrs["causes"]),
              "language": scoring.set_match(q.attrs["languages"], pool.attrs["languages"])}
@@ -60,7 +60,7 @@ def need_vs_employees(q: Queries, pool: Pool, raw: np.ndarray, hub: np.ndarray, 
             **scoring.whole_score(parts, present, missing, weights)}
 
 
-def need_skill_part(pool: Pool, rows, n_q: int, wsum: np.ndarray, cache: dict
+def need_skill_part(pool: Pool, rows, n_q: int, wsum: np.ndarray, cache: dict | None
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Weighted mean match of each need's skills against every employee, the must-haves each misses, and
     whether any must-have at all falls short.
@@ -72,7 +72,7 @@ def need_skill_part(pool: Pool, rows, n_q: int, wsum: np.ndarray, cache: dict
 
     ``rows`` are the needs' :class:`~empathy.matching.features.NeedSkillRows`, ``wsum`` each need's
     sum of skill weights. ``cache`` keeps the text match of each distinct skill text across the
-    slices of a batch: the same skills recur in many needs.
+    slices of a batch: the same skills recur in many needs (None: nothing kept, for one need).
     """
     live = np.flatnonzero(rows.weight > 0)
     keys = [rows.text[i] for i in live]
@@ -99,9 +99,14 @@ def need_skill_part(pool: Pool, rows, n_q: int, wsum: np.ndarray, cache: dict
         if js.size == 0:
             continue
         texts = [keys[j] for j in js]
-        have = {t: cache[t] for t in texts if t in cache}  # before the new ones may push them out
-        have.update(_text_matches(pool, rows, {t: live[j] for t, j in zip(texts, js) if t not in have}, cache))
-        match = np.stack([have[t] for t in texts])
+        have = {t: cache[t] for t in texts if t in cache} if cache else {}  # before new ones push them out
+        todo = {t: live[j] for t, j in zip(texts, js) if t not in have}
+        fresh, by_text = _text_matches(pool, rows, todo, cache)
+        if not have and list(todo) == texts:
+            match = fresh  # the product's own rows, in the skills' order (the cache holds copies)
+        else:
+            have.update(by_text)
+            match = np.stack([have[t] for t in texts])
         # A skill the taxonomy knows is matched by the taxonomy (the skill, or a related one) for whoever holds
         # only skills it knows: "Carbon accounting" is not "Accounting" however alike the words. Text
         # similarity stands in only for people who typed skills of their own.
@@ -126,19 +131,23 @@ def need_skill_part(pool: Pool, rows, n_q: int, wsum: np.ndarray, cache: dict
     return skills, missing, short
 
 
-def _text_matches(pool: Pool, rows, todo: dict[str, int], cache: dict) -> dict[str, np.ndarray]:
+def _text_matches(pool: Pool, rows, todo: dict[str, int], cache: dict | None
+                  ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Free-text matches against the pool of skill texts (``todo``: text -> its row of ``rows.char``), by
-    one sparse product; kept in ``cache`` (oldest out first) within ``SKILL_CACHE_CELLS``."""
+    one product: (len(todo) x pool) float32, and the same rows by text. Copies are kept in ``cache`` (oldest
+    out first) within ``SKILL_CACHE_CELLS``; None keeps nothing."""
     if not todo:
-        return {}
+        return np.zeros((0, pool.n_rows), np.float32), {}
     values = scoring.free_text_match(pool.mats["skill"].dot(rows.char[list(todo.values())]), in_place=True)
     fresh = dict(zip(todo, values))
+    if cache is None:
+        return values, fresh
     room = SKILL_CACHE_CELLS // max(pool.n_rows, 1)
     while cache and len(cache) + len(fresh) > room:
         cache.pop(next(iter(cache)))
     if len(fresh) <= room:  # copies: a kept row must not hold its whole product alive
         cache.update((t, v.copy()) for t, v in fresh.items())
-    return fresh
+    return values, fresh
 
 
 def _missing_weight(match: np.ndarray, related: np.ndarray | None) -> np.ndarray:

@@ -144,7 +144,9 @@ def test_skill_field_in_slices_ranks_as_one_matrix_and_upserts_leave_its_segment
     assert ranked[0] == ranked[1]
 
 
-def test_need_skill_part_one_need_at_a_time_equals_the_batch_products():
+@pytest.mark.parametrize("keep", [True, False])
+def test_need_skill_part_one_need_at_a_time_equals_the_batch_products(keep):
+    """With a cache of skill matches across needs (a batch) or none (one need's page): the same figures."""
     from empathy.matching import ranking, scoring
     from empathy.matching.taxonomy import load_taxonomy
 
@@ -157,7 +159,7 @@ def test_need_skill_part_one_need_at_a_time_equals_the_batch_products():
     model = SkillMatcher(taxonomy=load_taxonomy()).fit(emps, needs)
     rows = model.featurizer_.need_skill_rows(needs)
     wsum = np.bincount(rows.owner, weights=rows.weight, minlength=len(needs))
-    got, missing, short = ranking.need_skill_part(model.employees_, rows, len(needs), wsum, {})
+    got, missing, short = ranking.need_skill_part(model.employees_, rows, len(needs), wsum, {} if keep else None)
     # The plain computation over the whole batch at once.
     pool = model.employees_
     live = np.flatnonzero(rows.weight > 0)
