@@ -29,7 +29,7 @@ CACHED = 256
 
 @dataclass(frozen=True)
 class Ranking:
-    ids: tuple[int, ...]  # user ids, best first
+    ids: tuple[int, ...]  # user ids, best first (by the fit shown: `by_fit`)
     scores: dict[int, float]  # the ranking score of each (0..1)
     bands: dict[int, str] = field(default_factory=dict)  # the calibrated band of each (strong .. weak)
     # Explanations made so far under the same key (user id -> matching Suggestion): a page seen again,
@@ -54,9 +54,22 @@ def need_ranking(session: Session, index: MatchIndex, model: SkillMatcher, need:
     if hit is not None:
         return hit
     ranked = model.rank_employees(need_query(session, index, model, need), k=RANKED, explain=False)
-    ranking = Ranking(tuple(int(s.id) for s in ranked), {int(s.id): float(s.score) for s in ranked},
-                      {int(s.id): s.band for s in ranked})
-    return _RANKINGS.put(key, ranking)
+    return _RANKINGS.put(key, _ranking(ranked))
+
+
+def by_fit(ranked: list) -> list:
+    """Suggestions in the order of the fit they show, best first; the matcher's order among equal fits.
+
+    The fit of a suggestion short of a must-have is capped (``params.SHORT_MUST_MAX_FIT``): read as "Good
+    49 %", it must not sit above a "Strong 50 %" that scored a little lower.
+    """
+    return sorted(ranked, key=lambda s: -s.fit)
+
+
+def _ranking(ranked: list) -> Ranking:
+    ranked = by_fit(ranked)
+    return Ranking(tuple(int(s.id) for s in ranked), {int(s.id): float(s.score) for s in ranked},
+                   {int(s.id): s.band for s in ranked})
 
 
 def warm_rankings(index: MatchIndex, model: SkillMatcher, generation: int) -> int:
@@ -68,9 +81,7 @@ def warm_rankings(index: MatchIndex, model: SkillMatcher, generation: int) -> in
         if key[0] != path or key[3] != index.generation or str(key[1]) not in model.need_docs_:
             continue
         ranked = model.rank_employees(str(key[1]), k=RANKED, explain=False)
-        _RANKINGS.put((path, key[1], key[2], generation, id(model)),
-                      Ranking(tuple(int(s.id) for s in ranked), {int(s.id): float(s.score) for s in ranked},
-                              {int(s.id): s.band for s in ranked}))
+        _RANKINGS.put((path, key[1], key[2], generation, id(model)), _ranking(ranked))
         made += 1
     return made
 
@@ -110,7 +121,7 @@ def employee_needs(index: MatchIndex, model: SkillMatcher, user_id: int, joinabl
     exclude = [n for n in model.need_docs_ if int(n) not in joinable]
     ranked = model.rank_needs(str(user_id), k=k, exclude=exclude, explain=False)
     found = model.explain_needs(str(user_id), [s.id for s in ranked])  # only the needs shown are explained
-    return _NEEDS.put(key, found)
+    return _NEEDS.put(key, by_fit(found))
 
 
 def clear() -> None:
