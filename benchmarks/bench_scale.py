@@ -100,12 +100,12 @@ def plot(results: dict, path: str, width: int = 640, height: int = 300) -> None:
                 for dy in range(-(thick // 2), thick // 2 + 1):
                     put(x + dx, y + dy, color)
     sizes = sorted(int(s) for s in results["sizes"])
-    xlo, xhi = math.floor(math.log10(min(sizes))), math.ceil(math.log10(max(sizes)) + 1e-9)
+    xlo, xhi = math.floor(math.log10(min(sizes))), math.ceil(math.log10(max(sizes)) - 1e-9)
     xhi = max(xhi, xlo + 1)
     panel_w, margin = width // 2, 30
     for p, key in enumerate(("seconds", "peak_mb")):
         values = [results["sizes"][str(s)]["median"][n][key] for s in sizes for n in COLORS]
-        ylo, yhi = math.floor(math.log10(min(values))), math.ceil(math.log10(max(values)) + 1e-9)
+        ylo, yhi = math.floor(math.log10(min(values))), math.ceil(math.log10(max(values)) - 1e-9)
         yhi = max(yhi, ylo + 1)
         left, right, top, bottom = p * panel_w + margin, (p + 1) * panel_w - 10, 10, height - margin
 
