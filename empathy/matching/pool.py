@@ -77,7 +77,8 @@ class SegmentedMatrix:
 
     def __getstate__(self) -> dict:
         # A saved model maps the postings from its file instead of building them per process, in one segment.
-        self.feature_major(merged=True)
+        self.feature_major()
+        self._merge_fixed()
         return dict(self.__dict__)
 
     def feature_major(self, merged: bool = False) -> list[sp.csr_matrix]:
@@ -87,16 +88,23 @@ class SegmentedMatrix:
         first: a product costs a kernel call per run of a query's terms per segment, and the skill field
         of 1,000,000 profiles was 50 segments. The merge holds the merged copy beside the segments for
         a moment (1.3 GB of skill field at 1,000,000 profiles); it is done when a model is saved, and on
-        the first product of a few queries (a page), never by batch rankings.
+        the first product of a few queries (a page) of a model in memory, never by batch rankings nor on
+        a model mapped from its file (read-only arrays: the copy would be each process's own).
         """
         segments = self.segments
         if segments is None:
             segments = self.segments = [_feature_major(r) for r in self.row_segments]
-        fixed = self.__dict__.get("fixed", 1)
-        if merged and fixed > 1 and len(segments) >= fixed:
-            segments = self.segments = [hstack_feature_major(segments[:fixed]), *segments[fixed:]]
+        # A mapped model's segments (read-only) stay as they are: a merged copy would be each process's own.
+        if merged and segments and segments[0].data.flags.writeable:
+            self._merge_fixed()
+        return self.segments
+
+    def _merge_fixed(self) -> None:
+        """The leading segments of the fit as one (see :meth:`feature_major`)."""
+        fixed, segments = self.__dict__.get("fixed", 1), self.segments
+        if segments is not None and fixed > 1 and len(segments) >= fixed:
+            self.segments = [hstack_feature_major(segments[:fixed]), *segments[fixed:]]
             self.fixed = 1
-        return segments
 
     @property
     def n_rows(self) -> int:

@@ -96,3 +96,19 @@ def test_a_large_pool_reads_the_postings_for_batches_too(monkeypatch):
     np.testing.assert_array_equal(batch, one_by_one)
     np.testing.assert_allclose(batch, small, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(batch, (queries @ rows.T).toarray(), rtol=1e-5, atol=1e-6)
+
+
+def test_a_mapped_matrix_keeps_its_segments_on_a_page():
+    """Read-only segments (a model mapped from its file) are not merged per process; saving merges them."""
+    import pickle
+
+    m = SegmentedMatrix.of_slices(40, [_random(6, 40, 0.3, s) for s in (1, 2, 3)])
+    for seg in m.segments:
+        for a in (seg.data, seg.indices, seg.indptr):
+            a.flags.writeable = False
+    queries = _random(1, 40, 0.3, 5)
+    want = m.dot(queries)
+    assert len(m.segments) == 3
+    saved = pickle.loads(pickle.dumps(m))
+    assert len(saved.segments) == 1 and saved.fixed == 1
+    np.testing.assert_array_equal(saved.dot(queries), want)
