@@ -45,17 +45,24 @@ def test_employee_who_skips_is_invited_to_describe_their_skills(open_page):
     expect(page.get_by_text("Step 1 of 3")).to_be_visible()
 
 
+def _pending_copies(db: sqlite3.Connection, *, hours: float, note: str, count: int) -> int:
+    """Pending copies of the first `count` approved hours records on the demo coordinator's needs, with these
+    hours and note; returns the coordinator's id."""
+    coordinator = db.execute("SELECT id FROM users WHERE email = ?", (COORDINATOR[0],)).fetchone()[0]
+    db.execute(
+        "INSERT INTO hours_records (need_id, match_id, user_id, hours, worked_on, note, department, status, "
+        "created_at, updated_at) SELECT h.need_id, h.match_id, h.user_id, ?, h.worked_on, ?, "
+        "h.department, 'pending', h.created_at, h.updated_at FROM hours_records h JOIN needs n ON n.id = h.need_id "
+        "WHERE n.owner_id = ? AND h.status = 'approved' ORDER BY h.id LIMIT ?", (hours, note, coordinator, count))
+    return coordinator
+
+
 def _pending_work(live_server) -> tuple[list[int], int]:
     """Three more pending hours records (copies of approved ones) on the demo coordinator's needs, and one more
     person waiting for approval on an open need of theirs (the demo has some of both already); the ids of the
     pending hours records on their needs, and how many people wait for approval on their open needs."""
     with sqlite3.connect(live_server.directory / "e.sqlite") as db:
-        coordinator = db.execute("SELECT id FROM users WHERE email = ?", (COORDINATOR[0],)).fetchone()[0]
-        db.execute(
-            "INSERT INTO hours_records (need_id, match_id, user_id, hours, worked_on, note, department, status, "
-            "created_at, updated_at) SELECT h.need_id, h.match_id, h.user_id, 2, h.worked_on, 'Preparation', "
-            "h.department, 'pending', h.created_at, h.updated_at FROM hours_records h JOIN needs n ON n.id = h.need_id "
-            "WHERE n.owner_id = ? AND h.status = 'approved' ORDER BY h.id LIMIT 3", (coordinator,))
+        coordinator = _pending_copies(db, hours=2, note="Preparation", count=3)
         need = db.execute("SELECT id, created_at FROM needs WHERE owner_id = ? AND status = 'open' "
                           "AND seats_taken < seats ORDER BY starts_at LIMIT 1", (coordinator,)).fetchone()
         person = db.execute("SELECT id FROM users WHERE role = 'employee' AND id NOT IN "
@@ -116,12 +123,7 @@ def test_on_a_phone_a_long_hours_note_keeps_its_row_short_and_opens_by_keyboard(
     390 px); Enter on it shows the whole note, without any script."""
     note = "Sorted the books by reading level and read aloud with the children. " * 14 + "THE END"
     with sqlite3.connect(live_server.directory / "e.sqlite") as db:
-        coordinator = db.execute("SELECT id FROM users WHERE email = ?", (COORDINATOR[0],)).fetchone()[0]
-        db.execute(
-            "INSERT INTO hours_records (need_id, match_id, user_id, hours, worked_on, note, department, status, "
-            "created_at, updated_at) SELECT h.need_id, h.match_id, h.user_id, 1.5, h.worked_on, ?, "
-            "h.department, 'pending', h.created_at, h.updated_at FROM hours_records h JOIN needs n ON n.id = h.need_id "
-            "WHERE n.owner_id = ? AND h.status = 'approved' ORDER BY h.id LIMIT 1", (note[:1000], coordinator))
+        _pending_copies(db, hours=1.5, note=note[:1000], count=1)
     page = open_page(viewport=PHONE, java_script_enabled=False)
     sign_in(page, *COORDINATOR)
     page.goto("/review")
