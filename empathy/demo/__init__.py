@@ -30,9 +30,10 @@ COORDINATOR_PASSWORD = "Empathy-Coord-2017"
 EMPLOYEE_PASSWORD = "volunteer-with-empathy"
 
 COORDINATORS = [
-    {"email": "coordinator@empathy.example", "name": "Chen Siyuan", "name_zh": "陈思远",
+    # Named as their colleagues at the same site mostly are: in Chinese on the mainland, in English in Hong Kong.
+    {"email": "coordinator@empathy.example", "name": "陈思远", "name_en": "Chen Siyuan",
      "department": "Marketing & Communications", "site": "shanghai-hq"},
-    {"email": "coordinator.ningxia@empathy.example", "name": "Ma Xiaoning", "name_zh": "马晓宁",
+    {"email": "coordinator.ningxia@empathy.example", "name": "马晓宁", "name_en": "Ma Xiaoning",
      "department": "New Energy", "site": "yinchuan"},
     {"email": "coordinator.intl@empathy.example", "name": "Sophie Lam", "name_zh": "林淑慧",
      "department": "Administration", "site": "hong-kong"},

@@ -14,14 +14,14 @@ The aged-care home visits start this week (start_offset_days 5 in needs_care).
 from __future__ import annotations
 
 ACTIVITY = {
-    # Chen Siyuan, Shanghai
+    # 陈思远 (Chen Siyuan), Shanghai
     "aged-care-weekend-home-visits": {"confirmed": 7, "invited": 2, "declined": 1},
     "aged-care-health-check-day": {"confirmed": 3, "volunteered": 2},
     "aged-care-fund-bookkeeping": {"volunteered": 1, "invited": 1},
     "dandelion-electrical-safety-check": {"confirmed": 2, "volunteered": 1},
     "dandelion-maths-physics-tutoring": {"confirmed": 3, "invited": 2, "declined": 1},
     "aged-care-mid-autumn-visit": {"pending_hours": 3},
-    # Ma Xiaoning, Ningxia
+    # 马晓宁 (Ma Xiaoning), Ningxia
     "yanchi-village-pv-maintenance-training": {"confirmed": 1, "volunteered": 2},
     "yanchi-pv-monitoring-dashboard": {"volunteered": 1, "invited": 1},
     "yinchuan-power-station-open-day": {"pending_hours": 2},

@@ -305,3 +305,11 @@ def test_every_demo_beneficiary_has_a_name_in_each_language():
     english = {beneficiary_name(n["beneficiary"], "en") for n in needs}
     chinese = {beneficiary_name(n["beneficiary"], "zh") for n in needs}
     assert len(english) == len(chinese)  # one name per organisation in each language
+
+
+def test_coordinators_are_named_as_their_colleagues_at_the_same_site_mostly_are(demo):
+    """A Chinese page listed 陈... and 马... employees under coordinators named in English (issue #19's review)."""
+    for person in demo["coordinators"]:
+        colleagues = [e for e in demo["employees"] if e["site"] == person["site"]]
+        chinese = sum(_has_cjk(e["name"]) for e in colleagues)
+        assert _has_cjk(person["name"]) == (chinese > len(colleagues) / 2), (person["name"], chinese, len(colleagues))
