@@ -136,6 +136,26 @@ def skill_line(row: dict, labels: dict[str, str], w: dict) -> str:
     return own
 
 
+def related_line(row: dict, labels: dict[str, str], w: dict) -> str:
+    """"related: their skill for the need's skill", in the reader's language and the skills' labels."""
+    need = labels.get(row.get("canonical") or row.get("need_skill"), row.get("need_skill") or "")
+    own = labels.get(row.get("employee_skill") or "", row.get("employee_skill") or "")
+    return w["related"] % {"skill": own, "need_skill": need}
+
+
+def stands_out(expl: dict | None) -> bool:
+    """Whether a suggestion's band is above weak (strong, good or partial): worth a card of its own."""
+    return (expl or {}).get("band") in BANDS[:-1]
+
+
+def skill_lines(expl: dict | None, labels: dict[str, str]) -> list[str]:
+    """The person's skills for the need's, as a card's chips read them (matched, then related), and nothing else:
+    the short reason of a compact row."""
+    expl, w = expl or {}, words()
+    return ([skill_line(row, labels, w) for row in expl.get("matched_skills") or []]
+            + [related_line(row, labels, w) for row in expl.get("related_skills") or []])
+
+
 def explanation_view(expl: dict | None, labels: dict[str, str]) -> ExplanationView:
     """The lines of one explanation; `labels` maps skill names to their labels (profiles.taxonomy.skill_labels).
 
@@ -149,10 +169,7 @@ def explanation_view(expl: dict | None, labels: dict[str, str]) -> ExplanationVi
         if row.get("min_level") and row.get("meets_min_level") is False:
             warn = w["below"] % {"n": row["min_level"]}
         view.matched.append((skill_line(row, labels, w), warn))
-    for row in expl.get("related_skills") or []:
-        need = labels.get(row.get("canonical") or row.get("need_skill"), row.get("need_skill") or "")
-        own = labels.get(row.get("employee_skill") or "", row.get("employee_skill") or "")
-        view.related.append(w["related"] % {"skill": own, "need_skill": need})
+    view.related = [related_line(row, labels, w) for row in expl.get("related_skills") or []]
     view.missing = [labels.get(name, name) for name in expl.get("missing_must_have") or []]
     view.terms = [t["term"] for t in (expl.get("top_terms") or [])[:6] if t.get("term")]
     parts = expl.get("parts") or {}

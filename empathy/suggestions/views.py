@@ -28,7 +28,15 @@ from empathy.core.memo import BoundedCache
 from empathy.core.urls import safe_next
 from empathy.profiles.services import has_skills
 from empathy.profiles.taxonomy import explanation_skill_names, skill_labels
-from empathy.suggestions.display import band_label, band_legend, explanation_view, fit_title, level_name
+from empathy.suggestions.display import (
+    band_label,
+    band_legend,
+    explanation_view,
+    fit_title,
+    level_name,
+    skill_lines,
+    stands_out,
+)
 from empathy.suggestions.runtime import match_index
 from empathy.suggestions.services import suggest_needs_page
 from empathy.volunteering.forms import BulkHoursForm
@@ -93,7 +101,7 @@ def home():
     lead needs), an employee's next commitment, hours to log and suggestions (or the invitation to describe
     their skills first, while the profile has none)."""
     session, user = get_session(), me()
-    page: dict = {"attention": None, "todo": None, "mine": None, "suggestions": None, "cards": [],
+    page: dict = {"attention": None, "todo": None, "mine": None, "suggestions": None, "cards": [], "weak": [],
                   "has_skills": True, "left_out": 0}
     if user.is_admin:
         page["attention"] = admin_attention(session=session)
@@ -109,8 +117,8 @@ def home():
         if page["has_skills"]:
             found = suggest_needs_page(session=session, index=match_index(), user=user, k=5)
             suggestions = None if found is None else found.items
-            page.update(suggestions=suggestions, cards=_cards(session, suggestions or []),
-                        left_out=found.left_out if found else 0)
+            page.update(suggestions=suggestions, left_out=found.left_out if found else 0,
+                        **_suggested(session, suggestions or []))
     return render_template("main/home.html", **page)
 
 
@@ -120,11 +128,23 @@ def home():
 _CARDS = BoundedCache(4000)  # key -> (the explanation rendered, its card)
 
 
-def _cards(session, suggestions: list) -> list[Markup]:
+def _suggested(session, suggestions: list) -> dict:
+    """The suggestions that stand out (band above weak) as cards, and the weak ones as compact rows with the
+    skills they ask for that the person holds.
+
+    Most of a list is weak by construction (needs are read against the person's 3rd best open need): a wall of
+    "Weak fit" cards buried the few that fit, so the weak ones are gathered below them, or listed alone (compact)
+    under a plain sentence when none stands out."""
     lang = ui_language()
     names = explanation_skill_names([s.explanation for s in suggestions])
     # Labels change when an admin renames a skill: read again every few seconds, at once after a local write.
     labels = recent_read(("home.skill_labels", lang, frozenset(names)), lambda: skill_labels(session, names, lang))
+    standing = [s for s in suggestions if stands_out(s.explanation)]
+    weak = [(s, skill_lines(s.explanation, labels)) for s in suggestions if not stands_out(s.explanation)]
+    return {"cards": _cards(standing, labels, lang), "weak": weak}
+
+
+def _cards(suggestions: list, labels: dict[str, str], lang: str) -> list[Markup]:
     shown = (tuple(sorted(labels.items())), lang, current_app.config["BABEL_DEFAULT_TIMEZONE"], request.script_root)
     card, out = None, []
     for s in suggestions:

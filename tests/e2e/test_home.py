@@ -3,12 +3,15 @@ coordinator bulk-approves hours from their to-do; the administrator sees what wa
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
+import pytest
 from playwright.sync_api import expect
 
+from empathy.demo import EMPLOYEE_PASSWORD
 from empathy.volunteering.services.home import SHOWN
-from tests.e2e.helpers import ADMIN, COORDINATOR, PHONE, register, screenshot, sign_in
+from tests.e2e.helpers import ADMIN, COORDINATOR, DESKTOP, PHONE, register, screenshot, sign_in
 
 
 def test_new_employee_walks_the_guided_profile_to_their_suggestions(open_page):
@@ -55,6 +58,34 @@ def _pending_copies(db: sqlite3.Connection, *, hours: float, note: str, count: i
         "h.department, 'pending', h.created_at, h.updated_at FROM hours_records h JOIN needs n ON n.id = h.need_id "
         "WHERE n.owner_id = ? AND h.status = 'approved' ORDER BY h.id LIMIT ?", (hours, note, coordinator, count))
     return coordinator
+
+
+@pytest.mark.parametrize(("viewport", "name"),
+                         [(DESKTOP, "home-weak-suggestions"), (PHONE, "home-weak-suggestions-phone")])
+def test_an_employee_s_weak_suggestions_wait_folded_below_the_ones_that_stand_out(open_page, viewport, name):
+    page = open_page(viewport=viewport)
+    sign_in(page, "haolin.xie.6@empathy.example", EMPLOYEE_PASSWORD)  # the README's demo PV engineer
+    page.get_by_role("button", name="中文").click()  # their language (the other case may have left English)
+    expect(page.locator("details.more-suggestions > summary")).to_have_text(
+        re.compile(r"^另有 \d+ 个需求需要您的某项技能（契合度低）$"))
+    screenshot(page, name + "-zh", at=page.get_by_role("heading", name="为您推荐"))
+    page.get_by_role("button", name="English").click()
+    cards = page.get_by_role("list", name="Suggested for you")
+    expect(cards.locator(".band").first).to_be_visible()
+    expect(cards.locator(".band", has_text="Weak fit")).to_have_count(0)
+    more = page.locator("details.more-suggestions")
+    summary = more.locator("summary")
+    expect(summary).to_have_text(
+        re.compile(r"^\d+ more needs? that asks? for one of your skills \((a weak fit|weak fits)\)$"))
+    rows = more.locator(".compact-suggestions > li")
+    expect(rows.first).to_be_hidden()
+    summary.click()
+    expect(rows.first).to_be_visible()
+    for i in range(rows.count()):
+        expect(rows.nth(i).locator(".band")).to_have_text("Weak fit")
+        expect(rows.nth(i).get_by_role("link")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    screenshot(page, name, at=page.get_by_role("heading", name="Suggested for you"))
 
 
 def _pending_work(live_server) -> tuple[list[int], int]:
