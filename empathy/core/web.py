@@ -7,10 +7,12 @@ has its own handler, so /api/ URLs never reach this one.
 from __future__ import annotations
 
 import json
+import unicodedata
 import zlib
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, g, get_template_attribute, redirect, request, session
+from flask_babel import gettext as _
 from markupsafe import Markup
 from werkzeug.exceptions import BadRequest, HTTPException, default_exceptions
 from werkzeug.routing import RequestRedirect
@@ -31,6 +33,30 @@ def init_app(app: Flask) -> None:
     """Offer `main_nav` to the templates, with the app's own store of rendered navigations."""
     app.extensions[NAV_KEY] = BoundedCache(2000)
     app.add_template_global(main_nav)
+    app.jinja_env.filters["columns"] = columns
+    app.jinja_env.filters["cut_columns"] = cut_columns
+
+
+def columns(text: str | None) -> int:
+    """`text|columns`: how many columns the text takes, a wide character (Chinese, full-width) counting two as
+    it does on screen (Unicode East Asian Width: W and F). 78 Chinese characters fill as much of a line as 156
+    Latin ones, so a limit in characters let Chinese notes run to five lines."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text or "")
+
+
+def cut_columns(text: str | None, limit: int, end: str = "…") -> str:
+    """`text|cut_columns(limit)`: the text cut to at most `limit` columns (see `columns`), `end` added when cut;
+    the whole text when it fits."""
+    text = text or ""
+    if columns(text) <= limit:
+        return text
+    used, out = columns(end), []
+    for c in text:
+        used += 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        if used > limit:
+            break
+        out.append(c)
+    return "".join(out).rstrip() + end
 
 
 NAV_KEY = "empathy.nav"
@@ -91,9 +117,15 @@ KEPT_BYTES = 1500
 def keep_typed(key: str, text: str) -> None:
     """Keep the text of a refused form for the page it goes back to (`take_typed`), when the cookie can hold it.
 
-    1000 random Chinese characters took 3.9 KB of cookie: a text that large is not kept."""
-    if text and len(zlib.compress(json.dumps(text).encode())) <= KEPT_BYTES:
-        session["kept_typed"] = {key: text}
+    1000 random Chinese characters took 3.9 KB of cookie: a text that large is not kept, and the page says so
+    (a flashed error) rather than show the box empty without a word. The suggestions page's script refuses an
+    empty selection before it is sent, so there the text stays in its box whatever its length."""
+    if not text:
+        return
+    if len(zlib.compress(json.dumps(text).encode())) > KEPT_BYTES:
+        flash(_("Your message was too long to bring back to the page: please type it again."), "error")
+        return
+    session["kept_typed"] = {key: text}
 
 
 def take_typed(key: str) -> str | None:

@@ -72,6 +72,7 @@ def _words(locale: str) -> dict:
         "own_level": _("%(skill)s (%(level)s)"),
         "own_for": _("%(skill)s for %(need_skill)s"),
         "below": _("below level %(n)s"),
+        "held_below": _("%(skill)s: yours %(level)s, %(asked)s asked"),
         "related": _("related: %(skill)s for %(need_skill)s"),
         "fit": _("Fit %(n)s%%"),
         "fit_note": {
@@ -154,6 +155,14 @@ def skill_lines(expl: dict | None, labels: dict[str, str]) -> list[str]:
     expl, w = expl or {}, words()
     return ([skill_line(row, labels, w) for row in expl.get("matched_skills") or []]
             + [related_line(row, labels, w) for row in expl.get("related_skills") or []])
+
+
+def held_lines(held: list[tuple[str, int, int]], labels: dict[str, str]) -> list[str]:
+    """"Driving: yours beginner, advanced asked" for each (skill name, level held, level asked): the short reason
+    of a compact row whose explanation matched nothing, the skill being held below the level asked."""
+    w = words()
+    return [w["held_below"] % {"skill": labels.get(name, name), "level": w["levels"].get(level, ""),
+                               "asked": w["levels"].get(asked, "")} for name, level, asked in held]
 
 
 def explanation_view(expl: dict | None, labels: dict[str, str]) -> ExplanationView:

@@ -19,7 +19,7 @@ from empathy.core.errors import NotFound
 from empathy.core.pagination import MAX_PAGE, MAX_PER_PAGE
 from empathy.matching import SkillMatcher
 from empathy.matching.params import BAND_THRESHOLDS
-from empathy.models import EmployeeProfile, EmployeeSkill, Match, Need, NeedSkill, User
+from empathy.models import EmployeeProfile, EmployeeSkill, Match, Need, NeedSkill, Skill, User
 from empathy.needs.clashes import blocked_windows, busy_people, clashes_with_windows
 from empathy.needs.joinable import joinable_clause
 from empathy.privacy.services import redacted_explanation, shared_view
@@ -77,6 +77,28 @@ def sharing_a_skill(session: Session, *, need_ids: Sequence[int], user_ids: Sequ
         .where(NeedSkill.need_id.in_(list(need_ids)), EmployeeProfile.user_id.in_(list(user_ids)))
     ).all()
     return {(int(n), int(u)) for n, u in rows}
+
+
+def held_need_skills(session: Session, *, user_id: int, need_ids: Sequence[int]
+                     ) -> dict[int, list[tuple[str, int, int]]]:
+    """Per need, the need's skills this person holds at any level, by skill name: (name, level held, level asked).
+
+    Needs without such a skill are left out. For a suggestion whose explanation matched nothing because the
+    skill is held below the level asked (it is listed as missing), so that its line can still name it."""
+    if not need_ids:
+        return {}
+    rows = session.exec(
+        select(NeedSkill.need_id, Skill.name, EmployeeSkill.level, NeedSkill.min_level)
+        .join(EmployeeSkill, EmployeeSkill.skill_id == NeedSkill.skill_id)
+        .join(EmployeeProfile, EmployeeProfile.id == EmployeeSkill.profile_id)
+        .join(Skill, Skill.id == NeedSkill.skill_id)
+        .where(NeedSkill.need_id.in_(list(need_ids)), EmployeeProfile.user_id == user_id)
+        .order_by(NeedSkill.need_id, Skill.name)
+    ).all()
+    out: dict[int, list[tuple[str, int, int]]] = {}
+    for need_id, name, level, asked in rows:
+        out.setdefault(int(need_id), []).append((name, int(level), int(asked)))
+    return out
 
 
 @dataclass(frozen=True)

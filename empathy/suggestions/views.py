@@ -33,12 +33,13 @@ from empathy.suggestions.display import (
     band_legend,
     explanation_view,
     fit_title,
+    held_lines,
     level_name,
     skill_lines,
     stands_out,
 )
 from empathy.suggestions.runtime import match_index
-from empathy.suggestions.services import suggest_needs_page
+from empathy.suggestions.services import held_need_skills, suggest_needs_page
 from empathy.volunteering.forms import BulkHoursForm
 from empathy.volunteering.services.home import coordinator_todo, employee_home, leads_needs
 
@@ -118,7 +119,7 @@ def home():
             found = suggest_needs_page(session=session, index=match_index(), user=user, k=5)
             suggestions = None if found is None else found.items
             page.update(suggestions=suggestions, left_out=found.left_out if found else 0,
-                        **_suggested(session, suggestions or []))
+                        **_suggested(session, user, suggestions or []))
     return render_template("main/home.html", **page)
 
 
@@ -128,7 +129,7 @@ def home():
 _CARDS = BoundedCache(4000)  # key -> (the explanation rendered, its card)
 
 
-def _suggested(session, suggestions: list) -> dict:
+def _suggested(session, user, suggestions: list) -> dict:
     """The suggestions that stand out (band above weak) as cards, and the weak ones as compact rows with the
     skills they ask for that the person holds.
 
@@ -136,12 +137,17 @@ def _suggested(session, suggestions: list) -> dict:
     "Weak fit" cards buried the few that fit, so the weak ones are gathered below them, or listed alone (compact)
     under a plain sentence when none stands out."""
     lang = ui_language()
+    standing = [s for s in suggestions if stands_out(s.explanation)]
+    weak = [s for s in suggestions if not stands_out(s.explanation)]
+    # A row whose explanation matched nothing (the skill held below the level asked) names the skill all the same.
+    bare = [s.need.id for s in weak if not skill_lines(s.explanation, {})]
+    held = held_need_skills(session, user_id=user.id, need_ids=bare)
     names = explanation_skill_names([s.explanation for s in suggestions])
+    names |= {name for rows in held.values() for name, *_ in rows}
     # Labels change when an admin renames a skill: read again every few seconds, at once after a local write.
     labels = recent_read(("home.skill_labels", lang, frozenset(names)), lambda: skill_labels(session, names, lang))
-    standing = [s for s in suggestions if stands_out(s.explanation)]
-    weak = [(s, skill_lines(s.explanation, labels)) for s in suggestions if not stands_out(s.explanation)]
-    return {"cards": _cards(standing, labels, lang), "weak": weak}
+    rows = [(s, skill_lines(s.explanation, labels) or held_lines(held.get(s.need.id, []), labels)) for s in weak]
+    return {"cards": _cards(standing, labels, lang), "weak": rows}
 
 
 def _cards(suggestions: list, labels: dict[str, str], lang: str) -> list[Markup]:

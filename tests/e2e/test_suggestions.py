@@ -132,3 +132,25 @@ def test_on_a_phone_the_invite_bar_is_one_line_and_stays_on_top(open_page, lang,
     stuck = bar.bounding_box()
     assert stuck["y"] <= 1 and stuck["height"] <= 64
     assert button.bounding_box()["y"] + button.bounding_box()["height"] <= stuck["y"] + stuck["height"]
+
+
+def test_inviting_with_nobody_ticked_keeps_a_long_chinese_message_in_its_box(open_page):
+    """With nobody ticked, "Invite selected" is answered on the page: a 990-character Chinese message stays in
+    its box (carried back through the session cookie it was lost: review of #19)."""
+    page = open_page()
+    sign_in(page, *COORDINATOR)
+    page.get_by_role("button", name="中文").click()
+    page.get_by_role("button", name="English").wait_for()
+    page.goto("/needs/mine")
+    page.get_by_role("link", name=CN_NEED).click()
+    page.locator("a[href$='/suggestions']").first.click()
+    here = page.url
+    long = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(990))
+    page.locator(".invite-intro summary").click()
+    box = page.locator(".invite-intro textarea")
+    box.fill(long)
+    page.locator(".select-bar").get_by_role("button").click()
+    expect(page.locator("#picked")).to_have_text("请至少选择一位邀请对象。")
+    assert page.url == here
+    expect(box).to_have_value(long)
+    expect(page.locator("input[name='user_ids']").first).to_be_focused()

@@ -97,3 +97,26 @@ def test_when_every_suggestion_is_weak_the_home_says_none_stands_out_and_lists_t
 
     chinese = _home(client, "zh")
     assert "目前还没有特别适合您的开放需求。" in chinese and "以下需求需要您的某项技能，但契合度低。" in chinese
+
+
+def test_a_weak_row_names_the_skill_held_below_the_level_asked(client, auth, app, session):
+    """A row whose explanation matched nothing, the person's skill being below the level asked, still says which
+    skill it asks for (it showed only its date: review of #19)."""
+    nursing = make_skill(session, name="Nursing", label_zh="护理")
+    carpentry = make_skill(session, name="Carpentry", label_zh="木工")
+    owner = make_user(session, role="coordinator", display_name="Coco")
+    nurse = make_volunteer(session, "Nina Nurse", TEXT, [(nursing, 1)])
+    for i in range(6):
+        make_volunteer(session, f"Carpenter {i}", "Carpenter: roofs, doors, benches and sheds.", [(carpentry, 3)])
+    for title in CARPENTRY:
+        make_need(session, owner=owner, title=title, skills=[(carpentry, "must", 2), (nursing, "nice", 3)],
+                  description=title + ": carpentry work for a weekend; a first-aider on the team is welcome.")
+    fit_and_save(session, Path(app.config["MATCH_MODEL_PATH"]), TZ)
+    found = suggest_needs_page(session=session, index=MatchIndex(Path(app.config["MATCH_MODEL_PATH"]), TZ),
+                               user=nurse, k=5)
+    assert found.items and all(not s.explanation["matched_skills"] for s in found.items)  # the world is as meant
+    assert auth.login(nurse.email, DEFAULT_PASSWORD).status_code == 302
+    html = _home(client)
+    rows = _section(html, '<ul class="compact-suggestions"', "</ul>")
+    assert rows.count("Nursing: yours beginner, advanced asked") == len(found.items)
+    assert _home(client, "zh").count("护理：您为入门，需要熟练") == len(found.items)

@@ -474,6 +474,35 @@ def test_a_long_hours_note_shows_two_lines_and_opens_in_full(client, auth, sessi
         assert ">Short note</td>" in html, path
 
 
+# 78 Chinese characters: four lines at 1366 px and five at 390 px, though under 100 characters (review of #19).
+CHINESE_NOTE = ("整理捐赠图书，按阅读水平分级上架，并为孩子们朗读绘本故事。" * 2
+                + "活动结束后清点图书并登记借阅记录完毕。")
+
+
+def test_a_chinese_note_is_cut_by_the_width_it_takes_not_by_its_characters(client, auth, session, coord, board):
+    assert 70 <= len(CHINESE_NOTE) < 100
+    session.execute(sa.update(HoursRecord).where(HoursRecord.id == board["h1"].id).values(note=CHINESE_NOTE))
+    session.execute(sa.update(HoursRecord).where(HoursRecord.id == board["h2"].id).values(note="整理图书"))
+    session.commit()
+    _login(auth, coord)
+    client.post("/language", data={"language": "zh"})
+    for path in ("/home", "/review", f"/needs/{board['past'].id}/people"):
+        html = client.get(path).text
+        texts = _LongTexts()
+        texts.feed(html)
+        assert [f["all"] for f in texts.found] == [CHINESE_NOTE], path
+        assert "登记借阅记录完毕" not in texts.found[0]["summary"] and "展开全文" in texts.found[0]["summary"], path
+        assert ">整理图书</td>" in html, path
+
+
+def test_columns_count_a_wide_character_twice():
+    from empathy.core.web import columns, cut_columns
+
+    assert columns("abc") == 3 and columns("护理") == 4 and columns("护理 care") == 9 and columns(None) == 0
+    assert cut_columns("护理护理护理", 7) == "护理护…" and cut_columns("护理", 4) == "护理"
+    assert cut_columns("abcdefgh", 5) == "abcd…" and columns(cut_columns("护理护理护理", 7)) <= 7
+
+
 def test_a_long_rejection_reason_opens_in_full_for_the_employee(client, auth, session, board):
     """The employee's lists (the commitments' past table, the log-hours page) cut a long reason the same way."""
     match = session.exec(select(Match).where(Match.user_id == board["ann"].id,

@@ -221,6 +221,20 @@ def test_inviting_with_nobody_ticked_goes_back_keeping_the_filters_and_the_messa
     assert _fresh(session).exec(select(Match).where(Match.need_id == world["need"].id)).all() == []
 
 
+def test_a_message_too_long_to_carry_back_is_said_to_be_lost_not_dropped_without_a_word(client, auth, session, world):
+    """A long Chinese message (990 characters: more than the session cookie carries) came back as an empty box
+    with no warning (review of #19). The page now says it was not kept."""
+    _login(auth, world["owner"])
+    client.post("/language", data={"language": "zh"})
+    here = f"/needs/{world['need'].id}/suggestions"
+    long = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(990))
+    r = client.post(f"/needs/{world['need'].id}/invite", data={"message": long},
+                    headers={"Referer": f"http://localhost{here}"})
+    assert r.status_code == 302 and r.headers["Location"] == here
+    page = client.get(here).text
+    assert "请至少选择一位邀请对象。" in page and "您的留言太长，无法带回此页：请重新输入。" in page
+
+
 def test_a_refused_team_invitation_keeps_the_message(client, auth, session, world):
     """The team page's invitation refused (here someone who cannot be invited) comes back with its message."""
     _login(auth, world["owner"])
