@@ -359,6 +359,25 @@ def test_employee_without_skills_is_invited_to_describe_them(client, auth, sessi
     assert "Nothing to log: every past commitment has its hours." in page
 
 
+@pytest.mark.parametrize(("lang", "two"), [("en", "2 invitations wait for your answer."),
+                                         ("zh", "2 个邀请等待您答复。")])
+def test_the_home_says_how_many_invitations_wait_for_an_answer(client, auth, session, lang, two):
+    """An employee with only invitations read "You have no commitment coming up" and nothing of them (review of
+    #19); invitations to needs over or cancelled do not count."""
+    user = make_user(session)
+    for days in (3, 9):
+        make_match(session, make_need(session, starts_at=utcnow() + timedelta(days=days)), user, status="invited")
+    make_match(session, make_need(session, starts_at=utcnow() - timedelta(days=4)), user, status="invited")
+    make_match(session, make_need(session, starts_at=utcnow() + timedelta(days=5), status="cancelled"), user,
+               status="invited")
+    _login(auth, user)
+    client.post("/language", data={"language": lang})
+    page = client.get("/home").text
+    assert re.search(r'<a href="/commitments#invitations">\s*' + re.escape(two), page)
+    make_match(session, make_need(session, starts_at=utcnow() + timedelta(days=2)), user, status="confirmed")
+    assert two in client.get("/home").text  # beside the next commitment too
+
+
 def test_employee_with_skills_is_not_invited(client, auth, session):
     user = make_user(session)
     add_employee_skill(session, user, make_skill(session, name="Cooking"))
@@ -515,3 +534,16 @@ def test_a_long_rejection_reason_opens_in_full_for_the_employee(client, auth, se
         texts = _LongTexts()
         texts.feed(client.get(path, follow_redirects=True).text)  # the log-hours form moves to its ?once= address
         assert [f["all"] for f in texts.found] == [LONG_NOTE], path
+
+
+def test_the_log_hours_page_lists_past_records_with_their_unit(client, auth, session, board):
+    """"Logged so far" read "22 Sep 2026: 4 · Pending", with no unit (review of #19), where the commitments page
+    says "4 hours"."""
+    match = session.exec(select(Match).where(Match.user_id == board["ann"].id,
+                                             Match.need_id == board["past"].id)).one()
+    _login(auth, board["ann"])
+    for lang, unit in (("en", r"\d+(\.\d+)? hours? · "), ("zh", r"\d+(\.\d+)? 小时 · ")):
+        client.post("/language", data={"language": lang})
+        html = client.get(f"/commitments/{match.id}/hours", follow_redirects=True).text
+        logged = html.split("</h2>\n    <ul>", 1)[1].split("</ul>", 1)[0]  # the list under "Logged so far"
+        assert re.search(unit, logged), (lang, logged)

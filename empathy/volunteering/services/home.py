@@ -48,6 +48,8 @@ class EmployeeHome:
 
     next_commitment: tuple | None
     to_log: Glimpse
+    # Invitations waiting for the person's answer (their needs not over, not cancelled or completed).
+    invitations: int = 0
 
 
 def _now_param() -> sa.BindParameter:
@@ -91,7 +93,8 @@ def coordinator_todo(*, session: Session, actor: User, now: datetime | None = No
 
 @lru_cache(maxsize=4)
 def _employee_statements(limit: int) -> tuple:
-    """The next commitment and the hours to log, for bound `user` (the employee's id) and `now` (UTC)."""
+    """The next commitment, the hours to log and the count of invitations waiting, for bound `user` (the
+    employee's id) and `now` (UTC)."""
     user, now = sa.bindparam("user"), _now_param()
     upcoming = (select(Match, Need, Site).join(Need, Need.id == Match.need_id).outerjoin(Site, Site.id == Need.site_id)
                 .where(Match.user_id == user, Match.status == MatchStatus.CONFIRMED, Need.ends_at > now,
@@ -102,18 +105,22 @@ def _employee_statements(limit: int) -> tuple:
               .where(Match.user_id == user, Match.status.in_(CAN_LOG_HOURS), Need.ends_at <= now,
                      Need.status != NeedStatus.CANCELLED, ~logged)
               .order_by(Need.ends_at.desc(), Need.id))
-    return upcoming, with_total(to_log, limit)
+    invited = (select(sa.func.count()).select_from(Match).join(Need, Need.id == Match.need_id)
+               .where(Match.user_id == user, Match.status == MatchStatus.INVITED, Need.ends_at > now,
+                      Need.status.not_in((NeedStatus.CANCELLED, NeedStatus.COMPLETED))))
+    return upcoming, with_total(to_log, limit), invited
 
 
 def employee_home(*, session: Session, user: User, now: datetime | None = None, limit: int = SHOWN) -> EmployeeHome:
-    """The employee's next commitment (a confirmed need not over yet, the soonest first, with its site) and
-    past commitments (confirmed or attended, the need over and not cancelled) with no hours record, the
-    latest first, `limit` of them. `now` is UTC. Two queries."""
+    """The employee's next commitment (a confirmed need not over yet, the soonest first, with its site), past
+    commitments (confirmed or attended, the need over and not cancelled) with no hours record, the latest first,
+    `limit` of them, and how many invitations wait for an answer. `now` is UTC. Three queries."""
     params = {"user": user.id, "now": now or utcnow()}
-    upcoming, to_log = _employee_statements(limit)
+    upcoming, to_log, invited = _employee_statements(limit)
     found = session.execute(upcoming, params).first()
     return EmployeeHome(next_commitment=tuple(found) if found else None,
-                        to_log=glimpse(session, to_log, width=2, params=params, counted=True))
+                        to_log=glimpse(session, to_log, width=2, params=params, counted=True),
+                        invitations=int(session.execute(invited, params).scalar_one()))
 
 
 @lru_cache(maxsize=1)
