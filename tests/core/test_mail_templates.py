@@ -22,7 +22,8 @@ TITLE = "<b>Tom & Jerry</b> reading"
 ESCAPED_TITLE = "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt; reading"
 NAME = "<i>Wang</i>"
 # 01:00-04:30 UTC is 09:00-12:30 in the organisation's time zone (Asia/Shanghai).
-WHEN = {"en": "9 Mar 2030, 09:00–12:30", "zh": "2030年3月9日 09:00–12:30"}
+# The zone is named after the time: a reader may be far from the organisation (review of #19).
+WHEN = {"en": "9 Mar 2030, 09:00–12:30 (China (Shanghai) Time)", "zh": "2030年3月9日 09:00–12:30（中国（上海）时间）"}
 PLACE = {"en": "Harbour Office", "zh": "港口办公室"}
 HELLO = {"en": f"Hello {NAME},", "zh": f"{NAME}，您好："}
 # A sentence of each kind's own template, and its translation: the kind has its own wording in both languages.
