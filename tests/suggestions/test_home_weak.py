@@ -23,24 +23,25 @@ EMPLOYEE_LEGEND = "How often such suggestions were the right need in our benchma
 CARD = '<li class="card suggestion">'
 
 
-def _world(app, session, *, with_home_visits: bool) -> dict:
-    """A nurse; carpentry needs that also ask for nursing (nice to have), and with `with_home_visits` one need
-    in the nurse's own words."""
+def _world(app, session, *, with_home_visits: bool, level: int = 4, asked: int = 1) -> dict:
+    """A nurse (at `level`); carpentry needs that also ask for nursing (nice to have, at `asked`), and with
+    `with_home_visits` one need in the nurse's own words."""
     nursing = make_skill(session, name="Nursing", label_zh="护理")
     carpentry = make_skill(session, name="Carpentry", label_zh="木工")
     owner = make_user(session, role="coordinator", display_name="Coco")
-    nurse = make_volunteer(session, "Nina Nurse", TEXT, [(nursing, 4)])
+    nurse = make_volunteer(session, "Nina Nurse", TEXT, [(nursing, level)])
     for i in range(6):
         make_volunteer(session, f"Carpenter {i}", "Carpenter: roofs, doors, benches and sheds.", [(carpentry, 3)])
     for title in CARPENTRY:
-        make_need(session, owner=owner, title=title, skills=[(carpentry, "must", 2), (nursing, "nice", 1)],
+        make_need(session, owner=owner, title=title, skills=[(carpentry, "must", 2), (nursing, "nice", asked)],
                   description=title + ": carpentry work for a weekend; a first-aider on the team is welcome.")
     if with_home_visits:
         make_need(session, owner=owner, title=HOME_VISITS, description=TEXT, skills=[(nursing, "must", 2)])
     path = Path(app.config["MATCH_MODEL_PATH"])
     fit_and_save(session, path, TZ)
     found = suggest_needs_page(session=session, index=MatchIndex(path, TZ), user=nurse, k=5)
-    return {"nurse": nurse, "bands": {s.need.title: s.explanation["band"] for s in found.items}}
+    return {"nurse": nurse, "bands": {s.need.title: s.explanation["band"] for s in found.items},
+            "items": found.items}
 
 
 def _section(html: str, start: str, end: str) -> str:
@@ -102,21 +103,11 @@ def test_when_every_suggestion_is_weak_the_home_says_none_stands_out_and_lists_t
 def test_a_weak_row_names_the_skill_held_below_the_level_asked(client, auth, app, session):
     """A row whose explanation matched nothing, the person's skill being below the level asked, still says which
     skill it asks for (it showed only its date: review of #19)."""
-    nursing = make_skill(session, name="Nursing", label_zh="护理")
-    carpentry = make_skill(session, name="Carpentry", label_zh="木工")
-    owner = make_user(session, role="coordinator", display_name="Coco")
-    nurse = make_volunteer(session, "Nina Nurse", TEXT, [(nursing, 1)])
-    for i in range(6):
-        make_volunteer(session, f"Carpenter {i}", "Carpenter: roofs, doors, benches and sheds.", [(carpentry, 3)])
-    for title in CARPENTRY:
-        make_need(session, owner=owner, title=title, skills=[(carpentry, "must", 2), (nursing, "nice", 3)],
-                  description=title + ": carpentry work for a weekend; a first-aider on the team is welcome.")
-    fit_and_save(session, Path(app.config["MATCH_MODEL_PATH"]), TZ)
-    found = suggest_needs_page(session=session, index=MatchIndex(Path(app.config["MATCH_MODEL_PATH"]), TZ),
-                               user=nurse, k=5)
-    assert found.items and all(not s.explanation["matched_skills"] for s in found.items)  # the world is as meant
+    world = _world(app, session, with_home_visits=False, level=1, asked=3)
+    nurse, items = world["nurse"], world["items"]
+    assert items and all(not s.explanation["matched_skills"] for s in items)  # the world is as meant
     assert auth.login(nurse.email, DEFAULT_PASSWORD).status_code == 302
     html = _home(client)
     rows = _section(html, '<ul class="compact-suggestions"', "</ul>")
-    assert rows.count("Nursing: yours beginner, advanced asked") == len(found.items)
-    assert _home(client, "zh").count("护理：您为入门，需要熟练") == len(found.items)
+    assert rows.count("Nursing: yours beginner, advanced asked") == len(items)
+    assert _home(client, "zh").count("护理：您为入门，需要熟练") == len(items)
