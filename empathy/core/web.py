@@ -37,11 +37,16 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["cut_columns"] = cut_columns
 
 
+def _width(c: str) -> int:
+    """Columns one character takes on screen: two for a wide one (Unicode East Asian Width W and F), else one."""
+    return 2 if unicodedata.east_asian_width(c) in "WF" else 1
+
+
 def columns(text: str | None) -> int:
     """`text|columns`: how many columns the text takes, a wide character (Chinese, full-width) counting two as
-    it does on screen (Unicode East Asian Width: W and F). 78 Chinese characters fill as much of a line as 156
-    Latin ones, so a limit in characters let Chinese notes run to five lines."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text or "")
+    it does on screen. 78 Chinese characters fill as much of a line as 156 Latin ones, so a limit in characters
+    let Chinese notes run to five lines."""
+    return sum(map(_width, text or ""))
 
 
 def cut_columns(text: str | None, limit: int, end: str = "…") -> str:
@@ -52,7 +57,7 @@ def cut_columns(text: str | None, limit: int, end: str = "…") -> str:
         return text
     used, out = columns(end), []
     for c in text:
-        used += 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        used += _width(c)
         if used > limit:
             break
         out.append(c)

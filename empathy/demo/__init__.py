@@ -31,11 +31,11 @@ EMPLOYEE_PASSWORD = "volunteer-with-empathy"
 
 COORDINATORS = [
     # Named as their colleagues at the same site mostly are: in Chinese on the mainland, in English in Hong Kong.
-    {"email": "coordinator@empathy.example", "name": "陈思远", "name_en": "Chen Siyuan",
+    {"email": "coordinator@empathy.example", "name": "陈思远",
      "department": "Marketing & Communications", "site": "shanghai-hq"},
-    {"email": "coordinator.ningxia@empathy.example", "name": "马晓宁", "name_en": "Ma Xiaoning",
+    {"email": "coordinator.ningxia@empathy.example", "name": "马晓宁",
      "department": "New Energy", "site": "yinchuan"},
-    {"email": "coordinator.intl@empathy.example", "name": "Sophie Lam", "name_zh": "林淑慧",
+    {"email": "coordinator.intl@empathy.example", "name": "Sophie Lam",
      "department": "Administration", "site": "hong-kong"},
 ]
 
